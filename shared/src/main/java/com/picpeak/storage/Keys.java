@@ -1,0 +1,79 @@
+package com.picpeak.storage;
+
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+
+import java.nio.charset.StandardCharsets;
+
+/** The rules every storage key obeys, and the keys with a fixed name. */
+public final class Keys {
+
+    /** HEADed (and created when missing) by the start-up check. */
+    public static final String SENTINEL = ".picpeak-sentinel";
+
+    /** S3's limit on a key; the local store keeps the same so that migration never meets a surprise. */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    private Keys() {
+    }
+
+    /**
+     * Refuses a key that is empty, too long, absolute, ends in '/', contains a backslash, a control
+     * character (NUL included) or an empty, '.' or '..' segment: nothing may address a place outside
+     * the store's root or prefix, nor mean different objects on different backends.
+     */
+    public static String validate(String key) {
+        if (key == null || key.isEmpty()) {
+            throw invalid(key, "is empty");
+        }
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw invalid(key, "is longer than " + MAX_KEY_BYTES + " bytes");
+        }
+        if (key.startsWith("/")) {
+            throw invalid(key, "is absolute: keys are relative to the storage root");
+        }
+        if (key.endsWith("/")) {
+            throw invalid(key, "ends with '/': a key names an object, not a folder");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '\\') {
+                throw invalid(key, "contains a backslash: use '/' between folders");
+            }
+            if (c < 0x20 || c == 0x7f) {
+                throw invalid(key, "contains a control character (code " + (int) c + ")");
+            }
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw invalid(key, "contains an empty, '.' or '..' segment");
+            }
+        }
+        return key;
+    }
+
+    /** A listing prefix: like a key, but empty and a trailing '/' are allowed. */
+    public static String validatePrefix(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            return "";
+        }
+        String body = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        validate(body);
+        return prefix;
+    }
+
+    private static PicPeakException invalid(String key, String why) {
+        String shown = key == null ? "null" : printable(key);
+        return new PicPeakException(ErrorCode.INVALID_KEY, "storage key '" + shown + "' " + why);
+    }
+
+    private static String printable(String key) {
+        StringBuilder sb = new StringBuilder();
+        int shownChars = Math.min(key.length(), 120);
+        for (int i = 0; i < shownChars; i++) {
+            char c = key.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return key.length() > shownChars ? sb + "..." : sb.toString();
+    }
+}
