@@ -192,6 +192,11 @@ public record StorageConfig(
             endpoint = parseEndpoint(p, endpointValue, ssl, sslExplicit != null);
         }
 
+        if ("auto".equals(region) && endpointValue == null) {
+            p.error(STORAGE_S3_REGION, "'auto' only works with an endpoint (Cloudflare R2): set "
+                    + STORAGE_S3_ENDPOINT + " or use the bucket's AWS region");
+        }
+
         Boolean pathStyleExplicit = p.boolOrNull(STORAGE_S3_FORCE_PATH_STYLE);
         // Most S3-compatible stores (MinIO, a local S3 server) have no wildcard DNS for bucket subdomains.
         boolean forcePathStyle = pathStyleExplicit != null ? pathStyleExplicit : endpointValue != null;
