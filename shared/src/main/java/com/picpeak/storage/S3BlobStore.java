@@ -30,6 +30,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -44,8 +51,15 @@ public final class S3BlobStore implements BlobStore {
     private final S3Presigner presigner;
     private final StorageConfig.S3Settings settings;
     private final int partSize;
+    private final int partsInFlight;
+    private final ExecutorService partUploader;
 
-    public S3BlobStore(S3Client s3, S3Presigner presigner, StorageConfig.S3Settings settings, int partSize) {
+    /**
+     * @param partSize      bytes of each multipart part (and the single-PUT threshold)
+     * @param partsInFlight parts of one upload sent at the same time; its memory is this many part buffers
+     */
+    public S3BlobStore(S3Client s3, S3Presigner presigner, StorageConfig.S3Settings settings, int partSize,
+                       int partsInFlight) {
         if (partSize < 5 * 1024 * 1024) {
             throw new IllegalArgumentException("S3 multipart parts are at least 5 MiB");
         }
@@ -53,12 +67,18 @@ public final class S3BlobStore implements BlobStore {
         this.presigner = presigner;
         this.settings = settings;
         this.partSize = partSize;
+        this.partsInFlight = Math.max(1, partsInFlight);
+        this.partUploader = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "s3-part-upload");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** A store with its own clients, built from the settings with the standard timeouts. */
     public static S3BlobStore create(StorageConfig.S3Settings settings) {
         return new S3BlobStore(S3Clients.client(settings, S3Timeouts.standard()), S3Clients.presigner(settings),
-                settings, S3Compat.PART_SIZE_BYTES);
+                settings, S3Compat.PART_SIZE_BYTES, S3Compat.PARTS_IN_FLIGHT);
     }
 
     public StorageConfig.S3Settings settings() {
@@ -116,7 +136,7 @@ public final class S3BlobStore implements BlobStore {
         String fullKey = fullKey(key);
         String contentType = options.contentType() != null ? options.contentType() : ContentTypes.guess(key);
         HashingInputStream hashing = new HashingInputStream(content);
-        byte[] part = new byte[partSize]; // the only buffer: one part, whatever the object's size
+        byte[] part = new byte[partSize]; // objects that fit one part never need a second buffer
         try {
             int filled = readFully(hashing, part);
             if (filled < partSize) {
@@ -139,7 +159,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private StoredBlob putMultipart(String key, String fullKey, String contentType, PutOptions options,
-                                    HashingInputStream hashing, byte[] part, int firstFill) throws IOException {
+                                    HashingInputStream hashing, byte[] firstPart, int firstFill) throws IOException {
         Map<String, String> metadata = new HashMap<>(options.metadata());
         // The hash is known up front only when the caller says what it must be (migration does).
         options.expectedSha256().ifPresent(sha -> metadata.put(BlobInfo.SHA256, sha));
@@ -147,23 +167,33 @@ public final class S3BlobStore implements BlobStore {
                 .contentType(contentType).metadata(metadata)).uploadId();
         String sha256;
         String etag;
+        List<Future<CompletedPart>> uploads = new ArrayList<>();
         try {
-            List<CompletedPart> parts = new ArrayList<>();
+            // Up to partsInFlight parts upload while the next is read: memory is partsInFlight buffers.
+            BlockingQueue<byte[]> freeBuffers = new ArrayBlockingQueue<>(partsInFlight);
+            int allocated = 1;
+            byte[] buffer = firstPart;
             int filled = firstFill;
             while (filled > 0) {
-                int partNumber = parts.size() + 1;
-                int length = filled;
-                String partEtag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength((long) length),
-                        RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, length), length)).eTag();
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(partEtag).build());
-                filled = readFully(hashing, part);
+                uploads.add(uploadPart(fullKey, uploadId, uploads.size() + 1, buffer, filled, freeBuffers));
+                if (allocated < partsInFlight) {
+                    buffer = new byte[partSize];
+                    allocated++;
+                } else {
+                    buffer = takeBuffer(freeBuffers, uploads);
+                }
+                filled = readFully(hashing, buffer);
+            }
+            List<CompletedPart> parts = new ArrayList<>();
+            for (Future<CompletedPart> upload : uploads) {
+                parts.add(await(upload));
             }
             sha256 = hashing.sha256Hex();
             checkExpected(key, options, sha256);
             etag = s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts))).eTag();
         } catch (IOException | RuntimeException e) {
+            uploads.forEach(upload -> upload.cancel(true));
             abortQuietly(fullKey, uploadId);
             throw e;
         }
@@ -171,6 +201,54 @@ public final class S3BlobStore implements BlobStore {
             etag = recordSha256(key, fullKey, contentType, metadata, sha256, hashing.count(), etag);
         }
         return new StoredBlob(key, hashing.count(), sha256, hashing.crc32(), unquote(etag));
+    }
+
+    private Future<CompletedPart> uploadPart(String fullKey, String uploadId, int partNumber, byte[] buffer,
+                                             int length, BlockingQueue<byte[]> freeBuffers) {
+        return partUploader.submit(() -> {
+            try {
+                String partEtag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
+                                .partNumber(partNumber).contentLength((long) length),
+                        RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length)).eTag();
+                return CompletedPart.builder().partNumber(partNumber).eTag(partEtag).build();
+            } finally {
+                freeBuffers.offer(buffer);
+            }
+        });
+    }
+
+    /** The next free part buffer; fails fast if an upload in flight has failed. */
+    private static byte[] takeBuffer(BlockingQueue<byte[]> freeBuffers, List<Future<CompletedPart>> uploads) {
+        try {
+            while (true) {
+                byte[] buffer = freeBuffers.poll(200, TimeUnit.MILLISECONDS);
+                if (buffer != null) {
+                    return buffer;
+                }
+                for (Future<CompletedPart> upload : uploads) {
+                    if (upload.isDone()) {
+                        await(upload); // throws if that part failed
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "interrupted while uploading", e);
+        }
+    }
+
+    private static CompletedPart await(Future<CompletedPart> upload) {
+        try {
+            return upload.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "interrupted while uploading", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "a part upload failed: " + e.getCause(), e);
+        }
     }
 
     /** Multipart metadata is fixed before the bytes are seen: add the hash by copying the object onto itself. */
@@ -253,6 +331,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void close() {
+        partUploader.shutdownNow();
         presigner.close();
         s3.close();
     }

@@ -28,6 +28,8 @@ import software.amazon.awssdk.regions.Region;
  */
 final class S3Compat {
     static final int PART_SIZE_BYTES = 8 * 1024 * 1024;
+    /** Parts of one upload sent at once: 4 x 8 MiB buffers per upload, enough to fill a fast link. */
+    static final int PARTS_IN_FLIGHT = 4;
     static final long MAX_COPY_OBJECT_BYTES = 5L * 1024 * 1024 * 1024;
 
     private S3Compat() {

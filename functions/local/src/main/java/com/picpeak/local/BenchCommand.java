@@ -1,0 +1,84 @@
+package com.picpeak.local;
+
+import com.picpeak.bench.StorageBenchmark;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.BlobStores;
+import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.SentinelCheck;
+import com.picpeak.storage.StorageConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code bench storage}: throughput of the configured backend against plain file copies, as ratios. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
+        subcommands = BenchCommand.Storage.class)
+final class BenchCommand implements Runnable {
+    private final Map<String, String> env;
+
+    @Spec
+    CommandSpec spec;
+
+    BenchCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "storage", mixinStandardHelpOptions = true,
+            description = "Put and get one large object on the configured backend (STORAGE_BACKEND ...), "
+                    + "and copy the same file with Java file streams and cp, in one run.")
+    static final class Storage implements Callable<Integer> {
+        @Option(names = "--size-mb", defaultValue = "256", description = "object size in MiB (default ${DEFAULT-VALUE})")
+        long sizeMiB;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "timed rounds after a warm-up (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--scratch", description = "folder for the reference copies (default: a new temp folder)")
+        Path scratch;
+
+        @picocli.CommandLine.ParentCommand
+        BenchCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            StorageConfig config;
+            try {
+                config = StorageConfig.fromEnv(parent.env);
+            } catch (ConfigException e) {
+                parent.spec.commandLine().getErr().println("configuration refused, " + e.getMessage());
+                return CheckCommand.CONFIG_REFUSED;
+            }
+            SentinelCheck.Result check = SentinelCheck.check(config);
+            if (!check.ok()) {
+                parent.spec.commandLine().getErr().println(check.line());
+                return CheckCommand.CHECK_FAILED;
+            }
+            Path dir = scratch != null ? scratch : Files.createTempDirectory("picpeak-bench");
+            try (BlobStore store = BlobStores.open(config)) {
+                new StorageBenchmark(sizeMiB * 1024 * 1024, rounds, dir).run(List.of(
+                        StorageBenchmark.fileStreams(dir),
+                        StorageBenchmark.cp(dir),
+                        StorageBenchmark.store(store)), new PrintStream(System.out, true));
+            } finally {
+                if (scratch == null) {
+                    Files.deleteIfExists(dir);
+                }
+            }
+            return 0;
+        }
+    }
+}

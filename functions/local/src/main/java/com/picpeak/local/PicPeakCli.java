@@ -1,0 +1,41 @@
+package com.picpeak.local;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.Map;
+
+/** The local-mode program: {@code java -jar functions/local/target/picpeak.jar <command>}. */
+@Command(name = "picpeak", mixinStandardHelpOptions = true, version = "PicPeak Storage 0.1.0",
+        description = "PicPeak storage, local mode. Configuration comes from environment variables only "
+                + "(see README.md).")
+public final class PicPeakCli implements Runnable {
+    private final CommandLine commandLine;
+
+    PicPeakCli(Map<String, String> env) {
+        commandLine = new CommandLine(this)
+                .addSubcommand(new CheckCommand(env))
+                .addSubcommand(new BenchCommand(env));
+    }
+
+    public static void main(String[] args) {
+        System.exit(new PicPeakCli(System.getenv()).execute(args, null, null));
+    }
+
+    /** Runs one command line; {@code out}/{@code err} default to the console. Returns the exit code. */
+    int execute(String[] args, PrintWriter out, PrintWriter err) {
+        if (out != null) {
+            commandLine.setOut(out);
+        }
+        if (err != null) {
+            commandLine.setErr(err);
+        }
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        commandLine.usage(commandLine.getOut());
+    }
+}
