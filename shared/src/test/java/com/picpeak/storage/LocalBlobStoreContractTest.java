@@ -85,7 +85,7 @@ class LocalBlobStoreContractTest extends BlobStoreContract {
 
         assertThatThrownBy(() -> store.get(LocalBlobStore.META_DIR + "/events/active/e/a.jpg.properties"))
                 .isInstanceOf(PicPeakException.class);
-        assertThatThrownBy(() -> store.put("x/" + LocalBlobStore.TEMP_PREFIX + "1", InputStreamOf.empty(),
+        assertThatThrownBy(() -> store.put("x/" + LocalBlobStore.TEMP_PREFIX + "1", java.io.InputStream.nullInputStream(),
                 PutOptions.of(null))).isInstanceOf(PicPeakException.class);
         try (Stream<BlobInfo> all = store.list("")) {
             assertThat(all.map(BlobInfo::key)).containsExactly("events/active/e/a.jpg");
@@ -100,11 +100,5 @@ class LocalBlobStoreContractTest extends BlobStoreContract {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.PRESIGN_UNSUPPORTED);
                     assertThat(e.getMessage()).contains("local backend").contains("STORAGE_BACKEND=s3");
                 });
-    }
-
-    private static final class InputStreamOf {
-        static java.io.InputStream empty() {
-            return java.io.InputStream.nullInputStream();
-        }
     }
 }
