@@ -1,0 +1,207 @@
+package com.picpeak.media;
+
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import org.imgscalr.Scalr;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Makes the "cover" derivatives (300 px thumbnail, 1920x1080 hero): fill the target box completely,
+ * crop what overflows, bake in the EXIF orientation, write a baseline JPEG of quality 0.85.
+ *
+ * <p>Heap stays bounded for 100 MP originals: the original is read as a stream through a small
+ * window (never buffered whole), and the decoder subsamples while decoding so the raster it
+ * allocates is only about twice the target, not the full image. Thread-safe.
+ */
+public final class Thumbnailer {
+    /** JPEG quality of every derivative (DESIGN.md: "JPEG q85"). */
+    public static final float JPEG_QUALITY = 0.85f;
+
+    static {
+        ImageReaders.init();
+    }
+
+    /**
+     * Reads the original from {@code original} (not closed here) and writes a {@code width} x
+     * {@code height} JPEG to {@code jpegOut} (flushed, not closed). {@code header} is what
+     * {@link ImageProbe#probe} said of the same file. Throws TRUNCATED_IMAGE when the data ends
+     * early and CORRUPT_IMAGE when it cannot be decoded.
+     */
+    public void cover(InputStream original, ImageHeader header, int width, int height, OutputStream jpegOut) {
+        Objects.requireNonNull(original, "original");
+        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(jpegOut, "jpegOut");
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("target must be positive: " + width + " x " + height);
+        }
+        // Work in the stored orientation (the target turned for 5..8) and rotate only the small result.
+        int storedWidth = header.swapsAxes() ? height : width;
+        int storedHeight = header.swapsAxes() ? width : height;
+        BufferedImage decoded = decode(original, header.type(), storedWidth, storedHeight);
+        BufferedImage covered = coverCrop(decoded, storedWidth, storedHeight);
+        BufferedImage oriented = ExifOrientation.apply(covered, header.exifOrientation());
+        writeJpeg(opaqueRgb(oriented), jpegOut);
+    }
+
+    /**
+     * The source subsampling step that keeps the decoded raster at least twice the target in both
+     * directions (so the final resize still has detail to average) and no larger than needed.
+     */
+    static int subsampling(int sourceWidth, int sourceHeight, int targetWidth, int targetHeight) {
+        long byWidth = sourceWidth / (2L * targetWidth);
+        long byHeight = sourceHeight / (2L * targetHeight);
+        return (int) Math.max(1, Math.min(byWidth, byHeight));
+    }
+
+    private static BufferedImage decode(InputStream original, ImageType type, int targetWidth, int targetHeight) {
+        TruncationWatch watch = new TruncationWatch();
+        try (WindowedImageInputStream iis = new WindowedImageInputStream(original, ImageProbe.HEADER_BYTES)) {
+            ImageReader reader = ImageReaders.forType(iis, type);
+            try {
+                reader.setInput(iis, true, true);
+                reader.addIIOReadWarningListener(watch);
+                int step = subsampling(reader.getWidth(0), reader.getHeight(0), targetWidth, targetHeight);
+                ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceSubsampling(step, step, 0, 0);
+                BufferedImage image = reader.read(0, param);
+                if (watch.warning != null) {
+                    image.flush();
+                    throw truncated(type, watch.warning, null);
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (PicPeakException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (isTruncation(e)) {
+                throw truncated(type, e.getMessage(), e);
+            }
+            throw new PicPeakException(ErrorCode.CORRUPT_IMAGE, "the " + type + " image cannot be decoded ("
+                    + e.getMessage() + "); the file is damaged: export it again from the original", e);
+        }
+    }
+
+    private static PicPeakException truncated(ImageType type, String detail, Throwable cause) {
+        return new PicPeakException(ErrorCode.TRUNCATED_IMAGE, "the " + type + " data ends early (" + detail
+                + "); the upload was cut short: upload the file again", cause);
+    }
+
+    /** Scale so both sides reach the target, then cut the centre out. */
+    static BufferedImage coverCrop(BufferedImage source, int width, int height) {
+        int w = source.getWidth();
+        int h = source.getHeight();
+        double scale = Math.max((double) width / w, (double) height / h);
+        int scaledWidth = Math.max(width, (int) Math.round(w * scale));
+        int scaledHeight = Math.max(height, (int) Math.round(h * scale));
+        BufferedImage scaled = source;
+        if (scaledWidth != w || scaledHeight != h) {
+            scaled = Scalr.resize(source, Scalr.Method.QUALITY, Scalr.Mode.FIT_EXACT, scaledWidth, scaledHeight);
+            source.flush();
+        }
+        if (scaledWidth == width && scaledHeight == height) {
+            return scaled;
+        }
+        BufferedImage cropped = Scalr.crop(scaled, (scaledWidth - width) / 2, (scaledHeight - height) / 2, width, height);
+        scaled.flush();
+        return cropped;
+    }
+
+    /** JPEG has no alpha: lay transparent pixels over white (what a browser shows for a PNG). */
+    private static BufferedImage opaqueRgb(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+            return image;
+        }
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, rgb.getWidth(), rgb.getHeight());
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        image.flush();
+        return rgb;
+    }
+
+    private static void writeJpeg(BufferedImage image, OutputStream out) {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        if (!writers.hasNext()) {
+            throw new IllegalStateException("no JPEG ImageWriter registered");
+        }
+        ImageWriter writer = writers.next();
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(JPEG_QUALITY);
+            param.setProgressiveMode(ImageWriteParam.MODE_DISABLED);
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(image, null, null), param);
+            ios.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the JPEG failed: " + e.getMessage(), e);
+        } finally {
+            writer.dispose();
+            image.flush();
+        }
+    }
+
+    /** An EOF anywhere in the cause chain, or a reader message that says the data ran out. */
+    static boolean isTruncation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException || saysDataRanOut(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The JPEG decoders do not fail on a cut-off file: they fill the rest with grey and only warn
+     * (libjpeg "Premature end of JPEG file", TwelveMonkeys "Truncated File - Missing EOI marker").
+     * Bytes after the EOI marker (motion photos append a video) produce no warning, because the
+     * decoder stops at EOI.
+     */
+    static boolean saysDataRanOut(String message) {
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(Locale.ROOT);
+        return m.contains("premature end of jpeg file") || m.contains("missing eoi") || m.contains("truncated")
+                || m.contains("unexpected end") || m.contains("end of file") || m.contains("eof");
+    }
+
+    /** Remembers the first warning that says the data ran out. */
+    private static final class TruncationWatch implements IIOReadWarningListener {
+        private String warning;
+
+        @Override
+        public void warningOccurred(ImageReader source, String message) {
+            if (warning == null && saysDataRanOut(message)) {
+                warning = message;
+            }
+        }
+    }
+}
