@@ -56,6 +56,12 @@ public interface BlobStore extends AutoCloseable {
     /** A URL anyone can GET the object with until {@code validFor} has passed. */
     URI presignGet(String key, Duration validFor, String downloadFileName);
 
+    /**
+     * A URL that accepts one HTTP PUT of the object's bytes (with this Content-Type) until {@code validFor}
+     * has passed: direct uploads from a browser to S3, bypassing the API's request size limit.
+     */
+    URI presignPut(String key, Duration validFor, String contentType);
+
     /** One line for logs: the backend and where it keeps its objects. */
     String describe();
 

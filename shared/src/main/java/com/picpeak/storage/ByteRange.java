@@ -33,6 +33,37 @@ public record ByteRange(long first, long last, long suffixLength) {
         return new ByteRange(-1, -1, length);
     }
 
+    /**
+     * Parses one HTTP {@code Range} header. Absent, multi-range or malformed headers give null: the whole
+     * object is served, as RFC 9110 allows; a syntactically valid range outside the object is a 416 later.
+     */
+    public static ByteRange parseHeader(String header) {
+        if (header == null || !header.startsWith("bytes=") || header.contains(",")) {
+            return null;
+        }
+        String spec = header.substring(6).trim();
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        try {
+            String start = spec.substring(0, dash).trim();
+            String end = spec.substring(dash + 1).trim();
+            if (start.isEmpty()) {
+                long suffix = Long.parseLong(end);
+                return suffix > 0 ? suffix(suffix) : null;
+            }
+            long first = Long.parseLong(start);
+            if (end.isEmpty()) {
+                return from(first);
+            }
+            long last = Long.parseLong(end);
+            return last >= first ? of(first, last) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** The {@code Range} header value, e.g. {@code bytes=0-99}. */
     public String toHeader() {
         if (suffixLength >= 0) {

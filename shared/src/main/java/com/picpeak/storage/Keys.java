@@ -17,6 +17,37 @@ public final class Keys {
     private Keys() {
     }
 
+    /** Where a photographer's file is stored: what is dropped is what is stored. */
+    public static String original(String slug, String filename) {
+        return "events/active/" + slug + "/" + filename;
+    }
+
+    /** The folder the watcher and the walker import from. */
+    public static String eventFolder(String slug) {
+        return "events/active/" + slug + "/";
+    }
+
+    /** 300 px cover thumbnail, JPEG, named by photo id so same-named files never collide. */
+    public static String thumbnail(String slug, String photoId) {
+        return "thumbnails/" + slug + "/" + photoId + ".jpg";
+    }
+
+    /** 1920x1080 cover hero image of the event. */
+    public static String hero(String slug, String photoId) {
+        return "heroes/" + slug + "/" + photoId + ".jpg";
+    }
+
+    /** Staging area of a direct (presigned PUT) upload, outside the imported folders until it is checked. */
+    public static String directUpload(String slug, String uploadId) {
+        return "uploads/" + slug + "/" + uploadId;
+    }
+
+    /** Every folder holding objects that belong to one event (for deleting the event). */
+    public static java.util.List<String> eventPrefixes(String slug) {
+        return java.util.List.of(eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",
+                "watermarks/" + slug + "/", "uploads/" + slug + "/");
+    }
+
     /**
      * Refuses a key that is empty, too long, absolute, ends in '/', contains a backslash, a control
      * character (NUL included) or an empty, '.' or '..' segment: nothing may address a place outside

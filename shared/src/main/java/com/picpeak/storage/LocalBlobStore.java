@@ -204,6 +204,12 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
+    public URI presignPut(String key, Duration validFor, String contentType) {
+        throw new PicPeakException(ErrorCode.PRESIGN_UNSUPPORTED, "the local backend cannot accept direct uploads: "
+                + "send the files to the server (multipart upload); direct uploads need STORAGE_BACKEND=s3");
+    }
+
+    @Override
     public String describe() {
         return "local root=" + root;
     }

@@ -325,6 +325,18 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public URI presignPut(String key, Duration validFor, String contentType) {
+        String fullKey = fullKey(key);
+        try {
+            return presigner.presignPutObject(p -> p.signatureDuration(validFor)
+                    .putObjectRequest(o -> o.bucket(settings.bucket()).key(fullKey).contentType(contentType)))
+                    .url().toURI();
+        } catch (URISyntaxException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "the presigned URL for '" + key + "' is malformed", e);
+        }
+    }
+
+    @Override
     public String describe() {
         return "s3 " + settings.describe();
     }

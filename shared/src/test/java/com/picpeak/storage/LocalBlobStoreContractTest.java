@@ -100,5 +100,8 @@ class LocalBlobStoreContractTest extends BlobStoreContract {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.PRESIGN_UNSUPPORTED);
                     assertThat(e.getMessage()).contains("local backend").contains("STORAGE_BACKEND=s3");
                 });
+        assertThatThrownBy(() -> store.presignPut("a", Duration.ofMinutes(5), "image/jpeg"))
+                .isInstanceOfSatisfying(PicPeakException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PRESIGN_UNSUPPORTED));
     }
 }

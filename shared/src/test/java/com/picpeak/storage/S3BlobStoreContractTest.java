@@ -103,6 +103,22 @@ class S3BlobStoreContractTest extends BlobStoreContract {
     }
 
     @Test
+    void presignedPut_acceptsOneUploadWithItsContentType() throws Exception {
+        URI url = store.presignPut("uploads/e/u1", Duration.ofMinutes(5), "image/jpeg");
+
+        HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url)
+                        .header("Content-Type", "image/jpeg")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes("direct bytes"))).build(),
+                HttpResponse.BodyHandlers.discarding());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (BlobRead read = store.get("uploads/e/u1")) {
+            assertThat(read.stream().readAllBytes()).isEqualTo(bytes("direct bytes"));
+            assertThat(read.info().contentType()).isEqualTo("image/jpeg");
+        }
+    }
+
+    @Test
     void aTamperedPresignedUrl_isRefused() throws Exception {
         store.put("events/active/e/a.jpg", new ByteArrayInputStream(bytes("a")), PutOptions.of("image/jpeg"));
         store.put("events/active/other/b.jpg", new ByteArrayInputStream(bytes("b")), PutOptions.of("image/jpeg"));

@@ -15,6 +15,7 @@ public final class PicPeakCli implements Runnable {
 
     PicPeakCli(Map<String, String> env) {
         commandLine = new CommandLine(this)
+                .addSubcommand(new ServeCommand(env))
                 .addSubcommand(new CheckCommand(env))
                 .addSubcommand(new BenchCommand(env));
     }

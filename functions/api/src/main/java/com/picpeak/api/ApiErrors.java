@@ -1,0 +1,92 @@
+package com.picpeak.api;
+
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The one place errors become {@code {"error": code, "message": ...}} with their HTTP status. */
+@RestControllerAdvice
+public class ApiErrors {
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    public static Map<String, Object> body(ErrorCode code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code.code());
+        body.put("message", message);
+        return body;
+    }
+
+    static ResponseEntity<Map<String, Object>> respond(ErrorCode code, String message) {
+        return ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_JSON).body(body(code, message));
+    }
+
+    @ExceptionHandler(PicPeakException.class)
+    ResponseEntity<Map<String, Object>> domain(PicPeakException e) {
+        if (e.errorCode().httpStatus() >= 500) {
+            log.warn("{}: {}", e.errorCode().code(), e.getMessage(), e);
+        }
+        return respond(e.errorCode(), e.getMessage());
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<Map<String, Object>> tooLarge(MaxUploadSizeExceededException e) {
+        return respond(ErrorCode.FILE_TOO_LARGE, "the upload is larger than the limit (PICPEAK_MAX_UPLOAD_BYTES): "
+                + "nothing was stored");
+    }
+
+    @ExceptionHandler({MissingServletRequestPartException.class, MultipartException.class})
+    ResponseEntity<Map<String, Object>> multipart(Exception e) {
+        return respond(ErrorCode.INVALID_REQUEST, "send the photos as multipart/form-data in the field 'files' ("
+                + e.getMessage() + ")");
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        return respond(ErrorCode.INVALID_REQUEST, "the request body is not valid JSON of the expected shape");
+    }
+
+    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+    ResponseEntity<Map<String, Object>> badParameter(Exception e) {
+        return respond(ErrorCode.INVALID_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
+        return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", "method_not_allowed", "message", e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e) {
+        return respond(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<Map<String, Object>> noRoute(NoResourceFoundException e) {
+        return respond(ErrorCode.NOT_FOUND, "no route " + e.getHttpMethod() + " /" + e.getResourcePath());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return respond(ErrorCode.INTERNAL, "the server failed unexpectedly; the log has the details");
+    }
+}

@@ -1,0 +1,107 @@
+package com.picpeak.api;
+
+import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobRead;
+import com.picpeak.storage.ByteRange;
+import com.picpeak.storage.ContentDisposition;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+
+/**
+ * Writes a stored object as an HTTP response: ETag and conditional GET (304), single byte ranges
+ * (206/416), Content-Length, and the delivery policy. In local mode the bytes stream through; in the
+ * serverless shape a body above the inline cap becomes a 302 to a presigned GET valid for a minute,
+ * issued only after the caller checked access.
+ */
+final class BlobResponder {
+    static final Duration PRESIGNED_VALIDITY = Duration.ofSeconds(60);
+    private static final int BUFFER_BYTES = 64 * 1024;
+
+    private BlobResponder() {
+    }
+
+    /**
+     * @param etag         a strong validator of the bytes (unquoted), known without a storage call
+     * @param knownSize    the object's size if the catalog knows it, else -1
+     * @param downloadName file name of an attachment, or null to show inline
+     */
+    static void serve(HttpServletRequest request, HttpServletResponse response, PicPeakRuntime runtime, String key,
+                      String etag, long knownSize, String contentType, String downloadName, String cacheControl)
+            throws IOException {
+        String quotedEtag = "\"" + etag + "\"";
+        response.setHeader("ETag", quotedEtag);
+        response.setHeader("Cache-Control", cacheControl);
+        if (matches(request.getHeader("If-None-Match"), quotedEtag)) {
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
+        ByteRange range = ByteRange.parseHeader(request.getHeader("Range"));
+        String ifRange = request.getHeader("If-Range");
+        if (range != null && ifRange != null && !ifRange.equals(quotedEtag)) {
+            range = null; // the client's partial copy is of another version: send it all
+        }
+        long limit = runtime.inlineResponseLimit();
+        if (limit != Long.MAX_VALUE) {
+            long size = knownSize >= 0 ? knownSize : runtime.store().head(key).map(BlobInfo::size).orElse(0L);
+            long length = range == null ? size : span(range, size);
+            if (length > limit && runtime.store().canPresign()) {
+                response.setHeader("Cache-Control", "no-store");
+                response.setHeader("Location", runtime.store().presignGet(key, PRESIGNED_VALIDITY, downloadName).toString());
+                response.setStatus(HttpServletResponse.SC_FOUND);
+                return;
+            }
+        }
+        try (BlobRead read = runtime.store().get(key, range)) {
+            response.setStatus(read.partial() ? HttpServletResponse.SC_PARTIAL_CONTENT : HttpServletResponse.SC_OK);
+            if (read.partial()) {
+                response.setHeader("Content-Range", "bytes " + read.first() + "-" + read.last() + "/" + read.info().size());
+            }
+            response.setHeader("Accept-Ranges", "bytes");
+            response.setContentType(contentType);
+            response.setContentLengthLong(read.length());
+            if (downloadName != null) {
+                response.setHeader("Content-Disposition", ContentDisposition.attachment(downloadName));
+            }
+            if ("HEAD".equals(request.getMethod())) {
+                return;
+            }
+            copy(read.stream(), response.getOutputStream());
+        }
+    }
+
+    private static long span(ByteRange range, long size) {
+        try {
+            long[] resolved = range.resolve(size);
+            return resolved[1] - resolved[0] + 1;
+        } catch (RuntimeException unsatisfiable) {
+            return 0; // the read below answers 416
+        }
+    }
+
+    private static boolean matches(String ifNoneMatch, String quotedEtag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.trim();
+            if (tag.equals("*") || tag.equals(quotedEtag) || tag.equals("W/" + quotedEtag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER_BYTES];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            out.write(buffer, 0, n);
+        }
+        out.flush();
+    }
+}

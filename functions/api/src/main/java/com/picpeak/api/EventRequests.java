@@ -1,0 +1,91 @@
+package com.picpeak.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.gallery.EventPatch;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Set;
+
+/** Reads the admin's event JSON strictly: unknown fields and wrong types are a 400 naming the field. */
+final class EventRequests {
+    private static final Set<String> FIELDS = Set.of("slug", "title", "password", "expiresAt", "active",
+            "allowDownloads", "watermarkDownloads", "allowDirectS3Download");
+
+    private EventRequests() {
+    }
+
+    static EventPatch patch(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw bad("the body must be a JSON object");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw bad("unknown field \"" + name + "\"; known fields: " + String.join(", ", FIELDS.stream().sorted().toList()));
+            }
+        }
+        Instant expiresAt = null;
+        boolean clearExpiry = false;
+        if (body.has("expiresAt")) {
+            JsonNode value = body.get("expiresAt");
+            if (value.isNull()) {
+                clearExpiry = true;
+            } else if (!value.isTextual()) {
+                throw bad("\"expiresAt\" must be an ISO-8601 instant such as 2026-12-31T23:59:59Z, or null");
+            } else {
+                try {
+                    expiresAt = Instant.parse(value.asText());
+                } catch (DateTimeParseException e) {
+                    throw bad("\"expiresAt\" '" + value.asText() + "' is not an ISO-8601 instant such as 2026-12-31T23:59:59Z");
+                }
+            }
+        }
+        return new EventPatch(text(body, "title"), password(body), expiresAt, clearExpiry, bool(body, "active"),
+                bool(body, "allowDownloads"), bool(body, "watermarkDownloads"), bool(body, "allowDirectS3Download"));
+    }
+
+    static String slug(JsonNode body) {
+        String slug = body == null ? null : text(body, "slug");
+        if (slug == null) {
+            throw bad("\"slug\" is required: a-z, 0-9 and '-', e.g. \"anna-ben-2026\"");
+        }
+        return slug;
+    }
+
+    private static String password(JsonNode body) {
+        if (body.has("password") && body.get("password").isNull()) {
+            return ""; // null removes the password, like ""
+        }
+        return text(body, "password");
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw bad("\"" + field + "\" must be a string");
+        }
+        return value.asText();
+    }
+
+    private static Boolean bool(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw bad("\"" + field + "\" must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    private static PicPeakException bad(String message) {
+        return new PicPeakException(ErrorCode.INVALID_REQUEST, message);
+    }
+}

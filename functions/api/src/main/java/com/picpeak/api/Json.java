@@ -1,0 +1,72 @@
+package com.picpeak.api;
+
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Photo;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON shapes of the HTTP contract (DESIGN.md), built in one place. */
+final class Json {
+
+    private Json() {
+    }
+
+    static Map<String, Object> guestPhoto(Photo p) {
+        String base = "/api/gallery/" + p.eventSlug() + "/photos/" + p.id();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", p.id());
+        json.put("filename", p.filename());
+        json.put("width", p.width());
+        json.put("height", p.height());
+        json.put("size", p.size());
+        json.put("takenAt", p.takenAt());
+        json.put("thumbnailUrl", base + "/thumbnail");
+        json.put("url", base);
+        json.put("downloadUrl", base + "/download");
+        return json;
+    }
+
+    static Map<String, Object> adminPhoto(Photo p) {
+        Map<String, Object> json = guestPhoto(p);
+        json.put("key", p.key());
+        json.put("thumbnailKey", p.thumbnailKey());
+        json.put("contentType", p.contentType());
+        json.put("sha256", p.sha256());
+        json.put("crc32", p.crc32());
+        json.put("uploadedAt", p.uploadedAt());
+        json.put("source", p.source().wireName());
+        return json;
+    }
+
+    static Map<String, Object> guestEvent(Event e) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("slug", e.slug());
+        json.put("title", e.title());
+        json.put("expiresAt", e.expiresAt());
+        json.put("photoCount", e.photoCount());
+        json.put("passwordRequired", e.requiresPassword());
+        json.put("downloadsAllowed", e.allowDownloads());
+        json.put("heroUrl", e.heroKey() == null ? null : "/api/gallery/" + e.slug() + "/hero");
+        return json;
+    }
+
+    static Map<String, Object> adminEvent(Event e) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("slug", e.slug());
+        json.put("title", e.title());
+        json.put("hasPassword", e.requiresPassword());
+        json.put("expiresAt", e.expiresAt());
+        json.put("active", e.active());
+        json.put("allowDownloads", e.allowDownloads());
+        json.put("watermarkDownloads", e.watermarkDownloads());
+        json.put("allowDirectS3Download", e.allowDirectS3Download());
+        json.put("revision", e.revision());
+        json.put("photoCount", e.photoCount());
+        json.put("heroPhotoId", e.heroPhotoId());
+        json.put("createdAt", e.createdAt());
+        json.put("updatedAt", e.updatedAt());
+        json.put("galleryUrl", "/gallery/" + e.slug());
+        return json;
+    }
+}

@@ -1,0 +1,12 @@
+package com.picpeak.api;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+
+/** Every route in one app: local mode and the API tests. No component scanning: the controllers are listed. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class, AdminController.class})
+public class PicPeakApiApp {
+}

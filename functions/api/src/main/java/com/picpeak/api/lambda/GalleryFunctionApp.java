@@ -1,0 +1,15 @@
+package com.picpeak.api.lambda;
+
+import com.picpeak.api.ApiConfiguration;
+import com.picpeak.api.GalleryPageController;
+import com.picpeak.api.GuestController;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+
+/** The gallery function: guest listing and serving only (a small context starts faster). */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class})
+public class GalleryFunctionApp {
+}

@@ -1,0 +1,338 @@
+package com.picpeak.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The HTTP contract over real HTTP against the app on an embedded server (local mode's shape, local
+ * backend, DynamoDB Local): admin, upload, listing, serving with ranges and validators, guest access.
+ */
+class ApiHttpTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dataDir;
+    static ConfigurableApplicationContext app;
+    static PicPeakRuntime runtime;
+    static String base;
+    static HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() {
+        runtime = TestRuntimes.local(dataDir, Map.of());
+        RuntimeHolder.install(runtime);
+        app = SpringApplication.run(PicPeakApiApp.class, "--server.port=0");
+        base = "http://127.0.0.1:" + ((ServletWebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        runtime.close();
+    }
+
+    @Test
+    void adminRoutes_needTheToken() throws Exception {
+        assertError(send("GET", "/api/admin/events", null, null, null), 401, "unauthorized", "Authorization: Bearer");
+        assertError(send("GET", "/api/admin/events", null, null, "Bearer wrong-token"), 401, "unauthorized", "wrong");
+    }
+
+    @Test
+    void anEvent_isCreatedListedPatchedAndDeleted() throws Exception {
+        HttpResponse<byte[]> created = admin("POST", "/api/admin/events", "{\"slug\":\"crud-1\",\"title\":\"Crud\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(json(created).get("active").asBoolean()).isTrue();
+        assertError(admin("POST", "/api/admin/events", "{\"slug\":\"crud-1\",\"title\":\"Again\"}"), 409, "conflict",
+                "already exists");
+
+        HttpResponse<byte[]> patched = admin("PATCH", "/api/admin/events/crud-1",
+                "{\"title\":\"Renamed\",\"expiresAt\":\"2099-01-01T00:00:00Z\",\"allowDownloads\":false}");
+        assertThat(patched.statusCode()).isEqualTo(200);
+        assertThat(json(patched).get("title").asText()).isEqualTo("Renamed");
+        assertThat(json(patched).get("expiresAt").asText()).isEqualTo("2099-01-01T00:00:00Z");
+        assertThat(json(patched).get("allowDownloads").asBoolean()).isFalse();
+        assertThat(json(admin("GET", "/api/admin/events", null)).get("events").findValuesAsText("slug")).contains("crud-1");
+
+        assertThat(admin("DELETE", "/api/admin/events/crud-1", null).statusCode()).isEqualTo(204);
+        assertError(admin("GET", "/api/admin/events/crud-1", null), 404, "event_not_found", "crud-1");
+    }
+
+    @Test
+    void badEventRequests_areClear400s_andCreateNothing() throws Exception {
+        assertError(admin("POST", "/api/admin/events", "{\"slug\":\"Not A Slug\",\"title\":\"x\"}"), 400, "invalid_slug", "a-z");
+        assertError(admin("POST", "/api/admin/events", "{\"slug\":\"ok-slug\",\"titel\":\"typo\"}"), 400,
+                "invalid_request", "unknown field \"titel\"");
+        assertError(admin("POST", "/api/admin/events", "{\"slug\":\"ok-slug\",\"title\":\"x\",\"active\":\"yes\"}"), 400,
+                "invalid_request", "\"active\" must be true or false");
+        assertError(admin("POST", "/api/admin/events", "not json"), 400, "invalid_request", "JSON");
+        assertError(admin("GET", "/api/admin/events/ok-slug", null), 404, "event_not_found", "ok-slug");
+    }
+
+    @Test
+    void directS3Download_isRefusedOnTheLocalBackend() throws Exception {
+        createEvent("local-direct", null);
+
+        assertError(admin("PATCH", "/api/admin/events/local-direct", "{\"allowDirectS3Download\":true}"), 409,
+                "conflict", "STORAGE_BACKEND=s3");
+    }
+
+    @Test
+    void threeUploadedJpegs_areListedServedAndDownloadable() throws Exception {
+        createEvent("party", null);
+        List<byte[]> jpegs = List.of(jpeg(1), jpeg(2), jpeg(3));
+        Multipart form = new Multipart().file("IMG_1.jpg", jpegs.get(0)).file("IMG_2.jpg", jpegs.get(1))
+                .file("IMG_3.jpg", jpegs.get(2));
+
+        HttpResponse<byte[]> upload = send("POST", "/api/admin/events/party/photos", form.body(), form.contentType(),
+                "Bearer " + TestRuntimes.ADMIN_TOKEN);
+
+        assertThat(upload.statusCode()).as(new String(upload.body())).isEqualTo(201);
+        assertThat(json(upload).get("imported").asInt()).isEqualTo(3);
+        JsonNode page1 = json(get("/api/gallery/party/photos?limit=2", null));
+        JsonNode page2 = json(get("/api/gallery/party/photos?limit=2&cursor=" + page1.get("nextCursor").asText(), null));
+        List<String> names = new ArrayList<>(page1.get("photos").findValuesAsText("filename"));
+        names.addAll(page2.get("photos").findValuesAsText("filename"));
+        assertThat(names).containsExactly("IMG_1.jpg", "IMG_2.jpg", "IMG_3.jpg");
+        assertThat(page2.get("nextCursor").isNull()).isTrue();
+
+        JsonNode first = page1.get("photos").get(0);
+        HttpResponse<byte[]> thumbnail = get(first.get("thumbnailUrl").asText(), null);
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        assertThat(thumbnail.headers().firstValue("Content-Type")).contains("image/jpeg");
+        assertThat(TestImages.decode(thumbnail.body()).getWidth()).isEqualTo(300);
+
+        HttpResponse<byte[]> photo = get(first.get("url").asText(), null);
+        assertThat(photo.statusCode()).isEqualTo(200);
+        assertThat(photo.body()).isEqualTo(jpegs.get(0));
+        assertThat(photo.headers().firstValueAsLong("Content-Length")).hasValue(jpegs.get(0).length);
+        assertThat(photo.headers().firstValue("Accept-Ranges")).contains("bytes");
+
+        HttpResponse<byte[]> range = send("GET", first.get("url").asText(), null, null, null, "Range", "bytes=100-199");
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.headers().firstValue("Content-Range")).contains("bytes 100-199/" + jpegs.get(0).length);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(jpegs.get(0), 100, 200));
+
+        String etag = photo.headers().firstValue("ETag").orElseThrow();
+        assertThat(send("GET", first.get("url").asText(), null, null, null, "If-None-Match", etag).statusCode()).isEqualTo(304);
+
+        HttpResponse<byte[]> download = get(first.get("downloadUrl").asText(), null);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.headers().firstValue("Content-Disposition")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("attachment; filename=\"IMG_1.jpg\""));
+        assertThat(download.body()).isEqualTo(jpegs.get(0));
+    }
+
+    @Test
+    void aRangePastTheEnd_is416() throws Exception {
+        createEvent("ranges", null);
+        JsonNode photo = uploadOne("ranges", "a.jpg", jpeg(4));
+
+        HttpResponse<byte[]> response = send("GET", "/api/gallery/ranges/photos/" + photo.get("id").asText(), null, null,
+                null, "Range", "bytes=99999999-");
+
+        assertError(response, 416, "range_not_satisfiable", "outside");
+    }
+
+    @Test
+    void badUploads_areClear4xxs_andStoreNothing() throws Exception {
+        createEvent("bad-uploads", null);
+
+        assertUploadRefused("notes.jpg", "plain text".getBytes(StandardCharsets.UTF_8), 415, "unsupported_media_type");
+        assertUploadRefused("empty.jpg", new byte[0], 400, "empty_file");
+        assertUploadRefused("cut.jpg", Arrays.copyOf(jpeg(5), 3000), 422, "truncated_image");
+        assertUploadRefused("bomb.png", TestImages.pngHeaderOnly(100_000, 100_000), 422, "image_too_large");
+        assertUploadRefused("../../etc.jpg", jpeg(6), 400, "invalid_filename");
+        assertUploadRefused("x".repeat(300) + ".jpg", jpeg(7), 400, "invalid_filename");
+        Multipart toMissingEvent = new Multipart().file("a.jpg", jpeg(8));
+        assertError(send("POST", "/api/admin/events/no-such-event/photos", toMissingEvent.body(),
+                toMissingEvent.contentType(), "Bearer " + TestRuntimes.ADMIN_TOKEN), 404, "event_not_found", "no-such-event");
+
+        JsonNode event = json(admin("GET", "/api/admin/events/bad-uploads", null));
+        assertThat(event.get("photoCount").asInt()).isZero();
+        assertThat(event.get("revision").asInt()).isZero();
+        assertThat(json(admin("GET", "/api/admin/events/bad-uploads/photos", null)).get("photos")).isEmpty();
+    }
+
+    @Test
+    void aPasswordGallery_needsTheRightPassword_andItsSessionWorksOnlyThere() throws Exception {
+        createEvent("secret", "open sesame");
+        createEvent("other", "another one");
+        JsonNode photo = uploadOne("secret", "s.jpg", jpeg(9));
+        JsonNode otherPhoto = uploadOne("other", "o.jpg", jpeg(10));
+
+        assertError(get("/api/gallery/secret/photos", null), 401, "unauthorized", "password");
+        assertError(auth("secret", "wrong"), 401, "wrong_password", "wrong password");
+        HttpResponse<byte[]> ok = auth("secret", "open sesame");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        String token = json(ok).get("token").asText();
+        String cookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("picpeak_session=" + token).contains("HttpOnly").contains("SameSite=Lax");
+
+        assertThat(get("/api/gallery/secret/photos", token).statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> byCookie = send("GET", "/api/gallery/secret/photos", null, null, null,
+                "Cookie", "picpeak_session=" + token);
+        assertThat(json(byCookie).get("photos").get(0).get("id").asText()).isEqualTo(photo.get("id").asText());
+        assertError(get("/api/gallery/other/photos", token), 401, "unauthorized", "");
+        assertError(get("/api/gallery/secret/photos/" + otherPhoto.get("id").asText(), token), 404, "photo_not_found", "");
+    }
+
+    @Test
+    void expiredInactiveAndDownloadDisabledEvents_sayWhy() throws Exception {
+        createEvent("expired", null);
+        admin("PATCH", "/api/admin/events/expired", "{\"expiresAt\":\"2020-01-01T00:00:00Z\"}");
+        createEvent("hidden", null);
+        admin("PATCH", "/api/admin/events/hidden", "{\"active\":false}");
+        createEvent("view-only", null);
+        JsonNode photo = uploadOne("view-only", "v.jpg", jpeg(11));
+        admin("PATCH", "/api/admin/events/view-only", "{\"allowDownloads\":false}");
+
+        assertError(get("/api/gallery/expired", null), 410, "event_expired", "expired");
+        assertError(get("/api/gallery/hidden/photos", null), 404, "event_not_found", "");
+        assertError(get("/api/gallery/nope", null), 404, "event_not_found", "");
+        assertError(get("/api/gallery/Bad_Slug", null), 400, "invalid_slug", "");
+        assertThat(get("/api/gallery/view-only/photos/" + photo.get("id").asText(), null).statusCode()).isEqualTo(200);
+        assertError(get("/api/gallery/view-only/photos/" + photo.get("id").asText() + "/download", null), 403,
+                "downloads_disabled", "turned off");
+    }
+
+    @Test
+    void theGalleryPage_showsThePasswordForm_orThePhotos() throws Exception {
+        createEvent("page-open", null);
+        uploadOne("page-open", "p.jpg", jpeg(12));
+        createEvent("page-locked", "letmein");
+
+        HttpResponse<byte[]> open = get("/gallery/page-open", null);
+        HttpResponse<byte[]> locked = get("/gallery/page-locked", null);
+
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(new String(open.body(), StandardCharsets.UTF_8)).contains("<h1>page-open title</h1>")
+                .contains("/thumbnail\" alt=\"p.jpg\"").contains("1 photos");
+        assertThat(locked.statusCode()).isEqualTo(401);
+        assertThat(new String(locked.body(), StandardCharsets.UTF_8)).contains("type=\"password\"");
+    }
+
+    @Test
+    void heroAndDeletion_work() throws Exception {
+        createEvent("hero", null);
+        JsonNode photo = uploadOne("hero", "h.jpg", jpeg(13));
+
+        HttpResponse<byte[]> setHero = admin("PUT", "/api/admin/events/hero/hero", "{\"photoId\":\"" + photo.get("id").asText() + "\"}");
+        assertThat(setHero.statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> hero = get("/api/gallery/hero/hero", null);
+        assertThat(hero.statusCode()).isEqualTo(200);
+        assertThat(TestImages.decode(hero.body()).getWidth()).isEqualTo(1920);
+        assertThat(TestImages.decode(hero.body()).getHeight()).isEqualTo(1080);
+
+        assertThat(admin("DELETE", "/api/admin/events/hero/photos/" + photo.get("id").asText(), null).statusCode()).isEqualTo(204);
+        assertError(get("/api/gallery/hero/photos/" + photo.get("id").asText(), null), 404, "photo_not_found", "");
+        assertThat(runtime.store().head(photo.get("key").asText())).isEmpty();
+        assertThat(json(admin("GET", "/api/admin/events/hero", null)).get("heroPhotoId").isNull()).isTrue();
+    }
+
+    @Test
+    void healthAndStorageStatus_answer() throws Exception {
+        assertThat(json(get("/health", null)).get("status").asText()).isEqualTo("ok");
+        JsonNode storage = json(admin("GET", "/api/admin/storage", null));
+        assertThat(storage.get("backend").asText()).isEqualTo("local");
+        assertThat(storage.get("startupCheck").get("ok").asBoolean()).isTrue();
+        assertError(get("/no/such/route", null), 404, "not_found", "");
+    }
+
+    // ---- helpers ----
+
+    private void assertUploadRefused(String filename, byte[] bytes, int status, String code) throws Exception {
+        Multipart form = new Multipart().file(filename, bytes);
+        HttpResponse<byte[]> response = send("POST", "/api/admin/events/bad-uploads/photos", form.body(),
+                form.contentType(), "Bearer " + TestRuntimes.ADMIN_TOKEN);
+        assertThat(response.statusCode()).as(filename + ": " + new String(response.body())).isEqualTo(status);
+        JsonNode result = json(response).get("results").get(0);
+        assertThat(result.get("status").asText()).isEqualTo("failed");
+        assertThat(result.get("error").get("error").asText()).isEqualTo(code);
+        assertThat(result.get("error").get("message").asText()).isNotBlank();
+    }
+
+    private JsonNode uploadOne(String slug, String filename, byte[] bytes) throws Exception {
+        Multipart form = new Multipart().file(filename, bytes);
+        HttpResponse<byte[]> response = send("POST", "/api/admin/events/" + slug + "/photos", form.body(),
+                form.contentType(), "Bearer " + TestRuntimes.ADMIN_TOKEN);
+        assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(201);
+        return json(response).get("results").get(0).get("photo");
+    }
+
+    private void createEvent(String slug, String password) throws Exception {
+        String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + " title\""
+                + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}";
+        assertThat(admin("POST", "/api/admin/events", body).statusCode()).isEqualTo(201);
+    }
+
+    private HttpResponse<byte[]> auth(String slug, String password) throws Exception {
+        return send("POST", "/api/gallery/" + slug + "/auth",
+                ("{\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8), "application/json", null);
+    }
+
+    private static byte[] jpeg(long seed) {
+        return TestImages.jpeg(TestImages.noisyHalves(400, 300, seed));
+    }
+
+    private HttpResponse<byte[]> admin(String method, String path, String jsonBody) throws Exception {
+        return send(method, path, jsonBody == null ? null : jsonBody.getBytes(StandardCharsets.UTF_8),
+                "application/json", "Bearer " + TestRuntimes.ADMIN_TOKEN);
+    }
+
+    private HttpResponse<byte[]> get(String path, String guestToken) throws Exception {
+        return send("GET", path, null, null, guestToken == null ? null : "Bearer " + guestToken);
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, byte[] body, String contentType, String authorization,
+                                      String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static JsonNode json(HttpResponse<byte[]> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    static void assertError(HttpResponse<byte[]> response, int status, String code, String messagePart) throws IOException {
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        assertThat(response.statusCode()).as(text).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("application/json"));
+        JsonNode json = JSON.readTree(response.body());
+        assertThat(json.get("error").asText()).as(text).isEqualTo(code);
+        assertThat(json.get("message").asText()).as(text).contains(messagePart);
+    }
+}

@@ -1,0 +1,158 @@
+package com.picpeak.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.picpeak.api.lambda.AdminHandler;
+import com.picpeak.api.lambda.GalleryHandler;
+import com.picpeak.api.lambda.UploadHandler;
+import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The three Lambda entries in-process, fed API Gateway HTTP API (payload 2.0) events, in the serverless
+ * shape on the S3 backend: JSON, binary (base64) images, and the presigned redirect above the inline cap.
+ */
+class LambdaHandlersTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** A small cap so that an ordinary test photo is "too large to return inline". */
+    static final int INLINE_CAP = 50_000;
+    static PicPeakRuntime runtime;
+
+    @BeforeAll
+    static void install() {
+        runtime = TestRuntimes.serverlessOnS3(Map.of("PICPEAK_INLINE_RESPONSE_BYTES", String.valueOf(INLINE_CAP)));
+        RuntimeHolder.install(runtime);
+    }
+
+    @AfterAll
+    static void close() {
+        runtime.close();
+    }
+
+    @Test
+    void adminUploadAndGalleryFunctions_workTogether() throws Exception {
+        JsonNode created = invoke(new AdminHandler(), event("POST", "/api/admin/events", Map.of(
+                "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", "application/json"),
+                "{\"slug\":\"lambda\",\"title\":\"Lambda\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(created.get("statusCode").asInt()).as(created.toString()).isEqualTo(201);
+
+        byte[] small = TestImages.jpeg(TestImages.noisyHalves(120, 90, 1));
+        byte[] large = TestImages.jpeg(TestImages.noisyHalves(800, 600, 2));
+        assertThat(small.length).isLessThan(INLINE_CAP);
+        assertThat(large.length).isGreaterThan(INLINE_CAP);
+        Multipart form = new Multipart().file("small.jpg", small).file("large.jpg", large);
+        JsonNode uploaded = invoke(new UploadHandler(), event("POST", "/api/admin/events/lambda/photos", Map.of(
+                "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", form.contentType()), form.body()));
+        assertThat(uploaded.get("statusCode").asInt()).as(uploaded.toString()).isEqualTo(201);
+
+        JsonNode listing = invoke(new GalleryHandler(), event("GET", "/api/gallery/lambda/photos", Map.of(), null));
+        assertThat(listing.get("statusCode").asInt()).isEqualTo(200);
+        JsonNode photos = JSON.readTree(listing.get("body").asText()).get("photos");
+        assertThat(photos.findValuesAsText("filename")).containsExactly("small.jpg", "large.jpg");
+
+        JsonNode smallPhoto = invoke(new GalleryHandler(), event("GET", photos.get(0).get("url").asText(), Map.of(), null));
+        assertThat(smallPhoto.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(smallPhoto.get("isBase64Encoded").asBoolean()).isTrue();
+        assertThat(Base64.getDecoder().decode(smallPhoto.get("body").asText())).isEqualTo(small);
+
+        JsonNode largePhoto = invoke(new GalleryHandler(), event("GET", photos.get(1).get("url").asText(), Map.of(), null));
+        assertThat(largePhoto.get("statusCode").asInt()).isEqualTo(302);
+        String location = largePhoto.get("headers").get("Location").asText();
+        HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(location)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        assertThat(fetched.body()).isEqualTo(large);
+        assertThat(location).contains("X-Amz-Expires=60");
+    }
+
+    @Test
+    void aWrongAdminToken_isA401JsonAnswer() throws Exception {
+        JsonNode response = invoke(new AdminHandler(), event("GET", "/api/admin/events",
+                Map.of("authorization", "Bearer nope"), null));
+
+        assertThat(response.get("statusCode").asInt()).isEqualTo(401);
+        assertThat(JSON.readTree(response.get("body").asText()).get("error").asText()).isEqualTo("unauthorized");
+    }
+
+    /** An API Gateway HTTP API v2 event, as the service sends it. */
+    static String event(String method, String path, Map<String, String> headers, byte[] body) throws Exception {
+        String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        String query = path.contains("?") ? path.substring(path.indexOf('?') + 1) : "";
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", "$default");
+        event.put("rawPath", rawPath);
+        event.put("rawQueryString", query);
+        ObjectNode headerNode = event.putObject("headers");
+        headerNode.put("host", "abc123.execute-api.eu-central-1.amazonaws.com");
+        headers.forEach(headerNode::put);
+        ObjectNode context = event.putObject("requestContext");
+        context.put("accountId", "123456789012");
+        context.put("apiId", "abc123");
+        context.put("domainName", "abc123.execute-api.eu-central-1.amazonaws.com");
+        context.put("requestId", "req-1");
+        context.put("routeKey", "$default");
+        context.put("stage", "$default");
+        context.put("timeEpoch", System.currentTimeMillis());
+        ObjectNode http = context.putObject("http");
+        http.put("method", method);
+        http.put("path", rawPath);
+        http.put("protocol", "HTTP/1.1");
+        http.put("sourceIp", "203.0.113.7");
+        http.put("userAgent", "test");
+        if (body != null) {
+            event.put("body", Base64.getEncoder().encodeToString(body));
+            event.put("isBase64Encoded", true);
+        } else {
+            event.put("isBase64Encoded", false);
+        }
+        return JSON.writeValueAsString(event);
+    }
+
+    static JsonNode invoke(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String event) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context());
+        return JSON.readTree(out.toByteArray());
+    }
+
+    /** The Lambda context: only what the container asks for. */
+    static Context context() {
+        LambdaLogger logger = new LambdaLogger() {
+            public void log(String message) {
+                System.out.println(message);
+            }
+
+            public void log(byte[] message) {
+                System.out.println(new String(message, StandardCharsets.UTF_8));
+            }
+        };
+        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAwsRequestId" -> "req-1";
+                    case "getRemainingTimeInMillis" -> 30_000;
+                    case "getLogger" -> logger;
+                    case "getFunctionName" -> "picpeak-test";
+                    case "getMemoryLimitInMB" -> 1024;
+                    default -> null;
+                });
+    }
+}

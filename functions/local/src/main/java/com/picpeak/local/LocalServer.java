@@ -1,0 +1,115 @@
+package com.picpeak.local;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import com.picpeak.api.PicPeakApiApp;
+import com.picpeak.api.RuntimeHolder;
+import com.picpeak.app.AppConfig;
+import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.storage.StorageConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Local mode: the API's Spring app on an embedded Tomcat, the catalog in DynamoDB Local running in this
+ * process with its files under {@code $PICPEAK_DATA/db}, storage as configured (local by default).
+ */
+final class LocalServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalServer.class);
+    static final String TOKEN_FILE = "admin-token";
+
+    private final AmazonDynamoDBLocal dynamo;
+    private final PicPeakRuntime runtime;
+    private final ConfigurableApplicationContext context;
+
+    private LocalServer(AmazonDynamoDBLocal dynamo, PicPeakRuntime runtime, ConfigurableApplicationContext context) {
+        this.dynamo = dynamo;
+        this.runtime = runtime;
+        this.context = context;
+    }
+
+    /** Starts everything or fails naming the cause (configuration, start-up check). */
+    static LocalServer start(Map<String, String> env) throws IOException {
+        StorageConfig storage = StorageConfig.fromEnv(env);
+        AppConfig app = AppConfig.fromEnv(env);
+        Path dataDir = storage.dataDir();
+        Files.createDirectories(dataDir.resolve("db"));
+        String token = app.adminToken().orElse(null);
+        if (token == null) {
+            token = loadOrCreateToken(dataDir.resolve(TOKEN_FILE));
+        }
+        AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(dataDir.resolve("db").toFile());
+        PicPeakRuntime runtime;
+        try {
+            runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.LOCAL, env, dynamo.dynamoDbClient(), token);
+        } catch (RuntimeException e) {
+            dynamo.shutdown();
+            throw e;
+        }
+        RuntimeHolder.install(runtime);
+        SpringApplication spring = new SpringApplication(PicPeakApiApp.class);
+        spring.setDefaultProperties(Map.of("server.port", String.valueOf(app.port())));
+        ConfigurableApplicationContext context = spring.run();
+        LocalServer server = new LocalServer(dynamo, runtime, context);
+        log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
+                server.port(), runtime.storageConfig().describe(), dataDir.resolve("db"),
+                app.adminToken().isPresent() ? "from ADMIN_TOKEN" : "in " + dataDir.resolve(TOKEN_FILE));
+        return server;
+    }
+
+    int port() {
+        return ((ServletWebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    PicPeakRuntime runtime() {
+        return runtime;
+    }
+
+    /** Blocks until the server stops (Ctrl-C closes the Spring context through its shutdown hook). */
+    void awaitShutdown() throws InterruptedException {
+        while (context.isActive()) {
+            synchronized (this) {
+                wait(500);
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (context.isActive()) {
+            context.close();
+        }
+        runtime.close();
+        dynamo.shutdown();
+    }
+
+    /** The saved admin token, or a new random one saved (owner-only) and printed once, at the first start. */
+    static String loadOrCreateToken(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
+        Files.writeString(file, token + "\n");
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the folder's own permissions apply
+        }
+        System.out.println("Generated the admin token (saved in " + file + "): " + token);
+        return token;
+    }
+}

@@ -1,0 +1,87 @@
+package com.picpeak.app;
+
+import com.picpeak.storage.ConfigException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The application's own settings (storage has {@link com.picpeak.storage.StorageConfig}), parsed once
+ * from the environment with every problem reported together.
+ */
+public record AppConfig(
+        Optional<String> adminToken,
+        String catalogTable,
+        int port,
+        long maxUploadBytes,
+        long maxImagePixels,
+        long inlineResponseBytes) {
+
+    public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
+    public static final String CATALOG_TABLE = "CATALOG_TABLE";
+    public static final String PORT = "PORT";
+    public static final String MAX_UPLOAD_BYTES = "PICPEAK_MAX_UPLOAD_BYTES";
+    public static final String MAX_IMAGE_PIXELS = "PICPEAK_MAX_IMAGE_PIXELS";
+    public static final String INLINE_RESPONSE_BYTES = "PICPEAK_INLINE_RESPONSE_BYTES";
+
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 1024L * 1024 * 1024;
+    public static final long DEFAULT_MAX_IMAGE_PIXELS = 100_000_000L;
+    /**
+     * API Gateway and Lambda cap a response at 6 MB, and a binary body grows by a third in base64:
+     * 4.5 MB of bytes plus headers stays under it.
+     */
+    public static final long DEFAULT_INLINE_RESPONSE_BYTES = 4_500_000L;
+    public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+
+    public static AppConfig fromEnv(Map<String, String> env) {
+        List<ConfigException.Problem> problems = new ArrayList<>();
+        Optional<String> adminToken = Optional.ofNullable(blankToNull(env.get(ADMIN_TOKEN)));
+        if (adminToken.isPresent() && adminToken.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
+            problems.add(new ConfigException.Problem(ADMIN_TOKEN, "is shorter than " + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters: use a long random value (e.g. `openssl rand -hex 32`)"));
+        }
+        String table = Optional.ofNullable(blankToNull(env.get(CATALOG_TABLE))).orElse("picpeak");
+        if (!table.matches("[A-Za-z0-9_.-]{3,255}")) {
+            problems.add(new ConfigException.Problem(CATALOG_TABLE, "'" + table
+                    + "' is not a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -"));
+        }
+        long port = number(env, PORT, 8080, 1, 65535, problems);
+        long maxUpload = number(env, MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE, problems);
+        long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
+        long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, 6_000_000, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new AppConfig(adminToken, table, (int) port, maxUpload, maxPixels, inline);
+    }
+
+    private static long number(Map<String, String> env, String name, long defaultValue, long min, long max,
+                               List<ConfigException.Problem> problems) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed < min || parsed > max) {
+                problems.add(new ConfigException.Problem(name, "'" + value + "' must be between " + min + " and " + max));
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add(new ConfigException.Problem(name, "'" + value + "' is not a whole number"));
+            return defaultValue;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    @Override
+    public String toString() { // never print the token
+        return "AppConfig[catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
+                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + "]";
+    }
+}

@@ -1,0 +1,157 @@
+package com.picpeak.app;
+
+import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.gallery.EventService;
+import com.picpeak.gallery.GalleryService;
+import com.picpeak.gallery.GuestSessions;
+import com.picpeak.gallery.PasswordHasher;
+import com.picpeak.ingest.ImportService;
+import com.picpeak.media.ImageProbe;
+import com.picpeak.media.Thumbnailer;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.BlobStores;
+import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.SentinelCheck;
+import com.picpeak.storage.StorageConfig;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one process (a Lambda container or the local server) needs, built once from the
+ * environment: configuration, the start-up check, storage, catalog and the services. Handlers only
+ * translate HTTP to calls on these services.
+ */
+public final class PicPeakRuntime implements AutoCloseable {
+
+    /** Where the code runs: it decides the delivery policy (response size cap) and who creates the table. */
+    public enum Shape { LOCAL, SERVERLESS }
+
+    private final Shape shape;
+    private final StorageConfig storageConfig;
+    private final AppConfig appConfig;
+    private final String adminToken;
+    private final SentinelCheck.Result startupCheck;
+    private final BlobStore store;
+    private final Catalog catalog;
+    private final EventService events;
+    private final GalleryService gallery;
+    private final ImportService imports;
+    private final Clock clock;
+
+    private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, String adminToken,
+                           SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock) {
+        this.shape = shape;
+        this.storageConfig = storageConfig;
+        this.appConfig = appConfig;
+        this.adminToken = adminToken;
+        this.startupCheck = startupCheck;
+        this.store = store;
+        this.catalog = catalog;
+        this.clock = clock;
+        PasswordHasher hasher = new PasswordHasher();
+        this.events = new EventService(catalog, store, hasher, clock);
+        this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(adminToken),
+                GuestSessions.DEFAULT_VALIDITY, clock), clock);
+        this.imports = new ImportService(catalog, store, new ImageProbe(appConfig.maxImagePixels()), new Thumbnailer(),
+                clock, appConfig.maxUploadBytes());
+    }
+
+    /**
+     * Parses the configuration (every problem at once), runs the start-up check (refusing to start on
+     * failure) and wires the services.
+     *
+     * @param adminToken the admin token; in local mode generated when not configured, in the serverless
+     *                   shape {@code ADMIN_TOKEN} is required and this may be null
+     */
+    public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken) {
+        List<ConfigException.Problem> problems = new ArrayList<>();
+        StorageConfig storageConfig = null;
+        AppConfig appConfig = null;
+        try {
+            storageConfig = StorageConfig.fromEnv(env);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        try {
+            appConfig = AppConfig.fromEnv(env);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        String token = adminToken != null ? adminToken : appConfig == null ? null : appConfig.adminToken().orElse(null);
+        if (token == null && appConfig != null) {
+            problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless shape: "
+                    + "the stack passes it from Secrets Manager"));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        SentinelCheck.Result check = SentinelCheck.requireOk(storageConfig);
+        if (shape == Shape.LOCAL) {
+            DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
+        }
+        return new PicPeakRuntime(shape, storageConfig, appConfig, token, check, BlobStores.open(storageConfig),
+                new DynamoCatalog(dynamo, appConfig.catalogTable()), Clock.systemUTC());
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public StorageConfig storageConfig() {
+        return storageConfig;
+    }
+
+    public AppConfig appConfig() {
+        return appConfig;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public SentinelCheck.Result startupCheck() {
+        return startupCheck;
+    }
+
+    public BlobStore store() {
+        return store;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public EventService events() {
+        return events;
+    }
+
+    public GalleryService gallery() {
+        return gallery;
+    }
+
+    public ImportService imports() {
+        return imports;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Bytes a response may carry inline: unlimited in local mode (everything streams); under the
+     * API Gateway/Lambda 6 MB cap in the serverless shape, where larger bodies go by presigned URL.
+     */
+    public long inlineResponseLimit() {
+        return shape == Shape.SERVERLESS ? appConfig.inlineResponseBytes() : Long.MAX_VALUE;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,154 @@
+package com.picpeak.gallery;
+
+import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Page;
+import com.picpeak.catalog.Photo;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.Keys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What an admin does with events and their photos (imports go through ImportService). */
+public final class EventService {
+    private static final Logger log = LoggerFactory.getLogger(EventService.class);
+    public static final int MAX_TITLE_LENGTH = 200;
+    public static final int MIN_PASSWORD_LENGTH = 4;
+
+    private final Catalog catalog;
+    private final BlobStore store;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+
+    public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    /** A new, active event with downloads allowed unless the request says otherwise. */
+    public Event create(String slug, EventPatch fields) {
+        Names.slug(slug);
+        if (fields.title() == null) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"title\" is required");
+        }
+        Instant now = clock.instant();
+        Event blank = new Event(slug, "", null, null, true, true, false, false, 0, null, null, 0, now, now);
+        Event event = applyPatch(blank, fields);
+        catalog.createEvent(event);
+        return event;
+    }
+
+    public Event get(String slug) {
+        return catalog.findEvent(Names.slug(slug)).orElseThrow(() -> notFound(slug));
+    }
+
+    public Page<Event> list(int limit, String cursor) {
+        return catalog.listEvents(limit, cursor);
+    }
+
+    public Event update(String slug, EventPatch patch) {
+        Names.slug(slug);
+        return catalog.updateEvent(slug, current -> applyPatch(current, patch));
+    }
+
+    /** Deletes the event's objects (originals, thumbnails, heroes, ...) and then its catalog rows. */
+    public void delete(String slug) {
+        get(slug);
+        for (String prefix : Keys.eventPrefixes(slug)) {
+            try (Stream<BlobInfo> objects = store.list(prefix)) {
+                objects.forEach(object -> store.delete(object.key()));
+            }
+        }
+        catalog.deleteEvent(slug);
+    }
+
+    public Page<Photo> photos(String slug, int limit, String cursor) {
+        get(slug);
+        return catalog.listPhotos(slug, limit, cursor);
+    }
+
+    public Photo photo(String slug, String photoId) {
+        if (!Names.isPhotoId(photoId)) {
+            throw photoNotFound(slug, photoId);
+        }
+        return catalog.findPhoto(Names.slug(slug), photoId).orElseThrow(() -> photoNotFound(slug, photoId));
+    }
+
+    /** Removes the row first (the gallery stops showing it at once), then its objects. */
+    public void deletePhoto(String slug, String photoId) {
+        Photo photo = photo(slug, photoId);
+        if (!catalog.deletePhoto(slug, photoId)) {
+            throw photoNotFound(slug, photoId);
+        }
+        Event event = get(slug);
+        if (photoId.equals(event.heroPhotoId())) {
+            catalog.updateEvent(slug, e -> withHero(e, null, null));
+        }
+        for (String key : List.of(photo.key(), photo.thumbnailKey(), Keys.hero(slug, photoId))) {
+            try {
+                store.delete(key);
+            } catch (PicPeakException e) {
+                log.warn("photo {} of {} is deleted but its object {} could not be: {}", photoId, slug, key, e.getMessage());
+            }
+        }
+    }
+
+    /** Records the hero photo and the key of its rendered hero image. */
+    public Event setHero(String slug, String photoId, String heroKey) {
+        return catalog.updateEvent(slug, e -> withHero(e, photoId, heroKey));
+    }
+
+    private Event withHero(Event e, String photoId, String heroKey) {
+        return new Event(e.slug(), e.title(), e.passwordHash(), e.expiresAt(), e.active(), e.allowDownloads(),
+                e.watermarkDownloads(), e.allowDirectS3Download(), e.revision(), photoId, heroKey, e.photoCount(),
+                e.createdAt(), clock.instant());
+    }
+
+    private Event applyPatch(Event e, EventPatch p) {
+        String title = e.title();
+        if (p.title() != null) {
+            title = p.title().strip();
+            if (title.isEmpty() || title.length() > MAX_TITLE_LENGTH) {
+                throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"title\" must be 1 to " + MAX_TITLE_LENGTH
+                        + " characters");
+            }
+        }
+        String passwordHash = e.passwordHash();
+        if (p.password() != null) {
+            if (p.password().isEmpty()) {
+                passwordHash = null;
+            } else if (p.password().length() < MIN_PASSWORD_LENGTH) {
+                throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"password\" must have at least "
+                        + MIN_PASSWORD_LENGTH + " characters (or \"\" for a gallery without password)");
+            } else {
+                passwordHash = hasher.hash(p.password());
+            }
+        }
+        Instant expiresAt = p.clearExpiry() ? null : (p.expiresAt() != null ? p.expiresAt() : e.expiresAt());
+        boolean[] downloadFlags = DownloadRules.apply(e, p.watermarkDownloads(), p.allowDirectS3Download(),
+                store.canPresign());
+        return new Event(e.slug(), title, passwordHash, expiresAt,
+                p.active() != null ? p.active() : e.active(),
+                p.allowDownloads() != null ? p.allowDownloads() : e.allowDownloads(),
+                downloadFlags[0], downloadFlags[1], e.revision(), e.heroPhotoId(), e.heroKey(), e.photoCount(),
+                e.createdAt(), clock.instant());
+    }
+
+    static PicPeakException notFound(String slug) {
+        return new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'");
+    }
+
+    static PicPeakException photoNotFound(String slug, String photoId) {
+        return new PicPeakException(ErrorCode.PHOTO_NOT_FOUND, "event '" + slug + "' has no photo '" + photoId + "'");
+    }
+}

@@ -1,0 +1,91 @@
+package com.picpeak.gallery;
+
+import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Page;
+import com.picpeak.catalog.Photo;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+
+import java.time.Clock;
+
+/**
+ * What a guest may see. Every call is checked against the guest's own event: a session is valid for
+ * one event only, and photos are looked up inside that event, so a guest of A never reads B.
+ * Inactive and unknown events look the same (404); expired ones say so (410).
+ */
+public final class GalleryService {
+    public static final int MAX_PAGE_SIZE = 200;
+
+    private final Catalog catalog;
+    private final PasswordHasher hasher;
+    private final GuestSessions sessions;
+    private final Clock clock;
+
+    public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, Clock clock) {
+        this.catalog = catalog;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    /** A guest who may see an event: the event and the session (null for a gallery without password). */
+    public record GuestAccess(Event event, GuestSessions.Session session) {
+    }
+
+    /** The event as a guest may learn of it before signing in. */
+    public Event visibleEvent(String slug) {
+        Event event = catalog.findEvent(Names.slug(slug)).filter(Event::active)
+                .orElseThrow(() -> new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no gallery '" + slug + "'"));
+        if (event.isExpired(clock.instant())) {
+            throw new PicPeakException(ErrorCode.EVENT_EXPIRED, "the gallery '" + slug + "' expired on "
+                    + event.expiresAt() + ": ask the photographer for a new link");
+        }
+        return event;
+    }
+
+    /** Checks the password and issues a session (also for a gallery without password). */
+    public GuestSessions.Session signIn(String slug, String password) {
+        Event event = visibleEvent(slug);
+        if (event.requiresPassword() && !hasher.matches(password, event.passwordHash())) {
+            throw new PicPeakException(ErrorCode.WRONG_PASSWORD, "wrong password for gallery '" + slug + "'");
+        }
+        return sessions.issue(event);
+    }
+
+    /** The access a request with this token has to the event, or 401 when the gallery needs a password. */
+    public GuestAccess access(String slug, String token) {
+        Event event = visibleEvent(slug);
+        GuestSessions.Session session = sessions.verify(token, event);
+        if (event.requiresPassword() && session == null) {
+            throw new PicPeakException(ErrorCode.UNAUTHORIZED, "gallery '" + slug + "' needs its password: "
+                    + "POST /api/gallery/" + slug + "/auth first (the session may also have expired)");
+        }
+        return new GuestAccess(event, session);
+    }
+
+    public Page<Photo> photos(GuestAccess access, Integer limit, String cursor) {
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "limit must be 1 to " + MAX_PAGE_SIZE);
+        }
+        return catalog.listPhotos(access.event().slug(), size, cursor);
+    }
+
+    public Photo photo(GuestAccess access, String photoId) {
+        String slug = access.event().slug();
+        if (!Names.isPhotoId(photoId)) {
+            throw EventService.photoNotFound(slug, photoId);
+        }
+        return catalog.findPhoto(slug, photoId).orElseThrow(() -> EventService.photoNotFound(slug, photoId));
+    }
+
+    /** A photo the guest may download (not only view). */
+    public Photo downloadablePhoto(GuestAccess access, String photoId) {
+        if (!access.event().allowDownloads()) {
+            throw new PicPeakException(ErrorCode.DOWNLOADS_DISABLED, "downloads are turned off for gallery '"
+                    + access.event().slug() + "'");
+        }
+        return photo(access, photoId);
+    }
+}

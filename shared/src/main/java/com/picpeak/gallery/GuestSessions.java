@@ -1,0 +1,105 @@
+package com.picpeak.gallery;
+
+import com.picpeak.catalog.Event;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Signed, expiring guest sessions, valid for one event. Stateless (HMAC), so every Lambda instance and
+ * the local server accept each other's tokens. A token is bound to the event's current password hash:
+ * changing the password ends every session of that event.
+ * Format: {@code base64url(slug|expiresEpochSecond|sessionId|passwordTag).base64url(hmac)}.
+ */
+public final class GuestSessions {
+    public static final Duration DEFAULT_VALIDITY = Duration.ofHours(24);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final byte[] key;
+    private final Duration validity;
+    private final Clock clock;
+
+    /** @param secret server secret (derived from the admin token, see {@link #deriveKey}) */
+    public GuestSessions(byte[] secret, Duration validity, Clock clock) {
+        this.key = secret.clone();
+        this.validity = validity;
+        this.clock = clock;
+    }
+
+    /** A signing key for guest sessions from the admin token, so no second secret must be configured. */
+    public static byte[] deriveKey(String adminToken) {
+        return hmac(adminToken.getBytes(StandardCharsets.UTF_8), "picpeak guest session v1".getBytes(StandardCharsets.UTF_8));
+    }
+
+    public record Session(String slug, String sessionId, Instant expiresAt, String token) {
+    }
+
+    public Session issue(Event event) {
+        byte[] id = new byte[12];
+        RANDOM.nextBytes(id);
+        String sessionId = HexFormat.of().formatHex(id);
+        Instant expiresAt = clock.instant().plus(validity);
+        String payload = event.slug() + "|" + expiresAt.getEpochSecond() + "|" + sessionId + "|" + passwordTag(event);
+        String token = b64(payload.getBytes(StandardCharsets.UTF_8)) + "." + b64(hmac(key, payload.getBytes(StandardCharsets.UTF_8)));
+        return new Session(event.slug(), sessionId, expiresAt, token);
+    }
+
+    /** The session the token proves for this event, or null when it is absent, forged, expired or for another event. */
+    public Session verify(String token, Event event) {
+        if (token == null) {
+            return null;
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        try {
+            byte[] payload = Base64.getUrlDecoder().decode(token.substring(0, dot));
+            byte[] signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+            if (!MessageDigest.isEqual(signature, hmac(key, payload))) {
+                return null;
+            }
+            String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
+            if (parts.length != 4 || !parts[0].equals(event.slug()) || !parts[3].equals(passwordTag(event))) {
+                return null;
+            }
+            Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[1]));
+            if (!clock.instant().isBefore(expiresAt)) {
+                return null;
+            }
+            return new Session(parts[0], parts[2], expiresAt, token);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String passwordTag(Event event) {
+        if (event.passwordHash() == null) {
+            return "open";
+        }
+        return b64(hmac(event.passwordHash().getBytes(StandardCharsets.UTF_8), new byte[] {1})).substring(0, 12);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has HmacSHA256", e);
+        }
+    }
+
+    private static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,244 @@
+package com.picpeak.ingest;
+
+import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.gallery.Names;
+import com.picpeak.media.ImageHeader;
+import com.picpeak.media.ImageProbe;
+import com.picpeak.media.Thumbnailer;
+import com.picpeak.storage.BlobRead;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.HashingInputStream;
+import com.picpeak.storage.Keys;
+import com.picpeak.storage.PutOptions;
+import com.picpeak.storage.StoredBlob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one path every photo takes into the system (upload, direct upload, folder watcher, S3 walker,
+ * migration): check the type by magic bytes and the dimensions from the header before anything is
+ * stored, store the bytes while computing sha256 and CRC-32 in the same pass, make the thumbnail from
+ * a subsampled decode, then write the catalog row (which bumps the event's revision). Whatever fails,
+ * what this import wrote is removed: no row without its object, no object without its row.
+ */
+public final class ImportService {
+    private static final Logger log = LoggerFactory.getLogger(ImportService.class);
+    public static final int THUMBNAIL_SIZE = 300;
+    private static final int MAX_NAME_ATTEMPTS = 50;
+
+    private final Catalog catalog;
+    private final BlobStore store;
+    private final ImageProbe probe;
+    private final Thumbnailer thumbnailer;
+    private final Clock clock;
+    private final long maxUploadBytes;
+
+    public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, Thumbnailer thumbnailer, Clock clock,
+                         long maxUploadBytes) {
+        this.catalog = catalog;
+        this.store = store;
+        this.probe = probe;
+        this.thumbnailer = thumbnailer;
+        this.clock = clock;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /**
+     * Imports bytes that arrive as a stream (an upload). The file is stored as
+     * {@code events/active/<slug>/<filename>}; when that name is taken in the event, as {@code name-1.ext},
+     * {@code name-2.ext}, ... so that no photo is ever overwritten.
+     *
+     * @throws PicPeakException with the reason (415, 422, 413, 409 duplicate, 404 event), nothing kept
+     */
+    public Photo importStream(String slug, String filename, InputStream content, PhotoSource source) {
+        requireEvent(slug);
+        Names.filename(filename);
+        BufferedInputStream in = new BufferedInputStream(content, ImageProbe.HEADER_BYTES);
+        ImageHeader header = probeHead(in);
+        String storedName = claimFreeName(slug, filename);
+        String key = Keys.original(slug, storedName);
+        List<String> written = new ArrayList<>();
+        try {
+            StoredBlob stored = store.put(key, new SizeLimitedInputStream(in, maxUploadBytes, filename),
+                    PutOptions.of(header.type().contentType()));
+            written.add(key);
+            return finish(slug, storedName, key, header, stored.size(), stored.crc32(), stored.sha256(), source, written);
+        } catch (RuntimeException e) {
+            undo(slug, storedName, written);
+            throw e;
+        }
+    }
+
+    /**
+     * Imports an object that is already in storage at its final key (watcher, walker): reads it once for
+     * the digests and header, once more for the thumbnail. Nothing is copied.
+     */
+    public Photo importStored(String slug, String key, PhotoSource source) {
+        requireEvent(slug);
+        String filename = Names.filename(key.substring(key.lastIndexOf('/') + 1));
+        if (!key.equals(Keys.original(slug, filename))) {
+            throw new PicPeakException(ErrorCode.INVALID_KEY, "'" + key + "' is not in the folder of event '" + slug + "'");
+        }
+        if (!catalog.claimFilename(slug, filename)) {
+            throw new PicPeakException(ErrorCode.CONFLICT, "'" + filename + "' of event '" + slug
+                    + "' is imported already (or being imported)");
+        }
+        List<String> written = new ArrayList<>();
+        try {
+            Digest digest = digest(key);
+            return finish(slug, filename, key, digest.header, digest.size, digest.crc32, digest.sha256, source, written);
+        } catch (RuntimeException e) {
+            undo(slug, filename, written); // the object itself was not ours to delete
+            throw e;
+        }
+    }
+
+    /**
+     * Imports a direct upload: the browser PUT the bytes to a staging key; they are checked there, then
+     * copied to {@code events/active/<slug>/<filename>} and the staging object is removed.
+     */
+    public Photo importStaged(String slug, String stagingKey, String filename, PhotoSource source) {
+        requireEvent(slug);
+        Names.filename(filename);
+        Digest digest = digest(stagingKey);
+        String storedName = claimFreeName(slug, filename);
+        String key = Keys.original(slug, storedName);
+        List<String> written = new ArrayList<>();
+        try {
+            store.copy(stagingKey, key);
+            written.add(key);
+            Photo photo = finish(slug, storedName, key, digest.header, digest.size, digest.crc32, digest.sha256,
+                    source, written);
+            store.delete(stagingKey);
+            return photo;
+        } catch (RuntimeException e) {
+            undo(slug, storedName, written);
+            store.delete(stagingKey);
+            throw e;
+        }
+    }
+
+    private Photo finish(String slug, String filename, String key, ImageHeader header, long size, long crc32,
+                         String sha256, PhotoSource source, List<String> written) {
+        if (size > maxUploadBytes) {
+            throw new PicPeakException(ErrorCode.FILE_TOO_LARGE, "'" + filename + "' is larger than the limit of "
+                    + maxUploadBytes + " bytes (PICPEAK_MAX_UPLOAD_BYTES)");
+        }
+        Instant now = clock.instant();
+        String photoId = PhotoIds.next(now);
+        String thumbnailKey = Keys.thumbnail(slug, photoId);
+        byte[] thumbnail = render(key, header, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+        store.put(thumbnailKey, new ByteArrayInputStream(thumbnail), PutOptions.of("image/jpeg"));
+        written.add(thumbnailKey);
+        Photo photo = new Photo(photoId, slug, key, thumbnailKey, filename, header.type().contentType(), size, crc32,
+                sha256, header.displayWidth(), header.displayHeight(), header.takenAt().orElse(null), now, source);
+        catalog.addPhoto(photo);
+        log.info("imported {} into {} as {} ({} bytes, {}x{}, {})", filename, slug, photoId, size,
+                photo.width(), photo.height(), source.wireName());
+        return photo;
+    }
+
+    /** A JPEG of the photo covering {@code width x height}, decoded with subsampling from the stored original. */
+    public byte[] render(String key, ImageHeader header, int width, int height) {
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream(64 * 1024);
+        try (BlobRead original = store.get(key)) {
+            thumbnailer.cover(original.stream(), header, width, height, jpeg);
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + key + "' failed: " + e, e);
+        }
+        return jpeg.toByteArray();
+    }
+
+    /** The header of a stored original (for rendering hero images and variants later). */
+    public ImageHeader header(String key) {
+        try (BlobRead read = store.get(key)) {
+            byte[] head = read.stream().readNBytes(ImageProbe.HEADER_BYTES);
+            return probe.probe(head, head.length);
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + key + "' failed: " + e, e);
+        }
+    }
+
+    private record Digest(ImageHeader header, long size, long crc32, String sha256) {
+    }
+
+    /** One read of a stored object: its header (checked before the rest is read) and its digests. */
+    private Digest digest(String key) {
+        try (BlobRead read = store.get(key);
+             HashingInputStream hashing = new HashingInputStream(read.stream())) {
+            byte[] head = hashing.readNBytes(ImageProbe.HEADER_BYTES);
+            ImageHeader header = probe.probe(head, head.length);
+            hashing.transferTo(OutputStream.nullOutputStream());
+            return new Digest(header, hashing.count(), hashing.crc32(), hashing.sha256Hex());
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + key + "' failed: " + e, e);
+        }
+    }
+
+    private ImageHeader probeHead(BufferedInputStream in) {
+        try {
+            in.mark(ImageProbe.HEADER_BYTES);
+            byte[] head = in.readNBytes(ImageProbe.HEADER_BYTES);
+            in.reset();
+            return probe.probe(head, head.length);
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "the upload could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private void requireEvent(String slug) {
+        Event event = catalog.findEvent(Names.slug(slug)).orElse(null);
+        if (event == null) {
+            throw new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'");
+        }
+    }
+
+    /** Claims the file name, or the first free {@code name-N.ext}; a name whose object exists is skipped too. */
+    private String claimFreeName(String slug, String filename) {
+        int dot = filename.lastIndexOf('.');
+        String base = dot > 0 ? filename.substring(0, dot) : filename;
+        String extension = dot > 0 ? filename.substring(dot) : "";
+        for (int n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+            String candidate = n == 0 ? filename : base + "-" + n + extension;
+            if (catalog.claimFilename(slug, candidate)) {
+                if (store.head(Keys.original(slug, candidate)).isEmpty()) {
+                    return candidate;
+                }
+                catalog.releaseFilename(slug, candidate); // a file dropped in by hand, not yet imported: leave it
+            }
+        }
+        throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' has " + MAX_NAME_ATTEMPTS
+                + " files named like '" + filename + "' already: rename the file");
+    }
+
+    private void undo(String slug, String filename, List<String> written) {
+        for (String key : written) {
+            try {
+                store.delete(key);
+            } catch (RuntimeException e) {
+                log.warn("could not remove {} after a failed import: {}", key, e.getMessage());
+            }
+        }
+        try {
+            catalog.releaseFilename(slug, filename);
+        } catch (RuntimeException e) {
+            log.warn("could not release the name {} of {} after a failed import: {}", filename, slug, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package com.picpeak.ingest;
+
+import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.gallery.EventPatch;
+import com.picpeak.gallery.EventService;
+import com.picpeak.gallery.PasswordHasher;
+import com.picpeak.media.ImageProbe;
+import com.picpeak.media.Thumbnailer;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobRead;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.PutOptions;
+import com.picpeak.testing.TestDynamo;
+import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The one import path on a real catalog (DynamoDB Local) and each storage backend (subclasses). Every
+ * bad input is refused with its code, and leaves no object and no catalog change behind.
+ */
+abstract class ImportServiceContract {
+    static final long MAX_UPLOAD = 2L * 1024 * 1024;
+
+    BlobStore store;
+    DynamoCatalog catalog;
+    ImportService imports;
+    byte[] jpeg;
+
+    protected abstract BlobStore newStore();
+
+    @BeforeEach
+    void setUp() {
+        store = newStore();
+        catalog = TestDynamo.newCatalog();
+        imports = new ImportService(catalog, store, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS), new Thumbnailer(),
+                Clock.systemUTC(), MAX_UPLOAD);
+        new EventService(catalog, store, new PasswordHasher(1000), Clock.systemUTC())
+                .create("wedding", new EventPatch("Wedding", null, null, false, null, null, null, null));
+        jpeg = TestImages.jpeg(TestImages.noisyHalves(640, 480, 1));
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Test
+    void aJpeg_isStoredUnderItsName_withThumbnailRowAndDigests() throws IOException {
+        Photo photo = imports.importStream("wedding", "IMG_0001.JPG", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD);
+
+        assertThat(photo.key()).isEqualTo("events/active/wedding/IMG_0001.JPG");
+        assertThat(photo.thumbnailKey()).isEqualTo("thumbnails/wedding/" + photo.id() + ".jpg");
+        assertThat(photo.size()).isEqualTo(jpeg.length);
+        assertThat(photo.sha256()).isEqualTo(sha256(jpeg));
+        assertThat(photo.crc32()).isEqualTo(crc32(jpeg));
+        assertThat(photo.width()).isEqualTo(640);
+        assertThat(photo.height()).isEqualTo(480);
+        assertThat(photo.contentType()).isEqualTo("image/jpeg");
+        assertThat(photo.source()).isEqualTo(PhotoSource.UPLOAD);
+        assertThat(catalog.findPhoto("wedding", photo.id())).contains(photo);
+        Event event = catalog.findEvent("wedding").orElseThrow();
+        assertThat(event.revision()).isEqualTo(1);
+        assertThat(event.photoCount()).isEqualTo(1);
+        try (BlobRead original = store.get(photo.key())) {
+            assertThat(original.stream().readAllBytes()).isEqualTo(jpeg);
+        }
+        try (BlobRead thumbnail = store.get(photo.thumbnailKey())) {
+            BufferedImage image = ImageIO.read(thumbnail.stream());
+            assertThat(image.getWidth()).isEqualTo(ImportService.THUMBNAIL_SIZE);
+            assertThat(image.getHeight()).isEqualTo(ImportService.THUMBNAIL_SIZE);
+        }
+    }
+
+    @Test
+    void theSameFileNameTwice_keepsBothPhotos() {
+        byte[] other = TestImages.jpeg(TestImages.noisyHalves(320, 240, 2));
+
+        Photo first = imports.importStream("wedding", "IMG_1.jpg", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD);
+        Photo second = imports.importStream("wedding", "IMG_1.jpg", new ByteArrayInputStream(other), PhotoSource.UPLOAD);
+
+        assertThat(first.filename()).isEqualTo("IMG_1.jpg");
+        assertThat(second.filename()).isEqualTo("IMG_1-1.jpg");
+        assertThat(store.head("events/active/wedding/IMG_1.jpg").orElseThrow().size()).isEqualTo(jpeg.length);
+        assertThat(store.head("events/active/wedding/IMG_1-1.jpg").orElseThrow().size()).isEqualTo(other.length);
+    }
+
+    @Test
+    void theSameBytesTwice_areADuplicate_andTheSecondCopyIsNotKept() {
+        Photo first = imports.importStream("wedding", "a.jpg", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD);
+
+        assertRefused(() -> imports.importStream("wedding", "b.jpg", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD),
+                ErrorCode.DUPLICATE_PHOTO, "photo " + first.id());
+
+        assertThat(keys("events/active/wedding/")).containsExactly("events/active/wedding/a.jpg");
+        assertThat(keys("thumbnails/wedding/")).containsExactly(first.thumbnailKey());
+        assertThat(catalog.findEvent("wedding").orElseThrow().revision()).isEqualTo(1);
+    }
+
+    @Test
+    void notAnImage_is415() {
+        assertNothingKept(() -> upload("notes.jpg", "just some text, not a photo".getBytes()),
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE, "not a JPEG, PNG or WebP");
+    }
+
+    @Test
+    void aTruncatedJpeg_is422() {
+        byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
+
+        assertNothingKept(() -> upload("cut.jpg", truncated), ErrorCode.TRUNCATED_IMAGE, "cut.jpg");
+    }
+
+    @Test
+    void zeroBytes_is400() {
+        assertNothingKept(() -> upload("empty.jpg", new byte[0]), ErrorCode.EMPTY_FILE, "");
+    }
+
+    @Test
+    void aPngDeclaring100000x100000Pixels_isRefusedFromItsHeader() {
+        assertNothingKept(() -> upload("bomb.png", TestImages.pngHeaderOnly(100_000, 100_000)),
+                ErrorCode.IMAGE_TOO_LARGE, "100000");
+    }
+
+    @Test
+    void aFileOverTheSizeLimit_is413() {
+        byte[] large = TestImages.jpeg(TestImages.noisyHalves(1600, 1200, 3));
+        assertThat(large.length).isGreaterThan((int) MAX_UPLOAD);
+
+        assertNothingKept(() -> upload("large.jpg", large), ErrorCode.FILE_TOO_LARGE, "PICPEAK_MAX_UPLOAD_BYTES");
+    }
+
+    @Test
+    void badFileNames_are400() {
+        for (String name : List.of("../escape.jpg", "a/b.jpg", "nul\u0000.jpg", "x".repeat(300) + ".jpg", ".hidden.jpg")) {
+            assertNothingKept(() -> upload(name, jpeg), ErrorCode.INVALID_FILENAME, "file name");
+        }
+    }
+
+    @Test
+    void badSlugAndUnknownEvent_areRefused() {
+        assertRefused(() -> imports.importStream("Bad Slug!", "a.jpg", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD),
+                ErrorCode.INVALID_SLUG, "Bad Slug!");
+        assertRefused(() -> imports.importStream("nope", "a.jpg", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD),
+                ErrorCode.EVENT_NOT_FOUND, "nope");
+        assertThat(keys("")).noneMatch(k -> k.contains("a.jpg"));
+    }
+
+    @Test
+    void anObjectAlreadyInTheEventFolder_isImportedInPlace_once() {
+        store.put("events/active/wedding/DROPPED.jpg", new ByteArrayInputStream(jpeg), PutOptions.of("image/jpeg"));
+
+        Photo photo = imports.importStored("wedding", "events/active/wedding/DROPPED.jpg", PhotoSource.WATCH);
+
+        assertThat(photo.key()).isEqualTo("events/active/wedding/DROPPED.jpg");
+        assertThat(photo.sha256()).isEqualTo(sha256(jpeg));
+        assertThat(photo.source()).isEqualTo(PhotoSource.WATCH);
+        assertRefused(() -> imports.importStored("wedding", "events/active/wedding/DROPPED.jpg", PhotoSource.WATCH),
+                ErrorCode.CONFLICT, "imported already");
+        assertThat(catalog.findEvent("wedding").orElseThrow().photoCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aStagedDirectUpload_movesIntoTheEventFolder() {
+        store.put("uploads/wedding/abcdef12345", new ByteArrayInputStream(jpeg), PutOptions.of("image/jpeg"));
+
+        Photo photo = imports.importStaged("wedding", "uploads/wedding/abcdef12345", "Direct.JPG", PhotoSource.UPLOAD);
+
+        assertThat(photo.key()).isEqualTo("events/active/wedding/Direct.JPG");
+        assertThat(store.head("uploads/wedding/abcdef12345")).isEmpty();
+        assertThat(store.head(photo.key()).orElseThrow().size()).isEqualTo(jpeg.length);
+    }
+
+    @Test
+    void aBadStagedUpload_isRemoved_andNothingIsImported() {
+        store.put("uploads/wedding/abcdef12345", new ByteArrayInputStream("nope".getBytes()), PutOptions.of(null));
+
+        assertRefused(() -> imports.importStaged("wedding", "uploads/wedding/abcdef12345", "x.jpg", PhotoSource.UPLOAD),
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE, "");
+
+        assertThat(keys("")).noneMatch(k -> k.startsWith("uploads/") || k.startsWith("events/"));
+    }
+
+    private Photo upload(String filename, byte[] bytes) {
+        return imports.importStream("wedding", filename, new ByteArrayInputStream(bytes), PhotoSource.UPLOAD);
+    }
+
+    private void assertNothingKept(Executable call, ErrorCode code, String messagePart) {
+        assertRefused(call, code, messagePart);
+        assertThat(keys("events/active/wedding/")).isEmpty();
+        assertThat(keys("thumbnails/wedding/")).isEmpty();
+        Event event = catalog.findEvent("wedding").orElseThrow();
+        assertThat(event.revision()).isZero();
+        assertThat(event.photoCount()).isZero();
+        assertThat(catalog.listPhotos("wedding", 10, null).items()).isEmpty();
+    }
+
+    private static void assertRefused(Executable call, ErrorCode code, String messagePart) {
+        assertThatThrownBy(call::execute).isInstanceOfSatisfying(PicPeakException.class, e -> {
+            assertThat(e.errorCode()).as(e.getMessage()).isEqualTo(code);
+            assertThat(e.getMessage()).contains(messagePart);
+        });
+    }
+
+    private List<String> keys(String prefix) {
+        try (Stream<BlobInfo> listing = store.list(prefix)) {
+            return listing.map(BlobInfo::key).filter(k -> !k.startsWith(".")).sorted().toList();
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+}
