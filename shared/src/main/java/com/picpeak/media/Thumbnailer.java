@@ -15,6 +15,7 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.EOFException;
 import java.io.IOException;
@@ -30,8 +31,9 @@ import java.util.Objects;
  * crop what overflows, bake in the EXIF orientation, write a baseline JPEG of quality 0.85.
  *
  * <p>Heap stays bounded for 100 MP originals: the original is read as a stream through a small
- * window (never buffered whole), and the decoder subsamples while decoding so the raster it
- * allocates is only about twice the target, not the full image. Thread-safe.
+ * window (never buffered whole), and the decoder decodes only the region that survives the crop,
+ * subsampling while it decodes, so the raster it allocates is two to three times the target in
+ * each direction, not the full image. Thread-safe.
  */
 public final class Thumbnailer {
     /** JPEG quality of every derivative (DESIGN.md: "JPEG q85"). */
@@ -65,7 +67,7 @@ public final class Thumbnailer {
 
     /**
      * The source subsampling step that keeps the decoded raster at least twice the target in both
-     * directions (so the final resize still has detail to average) and no larger than needed.
+     * directions (so the final resize still has detail to average) and under three times it.
      */
     static int subsampling(int sourceWidth, int sourceHeight, int targetWidth, int targetHeight) {
         long byWidth = sourceWidth / (2L * targetWidth);
@@ -73,20 +75,40 @@ public final class Thumbnailer {
         return (int) Math.max(1, Math.min(byWidth, byHeight));
     }
 
+    /**
+     * The centred part of the source that survives the cover crop: only this is decoded, so a
+     * portrait original made into a landscape hero does not decode the rows that are cut away.
+     */
+    static Rectangle coverRegion(int sourceWidth, int sourceHeight, int targetWidth, int targetHeight) {
+        double scale = Math.max((double) targetWidth / sourceWidth, (double) targetHeight / sourceHeight);
+        int width = (int) Math.min(sourceWidth, Math.max(1, Math.round(targetWidth / scale)));
+        int height = (int) Math.min(sourceHeight, Math.max(1, Math.round(targetHeight / scale)));
+        return new Rectangle((sourceWidth - width) / 2, (sourceHeight - height) / 2, width, height);
+    }
+
     private static BufferedImage decode(InputStream original, ImageType type, int targetWidth, int targetHeight) {
         TruncationWatch watch = new TruncationWatch();
-        try (WindowedImageInputStream iis = new WindowedImageInputStream(original, ImageProbe.HEADER_BYTES)) {
+        JpegEndScanner endScanner = type == ImageType.JPEG ? new JpegEndScanner(original) : null;
+        InputStream source = endScanner != null ? endScanner : original;
+        try (WindowedImageInputStream iis = new WindowedImageInputStream(source, ImageProbe.HEADER_BYTES)) {
             ImageReader reader = ImageReaders.forType(iis, type);
             try {
                 reader.setInput(iis, true, true);
                 reader.addIIOReadWarningListener(watch);
-                int step = subsampling(reader.getWidth(0), reader.getHeight(0), targetWidth, targetHeight);
+                Rectangle region = coverRegion(reader.getWidth(0), reader.getHeight(0), targetWidth, targetHeight);
+                int step = subsampling(region.width, region.height, targetWidth, targetHeight);
                 ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceRegion(region);
                 param.setSourceSubsampling(step, step, 0, 0);
                 BufferedImage image = reader.read(0, param);
                 if (watch.warning != null) {
                     image.flush();
                     throw truncated(type, watch.warning, null);
+                }
+                // The decoder may have stopped before the rows it did not need: read on to the end marker.
+                if (endScanner != null && !endScanner.drainToEnd()) {
+                    image.flush();
+                    throw truncated(type, "no end-of-image marker", null);
                 }
                 return image;
             } finally {

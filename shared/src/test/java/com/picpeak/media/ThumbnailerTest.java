@@ -180,6 +180,43 @@ class ThumbnailerTest {
     }
 
     @Test
+    void jpegCutInTheRowsTheCropDiscards_isStillTruncated() {
+        // 1200x1200 into a 300x100 hero: only rows ~400..800 survive the crop; cut the file at 95%.
+        byte[] jpeg = TestImages.jpeg(TestImages.noisyHalves(1200, 1200, 11));
+        ImageHeader header = probe.probe(jpeg, jpeg.length);
+        byte[] cut = Arrays.copyOf(jpeg, jpeg.length * 95 / 100);
+
+        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(cut), header, 300, 100,
+                new ByteArrayOutputStream()))
+                .isInstanceOfSatisfying(PicPeakException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TRUNCATED_IMAGE));
+    }
+
+    @Test
+    void jpegMissingOnlyItsEndMarker_isTruncated() {
+        byte[] jpeg = TestImages.jpeg(TestImages.noisyHalves(400, 400, 12));
+        ImageHeader header = probe.probe(jpeg, jpeg.length);
+        byte[] cut = Arrays.copyOf(jpeg, jpeg.length - 2);
+
+        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(cut), header, 100, 100,
+                new ByteArrayOutputStream()))
+                .isInstanceOfSatisfying(PicPeakException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TRUNCATED_IMAGE));
+    }
+
+    @Test
+    void pngCutInTheRowsTheCropDiscards_isStillTruncated() {
+        byte[] png = TestImages.png(TestImages.noisyHalves(600, 600, 13));
+        ImageHeader header = probe.probe(png, png.length);
+        byte[] cut = Arrays.copyOf(png, png.length * 95 / 100);
+
+        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(cut), header, 300, 100,
+                new ByteArrayOutputStream()))
+                .isInstanceOfSatisfying(PicPeakException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TRUNCATED_IMAGE));
+    }
+
+    @Test
     void pngCutInHalf_isTruncated() {
         byte[] png = TestImages.png(TestImages.noisyHalves(600, 400, 8));
         ImageHeader header = probe.probe(png, png.length);
@@ -248,6 +285,15 @@ class ThumbnailerTest {
         assertThat(Thumbnailer.subsampling(12000, 8400, 1920, 1080)).isEqualTo(3);   // 4000 x 2800 decoded
         assertThat(Thumbnailer.subsampling(8400, 12000, 1080, 1920)).isEqualTo(3);
         assertThat(Thumbnailer.subsampling(500, 400, 300, 300)).isEqualTo(1);
+    }
+
+    @Test
+    void onlyTheRegionThatSurvivesTheCrop_isDecoded() {
+        assertThat(Thumbnailer.coverRegion(12000, 8400, 300, 300)).isEqualTo(new java.awt.Rectangle(1800, 0, 8400, 8400));
+        assertThat(Thumbnailer.coverRegion(12000, 8400, 1920, 1080)).isEqualTo(new java.awt.Rectangle(0, 825, 12000, 6750));
+        // A landscape original (stored) for a portrait target: a 4725-wide column.
+        assertThat(Thumbnailer.coverRegion(12000, 8400, 1080, 1920)).isEqualTo(new java.awt.Rectangle(3637, 0, 4725, 8400));
+        assertThat(Thumbnailer.coverRegion(40, 20, 300, 300)).isEqualTo(new java.awt.Rectangle(10, 0, 20, 20));
     }
 
     @Test
