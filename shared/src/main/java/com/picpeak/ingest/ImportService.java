@@ -70,7 +70,7 @@ public final class ImportService {
         requireEvent(slug);
         Names.filename(filename);
         BufferedInputStream in = new BufferedInputStream(content, ImageProbe.HEADER_BYTES);
-        ImageHeader header = probeHead(in);
+        ImageHeader header = named(filename, () -> probeHead(in));
         String storedName = claimFreeName(slug, filename);
         String key = Keys.original(slug, storedName);
         List<String> written = new ArrayList<>();
@@ -101,7 +101,7 @@ public final class ImportService {
         }
         List<String> written = new ArrayList<>();
         try {
-            Digest digest = digest(key);
+            Digest digest = named(filename, () -> digest(key));
             return finish(slug, filename, key, digest.header, digest.size, digest.crc32, digest.sha256, source, written);
         } catch (RuntimeException e) {
             undo(slug, filename, written); // the object itself was not ours to delete
@@ -116,7 +116,13 @@ public final class ImportService {
     public Photo importStaged(String slug, String stagingKey, String filename, PhotoSource source) {
         requireEvent(slug);
         Names.filename(filename);
-        Digest digest = digest(stagingKey);
+        Digest digest;
+        try {
+            digest = named(filename, () -> digest(stagingKey));
+        } catch (RuntimeException e) {
+            store.delete(stagingKey); // a refused upload is not kept anywhere
+            throw e;
+        }
         String storedName = claimFreeName(slug, filename);
         String key = Keys.original(slug, storedName);
         List<String> written = new ArrayList<>();
@@ -143,7 +149,7 @@ public final class ImportService {
         Instant now = clock.instant();
         String photoId = PhotoIds.next(now);
         String thumbnailKey = Keys.thumbnail(slug, photoId);
-        byte[] thumbnail = render(key, header, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+        byte[] thumbnail = named(filename, () -> render(key, header, THUMBNAIL_SIZE, THUMBNAIL_SIZE));
         store.put(thumbnailKey, new ByteArrayInputStream(thumbnail), PutOptions.of("image/jpeg"));
         written.add(thumbnailKey);
         Photo photo = new Photo(photoId, slug, key, thumbnailKey, filename, header.type().contentType(), size, crc32,
@@ -172,6 +178,18 @@ public final class ImportService {
             return probe.probe(head, head.length);
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + key + "' failed: " + e, e);
+        }
+    }
+
+    /** Media errors say what is wrong with the bytes; in an import the user also needs to know which file. */
+    private static <T> T named(String filename, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (PicPeakException e) {
+            if (e.getMessage().contains(filename)) {
+                throw e;
+            }
+            throw new PicPeakException(e.errorCode(), "'" + filename + "': " + e.getMessage(), e);
         }
     }
 

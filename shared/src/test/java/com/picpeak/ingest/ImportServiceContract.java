@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * bad input is refused with its code, and leaves no object and no catalog change behind.
  */
 abstract class ImportServiceContract {
-    static final long MAX_UPLOAD = 2L * 1024 * 1024;
+    static final long MAX_UPLOAD = 150_000;
 
     BlobStore store;
     DynamoCatalog catalog;

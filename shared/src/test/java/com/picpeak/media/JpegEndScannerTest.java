@@ -1,15 +1,17 @@
 package com.picpeak.media;
 
+import com.picpeak.testing.TestImages;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
 
-import static com.picpeak.media.TestImages.BLUE;
-import static com.picpeak.media.TestImages.GREEN;
-import static com.picpeak.media.TestImages.RED;
-import static com.picpeak.media.TestImages.YELLOW;
+import static com.picpeak.testing.TestImages.BLUE;
+import static com.picpeak.testing.TestImages.GREEN;
+import static com.picpeak.testing.TestImages.RED;
+import static com.picpeak.testing.TestImages.YELLOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class JpegEndScannerTest {

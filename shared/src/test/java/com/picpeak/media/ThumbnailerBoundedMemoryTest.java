@@ -1,5 +1,7 @@
 package com.picpeak.media;
 
+import com.picpeak.testing.TestImages;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,7 @@
 package com.picpeak.media;
 
+import com.picpeak.testing.TestImages;
+
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import org.junit.jupiter.api.Test;
@@ -19,10 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
-import static com.picpeak.media.TestImages.BLUE;
-import static com.picpeak.media.TestImages.GREEN;
-import static com.picpeak.media.TestImages.RED;
-import static com.picpeak.media.TestImages.YELLOW;
+import static com.picpeak.testing.TestImages.BLUE;
+import static com.picpeak.testing.TestImages.GREEN;
+import static com.picpeak.testing.TestImages.RED;
+import static com.picpeak.testing.TestImages.YELLOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package com.picpeak.media;
+package com.picpeak.testing;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -15,24 +15,24 @@ import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 
 /** Test images generated in code (no binary fixtures beyond a 1x1 WebP). */
-final class TestImages {
-    static final Color RED = new Color(255, 0, 0);
-    static final Color GREEN = new Color(0, 255, 0);
-    static final Color BLUE = new Color(0, 0, 255);
-    static final Color YELLOW = new Color(255, 255, 0);
+public final class TestImages {
+    public static final Color RED = new Color(255, 0, 0);
+    public static final Color GREEN = new Color(0, 255, 0);
+    public static final Color BLUE = new Color(0, 0, 255);
+    public static final Color YELLOW = new Color(255, 255, 0);
 
     /** A 1x1 lossy WebP, grey (0x82, 0x82, 0x82): the well-known feature-detection sample. */
-    static final byte[] WEBP_1X1_LOSSY = Base64.getDecoder()
+    public static final byte[] WEBP_1X1_LOSSY = Base64.getDecoder()
             .decode("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA");
     /** A 1x1 lossless WebP, fully transparent. */
-    static final byte[] WEBP_1X1_LOSSLESS = Base64.getDecoder()
+    public static final byte[] WEBP_1X1_LOSSLESS = Base64.getDecoder()
             .decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
 
     private TestImages() {
     }
 
     /** Four solid quadrants: top-left, top-right, bottom-left, bottom-right. */
-    static BufferedImage quadrants(int width, int height, Color tl, Color tr, Color bl, Color br) {
+    public static BufferedImage quadrants(int width, int height, Color tl, Color tr, Color bl, Color br) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(tl);
@@ -48,7 +48,7 @@ final class TestImages {
     }
 
     /** Equal vertical bands of the given colours, left to right. */
-    static BufferedImage bands(int width, int height, Color... colours) {
+    public static BufferedImage bands(int width, int height, Color... colours) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         for (int i = 0; i < colours.length; i++) {
@@ -61,7 +61,7 @@ final class TestImages {
     }
 
     /** Red left half, blue right half, with noise so the compressed data is spread over the whole file. */
-    static BufferedImage noisyHalves(int width, int height, long seed) {
+    public static BufferedImage noisyHalves(int width, int height, long seed) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         SplittableRandom random = new SplittableRandom(seed);
         for (int y = 0; y < height; y++) {
@@ -73,7 +73,7 @@ final class TestImages {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {
@@ -85,11 +85,11 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static byte[] jpeg(BufferedImage image) {
+    public static byte[] jpeg(BufferedImage image) {
         return encode(image, "jpeg");
     }
 
-    static byte[] png(BufferedImage image) {
+    public static byte[] png(BufferedImage image) {
         return encode(image, "png");
     }
 
@@ -98,7 +98,7 @@ final class TestImages {
      * and, when {@code dateTimeOriginal} is given ("yyyy:MM:dd HH:mm:ss"), a pointer to an Exif
      * sub-IFD holding DateTimeOriginal. Big-endian TIFF, written by hand.
      */
-    static byte[] withExif(byte[] jpeg, int orientation, String dateTimeOriginal) {
+    public static byte[] withExif(byte[] jpeg, int orientation, String dateTimeOriginal) {
         ByteArrayOutputStream tiff = new ByteArrayOutputStream();
         DataOutputStream t = new DataOutputStream(tiff);
         try {
@@ -150,6 +150,19 @@ final class TestImages {
         return insertAfterApp0(jpeg, segment.toByteArray());
     }
 
+    /** Decodes image bytes (a served thumbnail or hero) for assertions on size and pixels. */
+    public static BufferedImage decode(byte[] bytes) {
+        try {
+            BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+            if (image == null) {
+                throw new IllegalArgumentException("not a decodable image (" + bytes.length + " bytes)");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static byte[] insertAfterApp0(byte[] jpeg, byte[] segment) {
         int at = 2;
         if ((jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
@@ -159,7 +172,7 @@ final class TestImages {
     }
 
     /** A PNG signature plus an IHDR chunk (8-bit RGB) with a correct CRC, and nothing else. */
-    static byte[] pngHeaderOnly(int width, int height) {
+    public static byte[] pngHeaderOnly(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(out);
         try {
@@ -183,7 +196,7 @@ final class TestImages {
     }
 
     /** An ISO-BMFF ftyp box: major brand, minor version 0, compatible brands. */
-    static byte[] ftyp(String major, String... compatible) {
+    public static byte[] ftyp(String major, String... compatible) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(out);
         try {
@@ -201,7 +214,7 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);
