@@ -49,7 +49,8 @@ final class LocalServer implements AutoCloseable {
         if (token == null) {
             token = loadOrCreateToken(dataDir.resolve(TOKEN_FILE));
         }
-        AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(dataDir.resolve("db").toFile());
+        // The embedded DynamoDB Local keeps the whole catalog in this one SQLite file.
+        AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(dataDir.resolve("db").resolve("catalog.db").toFile());
         PicPeakRuntime runtime;
         try {
             runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.LOCAL, env, dynamo.dynamoDbClient(), token);

@@ -1,0 +1,104 @@
+package com.picpeak.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Local mode as a user runs it: zero configuration but a data folder and a port; the README's curl walk
+ * (create, upload three JPEGs, list, thumbnail, a range of a photo); and a restart that keeps everything.
+ */
+class LocalServerTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void readmeWalkthrough_worksAndSurvivesARestart(@TempDir Path dataDir) throws Exception {
+        Map<String, String> env = Map.of("PICPEAK_DATA", dataDir.toString(), "PORT", String.valueOf(freePort()));
+        byte[] photo = TestImages.jpeg(TestImages.noisyHalves(1200, 800, 1));
+        String token;
+        try (LocalServer server = LocalServer.start(env)) {
+            token = Files.readString(dataDir.resolve(LocalServer.TOKEN_FILE)).trim();
+            String base = "http://127.0.0.1:" + server.port();
+            assertThat(send(base + "/api/admin/events", "POST", token, "application/json",
+                    "{\"slug\":\"walk\",\"title\":\"Walk\"}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
+
+            String boundary = "b0undary";
+            ByteArrayOutputStream form = new ByteArrayOutputStream();
+            for (int i = 1; i <= 3; i++) {
+                byte[] file = i == 1 ? photo : TestImages.jpeg(TestImages.noisyHalves(600, 400, i));
+                form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"IMG_"
+                        + i + ".jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                form.writeBytes(file);
+                form.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            form.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            HttpResponse<byte[]> upload = send(base + "/api/admin/events/walk/photos", "POST", token,
+                    "multipart/form-data; boundary=" + boundary, form.toByteArray());
+            assertThat(upload.statusCode()).as(new String(upload.body())).isEqualTo(201);
+
+            JsonNode photos = JSON.readTree(send(base + "/api/gallery/walk/photos", "GET", null, null, null).body())
+                    .get("photos");
+            assertThat(photos.findValuesAsText("filename")).containsExactly("IMG_1.jpg", "IMG_2.jpg", "IMG_3.jpg");
+            HttpResponse<byte[]> thumbnail = send(base + photos.get(0).get("thumbnailUrl").asText(), "GET", null, null, null);
+            assertThat(TestImages.decode(thumbnail.body()).getWidth()).isEqualTo(300);
+            HttpResponse<byte[]> range = http.send(HttpRequest.newBuilder(URI.create(base + photos.get(0).get("url").asText()))
+                    .header("Range", "bytes=0-1023").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(range.statusCode()).isEqualTo(206);
+            assertThat(range.body()).isEqualTo(Arrays.copyOf(photo, 1024));
+            assertThat(dataDir.resolve("storage/events/active/walk/IMG_1.jpg")).hasBinaryContent(photo);
+        }
+
+        try (LocalServer restarted = LocalServer.start(env)) {
+            String base = "http://127.0.0.1:" + restarted.port();
+            assertThat(Files.readString(dataDir.resolve(LocalServer.TOKEN_FILE)).trim()).isEqualTo(token);
+            JsonNode event = JSON.readTree(send(base + "/api/admin/events/walk", "GET", token, null, null).body());
+            assertThat(event.get("photoCount").asInt()).isEqualTo(3);
+            assertThat(event.get("revision").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aBadConfiguration_refusesToServe_namingTheVariable() {
+        int code = new PicPeakCli(Map.of("STORAGE_BACKEND", "ftp")).execute(new String[] {"serve"},
+                new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(new java.io.StringWriter(), true));
+
+        assertThat(code).isEqualTo(CheckCommand.CONFIG_REFUSED);
+    }
+
+    private HttpResponse<byte[]> send(String url, String method, String adminToken, String contentType, byte[] body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (adminToken != null) {
+            request.header("Authorization", "Bearer " + adminToken);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
