@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /** {@code bench storage}: throughput of the configured backend against plain file copies, as ratios. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
-        subcommands = BenchCommand.Storage.class)
+        subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -35,6 +35,42 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "gallery", mixinStandardHelpOptions = true,
+            description = "Thumbnails/s of 24 MP JPEGs against vipsthumbnail, the heap's peak during a 100 MP "
+                    + "upload, and listing p50/p99 of a 2,000-photo gallery, through a local server on a scratch data folder.")
+    static final class Gallery implements Callable<Integer> {
+        @Option(names = "--photos", defaultValue = "6", description = "24 MP JPEGs to thumbnail (default ${DEFAULT-VALUE})")
+        int photos;
+
+        @Option(names = "--gallery-size", defaultValue = "2000", description = "photos in the listed gallery (default ${DEFAULT-VALUE})")
+        int gallerySize;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "timed rounds after a warm-up (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = Files.createTempDirectory("picpeak-bench-gallery");
+            PrintStream out = new PrintStream(System.out, true);
+            GalleryBenchmark bench = new GalleryBenchmark(scratch, out);
+            bench.thumbnails(photos, rounds);
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                int port = socket.getLocalPort();
+                socket.close();
+                try (LocalServer server = LocalServer.start(GalleryBenchmark.env(scratch.resolve("data"), port))) {
+                    String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
+                    bench.uploadHeap(server, token);
+                    bench.listing(server, gallerySize, rounds);
+                }
+            } finally {
+                try (var paths = Files.walk(scratch)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            return 0;
+        }
     }
 
     @Command(name = "storage", mixinStandardHelpOptions = true,
