@@ -85,6 +85,35 @@ class LambdaHandlersTest {
     }
 
     @Test
+    void aDirectUpload_goesStraightToS3_thenThroughTheSameImport() throws Exception {
+        Map<String, String> admin = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
+                "content-type", "application/json");
+        invoke(new AdminHandler(), event("POST", "/api/admin/events", admin,
+                "{\"slug\":\"direct\",\"title\":\"Direct\"}".getBytes(StandardCharsets.UTF_8)));
+        byte[] photo = TestImages.jpeg(TestImages.noisyHalves(640, 480, 3));
+
+        JsonNode started = invoke(new UploadHandler(), event("POST", "/api/admin/events/direct/uploads", admin,
+                "{\"filename\":\"DSC_0042.JPG\",\"contentType\":\"image/jpeg\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(started.get("statusCode").asInt()).as(started.toString()).isEqualTo(201);
+        JsonNode upload = JSON.readTree(started.get("body").asText());
+        HttpResponse<Void> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(upload.get("url").asText()))
+                        .header("Content-Type", "image/jpeg").PUT(HttpRequest.BodyPublishers.ofByteArray(photo)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(put.statusCode()).isEqualTo(200);
+        JsonNode completed = invoke(new UploadHandler(), event("POST", upload.get("completeUrl").asText(), admin,
+                "{\"filename\":\"DSC_0042.JPG\"}".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(completed.get("statusCode").asInt()).as(completed.toString()).isEqualTo(201);
+        JsonNode imported = JSON.readTree(completed.get("body").asText());
+        assertThat(imported.get("key").asText()).isEqualTo("events/active/direct/DSC_0042.JPG");
+        assertThat(imported.get("size").asLong()).isEqualTo(photo.length);
+        assertThat(runtime.store().head("uploads/direct/" + upload.get("uploadId").asText())).isEmpty();
+        JsonNode again = invoke(new UploadHandler(), event("POST", upload.get("completeUrl").asText(), admin,
+                "{\"filename\":\"DSC_0042.JPG\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(again.get("statusCode").asInt()).isEqualTo(404);
+    }
+
+    @Test
     void aWrongAdminToken_isA401JsonAnswer() throws Exception {
         JsonNode response = invoke(new AdminHandler(), event("GET", "/api/admin/events",
                 Map.of("authorization", "Bearer nope"), null));
