@@ -122,7 +122,7 @@ public final class LocalBlobStore implements BlobStore {
                 }
             }
             String sha256 = hashing.sha256Hex();
-            checkExpected(key, options, sha256);
+            options.verify(key, sha256);
             BasicFileAttributes written = Files.readAttributes(temp, BasicFileAttributes.class);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
@@ -341,14 +341,6 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    private static void checkExpected(String key, PutOptions options, String actualSha256) {
-        options.expectedSha256().ifPresent(expected -> {
-            if (!expected.equals(actualSha256)) {
-                throw new PicPeakException(ErrorCode.INTEGRITY_MISMATCH, "the bytes for '" + key + "' have sha256 "
-                        + actualSha256 + " but " + expected + " was expected: nothing was stored");
-            }
-        });
-    }
 
     private static PicPeakException notFound(String key) {
         return new PicPeakException(ErrorCode.NOT_FOUND, "no object at storage key '" + key + "'");

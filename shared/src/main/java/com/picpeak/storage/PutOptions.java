@@ -35,6 +35,17 @@ public record PutOptions(String contentType, Map<String, String> metadata, Optio
         });
     }
 
+    /** Throws INTEGRITY_MISMATCH (so the store keeps nothing) when the bytes are not the ones expected. */
+    public void verify(String key, String actualSha256) {
+        expectedSha256.ifPresent(expected -> {
+            if (!expected.equals(actualSha256)) {
+                throw new com.picpeak.error.PicPeakException(com.picpeak.error.ErrorCode.INTEGRITY_MISMATCH,
+                        "the bytes for '" + key + "' have sha256 " + actualSha256 + " but " + expected
+                                + " was expected: nothing was stored");
+            }
+        });
+    }
+
     public static PutOptions of(String contentType) {
         return new PutOptions(contentType, Map.of(), Optional.empty());
     }

@@ -141,7 +141,7 @@ public final class S3BlobStore implements BlobStore {
             int filled = readFully(hashing, part);
             if (filled < partSize) {
                 String sha256 = hashing.sha256Hex();
-                checkExpected(key, options, sha256);
+                options.verify(key, sha256);
                 Map<String, String> metadata = new HashMap<>(options.metadata());
                 metadata.put(BlobInfo.SHA256, sha256);
                 String etag = s3.putObject(b -> b.bucket(settings.bucket()).key(fullKey)
@@ -189,7 +189,7 @@ public final class S3BlobStore implements BlobStore {
                 parts.add(await(upload));
             }
             sha256 = hashing.sha256Hex();
-            checkExpected(key, options, sha256);
+            options.verify(key, sha256);
             etag = s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts))).eTag();
         } catch (IOException | RuntimeException e) {
@@ -375,14 +375,6 @@ public final class S3BlobStore implements BlobStore {
         return filled;
     }
 
-    private static void checkExpected(String key, PutOptions options, String actualSha256) {
-        options.expectedSha256().ifPresent(expected -> {
-            if (!expected.equals(actualSha256)) {
-                throw new PicPeakException(ErrorCode.INTEGRITY_MISMATCH, "the bytes for '" + key + "' have sha256 "
-                        + actualSha256 + " but " + expected + " was expected: nothing was stored");
-            }
-        });
-    }
 
     private static String unquote(String etag) {
         if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {

@@ -15,6 +15,7 @@ import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.PutOptions;
+import com.picpeak.testing.TestData;
 import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.AfterEach;
@@ -26,13 +27,10 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,8 +72,8 @@ abstract class ImportServiceContract {
         assertThat(photo.key()).isEqualTo("events/active/wedding/IMG_0001.JPG");
         assertThat(photo.thumbnailKey()).isEqualTo("thumbnails/wedding/" + photo.id() + ".jpg");
         assertThat(photo.size()).isEqualTo(jpeg.length);
-        assertThat(photo.sha256()).isEqualTo(sha256(jpeg));
-        assertThat(photo.crc32()).isEqualTo(crc32(jpeg));
+        assertThat(photo.sha256()).isEqualTo(TestData.sha256(jpeg));
+        assertThat(photo.crc32()).isEqualTo(TestData.crc32(jpeg));
         assertThat(photo.width()).isEqualTo(640);
         assertThat(photo.height()).isEqualTo(480);
         assertThat(photo.contentType()).isEqualTo("image/jpeg");
@@ -174,7 +172,7 @@ abstract class ImportServiceContract {
         Photo photo = imports.importStored("wedding", "events/active/wedding/DROPPED.jpg", PhotoSource.WATCH);
 
         assertThat(photo.key()).isEqualTo("events/active/wedding/DROPPED.jpg");
-        assertThat(photo.sha256()).isEqualTo(sha256(jpeg));
+        assertThat(photo.sha256()).isEqualTo(TestData.sha256(jpeg));
         assertThat(photo.source()).isEqualTo(PhotoSource.WATCH);
         assertRefused(() -> imports.importStored("wedding", "events/active/wedding/DROPPED.jpg", PhotoSource.WATCH),
                 ErrorCode.CONFLICT, "imported already");
@@ -229,17 +227,5 @@ abstract class ImportServiceContract {
         }
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    static long crc32(byte[] bytes) {
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        return crc.getValue();
-    }
 }

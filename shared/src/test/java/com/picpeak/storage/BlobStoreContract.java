@@ -11,10 +11,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,7 +56,7 @@ abstract class BlobStoreContract {
                 PutOptions.of("image/jpeg"));
 
         assertThat(stored.size()).isZero();
-        assertThat(stored.sha256()).isEqualTo(sha256(new byte[0]));
+        assertThat(stored.sha256()).isEqualTo(TestData.sha256(new byte[0]));
         try (BlobRead read = store.get("events/active/e1/empty.jpg")) {
             assertThat(read.stream().readAllBytes()).isEmpty();
             assertThat(read.info().size()).isZero();
@@ -72,7 +69,7 @@ abstract class BlobStoreContract {
         StoredBlob stored = store.put("a/one", new ByteArrayInputStream(new byte[] {42}), PutOptions.of(null));
 
         assertThat(stored.size()).isEqualTo(1);
-        assertThat(stored.crc32()).isEqualTo(crc32(new byte[] {42}));
+        assertThat(stored.crc32()).isEqualTo(TestData.crc32(new byte[] {42}));
         try (BlobRead read = store.get("a/one")) {
             assertThat(read.stream().readAllBytes()).containsExactly(42);
         }
@@ -104,8 +101,8 @@ abstract class BlobStoreContract {
 
         assertThat(stored.key()).isEqualTo("x/y.bin");
         assertThat(stored.size()).isEqualTo(bytes.length);
-        assertThat(stored.sha256()).isEqualTo(sha256(bytes));
-        assertThat(stored.crc32()).isEqualTo(crc32(bytes));
+        assertThat(stored.sha256()).isEqualTo(TestData.sha256(bytes));
+        assertThat(stored.crc32()).isEqualTo(TestData.crc32(bytes));
         assertThat(stored.etag()).isNotBlank().isEqualTo(store.head("x/y.bin").orElseThrow().etag());
     }
 
@@ -123,7 +120,7 @@ abstract class BlobStoreContract {
         assertThat(info.lastModified()).isAfter(before).isBefore(Instant.now().plusSeconds(5));
         assertThat(info.contentType()).isEqualTo("image/png");
         assertThat(info.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "photo-id", "p-123", "source", "upload", BlobInfo.SHA256, sha256(new byte[] {1, 2, 3})));
+                "photo-id", "p-123", "source", "upload", BlobInfo.SHA256, TestData.sha256(new byte[] {1, 2, 3})));
     }
 
     @Test
@@ -144,7 +141,7 @@ abstract class BlobStoreContract {
         }
         BlobInfo info = store.head("k/v").orElseThrow();
         assertThat(info.contentType()).isEqualTo("text/csv");
-        assertThat(info.metadata()).doesNotContainKey("n").containsEntry(BlobInfo.SHA256, sha256(bytes("second!")));
+        assertThat(info.metadata()).doesNotContainKey("n").containsEntry(BlobInfo.SHA256, TestData.sha256(bytes("second!")));
     }
 
     @Test
@@ -216,7 +213,7 @@ abstract class BlobStoreContract {
             assertThat(read.info().contentType()).isEqualTo("image/jpeg");
         }
         assertThat(store.head("backup/e/a.jpg").orElseThrow().metadata())
-                .containsEntry("photo-id", "p1").containsEntry(BlobInfo.SHA256, sha256(bytes("photo")));
+                .containsEntry("photo-id", "p1").containsEntry(BlobInfo.SHA256, TestData.sha256(bytes("photo")));
         assertThat(store.head("events/active/e/a.jpg")).isPresent();
     }
 
@@ -252,7 +249,7 @@ abstract class BlobStoreContract {
         store.put("i/photo.jpg", new ByteArrayInputStream(bytes("old")), PutOptions.of("image/jpeg"));
 
         assertThatThrownBy(() -> store.put("i/photo.jpg", new ByteArrayInputStream(bytes("new")),
-                PutOptions.of("image/jpeg").expectingSha256(sha256(bytes("something else")))))
+                PutOptions.of("image/jpeg").expectingSha256(TestData.sha256(bytes("something else")))))
                 .isInstanceOfSatisfying(PicPeakException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTEGRITY_MISMATCH));
 
@@ -337,17 +334,5 @@ abstract class BlobStoreContract {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    static long crc32(byte[] bytes) {
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        return crc.getValue();
-    }
 }

@@ -50,6 +50,16 @@ public final class TestData {
         }
     }
 
+    public static String sha256(byte[] bytes) {
+        return sha256(new java.io.ByteArrayInputStream(bytes));
+    }
+
+    public static long crc32(byte[] bytes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
     /** Hex sha256 of a stream, read to its end and closed. */
     public static String sha256(InputStream in) {
         try (in) {
