@@ -43,7 +43,10 @@ public final class EventService {
         }
         Instant now = clock.instant();
         Event blank = new Event(slug, "", null, null, true, true, false, false, 0, null, null, 0, now, now);
-        Event event = applyPatch(blank, fields);
+        Event patched = applyPatch(blank, fields);
+        Event event = new Event(patched.slug(), patched.title(), patched.passwordHash(), patched.expiresAt(),
+                patched.active(), patched.allowDownloads(), patched.watermarkDownloads(), patched.allowDirectS3Download(),
+                0, null, null, 0, now, now);
         catalog.createEvent(event);
         return event;
     }

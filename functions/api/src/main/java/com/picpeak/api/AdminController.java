@@ -155,6 +155,9 @@ public class AdminController {
         runtime.events().get(slug);
         String filename = Names.filename(body == null || !body.hasNonNull("filename") ? null : body.get("filename").asText());
         String contentType = body.hasNonNull("contentType") ? body.get("contentType").asText() : "application/octet-stream";
+        if (!contentType.matches("[\\w.+-]+/[\\w.+-]+")) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"contentType\" '" + contentType + "' is not a media type");
+        }
         String uploadId = PhotoIds.next(runtime.clock().instant());
         String url = runtime.store().presignPut(Keys.directUpload(slug, uploadId), DIRECT_UPLOAD_VALIDITY, contentType)
                 .toString();

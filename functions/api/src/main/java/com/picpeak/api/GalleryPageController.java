@@ -52,7 +52,8 @@ public class GalleryPageController {
             body.append("<img class=\"hero\" src=\"/api/gallery/").append(slug).append("/hero\" alt=\"")
                     .append(escape(event.title())).append("\">");
         }
-        body.append("<p>").append(event.photoCount()).append(" photos</p><ul class=\"grid\">");
+        body.append("<p>").append(event.photoCount()).append(event.photoCount() == 1 ? " photo" : " photos")
+                .append("</p><ul class=\"grid\">");
         for (Photo photo : page.items()) {
             String base = "/api/gallery/" + slug + "/photos/" + photo.id();
             body.append("<li><a href=\"").append(base).append("\"><img loading=\"lazy\" width=\"150\" height=\"150\" src=\"")

@@ -229,7 +229,7 @@ class ApiHttpTest {
 
         assertThat(open.statusCode()).isEqualTo(200);
         assertThat(new String(open.body(), StandardCharsets.UTF_8)).contains("<h1>page-open title</h1>")
-                .contains("/thumbnail\" alt=\"p.jpg\"").contains("1 photos");
+                .contains("/thumbnail\" alt=\"p.jpg\"").contains("1 photo<");
         assertThat(locked.statusCode()).isEqualTo(401);
         assertThat(new String(locked.body(), StandardCharsets.UTF_8)).contains("type=\"password\"");
     }
