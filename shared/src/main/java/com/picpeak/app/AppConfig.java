@@ -47,7 +47,7 @@ public record AppConfig(
             problems.add(new ConfigException.Problem(CATALOG_TABLE, "'" + table
                     + "' is not a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -"));
         }
-        long port = number(env, PORT, 8080, 1, 65535, problems);
+        long port = number(env, PORT, 8080, 0, 65535, problems); // 0: any free port (tests, benchmarks)
         long maxUpload = number(env, MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE, problems);
         long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
         long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, 6_000_000, problems);

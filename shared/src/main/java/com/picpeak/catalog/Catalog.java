@@ -51,4 +51,20 @@ public interface Catalog {
 
     /** Removes the photo row with its claims and bumps the revision; false when there was no such photo. */
     boolean deletePhoto(String slug, String photoId);
+
+    /**
+     * Claims the build of an archive: succeeds when there is no record, or the last build failed, or its
+     * lease ran out (the builder died). Returns false when someone else holds it or it is ready.
+     */
+    boolean claimArchiveBuild(String slug, String variant, long revision, java.time.Instant now,
+                              java.time.Instant leaseUntil);
+
+    /** Records the outcome of the build this process claimed. */
+    void finishArchiveBuild(String slug, String variant, long revision, ArchiveRecord.State state, long length,
+                            String error);
+
+    Optional<ArchiveRecord> findArchive(String slug, String variant, long revision);
+
+    /** Forgets the records of every other revision of the variant (their objects are removed by the caller). */
+    void deleteArchiveRecordsExcept(String slug, String variant, long keepRevision);
 }

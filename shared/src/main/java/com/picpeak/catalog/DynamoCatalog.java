@@ -314,19 +314,93 @@ public final class DynamoCatalog implements Catalog {
                         .key(Map.of("pk", s(pk), "sk", s(fileSk(photo.filename()))))).build(),
                 TransactWriteItem.builder().update(u -> u.tableName(table).key(Map.of("pk", s(pk), "sk", s(EVENT_SK)))
                         .updateExpression("ADD revision :one, photoCount :minus SET updatedAt = :now")
+                        .conditionExpression("attribute_exists(pk)")
                         .expressionAttributeValues(Map.of(":one", n(1), ":minus", n(-1), ":now", s(Instant.now().toString()))))
                         .build());
         try {
             dynamo.transactWriteItems(b -> b.transactItems(writes));
             return true;
         } catch (TransactionCanceledException e) {
-            if (failedCheck(e.cancellationReasons(), 0)) {
-                return false; // deleted concurrently
+            if (failedCheck(e.cancellationReasons(), 0) || failedCheck(e.cancellationReasons(), 3)) {
+                return false; // the photo or its whole event was deleted concurrently
             }
             throw unavailable(e);
         } catch (SdkException e) {
             throw unavailable(e);
         }
+    }
+
+    // ---- archives ----
+
+    @Override
+    public boolean claimArchiveBuild(String slug, String variant, long revision, Instant now, Instant leaseUntil) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(eventPk(slug)));
+        item.put("sk", s(archiveSk(variant, revision)));
+        item.put("variant", s(variant));
+        item.put("revision", n(revision));
+        item.put("state", s(ArchiveRecord.State.BUILDING.name()));
+        item.put("length", n(0));
+        item.put("leaseUntil", s(leaseUntil.toString()));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR #state = :failed OR (#state = :building AND leaseUntil < :now)")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":failed", s("FAILED"), ":building", s("BUILDING"),
+                            ":now", s(now.toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException held) {
+            return false;
+        } catch (SdkException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public void finishArchiveBuild(String slug, String variant, long revision, ArchiveRecord.State state, long length,
+                                   String error) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":state", s(state.name()), ":length", n(length),
+                ":error", s(error == null ? "" : error)));
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", s(eventPk(slug)), "sk", s(archiveSk(variant, revision))))
+                    .updateExpression("SET #state = :state, #length = :length, #error = :error")
+                    .expressionAttributeNames(Map.of("#state", "state", "#length", "length", "#error", "error"))
+                    .expressionAttributeValues(values));
+        } catch (SdkException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<ArchiveRecord> findArchive(String slug, String variant, long revision) {
+        return getItem(eventPk(slug), archiveSk(variant, revision)).map(i -> new ArchiveRecord(slug, variant, revision,
+                ArchiveRecord.State.valueOf(i.get("state").s()), Long.parseLong(i.get("length").n()),
+                instant(i, "leaseUntil"), blankToNull(str(i, "error"))));
+    }
+
+    @Override
+    public void deleteArchiveRecordsExcept(String slug, String variant, long keepRevision) {
+        QueryResponse response = query(b -> b.tableName(table)
+                .keyConditionExpression("pk = :p AND begins_with(sk, :a)")
+                .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":a", s("ARCHIVE#" + variant + "#")))
+                .projectionExpression("pk, sk"));
+        List<WriteRequest> deletes = new ArrayList<>();
+        for (Map<String, AttributeValue> item : response.items()) {
+            if (!item.get("sk").s().equals(archiveSk(variant, keepRevision))) {
+                deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
+            }
+        }
+        for (int i = 0; i < deletes.size(); i += 25) {
+            writeBatch(deletes.subList(i, Math.min(i + 25, deletes.size())));
+        }
+    }
+
+    private static String archiveSk(String variant, long revision) {
+        return "ARCHIVE#" + variant + "#" + String.format("%012d", revision);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     // ---- mapping ----

@@ -20,6 +20,7 @@ public enum ErrorCode {
     PHOTO_NOT_FOUND(404, "photo_not_found"),
     CONFLICT(409, "conflict"),
     DUPLICATE_PHOTO(409, "duplicate_photo"),
+    NO_PHOTOS(409, "no_photos"),
     EVENT_EXPIRED(410, "event_expired"),
     FILE_TOO_LARGE(413, "file_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),

@@ -64,9 +64,15 @@ public final class EventService {
         return catalog.updateEvent(slug, current -> applyPatch(current, patch));
     }
 
-    /** Deletes the event's objects (originals, thumbnails, heroes, ...) and then its catalog rows. */
+    /**
+     * Hides the event from guests at once, deletes its objects (originals, thumbnails, heroes, caches),
+     * then its catalog rows. If an object cannot be deleted the event stays, hidden, and the call can be repeated.
+     */
     public void delete(String slug) {
         get(slug);
+        catalog.updateEvent(slug, e -> new Event(e.slug(), e.title(), e.passwordHash(), e.expiresAt(), false,
+                e.allowDownloads(), e.watermarkDownloads(), e.allowDirectS3Download(), e.revision(), e.heroPhotoId(),
+                e.heroKey(), e.photoCount(), e.createdAt(), clock.instant()));
         for (String prefix : Keys.eventPrefixes(slug)) {
             try (Stream<BlobInfo> objects = store.list(prefix)) {
                 objects.forEach(object -> store.delete(object.key()));
@@ -93,10 +99,7 @@ public final class EventService {
         if (!catalog.deletePhoto(slug, photoId)) {
             throw photoNotFound(slug, photoId);
         }
-        Event event = get(slug);
-        if (photoId.equals(event.heroPhotoId())) {
-            catalog.updateEvent(slug, e -> withHero(e, null, null));
-        }
+        catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? withHero(e, null, null) : e);
         for (String key : List.of(photo.key(), photo.thumbnailKey(), Keys.hero(slug, photoId))) {
             try {
                 store.delete(key);

@@ -74,10 +74,10 @@ public final class ImportService {
         String storedName = claimFreeName(slug, filename);
         String key = Keys.original(slug, storedName);
         List<String> written = new ArrayList<>();
+        written.add(key); // claimed and free: ours to remove even if the put fails after writing
         try {
             StoredBlob stored = store.put(key, new SizeLimitedInputStream(in, maxUploadBytes, filename),
                     PutOptions.of(header.type().contentType()));
-            written.add(key);
             return finish(slug, storedName, key, header, stored.size(), stored.crc32(), stored.sha256(), source, written);
         } catch (RuntimeException e) {
             undo(slug, storedName, written);
@@ -110,33 +110,18 @@ public final class ImportService {
     }
 
     /**
-     * Imports a direct upload: the browser PUT the bytes to a staging key; they are checked there, then
-     * copied to {@code events/active/<slug>/<filename>} and the staging object is removed.
+     * Imports a direct upload: the browser PUT the bytes to a staging key. They go through the same path
+     * as an upload (read from the staging object, checked, stored at {@code events/active/<slug>/<name>}
+     * with their digests), so what is stored is exactly what was checked, even if the staging object is
+     * replaced meanwhile; the staging object is removed either way.
      */
     public Photo importStaged(String slug, String stagingKey, String filename, PhotoSource source) {
-        requireEvent(slug);
-        Names.filename(filename);
-        Digest digest;
-        try {
-            digest = named(filename, () -> digest(stagingKey));
-        } catch (RuntimeException e) {
-            store.delete(stagingKey); // a refused upload is not kept anywhere
-            throw e;
-        }
-        String storedName = claimFreeName(slug, filename);
-        String key = Keys.original(slug, storedName);
-        List<String> written = new ArrayList<>();
-        try {
-            store.copy(stagingKey, key);
-            written.add(key);
-            Photo photo = finish(slug, storedName, key, digest.header, digest.size, digest.crc32, digest.sha256,
-                    source, written);
+        try (BlobRead staged = store.get(stagingKey)) {
+            return importStream(slug, filename, staged.stream(), source);
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + stagingKey + "' failed: " + e, e);
+        } finally {
             store.delete(stagingKey);
-            return photo;
-        } catch (RuntimeException e) {
-            undo(slug, storedName, written);
-            store.delete(stagingKey);
-            throw e;
         }
     }
 

@@ -37,6 +37,16 @@ public final class Keys {
         return "heroes/" + slug + "/" + photoId + ".jpg";
     }
 
+    /** The folder of an event's cached Download All archives (a dot-folder: never imported). */
+    public static String downloadCacheFolder(String slug) {
+        return eventFolder(slug) + ".download-cache/";
+    }
+
+    /** A cached Download All archive of one revision of the event; the watermarked variant is separate. */
+    public static String downloadCache(String slug, long revision, boolean watermarked) {
+        return downloadCacheFolder(slug) + revision + (watermarked ? "-wm" : "") + ".zip";
+    }
+
     /** Staging area of a direct (presigned PUT) upload, outside the imported folders until it is checked. */
     public static String directUpload(String slug, String uploadId) {
         return "uploads/" + slug + "/" + uploadId;

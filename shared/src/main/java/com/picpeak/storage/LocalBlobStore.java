@@ -234,7 +234,8 @@ public final class LocalBlobStore implements BlobStore {
             existing = existing.getParent();
         }
         try {
-            if (!file.startsWith(root) || existing == null || !existing.toRealPath().startsWith(root)) {
+            if (!file.startsWith(root) || existing == null || !existing.toRealPath().startsWith(root)
+                    || (Files.isSymbolicLink(file) && !file.toRealPath().startsWith(root))) {
                 throw outside(key);
             }
         } catch (IOException e) {

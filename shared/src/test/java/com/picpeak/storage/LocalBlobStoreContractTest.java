@@ -77,6 +77,12 @@ class LocalBlobStoreContractTest extends BlobStoreContract {
         assertThatThrownBy(() -> store.put("events/link/new.txt", new ByteArrayInputStream(bytes("x")),
                 PutOptions.of(null))).isInstanceOf(PicPeakException.class);
         assertThat(outside.resolve("new.txt")).doesNotExist();
+
+        Files.createDirectories(root.resolve("storage/events/active/e"));
+        Files.createSymbolicLink(root.resolve("storage/events/active/e/x.jpg"), outside.resolve("secret.txt"));
+        assertThatThrownBy(() -> store.get("events/active/e/x.jpg"))
+                .isInstanceOfSatisfying(PicPeakException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_KEY));
     }
 
     @Test

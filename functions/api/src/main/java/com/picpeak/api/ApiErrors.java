@@ -35,7 +35,8 @@ public class ApiErrors {
     }
 
     static ResponseEntity<Map<String, Object>> respond(ErrorCode code, String message) {
-        return ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_JSON).body(body(code, message));
+        return ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_JSON)
+                .header("Cache-Control", "no-store").body(body(code, message));
     }
 
     @ExceptionHandler(PicPeakException.class)

@@ -1,6 +1,8 @@
 package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.ByteRange;
@@ -35,9 +37,9 @@ final class BlobResponder {
                       String etag, long knownSize, String contentType, String downloadName, String cacheControl)
             throws IOException {
         String quotedEtag = "\"" + etag + "\"";
-        response.setHeader("ETag", quotedEtag);
-        response.setHeader("Cache-Control", cacheControl);
         if (matches(request.getHeader("If-None-Match"), quotedEtag)) {
+            response.setHeader("ETag", quotedEtag);
+            response.setHeader("Cache-Control", cacheControl);
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
@@ -57,7 +59,19 @@ final class BlobResponder {
                 return;
             }
         }
-        try (BlobRead read = runtime.store().get(key, range)) {
+        BlobRead opened;
+        try {
+            opened = runtime.store().get(key, range);
+        } catch (PicPeakException e) {
+            if (e.errorCode() == ErrorCode.RANGE_NOT_SATISFIABLE) {
+                long size = knownSize >= 0 ? knownSize : runtime.store().head(key).map(BlobInfo::size).orElse(0L);
+                response.setHeader("Content-Range", "bytes */" + size);
+            }
+            throw e; // validators and caching are only for the object itself (ApiErrors answers no-store)
+        }
+        try (BlobRead read = opened) {
+            response.setHeader("ETag", quotedEtag);
+            response.setHeader("Cache-Control", cacheControl);
             response.setStatus(read.partial() ? HttpServletResponse.SC_PARTIAL_CONTENT : HttpServletResponse.SC_OK);
             if (read.partial()) {
                 response.setHeader("Content-Range", "bytes " + read.first() + "-" + read.last() + "/" + read.info().size());

@@ -154,6 +154,9 @@ class ApiHttpTest {
                 null, "Range", "bytes=99999999-");
 
         assertError(response, 416, "range_not_satisfiable", "outside");
+        assertThat(response.headers().firstValue("Content-Range")).hasValue("bytes */" + photo.get("size").asLong());
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(response.headers().firstValue("ETag")).isEmpty();
     }
 
     @Test

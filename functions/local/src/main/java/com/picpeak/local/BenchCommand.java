@@ -56,10 +56,8 @@ final class BenchCommand implements Runnable {
             PrintStream out = new PrintStream(System.out, true);
             GalleryBenchmark bench = new GalleryBenchmark(scratch, out);
             bench.thumbnails(photos, rounds);
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-                int port = socket.getLocalPort();
-                socket.close();
-                try (LocalServer server = LocalServer.start(GalleryBenchmark.env(scratch.resolve("data"), port))) {
+            try {
+                try (LocalServer server = LocalServer.start(GalleryBenchmark.env(scratch.resolve("data"), 0))) {
                     String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
                     bench.uploadHeap(server, token);
                     bench.listing(server, gallerySize, rounds);

@@ -61,7 +61,14 @@ final class LocalServer implements AutoCloseable {
         RuntimeHolder.install(runtime);
         SpringApplication spring = new SpringApplication(PicPeakApiApp.class);
         spring.setDefaultProperties(Map.of("server.port", String.valueOf(app.port())));
-        ConfigurableApplicationContext context = spring.run();
+        ConfigurableApplicationContext context;
+        try {
+            context = spring.run();
+        } catch (RuntimeException e) { // e.g. the port is taken: release the catalog and storage
+            runtime.close();
+            dynamo.shutdown();
+            throw e;
+        }
         LocalServer server = new LocalServer(dynamo, runtime, context);
         log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
                 server.port(), runtime.storageConfig().describe(), dataDir.resolve("db"),
@@ -104,12 +111,12 @@ final class LocalServer implements AutoCloseable {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
-        Files.writeString(file, token + "\n");
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        try { // owner-only from the first byte, never briefly readable by others
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
-            // Windows: the folder's own permissions apply
+            Files.createFile(file); // Windows: the folder's own permissions apply
         }
+        Files.writeString(file, token + "\n");
         System.out.println("Generated the admin token (saved in " + file + "): " + token);
         return token;
     }

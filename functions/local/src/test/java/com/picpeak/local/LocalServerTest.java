@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +30,7 @@ class LocalServerTest {
 
     @Test
     void readmeWalkthrough_worksAndSurvivesARestart(@TempDir Path dataDir) throws Exception {
-        Map<String, String> env = Map.of("PICPEAK_DATA", dataDir.toString(), "PORT", String.valueOf(freePort()));
+        Map<String, String> env = Map.of("PICPEAK_DATA", dataDir.toString(), "PORT", "0");
         byte[] photo = TestImages.jpeg(TestImages.noisyHalves(1200, 800, 1));
         String token;
         try (LocalServer server = LocalServer.start(env)) {
@@ -96,9 +95,4 @@ class LocalServerTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

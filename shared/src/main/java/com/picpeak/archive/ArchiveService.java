@@ -1,0 +1,258 @@
+package com.picpeak.archive;
+
+import com.picpeak.catalog.ArchiveRecord;
+import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Page;
+import com.picpeak.catalog.Photo;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.Keys;
+import com.picpeak.storage.PutOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Download All. The archive of an event is a pure function of its photo set, so its bytes, its length and
+ * its ETag (slug and revision) are known before anything is written: it can be streamed straight from
+ * the originals, or served from the cached copy at {@link Keys#downloadCache}, with identical bytes.
+ * The cache is built once per revision under a claim in the catalog, written through the store's atomic
+ * put (a failed build leaves no object), checked for its exact length, and only then marked READY; the
+ * caches of older revisions are removed.
+ */
+public final class ArchiveService {
+    private static final Logger log = LoggerFactory.getLogger(ArchiveService.class);
+    public static final String ORIGINALS = "originals";
+    /** Longer than any build may take: a claim older than this belongs to a builder that died. */
+    public static final Duration BUILD_LEASE = Duration.ofMinutes(15);
+    private static final int CATALOG_PAGE = 500;
+
+    private final Catalog catalog;
+    private final BlobStore store;
+    private final Clock clock;
+    private final ExecutorService zipWriters = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "zip-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ArchiveService(Catalog catalog, BlobStore store, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The event's archive as it is now. */
+    public record Archive(Event event, String key, ZipPlan plan, boolean ready) {
+        public String etag() {
+            return event.slug() + "-r" + event.revision();
+        }
+
+        public long length() {
+            return plan.length();
+        }
+
+        public String fileName() {
+            return event.slug() + ".zip";
+        }
+    }
+
+    public enum BuildOutcome { BUILT, ALREADY_READY, BUILDING_ELSEWHERE, SUPERSEDED }
+
+    /** The archive of the event's current photos, and whether its cached copy is ready. */
+    public Archive current(Event event) {
+        if (event.photoCount() == 0) {
+            throw new PicPeakException(ErrorCode.NO_PHOTOS, "gallery '" + event.slug()
+                    + "' has no photos yet: there is nothing to download");
+        }
+        ZipPlan plan = plan(event.slug());
+        boolean ready = catalog.findArchive(event.slug(), ORIGINALS, event.revision())
+                .filter(r -> r.state() == ArchiveRecord.State.READY && r.length() == plan.length()).isPresent();
+        return new Archive(event, Keys.downloadCache(event.slug(), event.revision(), false), plan, ready);
+    }
+
+    /** Writes the archive from the original photos (the same bytes as the cached copy). */
+    public void writeFromOriginals(Archive archive, OutputStream out) throws IOException {
+        ZipWriter.write(archive.plan(), item -> store.get(item.storageKey()).stream(), out);
+    }
+
+    /**
+     * Builds the cached archive of the event's current revision, unless it is ready or another process is
+     * building it. Safe to call from many places at once: one of them builds.
+     */
+    public BuildOutcome build(String slug) {
+        Event event = catalog.findEvent(slug).orElseThrow(() ->
+                new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'"));
+        long revision = event.revision();
+        if (catalog.findArchive(slug, ORIGINALS, revision).filter(r -> r.state() == ArchiveRecord.State.READY).isPresent()) {
+            return BuildOutcome.ALREADY_READY;
+        }
+        Instant now = clock.instant();
+        if (!catalog.claimArchiveBuild(slug, ORIGINALS, revision, now, now.plus(BUILD_LEASE))) {
+            return BuildOutcome.BUILDING_ELSEWHERE;
+        }
+        String key = Keys.downloadCache(slug, revision, false);
+        try {
+            ZipPlan plan = plan(slug);
+            if (catalog.findEvent(slug).map(Event::revision).orElse(-1L) != revision) {
+                catalog.finishArchiveBuild(slug, ORIGINALS, revision, ArchiveRecord.State.FAILED, 0, "superseded");
+                return BuildOutcome.SUPERSEDED; // photos changed while planning: the next request builds the new revision
+            }
+            storeArchive(plan, key);
+            long stored = store.head(key).map(BlobInfo::size).orElse(-1L);
+            if (stored != plan.length()) {
+                store.delete(key);
+                throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "the archive " + key + " has " + stored
+                        + " bytes after writing, " + plan.length() + " were planned");
+            }
+            catalog.finishArchiveBuild(slug, ORIGINALS, revision, ArchiveRecord.State.READY, plan.length(), null);
+            removeStale(slug, key, revision);
+            log.info("built {} ({} photos, {} bytes)", key, plan.entries().size(), plan.length());
+            return BuildOutcome.BUILT;
+        } catch (RuntimeException e) {
+            catalog.finishArchiveBuild(slug, ORIGINALS, revision, ArchiveRecord.State.FAILED, 0, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The plan of the event's photos in upload order, read from the catalog a page at a time. */
+    ZipPlan plan(String slug) {
+        List<ZipItem> items = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Photo> page = catalog.listPhotos(slug, CATALOG_PAGE, cursor);
+            for (Photo photo : page.items()) {
+                items.add(new ZipItem(photo.filename(), photo.key(), photo.size(), photo.crc32(),
+                        photo.takenAt() != null ? photo.takenAt() : photo.uploadedAt()));
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return ZipPlan.of(items);
+    }
+
+    /**
+     * The store's put reads the zip while another thread writes it. If the writer fails (a photo vanished),
+     * the reader fails too, so the put keeps nothing; the writer's error, which names the photo, is thrown.
+     */
+    private void storeArchive(ZipPlan plan, String key) {
+        PipedInputStream pipe = new PipedInputStream(1024 * 1024);
+        Future<?> writer;
+        try {
+            PipedOutputStream sink = new PipedOutputStream(pipe);
+            writer = zipWriters.submit(() -> {
+                try (sink) {
+                    ZipWriter.write(plan, item -> store.get(item.storageKey()).stream(), sink);
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "cannot start writing " + key, e);
+        }
+        try {
+            store.put(key, new FailingWithWriter(pipe, writer), PutOptions.of("application/zip"));
+        } catch (RuntimeException e) {
+            writer.cancel(true);
+            throw writerFailure(writer).orElse(e);
+        }
+    }
+
+    private static java.util.Optional<RuntimeException> writerFailure(Future<?> writer) {
+        if (!writer.isDone() || writer.isCancelled()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            writer.get();
+            return java.util.Optional.empty();
+        } catch (ExecutionException e) {
+            return java.util.Optional.of(e.getCause() instanceof RuntimeException r ? r
+                    : new PicPeakException(ErrorCode.STORAGE_FAILURE, "writing the archive failed: " + e.getCause(), e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    private void removeStale(String slug, String keep, long revision) {
+        try (Stream<BlobInfo> cached = store.list(Keys.downloadCacheFolder(slug))) {
+            cached.map(BlobInfo::key).filter(k -> !k.equals(keep) && !k.endsWith("-wm.zip")).forEach(store::delete);
+        }
+        catalog.deleteArchiveRecordsExcept(slug, ORIGINALS, revision);
+    }
+
+    /** At the end of the pipe, waits for the writer and turns its failure into a read failure. */
+    private static final class FailingWithWriter extends FilterInputStream {
+        private final Future<?> writer;
+
+        FailingWithWriter(InputStream in, Future<?> writer) {
+            super(in);
+            this.writer = writer;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b;
+            try {
+                b = super.read();
+            } catch (IOException e) {
+                throw failure(e);
+            }
+            if (b < 0) {
+                checkWriter();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+            if (n < 0) {
+                checkWriter();
+            }
+            return n;
+        }
+
+        private void checkWriter() throws IOException {
+            try {
+                writer.get();
+            } catch (ExecutionException e) {
+                throw new IOException("the archive writer failed: " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        private IOException failure(IOException e) {
+            try {
+                checkWriter();
+            } catch (IOException writerFailed) {
+                return writerFailed;
+            }
+            return e;
+        }
+    }
+}

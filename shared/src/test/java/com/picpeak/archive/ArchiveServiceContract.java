@@ -1,0 +1,240 @@
+package com.picpeak.archive;
+
+import com.picpeak.catalog.ArchiveRecord;
+import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.gallery.EventPatch;
+import com.picpeak.gallery.EventService;
+import com.picpeak.gallery.PasswordHasher;
+import com.picpeak.ingest.ImportService;
+import com.picpeak.media.ImageProbe;
+import com.picpeak.media.Thumbnailer;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobRead;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.Keys;
+import com.picpeak.testing.TestDynamo;
+import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Download All's cache on a real catalog and each backend (subclasses). */
+abstract class ArchiveServiceContract {
+    BlobStore store;
+    DynamoCatalog catalog;
+    ImportService imports;
+    ArchiveService archives;
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    List<byte[]> photos = new ArrayList<>();
+
+    @TempDir
+    Path scratch;
+
+    protected abstract BlobStore newStore();
+
+    @BeforeEach
+    void setUp() {
+        store = newStore();
+        catalog = TestDynamo.newCatalog();
+        imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 10_000_000);
+        archives = new ArchiveService(catalog, store, clock);
+        new EventService(catalog, store, new PasswordHasher(1000), clock)
+                .create("party", new EventPatch("Party", null, null, false, null, null, null, null));
+        for (int i = 0; i < 3; i++) {
+            addPhoto("IMG_" + i + ".jpg", i);
+        }
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void theCache_isBuiltOnce_andHoldsEveryPhoto_withThePlannedLength() throws Exception {
+        ArchiveService.Archive before = archives.current(event());
+        assertThat(before.ready()).isFalse();
+
+        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
+        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.ALREADY_READY);
+
+        ArchiveService.Archive after = archives.current(event());
+        assertThat(after.ready()).isTrue();
+        assertThat(after.key()).isEqualTo("events/active/party/.download-cache/3.zip");
+        assertThat(store.head(after.key()).orElseThrow().size()).isEqualTo(after.length());
+        Path zip = download(after.key());
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            assertThat(file.size()).isEqualTo(3);
+            for (int i = 0; i < 3; i++) {
+                try (InputStream in = file.getInputStream(file.getEntry("IMG_" + i + ".jpg"))) {
+                    assertThat(in.readAllBytes()).isEqualTo(photos.get(i));
+                }
+            }
+        }
+    }
+
+    @Test
+    void streamingFromTheOriginals_givesTheSameBytesAsTheCache() throws Exception {
+        ArchiveService.Archive archive = archives.current(event());
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+        archives.writeFromOriginals(archive, streamed);
+        archives.build("party");
+
+        assertThat(streamed.size()).isEqualTo(archive.length());
+        assertThat(Files.readAllBytes(download(archive.key()))).isEqualTo(streamed.toByteArray());
+    }
+
+    @Test
+    void concurrentFirstRequests_buildOnce() throws Exception {
+        int callers = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<ArchiveService.BuildOutcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                outcomes.add(pool.submit((Callable<ArchiveService.BuildOutcome>) () -> {
+                    start.await();
+                    return archives.build("party");
+                }));
+            }
+            start.countDown();
+            List<ArchiveService.BuildOutcome> results = new ArrayList<>();
+            for (Future<ArchiveService.BuildOutcome> outcome : outcomes) {
+                results.add(outcome.get());
+            }
+            assertThat(results).filteredOn(r -> r == ArchiveService.BuildOutcome.BUILT).hasSize(1);
+            assertThat(results).allMatch(r -> r != ArchiveService.BuildOutcome.SUPERSEDED);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aNewPhoto_makesANewRevision_whoseBuildRemovesTheStaleCache() {
+        archives.build("party");
+        String old = archives.current(event()).key();
+
+        addPhoto("late.jpg", 9);
+        ArchiveService.Archive current = archives.current(event());
+        assertThat(current.ready()).isFalse();
+        assertThat(current.plan().entries()).hasSize(4);
+        archives.build("party");
+
+        assertThat(archives.current(event()).ready()).isTrue();
+        assertThat(store.head(old)).isEmpty();
+        try (Stream<BlobInfo> cached = store.list(Keys.downloadCacheFolder("party"))) {
+            assertThat(cached.map(BlobInfo::key)).containsExactly("events/active/party/.download-cache/4.zip");
+        }
+    }
+
+    @Test
+    void aVanishedPhoto_failsTheBuildNamingIt_andNothingIsCachedAsReady() {
+        Photo gone = catalog.listPhotos("party", 10, null).items().get(1);
+        store.delete(gone.key());
+
+        assertThatThrownBy(() -> archives.build("party"))
+                .isInstanceOf(PicPeakException.class).hasMessageContaining(gone.key());
+
+        assertThat(store.head(Keys.downloadCache("party", 3, false))).isEmpty();
+        assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).hasValueSatisfying(
+                r -> assertThat(r.state()).isEqualTo(ArchiveRecord.State.FAILED));
+        assertThat(archives.current(event()).ready()).isFalse();
+    }
+
+    @Test
+    void aBuilderThatDied_holdsTheClaimOnlyUntilItsLeaseEnds() {
+        assertThat(catalog.claimArchiveBuild("party", ArchiveService.ORIGINALS, 3, clock.instant(),
+                clock.instant().plus(ArchiveService.BUILD_LEASE))).isTrue(); // a builder that then crashed
+
+        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILDING_ELSEWHERE);
+        assertThat(archives.current(event()).ready()).isFalse();
+        clock.advance(ArchiveService.BUILD_LEASE.plusSeconds(1));
+        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
+    }
+
+    @Test
+    void anEventWithoutPhotos_saysSo() {
+        new EventService(catalog, store, new PasswordHasher(1000), clock)
+                .create("empty", new EventPatch("Empty", null, null, false, null, null, null, null));
+
+        assertThatThrownBy(() -> archives.current(catalog.findEvent("empty").orElseThrow()))
+                .isInstanceOfSatisfying(PicPeakException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.NO_PHOTOS);
+                    assertThat(e.getMessage()).contains("nothing to download");
+                });
+    }
+
+    private Event event() {
+        return catalog.findEvent("party").orElseThrow();
+    }
+
+    private void addPhoto(String name, long seed) {
+        byte[] jpeg = TestImages.jpeg(TestImages.noisyHalves(200, 150, seed));
+        photos.add(jpeg);
+        imports.importStream("party", name, new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD);
+    }
+
+    private Path download(String key) throws Exception {
+        Path file = Files.createTempFile(scratch, "cache", ".zip");
+        try (BlobRead read = store.get(key)) {
+            Files.write(file, read.stream().readAllBytes());
+        }
+        return file;
+    }
+
+    /** A clock the test moves forward. */
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
