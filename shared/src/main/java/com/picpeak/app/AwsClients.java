@@ -12,6 +12,17 @@ public final class AwsClients {
     private AwsClients() {
     }
 
+    public static software.amazon.awssdk.services.lambda.LambdaClient lambda() {
+        return software.amazon.awssdk.services.lambda.LambdaClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(10)))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(10))
+                        .build())
+                .build();
+    }
+
     public static DynamoDbClient dynamo() {
         return DynamoDbClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder()

@@ -1,5 +1,9 @@
 package com.picpeak.app;
 
+import com.picpeak.archive.ArchiveBuilds;
+import com.picpeak.archive.ArchiveService;
+import com.picpeak.archive.BackgroundArchiveBuilds;
+import com.picpeak.archive.LambdaArchiveBuilds;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.gallery.EventService;
@@ -41,10 +45,13 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final EventService events;
     private final GalleryService gallery;
     private final ImportService imports;
+    private final ArchiveService archives;
+    private final ArchiveBuilds archiveBuilds;
     private final Clock clock;
 
     private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, String adminToken,
-                           SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock) {
+                           SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock,
+                           String archiveBuilderFunction) {
         this.shape = shape;
         this.storageConfig = storageConfig;
         this.appConfig = appConfig;
@@ -59,6 +66,11 @@ public final class PicPeakRuntime implements AutoCloseable {
                 GuestSessions.DEFAULT_VALIDITY, clock), clock);
         this.imports = new ImportService(catalog, store, new ImageProbe(appConfig.maxImagePixels()), new Thumbnailer(),
                 clock, appConfig.maxUploadBytes());
+        this.archives = new ArchiveService(catalog, store, clock);
+        // Serverless: the stack names the builder function; without one (tests, sam local) a thread builds.
+        this.archiveBuilds = shape == Shape.SERVERLESS && archiveBuilderFunction != null
+                ? new LambdaArchiveBuilds(AwsClients.lambda(), archiveBuilderFunction)
+                : new BackgroundArchiveBuilds(archives);
     }
 
     /**
@@ -95,7 +107,15 @@ public final class PicPeakRuntime implements AutoCloseable {
             DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
         }
         return new PicPeakRuntime(shape, storageConfig, appConfig, token, check, BlobStores.open(storageConfig),
-                new DynamoCatalog(dynamo, appConfig.catalogTable()), Clock.systemUTC());
+                new DynamoCatalog(dynamo, appConfig.catalogTable()), Clock.systemUTC(),
+                blankToNull(env.get(ARCHIVE_BUILDER_FUNCTION)));
+    }
+
+    /** The Lambda function that builds Download All archives (set by the stack; serverless only). */
+    public static final String ARCHIVE_BUILDER_FUNCTION = "ARCHIVE_BUILDER_FUNCTION";
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     public Shape shape() {
@@ -138,6 +158,14 @@ public final class PicPeakRuntime implements AutoCloseable {
         return imports;
     }
 
+    public ArchiveService archives() {
+        return archives;
+    }
+
+    public ArchiveBuilds archiveBuilds() {
+        return archiveBuilds;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -152,6 +180,9 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (archiveBuilds instanceof BackgroundArchiveBuilds background) {
+            background.close();
+        }
         store.close();
     }
 }

@@ -31,6 +31,7 @@ public enum ErrorCode {
     CORRUPT_IMAGE(422, "corrupt_image"),
     INTERNAL(500, "internal_error"),
     PRESIGN_UNSUPPORTED(501, "presign_unsupported"),
+    WATERMARK_UNAVAILABLE(501, "watermark_unavailable"),
     STORAGE_FAILURE(502, "storage_failure"),
     STORAGE_UNAVAILABLE(503, "storage_unavailable");
 

@@ -48,6 +48,7 @@ final class Json {
         json.put("passwordRequired", e.requiresPassword());
         json.put("downloadsAllowed", e.allowDownloads());
         json.put("heroUrl", e.heroKey() == null ? null : "/api/gallery/" + e.slug() + "/hero");
+        json.put("downloadAllUrl", e.allowDownloads() ? "/gallery/" + e.slug() + "/download-all" : null);
         return json;
     }
 

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Import;
 /** Every route in one app: local mode and the API tests. No component scanning: the controllers are listed. */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class, AdminController.class})
+@Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class, DownloadController.class,
+        AdminController.class})
 public class PicPeakApiApp {
 }

@@ -256,6 +256,56 @@ class ApiHttpTest {
     }
 
     @Test
+    void downloadAll_streamsAtOnce_thenServesTheCachedCopyWithResumableRanges() throws Exception {
+        createEvent("download", null);
+        List<byte[]> jpegs = List.of(jpeg(21), jpeg(22), jpeg(23));
+        for (int i = 0; i < jpegs.size(); i++) {
+            uploadOne("download", "DSC_" + i + ".jpg", jpegs.get(i));
+        }
+
+        HttpResponse<byte[]> first = get("/gallery/download/download-all", null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValueAsLong("Content-Length")).hasValue(first.body().length);
+        assertThat(first.headers().firstValue("Content-Disposition")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("attachment; filename=\"download.zip\""));
+        Path zip = dataDir.resolve("download-all.zip");
+        java.nio.file.Files.write(zip, first.body());
+        try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+            for (int i = 0; i < jpegs.size(); i++) {
+                try (java.io.InputStream in = file.getInputStream(file.getEntry("DSC_" + i + ".jpg"))) {
+                    assertThat(in.readAllBytes()).isEqualTo(jpegs.get(i));
+                }
+            }
+        }
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                runtime.archives().current(runtime.catalog().findEvent("download").orElseThrow()).ready());
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<byte[]> resumed = send("GET", "/api/gallery/download/download-all", null, null, null,
+                "Range", "bytes=1000-", "If-Range", etag);
+        assertThat(resumed.statusCode()).isEqualTo(206);
+        assertThat(resumed.body()).isEqualTo(Arrays.copyOfRange(first.body(), 1000, first.body().length));
+    }
+
+    @Test
+    void downloadAll_isRefusedWithTheReason() throws Exception {
+        createEvent("no-downloads", null);
+        uploadOne("no-downloads", "a.jpg", jpeg(31));
+        admin("PATCH", "/api/admin/events/no-downloads", "{\"allowDownloads\":false}");
+        createEvent("no-photos", null);
+        createEvent("watermarked", null);
+        uploadOne("watermarked", "w.jpg", jpeg(32));
+        admin("PATCH", "/api/admin/events/watermarked", "{\"watermarkDownloads\":true}");
+        createEvent("locked-zip", "secret!");
+        uploadOne("locked-zip", "l.jpg", jpeg(33));
+
+        assertError(get("/gallery/no-downloads/download-all", null), 403, "downloads_disabled", "turned off");
+        assertError(get("/gallery/no-photos/download-all", null), 409, "no_photos", "nothing to download");
+        assertError(get("/gallery/watermarked/download-all", null), 501, "watermark_unavailable", "watermarkDownloads");
+        assertError(get("/gallery/locked-zip/download-all", null), 401, "unauthorized", "password");
+    }
+
+    @Test
     void healthAndStorageStatus_answer() throws Exception {
         assertThat(json(get("/health", null)).get("status").asText()).isEqualTo("ok");
         JsonNode storage = json(admin("GET", "/api/admin/storage", null));

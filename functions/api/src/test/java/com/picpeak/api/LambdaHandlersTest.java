@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.picpeak.api.lambda.AdminHandler;
+import com.picpeak.api.lambda.ArchiveBuilderHandler;
+import com.picpeak.api.lambda.DownloadHandler;
 import com.picpeak.api.lambda.GalleryHandler;
 import com.picpeak.api.lambda.UploadHandler;
 import com.picpeak.app.PicPeakRuntime;
@@ -111,6 +113,52 @@ class LambdaHandlersTest {
         JsonNode again = invoke(new UploadHandler(), event("POST", upload.get("completeUrl").asText(), admin,
                 "{\"filename\":\"DSC_0042.JPG\"}".getBytes(StandardCharsets.UTF_8)));
         assertThat(again.get("statusCode").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void downloadAll_inTheServerlessShape_isBuiltAsynchronously_thenRedirected() throws Exception {
+        Map<String, String> admin = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
+                "content-type", "application/json");
+        invoke(new AdminHandler(), event("POST", "/api/admin/events", admin,
+                "{\"slug\":\"zip\",\"title\":\"Zip\"}".getBytes(StandardCharsets.UTF_8)));
+        byte[] a = TestImages.jpeg(TestImages.noisyHalves(640, 480, 5));
+        byte[] b = TestImages.jpeg(TestImages.noisyHalves(640, 480, 6));
+        Multipart form = new Multipart().file("a.jpg", a).file("b.jpg", b);
+        invoke(new UploadHandler(), event("POST", "/api/admin/events/zip/photos", Map.of(
+                "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", form.contentType()), form.body()));
+        assertThat(a.length + b.length).isGreaterThan(INLINE_CAP);
+
+        JsonNode building = invoke(new DownloadHandler(), event("GET", "/gallery/zip/download-all", Map.of(), null));
+        assertThat(building.get("statusCode").asInt()).as(building.toString()).isEqualTo(202);
+        assertThat(building.get("headers").get("Retry-After").asText()).isEqualTo("5");
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                runtime.archives().current(runtime.catalog().findEvent("zip").orElseThrow()).ready());
+        assertThat(new ArchiveBuilderHandler().handleRequest(Map.of("slug", "zip"), context())).isEqualTo("ALREADY_READY");
+        JsonNode ready = invoke(new DownloadHandler(), event("GET", "/gallery/zip/download-all", Map.of(), null));
+        assertThat(ready.get("statusCode").asInt()).isEqualTo(302);
+        String shortLived = ready.get("headers").get("Location").asText();
+        assertThat(shortLived).contains("X-Amz-Expires=60");
+        HttpResponse<byte[]> zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(shortLived)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zip.statusCode()).isEqualTo(200);
+        assertThat(zip.body().length).isGreaterThan(a.length + b.length);
+
+        invoke(new AdminHandler(), event("PATCH", "/api/admin/events/zip", admin,
+                "{\"allowDirectS3Download\":true}".getBytes(StandardCharsets.UTF_8)));
+        JsonNode direct = invoke(new DownloadHandler(), event("GET", "/gallery/zip/download-all", Map.of(), null));
+        assertThat(direct.get("statusCode").asInt()).isEqualTo(302);
+        assertThat(direct.get("headers").get("Location").asText()).contains("X-Amz-Expires=300");
+
+        JsonNode refused = invoke(new AdminHandler(), event("PATCH", "/api/admin/events/zip", admin,
+                "{\"watermarkDownloads\":true,\"allowDirectS3Download\":true}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(refused.get("statusCode").asInt()).isEqualTo(409);
+        JsonNode watermarked = invoke(new AdminHandler(), event("PATCH", "/api/admin/events/zip", admin,
+                "{\"watermarkDownloads\":true}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(JSON.readTree(watermarked.get("body").asText()).get("allowDirectS3Download").asBoolean()).isFalse();
+        JsonNode unwatermarked = invoke(new AdminHandler(), event("PATCH", "/api/admin/events/zip", admin,
+                "{\"watermarkDownloads\":false}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(JSON.readTree(unwatermarked.get("body").asText()).get("allowDirectS3Download").asBoolean()).isFalse();
     }
 
     @Test

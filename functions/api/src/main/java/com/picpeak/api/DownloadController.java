@@ -1,0 +1,84 @@
+package com.picpeak.api;
+
+import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.archive.ArchiveService.Archive;
+import com.picpeak.catalog.Event;
+import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.storage.ContentDisposition;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Download All. The archive's bytes are fixed by the photo set, so the same bytes come from the cache or
+ * straight from the originals, with the same length and ETag:
+ * <ul>
+ *   <li>cache ready: served from storage with ranges (resumable); with the per-event direct S3 download
+ *   on, a 302 to a 5-minute presigned URL instead; in the serverless shape, above the inline cap, a 302
+ *   to a 60-second presigned URL;</li>
+ *   <li>cache not ready: its build is requested (once) and, where the body may be streamed (local mode,
+ *   or it fits the inline cap), the archive is written from the originals now; otherwise 202 with
+ *   Retry-After until the cache is ready.</li>
+ * </ul>
+ */
+@RestController
+public class DownloadController {
+    static final Duration DIRECT_DOWNLOAD_VALIDITY = Duration.ofMinutes(5);
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private final PicPeakRuntime runtime;
+
+    public DownloadController(PicPeakRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @GetMapping({"/gallery/{slug}/download-all", "/api/gallery/{slug}/download-all"})
+    void downloadAll(@PathVariable String slug, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        GuestAccess access = runtime.gallery().access(slug, GuestController.sessionToken(request));
+        runtime.gallery().requireDownloads(access);
+        Event event = access.event();
+        Archive archive = runtime.archives().current(event);
+        if (archive.ready()) {
+            if (event.allowDirectS3Download() && runtime.store().canPresign()) {
+                redirect(response, runtime.store().presignGet(archive.key(), DIRECT_DOWNLOAD_VALIDITY, archive.fileName())
+                        .toString());
+                return;
+            }
+            BlobResponder.serve(request, response, runtime, archive.key(), archive.etag(), archive.length(),
+                    "application/zip", archive.fileName(), "private, no-cache");
+            return;
+        }
+        runtime.archiveBuilds().request(slug);
+        if (archive.length() > runtime.inlineResponseLimit()) {
+            response.setStatus(HttpServletResponse.SC_ACCEPTED);
+            response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            response.setHeader("Cache-Control", "no-store");
+            response.setContentType("application/json");
+            response.getWriter().write("{\"status\":\"building\",\"message\":\"the archive of " + archive.plan().entries().size()
+                    + " photos is being prepared: ask again in " + RETRY_AFTER_SECONDS + " seconds\",\"size\":"
+                    + archive.length() + ",\"retryAfterSeconds\":" + RETRY_AFTER_SECONDS + "}");
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setHeader("ETag", "\"" + archive.etag() + "\"");
+        response.setHeader("Cache-Control", "private, no-cache");
+        response.setHeader("Content-Disposition", ContentDisposition.attachment(archive.fileName()));
+        response.setContentType("application/zip");
+        response.setContentLengthLong(archive.length());
+        if (!"HEAD".equals(request.getMethod())) {
+            runtime.archives().writeFromOriginals(archive, response.getOutputStream());
+        }
+    }
+
+    private static void redirect(HttpServletResponse response, String location) {
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Location", location);
+        response.setStatus(HttpServletResponse.SC_FOUND);
+    }
+}
