@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /** {@code bench storage}: throughput of the configured backend against plain file copies, as ratios. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
-        subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class})
+        subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.Archive.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -62,6 +62,38 @@ final class BenchCommand implements Runnable {
                     bench.uploadHeap(server, token);
                     bench.listing(server, gallerySize, rounds);
                 }
+            } finally {
+                try (var paths = Files.walk(scratch)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "archive", mixinStandardHelpOptions = true,
+            description = "Download All throughput against raw reads on the configured backend (a scratch "
+                    + "folder when local), and the heap's peak for 1,000- and 10,000-photo galleries.")
+    static final class Archive implements Callable<Integer> {
+        @Option(names = "--photos", defaultValue = "40", description = "large photos for throughput (default ${DEFAULT-VALUE})")
+        int photos;
+
+        @Option(names = "--photo-mb", defaultValue = "8", description = "their size in MiB (default ${DEFAULT-VALUE})")
+        int photoMb;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "timed rounds after a warm-up (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @picocli.CommandLine.ParentCommand
+        BenchCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            StorageConfig config = StorageConfig.fromEnv(parent.env);
+            Path scratch = Files.createTempDirectory("picpeak-bench-archive");
+            try (BlobStore store = config.backend() == StorageConfig.Backend.LOCAL
+                    ? new com.picpeak.storage.LocalBlobStore(scratch) : BlobStores.open(config)) {
+                new ArchiveBenchmark(store, new PrintStream(System.out, true)).run(photos, photoMb, rounds);
             } finally {
                 try (var paths = Files.walk(scratch)) {
                     paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
