@@ -13,6 +13,7 @@ import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
 import com.picpeak.storage.ConfigException;
@@ -45,6 +46,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final EventService events;
     private final GalleryService gallery;
     private final ImportService imports;
+    private final WatermarkService watermarks;
     private final ArchiveService archives;
     private final ArchiveBuilds archiveBuilds;
     private final Clock clock;
@@ -64,9 +66,11 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.events = new EventService(catalog, store, hasher, clock);
         this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(adminToken),
                 GuestSessions.DEFAULT_VALIDITY, clock), clock);
-        this.imports = new ImportService(catalog, store, new ImageProbe(appConfig.maxImagePixels()), new Thumbnailer(),
-                clock, appConfig.maxUploadBytes());
-        this.archives = new ArchiveService(catalog, store, clock);
+        ImageProbe probe = new ImageProbe(appConfig.maxImagePixels());
+        Thumbnailer renderer = new Thumbnailer();
+        this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes());
+        this.watermarks = new WatermarkService(store, probe, renderer);
+        this.archives = new ArchiveService(catalog, store, watermarks, clock);
         // Serverless: the stack names the builder function; without one (tests, sam local) a thread builds.
         this.archiveBuilds = shape == Shape.SERVERLESS && archiveBuilderFunction != null
                 ? new LambdaArchiveBuilds(AwsClients.lambda(), archiveBuilderFunction)
@@ -156,6 +160,10 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     public ImportService imports() {
         return imports;
+    }
+
+    public WatermarkService watermarks() {
+        return watermarks;
     }
 
     public ArchiveService archives() {

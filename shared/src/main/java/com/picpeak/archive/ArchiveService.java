@@ -7,6 +7,7 @@ import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -48,6 +49,7 @@ public final class ArchiveService {
 
     private final Catalog catalog;
     private final BlobStore store;
+    private final WatermarkService watermarks;
     private final Clock clock;
     private final ExecutorService zipWriters = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "zip-writer");
@@ -55,24 +57,30 @@ public final class ArchiveService {
         return thread;
     });
 
-    public ArchiveService(Catalog catalog, BlobStore store, Clock clock) {
+    public ArchiveService(Catalog catalog, BlobStore store, WatermarkService watermarks, Clock clock) {
         this.catalog = catalog;
         this.store = store;
+        this.watermarks = watermarks;
         this.clock = clock;
     }
 
-    /** The event's archive as it is now. */
-    public record Archive(Event event, String key, ZipPlan plan, boolean ready) {
+    /**
+     * The event's archive as it is now. {@code plan} is known for the originals; the watermarked variant
+     * is only planned by its build (its copies must be rendered first), so until it is ready the plan is
+     * null and its length -1.
+     */
+    public record Archive(Event event, String variant, String key, ZipPlan plan, long length, boolean ready) {
         public String etag() {
-            return event.slug() + "-r" + event.revision();
-        }
-
-        public long length() {
-            return plan.length();
+            return event.slug() + "-r" + event.revision() + (ORIGINALS.equals(variant) ? "" : "-" + variant);
         }
 
         public String fileName() {
             return event.slug() + ".zip";
+        }
+
+        /** Whether the archive can be written now, straight from storage (the originals variant can). */
+        public boolean streamable() {
+            return plan != null;
         }
     }
 
@@ -84,10 +92,27 @@ public final class ArchiveService {
             throw new PicPeakException(ErrorCode.NO_PHOTOS, "gallery '" + event.slug()
                     + "' has no photos yet: there is nothing to download");
         }
+        String variant = variant(event);
+        String key = Keys.downloadCache(event.slug(), event.revision(), !ORIGINALS.equals(variant));
+        java.util.Optional<ArchiveRecord> ready = catalog.findArchive(event.slug(), variant, event.revision())
+                .filter(r -> r.state() == ArchiveRecord.State.READY);
+        if (!ORIGINALS.equals(variant)) {
+            return new Archive(event, variant, key, null, ready.map(ArchiveRecord::length).orElse(-1L), ready.isPresent());
+        }
         ZipPlan plan = plan(event.slug());
-        boolean ready = catalog.findArchive(event.slug(), ORIGINALS, event.revision())
-                .filter(r -> r.state() == ArchiveRecord.State.READY && r.length() == plan.length()).isPresent();
-        return new Archive(event, Keys.downloadCache(event.slug(), event.revision(), false), plan, ready);
+        boolean isReady = ready.filter(r -> r.length() == plan.length()).isPresent();
+        return new Archive(event, variant, key, plan, plan.length(), isReady);
+    }
+
+    /** {@value #ORIGINALS}, or {@code wm-<version>} when downloads are watermarked (a new watermark, a new variant). */
+    private String variant(Event event) {
+        if (!event.watermarkDownloads()) {
+            return ORIGINALS;
+        }
+        return "wm-" + watermarks.resolve(event.slug()).map(WatermarkService.Watermark::version)
+                .orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '"
+                        + event.slug() + "' are to be watermarked but no watermark image is set: PUT a PNG to "
+                        + "/api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
     }
 
     /** Writes the archive from the original photos (the same bytes as the cached copy). */
@@ -103,18 +128,20 @@ public final class ArchiveService {
         Event event = catalog.findEvent(slug).orElseThrow(() ->
                 new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'"));
         long revision = event.revision();
-        if (catalog.findArchive(slug, ORIGINALS, revision).filter(r -> r.state() == ArchiveRecord.State.READY).isPresent()) {
+        String variant = variant(event);
+        boolean watermarked = !ORIGINALS.equals(variant);
+        if (catalog.findArchive(slug, variant, revision).filter(r -> r.state() == ArchiveRecord.State.READY).isPresent()) {
             return BuildOutcome.ALREADY_READY;
         }
         Instant now = clock.instant();
-        if (!catalog.claimArchiveBuild(slug, ORIGINALS, revision, now, now.plus(BUILD_LEASE))) {
+        if (!catalog.claimArchiveBuild(slug, variant, revision, now, now.plus(BUILD_LEASE))) {
             return BuildOutcome.BUILDING_ELSEWHERE;
         }
-        String key = Keys.downloadCache(slug, revision, false);
+        String key = Keys.downloadCache(slug, revision, watermarked);
         try {
-            ZipPlan plan = plan(slug);
+            ZipPlan plan = watermarked ? planWatermarked(slug) : plan(slug);
             if (catalog.findEvent(slug).map(Event::revision).orElse(-1L) != revision) {
-                catalog.finishArchiveBuild(slug, ORIGINALS, revision, ArchiveRecord.State.FAILED, 0, "superseded");
+                catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.FAILED, 0, "superseded");
                 return BuildOutcome.SUPERSEDED; // photos changed while planning: the next request builds the new revision
             }
             storeArchive(plan, key);
@@ -124,14 +151,38 @@ public final class ArchiveService {
                 throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "the archive " + key + " has " + stored
                         + " bytes after writing, " + plan.length() + " were planned");
             }
-            catalog.finishArchiveBuild(slug, ORIGINALS, revision, ArchiveRecord.State.READY, plan.length(), null);
-            removeStale(slug, key, revision);
+            catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.READY, plan.length(), null);
+            removeStale(slug, key, variant, revision);
             log.info("built {} ({} photos, {} bytes)", key, plan.entries().size(), plan.length());
             return BuildOutcome.BUILT;
         } catch (RuntimeException e) {
-            catalog.finishArchiveBuild(slug, ORIGINALS, revision, ArchiveRecord.State.FAILED, 0, e.getMessage());
+            catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.FAILED, 0, e.getMessage());
             throw e;
         }
+    }
+
+    /** Renders the watermarked copies that are missing, then plans the archive from the copies. */
+    ZipPlan planWatermarked(String slug) {
+        List<ZipItem> items = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Photo> page = catalog.listPhotos(slug, CATALOG_PAGE, cursor);
+            for (Photo photo : page.items()) {
+                WatermarkService.Copy copy = watermarks.copyOf(slug, photo.id(), photo.key());
+                items.add(new ZipItem(jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
+                        photo.takenAt() != null ? photo.takenAt() : photo.uploadedAt()));
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return ZipPlan.of(items);
+    }
+
+    /** A watermarked copy is a JPEG whatever the original was. */
+    public static String jpegName(String filename) {
+        int dot = filename.lastIndexOf('.');
+        String base = dot > 0 ? filename.substring(0, dot) : filename;
+        String extension = dot > 0 ? filename.substring(dot + 1).toLowerCase(java.util.Locale.ROOT) : "";
+        return extension.equals("jpg") || extension.equals("jpeg") ? filename : base + ".jpg";
     }
 
     /** The plan of the event's photos in upload order, read from the catalog a page at a time. */
@@ -191,11 +242,14 @@ public final class ArchiveService {
         }
     }
 
-    private void removeStale(String slug, String keep, long revision) {
+    /** Removes the other caches of the same kind (originals or watermarked) and their records. */
+    private void removeStale(String slug, String keep, String variant, long revision) {
+        boolean watermarked = keep.endsWith("-wm.zip");
         try (Stream<BlobInfo> cached = store.list(Keys.downloadCacheFolder(slug))) {
-            cached.map(BlobInfo::key).filter(k -> !k.equals(keep) && !k.endsWith("-wm.zip")).forEach(store::delete);
+            cached.map(BlobInfo::key).filter(k -> !k.equals(keep) && k.endsWith("-wm.zip") == watermarked)
+                    .forEach(store::delete);
         }
-        catalog.deleteArchiveRecordsExcept(slug, ORIGINALS, revision);
+        catalog.deleteArchiveRecordsExcept(slug, variant, revision);
     }
 
     /** At the end of the pipe, waits for the writer and turns its failure into a read failure. */

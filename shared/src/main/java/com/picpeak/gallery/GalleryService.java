@@ -86,20 +86,12 @@ public final class GalleryService {
         return photo(access, photoId);
     }
 
-    /**
-     * Downloads must be allowed, and when they are to be watermarked the server must be able to do so:
-     * it never hands out an unwatermarked original instead (watermark rendering is not built yet).
-     */
+    /** Downloads must be allowed (whether they are watermarked is the download path's business). */
     public void requireDownloads(GuestAccess access) {
         Event event = access.event();
         if (!event.allowDownloads()) {
             throw new PicPeakException(ErrorCode.DOWNLOADS_DISABLED, "downloads are turned off for gallery '"
                     + event.slug() + "'");
-        }
-        if (event.watermarkDownloads()) {
-            throw new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '" + event.slug()
-                    + "' are to be watermarked, which this server cannot do yet: nothing unwatermarked is handed out. "
-                    + "The photographer can turn off \"watermarkDownloads\" to allow downloads");
         }
     }
 }

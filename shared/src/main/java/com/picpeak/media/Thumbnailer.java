@@ -59,7 +59,10 @@ public final class Thumbnailer {
         // Work in the stored orientation (the target turned for 5..8) and rotate only the small result.
         int storedWidth = header.swapsAxes() ? height : width;
         int storedHeight = header.swapsAxes() ? width : height;
-        BufferedImage decoded = decode(original, header.type(), storedWidth, storedHeight);
+        BufferedImage decoded = decode(original, header.type(), (sourceWidth, sourceHeight) -> {
+            Rectangle region = coverRegion(sourceWidth, sourceHeight, storedWidth, storedHeight);
+            return new DecodePlan(region, subsampling(region.width, region.height, storedWidth, storedHeight));
+        });
         BufferedImage covered = coverCrop(decoded, storedWidth, storedHeight);
         BufferedImage oriented = ExifOrientation.apply(covered, header.exifOrientation());
         writeJpeg(opaqueRgb(oriented), jpegOut);
@@ -86,7 +89,45 @@ public final class Thumbnailer {
         return new Rectangle((sourceWidth - width) / 2, (sourceHeight - height) / 2, width, height);
     }
 
-    private static BufferedImage decode(InputStream original, ImageType type, int targetWidth, int targetHeight) {
+    /**
+     * The whole image, upright, with a watermark laid over it, as a JPEG. The decode is subsampled so that
+     * at most {@code maxPixels} are held (a 100 MP original becomes a proof of that size, never a raster
+     * of 100 MP). The watermark is scaled to {@code widthShare} of the image width and drawn at the bottom
+     * right with {@code opacity}.
+     */
+    public void watermarked(InputStream original, ImageHeader header, long maxPixels, BufferedImage watermark,
+                            double widthShare, float opacity, OutputStream jpegOut) {
+        BufferedImage decoded = decode(original, header.type(), (sourceWidth, sourceHeight) -> {
+            long pixels = (long) sourceWidth * sourceHeight;
+            int step = (int) Math.max(1, Math.ceil(Math.sqrt((double) pixels / maxPixels)));
+            return new DecodePlan(new Rectangle(0, 0, sourceWidth, sourceHeight), step);
+        });
+        BufferedImage upright = opaqueRgb(ExifOrientation.apply(decoded, header.exifOrientation()));
+        Graphics2D g = upright.createGraphics();
+        try {
+            int markWidth = Math.max(1, (int) Math.round(upright.getWidth() * widthShare));
+            int markHeight = Math.max(1, (int) Math.round((double) watermark.getHeight() * markWidth / watermark.getWidth()));
+            int margin = Math.max(1, upright.getWidth() / 40);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setComposite(java.awt.AlphaComposite.getInstance(java.awt.AlphaComposite.SRC_OVER, opacity));
+            g.drawImage(watermark, upright.getWidth() - markWidth - margin, upright.getHeight() - markHeight - margin,
+                    markWidth, markHeight, null);
+        } finally {
+            g.dispose();
+        }
+        writeJpeg(upright, jpegOut);
+    }
+
+    /** What part of the source to decode, and with which subsampling step. */
+    private record DecodePlan(Rectangle region, int step) {
+    }
+
+    @FunctionalInterface
+    private interface DecodePlanner {
+        DecodePlan plan(int sourceWidth, int sourceHeight);
+    }
+
+    private static BufferedImage decode(InputStream original, ImageType type, DecodePlanner planner) {
         TruncationWatch watch = new TruncationWatch();
         JpegEndScanner endScanner = type == ImageType.JPEG ? new JpegEndScanner(original) : null;
         InputStream source = endScanner != null ? endScanner : original;
@@ -95,11 +136,10 @@ public final class Thumbnailer {
             try {
                 reader.setInput(iis, true, true);
                 reader.addIIOReadWarningListener(watch);
-                Rectangle region = coverRegion(reader.getWidth(0), reader.getHeight(0), targetWidth, targetHeight);
-                int step = subsampling(region.width, region.height, targetWidth, targetHeight);
+                DecodePlan plan = planner.plan(reader.getWidth(0), reader.getHeight(0));
                 ImageReadParam param = reader.getDefaultReadParam();
-                param.setSourceRegion(region);
-                param.setSourceSubsampling(step, step, 0, 0);
+                param.setSourceRegion(plan.region());
+                param.setSourceSubsampling(plan.step(), plan.step(), 0, 0);
                 BufferedImage image = reader.read(0, param);
                 if (watch.warning != null) {
                     image.flush();

@@ -47,6 +47,16 @@ public final class Keys {
         return downloadCacheFolder(slug) + revision + (watermarked ? "-wm" : "") + ".zip";
     }
 
+    /** The watermark laid on downloads: the event's own, else the global one. */
+    public static String watermarkImage(String slugOrNull) {
+        return slugOrNull == null ? "branding/watermark.png" : "branding/" + slugOrNull + "/watermark.png";
+    }
+
+    /** The watermarked copy of a photo, per watermark version (a new watermark makes new copies). */
+    public static String watermarkedCopy(String slug, String photoId, String watermarkVersion) {
+        return "watermarks/" + slug + "/" + photoId + "-" + watermarkVersion + ".jpg";
+    }
+
     /** Staging area of a direct (presigned PUT) upload, outside the imported folders until it is checked. */
     public static String directUpload(String slug, String uploadId) {
         return "uploads/" + slug + "/" + uploadId;

@@ -13,6 +13,7 @@ import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
@@ -52,6 +53,7 @@ abstract class ArchiveServiceContract {
     DynamoCatalog catalog;
     ImportService imports;
     ArchiveService archives;
+    WatermarkService watermarks;
     MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
     List<byte[]> photos = new ArrayList<>();
 
@@ -65,7 +67,8 @@ abstract class ArchiveServiceContract {
         store = newStore();
         catalog = TestDynamo.newCatalog();
         imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 10_000_000);
-        archives = new ArchiveService(catalog, store, clock);
+        watermarks = new WatermarkService(store, new ImageProbe(), new Thumbnailer());
+        archives = new ArchiveService(catalog, store, watermarks, clock);
         new EventService(catalog, store, new PasswordHasher(1000), clock)
                 .create("party", new EventPatch("Party", null, null, false, null, null, null, null));
         for (int i = 0; i < 3; i++) {
@@ -178,6 +181,43 @@ abstract class ArchiveServiceContract {
         assertThat(archives.current(event()).ready()).isFalse();
         clock.advance(ArchiveService.BUILD_LEASE.plusSeconds(1));
         assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
+    }
+
+    @Test
+    void theWatermarkedVariant_isBuiltFromStoredCopies_andANewWatermarkMakesANewOne() throws Exception {
+        catalog.updateEvent("party", e -> new Event(e.slug(), e.title(), e.passwordHash(), e.expiresAt(), e.active(),
+                e.allowDownloads(), true, false, e.revision(), e.heroPhotoId(), e.heroKey(), e.photoCount(),
+                e.createdAt(), e.updatedAt()));
+        assertThatThrownBy(() -> archives.current(event())).isInstanceOfSatisfying(PicPeakException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.WATERMARK_UNAVAILABLE));
+        WatermarkService.Watermark first = watermarks.setWatermark(null,
+                new ByteArrayInputStream(TestImages.png(TestImages.quadrants(64, 32, TestImages.RED, TestImages.RED,
+                        TestImages.RED, TestImages.RED))));
+
+        ArchiveService.Archive pending = archives.current(event());
+        assertThat(pending.ready()).isFalse();
+        assertThat(pending.streamable()).isFalse();
+        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
+
+        ArchiveService.Archive ready = archives.current(event());
+        assertThat(ready.ready()).isTrue();
+        assertThat(ready.key()).isEqualTo("events/active/party/.download-cache/3-wm.zip");
+        assertThat(ready.etag()).endsWith("-wm-" + first.version());
+        try (ZipFile file = new ZipFile(download(ready.key()).toFile())) {
+            assertThat(file.size()).isEqualTo(3);
+            try (InputStream in = file.getInputStream(file.getEntry("IMG_0.jpg"))) {
+                byte[] watermarked = in.readAllBytes();
+                assertThat(watermarked).isNotEqualTo(photos.get(0));
+                java.awt.image.BufferedImage image = TestImages.decode(watermarked);
+                assertThat(image.getWidth()).isEqualTo(200);
+                int rgb = image.getRGB(200 - 5 - 20, 150 - 5 - 6); // inside the bottom-right watermark
+                assertThat((rgb >> 16) & 0xff).as("red channel under the red watermark").isGreaterThan(150);
+            }
+        }
+
+        watermarks.setWatermark(null, new ByteArrayInputStream(TestImages.png(TestImages.quadrants(64, 32,
+                TestImages.BLUE, TestImages.BLUE, TestImages.BLUE, TestImages.BLUE))));
+        assertThat(archives.current(event()).ready()).isFalse();
     }
 
     @Test

@@ -210,6 +210,24 @@ public class AdminController {
         return Json.adminEvent(runtime.events().setHero(slug, photoId, heroKey));
     }
 
+    /** The global watermark laid on downloads of galleries with "watermarkDownloads" (a PNG with alpha). */
+    @PutMapping(value = "/api/admin/watermark", consumes = "image/png")
+    Map<String, Object> setGlobalWatermark(jakarta.servlet.http.HttpServletRequest request) throws IOException {
+        return watermarkJson(runtime.watermarks().setWatermark(null, request.getInputStream()));
+    }
+
+    /** An event's own watermark, used instead of the global one. */
+    @PutMapping(value = "/api/admin/events/{slug}/watermark", consumes = "image/png")
+    Map<String, Object> setEventWatermark(@PathVariable String slug, jakarta.servlet.http.HttpServletRequest request)
+            throws IOException {
+        runtime.events().get(slug);
+        return watermarkJson(runtime.watermarks().setWatermark(slug, request.getInputStream()));
+    }
+
+    private static Map<String, Object> watermarkJson(com.picpeak.media.WatermarkService.Watermark watermark) {
+        return Map.of("key", watermark.key(), "version", watermark.version());
+    }
+
     @GetMapping("/api/admin/storage")
     Map<String, Object> storage() {
         StorageConfig config = runtime.storageConfig();

@@ -22,8 +22,8 @@ import java.time.Duration;
  *   on, a 302 to a 5-minute presigned URL instead; in the serverless shape, above the inline cap, a 302
  *   to a 60-second presigned URL;</li>
  *   <li>cache not ready: its build is requested (once) and, where the body may be streamed (local mode,
- *   or it fits the inline cap), the archive is written from the originals now; otherwise 202 with
- *   Retry-After until the cache is ready.</li>
+ *   or it fits the inline cap), the archive is written from the originals now; otherwise, and always for
+ *   the watermarked variant (its copies are rendered by the build), 202 with Retry-After.</li>
  * </ul>
  */
 @RestController
@@ -55,14 +55,15 @@ public class DownloadController {
             return;
         }
         runtime.archiveBuilds().request(slug);
-        if (archive.length() > runtime.inlineResponseLimit()) {
+        if (!archive.streamable() || archive.length() > runtime.inlineResponseLimit()) {
             response.setStatus(HttpServletResponse.SC_ACCEPTED);
             response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
             response.setHeader("Cache-Control", "no-store");
             response.setContentType("application/json");
-            response.getWriter().write("{\"status\":\"building\",\"message\":\"the archive of " + archive.plan().entries().size()
+            response.getWriter().write("{\"status\":\"building\",\"message\":\"the archive of " + event.photoCount()
                     + " photos is being prepared: ask again in " + RETRY_AFTER_SECONDS + " seconds\",\"size\":"
-                    + archive.length() + ",\"retryAfterSeconds\":" + RETRY_AFTER_SECONDS + "}");
+                    + (archive.length() < 0 ? "null" : archive.length()) + ",\"retryAfterSeconds\":"
+                    + RETRY_AFTER_SECONDS + "}");
             return;
         }
         response.setStatus(HttpServletResponse.SC_OK);

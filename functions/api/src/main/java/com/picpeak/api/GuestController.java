@@ -1,6 +1,8 @@
 package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.archive.ArchiveService;
+import com.picpeak.media.WatermarkService;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
@@ -92,7 +94,14 @@ public class GuestController {
     @GetMapping("/api/gallery/{slug}/photos/{id}/download")
     void download(@PathVariable String slug, @PathVariable String id, HttpServletRequest request,
                   HttpServletResponse response) throws IOException {
-        Photo photo = runtime.gallery().downloadablePhoto(access(slug, request), id);
+        GuestAccess access = access(slug, request);
+        Photo photo = runtime.gallery().downloadablePhoto(access, id);
+        if (access.event().watermarkDownloads()) { // never the original: the copy with the watermark in force
+            WatermarkService.Copy copy = runtime.watermarks().copyOf(slug, photo.id(), photo.key());
+            BlobResponder.serve(request, response, runtime, copy.key(), "wm-" + copy.watermarkVersion() + "-" + photo.id(),
+                    copy.size(), "image/jpeg", ArchiveService.jpegName(photo.filename()), CACHE_PRIVATE);
+            return;
+        }
         BlobResponder.serve(request, response, runtime, photo.key(), photo.sha256(), photo.size(), photo.contentType(),
                 photo.filename(), CACHE_PRIVATE);
     }

@@ -301,8 +301,45 @@ class ApiHttpTest {
 
         assertError(get("/gallery/no-downloads/download-all", null), 403, "downloads_disabled", "turned off");
         assertError(get("/gallery/no-photos/download-all", null), 409, "no_photos", "nothing to download");
-        assertError(get("/gallery/watermarked/download-all", null), 501, "watermark_unavailable", "watermarkDownloads");
+        assertError(get("/gallery/watermarked/download-all", null), 501, "watermark_unavailable", "no watermark image is set");
         assertError(get("/gallery/locked-zip/download-all", null), 401, "unauthorized", "password");
+    }
+
+    @Test
+    void watermarkedDownloads_neverHandOutTheOriginal() throws Exception {
+        createEvent("proofs", null);
+        byte[] original = jpeg(41);
+        JsonNode photo = uploadOne("proofs", "proof.jpg", original);
+        admin("PATCH", "/api/admin/events/proofs", "{\"watermarkDownloads\":true}");
+        byte[] redMark = TestImages.png(TestImages.quadrants(64, 32, TestImages.RED, TestImages.RED, TestImages.RED,
+                TestImages.RED));
+        HttpResponse<byte[]> set = send("PUT", "/api/admin/events/proofs/watermark", redMark, "image/png",
+                "Bearer " + TestRuntimes.ADMIN_TOKEN);
+        assertThat(set.statusCode()).as(new String(set.body())).isEqualTo(200);
+        assertError(send("PUT", "/api/admin/watermark", "not a png".getBytes(StandardCharsets.UTF_8), "image/png",
+                "Bearer " + TestRuntimes.ADMIN_TOKEN), 415, "unsupported_media_type", "");
+
+        HttpResponse<byte[]> download = get("/api/gallery/proofs/photos/" + photo.get("id").asText() + "/download", null);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isNotEqualTo(original);
+        java.awt.image.BufferedImage image = TestImages.decode(download.body());
+        assertThat(image.getWidth()).isEqualTo(400);
+        assertThat((image.getRGB(400 - 10 - 40, 300 - 10 - 10) >> 16) & 0xff).isGreaterThan(150);
+        assertThat(get("/api/gallery/proofs/photos/" + photo.get("id").asText(), null).body())
+                .as("viewing is not the download path").isEqualTo(original);
+
+        HttpResponse<byte[]> building = get("/gallery/proofs/download-all", null);
+        assertThat(building.statusCode()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                runtime.archives().current(runtime.catalog().findEvent("proofs").orElseThrow()).ready());
+        HttpResponse<byte[]> zip = get("/gallery/proofs/download-all", null);
+        assertThat(zip.statusCode()).isEqualTo(200);
+        Path file = dataDir.resolve("proofs.zip");
+        java.nio.file.Files.write(file, zip.body());
+        try (java.util.zip.ZipFile archive = new java.util.zip.ZipFile(file.toFile());
+             java.io.InputStream in = archive.getInputStream(archive.getEntry("proof.jpg"))) {
+            assertThat(in.readAllBytes()).isEqualTo(download.body());
+        }
     }
 
     @Test
