@@ -3,6 +3,7 @@ package com.picpeak.app;
 import com.picpeak.archive.ArchiveBuilds;
 import com.picpeak.archive.ArchiveService;
 import com.picpeak.archive.BackgroundArchiveBuilds;
+import com.picpeak.archive.EventArchiver;
 import com.picpeak.archive.LambdaArchiveBuilds;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.DynamoCatalog;
@@ -48,6 +49,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ImportService imports;
     private final WatermarkService watermarks;
     private final ArchiveService archives;
+    private final EventArchiver archiver;
     private final ArchiveBuilds archiveBuilds;
     private final Clock clock;
 
@@ -71,6 +73,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes());
         this.watermarks = new WatermarkService(store, probe, renderer);
         this.archives = new ArchiveService(catalog, store, watermarks, clock);
+        this.archiver = new EventArchiver(catalog, store, archives, imports, clock);
         // Serverless: the stack names the builder function; without one (tests, sam local) a thread builds.
         this.archiveBuilds = shape == Shape.SERVERLESS && archiveBuilderFunction != null
                 ? new LambdaArchiveBuilds(AwsClients.lambda(), archiveBuilderFunction)
@@ -168,6 +171,10 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     public ArchiveService archives() {
         return archives;
+    }
+
+    public EventArchiver archiver() {
+        return archiver;
     }
 
     public ArchiveBuilds archiveBuilds() {

@@ -204,7 +204,7 @@ public final class ArchiveService {
      * The store's put reads the zip while another thread writes it. If the writer fails (a photo vanished),
      * the reader fails too, so the put keeps nothing; the writer's error, which names the photo, is thrown.
      */
-    private void storeArchive(ZipPlan plan, String key) {
+    void storeArchive(ZipPlan plan, String key) {
         PipedInputStream pipe = new PipedInputStream(1024 * 1024);
         Future<?> writer;
         try {

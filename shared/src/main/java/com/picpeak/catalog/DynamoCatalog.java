@@ -156,6 +156,7 @@ public final class DynamoCatalog implements Catalog {
         setOrRemove(set, remove, values, "heroPhotoId", e.heroPhotoId() == null ? null : s(e.heroPhotoId()));
         setOrRemove(set, remove, values, "heroKey", e.heroKey() == null ? null : s(e.heroKey()));
         setOrRemove(set, remove, values, "updatedAt", s(e.updatedAt().toString()));
+        setOrRemove(set, remove, values, "archivedAt", e.archivedAt() == null ? null : s(e.archivedAt().toString()));
         values.put(":v", n(version));
         values.put(":one", n(1));
         String expression = "SET " + String.join(", ", set) + " ADD version :one"
@@ -425,6 +426,7 @@ public final class DynamoCatalog implements Catalog {
         item.put("photoCount", n(e.photoCount()));
         item.put("createdAt", s(e.createdAt().toString()));
         item.put("updatedAt", s(e.updatedAt().toString()));
+        putIfPresent(item, "archivedAt", e.archivedAt() == null ? null : e.archivedAt().toString());
         item.put("version", n(version));
         return item;
     }
@@ -434,7 +436,7 @@ public final class DynamoCatalog implements Catalog {
                 i.get("active").bool(), i.get("allowDownloads").bool(), i.get("watermarkDownloads").bool(),
                 i.get("allowDirectS3Download").bool(), Long.parseLong(i.get("revision").n()), str(i, "heroPhotoId"),
                 str(i, "heroKey"), Long.parseLong(i.get("photoCount").n()), instant(i, "createdAt"),
-                instant(i, "updatedAt"));
+                instant(i, "updatedAt"), instant(i, "archivedAt"));
     }
 
     private static Map<String, AttributeValue> photoItem(Photo p) {

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * An event (a gallery). {@code revision} changes whenever its photo set changes: it keys the cached
- * Download All archive. {@code passwordHash} is null for a gallery without password.
+ * Download All archive. {@code passwordHash} is null for a gallery without password. {@code archivedAt}
+ * is set once its photos were moved into {@code events/archived/<slug>.zip}.
  */
 public record Event(
         String slug,
@@ -20,7 +21,8 @@ public record Event(
         String heroKey,
         long photoCount,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant archivedAt) {
 
     public boolean requiresPassword() {
         return passwordHash != null;
@@ -28,5 +30,29 @@ public record Event(
 
     public boolean isExpired(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    public boolean isArchived() {
+        return archivedAt != null;
+    }
+
+    public Event withActive(boolean isActive, Instant now) {
+        return new Event(slug, title, passwordHash, expiresAt, isActive, allowDownloads, watermarkDownloads,
+                allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt);
+    }
+
+    public Event withHero(String photoId, String key, Instant now) {
+        return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
+                allowDirectS3Download, revision, photoId, key, photoCount, createdAt, now, archivedAt);
+    }
+
+    public Event withDownloadFlags(boolean watermark, boolean direct, Instant now) {
+        return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermark, direct, revision,
+                heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt);
+    }
+
+    public Event withArchivedAt(Instant archived, Instant now) {
+        return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
+                allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archived);
     }
 }

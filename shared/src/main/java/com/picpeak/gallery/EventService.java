@@ -42,11 +42,11 @@ public final class EventService {
             throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"title\" is required");
         }
         Instant now = clock.instant();
-        Event blank = new Event(slug, "", null, null, true, true, false, false, 0, null, null, 0, now, now);
+        Event blank = new Event(slug, "", null, null, true, true, false, false, 0, null, null, 0, now, now, null);
         Event patched = applyPatch(blank, fields);
         Event event = new Event(patched.slug(), patched.title(), patched.passwordHash(), patched.expiresAt(),
                 patched.active(), patched.allowDownloads(), patched.watermarkDownloads(), patched.allowDirectS3Download(),
-                0, null, null, 0, now, now);
+                0, null, null, 0, now, now, null);
         catalog.createEvent(event);
         return event;
     }
@@ -70,9 +70,7 @@ public final class EventService {
      */
     public void delete(String slug) {
         get(slug);
-        catalog.updateEvent(slug, e -> new Event(e.slug(), e.title(), e.passwordHash(), e.expiresAt(), false,
-                e.allowDownloads(), e.watermarkDownloads(), e.allowDirectS3Download(), e.revision(), e.heroPhotoId(),
-                e.heroKey(), e.photoCount(), e.createdAt(), clock.instant()));
+        catalog.updateEvent(slug, e -> e.withActive(false, clock.instant()));
         for (String prefix : Keys.eventPrefixes(slug)) {
             try (Stream<BlobInfo> objects = store.list(prefix)) {
                 objects.forEach(object -> store.delete(object.key()));
@@ -99,7 +97,7 @@ public final class EventService {
         if (!catalog.deletePhoto(slug, photoId)) {
             throw photoNotFound(slug, photoId);
         }
-        catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? withHero(e, null, null) : e);
+        catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? e.withHero(null, null, clock.instant()) : e);
         for (String key : List.of(photo.key(), photo.thumbnailKey(), Keys.hero(slug, photoId))) {
             try {
                 store.delete(key);
@@ -111,13 +109,7 @@ public final class EventService {
 
     /** Records the hero photo and the key of its rendered hero image. */
     public Event setHero(String slug, String photoId, String heroKey) {
-        return catalog.updateEvent(slug, e -> withHero(e, photoId, heroKey));
-    }
-
-    private Event withHero(Event e, String photoId, String heroKey) {
-        return new Event(e.slug(), e.title(), e.passwordHash(), e.expiresAt(), e.active(), e.allowDownloads(),
-                e.watermarkDownloads(), e.allowDirectS3Download(), e.revision(), photoId, heroKey, e.photoCount(),
-                e.createdAt(), clock.instant());
+        return catalog.updateEvent(slug, e -> e.withHero(photoId, heroKey, clock.instant()));
     }
 
     private Event applyPatch(Event e, EventPatch p) {
@@ -147,7 +139,7 @@ public final class EventService {
                 p.active() != null ? p.active() : e.active(),
                 p.allowDownloads() != null ? p.allowDownloads() : e.allowDownloads(),
                 downloadFlags[0], downloadFlags[1], e.revision(), e.heroPhotoId(), e.heroKey(), e.photoCount(),
-                e.createdAt(), clock.instant());
+                e.createdAt(), clock.instant(), e.archivedAt());
     }
 
     static PicPeakException notFound(String slug) {

@@ -35,8 +35,14 @@ public final class GalleryService {
 
     /** The event as a guest may learn of it before signing in. */
     public Event visibleEvent(String slug) {
-        Event event = catalog.findEvent(Names.slug(slug)).filter(Event::active)
-                .orElseThrow(() -> new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no gallery '" + slug + "'"));
+        Event event = catalog.findEvent(Names.slug(slug)).orElse(null);
+        if (event != null && event.isArchived()) {
+            throw new PicPeakException(ErrorCode.EVENT_EXPIRED, "the gallery '" + slug + "' has been archived: "
+                    + "ask the photographer if you need its photos");
+        }
+        if (event == null || !event.active()) {
+            throw new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no gallery '" + slug + "'");
+        }
         if (event.isExpired(clock.instant())) {
             throw new PicPeakException(ErrorCode.EVENT_EXPIRED, "the gallery '" + slug + "' expired on "
                     + event.expiresAt() + ": ask the photographer for a new link");

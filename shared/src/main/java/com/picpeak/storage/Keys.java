@@ -57,6 +57,11 @@ public final class Keys {
         return "watermarks/" + slug + "/" + photoId + "-" + watermarkVersion + ".jpg";
     }
 
+    /** The archive of an expired event, once its photos were moved out of the active folders. */
+    public static String archivedEvent(String slug) {
+        return "events/archived/" + slug + ".zip";
+    }
+
     /** Staging area of a direct (presigned PUT) upload, outside the imported folders until it is checked. */
     public static String directUpload(String slug, String uploadId) {
         return "uploads/" + slug + "/" + uploadId;

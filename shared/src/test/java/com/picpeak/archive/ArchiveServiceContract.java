@@ -185,9 +185,7 @@ abstract class ArchiveServiceContract {
 
     @Test
     void theWatermarkedVariant_isBuiltFromStoredCopies_andANewWatermarkMakesANewOne() throws Exception {
-        catalog.updateEvent("party", e -> new Event(e.slug(), e.title(), e.passwordHash(), e.expiresAt(), e.active(),
-                e.allowDownloads(), true, false, e.revision(), e.heroPhotoId(), e.heroKey(), e.photoCount(),
-                e.createdAt(), e.updatedAt()));
+        catalog.updateEvent("party", e -> e.withDownloadFlags(true, false, e.updatedAt()));
         assertThatThrownBy(() -> archives.current(event())).isInstanceOfSatisfying(PicPeakException.class,
                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.WATERMARK_UNAVAILABLE));
         WatermarkService.Watermark first = watermarks.setWatermark(null,

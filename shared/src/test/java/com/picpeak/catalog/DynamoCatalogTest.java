@@ -30,7 +30,7 @@ class DynamoCatalogTest {
     @Test
     void event_roundTripsEveryField() {
         Event event = new Event("wedding-2026", "Anna & Ben", "pbkdf2$x", NOW.plusSeconds(3600), true, true, false,
-                true, 0, null, null, 0, NOW, NOW);
+                true, 0, null, null, 0, NOW, NOW, null);
 
         catalog.createEvent(event);
 
@@ -217,13 +217,13 @@ class DynamoCatalogTest {
     }
 
     static Event event(String slug, String title) {
-        return new Event(slug, title, null, null, true, true, false, false, 0, null, null, 0, NOW, NOW);
+        return new Event(slug, title, null, null, true, true, false, false, 0, null, null, 0, NOW, NOW, null);
     }
 
     static Event withTitle(Event e, String title) {
         return new Event(e.slug(), title, e.passwordHash(), e.expiresAt(), e.active(), e.allowDownloads(),
                 e.watermarkDownloads(), e.allowDirectS3Download(), e.revision(), e.heroPhotoId(), e.heroKey(),
-                e.photoCount(), e.createdAt(), e.updatedAt());
+                e.photoCount(), e.createdAt(), e.updatedAt(), e.archivedAt());
     }
 
     static Photo photo(String slug, String id, String filename, String sha) {

@@ -46,7 +46,7 @@ class DownloadRulesTest {
 
     private static Event event(boolean watermark, boolean direct) {
         Instant now = Instant.parse("2026-11-25T10:00:00Z");
-        return new Event("e", "E", null, null, true, true, watermark, direct, 0, null, null, 0, now, now);
+        return new Event("e", "E", null, null, true, true, watermark, direct, 0, null, null, 0, now, now, null);
     }
 
     private static void assertConflict(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String messagePart) {

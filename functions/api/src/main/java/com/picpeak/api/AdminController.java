@@ -210,6 +210,41 @@ public class AdminController {
         return Json.adminEvent(runtime.events().setHero(slug, photoId, heroKey));
     }
 
+    /** Archives the event now: its photos into events/archived/<slug>.zip (verified), then removed. */
+    @PostMapping("/api/admin/events/{slug}/archive")
+    Map<String, Object> archive(@PathVariable String slug) {
+        com.picpeak.archive.EventArchiver.Result result = runtime.archiver().archive(Names.slug(slug));
+        return Map.of("slug", result.slug(), "key", result.key(), "size", result.length(), "photos", result.photos(),
+                "downloadUrl", "/api/admin/events/" + slug + "/archive");
+    }
+
+    /** The archive of an archived event, for the admin (302 to a presigned URL above the inline cap). */
+    @GetMapping("/api/admin/events/{slug}/archive")
+    void downloadArchive(@PathVariable String slug, jakarta.servlet.http.HttpServletRequest request,
+                         jakarta.servlet.http.HttpServletResponse response) throws IOException {
+        Event event = runtime.events().get(slug);
+        if (!event.isArchived()) {
+            throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is not archived");
+        }
+        String key = Keys.archivedEvent(slug);
+        long size = runtime.store().head(key).map(com.picpeak.storage.BlobInfo::size).orElseThrow(() ->
+                new PicPeakException(ErrorCode.NOT_FOUND, "the archive " + key + " is missing from storage"));
+        BlobResponder.serve(request, response, runtime, key, "archived-" + slug + "-" + event.archivedAt().toEpochMilli(),
+                size, "application/zip", slug + ".zip", "private, no-cache");
+    }
+
+    @PostMapping("/api/admin/events/{slug}/restore")
+    Map<String, Object> restore(@PathVariable String slug) {
+        return Json.adminEvent(runtime.archiver().restore(Names.slug(slug)));
+    }
+
+    /** Runs the daily sweep now: archives every expired event with photos. */
+    @PostMapping("/api/admin/archive-sweep")
+    Map<String, Object> sweep() {
+        List<com.picpeak.archive.EventArchiver.Result> archived = runtime.archiver().sweepExpired();
+        return Map.of("archived", archived.stream().map(com.picpeak.archive.EventArchiver.Result::slug).toList());
+    }
+
     /** The global watermark laid on downloads of galleries with "watermarkDownloads" (a PNG with alpha). */
     @PutMapping(value = "/api/admin/watermark", consumes = "image/png")
     Map<String, Object> setGlobalWatermark(jakarta.servlet.http.HttpServletRequest request) throws IOException {

@@ -68,6 +68,8 @@ final class Json {
         json.put("createdAt", e.createdAt());
         json.put("updatedAt", e.updatedAt());
         json.put("galleryUrl", "/gallery/" + e.slug());
+        json.put("archivedAt", e.archivedAt());
+        json.put("archiveUrl", e.isArchived() ? "/api/admin/events/" + e.slug() + "/archive" : null);
         return json;
     }
 }

@@ -343,6 +343,33 @@ class ApiHttpTest {
     }
 
     @Test
+    void anArchivedEvent_isGoneForGuests_downloadableForAdmins_andRestorable() throws Exception {
+        createEvent("archive-me", null);
+        byte[] original = jpeg(51);
+        JsonNode photo = uploadOne("archive-me", "keep.jpg", original);
+
+        HttpResponse<byte[]> archived = admin("POST", "/api/admin/events/archive-me/archive", null);
+        assertThat(archived.statusCode()).as(new String(archived.body())).isEqualTo(200);
+        assertThat(json(archived).get("key").asText()).isEqualTo("events/archived/archive-me.zip");
+        assertError(get("/api/gallery/archive-me/photos", null), 410, "event_expired", "archived");
+        assertThat(json(admin("GET", "/api/admin/events", null)).get("events").findValuesAsText("archiveUrl"))
+                .contains("/api/admin/events/archive-me/archive");
+        HttpResponse<byte[]> zip = admin("GET", "/api/admin/events/archive-me/archive", null);
+        assertThat(zip.statusCode()).isEqualTo(200);
+        Path file = dataDir.resolve("archived.zip");
+        java.nio.file.Files.write(file, zip.body());
+        try (java.util.zip.ZipFile archive = new java.util.zip.ZipFile(file.toFile());
+             java.io.InputStream in = archive.getInputStream(archive.getEntry("keep.jpg"))) {
+            assertThat(in.readAllBytes()).isEqualTo(original);
+        }
+
+        HttpResponse<byte[]> restored = admin("POST", "/api/admin/events/archive-me/restore", null);
+        assertThat(restored.statusCode()).isEqualTo(200);
+        assertThat(json(restored).get("archivedAt").isNull()).isTrue();
+        assertThat(get("/api/gallery/archive-me/photos/" + photo.get("id").asText(), null).body()).isEqualTo(original);
+    }
+
+    @Test
     void healthAndStorageStatus_answer() throws Exception {
         assertThat(json(get("/health", null)).get("status").asText()).isEqualTo("ok");
         JsonNode storage = json(admin("GET", "/api/admin/storage", null));

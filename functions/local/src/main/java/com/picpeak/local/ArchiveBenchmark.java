@@ -45,7 +45,9 @@ final class ArchiveBenchmark {
         try {
             DynamoCatalog catalog = new DynamoCatalog(dynamo.dynamoDbClient(), "bench-archive");
             DynamoCatalog.createTableIfMissing(dynamo.dynamoDbClient(), "bench-archive");
-            ArchiveService archives = new ArchiveService(catalog, store, Clock.systemUTC());
+            ArchiveService archives = new ArchiveService(catalog, store,
+                    new com.picpeak.media.WatermarkService(store, new com.picpeak.media.ImageProbe(),
+                            new com.picpeak.media.Thumbnailer()), Clock.systemUTC());
 
             Event big = seed(catalog, "bench-big", largePhotos, largeMb * 1024 * 1024);
             double bestRaw = 0;
@@ -92,7 +94,7 @@ final class ArchiveBenchmark {
     /** An event with {@code count} photos of {@code size} random bytes (catalog rows point at real objects). */
     private Event seed(DynamoCatalog catalog, String slug, int count, int size) {
         Instant now = Instant.now();
-        catalog.createEvent(new Event(slug, slug, null, null, true, true, false, false, 0, null, null, 0, now, now));
+        catalog.createEvent(new Event(slug, slug, null, null, true, true, false, false, 0, null, null, 0, now, now, null));
         SplittableRandom random = new SplittableRandom(count);
         byte[] bytes = new byte[size];
         for (int i = 0; i < count; i++) {

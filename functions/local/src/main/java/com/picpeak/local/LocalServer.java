@@ -32,6 +32,13 @@ final class LocalServer implements AutoCloseable {
     private final AmazonDynamoDBLocal dynamo;
     private final PicPeakRuntime runtime;
     private final ConfigurableApplicationContext context;
+    /** The daily archive sweep of local mode (the serverless shape has a scheduled function for it). */
+    private final java.util.concurrent.ScheduledExecutorService sweeper =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "archive-sweep");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     private LocalServer(AmazonDynamoDBLocal dynamo, PicPeakRuntime runtime, ConfigurableApplicationContext context) {
         this.dynamo = dynamo;
@@ -70,10 +77,19 @@ final class LocalServer implements AutoCloseable {
             throw e;
         }
         LocalServer server = new LocalServer(dynamo, runtime, context);
+        server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, 24 * 60, java.util.concurrent.TimeUnit.MINUTES);
         log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
                 server.port(), runtime.storageConfig().describe(), dataDir.resolve("db"),
                 app.adminToken().isPresent() ? "from ADMIN_TOKEN" : "in " + dataDir.resolve(TOKEN_FILE));
         return server;
+    }
+
+    private void sweepExpired() {
+        try {
+            runtime.archiver().sweepExpired();
+        } catch (RuntimeException e) {
+            log.warn("the daily archive sweep failed: {}", e.getMessage());
+        }
     }
 
     int port() {
@@ -96,6 +112,7 @@ final class LocalServer implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         if (context.isActive()) {
             context.close();
         }

@@ -1,0 +1,208 @@
+package com.picpeak.archive;
+
+import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Page;
+import com.picpeak.catalog.Photo;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.ingest.ImportService;
+import com.picpeak.media.ImageHeader;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobRead;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.Keys;
+import com.picpeak.storage.PutOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Archiving an expired event, as the original product keeps "archive zips" in storage. The event is
+ * hidden, its originals are written to {@code events/archived/<slug>.zip} with the Download All writer,
+ * the archive is read back and every entry's name, size and CRC-32 checked against the catalog, and only
+ * then are the originals and everything derived from them removed. The event and its photo rows stay
+ * (listed for admins as archived); a restore puts every photo back at its key, checked against its
+ * sha256, and renders thumbnails and the hero again.
+ */
+public final class EventArchiver {
+    private static final Logger log = LoggerFactory.getLogger(EventArchiver.class);
+
+    private final Catalog catalog;
+    private final BlobStore store;
+    private final ArchiveService archives;
+    private final ImportService imports;
+    private final Clock clock;
+
+    public EventArchiver(Catalog catalog, BlobStore store, ArchiveService archives, ImportService imports, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.archives = archives;
+        this.imports = imports;
+        this.clock = clock;
+    }
+
+    public record Result(String slug, String key, long length, int photos) {
+    }
+
+    public Result archive(String slug) {
+        Event event = event(slug);
+        if (event.isArchived()) {
+            throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived already");
+        }
+        if (event.photoCount() == 0) {
+            throw new PicPeakException(ErrorCode.NO_PHOTOS, "event '" + slug + "' has no photos to archive: delete it instead");
+        }
+        catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once
+        ZipPlan plan = archives.plan(slug);
+        String key = Keys.archivedEvent(slug);
+        archives.storeArchive(plan, key);
+        try {
+            verify(key, plan);
+        } catch (RuntimeException e) {
+            store.delete(key); // an archive that does not read back is no archive: the originals stay
+            throw e;
+        }
+        for (String prefix : List.of(Keys.eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",
+                "watermarks/" + slug + "/")) {
+            try (Stream<BlobInfo> objects = store.list(prefix)) {
+                objects.forEach(object -> store.delete(object.key()));
+            }
+        }
+        Instant now = clock.instant();
+        catalog.updateEvent(slug, e -> e.withArchivedAt(now, now));
+        log.info("archived {}: {} photos in {} ({} bytes)", slug, plan.entries().size(), key, plan.length());
+        return new Result(slug, key, plan.length(), plan.entries().size());
+    }
+
+    /** Puts every photo of an archived event back (checked against its sha256), with thumbnails and hero. */
+    public Event restore(String slug) {
+        Event event = event(slug);
+        if (!event.isArchived()) {
+            throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is not archived");
+        }
+        String key = Keys.archivedEvent(slug);
+        List<Photo> photos = photos(slug);
+        try (BlobRead read = store.get(key); ZipInputStream zip = new ZipInputStream(read.stream())) {
+            ZipPlan plan = archives.plan(slug);
+            for (int i = 0; i < photos.size(); i++) {
+                ZipEntry entry = zip.getNextEntry();
+                Photo photo = photos.get(i);
+                String expectedName = new String(plan.entries().get(i).name(), java.nio.charset.StandardCharsets.UTF_8);
+                if (entry == null || !entry.getName().equals(expectedName)) {
+                    throw new PicPeakException(ErrorCode.INTEGRITY_MISMATCH, "the archive " + key + " does not hold '"
+                            + expectedName + "' where the catalog expects it");
+                }
+                store.put(photo.key(), new NonClosing(zip), PutOptions.of(photo.contentType()).expectingSha256(photo.sha256()));
+                ImageHeader header = imports.header(photo.key());
+                store.put(photo.thumbnailKey(), new ByteArrayInputStream(
+                        imports.render(photo.key(), header, ImportService.THUMBNAIL_SIZE, ImportService.THUMBNAIL_SIZE)),
+                        PutOptions.of("image/jpeg"));
+                if (photo.id().equals(event.heroPhotoId()) && event.heroKey() != null) {
+                    store.put(event.heroKey(), new ByteArrayInputStream(imports.render(photo.key(), header, 1920, 1080)),
+                            PutOptions.of("image/jpeg"));
+                }
+            }
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the archive " + key + " failed: " + e, e);
+        }
+        Instant now = clock.instant();
+        Event restored = catalog.updateEvent(slug, e -> e.withArchivedAt(null, now).withActive(true, now));
+        store.delete(key);
+        log.info("restored {} ({} photos)", slug, photos.size());
+        return restored;
+    }
+
+    /** The daily sweep: archives every expired event that has photos and is not archived yet. */
+    public List<Result> sweepExpired() {
+        Instant now = clock.instant();
+        List<Result> archived = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Event> page = catalog.listEvents(100, cursor);
+            for (Event event : page.items()) {
+                if (event.isExpired(now) && !event.isArchived() && event.photoCount() > 0) {
+                    try {
+                        archived.add(archive(event.slug()));
+                    } catch (RuntimeException e) {
+                        log.warn("archiving expired event {} failed (it stays as it is): {}", event.slug(), e.getMessage());
+                    }
+                }
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return archived;
+    }
+
+    /** Reads the stored archive back: every entry in order, with the planned name, size and CRC-32. */
+    private void verify(String key, ZipPlan plan) {
+        byte[] buffer = new byte[64 * 1024];
+        try (BlobRead read = store.get(key); ZipInputStream zip = new ZipInputStream(read.stream())) {
+            for (ZipPlan.Entry planned : plan.entries()) {
+                ZipEntry entry = zip.getNextEntry();
+                String name = new String(planned.name(), java.nio.charset.StandardCharsets.UTF_8);
+                if (entry == null || !entry.getName().equals(name)) {
+                    throw mismatch(key, "misses '" + name + "'");
+                }
+                CRC32 crc = new CRC32();
+                long size = 0;
+                for (int n; (n = zip.read(buffer)) > 0; ) {
+                    crc.update(buffer, 0, n);
+                    size += n;
+                }
+                if (size != planned.item().size() || crc.getValue() != planned.item().crc32()) {
+                    throw mismatch(key, "has '" + name + "' with other bytes than the catalog says");
+                }
+            }
+            if (zip.getNextEntry() != null) {
+                throw mismatch(key, "has more entries than photos");
+            }
+        } catch (IOException e) {
+            throw mismatch(key, "cannot be read back: " + e.getMessage());
+        }
+    }
+
+    private static PicPeakException mismatch(String key, String what) {
+        return new PicPeakException(ErrorCode.INTEGRITY_MISMATCH, "the archive " + key + " " + what
+                + ": nothing was removed");
+    }
+
+    private Event event(String slug) {
+        return catalog.findEvent(slug).orElseThrow(() ->
+                new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'"));
+    }
+
+    private List<Photo> photos(String slug) {
+        List<Photo> photos = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Photo> page = catalog.listPhotos(slug, 500, cursor);
+            photos.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return photos;
+    }
+
+    /** One zip entry as a stream: the store closes what it reads, the zip must stay open for the next entry. */
+    private static final class NonClosing extends java.io.FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // the next entry follows in the same stream
+        }
+    }
+}
