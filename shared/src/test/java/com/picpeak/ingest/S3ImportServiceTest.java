@@ -1,22 +1,11 @@
 package com.picpeak.ingest;
 
 import com.picpeak.storage.BlobStore;
-import com.picpeak.storage.S3BlobStore;
 import com.picpeak.testing.TestS3Server;
-import org.junit.jupiter.api.BeforeAll;
-
-import java.util.UUID;
 
 class S3ImportServiceTest extends ImportServiceContract {
-    static String bucket;
-
-    @BeforeAll
-    static void bucket() {
-        bucket = TestS3Server.shared().createBucket();
-    }
-
     @Override
     protected BlobStore newStore() {
-        return S3BlobStore.create(TestS3Server.shared().settings(bucket, "import-" + UUID.randomUUID().toString().substring(0, 8)));
+        return TestS3Server.shared().newStore("import");
     }
 }

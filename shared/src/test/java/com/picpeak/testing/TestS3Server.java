@@ -99,6 +99,17 @@ public final class TestS3Server {
         return bucket;
     }
 
+    private String sharedBucket;
+
+    /** An S3 store of its own: a unique prefix in a bucket shared by the tests of this JVM. */
+    public synchronized com.picpeak.storage.S3BlobStore newStore(String prefixStem) {
+        if (sharedBucket == null) {
+            sharedBucket = createBucket();
+        }
+        return com.picpeak.storage.S3BlobStore.create(settings(sharedBucket,
+                prefixStem + "-" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
     /** The environment a deployment would set to use this server. */
     public Map<String, String> env(String bucket, String prefix) {
         Map<String, String> env = new HashMap<>();

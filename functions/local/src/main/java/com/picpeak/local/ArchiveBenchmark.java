@@ -18,9 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -78,13 +75,12 @@ final class ArchiveBenchmark {
             for (int count : new int[] {1_000, 10_000}) {
                 Event event = seed(catalog, "bench-" + count, count, 4096);
                 ArchiveService.Archive archive = archives.current(event);
-                System.gc();
-                ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+                com.picpeak.bench.HeapPeak.reset();
                 long start = System.nanoTime();
                 archives.writeFromOriginals(archive, OutputStream.nullOutputStream());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.printf(Locale.ROOT, "  %,6d photos: archive %.1f MB in %.2f s, heap peak %.0f MB (sum of heap pools' peaks)%n",
-                        count, archive.length() / 1e6, seconds, heapPeak() / 1e6);
+                        count, archive.length() / 1e6, seconds, com.picpeak.bench.HeapPeak.sinceReset() / 1e6);
             }
         } finally {
             dynamo.shutdown();
@@ -109,13 +105,4 @@ final class ArchiveBenchmark {
         return catalog.findEvent(slug).orElseThrow();
     }
 
-    private static long heapPeak() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
 }

@@ -3,7 +3,6 @@ package com.picpeak.local;
 import com.picpeak.bench.StorageBenchmark;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
-import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.Command;
@@ -63,11 +62,19 @@ final class BenchCommand implements Runnable {
                     bench.listing(server, gallerySize, rounds);
                 }
             } finally {
-                try (var paths = Files.walk(scratch)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                deleteTree(scratch);
             }
             return 0;
+        }
+    }
+
+    /** Removes a benchmark's scratch folder and everything in it. */
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -89,15 +96,16 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            StorageConfig config = StorageConfig.fromEnv(parent.env);
+            StorageConfig config = CheckCommand.loadConfig(parent.env, parent.spec);
+            if (config == null) {
+                return CheckCommand.CONFIG_REFUSED;
+            }
             Path scratch = Files.createTempDirectory("picpeak-bench-archive");
             try (BlobStore store = config.backend() == StorageConfig.Backend.LOCAL
                     ? new com.picpeak.storage.LocalBlobStore(scratch) : BlobStores.open(config)) {
                 new ArchiveBenchmark(store, new PrintStream(System.out, true)).run(photos, photoMb, rounds);
             } finally {
-                try (var paths = Files.walk(scratch)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                deleteTree(scratch);
             }
             return 0;
         }
@@ -121,11 +129,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            StorageConfig config;
-            try {
-                config = StorageConfig.fromEnv(parent.env);
-            } catch (ConfigException e) {
-                parent.spec.commandLine().getErr().println("configuration refused, " + e.getMessage());
+            StorageConfig config = CheckCommand.loadConfig(parent.env, parent.spec);
+            if (config == null) {
                 return CheckCommand.CONFIG_REFUSED;
             }
             SentinelCheck.Result check = SentinelCheck.check(config);

@@ -28,13 +28,20 @@ final class CheckCommand implements Callable<Integer> {
         this.env = env;
     }
 
-    @Override
-    public Integer call() {
-        StorageConfig config;
+    /** The storage configuration, or null after printing every problem (the command then exits 2). */
+    static StorageConfig loadConfig(Map<String, String> env, CommandSpec spec) {
         try {
-            config = StorageConfig.fromEnv(env);
+            return StorageConfig.fromEnv(env);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("configuration refused, " + e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        StorageConfig config = loadConfig(env, spec);
+        if (config == null) {
             return CONFIG_REFUSED;
         }
         SentinelCheck.Result result = SentinelCheck.check(config);

@@ -21,8 +21,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,9 +130,8 @@ final class GalleryBenchmark {
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.jpg\"\r\n"
                 + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        System.gc();
+        com.picpeak.bench.HeapPeak.reset();
         long before = heapUsed();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         long start = System.nanoTime();
         send(HttpRequest.newBuilder(URI.create(base + "/api/admin/events/heap/photos"))
                 .header("Authorization", "Bearer " + adminToken)
@@ -142,7 +139,7 @@ final class GalleryBenchmark {
                 .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
                         HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail))).build(), 201);
         double seconds = (System.nanoTime() - start) / 1e9;
-        long peak = heapPeak();
+        long peak = com.picpeak.bench.HeapPeak.sinceReset();
         out.printf(Locale.ROOT, "100 MP upload: 11904x8400 JPEG, %.1f MB, imported in %.2f s through the local server%n",
                 Files.size(file) / 1e6, seconds);
         out.printf(Locale.ROOT, "  heap in use before %.0f MB, peak during the upload %.0f MB (sum of heap pools' peaks, "
@@ -221,15 +218,6 @@ final class GalleryBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static long heapPeak() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
-    }
 
     private static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
