@@ -17,6 +17,7 @@ public final class PicPeakCli implements Runnable {
         commandLine = new CommandLine(this)
                 .addSubcommand(new ServeCommand(env))
                 .addSubcommand(new CheckCommand(env))
+                .addSubcommand(new MigrateCommand(env))
                 .addSubcommand(new BenchCommand(env));
     }
 
