@@ -75,10 +75,14 @@ public final class S3BlobStore implements BlobStore {
         });
     }
 
-    /** A store with its own clients, built from the settings with the standard timeouts. */
-    public static S3BlobStore create(StorageConfig.S3Settings settings) {
-        return new S3BlobStore(S3Clients.client(settings, S3Timeouts.standard()), S3Clients.presigner(settings),
-                settings, S3Compat.PART_SIZE_BYTES, S3Compat.PARTS_IN_FLIGHT);
+    /**
+     * A store with its own clients, built from the settings with the standard timeouts; interceptors see
+     * every request (benchmarks count them).
+     */
+    public static S3BlobStore create(StorageConfig.S3Settings settings,
+                                     software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+        return new S3BlobStore(S3Clients.client(settings, S3Timeouts.standard(), interceptors),
+                S3Clients.presigner(settings), settings, S3Compat.PART_SIZE_BYTES, S3Compat.PARTS_IN_FLIGHT);
     }
 
     public StorageConfig.S3Settings settings() {

@@ -16,7 +16,8 @@ public final class S3Clients {
     private S3Clients() {
     }
 
-    public static S3Client client(StorageConfig.S3Settings settings, S3Timeouts timeouts) {
+    public static S3Client client(StorageConfig.S3Settings settings, S3Timeouts timeouts,
+                                  software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
         var builder = S3Client.builder()
                 .region(S3Compat.region(settings))
                 .credentialsProvider(credentials(settings))
@@ -32,6 +33,7 @@ public final class S3Clients {
                         .apiCallAttemptTimeout(timeouts.attempt())
                         .apiCallTimeout(timeouts.call())
                         .retryStrategy(b -> b.maxAttempts(timeouts.maxAttempts()))
+                        .executionInterceptors(java.util.List.of(interceptors))
                         .build());
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();

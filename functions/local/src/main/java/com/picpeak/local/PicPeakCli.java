@@ -18,6 +18,8 @@ public final class PicPeakCli implements Runnable {
                 .addSubcommand(new ServeCommand(env))
                 .addSubcommand(new CheckCommand(env))
                 .addSubcommand(new MigrateCommand(env))
+                .addSubcommand(new BackupCommands.Backup(env))
+                .addSubcommand(new BackupCommands.Restore(env))
                 .addSubcommand(new BenchCommand(env));
     }
 

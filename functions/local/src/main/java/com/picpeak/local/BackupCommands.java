@@ -1,0 +1,165 @@
+package com.picpeak.local;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import com.picpeak.app.AppConfig;
+import com.picpeak.app.AwsClients;
+import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.migrate.BackupService;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.BlobStores;
+import com.picpeak.storage.LocalBlobStore;
+import com.picpeak.storage.S3BlobStore;
+import com.picpeak.storage.StorageConfig;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code backup} and {@code restore}: the catalog plus a manifest of every object, to a folder or an S3 prefix. */
+final class BackupCommands {
+
+    private BackupCommands() {
+    }
+
+    /** Where a backup goes or comes from: a local folder, or a prefix in the configured S3 bucket. */
+    static final class Location {
+        @Option(names = {"--dir"}, description = "a local folder")
+        Path dir;
+
+        @Option(names = {"--s3-prefix"}, description = "a key prefix in the bucket of STORAGE_S3_* (e.g. backups/2026-11-25)")
+        String s3Prefix;
+
+        BlobStore open(StorageConfig config) {
+            if (dir != null) {
+                return new LocalBlobStore(dir);
+            }
+            StorageConfig.S3Settings s3 = config.s3().orElseThrow(() -> new IllegalArgumentException(
+                    "--s3-prefix needs STORAGE_S3_BUCKET and the other STORAGE_S3_* variables"));
+            return S3BlobStore.create(s3.withPrefix(s3Prefix));
+        }
+    }
+
+    /** The catalog of local mode (its DynamoDB Local file; stop `serve` first) or of the AWS deployment. */
+    static final class CatalogOption {
+        @Option(names = "--catalog", defaultValue = "local",
+                description = "local (the file under $PICPEAK_DATA/db; stop serve first) or aws (CATALOG_TABLE "
+                        + "in the account and region of the AWS environment)")
+        String catalog;
+
+        <T> T with(StorageConfig storage, AppConfig app, java.util.function.Function<DynamoCatalog, T> work) {
+            if (catalog.equals("aws")) {
+                try (DynamoDbClient dynamo = AwsClients.dynamo()) {
+                    return work.apply(new DynamoCatalog(dynamo, app.catalogTable()));
+                }
+            }
+            Path dbDir = storage.dataDir().resolve("db");
+            try { // DynamoDB Local retries forever on a file it cannot open: make its folder first
+                Files.createDirectories(dbDir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create " + dbDir, e);
+            }
+            AmazonDynamoDBLocal local = DynamoDBEmbedded.create(dbDir.resolve("catalog.db").toFile());
+            try {
+                DynamoCatalog.createTableIfMissing(local.dynamoDbClient(), app.catalogTable());
+                return work.apply(new DynamoCatalog(local.dynamoDbClient(), app.catalogTable()));
+            } finally {
+                local.shutdown();
+            }
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Write the catalog (events and photos, JSON lines) and a manifest of every object (key, size, "
+                    + "sha256) to a folder (default $PICPEAK_DATA/backups/<time>) or an S3 prefix.")
+    static final class Backup implements Callable<Integer> {
+        private final Map<String, String> env;
+
+        @Spec
+        CommandSpec spec;
+
+        @ArgGroup(exclusive = true)
+        Location to;
+
+        @picocli.CommandLine.Mixin
+        CatalogOption catalog = new CatalogOption();
+
+        Backup(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            StorageConfig storage = CheckCommand.loadConfig(env, spec);
+            if (storage == null) {
+                return CheckCommand.CONFIG_REFUSED;
+            }
+            AppConfig app = AppConfig.fromEnv(env);
+            if (to == null) {
+                to = new Location();
+                to.dir = storage.dataDir().resolve("backups").resolve(Instant.now().toString().replace(':', '-'));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Path scratch = Files.createTempDirectory("picpeak-backup");
+            try (BlobStore store = BlobStores.open(storage); BlobStore destination = to.open(storage)) {
+                BackupService.BackupSummary summary = catalog.with(storage, app, c ->
+                        new BackupService(c, store, Clock.systemUTC()).backup(destination, scratch));
+                out.printf("backup written to %s: %d events, %d photos, manifest of %d objects (%.1f MB)%n",
+                        destination.describe(), summary.events(), summary.photos(), summary.objects(), summary.bytes() / 1e6);
+            } finally {
+                BenchCommand.deleteTree(scratch);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Rebuild the catalog from a backup (events that exist are left alone), then check the "
+                    + "storage against the backup's manifest.")
+    static final class Restore implements Callable<Integer> {
+        private final Map<String, String> env;
+
+        @Spec
+        CommandSpec spec;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Location from;
+
+        @picocli.CommandLine.Mixin
+        CatalogOption catalog = new CatalogOption();
+
+        Restore(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            StorageConfig storage = CheckCommand.loadConfig(env, spec);
+            if (storage == null) {
+                return CheckCommand.CONFIG_REFUSED;
+            }
+            AppConfig app = AppConfig.fromEnv(env);
+            PrintWriter out = spec.commandLine().getOut();
+            try (BlobStore store = BlobStores.open(storage); BlobStore source = from.open(storage)) {
+                BackupService.RestoreSummary summary = catalog.with(storage, app, c ->
+                        new BackupService(c, store, Clock.systemUTC()).restore(source));
+                out.printf("restored %d events and %d photos (%d events existed and were left alone); %d of %d objects "
+                                + "in the manifest are missing or different in %s%n", summary.events(), summary.photos(),
+                        summary.eventsSkipped(), summary.objectsMissingOrDifferent().size(), summary.objectsChecked(),
+                        store.describe());
+                summary.objectsMissingOrDifferent().stream().limit(20).forEach(key -> out.println("  missing or different: " + key));
+                return summary.objectsMissingOrDifferent().isEmpty() ? 0 : 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package com.picpeak.migrate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Page;
+import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobRead;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.HashingInputStream;
+import com.picpeak.storage.PutOptions;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Backups of what the objects cannot tell by themselves: the catalog (every event and photo row, as JSON
+ * lines) and a manifest of every object (key, size, sha256) to check a store against. The objects are
+ * protected by the store itself (S3 versioning and lifecycle, or a copy of the local folder; see README).
+ * Each event is read consistently: if its revision moves while its photos are read, it is read again.
+ * A restore rebuilds the catalog (events, photos, their name and content claims, revisions) into an
+ * empty table and reports which manifest objects are missing or different in the store.
+ */
+public final class BackupService {
+    public static final String CATALOG = "catalog.jsonl";
+    public static final String MANIFEST = "manifest.jsonl";
+    public static final String SUMMARY = "backup.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CONSISTENT_READ_ATTEMPTS = 5;
+
+    private final Catalog catalog;
+    private final BlobStore store;
+    private final Clock clock;
+
+    public BackupService(Catalog catalog, BlobStore store, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public record BackupSummary(Instant createdAt, long events, long photos, long objects, long bytes) {
+    }
+
+    public record RestoreSummary(long events, long photos, long eventsSkipped, long objectsChecked,
+                                 List<String> objectsMissingOrDifferent) {
+    }
+
+    /** Writes catalog, manifest and summary under {@code destination} (a folder store, or a store on an S3 prefix). */
+    public BackupSummary backup(BlobStore destination, Path scratch) {
+        try {
+            Path catalogFile = Files.createTempFile(scratch, "catalog", ".jsonl");
+            Path manifestFile = Files.createTempFile(scratch, "manifest", ".jsonl");
+            long[] counts = new long[4];
+            try (BufferedWriter out = Files.newBufferedWriter(catalogFile, StandardCharsets.UTF_8)) {
+                String cursor = null;
+                do {
+                    Page<Event> page = catalog.listEvents(100, cursor);
+                    for (Event event : page.items()) {
+                        counts[1] += writeEventConsistently(event.slug(), out);
+                        counts[0]++;
+                    }
+                    cursor = page.nextCursor();
+                } while (cursor != null);
+            }
+            try (BufferedWriter out = Files.newBufferedWriter(manifestFile, StandardCharsets.UTF_8);
+                 Stream<BlobInfo> objects = store.list("")) {
+                for (BlobInfo object : (Iterable<BlobInfo>) objects::iterator) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("key", object.key());
+                    line.put("size", object.size());
+                    line.put("sha256", sha256(object.key()));
+                    out.write(JSON.writeValueAsString(line));
+                    out.write('\n');
+                    counts[2]++;
+                    counts[3] += object.size();
+                }
+            }
+            BackupSummary summary = new BackupSummary(clock.instant(), counts[0], counts[1], counts[2], counts[3]);
+            putFile(destination, CATALOG, catalogFile, "application/x-ndjson");
+            putFile(destination, MANIFEST, manifestFile, "application/x-ndjson");
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("createdAt", summary.createdAt().toString());
+            json.put("store", store.describe());
+            json.put("events", summary.events());
+            json.put("photos", summary.photos());
+            json.put("objects", summary.objects());
+            json.put("bytes", summary.bytes());
+            destination.put(SUMMARY, new java.io.ByteArrayInputStream(JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(json)), PutOptions.of("application/json"));
+            Files.deleteIfExists(catalogFile);
+            Files.deleteIfExists(manifestFile);
+            return summary;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the backup failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Rebuilds the catalog from a backup into this (empty) catalog, then checks the store against the manifest. */
+    public RestoreSummary restore(BlobStore source) {
+        long events = 0;
+        long photos = 0;
+        long skipped = 0;
+        try (BlobRead read = source.get(CATALOG);
+             BufferedReader in = new BufferedReader(new InputStreamReader(read.stream(), StandardCharsets.UTF_8))) {
+            Event pending = null;
+            List<Photo> pendingPhotos = new ArrayList<>();
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<?, ?> row = JSON.readValue(line, Map.class);
+                if ("event".equals(row.get("type"))) {
+                    if (pending != null) {
+                        skipped += restoreEvent(pending, pendingPhotos) ? 0 : 1;
+                    }
+                    pending = toEvent(row);
+                    pendingPhotos = new ArrayList<>();
+                    events++;
+                } else {
+                    pendingPhotos.add(toPhoto(row));
+                    photos++;
+                }
+            }
+            if (pending != null) {
+                skipped += restoreEvent(pending, pendingPhotos) ? 0 : 1;
+            }
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the backup's catalog failed: " + e.getMessage(), e);
+        }
+        List<String> missing = new ArrayList<>();
+        long checked = 0;
+        try (BlobRead read = source.get(MANIFEST);
+             BufferedReader in = new BufferedReader(new InputStreamReader(read.stream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<?, ?> row = JSON.readValue(line, Map.class);
+                String key = (String) row.get("key");
+                checked++;
+                boolean same = store.head(key).map(info -> info.size() == ((Number) row.get("size")).longValue()
+                        && info.sha256().map(row.get("sha256")::equals).orElse(true)).orElse(false);
+                if (!same) {
+                    missing.add(key);
+                }
+            }
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the backup's manifest failed: " + e.getMessage(), e);
+        }
+        return new RestoreSummary(events - skipped, photos, skipped, checked, missing);
+    }
+
+    /** The event and its photos, read again if its revision moved meanwhile. Returns the photos written. */
+    private long writeEventConsistently(String slug, BufferedWriter out) throws IOException {
+        for (int attempt = 0; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
+            Event before = catalog.findEvent(slug).orElse(null);
+            if (before == null) {
+                return 0; // deleted meanwhile
+            }
+            List<Photo> photos = new ArrayList<>();
+            String cursor = null;
+            do {
+                Page<Photo> page = catalog.listPhotos(slug, 500, cursor);
+                photos.addAll(page.items());
+                cursor = page.nextCursor();
+            } while (cursor != null);
+            Event after = catalog.findEvent(slug).orElse(null);
+            if (after != null && after.revision() == before.revision()) {
+                out.write(JSON.writeValueAsString(eventRow(after)));
+                out.write('\n');
+                for (Photo photo : photos) {
+                    out.write(JSON.writeValueAsString(photoRow(photo)));
+                    out.write('\n');
+                }
+                return photos.size();
+            }
+        }
+        throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' kept changing while it was backed up: "
+                + "run the backup again when uploads have stopped");
+    }
+
+    private boolean restoreEvent(Event event, List<Photo> photos) {
+        if (catalog.findEvent(event.slug()).isPresent()) {
+            return false; // never overwrite a live event
+        }
+        // addPhoto bumps revision and count once per photo: start below so the backup's revision comes out
+        Event base = new Event(event.slug(), event.title(), event.passwordHash(), event.expiresAt(), event.active(),
+                event.allowDownloads(), event.watermarkDownloads(), event.allowDirectS3Download(),
+                event.revision() - photos.size(), event.heroPhotoId(), event.heroKey(), 0, event.createdAt(),
+                event.updatedAt(), event.archivedAt());
+        catalog.createEvent(base);
+        for (Photo photo : photos) {
+            catalog.claimFilename(event.slug(), photo.filename());
+            catalog.addPhoto(photo);
+        }
+        catalog.updateEvent(event.slug(), current -> event); // admin fields and times as backed up
+        return true;
+    }
+
+    private String sha256(String key) throws IOException {
+        BlobInfo info = store.head(key).orElseThrow(() -> new IOException(key + " vanished during the backup"));
+        if (info.sha256().isPresent()) {
+            return info.sha256().get();
+        }
+        try (BlobRead read = store.get(key); HashingInputStream hashing = new HashingInputStream(read.stream())) {
+            hashing.transferTo(OutputStream.nullOutputStream());
+            return hashing.sha256Hex();
+        }
+    }
+
+    private static void putFile(BlobStore destination, String key, Path file, String contentType) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            destination.put(key, in, PutOptions.of(contentType));
+        }
+    }
+
+    private static Map<String, Object> eventRow(Event e) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("type", "event");
+        row.put("slug", e.slug());
+        row.put("title", e.title());
+        row.put("passwordHash", e.passwordHash());
+        row.put("expiresAt", str(e.expiresAt()));
+        row.put("active", e.active());
+        row.put("allowDownloads", e.allowDownloads());
+        row.put("watermarkDownloads", e.watermarkDownloads());
+        row.put("allowDirectS3Download", e.allowDirectS3Download());
+        row.put("revision", e.revision());
+        row.put("heroPhotoId", e.heroPhotoId());
+        row.put("heroKey", e.heroKey());
+        row.put("photoCount", e.photoCount());
+        row.put("createdAt", str(e.createdAt()));
+        row.put("updatedAt", str(e.updatedAt()));
+        row.put("archivedAt", str(e.archivedAt()));
+        return row;
+    }
+
+    private static Map<String, Object> photoRow(Photo p) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("type", "photo");
+        row.put("id", p.id());
+        row.put("event", p.eventSlug());
+        row.put("key", p.key());
+        row.put("thumbnailKey", p.thumbnailKey());
+        row.put("filename", p.filename());
+        row.put("contentType", p.contentType());
+        row.put("size", p.size());
+        row.put("crc32", p.crc32());
+        row.put("sha256", p.sha256());
+        row.put("width", p.width());
+        row.put("height", p.height());
+        row.put("takenAt", str(p.takenAt()));
+        row.put("uploadedAt", str(p.uploadedAt()));
+        row.put("source", p.source().wireName());
+        return row;
+    }
+
+    private static Event toEvent(Map<?, ?> r) {
+        return new Event((String) r.get("slug"), (String) r.get("title"), (String) r.get("passwordHash"),
+                instant(r.get("expiresAt")), (Boolean) r.get("active"), (Boolean) r.get("allowDownloads"),
+                (Boolean) r.get("watermarkDownloads"), (Boolean) r.get("allowDirectS3Download"),
+                ((Number) r.get("revision")).longValue(), (String) r.get("heroPhotoId"), (String) r.get("heroKey"),
+                ((Number) r.get("photoCount")).longValue(), instant(r.get("createdAt")), instant(r.get("updatedAt")),
+                instant(r.get("archivedAt")));
+    }
+
+    private static Photo toPhoto(Map<?, ?> r) {
+        return new Photo((String) r.get("id"), (String) r.get("event"), (String) r.get("key"),
+                (String) r.get("thumbnailKey"), (String) r.get("filename"), (String) r.get("contentType"),
+                ((Number) r.get("size")).longValue(), ((Number) r.get("crc32")).longValue(), (String) r.get("sha256"),
+                ((Number) r.get("width")).intValue(), ((Number) r.get("height")).intValue(), instant(r.get("takenAt")),
+                instant(r.get("uploadedAt")), PhotoSource.fromWireName((String) r.get("source")));
+    }
+
+    private static String str(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static Instant instant(Object value) {
+        return value == null ? null : Instant.parse((String) value);
+    }
+}
