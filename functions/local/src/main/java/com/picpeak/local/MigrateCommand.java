@@ -159,8 +159,9 @@ final class MigrateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d objects, %.1f MB%n", objects, totalBytes / 1e6);
             out.flush();
             if (terminal) {
+                boolean large = totalBytes >= 100_000_000L; // MB for real migrations, KB for small ones
                 bar = new ProgressBarBuilder().setTaskName("migrate").setInitialMax(Math.max(1, totalBytes))
-                        .setUnit(" MB", 1_000_000).setStyle(ProgressBarStyle.ASCII).showSpeed()
+                        .setUnit(large ? " MB" : " KB", large ? 1_000_000 : 1_000).setStyle(ProgressBarStyle.ASCII).showSpeed()
                         .setUpdateIntervalMillis(500).build();
             }
         }
@@ -171,7 +172,7 @@ final class MigrateCommand implements Callable<Integer> {
             long doneBytes = bytes.addAndGet(size);
             if (bar != null) {
                 bar.stepTo(doneBytes);
-                bar.setExtraMessage(doneFiles + "/" + totalFiles + " files");
+                bar.setExtraMessage(" " + doneFiles + "/" + totalFiles + " files");
             } else if (System.nanoTime() - lastLine > Duration.ofSeconds(5).toNanos() || doneFiles == totalFiles) {
                 lastLine = System.nanoTime();
                 double seconds = (lastLine - start) / 1e9;
