@@ -93,15 +93,29 @@ public final class ArchiveService {
                     + "' has no photos yet: there is nothing to download");
         }
         String variant = variant(event);
-        String key = Keys.downloadCache(event.slug(), event.revision(), !ORIGINALS.equals(variant));
-        java.util.Optional<ArchiveRecord> ready = catalog.findArchive(event.slug(), variant, event.revision())
-                .filter(r -> r.state() == ArchiveRecord.State.READY);
+        String key = Keys.downloadCache(event.slug(), event.revision(), variant);
+        java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (!ORIGINALS.equals(variant)) {
             return new Archive(event, variant, key, null, ready.map(ArchiveRecord::length).orElse(-1L), ready.isPresent());
         }
         ZipPlan plan = plan(event.slug());
         boolean isReady = ready.filter(r -> r.length() == plan.length()).isPresent();
         return new Archive(event, variant, key, plan, plan.length(), isReady);
+    }
+
+    /**
+     * The READY record of a cached archive whose file is really there. A READY record whose file is gone
+     * (removed by an archive, not migrated, deleted by hand) is marked FAILED, so the next build may claim it.
+     */
+    private java.util.Optional<ArchiveRecord> readyAndPresent(String slug, String variant, long revision, String key) {
+        java.util.Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
+                .filter(r -> r.state() == ArchiveRecord.State.READY);
+        if (ready.isPresent() && store.head(key).map(BlobInfo::size).orElse(-1L) != ready.get().length()) {
+            catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.FAILED, 0, "the cached file " + key
+                    + " is missing or has another size");
+            return java.util.Optional.empty();
+        }
+        return ready;
     }
 
     /** {@value #ORIGINALS}, or {@code wm-<version>} when downloads are watermarked (a new watermark, a new variant). */
@@ -130,14 +144,14 @@ public final class ArchiveService {
         long revision = event.revision();
         String variant = variant(event);
         boolean watermarked = !ORIGINALS.equals(variant);
-        if (catalog.findArchive(slug, variant, revision).filter(r -> r.state() == ArchiveRecord.State.READY).isPresent()) {
+        String key = Keys.downloadCache(slug, revision, variant);
+        if (readyAndPresent(slug, variant, revision, key).isPresent()) {
             return BuildOutcome.ALREADY_READY;
         }
         Instant now = clock.instant();
         if (!catalog.claimArchiveBuild(slug, variant, revision, now, now.plus(BUILD_LEASE))) {
             return BuildOutcome.BUILDING_ELSEWHERE;
         }
-        String key = Keys.downloadCache(slug, revision, watermarked);
         try {
             ZipPlan plan = watermarked ? planWatermarked(slug) : plan(slug);
             if (catalog.findEvent(slug).map(Event::revision).orElse(-1L) != revision) {
@@ -242,14 +256,26 @@ public final class ArchiveService {
         }
     }
 
-    /** Removes the other caches of the same kind (originals or watermarked) and their records. */
+    /**
+     * Removes the caches of older revisions (any variant): a newer revision's cache may be being built by
+     * another process and must not be touched. Records of this variant's other revisions go too.
+     */
     private void removeStale(String slug, String keep, String variant, long revision) {
-        boolean watermarked = keep.endsWith("-wm.zip");
-        try (Stream<BlobInfo> cached = store.list(Keys.downloadCacheFolder(slug))) {
-            cached.map(BlobInfo::key).filter(k -> !k.equals(keep) && k.endsWith("-wm.zip") == watermarked)
+        String folder = Keys.downloadCacheFolder(slug);
+        try (Stream<BlobInfo> cached = store.list(folder)) {
+            cached.map(BlobInfo::key).filter(k -> !k.equals(keep) && revisionOf(k.substring(folder.length())) < revision)
                     .forEach(store::delete);
         }
         catalog.deleteArchiveRecordsExcept(slug, variant, revision);
+    }
+
+    /** The revision a cache file name starts with ({@code 12.zip}, {@code 12-wm-abc.zip}); MAX for anything else. */
+    private static long revisionOf(String fileName) {
+        int end = 0;
+        while (end < fileName.length() && Character.isDigit(fileName.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? Long.MAX_VALUE : Long.parseLong(fileName.substring(0, end));
     }
 
     /** At the end of the pipe, waits for the writer and turns its failure into a read failure. */

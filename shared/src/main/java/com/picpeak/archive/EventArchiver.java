@@ -64,14 +64,26 @@ public final class EventArchiver {
         if (event.photoCount() == 0) {
             throw new PicPeakException(ErrorCode.NO_PHOTOS, "event '" + slug + "' has no photos to archive: delete it instead");
         }
+        boolean wasActive = event.active();
+        long revision = event.revision();
         catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once
-        ZipPlan plan = archives.plan(slug);
+        ZipPlan plan;
         String key = Keys.archivedEvent(slug);
-        archives.storeArchive(plan, key);
         try {
+            plan = archives.plan(slug);
+            archives.storeArchive(plan, key);
             verify(key, plan);
+            if (event(slug).revision() != revision) { // a photo came or went meanwhile: it may not be in the zip
+                throw new PicPeakException(ErrorCode.CONFLICT, "the photos of '" + slug + "' changed while it was "
+                        + "archived: nothing was removed, archive it again");
+            }
+            Instant now = clock.instant();
+            // Archived before anything is removed: a run that stops half-way leaves an archived event whose
+            // zip holds every photo, which restore can always bring back.
+            catalog.updateEvent(slug, e -> e.withArchivedAt(now, now));
         } catch (RuntimeException e) {
-            store.delete(key); // an archive that does not read back is no archive: the originals stay
+            store.delete(key); // an archive that does not read back, or is out of date, is no archive
+            catalog.updateEvent(slug, current -> current.withActive(wasActive, clock.instant()));
             throw e;
         }
         for (String prefix : List.of(Keys.eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",
@@ -80,8 +92,6 @@ public final class EventArchiver {
                 objects.forEach(object -> store.delete(object.key()));
             }
         }
-        Instant now = clock.instant();
-        catalog.updateEvent(slug, e -> e.withArchivedAt(now, now));
         log.info("archived {}: {} photos in {} ({} bytes)", slug, plan.entries().size(), key, plan.length());
         return new Result(slug, key, plan.length(), plan.entries().size());
     }

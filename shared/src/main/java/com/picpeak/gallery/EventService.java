@@ -93,6 +93,10 @@ public final class EventService {
 
     /** Removes the row first (the gallery stops showing it at once), then its objects. */
     public void deletePhoto(String slug, String photoId) {
+        if (get(slug).isArchived()) { // its archive holds the photo: restore first, so the two stay in step
+            throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived: restore it before "
+                    + "deleting photos");
+        }
         Photo photo = photo(slug, photoId);
         if (!catalog.deletePhoto(slug, photoId)) {
             throw photoNotFound(slug, photoId);

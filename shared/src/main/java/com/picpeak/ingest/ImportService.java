@@ -210,6 +210,10 @@ public final class ImportService {
         if (event == null) {
             throw new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'");
         }
+        if (event.isArchived()) {
+            throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived: restore it before "
+                    + "adding photos");
+        }
     }
 
     /** Claims the file name, or the first free {@code name-N.ext}; a name whose object exists is skipped too. */

@@ -84,10 +84,14 @@ public final class BackupService {
             try (BufferedWriter out = Files.newBufferedWriter(manifestFile, StandardCharsets.UTF_8);
                  Stream<BlobInfo> objects = store.list("")) {
                 for (BlobInfo object : (Iterable<BlobInfo>) objects::iterator) {
+                    String sha256 = sha256(object.key());
+                    if (sha256 == null) {
+                        continue; // removed while the backup ran (a stale cache, a staged upload): not part of it
+                    }
                     Map<String, Object> line = new LinkedHashMap<>();
                     line.put("key", object.key());
                     line.put("size", object.size());
-                    line.put("sha256", sha256(object.key()));
+                    line.put("sha256", sha256);
                     out.write(JSON.writeValueAsString(line));
                     out.write('\n');
                     counts[2]++;
@@ -130,18 +134,25 @@ public final class BackupService {
                 Map<?, ?> row = JSON.readValue(line, Map.class);
                 if ("event".equals(row.get("type"))) {
                     if (pending != null) {
-                        skipped += restoreEvent(pending, pendingPhotos) ? 0 : 1;
+                        if (restoreEvent(pending, pendingPhotos)) {
+                            photos += pendingPhotos.size();
+                        } else {
+                            skipped++;
+                        }
                     }
                     pending = toEvent(row);
                     pendingPhotos = new ArrayList<>();
                     events++;
                 } else {
                     pendingPhotos.add(toPhoto(row));
-                    photos++;
                 }
             }
             if (pending != null) {
-                skipped += restoreEvent(pending, pendingPhotos) ? 0 : 1;
+                if (restoreEvent(pending, pendingPhotos)) {
+                    photos += pendingPhotos.size();
+                } else {
+                    skipped++;
+                }
             }
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the backup's catalog failed: " + e.getMessage(), e);
@@ -216,8 +227,12 @@ public final class BackupService {
         return true;
     }
 
+    /** The object's sha256, or null when it vanished meanwhile. */
     private String sha256(String key) throws IOException {
-        BlobInfo info = store.head(key).orElseThrow(() -> new IOException(key + " vanished during the backup"));
+        BlobInfo info = store.head(key).orElse(null);
+        if (info == null) {
+            return null;
+        }
         if (info.sha256().isPresent()) {
             return info.sha256().get();
         }

@@ -106,6 +106,11 @@ public final class Migrator {
                     }
                 });
             });
+        } catch (RuntimeException listingFailed) { // e.g. the source stopped answering: the rest was never listed
+            counts.computeIfAbsent(Outcome.FAILED, o -> new AtomicLong()).incrementAndGet();
+            failures.record("(listing of " + source.describe() + ")", 0, listingFailed.getClass().getSimpleName(),
+                    "listing stopped, objects after this point were not migrated: " + listingFailed.getMessage());
+            listener.done("(listing)", 0, Outcome.FAILED, listingFailed.getMessage());
         } finally {
             workers.shutdown();
             try {

@@ -42,9 +42,12 @@ public final class Keys {
         return eventFolder(slug) + ".download-cache/";
     }
 
-    /** A cached Download All archive of one revision of the event; the watermarked variant is separate. */
-    public static String downloadCache(String slug, long revision, boolean watermarked) {
-        return downloadCacheFolder(slug) + revision + (watermarked ? "-wm" : "") + ".zip";
+    /**
+     * A cached Download All archive of one revision of the event: {@code <revision>.zip} for the originals,
+     * {@code <revision>-wm-<version>.zip} for a watermarked variant (a new watermark never reuses a file).
+     */
+    public static String downloadCache(String slug, long revision, String variant) {
+        return downloadCacheFolder(slug) + revision + ("originals".equals(variant) ? "" : "-" + variant) + ".zip";
     }
 
     /** The watermark laid on downloads: the event's own, else the global one. */

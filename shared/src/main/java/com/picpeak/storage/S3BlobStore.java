@@ -82,7 +82,7 @@ public final class S3BlobStore implements BlobStore {
     public static S3BlobStore create(StorageConfig.S3Settings settings,
                                      software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
         return new S3BlobStore(S3Clients.client(settings, S3Timeouts.standard(), interceptors),
-                S3Clients.presigner(settings), settings, S3Compat.PART_SIZE_BYTES, S3Compat.PARTS_IN_FLIGHT);
+                S3Clients.presigner(settings), settings, S3Compat.PART_SIZE_BYTES, S3Compat.partsInFlight());
     }
 
     public StorageConfig.S3Settings settings() {

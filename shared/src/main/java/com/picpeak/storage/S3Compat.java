@@ -28,8 +28,17 @@ import software.amazon.awssdk.regions.Region;
  */
 final class S3Compat {
     static final int PART_SIZE_BYTES = 8 * 1024 * 1024;
-    /** Parts of one upload sent at once: 4 x 8 MiB buffers per upload, enough to fill a fast link. */
-    static final int PARTS_IN_FLIGHT = 4;
+    /** At most this many parts of one upload are sent at once: 4 x 8 MiB fill a fast link. */
+    static final int MAX_PARTS_IN_FLIGHT = 4;
+
+    /**
+     * Parts in flight for this JVM: one per 64 MiB of heap, 1 to {@link #MAX_PARTS_IN_FLIGHT}, so an upload's
+     * buffers stay a small share of any heap (a 64 MB JVM sends one part at a time, a 1 GB Lambda four).
+     */
+    static int partsInFlight() {
+        long perPart = 8L * PART_SIZE_BYTES;
+        return (int) Math.max(1, Math.min(MAX_PARTS_IN_FLIGHT, Runtime.getRuntime().maxMemory() / perPart));
+    }
     static final long MAX_COPY_OBJECT_BYTES = 5L * 1024 * 1024 * 1024;
 
     private S3Compat() {

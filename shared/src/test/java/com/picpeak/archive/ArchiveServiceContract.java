@@ -166,7 +166,7 @@ abstract class ArchiveServiceContract {
         assertThatThrownBy(() -> archives.build("party"))
                 .isInstanceOf(PicPeakException.class).hasMessageContaining(gone.key());
 
-        assertThat(store.head(Keys.downloadCache("party", 3, false))).isEmpty();
+        assertThat(store.head(Keys.downloadCache("party", 3, ArchiveService.ORIGINALS))).isEmpty();
         assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).hasValueSatisfying(
                 r -> assertThat(r.state()).isEqualTo(ArchiveRecord.State.FAILED));
         assertThat(archives.current(event()).ready()).isFalse();
@@ -199,7 +199,7 @@ abstract class ArchiveServiceContract {
 
         ArchiveService.Archive ready = archives.current(event());
         assertThat(ready.ready()).isTrue();
-        assertThat(ready.key()).isEqualTo("events/active/party/.download-cache/3-wm.zip");
+        assertThat(ready.key()).isEqualTo("events/active/party/.download-cache/3-wm-" + first.version() + ".zip");
         assertThat(ready.etag()).endsWith("-wm-" + first.version());
         try (ZipFile file = new ZipFile(download(ready.key()).toFile())) {
             assertThat(file.size()).isEqualTo(3);
@@ -216,6 +216,17 @@ abstract class ArchiveServiceContract {
         watermarks.setWatermark(null, new ByteArrayInputStream(TestImages.png(TestImages.quadrants(64, 32,
                 TestImages.BLUE, TestImages.BLUE, TestImages.BLUE, TestImages.BLUE))));
         assertThat(archives.current(event()).ready()).isFalse();
+    }
+
+    @Test
+    void aReadyCacheWhoseFileVanished_isRebuilt_notServed() {
+        archives.build("party");
+        String key = archives.current(event()).key();
+        store.delete(key);
+
+        assertThat(archives.current(event()).ready()).isFalse();
+        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
+        assertThat(store.head(key)).isPresent();
     }
 
     @Test

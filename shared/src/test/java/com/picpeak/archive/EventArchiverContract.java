@@ -122,6 +122,16 @@ abstract class EventArchiverContract {
         assertThat(keys("events/active/old/")).hasSize(2);
         assertThat(keys("thumbnails/old/")).hasSize(3);
         assertThat(catalog.findEvent("old").orElseThrow().isArchived()).isFalse();
+        assertThat(catalog.findEvent("old").orElseThrow().active()).as("shown to guests again").isTrue();
+    }
+
+    @Test
+    void anArchivedEvent_refusesNewPhotos_untilRestored() {
+        archiver.archive("old");
+
+        assertThatThrownBy(() -> imports.importStream("old", "late.jpg", new ByteArrayInputStream(
+                TestImages.jpeg(TestImages.noisyHalves(100, 80, 77))), PhotoSource.UPLOAD))
+                .isInstanceOfSatisfying(PicPeakException.class, e -> assertThat(e.getMessage()).contains("archived"));
     }
 
     @Test
