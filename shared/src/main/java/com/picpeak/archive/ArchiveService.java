@@ -3,7 +3,6 @@ package com.picpeak.archive;
 import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
-import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
@@ -24,7 +23,6 @@ import java.io.PipedOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +43,6 @@ public final class ArchiveService {
     public static final String ORIGINALS = "originals";
     /** Longer than any build may take: a claim older than this belongs to a builder that died. */
     public static final Duration BUILD_LEASE = Duration.ofMinutes(15);
-    private static final int CATALOG_PAGE = 500;
 
     private final Catalog catalog;
     private final BlobStore store;
@@ -65,9 +62,9 @@ public final class ArchiveService {
     }
 
     /**
-     * The event's archive as it is now. {@code plan} is known for the originals; the watermarked variant
-     * is only planned by its build (its copies must be rendered first), so until it is ready the plan is
-     * null and its length -1.
+     * The event's archive as it is now. A ready archive is served from its cached file (its length from
+     * the build record); a not-ready originals archive carries its plan, so it can be streamed at once; a
+     * not-ready watermarked one has neither plan nor length (its copies must be rendered by its build).
      */
     public record Archive(Event event, String variant, String key, ZipPlan plan, long length, boolean ready) {
         public String etag() {
@@ -95,12 +92,14 @@ public final class ArchiveService {
         String variant = variant(event);
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
         java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        if (ready.isPresent()) { // the revision fixes the photo set: no need to page the catalog again
+            return new Archive(event, variant, key, null, ready.get().length(), true);
+        }
         if (!ORIGINALS.equals(variant)) {
-            return new Archive(event, variant, key, null, ready.map(ArchiveRecord::length).orElse(-1L), ready.isPresent());
+            return new Archive(event, variant, key, null, -1, false);
         }
         ZipPlan plan = plan(event.slug());
-        boolean isReady = ready.filter(r -> r.length() == plan.length()).isPresent();
-        return new Archive(event, variant, key, plan, plan.length(), isReady);
+        return new Archive(event, variant, key, plan, plan.length(), false);
     }
 
     /**
@@ -131,6 +130,10 @@ public final class ArchiveService {
 
     /** Writes the archive from the original photos (the same bytes as the cached copy). */
     public void writeFromOriginals(Archive archive, OutputStream out) throws IOException {
+        if (!archive.streamable()) {
+            throw new IllegalStateException("only a not-ready originals archive is streamed; a ready one is served from "
+                    + archive.key());
+        }
         ZipWriter.write(archive.plan(), item -> store.get(item.storageKey()).stream(), out);
     }
 
@@ -177,18 +180,12 @@ public final class ArchiveService {
 
     /** Renders the watermarked copies that are missing, then plans the archive from the copies. */
     ZipPlan planWatermarked(String slug) {
-        List<ZipItem> items = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<Photo> page = catalog.listPhotos(slug, CATALOG_PAGE, cursor);
-            for (Photo photo : page.items()) {
+        try (Stream<Photo> photos = catalog.allPhotos(slug)) {
+            return ZipPlan.of(photos.map(photo -> {
                 WatermarkService.Copy copy = watermarks.copyOf(slug, photo.id(), photo.key());
-                items.add(new ZipItem(jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
-                        photo.takenAt() != null ? photo.takenAt() : photo.uploadedAt()));
-            }
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return ZipPlan.of(items);
+                return new ZipItem(jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(), timeOf(photo));
+            }).toList());
+        }
     }
 
     /** A watermarked copy is a JPEG whatever the original was. */
@@ -201,17 +198,19 @@ public final class ArchiveService {
 
     /** The plan of the event's photos in upload order, read from the catalog a page at a time. */
     ZipPlan plan(String slug) {
-        List<ZipItem> items = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<Photo> page = catalog.listPhotos(slug, CATALOG_PAGE, cursor);
-            for (Photo photo : page.items()) {
-                items.add(new ZipItem(photo.filename(), photo.key(), photo.size(), photo.crc32(),
-                        photo.takenAt() != null ? photo.takenAt() : photo.uploadedAt()));
-            }
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return ZipPlan.of(items);
+        try (Stream<Photo> photos = catalog.allPhotos(slug)) {
+            return planOf(photos.toList());
+        }
+    }
+
+    /** The plan of these photo rows, in their order (the originals, under their file names). */
+    static ZipPlan planOf(List<Photo> photos) {
+        return ZipPlan.of(photos.stream().map(photo -> new ZipItem(photo.filename(), photo.key(), photo.size(),
+                photo.crc32(), timeOf(photo))).toList());
+    }
+
+    private static Instant timeOf(Photo photo) {
+        return photo.takenAt() != null ? photo.takenAt() : photo.uploadedAt();
     }
 
     /**

@@ -2,7 +2,6 @@ package com.picpeak.archive;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
-import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
@@ -103,9 +102,12 @@ public final class EventArchiver {
             throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is not archived");
         }
         String key = Keys.archivedEvent(slug);
-        List<Photo> photos = photos(slug);
+        List<Photo> photos;
+        try (Stream<Photo> rows = catalog.allPhotos(slug)) {
+            photos = rows.toList();
+        }
+        ZipPlan plan = ArchiveService.planOf(photos); // the entry names, as the archive was written
         try (BlobRead read = store.get(key); ZipInputStream zip = new ZipInputStream(read.stream())) {
-            ZipPlan plan = archives.plan(slug);
             for (int i = 0; i < photos.size(); i++) {
                 ZipEntry entry = zip.getNextEntry();
                 Photo photo = photos.get(i);
@@ -138,20 +140,17 @@ public final class EventArchiver {
     public List<Result> sweepExpired() {
         Instant now = clock.instant();
         List<Result> archived = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<Event> page = catalog.listEvents(100, cursor);
-            for (Event event : page.items()) {
-                if (event.isExpired(now) && !event.isArchived() && event.photoCount() > 0) {
-                    try {
-                        archived.add(archive(event.slug()));
-                    } catch (RuntimeException e) {
-                        log.warn("archiving expired event {} failed (it stays as it is): {}", event.slug(), e.getMessage());
-                    }
-                }
+        List<String> due;
+        try (Stream<Event> events = catalog.allEvents()) {
+            due = events.filter(e -> e.isExpired(now) && !e.isArchived() && e.photoCount() > 0).map(Event::slug).toList();
+        }
+        for (String slug : due) {
+            try {
+                archived.add(archive(slug));
+            } catch (RuntimeException e) {
+                log.warn("archiving expired event {} failed (it stays as it is): {}", slug, e.getMessage());
             }
-            cursor = page.nextCursor();
-        } while (cursor != null);
+        }
         return archived;
     }
 
@@ -193,16 +192,6 @@ public final class EventArchiver {
                 new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'"));
     }
 
-    private List<Photo> photos(String slug) {
-        List<Photo> photos = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<Photo> page = catalog.listPhotos(slug, 500, cursor);
-            photos.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return photos;
-    }
 
     /** One zip entry as a stream: the store closes what it reads, the zip must stay open for the next entry. */
     private static final class NonClosing extends java.io.FilterInputStream {

@@ -49,6 +49,16 @@ public interface Catalog {
     /** Photos in upload order (ids sort by time), {@code limit} at most. */
     Page<Photo> listPhotos(String slug, int limit, String cursor);
 
+    /** Every photo of the event in upload order, fetched lazily a page at a time. */
+    default java.util.stream.Stream<Photo> allPhotos(String slug) {
+        return Pages.stream(cursor -> listPhotos(slug, 500, cursor));
+    }
+
+    /** Every event in slug order, fetched lazily a page at a time. */
+    default java.util.stream.Stream<Event> allEvents() {
+        return Pages.stream(cursor -> listEvents(100, cursor));
+    }
+
     /** Removes the photo row with its claims and bumps the revision; false when there was no such photo. */
     boolean deletePhoto(String slug, String photoId);
 

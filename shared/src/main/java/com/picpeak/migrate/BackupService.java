@@ -3,7 +3,6 @@ package com.picpeak.migrate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
-import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
@@ -70,16 +69,12 @@ public final class BackupService {
             Path catalogFile = Files.createTempFile(scratch, "catalog", ".jsonl");
             Path manifestFile = Files.createTempFile(scratch, "manifest", ".jsonl");
             long[] counts = new long[4];
-            try (BufferedWriter out = Files.newBufferedWriter(catalogFile, StandardCharsets.UTF_8)) {
-                String cursor = null;
-                do {
-                    Page<Event> page = catalog.listEvents(100, cursor);
-                    for (Event event : page.items()) {
-                        counts[1] += writeEventConsistently(event.slug(), out);
-                        counts[0]++;
-                    }
-                    cursor = page.nextCursor();
-                } while (cursor != null);
+            try (BufferedWriter out = Files.newBufferedWriter(catalogFile, StandardCharsets.UTF_8);
+                 Stream<Event> events = catalog.allEvents()) {
+                for (Event event : (Iterable<Event>) events::iterator) {
+                    counts[1] += writeEventConsistently(event.slug(), out);
+                    counts[0]++;
+                }
             }
             try (BufferedWriter out = Files.newBufferedWriter(manifestFile, StandardCharsets.UTF_8);
                  Stream<BlobInfo> objects = store.list("")) {
@@ -187,13 +182,10 @@ public final class BackupService {
             if (before == null) {
                 return 0; // deleted meanwhile
             }
-            List<Photo> photos = new ArrayList<>();
-            String cursor = null;
-            do {
-                Page<Photo> page = catalog.listPhotos(slug, 500, cursor);
-                photos.addAll(page.items());
-                cursor = page.nextCursor();
-            } while (cursor != null);
+            List<Photo> photos;
+            try (Stream<Photo> rows = catalog.allPhotos(slug)) {
+                photos = rows.toList();
+            }
             Event after = catalog.findEvent(slug).orElse(null);
             if (after != null && after.revision() == before.revision()) {
                 out.write(JSON.writeValueAsString(eventRow(after)));

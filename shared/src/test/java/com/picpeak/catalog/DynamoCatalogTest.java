@@ -121,6 +121,25 @@ class DynamoCatalogTest {
     }
 
     @Test
+    void allPhotosAndAllEvents_streamAcrossPages_inOrder() {
+        for (int e = 0; e < 105; e++) {
+            catalog.createEvent(event(String.format("ev-%03d", e), "E"));
+        }
+        for (int i = 0; i < 520; i++) {
+            catalog.addPhoto(photo("ev-000", String.format("%04d", i), i + ".jpg", "sha" + i));
+        }
+
+        try (java.util.stream.Stream<Photo> photos = catalog.allPhotos("ev-000");
+             java.util.stream.Stream<Event> events = catalog.allEvents()) {
+            assertThat(photos.map(Photo::id).toList()).hasSize(520).isSorted().doesNotHaveDuplicates();
+            assertThat(events.map(Event::slug).toList()).hasSize(105).isSorted();
+        }
+        try (java.util.stream.Stream<Photo> none = catalog.allPhotos("ev-001")) {
+            assertThat(none).isEmpty();
+        }
+    }
+
+    @Test
     void aForgedCursor_isABadRequest() {
         assertThatThrownBy(() -> catalog.listPhotos("e", 10, "%%%not-base64"))
                 .isInstanceOfSatisfying(PicPeakException.class,
