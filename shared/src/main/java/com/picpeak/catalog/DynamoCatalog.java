@@ -129,13 +129,27 @@ public final class DynamoCatalog implements Catalog {
                 updateAdminFields(updated, version);
                 return findEvent(slug).orElseThrow(() -> eventNotFound(slug));
             } catch (ConditionalCheckFailedException raced) {
-                // someone changed the event in between: read again and re-apply
+                backOff(attempt); // someone changed the event in between: read again and re-apply
             } catch (SdkException e) {
                 throw unavailable(e);
             }
         }
         throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug
                 + "' is being changed by others right now: try again");
+    }
+
+    /**
+     * Waits a random 1 ms to 2^attempt x 4 ms (at most 250 ms) before the next optimistic attempt: writers
+     * that retry at once keep colliding, spread out they get through.
+     */
+    private static void backOff(int attempt) {
+        long bound = Math.min(250, 4L << attempt);
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PicPeakException(ErrorCode.CONFLICT, "interrupted while retrying an event update", e);
+        }
     }
 
     /**
