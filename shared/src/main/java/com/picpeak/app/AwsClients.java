@@ -23,6 +23,17 @@ public final class AwsClients {
                 .build();
     }
 
+    public static software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+        return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(5)))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(8))
+                        .build())
+                .build();
+    }
+
     public static DynamoDbClient dynamo() {
         return DynamoDbClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder()

@@ -6,7 +6,16 @@ import com.picpeak.archive.BackgroundArchiveBuilds;
 import com.picpeak.archive.EventArchiver;
 import com.picpeak.archive.LambdaArchiveBuilds;
 import com.picpeak.catalog.Catalog;
+import com.picpeak.autoimport.AutoImportState;
+import com.picpeak.autoimport.ExternalFolders;
+import com.picpeak.autoimport.PrefixWalker;
 import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.DynamoTable;
+import com.picpeak.notify.EventBridgeSink;
+import com.picpeak.notify.EventSink;
+import com.picpeak.notify.WebhookSettings;
+import com.picpeak.notify.WebhookStore;
+import com.picpeak.notify.Webhooks;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.GalleryService;
 import com.picpeak.gallery.GuestSessions;
@@ -51,11 +60,16 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ArchiveService archives;
     private final EventArchiver archiver;
     private final ArchiveBuilds archiveBuilds;
+    private final AutoImportState autoImportState;
+    private final Webhooks webhooks;
+    private final EventSink eventSink;
+    private final ExternalFolders externalFolders;
     private final Clock clock;
 
     private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, String adminToken,
                            SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock,
-                           String archiveBuilderFunction) {
+                           String archiveBuilderFunction, DynamoTable table, WebhookSettings webhookSettings,
+                           String eventBusName) {
         this.shape = shape;
         this.storageConfig = storageConfig;
         this.appConfig = appConfig;
@@ -65,12 +79,17 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.catalog = catalog;
         this.clock = clock;
         PasswordHasher hasher = new PasswordHasher();
-        this.events = new EventService(catalog, store, hasher, clock);
+        this.autoImportState = new AutoImportState(table);
+        this.webhooks = new Webhooks(new WebhookStore(table), webhookSettings, clock);
+        // AWS: the stack's bus, whose rules deliver; otherwise (local mode, tests) signed webhooks from here
+        this.eventSink = eventBusName != null ? new EventBridgeSink(AwsClients.eventBridge(), eventBusName) : webhooks;
+        this.externalFolders = new ExternalFolders(catalog, autoImportState, storageConfig.externalMediaRoot());
+        this.events = new EventService(catalog, store, hasher, clock, eventSink);
         this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(adminToken),
                 GuestSessions.DEFAULT_VALIDITY, clock), clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels());
         Thumbnailer renderer = new Thumbnailer();
-        this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes());
+        this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
         this.watermarks = new WatermarkService(store, probe, renderer);
         this.archives = new ArchiveService(catalog, store, watermarks, clock);
         this.archiver = new EventArchiver(catalog, store, archives, imports, clock);
@@ -101,6 +120,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
+        WebhookSettings webhookSettings = WebhookSettings.fromEnv(env, problems);
         String token = adminToken != null ? adminToken : appConfig == null ? null : appConfig.adminToken().orElse(null);
         if (token == null && appConfig != null) {
             problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless shape: "
@@ -115,8 +135,12 @@ public final class PicPeakRuntime implements AutoCloseable {
         }
         return new PicPeakRuntime(shape, storageConfig, appConfig, token, check, BlobStores.open(storageConfig),
                 new DynamoCatalog(dynamo, appConfig.catalogTable()), Clock.systemUTC(),
-                blankToNull(env.get(ARCHIVE_BUILDER_FUNCTION)));
+                blankToNull(env.get(ARCHIVE_BUILDER_FUNCTION)), new DynamoTable(dynamo, appConfig.catalogTable()),
+                webhookSettings, blankToNull(env.get(EVENT_BUS_NAME)));
     }
+
+    /** The EventBridge bus that receives domain events (set by the stack); unset: signed webhooks from here. */
+    public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
 
     /** The Lambda function that builds Download All archives (set by the stack; serverless only). */
     public static final String ARCHIVE_BUILDER_FUNCTION = "ARCHIVE_BUILDER_FUNCTION";
@@ -185,6 +209,36 @@ public final class PicPeakRuntime implements AutoCloseable {
         return clock;
     }
 
+    public AutoImportState autoImportState() {
+        return autoImportState;
+    }
+
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    /** Where domain events go: the EventBridge bus, or {@link #webhooks()}. */
+    public EventSink eventSink() {
+        return eventSink;
+    }
+
+    /** True when domain events go to EventBridge (whose rules deliver webhooks), not to our own webhooks. */
+    public boolean eventsGoToEventBridge() {
+        return eventSink instanceof EventBridgeSink;
+    }
+
+    public ExternalFolders externalFolders() {
+        return externalFolders;
+    }
+
+    /** The S3 prefix walker; one poll per call of {@link PrefixWalker#poll()}. Only for the S3 backend. */
+    public PrefixWalker prefixWalker() {
+        if (storageConfig.backend() != StorageConfig.Backend.S3) {
+            throw new IllegalStateException("the prefix walker is for the S3 backend; local mode watches folders");
+        }
+        return new PrefixWalker(catalog, store, imports, autoImportState, clock, storageConfig.autoImportInterval());
+    }
+
     /**
      * Bytes a response may carry inline: unlimited in local mode (everything streams); under the
      * API Gateway/Lambda 6 MB cap in the serverless shape, where larger bodies go by presigned URL.
@@ -195,6 +249,7 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        webhooks.close();
         if (archiveBuilds instanceof BackgroundArchiveBuilds background) {
             background.close();
         }

@@ -63,6 +63,13 @@ public final class EventArchiver {
         if (event.photoCount() == 0) {
             throw new PicPeakException(ErrorCode.NO_PHOTOS, "event '" + slug + "' has no photos to archive: delete it instead");
         }
+        try (Stream<Photo> rows = catalog.allPhotos(slug)) {
+            if (rows.anyMatch(p -> p.source() == com.picpeak.catalog.PhotoSource.EXTERNAL)) {
+                // archiving removes originals; referenced files are the photographer's, not ours to move
+                throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' references files under "
+                        + "EXTERNAL_MEDIA_ROOT: it cannot be archived (deactivate or delete it instead)");
+            }
+        }
         boolean wasActive = event.active();
         long revision = event.revision();
         catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once

@@ -4,8 +4,11 @@ import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.notify.DomainEvent;
+import com.picpeak.notify.EventSink;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -27,8 +30,15 @@ public final class EventService {
     private final BlobStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
+    private final EventSink events;
 
     public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock) {
+        this(catalog, store, hasher, clock, EventSink.NONE);
+    }
+
+    /** @param events receives {@code photo.deleted} for every photo deleted */
+    public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock, EventSink events) {
+        this.events = events;
         this.catalog = catalog;
         this.store = store;
         this.hasher = hasher;
@@ -101,6 +111,12 @@ public final class EventService {
         if (!catalog.deletePhoto(slug, photoId)) {
             throw photoNotFound(slug, photoId);
         }
+        if (photo.source() == PhotoSource.EXTERNAL) {
+            // the referenced file stays in the photographer's folder: keep its name taken so the watcher
+            // does not bring it back
+            catalog.claimFilename(slug, photo.filename());
+        }
+        events.publish(DomainEvent.photoDeleted(photo, clock.instant()));
         catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? e.withHero(null, null, clock.instant()) : e);
         for (String key : List.of(photo.key(), photo.thumbnailKey(), Keys.hero(slug, photoId))) {
             try {

@@ -10,6 +10,8 @@ import com.picpeak.gallery.Names;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
+import com.picpeak.notify.DomainEvent;
+import com.picpeak.notify.EventSink;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.HashingInputStream;
@@ -48,9 +50,18 @@ public final class ImportService {
     private final Thumbnailer thumbnailer;
     private final Clock clock;
     private final long maxUploadBytes;
+    private final EventSink events;
 
+    /** An import service that tells nobody (tools and tests of other things). */
     public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, Thumbnailer thumbnailer, Clock clock,
                          long maxUploadBytes) {
+        this(catalog, store, probe, thumbnailer, clock, maxUploadBytes, EventSink.NONE);
+    }
+
+    /** @param events receives {@code photo.uploaded} for every photo imported, whatever its source */
+    public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, Thumbnailer thumbnailer, Clock clock,
+                         long maxUploadBytes, EventSink events) {
+        this.events = events;
         this.catalog = catalog;
         this.store = store;
         this.probe = probe;
@@ -95,6 +106,21 @@ public final class ImportService {
         if (!key.equals(Keys.original(slug, filename))) {
             throw new PicPeakException(ErrorCode.INVALID_KEY, "'" + key + "' is not in the folder of event '" + slug + "'");
         }
+        return importInPlace(slug, key, filename, source);
+    }
+
+    /**
+     * Imports a file of {@code EXTERNAL_MEDIA_ROOT} by reference: the catalog row points at
+     * {@code external/<folder>/<name>} and only the thumbnail is written to the backend. The caller has
+     * checked that the folder is the one the event references.
+     */
+    public Photo importReferenced(String slug, String folder, String filename) {
+        requireEvent(slug);
+        Names.filename(filename);
+        return importInPlace(slug, Keys.validate(Keys.external(folder, filename)), filename, PhotoSource.EXTERNAL);
+    }
+
+    private Photo importInPlace(String slug, String key, String filename, PhotoSource source) {
         if (!catalog.claimFilename(slug, filename)) {
             throw new PicPeakException(ErrorCode.CONFLICT, "'" + filename + "' of event '" + slug
                     + "' is imported already (or being imported)");
@@ -140,6 +166,7 @@ public final class ImportService {
         Photo photo = new Photo(photoId, slug, key, thumbnailKey, filename, header.type().contentType(), size, crc32,
                 sha256, header.displayWidth(), header.displayHeight(), header.takenAt().orElse(null), now, source);
         catalog.addPhoto(photo);
+        events.publish(DomainEvent.photoUploaded(photo, now));
         log.info("imported {} into {} as {} ({} bytes, {}x{}, {})", filename, slug, photoId, size,
                 photo.width(), photo.height(), source.wireName());
         return photo;

@@ -70,6 +70,14 @@ public final class Keys {
         return "uploads/" + slug + "/" + uploadId;
     }
 
+    /** Keys under this prefix name files of {@code EXTERNAL_MEDIA_ROOT}, never objects of the backend. */
+    public static final String EXTERNAL_PREFIX = "external/";
+
+    /** A referenced original: {@code external/<folder>/<filename>}, the folder relative to the external root. */
+    public static String external(String folder, String filename) {
+        return EXTERNAL_PREFIX + folder + "/" + filename;
+    }
+
     /** Every folder holding objects that belong to one event (for deleting the event). */
     public static java.util.List<String> eventPrefixes(String slug) {
         return java.util.List.of(eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",

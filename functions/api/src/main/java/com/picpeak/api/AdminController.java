@@ -282,11 +282,7 @@ public class AdminController {
         check.put("message", runtime.startupCheck().line());
         check.put("tookMs", runtime.startupCheck().took().toMillis());
         json.put("startupCheck", check);
-        Map<String, Object> autoImport = new LinkedHashMap<>();
-        autoImport.put("enabled", config.autoImport());
-        autoImport.put("intervalMs", config.autoImportInterval().toMillis());
-        autoImport.put("lastPoll", null);
-        json.put("autoImport", autoImport);
+        json.put("autoImport", AutoImportController.status(runtime));
         json.put("maxUploadBytes", runtime.appConfig().maxUploadBytes());
         return json;
     }

@@ -6,6 +6,7 @@ import com.picpeak.api.PicPeakApiApp;
 import com.picpeak.api.RuntimeHolder;
 import com.picpeak.app.AppConfig;
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.autoimport.LocalFolderWatcher;
 import com.picpeak.storage.StorageConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Duration;
 
 /**
  * Local mode: the API's Spring app on an embedded Tomcat, the catalog in DynamoDB Local running in this
@@ -32,6 +35,11 @@ final class LocalServer implements AutoCloseable {
     private final AmazonDynamoDBLocal dynamo;
     private final PicPeakRuntime runtime;
     private final ConfigurableApplicationContext context;
+    /** A dropped file is imported once it has not changed for this long. */
+    private static final Duration WATCH_SETTLE = Duration.ofSeconds(1);
+    /** How often the watcher looks for new events (folders are not listed then, only registered). */
+    private static final Duration WATCH_RESCAN = Duration.ofSeconds(3);
+    private LocalFolderWatcher watcher;
     /** The daily archive sweep of local mode (the serverless shape has a scheduled function for it). */
     private final java.util.concurrent.ScheduledExecutorService sweeper =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -78,10 +86,43 @@ final class LocalServer implements AutoCloseable {
         }
         LocalServer server = new LocalServer(dynamo, runtime, context);
         server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, 24 * 60, java.util.concurrent.TimeUnit.MINUTES);
+        server.startAutoImport();
         log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
                 server.port(), runtime.storageConfig().describe(), dataDir.resolve("db"),
                 app.adminToken().isPresent() ? "from ADMIN_TOKEN" : "in " + dataDir.resolve(TOKEN_FILE));
         return server;
+    }
+
+    /**
+     * Local mode's auto-import: the folder watcher for the local backend's event folders and for referenced
+     * folders; with S3 and {@code STORAGE_AUTO_IMPORT=true}, the prefix walker on a timer; signed webhooks
+     * delivered by a background thread.
+     */
+    private void startAutoImport() {
+        StorageConfig storage = runtime.storageConfig();
+        boolean localBackend = storage.backend() == StorageConfig.Backend.LOCAL;
+        if (localBackend || storage.externalMediaRoot().isPresent()) {
+            watcher = new LocalFolderWatcher(runtime.catalog(), runtime.store(), runtime.imports(),
+                    runtime.autoImportState(), localBackend ? Optional.of(storage.localRoot()) : Optional.empty(),
+                    storage.externalMediaRoot(), runtime.clock(), WATCH_SETTLE, WATCH_RESCAN);
+            watcher.start();
+        }
+        if (!localBackend && storage.autoImport()) {
+            long every = storage.autoImportInterval().toMillis();
+            sweeper.scheduleWithFixedDelay(this::pollPrefixes, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            log.info("S3 auto-import: polling every active event's prefix every {} ms", every);
+        }
+        if (!runtime.eventsGoToEventBridge()) {
+            runtime.webhooks().startDispatcher(Duration.ofSeconds(1));
+        }
+    }
+
+    private void pollPrefixes() {
+        try {
+            runtime.prefixWalker().poll();
+        } catch (RuntimeException e) {
+            log.warn("the auto-import poll failed (the next one tries again): {}", e.getMessage());
+        }
     }
 
     private void sweepExpired() {
@@ -113,6 +154,9 @@ final class LocalServer implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        if (watcher != null) {
+            watcher.close();
+        }
         if (context.isActive()) {
             context.close();
         }

@@ -1,6 +1,7 @@
 package com.picpeak.api.lambda;
 
 import com.picpeak.api.AdminController;
+import com.picpeak.api.AutoImportController;
 import com.picpeak.api.ApiConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -12,6 +13,6 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ApiConfiguration.class, AdminController.class})
+@Import({ApiConfiguration.class, AdminController.class, AutoImportController.class})
 public class AdminFunctionApp {
 }

@@ -1,0 +1,126 @@
+package com.picpeak.autoimport;
+
+import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.DynamoTable;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static com.picpeak.catalog.DynamoTable.key;
+import static com.picpeak.catalog.DynamoTable.n;
+import static com.picpeak.catalog.DynamoTable.s;
+
+/**
+ * What auto-import keeps between polls, in the catalog table (so the two-poll gate holds across Lambda
+ * invocations and across walkers):
+ * <pre>
+ *   pk = EVENT#slug   sk = SIGHT#filename   a sighting (etag, size, seenAt, rejectedBecause)
+ *   pk = EVENT#slug   sk = EXTERNAL         the event's referenced folder under EXTERNAL_MEDIA_ROOT
+ *                                           (also in gsi1: gsi1pk = EXTERNAL_FOLDERS, for the watcher)
+ *   pk = AUTOIMPORT   sk = LAST_POLL        the last poll's report (JSON)
+ * </pre>
+ * Rows of an event live in its partition, so deleting the event removes them with it. File name claims
+ * ({@code FILE#name}, written by imports) are read here to know what is imported already.
+ */
+public final class AutoImportState {
+    private static final String SIGHT = "SIGHT#";
+    private static final String FILE = "FILE#";
+    private static final String EXTERNAL_SK = "EXTERNAL";
+    private static final String EXTERNAL_GSI_PK = "EXTERNAL_FOLDERS";
+
+    private final DynamoTable table;
+
+    public AutoImportState(DynamoTable table) {
+        this.table = table;
+    }
+
+    /** File names of the event that are imported or being imported (one query, paged). */
+    public Set<String> claimedFilenames(String slug) {
+        Set<String> names = new HashSet<>();
+        table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)").projectionExpression("sk")
+                .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":f", s(FILE))),
+                item -> names.add(item.get("sk").s().substring(FILE.length())));
+        return names;
+    }
+
+    public boolean isClaimed(String slug, String filename) {
+        return table.get(eventPk(slug), FILE + filename).isPresent();
+    }
+
+    public Map<String, Sighting> sightings(String slug) {
+        Map<String, Sighting> sightings = new HashMap<>();
+        table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :s)")
+                .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":s", s(SIGHT))),
+                item -> {
+                    Sighting sighting = toSighting(item);
+                    sightings.put(sighting.filename(), sighting);
+                });
+        return sightings;
+    }
+
+    public void record(String slug, Sighting sighting) {
+        Map<String, AttributeValue> item = key(eventPk(slug), SIGHT + sighting.filename());
+        item.put("etag", s(sighting.etag()));
+        item.put("size", n(sighting.size()));
+        item.put("seenAt", n(sighting.seenAt().toEpochMilli()));
+        if (sighting.rejectedBecause() != null) {
+            item.put("rejectedBecause", s(sighting.rejectedBecause()));
+        }
+        table.put(item);
+    }
+
+    public void forget(String slug, String filename) {
+        table.delete(eventPk(slug), SIGHT + filename);
+    }
+
+    // ---- referenced folders ----
+
+    public void linkExternalFolder(String slug, String folder) {
+        Map<String, AttributeValue> item = key(eventPk(slug), EXTERNAL_SK);
+        item.put("folder", s(folder));
+        item.put("gsi1pk", s(EXTERNAL_GSI_PK));
+        item.put("gsi1sk", s(slug));
+        table.put(item);
+    }
+
+    public Optional<String> externalFolder(String slug) {
+        return table.get(eventPk(slug), EXTERNAL_SK).map(item -> item.get("folder").s());
+    }
+
+    /** Every event that references a folder: slug to folder. */
+    public Map<String, String> externalFolders() {
+        Map<String, String> folders = new HashMap<>();
+        table.queryAll(b -> b.indexName(DynamoCatalog.GSI1).consistentRead(false)
+                .keyConditionExpression("gsi1pk = :p").expressionAttributeValues(Map.of(":p", s(EXTERNAL_GSI_PK))),
+                item -> folders.put(item.get("gsi1sk").s(), item.get("folder").s()));
+        return folders;
+    }
+
+    // ---- last poll ----
+
+    public void saveLastPoll(PollReport report) {
+        Map<String, AttributeValue> item = key("AUTOIMPORT", "LAST_POLL");
+        item.put("report", s(report.toJson()));
+        table.put(item);
+    }
+
+    public Optional<PollReport> lastPoll() {
+        return table.get("AUTOIMPORT", "LAST_POLL").map(item -> PollReport.fromJson(item.get("report").s()));
+    }
+
+    private static Sighting toSighting(Map<String, AttributeValue> item) {
+        AttributeValue rejected = item.get("rejectedBecause");
+        return new Sighting(item.get("sk").s().substring(SIGHT.length()), item.get("etag").s(),
+                Long.parseLong(item.get("size").n()), Instant.ofEpochMilli(Long.parseLong(item.get("seenAt").n())),
+                rejected == null ? null : rejected.s());
+    }
+
+    private static String eventPk(String slug) {
+        return "EVENT#" + slug;
+    }
+}

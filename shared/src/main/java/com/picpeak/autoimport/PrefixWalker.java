@@ -1,0 +1,169 @@
+package com.picpeak.autoimport;
+
+import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.ingest.ImportService;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.Keys;
+import com.picpeak.storage.S3RequestCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The S3 auto-import poll. For every active event it lists the event's folder (page by page: one request
+ * per 1,000 objects, nothing per object) and compares what it finds with the catalog: imported names are
+ * skipped, new objects get a sighting, and an object is imported only when a later poll finds it again with
+ * the same etag and size, at least half an interval after its sighting. So a file still being uploaded (a
+ * multipart upload shows no object until complete, but a client may overwrite it) is never imported half
+ * done, and two walkers running the same poll cannot promote each other's fresh sightings. The import claims
+ * the file name with a conditional write: of two walkers importing at once, one wins, the other skips.
+ */
+public final class PrefixWalker {
+    private static final Logger log = LoggerFactory.getLogger(PrefixWalker.class);
+    private static final int MAX_REPORTED = 50;
+
+    private final Catalog catalog;
+    private final BlobStore store;
+    private final ImportService imports;
+    private final AutoImportState state;
+    private final Clock clock;
+    private final Duration minAge;
+
+    public PrefixWalker(Catalog catalog, BlobStore store, ImportService imports, AutoImportState state, Clock clock,
+                        Duration interval) {
+        this.catalog = catalog;
+        this.store = store;
+        this.imports = imports;
+        this.state = state;
+        this.clock = clock;
+        this.minAge = interval.dividedBy(2);
+    }
+
+    /** One poll over every active event; never throws for an event's failure (it is in the report). */
+    public PollReport poll() {
+        Instant started = clock.instant();
+        long requestsBefore = S3RequestCounter.currentThread();
+        Tally tally = new Tally();
+        List<Event> active;
+        try (Stream<Event> events = catalog.allEvents()) {
+            active = events.filter(e -> e.active() && !e.isArchived()).toList();
+        } catch (PicPeakException e) {
+            tally.errors.add("listing events: " + e.getMessage());
+            active = List.of();
+        }
+        for (Event event : active) {
+            try {
+                walk(event.slug(), tally);
+            } catch (PicPeakException | java.io.UncheckedIOException e) {
+                tally.errors.add(event.slug() + ": " + e.getMessage());
+                log.warn("auto-import could not poll {}: {}", event.slug(), e.getMessage());
+            }
+        }
+        PollReport report = new PollReport(started, Duration.between(started, clock.instant()).toMillis(),
+                active.size(), tally.listed, tally.newSightings, tally.waiting, tally.imported, tally.skipped,
+                tally.failed, S3RequestCounter.currentThread() - requestsBefore, List.copyOf(tally.failures),
+                List.copyOf(tally.errors));
+        try {
+            state.saveLastPoll(report);
+        } catch (PicPeakException e) {
+            log.warn("could not record the poll report: {}", e.getMessage());
+        }
+        log.info("auto-import poll: {}", report.summary());
+        return report;
+    }
+
+    private void walk(String slug, Tally tally) {
+        Set<String> claimed = state.claimedFilenames(slug);
+        Map<String, Sighting> sightings = state.sightings(slug);
+        Set<String> present = new HashSet<>();
+        try (Stream<BlobInfo> objects = store.list(Keys.eventFolder(slug))) {
+            objects.forEach(object -> {
+                tally.listed++;
+                String filename = ImportCandidates.filenameOf(slug, object.key());
+                if (filename == null) {
+                    return; // generated or hidden: not a photo drop
+                }
+                present.add(filename);
+                consider(slug, filename, object, claimed.contains(filename), sightings.get(filename), tally);
+            });
+        }
+        for (Sighting gone : sightings.values()) {
+            if (!present.contains(gone.filename())) {
+                state.forget(slug, gone.filename()); // deleted before its second sighting
+            }
+        }
+    }
+
+    private void consider(String slug, String filename, BlobInfo object, boolean claimed, Sighting sighting,
+                          Tally tally) {
+        Instant now = clock.instant();
+        if (claimed) {
+            tally.skipped++;
+            if (sighting != null) {
+                state.forget(slug, filename);
+            }
+            return;
+        }
+        String etag = object.etag() == null ? "" : object.etag();
+        if (sighting == null || !sighting.sameVersion(etag, object.size())) {
+            state.record(slug, new Sighting(filename, etag, object.size(), now, null));
+            tally.newSightings++;
+            return;
+        }
+        if (sighting.rejected()) {
+            tally.skipped++;
+            return;
+        }
+        if (Duration.between(sighting.seenAt(), now).compareTo(minAge) < 0) {
+            tally.waiting++;
+            return;
+        }
+        try {
+            imports.importStored(slug, object.key(), PhotoSource.S3_IMPORT);
+            state.forget(slug, filename);
+            tally.imported++;
+        } catch (PicPeakException e) {
+            if (e.errorCode() == ErrorCode.CONFLICT) {
+                tally.skipped++; // another walker (or an upload) claimed the name first
+            } else if (ImportCandidates.isFinal(e.errorCode())) {
+                state.record(slug, new Sighting(filename, etag, object.size(), sighting.seenAt(), e.getMessage()));
+                tally.fail(slug + "/" + filename + ": " + e.getMessage());
+                log.warn("auto-import leaves {}/{} alone until it changes: {}", slug, filename, e.getMessage());
+            } else {
+                tally.fail(slug + "/" + filename + " (retried next poll): " + e.getMessage());
+            }
+        }
+    }
+
+    private static final class Tally {
+        long listed;
+        long newSightings;
+        long waiting;
+        long imported;
+        long skipped;
+        long failed;
+        final List<String> failures = new ArrayList<>();
+        final List<String> errors = new ArrayList<>();
+
+        void fail(String what) {
+            failed++;
+            if (failures.size() < MAX_REPORTED) {
+                failures.add(what);
+            }
+        }
+    }
+}

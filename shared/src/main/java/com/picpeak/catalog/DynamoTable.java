@@ -1,0 +1,93 @@
+package com.picpeak.catalog;
+
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The catalog table (pk/sk strings, index gsi1) for the stores that keep their own rows in it beside the
+ * catalog (auto-import state, webhooks): reads are consistent, every SDK failure becomes the same
+ * STORAGE_UNAVAILABLE error the catalog gives.
+ */
+public final class DynamoTable {
+    private final DynamoDbClient dynamo;
+    private final String name;
+
+    public DynamoTable(DynamoDbClient dynamo, String name) {
+        this.dynamo = dynamo;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Runs one request on the client. A failed condition is the caller's answer and passes through as
+     * {@link ConditionalCheckFailedException}; any other failure is the catalog being unavailable.
+     */
+    public <T> T call(Function<DynamoDbClient, T> request) {
+        try {
+            return request.apply(dynamo);
+        } catch (ConditionalCheckFailedException answer) {
+            throw answer;
+        } catch (SdkException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the catalog (DynamoDB) did not answer: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Map<String, AttributeValue>> get(String pk, String sk) {
+        var response = call(c -> c.getItem(b -> b.tableName(name).key(key(pk, sk)).consistentRead(true)));
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
+    }
+
+    public void put(Map<String, AttributeValue> item) {
+        call(c -> c.putItem(b -> b.tableName(name).item(item)));
+    }
+
+    public void delete(String pk, String sk) {
+        call(c -> c.deleteItem(b -> b.tableName(name).key(key(pk, sk))));
+    }
+
+    /** Every item of a query, page after page (consistent unless the request reads an index). */
+    public void queryAll(Consumer<QueryRequest.Builder> request, Consumer<Map<String, AttributeValue>> each) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = call(c -> c.query(b -> {
+                b.consistentRead(true);
+                request.accept(b);
+                b.tableName(name).exclusiveStartKey(exclusiveStart);
+            }));
+            page.items().forEach(each);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+    }
+
+    public static Map<String, AttributeValue> key(String pk, String sk) {
+        Map<String, AttributeValue> key = new HashMap<>();
+        key.put("pk", s(pk));
+        key.put("sk", s(sk));
+        return key;
+    }
+
+    public static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    public static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,71 @@
+package com.picpeak.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.picpeak.catalog.Photo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Something that happened to the photos of an event, as sinks send it: the envelope
+ * {@code {"id", "type", "created_at", "data"}} that webhook receivers of the original product read.
+ * {@code data} of {@code photo.uploaded} / {@code photo.deleted}: {@code event_slug, photo_id, filename,
+ * size, source, timestamp}.
+ */
+public record DomainEvent(String id, String type, Instant createdAt, Map<String, Object> data) {
+    public static final String PHOTO_UPLOADED = "photo.uploaded";
+    public static final String PHOTO_DELETED = "photo.deleted";
+    /** Every type a webhook endpoint can subscribe to. */
+    public static final java.util.List<String> TYPES = java.util.List.of(PHOTO_UPLOADED, PHOTO_DELETED);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static DomainEvent photoUploaded(Photo photo, Instant now) {
+        return ofPhoto(PHOTO_UPLOADED, photo, now);
+    }
+
+    public static DomainEvent photoDeleted(Photo photo, Instant now) {
+        return ofPhoto(PHOTO_DELETED, photo, now);
+    }
+
+    private static DomainEvent ofPhoto(String type, Photo photo, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("event_slug", photo.eventSlug());
+        data.put("photo_id", photo.id());
+        data.put("filename", photo.filename());
+        data.put("size", photo.size());
+        data.put("source", photo.source().wireName());
+        data.put("timestamp", now.toString());
+        return new DomainEvent("evt_" + UUID.randomUUID().toString().replace("-", ""), type, now, data);
+    }
+
+    /** The envelope as JSON bytes: exactly what is signed and sent. */
+    public byte[] toJson() {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("id", id);
+        envelope.put("type", type);
+        envelope.put("created_at", createdAt.toString());
+        envelope.put("data", data);
+        try {
+            return JSON.writeValueAsBytes(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a domain event could not be written as JSON", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static DomainEvent fromJson(byte[] json) {
+        try {
+            Map<String, Object> envelope = JSON.readValue(json, Map.class);
+            return new DomainEvent((String) envelope.get("id"), (String) envelope.get("type"),
+                    Instant.parse((String) envelope.get("created_at")), (Map<String, Object>) envelope.get("data"));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a domain event envelope: "
+                    + new String(json, StandardCharsets.UTF_8), e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package com.picpeak.notify;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The serverless sink: one {@code PutEvents} entry per domain event on the stack's bus (source
+ * {@value #SOURCE}, detail type = the event type, detail = the envelope). Rules and API destinations on
+ * the bus deliver webhooks; EventBridge retries them, so nothing is queued here. A failed put is logged
+ * with the event's id and not retried: the import that caused it stays done.
+ */
+public final class EventBridgeSink implements EventSink {
+    public static final String SOURCE = "picpeak.storage";
+    private static final Logger log = LoggerFactory.getLogger(EventBridgeSink.class);
+
+    private final EventBridgeClient client;
+    private final String busName;
+
+    public EventBridgeSink(EventBridgeClient client, String busName) {
+        this.client = client;
+        this.busName = busName;
+    }
+
+    @Override
+    public void publish(DomainEvent event) {
+        try {
+            PutEventsResponse response = client.putEvents(b -> b.entries(e -> e.eventBusName(busName).source(SOURCE)
+                    .detailType(event.type()).time(event.createdAt())
+                    .detail(new String(event.toJson(), StandardCharsets.UTF_8))));
+            if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
+                PutEventsResultEntry entry = response.entries().get(0);
+                log.error("EventBridge refused {} {}: {} {}", event.type(), event.id(), entry.errorCode(),
+                        entry.errorMessage());
+            }
+        } catch (SdkException e) {
+            log.error("EventBridge did not take {} {}: {}", event.type(), event.id(), e.getMessage());
+        }
+    }
+}
