@@ -68,7 +68,7 @@ public final class PrefixWalker {
         for (Event event : active) {
             try {
                 walk(event.slug(), tally);
-            } catch (PicPeakException | java.io.UncheckedIOException e) {
+            } catch (RuntimeException e) { // S3 or the catalog unreachable: this event waits for the next poll
                 tally.errors.add(event.slug() + ": " + e.getMessage());
                 log.warn("auto-import could not poll {}: {}", event.slug(), e.getMessage());
             }

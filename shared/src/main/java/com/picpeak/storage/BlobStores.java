@@ -12,7 +12,7 @@ public final class BlobStores {
     public static BlobStore open(StorageConfig config) {
         BlobStore store = switch (config.backend()) {
             case LOCAL -> new LocalBlobStore(config.localRoot());
-            case S3 -> S3BlobStore.create(config.s3().orElseThrow(), S3RequestCounter.INSTANCE);
+            case S3 -> S3BlobStore.create(config.s3().orElseThrow());
         };
         return config.externalMediaRoot().<BlobStore>map(root -> new ExternalMediaStore(store, root)).orElse(store);
     }

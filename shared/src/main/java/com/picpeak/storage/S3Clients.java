@@ -33,10 +33,18 @@ public final class S3Clients {
                         .apiCallAttemptTimeout(timeouts.attempt())
                         .apiCallTimeout(timeouts.call())
                         .retryStrategy(b -> b.maxAttempts(timeouts.maxAttempts()))
-                        .executionInterceptors(java.util.List.of(interceptors))
+                        .executionInterceptors(withRequestCounter(interceptors))
                         .build());
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /** Every client counts its requests per thread (what a poll reports it cost). */
+    private static java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> withRequestCounter(
+            software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+        var all = new java.util.ArrayList<>(java.util.List.of(interceptors));
+        all.add(S3RequestCounter.INSTANCE);
+        return all;
     }
 
     public static S3Presigner presigner(StorageConfig.S3Settings settings) {

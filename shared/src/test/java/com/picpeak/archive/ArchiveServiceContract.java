@@ -18,6 +18,7 @@ import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
+import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +55,7 @@ abstract class ArchiveServiceContract {
     ImportService imports;
     ArchiveService archives;
     WatermarkService watermarks;
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     List<byte[]> photos = new ArrayList<>();
 
     @TempDir
@@ -259,31 +260,4 @@ abstract class ArchiveServiceContract {
         return file;
     }
 
-    /** A clock the test moves forward. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }

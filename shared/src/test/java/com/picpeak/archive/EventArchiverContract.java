@@ -41,7 +41,7 @@ abstract class EventArchiverContract {
     EventService events;
     ImportService imports;
     EventArchiver archiver;
-    ArchiveServiceContract.MutableClock clock = new ArchiveServiceContract.MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    com.picpeak.testing.TestClock clock = new com.picpeak.testing.TestClock(Instant.parse("2026-11-25T10:00:00Z"));
 
     @TempDir
     Path scratch;

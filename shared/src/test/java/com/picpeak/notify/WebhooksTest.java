@@ -1,0 +1,182 @@
+package com.picpeak.notify;
+
+import com.picpeak.catalog.DynamoTable;
+import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+import com.picpeak.testing.TestClock;
+import com.picpeak.testing.TestDynamo;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Signed webhooks delivered to a real HTTP server in this JVM; deliveries kept in DynamoDB Local. */
+class WebhooksTest {
+    record Received(Map<String, String> headers, byte[] body) {
+    }
+
+    HttpServer receiver;
+    List<Received> received = new CopyOnWriteArrayList<>();
+    ConcurrentLinkedQueue<Integer> answers = new ConcurrentLinkedQueue<>();
+    TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    DynamoTable table;
+    WebhookSettings settings = new WebhookSettings(3, Duration.ofSeconds(30));
+    Webhooks webhooks;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Map<String, String> headers = new java.util.HashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+            received.add(new Received(headers, body));
+            Integer status = answers.poll();
+            int code = status == null ? 200 : status;
+            if (code == 302) {
+                exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+            }
+            exchange.sendResponseHeaders(code, -1);
+            exchange.close();
+        });
+        receiver.start();
+        table = new DynamoTable(TestDynamo.client(), TestDynamo.createTable());
+        webhooks = new Webhooks(new WebhookStore(table), settings, clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        webhooks.close();
+        receiver.stop(0);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+    }
+
+    static DomainEvent uploaded(String id) {
+        Photo photo = new Photo(id, "wedding", "events/active/wedding/a.jpg", "thumbnails/wedding/" + id + ".jpg", "a.jpg",
+                "image/jpeg", 1234, 1, "ab", 10, 10, null, Instant.parse("2026-11-25T10:00:00Z"), PhotoSource.WATCH);
+        return DomainEvent.photoUploaded(photo, Instant.parse("2026-11-25T10:00:00Z"));
+    }
+
+    @Test
+    void aDelivery_isSignedOverTheRawBody_withTheProductsHeaders() {
+        WebhookEndpoint endpoint = webhooks.register(url(), List.of("photo.uploaded"), null);
+        DomainEvent event = uploaded("p1");
+
+        webhooks.publish(event);
+        assertThat(webhooks.deliverDue()).isEqualTo(1);
+
+        Received got = received.get(0);
+        assertThat(got.headers()).containsEntry("x-picpeak-event", "photo.uploaded")
+                .containsEntry("x-picpeak-signature", WebhookSigner.sign(endpoint.secret(), got.body()))
+                .containsEntry("x-picpeak-timestamp", Long.toString(clock.instant().getEpochSecond()))
+                .containsEntry("content-type", "application/json");
+        assertThat(got.headers().get("x-picpeak-delivery")).startsWith("dlv_");
+        DomainEvent parsed = DomainEvent.fromJson(got.body());
+        assertThat(parsed.id()).isEqualTo(event.id());
+        assertThat(parsed.data()).containsEntry("event_slug", "wedding").containsEntry("photo_id", "p1")
+                .containsEntry("filename", "a.jpg").containsEntry("source", "watch").containsKey("timestamp");
+        assertThat(new String(got.body(), StandardCharsets.UTF_8)).startsWith("{\"id\":\"" + event.id()
+                + "\",\"type\":\"photo.uploaded\",\"created_at\":\"2026-11-25T10:00:00Z\",\"data\":{");
+        assertThat(webhooks.deliveries(endpoint.id(), 10)).singleElement()
+                .satisfies(d -> assertThat(d.state()).isEqualTo(WebhookDelivery.State.DELIVERED));
+    }
+
+    @Test
+    void aReceiverAnswering500_getsTheDeliveryAgainAfterTheBackoff_thenItIsDelivered() {
+        WebhookEndpoint endpoint = webhooks.register(url(), null, "a-secret-of-the-receiver");
+        answers.add(500);
+        webhooks.publish(uploaded("p2"));
+
+        webhooks.deliverDue();
+        assertThat(received).hasSize(1);
+        WebhookDelivery pending = webhooks.deliveries(endpoint.id(), 10).get(0);
+        assertThat(pending.state()).isEqualTo(WebhookDelivery.State.PENDING);
+        assertThat(pending.lastOutcome()).isEqualTo("HTTP 500");
+        assertThat(pending.nextAttemptAt()).isEqualTo(clock.instant().plus(Duration.ofSeconds(30)));
+
+        assertThat(webhooks.deliverDue()).isZero(); // not due yet
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(webhooks.deliverDue()).isEqualTo(1);
+
+        assertThat(received).hasSize(2);
+        assertThat(received.get(1).headers().get("x-picpeak-delivery"))
+                .isEqualTo(received.get(0).headers().get("x-picpeak-delivery"));
+        assertThat(webhooks.deliveries(endpoint.id(), 10)).singleElement().satisfies(d -> {
+            assertThat(d.state()).isEqualTo(WebhookDelivery.State.DELIVERED);
+            assertThat(d.attempts()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void redirectsAreNotFollowed_andAfterTheLastAttemptTheDeliveryFails() {
+        WebhookEndpoint endpoint = webhooks.register(url(), null, null);
+        answers.addAll(List.of(302, 302, 302));
+        webhooks.publish(uploaded("p3"));
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            webhooks.deliverDue();
+            clock.advance(Duration.ofHours(1));
+        }
+        assertThat(webhooks.deliverDue()).isZero();
+
+        assertThat(received).hasSize(3); // each 302 counted as a failure, never followed
+        assertThat(webhooks.deliveries(endpoint.id(), 10)).singleElement().satisfies(d -> {
+            assertThat(d.state()).isEqualTo(WebhookDelivery.State.FAILED);
+            assertThat(d.attempts()).isEqualTo(3);
+            assertThat(d.lastOutcome()).isEqualTo("HTTP 302");
+        });
+    }
+
+    @Test
+    void pendingDeliveries_surviveARestart() {
+        webhooks.register(url(), null, null);
+        webhooks.publish(uploaded("p4"));
+        webhooks.close(); // the process stops before delivering
+
+        try (Webhooks restarted = new Webhooks(new WebhookStore(table), settings, clock)) {
+            assertThat(restarted.deliverDue()).isEqualTo(1);
+        }
+        assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void anEndpointGetsOnlyTheTypesItAskedFor() {
+        webhooks.register(url(), List.of("photo.deleted"), null);
+        webhooks.publish(uploaded("p5"));
+
+        assertThat(webhooks.deliverDue()).isZero();
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void badEndpoints_areRefused_andNothingIsStored() {
+        assertThatThrownBy(() -> webhooks.register("ftp://example.com/x", null, null))
+                .isInstanceOfSatisfying(PicPeakException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST))
+                .hasMessageContaining("http(s)");
+        assertThatThrownBy(() -> webhooks.register("https://user:pw@example.com/x", null, null))
+                .hasMessageContaining("credentials");
+        assertThatThrownBy(() -> webhooks.register(url(), List.of("photo.exploded"), null))
+                .hasMessageContaining("'photo.exploded' is not an event type");
+        assertThatThrownBy(() -> webhooks.register(url(), null, "short"))
+                .hasMessageContaining("secret");
+        assertThat(webhooks.endpoints()).isEmpty();
+    }
+}
