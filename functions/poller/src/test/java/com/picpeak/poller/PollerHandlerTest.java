@@ -1,0 +1,78 @@
+package com.picpeak.poller;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.picpeak.app.AppConfig;
+import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.autoimport.PollReport;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.gallery.EventPatch;
+import com.picpeak.storage.Keys;
+import com.picpeak.storage.PutOptions;
+import com.picpeak.storage.StorageConfig;
+import com.picpeak.testing.TestDynamo;
+import com.picpeak.testing.TestImages;
+import com.picpeak.testing.TestS3Server;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The scheduled Lambda's handler on a serverless-shape runtime: S3Proxy for the bucket, DynamoDB Local for the table. */
+class PollerHandlerTest {
+    TestS3Server server = TestS3Server.shared();
+
+    PicPeakRuntime runtime(boolean autoImport) {
+        Map<String, String> env = new HashMap<>(server.env(server.createBucket(), "studio"));
+        env.put(AppConfig.CATALOG_TABLE, TestDynamo.createTable());
+        env.put(AppConfig.ADMIN_TOKEN, "poller-test-admin-token-0123456789");
+        env.put(StorageConfig.STORAGE_AUTO_IMPORT, Boolean.toString(autoImport));
+        env.put(StorageConfig.STORAGE_AUTO_IMPORT_INTERVAL_MS, "5000");
+        return PicPeakRuntime.start(PicPeakRuntime.Shape.SERVERLESS, env, TestDynamo.client(), null);
+    }
+
+    @Test
+    void eachScheduledRun_isOnePoll_andADroppedPhotoIsImportedOnALaterRun() {
+        try (PicPeakRuntime app = runtime(true)) {
+            app.events().create("wedding", new EventPatch("Wedding", null, null, false, null, null, null, null));
+            app.store().put(Keys.original("wedding", "drop.jpg"),
+                    new ByteArrayInputStream(TestImages.jpeg(TestImages.noisyHalves(120, 90, 3))), PutOptions.of("image/jpeg"));
+            PollerHandler handler = new PollerHandler(app);
+
+            Map<String, Object> first = handler.handleRequest(new ScheduledEvent(), null);
+            assertThat(first).containsEntry("autoImport", true);
+            PollReport report = (PollReport) first.get("report");
+            assertThat(report.newSightings()).isEqualTo(1);
+            assertThat(report.s3Requests()).isGreaterThanOrEqualTo(1);
+            assertThat(first).containsKey("webhookAttempts"); // no bus configured: due webhooks go out from here
+
+            // the gate opens half an interval (2.5 s) after the sighting; each run here is one scheduled tick
+            AtomicReference<PollReport> importing = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(700)).until(() -> {
+                PollReport r = (PollReport) handler.handleRequest(new ScheduledEvent(), null).get("report");
+                importing.set(r);
+                return r.imported() == 1;
+            });
+            assertThat(app.catalog().allPhotos("wedding").toList()).singleElement()
+                    .satisfies(p -> assertThat(p.source()).isEqualTo(PhotoSource.S3_IMPORT));
+            assertThat(app.autoImportState().lastPoll()).hasValueSatisfying(
+                    last -> assertThat(last.imported()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void withAutoImportOff_aRunPollsNothing_andSaysWhy() {
+        try (PicPeakRuntime app = runtime(false)) {
+            Map<String, Object> result = new PollerHandler(app).handleRequest(new ScheduledEvent(), null);
+
+            assertThat(result).containsEntry("autoImport", false);
+            assertThat(result.get("reason").toString()).contains("STORAGE_AUTO_IMPORT");
+            assertThat(app.autoImportState().lastPoll()).isEmpty();
+        }
+    }
+}
