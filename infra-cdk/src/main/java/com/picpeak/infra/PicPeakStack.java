@@ -1,5 +1,6 @@
 package com.picpeak.infra;
 
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -294,6 +295,12 @@ public final class PicPeakStack extends Stack {
         env.put("ADMIN_TOKEN_SECRET_ARN", adminToken.getSecretArn());
         env.put("STORAGE_AUTO_IMPORT", Boolean.toString(settings.autoImport()));
         env.put("STORAGE_AUTO_IMPORT_INTERVAL_MS", Long.toString(settings.autoImportIntervalMs()));
+        settings.endpoint().ifPresent(endpoint -> {
+            // an emulator: S3 through the storage settings, every other client through the SDK's standard variable
+            env.put("STORAGE_S3_ENDPOINT", endpoint);
+            env.put("STORAGE_S3_SSL", Boolean.toString(endpoint.startsWith("https:")));
+            env.put("AWS_ENDPOINT_URL", endpoint);
+        });
         return env;
     }
 
@@ -330,6 +337,8 @@ public final class PicPeakStack extends Stack {
         if (!settings.snapStart()) {
             return function;
         }
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "the alias 'live' publishes a version on every code or configuration change");
         return Alias.Builder.create(this, function.getNode().getId() + "Live")
                 .aliasName("live").version(function.getCurrentVersion()).build();
     }

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param adminTokenSecretArn  an existing Secrets Manager secret (complete ARN) holding the admin token;
  *                             empty: the stack creates one with a generated value
  * @param snapStart            SnapStart on the HTTP functions (off for emulators that lack it)
+ * @param endpoint             LocalStack and SAM local only: the functions reach every AWS service at this URL
+ *                             ({@code STORAGE_S3_ENDPOINT} and the SDK's standard {@code AWS_ENDPOINT_URL}); empty in AWS
  */
 public record StackSettings(
         Optional<String> bucketName,
@@ -24,7 +26,8 @@ public record StackSettings(
         boolean autoImport,
         long autoImportIntervalMs,
         Optional<String> adminTokenSecretArn,
-        boolean snapStart) {
+        boolean snapStart,
+        Optional<String> endpoint) {
 
     public static final String BUCKET_NAME = "bucketName";
     public static final String BUCKET_PREFIX = "bucketPrefix";
@@ -32,6 +35,7 @@ public record StackSettings(
     public static final String AUTO_IMPORT_INTERVAL_MS = "autoImportIntervalMs";
     public static final String ADMIN_TOKEN_SECRET_ARN = "adminTokenSecretArn";
     public static final String SNAP_START = "snapStart";
+    public static final String ENDPOINT = "endpoint";
 
     /** The same default and floor as the application's STORAGE_AUTO_IMPORT_INTERVAL_MS (shared StorageConfig). */
     public static final long DEFAULT_AUTO_IMPORT_INTERVAL_MS = 300_000;
@@ -40,6 +44,7 @@ public record StackSettings(
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern SECRET_ARN =
             Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}");
+    private static final Pattern ENDPOINT_URL = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
     private static final Pattern PREFIX_SEGMENT = Pattern.compile("[A-Za-z0-9!_.*'()-]+");
 
     /** Everything by default: a new bucket without prefix, no auto-import, a generated admin token, SnapStart. */
@@ -90,10 +95,15 @@ public record StackSettings(
                     + "Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)");
         }
         boolean snapStart = bool(context, SNAP_START, true, problems);
+        Optional<String> endpoint = text(context, ENDPOINT);
+        if (endpoint.isPresent() && !ENDPOINT_URL.matcher(endpoint.get()).matches()) {
+            problems.add(ENDPOINT + ": '" + endpoint.get() + "' is not a scheme, host and port "
+                    + "(e.g. http://localhost.localstack.cloud:4566)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("bad context values (cdk -c key=value):\n  " + String.join("\n  ", problems));
         }
-        return new StackSettings(bucket, prefix, autoImport, interval, secretArn, snapStart);
+        return new StackSettings(bucket, prefix, autoImport, interval, secretArn, snapStart, endpoint);
     }
 
     /**

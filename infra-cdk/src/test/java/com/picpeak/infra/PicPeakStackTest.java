@@ -295,16 +295,34 @@ class PicPeakStackTest {
     }
 
     @Test
+    void anEmulatorEndpoint_reachesEveryClient_throughTheStandardVariables() {
+        Synth local = Synth.of(Map.of("endpoint", "http://localhost.localstack.cloud:4566", "snapStart", "false"));
+        for (String handler : handlersOf(local)) {
+            JsonNode env = local.function(handler).path("Properties").path("Environment").path("Variables");
+            assertThat(env.path("AWS_ENDPOINT_URL").asText()).isEqualTo("http://localhost.localstack.cloud:4566");
+            assertThat(env.path("STORAGE_S3_ENDPOINT").asText()).isEqualTo("http://localhost.localstack.cloud:4566");
+            assertThat(env.path("STORAGE_S3_SSL").asText()).isEqualTo("false");
+            assertThat(local.function(handler).path("Properties").has("SnapStart")).isFalse();
+        }
+        local.template.resourceCountIs("AWS::Lambda::Alias", 0);
+        for (String handler : handlersOf(defaults)) {
+            JsonNode env = defaults.function(handler).path("Properties").path("Environment").path("Variables");
+            assertThat(env.has("AWS_ENDPOINT_URL") || env.has("STORAGE_S3_ENDPOINT")).as(handler).isFalse();
+        }
+    }
+
+    @Test
     void badContextValues_areAllReported_namingTheKey() {
         assertThatThrownBy(() -> StackSettings.from(Map.<String, Object>of("bucketName", "s3://Photos",
                 "autoImport", "maybe", "autoImportIntervalMs", "1000", "adminTokenSecretArn", "my-token",
-                "bucketPrefix", "a/../b")::get))
+                "bucketPrefix", "a/../b", "endpoint", "localhost:4566/path")::get))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bucketName: 's3://Photos'")
                 .hasMessageContaining("autoImport: 'maybe' is not true or false")
                 .hasMessageContaining("autoImportIntervalMs: '1000' is below the minimum of 5000 ms")
                 .hasMessageContaining("adminTokenSecretArn: 'my-token'")
-                .hasMessageContaining("bucketPrefix: 'a/../b'");
+                .hasMessageContaining("bucketPrefix: 'a/../b'")
+                .hasMessageContaining("endpoint: 'localhost:4566/path'");
     }
 
     private static Set<String> actionsOf(Synth synth, String handler) {

@@ -16,6 +16,7 @@ import java.util.Map;
 /** Synthesizes the stack for a set of context values, from the packages the build made, and reads the template. */
 final class Synth {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String OUTDIR = "target/cdk-test.out";
 
     final Template template;
     final JsonNode json;
@@ -27,8 +28,9 @@ final class Synth {
 
     static Synth of(Map<String, Object> context) {
         StackSettings settings = StackSettings.from(context::get);
-        // no version-reporting resource: it would make the reviewable template depend on the CDK build
-        App app = new App(AppProps.builder().analyticsReporting(false).build());
+        // No version-reporting resource: it would make the reviewable template depend on the CDK build. One
+        // output folder under target/ for every synthesis: the package is copied there once, not to a new temp folder.
+        App app = new App(AppProps.builder().analyticsReporting(false).outdir(OUTDIR).build());
         PicPeakStack stack = new PicPeakStack(app, "PicPeakStack", StackProps.builder().build(), settings,
                 FunctionPackages.fromBuild(settings.autoImport()));
         return new Synth(Template.fromStack(stack));
