@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The application's own settings (storage has {@link com.picpeak.storage.StorageConfig}), parsed once
@@ -13,6 +14,7 @@ import java.util.Optional;
  */
 public record AppConfig(
         Optional<String> adminToken,
+        Optional<String> adminTokenSecretArn,
         String catalogTable,
         int port,
         long maxUploadBytes,
@@ -20,6 +22,8 @@ public record AppConfig(
         long inlineResponseBytes) {
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
+    /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
+    public static final String ADMIN_TOKEN_SECRET_ARN = "ADMIN_TOKEN_SECRET_ARN";
     public static final String CATALOG_TABLE = "CATALOG_TABLE";
     public static final String PORT = "PORT";
     public static final String MAX_UPLOAD_BYTES = "PICPEAK_MAX_UPLOAD_BYTES";
@@ -42,6 +46,11 @@ public record AppConfig(
             problems.add(new ConfigException.Problem(ADMIN_TOKEN, "is shorter than " + MIN_ADMIN_TOKEN_LENGTH
                     + " characters: use a long random value (e.g. `openssl rand -hex 32`)"));
         }
+        Optional<String> secretArn = Optional.ofNullable(blankToNull(env.get(ADMIN_TOKEN_SECRET_ARN)));
+        if (secretArn.isPresent() && !secretArn.get().matches("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+")) {
+            problems.add(new ConfigException.Problem(ADMIN_TOKEN_SECRET_ARN, "'" + secretArn.get() + "' is not the ARN "
+                    + "of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)"));
+        }
         String table = Optional.ofNullable(blankToNull(env.get(CATALOG_TABLE))).orElse("picpeak");
         if (!table.matches("[A-Za-z0-9_.-]{3,255}")) {
             problems.add(new ConfigException.Problem(CATALOG_TABLE, "'" + table
@@ -54,7 +63,26 @@ public record AppConfig(
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new AppConfig(adminToken, table, (int) port, maxUpload, maxPixels, inline);
+        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline);
+    }
+
+    /**
+     * The admin token: {@code ADMIN_TOKEN} when set (local mode, tests), else the value of the secret
+     * {@code ADMIN_TOKEN_SECRET_ARN} names, read through {@code readSecret} (once, at start); empty when neither
+     * is set.
+     *
+     * @throws ConfigException naming {@code ADMIN_TOKEN_SECRET_ARN} when the secret cannot be read or is too short
+     */
+    public Optional<String> resolveAdminToken(Function<String, String> readSecret) {
+        if (adminToken.isPresent() || adminTokenSecretArn.isEmpty()) {
+            return adminToken;
+        }
+        String value = blankToNull(readSecret.apply(adminTokenSecretArn.get()));
+        if (value == null || value.length() < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new ConfigException(List.of(new ConfigException.Problem(ADMIN_TOKEN_SECRET_ARN, "names a secret whose "
+                    + "value is shorter than " + MIN_ADMIN_TOKEN_LENGTH + " characters: store a long random token in it")));
+        }
+        return Optional.of(value);
     }
 
     private static long number(Map<String, String> env, String name, long defaultValue, long min, long max,

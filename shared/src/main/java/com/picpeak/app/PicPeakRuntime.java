@@ -103,8 +103,8 @@ public final class PicPeakRuntime implements AutoCloseable {
      * Parses the configuration (every problem at once), runs the start-up check (refusing to start on
      * failure) and wires the services.
      *
-     * @param adminToken the admin token; in local mode generated when not configured, in the serverless
-     *                   shape {@code ADMIN_TOKEN} is required and this may be null
+     * @param adminToken the admin token; in local mode generated when not configured; null in the serverless
+     *                   shape, which requires {@code ADMIN_TOKEN} or {@code ADMIN_TOKEN_SECRET_ARN}
      */
     public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken) {
         List<ConfigException.Problem> problems = new ArrayList<>();
@@ -121,10 +121,18 @@ public final class PicPeakRuntime implements AutoCloseable {
             problems.addAll(e.problems());
         }
         WebhookSettings webhookSettings = WebhookSettings.fromEnv(env, problems);
-        String token = adminToken != null ? adminToken : appConfig == null ? null : appConfig.adminToken().orElse(null);
+        String token = adminToken;
         if (token == null && appConfig != null) {
-            problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless shape: "
-                    + "the stack passes it from Secrets Manager"));
+            try {
+                token = appConfig.resolveAdminToken(AwsClients::readAdminTokenSecret).orElse(null);
+                if (token == null) {
+                    problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless "
+                            + "shape: set it, or " + AppConfig.ADMIN_TOKEN_SECRET_ARN + " to the Secrets Manager secret "
+                            + "holding it (the stack does)"));
+                }
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

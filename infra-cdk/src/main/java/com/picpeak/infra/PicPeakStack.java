@@ -1,0 +1,357 @@
+package com.picpeak.infra;
+
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.events.CronOptions;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.CorsRule;
+import software.amazon.awscdk.services.s3.HttpMethods;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.constructs.Construct;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The serverless shape: an HTTP API whose routes go to four Java functions (gallery, download, upload,
+ * admin), the archive builder and the daily archive sweep, the auto-import poller on a schedule (when
+ * enabled), the photo bucket, the catalog table, the event bus and the admin token secret. Every function
+ * has its own role allowing only what it uses.
+ */
+public final class PicPeakStack extends Stack {
+
+    static final String API_HANDLERS = "com.picpeak.api.lambda.";
+    static final String POLLER_HANDLER = "com.picpeak.poller.PollerHandler::handleRequest";
+    /** The catalog's layout (shared DynamoCatalog): string keys pk/sk and the admin list index gsi1. */
+    static final String CATALOG_INDEX = "gsi1";
+    /** Direct uploads wait here between the presigned PUT and "complete" (shared Keys.directUpload). */
+    static final String STAGED_UPLOADS_FOLDER = "uploads/";
+
+    static final List<String> S3_OBJECT_READ_WRITE = List.of("s3:GetObject", "s3:PutObject");
+    static final List<String> S3_OBJECT_READ_WRITE_DELETE = List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
+    static final List<String> CATALOG_READ = List.of("dynamodb:GetItem", "dynamodb:Query");
+    static final List<String> CATALOG_ARCHIVE_RECORDS = List.of("dynamodb:GetItem", "dynamodb:Query",
+            "dynamodb:PutItem", "dynamodb:UpdateItem");
+    static final List<String> CATALOG_READ_WRITE = List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+            "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+
+    private final StackSettings settings;
+    private final IBucket bucket;
+    private final Table table;
+    private final EventBus bus;
+    private final ISecret adminToken;
+
+    public PicPeakStack(Construct scope, String id, StackProps props, StackSettings settings, FunctionPackages packages) {
+        super(scope, id, props);
+        this.settings = settings;
+        this.bucket = bucket();
+        this.table = catalogTable();
+        this.bus = EventBus.Builder.create(this, "DomainEvents")
+                .description("PicPeak domain events (photo.uploaded, photo.deleted): add rules to deliver webhooks")
+                .build();
+        this.adminToken = adminTokenSecret();
+
+        Code api = Code.fromAsset(packages.api().toString());
+
+        // Archive builder: invoked asynchronously by the download function; minutes, not the API's 30 s.
+        Function builder = function("ArchiveBuilder", API_HANDLERS + "ArchiveBuilderHandler::handleRequest", api,
+                1536, Duration.minutes(15), Map.of(), false);
+        allowStorage(builder, S3_OBJECT_READ_WRITE_DELETE);
+        allowCatalog(builder, CATALOG_READ_WRITE, false);
+
+        // Gallery: guest pages, listing and photo serving; reads, plus the sentinel and watermarked copies.
+        Function gallery = function("Gallery", API_HANDLERS + "GalleryHandler::handleRequest", api,
+                1024, Duration.seconds(29), Map.of(), settings.snapStart());
+        allowStorage(gallery, S3_OBJECT_READ_WRITE);
+        allowCatalog(gallery, CATALOG_READ, false);
+
+        // Download All: streams or redirects; asks the builder for a cached archive.
+        Function download = function("Download", API_HANDLERS + "DownloadHandler::handleRequest", api,
+                1024, Duration.seconds(29), Map.of("ARCHIVE_BUILDER_FUNCTION", builder.getFunctionArn()),
+                settings.snapStart());
+        allowStorage(download, S3_OBJECT_READ_WRITE);
+        allowCatalog(download, CATALOG_ARCHIVE_RECORDS, false);
+        download.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("lambda:InvokeFunction")).resources(List.of(builder.getFunctionArn())).build());
+
+        // Upload: decodes images for thumbnails, so the most memory of the HTTP functions.
+        Function upload = function("Upload", API_HANDLERS + "UploadHandler::handleRequest", api,
+                2048, Duration.seconds(29), Map.of(), settings.snapStart());
+        allowStorage(upload, S3_OBJECT_READ_WRITE_DELETE);
+        allowCatalog(upload, CATALOG_READ_WRITE, true);
+        allowEvents(upload);
+
+        Function admin = function("Admin", API_HANDLERS + "AdminHandler::handleRequest", api,
+                1536, Duration.seconds(29), Map.of(), settings.snapStart());
+        allowStorage(admin, S3_OBJECT_READ_WRITE_DELETE);
+        allowCatalog(admin, CATALOG_READ_WRITE, true);
+        allowEvents(admin);
+
+        Function sweep = function("ArchiveSweep", API_HANDLERS + "ArchiveSweepHandler::handleRequest", api,
+                1536, Duration.minutes(15), Map.of(), false);
+        allowStorage(sweep, S3_OBJECT_READ_WRITE_DELETE);
+        allowCatalog(sweep, CATALOG_READ_WRITE, true);
+        allowEvents(sweep);
+        Rule.Builder.create(this, "DailyArchiveSweep")
+                .description("archives expired events every night")
+                .schedule(Schedule.cron(CronOptions.builder().minute("0").hour("3").build()))
+                .targets(List.of(new LambdaFunction(sweep)))
+                .build();
+
+        if (settings.autoImport()) {
+            // A poll lists every event prefix: it may take a while, but never longer than the next one is due.
+            long timeoutSeconds = Math.min(900, Math.max(60, settings.scheduleMinutes() * 60));
+            Function poller = function("Poller", POLLER_HANDLER, Code.fromAsset(packages.poller().toString()),
+                    2048, Duration.seconds(timeoutSeconds), Map.of(), false);
+            allowStorage(poller, S3_OBJECT_READ_WRITE_DELETE);
+            allowCatalog(poller, CATALOG_READ_WRITE, true);
+            allowEvents(poller);
+            Rule.Builder.create(this, "AutoImportSchedule")
+                    .description("runs the S3 auto-import poller every STORAGE_AUTO_IMPORT_INTERVAL_MS (whole minutes)")
+                    .schedule(Schedule.rate(Duration.minutes(settings.scheduleMinutes())))
+                    .targets(List.of(new LambdaFunction(poller)))
+                    .build();
+        }
+
+        HttpApi httpApi = HttpApi.Builder.create(this, "HttpApi")
+                .description("PicPeak guest and admin API (payload 2.0)")
+                .build();
+        route(httpApi, "Gallery", live(gallery), List.of(
+                "GET /gallery/{slug}", "ANY /api/gallery/{proxy+}", "GET /assets/{proxy+}", "GET /health"));
+        route(httpApi, "Download", live(download), List.of(
+                "GET /gallery/{slug}/download-all", "GET /api/gallery/{slug}/download-all"));
+        route(httpApi, "Upload", live(upload), List.of(
+                "POST /api/admin/events/{slug}/photos", "POST /api/admin/events/{slug}/uploads",
+                "POST /api/admin/events/{slug}/uploads/{uploadId}/complete"));
+        route(httpApi, "Admin", live(admin), List.of(
+                "ANY /api/admin/{proxy+}", "GET /admin", "GET /admin/{proxy+}"));
+
+        CfnOutput.Builder.create(this, "ApiUrl").description("base URL of the guest and admin API")
+                .value(httpApi.getApiEndpoint()).build();
+        CfnOutput.Builder.create(this, "BucketName").value(bucket.getBucketName()).build();
+        CfnOutput.Builder.create(this, "CatalogTable").value(table.getTableName()).build();
+        CfnOutput.Builder.create(this, "EventBusName").value(bus.getEventBusName()).build();
+        CfnOutput.Builder.create(this, "AdminTokenSecretArn")
+                .description("read the admin token: aws secretsmanager get-secret-value --secret-id <this> "
+                        + "--query SecretString --output text")
+                .value(adminToken.getSecretArn()).build();
+    }
+
+    /** The photo bucket: an existing one by name, or a private, encrypted, TLS-only, versioned one. */
+    private IBucket bucket() {
+        if (settings.bucketName().isPresent()) {
+            return Bucket.fromBucketName(this, "Photos", settings.bucketName().get());
+        }
+        String root = settings.bucketPrefix().isEmpty() ? "" : settings.bucketPrefix() + "/";
+        return Bucket.Builder.create(this, "Photos")
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                // versions let an overwritten or deleted photo be recovered (README: Backups)
+                .versioned(true)
+                .lifecycleRules(List.of(
+                        LifecycleRule.builder().id("abort-incomplete-multipart-uploads")
+                                .abortIncompleteMultipartUploadAfter(Duration.days(7)).build(),
+                        // Replaced Download All caches, archives of restored events and deleted photos live on
+                        // as noncurrent versions: kept 30 days for recovery, then removed.
+                        LifecycleRule.builder().id("expire-stale-versions")
+                                .noncurrentVersionExpiration(Duration.days(30))
+                                .expiredObjectDeleteMarker(true).build(),
+                        // a presigned direct upload that was never completed
+                        LifecycleRule.builder().id("expire-abandoned-direct-uploads")
+                                .prefix(root + STAGED_UPLOADS_FOLDER).expiration(Duration.days(2)).build()))
+                // the admin page uploads straight to the bucket with presigned PUTs (the URL is the credential)
+                .cors(List.of(CorsRule.builder()
+                        .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD))
+                        .allowedOrigins(List.of("*")).allowedHeaders(List.of("*")).exposedHeaders(List.of("ETag"))
+                        .maxAge(3600).build()))
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+    }
+
+    private Table catalogTable() {
+        Table catalog = Table.Builder.create(this, "Catalog")
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        catalog.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(CATALOG_INDEX)
+                .partitionKey(Attribute.builder().name("gsi1pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("gsi1sk").type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL)
+                .build());
+        return catalog;
+    }
+
+    /** The admin token: an existing secret, or a generated one; the functions read it at start, by ARN. */
+    private ISecret adminTokenSecret() {
+        if (settings.adminTokenSecretArn().isPresent()) {
+            return Secret.fromSecretCompleteArn(this, "AdminToken", settings.adminTokenSecretArn().get());
+        }
+        return Secret.Builder.create(this, "AdminToken")
+                .description("PicPeak admin API bearer token (ADMIN_TOKEN)")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .passwordLength(48).excludePunctuation(true).includeSpace(false).build())
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+    }
+
+    /**
+     * One function with its own role and log group. The role starts empty: logs of its own group only,
+     * the admin token secret, then what the caller adds.
+     */
+    private Function function(String id, String handler, Code code, int memoryMb, Duration timeout,
+                              Map<String, String> extraEnvironment, boolean snapStart) {
+        LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
+                .retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        Role role = Role.Builder.create(this, id + "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("PicPeak " + id + " function")
+                .build();
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                .resources(List.of(logs.getLogGroupArn())).build());
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("secretsmanager:GetSecretValue"))
+                .resources(List.of(adminToken.getSecretArn())).build());
+
+        Map<String, String> environment = new LinkedHashMap<>(runtimeEnvironment());
+        environment.putAll(extraEnvironment);
+        Function.Builder builder = Function.Builder.create(this, id)
+                .description("PicPeak " + id)
+                .runtime(Runtime.JAVA_17)
+                .handler(handler)
+                .code(code)
+                .memorySize(memoryMb)
+                .timeout(timeout)
+                .role(role)
+                .logGroup(logs)
+                .environment(environment);
+        if (snapStart) {
+            builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+        }
+        return builder.build();
+    }
+
+    /** What every function reads at start (shared StorageConfig and AppConfig). */
+    private Map<String, String> runtimeEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("STORAGE_BACKEND", "s3");
+        env.put("STORAGE_S3_BUCKET", bucket.getBucketName());
+        env.put("STORAGE_S3_REGION", Aws.REGION); // an existing bucket must be in the stack's region
+        if (!settings.bucketPrefix().isEmpty()) {
+            env.put("STORAGE_S3_PREFIX", settings.bucketPrefix());
+        }
+        env.put("CATALOG_TABLE", table.getTableName());
+        env.put("EVENT_BUS_NAME", bus.getEventBusName());
+        env.put("ADMIN_TOKEN_SECRET_ARN", adminToken.getSecretArn());
+        env.put("STORAGE_AUTO_IMPORT", Boolean.toString(settings.autoImport()));
+        env.put("STORAGE_AUTO_IMPORT_INTERVAL_MS", Long.toString(settings.autoImportIntervalMs()));
+        settings.endpoint().ifPresent(endpoint -> {
+            // an emulator: S3 through the storage settings, every other client through the SDK's standard variable
+            env.put("STORAGE_S3_ENDPOINT", endpoint);
+            env.put("STORAGE_S3_SSL", Boolean.toString(endpoint.startsWith("https:")));
+            env.put("AWS_ENDPOINT_URL", endpoint);
+        });
+        return env;
+    }
+
+    /** Objects under the prefix (or the whole bucket) with these actions; listing only under the prefix. */
+    private void allowStorage(Function function, List<String> objectActions) {
+        String prefix = settings.bucketPrefix();
+        function.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(objectActions)
+                .resources(List.of(bucket.arnForObjects(prefix.isEmpty() ? "*" : prefix + "/*"))).build());
+        PolicyStatement.Builder list = PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(bucket.getBucketArn()));
+        if (!prefix.isEmpty()) {
+            list.conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(prefix + "/*"))));
+        }
+        function.addToRolePolicy(list.build());
+    }
+
+    private void allowCatalog(Function function, List<String> actions, boolean adminListIndex) {
+        List<String> resources = new ArrayList<>(List.of(table.getTableArn()));
+        if (adminListIndex) {
+            resources.add(table.getTableArn() + "/index/" + CATALOG_INDEX);
+        }
+        function.addToRolePolicy(PolicyStatement.Builder.create().actions(actions).resources(resources).build());
+    }
+
+    private void allowEvents(Function function) {
+        function.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("events:PutEvents")).resources(List.of(bus.getEventBusArn())).build());
+    }
+
+    /** The version API Gateway calls: with SnapStart, only a published version runs from the snapshot. */
+    private IFunction live(Function function) {
+        if (!settings.snapStart()) {
+            return function;
+        }
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "the alias 'live' publishes a version on every code or configuration change");
+        return Alias.Builder.create(this, function.getNode().getId() + "Live")
+                .aliasName("live").version(function.getCurrentVersion()).build();
+    }
+
+    private void route(HttpApi api, String id, IFunction target, List<String> routeKeys) {
+        HttpLambdaIntegration integration = new HttpLambdaIntegration(id + "Integration", target);
+        for (String routeKey : routeKeys) {
+            String[] methodAndPath = routeKey.split(" ", 2);
+            api.addRoutes(AddRoutesOptions.builder()
+                    .path(methodAndPath[1])
+                    .methods(List.of(HttpMethod.valueOf(methodAndPath[0])))
+                    .integration(integration)
+                    .build());
+        }
+    }
+}

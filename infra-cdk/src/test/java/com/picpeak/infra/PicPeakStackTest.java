@@ -1,0 +1,349 @@
+package com.picpeak.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Assertions on the synthesized template: routes, functions, schedules, least-privilege roles, bucket and table. */
+class PicPeakStackTest {
+    static final String API = "com.picpeak.api.lambda.";
+    static final String GALLERY = API + "GalleryHandler";
+    static final String DOWNLOAD = API + "DownloadHandler";
+    static final String UPLOAD = API + "UploadHandler";
+    static final String ADMIN = API + "AdminHandler";
+    static final String BUILDER = API + "ArchiveBuilderHandler";
+    static final String SWEEP = API + "ArchiveSweepHandler";
+    static final String POLLER = "com.picpeak.poller.PollerHandler";
+    static final Set<String> SEED_S3_ACTIONS = Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+            "s3:ListBucket", "s3:GetBucketLocation");
+
+    static Synth defaults;
+    static Synth withAutoImportAndPrefix;
+
+    @BeforeAll
+    static void synthesize() {
+        defaults = Synth.defaults();
+        withAutoImportAndPrefix = Synth.of(Map.of("autoImport", "true", "autoImportIntervalMs", "90000",
+                "bucketPrefix", "/studio/picpeak/"));
+    }
+
+    @Test
+    void routes_goToTheFunctionThatServesThem() {
+        Map<String, String> expected = new TreeMap<>();
+        for (String key : List.of("GET /gallery/{slug}", "ANY /api/gallery/{proxy+}", "GET /assets/{proxy+}", "GET /health")) {
+            expected.put(key, GALLERY);
+        }
+        for (String key : List.of("GET /gallery/{slug}/download-all", "GET /api/gallery/{slug}/download-all")) {
+            expected.put(key, DOWNLOAD);
+        }
+        for (String key : List.of("POST /api/admin/events/{slug}/photos", "POST /api/admin/events/{slug}/uploads",
+                "POST /api/admin/events/{slug}/uploads/{uploadId}/complete")) {
+            expected.put(key, UPLOAD);
+        }
+        for (String key : List.of("ANY /api/admin/{proxy+}", "GET /admin", "GET /admin/{proxy+}")) {
+            expected.put(key, ADMIN);
+        }
+
+        assertThat(routeTargets(defaults)).isEqualTo(expected);
+        assertThat(routeTargets(Synth.of(Map.of("snapStart", "false")))).isEqualTo(expected);
+        defaults.template.hasResourceProperties("AWS::ApiGatewayV2::Integration",
+                Map.of("IntegrationType", "AWS_PROXY", "PayloadFormatVersion", "2.0"));
+    }
+
+    /** Route key -> handler class of the function its integration invokes (through the alias when SnapStart is on). */
+    private static Map<String, String> routeTargets(Synth synth) {
+        Map<String, String> handlerByFunctionId = new HashMap<>();
+        synth.resourcesOfType("AWS::Lambda::Function").forEach((id, fn) ->
+                handlerByFunctionId.put(id, fn.path("Properties").path("Handler").asText().split("::")[0]));
+        Map<String, String> targets = new TreeMap<>();
+        synth.resourcesOfType("AWS::ApiGatewayV2::Route").values().forEach(route -> {
+            String integrationId = route.path("Properties").path("Target").path("Fn::Join").get(1).get(1).path("Ref").asText();
+            JsonNode uri = synth.resources().get(integrationId).path("Properties").path("IntegrationUri");
+            String functionId;
+            if (uri.has("Ref")) { // an alias
+                JsonNode alias = synth.resources().get(uri.get("Ref").asText()).path("Properties");
+                functionId = alias.path("FunctionName").path("Ref").asText();
+            } else {
+                functionId = uri.path("Fn::GetAtt").get(0).asText();
+            }
+            targets.put(route.path("Properties").path("RouteKey").asText(), handlerByFunctionId.get(functionId));
+        });
+        return targets;
+    }
+
+    @Test
+    void functions_areJava17_sizedForTheirWork_httpOnesWithSnapStart() {
+        Map<String, List<Integer>> memoryAndTimeout = new LinkedHashMap<>();
+        memoryAndTimeout.put(GALLERY, List.of(1024, 29));
+        memoryAndTimeout.put(DOWNLOAD, List.of(1024, 29));
+        memoryAndTimeout.put(UPLOAD, List.of(2048, 29));
+        memoryAndTimeout.put(ADMIN, List.of(1536, 29));
+        memoryAndTimeout.put(BUILDER, List.of(1536, 900));
+        memoryAndTimeout.put(SWEEP, List.of(1536, 900));
+        assertThat(defaults.resourcesOfType("AWS::Lambda::Function")).hasSize(memoryAndTimeout.size());
+        memoryAndTimeout.forEach((handler, sizes) -> {
+            JsonNode p = defaults.function(handler).path("Properties");
+            assertThat(p.path("Runtime").asText()).as(handler).isEqualTo("java17");
+            assertThat(p.path("Handler").asText()).isEqualTo(handler + "::handleRequest");
+            assertThat(List.of(p.path("MemorySize").asInt(), p.path("Timeout").asInt())).as(handler).isEqualTo(sizes);
+            boolean http = List.of(GALLERY, DOWNLOAD, UPLOAD, ADMIN).contains(handler);
+            assertThat(p.path("SnapStart").path("ApplyOn").asText()).as(handler)
+                    .isEqualTo(http ? "PublishedVersions" : "");
+            JsonNode env = p.path("Environment").path("Variables");
+            assertThat(env.path("STORAGE_BACKEND").asText()).isEqualTo("s3");
+            assertThat(env.path("STORAGE_S3_BUCKET").path("Ref").asText()).startsWith("Photos");
+            assertThat(env.path("CATALOG_TABLE").path("Ref").asText()).startsWith("Catalog");
+            assertThat(env.path("EVENT_BUS_NAME").path("Ref").asText()).startsWith("DomainEvents");
+            assertThat(env.path("ADMIN_TOKEN_SECRET_ARN").path("Ref").asText()).startsWith("AdminToken");
+            assertThat(env.has("ADMIN_TOKEN")).as("no admin token value in the environment").isFalse();
+            assertThat(env.path("STORAGE_AUTO_IMPORT").asText()).isEqualTo("false");
+            assertThat(env.has("STORAGE_S3_PREFIX")).isFalse();
+        });
+        // the download function asks exactly the builder function for archives
+        assertThat(defaults.function(DOWNLOAD).path("Properties").path("Environment").path("Variables")
+                .path("ARCHIVE_BUILDER_FUNCTION").path("Fn::GetAtt").get(0).asText())
+                .isEqualTo(defaults.functionId(BUILDER));
+        // API Gateway invokes the published version behind the alias "live"
+        assertThat(defaults.resourcesOfType("AWS::Lambda::Alias")).hasSize(4);
+        defaults.template.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
+    }
+
+    @Test
+    void schedules_sweepDaily_pollerOnlyWhenAutoImportIsOn() {
+        defaults.template.resourceCountIs("AWS::Events::Rule", 1);
+        defaults.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "cron(0 3 * * ? *)",
+                "Targets", List.of(Match.objectLike(Map.of("Arn",
+                        Map.of("Fn::GetAtt", List.of(defaults.functionId(SWEEP), "Arn")))))));
+        assertThat(defaults.json.toString()).doesNotContain("PollerHandler");
+
+        Synth on = withAutoImportAndPrefix;
+        on.template.resourceCountIs("AWS::Events::Rule", 2);
+        // 90 s: EventBridge counts whole minutes, so the poller runs every 2 minutes
+        on.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(2 minutes)",
+                "Targets", List.of(Match.objectLike(Map.of("Arn",
+                        Map.of("Fn::GetAtt", List.of(on.functionId(POLLER), "Arn")))))));
+        JsonNode poller = on.function(POLLER).path("Properties");
+        assertThat(poller.path("Runtime").asText()).isEqualTo("java17");
+        assertThat(poller.path("Timeout").asInt()).isEqualTo(120);
+        JsonNode env = poller.path("Environment").path("Variables");
+        assertThat(env.path("STORAGE_AUTO_IMPORT").asText()).isEqualTo("true");
+        assertThat(env.path("STORAGE_AUTO_IMPORT_INTERVAL_MS").asText()).isEqualTo("90000");
+        assertThat(env.path("STORAGE_S3_PREFIX").asText()).isEqualTo("studio/picpeak");
+
+        Synth hourly = Synth.of(Map.of("autoImport", true, "autoImportIntervalMs", 3_600_000));
+        hourly.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 hour)"));
+        assertThat(hourly.function(POLLER).path("Properties").path("Timeout").asInt()).isEqualTo(900);
+    }
+
+    @Test
+    void roles_allowOnlyWhatEachFunctionUses() {
+        Map<String, Set<String>> expected = new LinkedHashMap<>();
+        Set<String> base = Set.of("logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue", "s3:ListBucket");
+        expected.put(GALLERY, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query"));
+        expected.put(DOWNLOAD, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query",
+                "dynamodb:PutItem", "dynamodb:UpdateItem", "lambda:InvokeFunction"));
+        Set<String> writer = union(base, "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "dynamodb:GetItem",
+                "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+        expected.put(UPLOAD, union(writer, "events:PutEvents"));
+        expected.put(ADMIN, union(writer, "events:PutEvents"));
+        expected.put(SWEEP, union(writer, "events:PutEvents"));
+        expected.put(BUILDER, writer);
+        expected.forEach((handler, actions) -> assertThat(actionsOf(defaults, handler)).as(handler).isEqualTo(actions));
+        assertThat(actionsOf(withAutoImportAndPrefix, POLLER)).isEqualTo(union(writer, "events:PutEvents"));
+    }
+
+    @Test
+    void statements_nameOneResourceEach_neverAWildcardActionOrResource() {
+        for (Synth synth : List.of(defaults, withAutoImportAndPrefix)) {
+            String bucketArn = "{\"Fn::GetAtt\":[\"" + only(synth.resourcesOfType("AWS::S3::Bucket")) + "\",\"Arn\"]}";
+            String table = only(synth.resourcesOfType("AWS::DynamoDB::Table"));
+            String tableArn = "{\"Fn::GetAtt\":[\"" + table + "\",\"Arn\"]}";
+            for (String handler : handlersOf(synth)) {
+                for (JsonNode statement : synth.statementsOf(handler)) {
+                    assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+                    List<String> actions = Synth.strings(statement.path("Action"));
+                    List<String> resources = Synth.strings(statement.path("Resource"));
+                    assertThat(actions).as(handler).noneMatch(a -> a.contains("*"));
+                    assertThat(resources).as(handler + " " + actions).isNotEmpty().noneMatch("*"::equals);
+                    String service = actions.get(0).split(":")[0];
+                    assertThat(actions).as("one service per statement").allMatch(a -> a.startsWith(service + ":"));
+                    switch (service) {
+                        case "s3" -> {
+                            assertThat(SEED_S3_ACTIONS).containsAll(actions);
+                            if (actions.equals(List.of("s3:ListBucket"))) {
+                                assertThat(resources).containsExactly(bucketArn);
+                            } else {
+                                assertThat(resources).hasSize(1);
+                                String objects = synth == defaults ? "/*" : "/studio/picpeak/*";
+                                assertThat(resources.get(0)).isEqualTo("{\"Fn::Join\":[\"\",[" + bucketArn + ",\""
+                                        + objects + "\"]]}");
+                            }
+                        }
+                        case "dynamodb" -> assertThat(resources).allMatch(r -> r.equals(tableArn)
+                                || r.equals("{\"Fn::Join\":[\"\",[" + tableArn + ",\"/index/gsi1\"]]}"));
+                        case "events" -> assertThat(resources).containsExactly("{\"Fn::GetAtt\":[\""
+                                + only(synth.resourcesOfType("AWS::Events::EventBus")) + "\",\"Arn\"]}");
+                        case "secretsmanager" -> assertThat(resources).containsExactly("{\"Ref\":\""
+                                + only(synth.resourcesOfType("AWS::SecretsManager::Secret")) + "\"}");
+                        case "lambda" -> assertThat(resources).containsExactly("{\"Fn::GetAtt\":[\""
+                                + synth.functionId(BUILDER) + "\",\"Arn\"]}");
+                        case "logs" -> assertThat(resources).containsExactly("{\"Fn::GetAtt\":[\""
+                                + synth.function(handler).path("Properties").path("LoggingConfig").path("LogGroup")
+                                .path("Ref").asText() + "\",\"Arn\"]}");
+                        default -> throw new AssertionError(handler + " may not use " + service + ": " + statement);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void listing_isLimitedToThePrefix_whenOneIsConfigured() {
+        for (String handler : handlersOf(withAutoImportAndPrefix)) {
+            JsonNode list = withAutoImportAndPrefix.statementsOf(handler).stream()
+                    .filter(s -> Synth.strings(s.path("Action")).equals(List.of("s3:ListBucket"))).findFirst().orElseThrow();
+            assertThat(list.path("Condition").toString()).as(handler)
+                    .isEqualTo("{\"StringLike\":{\"s3:prefix\":[\"studio/picpeak/*\"]}}");
+        }
+        for (String handler : handlersOf(defaults)) {
+            assertThat(defaults.statementsOf(handler)).noneMatch(s -> s.has("Condition"));
+        }
+    }
+
+    @Test
+    void bucket_isPrivate_encrypted_tlsOnly_versioned_withLifecycleRules() {
+        defaults.template.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain"));
+        defaults.template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "LifecycleConfiguration", Map.of("Rules", List.of(
+                        Map.of("Id", "abort-incomplete-multipart-uploads", "Status", "Enabled",
+                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7)),
+                        Map.of("Id", "expire-stale-versions", "Status", "Enabled", "ExpiredObjectDeleteMarker", true,
+                                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)),
+                        Map.of("Id", "expire-abandoned-direct-uploads", "Status", "Enabled", "Prefix", "uploads/",
+                                "ExpirationInDays", 2)))));
+        withAutoImportAndPrefix.template.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration",
+                Map.of("Rules", Match.arrayWith(List.of(Match.objectLike(Map.of("Prefix", "studio/picpeak/uploads/")))))));
+        defaults.template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement",
+                List.of(Match.objectLike(Map.of("Effect", "Deny", "Action", "s3:*",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))));
+    }
+
+    @Test
+    void existingBucket_isUsedByName_andPermissionsNameIt() {
+        Synth existing = Synth.of(Map.of("bucketName", "studio-photos", "bucketPrefix", "picpeak"));
+        existing.template.resourceCountIs("AWS::S3::Bucket", 0);
+        String objects = existing.statementsOf(GALLERY).stream().map(s -> s.path("Resource").toString())
+                .filter(r -> r.contains("studio-photos/")).findFirst().orElseThrow();
+        assertThat(objects).isEqualTo("{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},"
+                + "\":s3:::studio-photos/picpeak/*\"]]}");
+        assertThat(existing.function(GALLERY).path("Properties").path("Environment").path("Variables")
+                .path("STORAGE_S3_BUCKET").asText()).isEqualTo("studio-photos");
+    }
+
+    @Test
+    void table_isOnDemand_withPointInTimeRecovery_andTheCatalogLayout() {
+        defaults.template.hasResource("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain"));
+        defaults.template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "BillingMode", "PAY_PER_REQUEST",
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"),
+                        Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                "GlobalSecondaryIndexes", List.of(Map.of("IndexName", "gsi1",
+                        "KeySchema", List.of(Map.of("AttributeName", "gsi1pk", "KeyType", "HASH"),
+                                Map.of("AttributeName", "gsi1sk", "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "ALL")))));
+    }
+
+    @Test
+    void adminToken_isAGeneratedSecret_orAnExistingOneByArn() {
+        defaults.template.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("GenerateSecretString",
+                Map.of("PasswordLength", 48, "ExcludePunctuation", true, "IncludeSpace", false)));
+
+        String arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:picpeak/admin-token-AbC123";
+        Synth existing = Synth.of(Map.of("adminTokenSecretArn", arn));
+        existing.template.resourceCountIs("AWS::SecretsManager::Secret", 0);
+        assertThat(existing.function(ADMIN).path("Properties").path("Environment").path("Variables")
+                .path("ADMIN_TOKEN_SECRET_ARN").asText()).isEqualTo(arn);
+        assertThat(existing.statementsOf(ADMIN)).anySatisfy(s -> {
+            assertThat(Synth.strings(s.path("Action"))).containsExactly("secretsmanager:GetSecretValue");
+            assertThat(Synth.strings(s.path("Resource"))).containsExactly(arn);
+        });
+    }
+
+    @Test
+    void eventBus_isCreated_andOutputsNameWhatAUserNeeds() {
+        defaults.template.resourceCountIs("AWS::Events::EventBus", 1);
+        assertThat(defaults.json.path("Outputs").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("ApiUrl", "BucketName", "CatalogTable", "EventBusName", "AdminTokenSecretArn");
+    }
+
+    @Test
+    void anEmulatorEndpoint_reachesEveryClient_throughTheStandardVariables() {
+        Synth local = Synth.of(Map.of("endpoint", "http://localhost.localstack.cloud:4566", "snapStart", "false"));
+        for (String handler : handlersOf(local)) {
+            JsonNode env = local.function(handler).path("Properties").path("Environment").path("Variables");
+            assertThat(env.path("AWS_ENDPOINT_URL").asText()).isEqualTo("http://localhost.localstack.cloud:4566");
+            assertThat(env.path("STORAGE_S3_ENDPOINT").asText()).isEqualTo("http://localhost.localstack.cloud:4566");
+            assertThat(env.path("STORAGE_S3_SSL").asText()).isEqualTo("false");
+            assertThat(local.function(handler).path("Properties").has("SnapStart")).isFalse();
+        }
+        local.template.resourceCountIs("AWS::Lambda::Alias", 0);
+        for (String handler : handlersOf(defaults)) {
+            JsonNode env = defaults.function(handler).path("Properties").path("Environment").path("Variables");
+            assertThat(env.has("AWS_ENDPOINT_URL") || env.has("STORAGE_S3_ENDPOINT")).as(handler).isFalse();
+        }
+    }
+
+    @Test
+    void badContextValues_areAllReported_namingTheKey() {
+        assertThatThrownBy(() -> StackSettings.from(Map.<String, Object>of("bucketName", "s3://Photos",
+                "autoImport", "maybe", "autoImportIntervalMs", "1000", "adminTokenSecretArn", "my-token",
+                "bucketPrefix", "a/../b", "endpoint", "localhost:4566/path")::get))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bucketName: 's3://Photos'")
+                .hasMessageContaining("autoImport: 'maybe' is not true or false")
+                .hasMessageContaining("autoImportIntervalMs: '1000' is below the minimum of 5000 ms")
+                .hasMessageContaining("adminTokenSecretArn: 'my-token'")
+                .hasMessageContaining("bucketPrefix: 'a/../b'")
+                .hasMessageContaining("endpoint: 'localhost:4566/path'");
+    }
+
+    private static Set<String> actionsOf(Synth synth, String handler) {
+        Set<String> actions = new HashSet<>();
+        synth.statementsOf(handler).forEach(s -> actions.addAll(Synth.strings(s.path("Action"))));
+        return actions;
+    }
+
+    private static List<String> handlersOf(Synth synth) {
+        return synth.resourcesOfType("AWS::Lambda::Function").values().stream()
+                .map(fn -> fn.path("Properties").path("Handler").asText().split("::")[0]).toList();
+    }
+
+    private static Set<String> union(Set<String> base, String... more) {
+        Set<String> all = new HashSet<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    private static String only(Map<String, JsonNode> resources) {
+        assertThat(resources).hasSize(1);
+        return resources.keySet().iterator().next();
+    }
+}

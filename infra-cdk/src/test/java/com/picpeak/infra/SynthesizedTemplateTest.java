@@ -1,0 +1,95 @@
+package com.picpeak.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The template of the default configuration, written for reviewers (target/synth/ on every build, and the
+ * committed copy infra-cdk/synth/PicPeakStack.template.json, which must stay equal to it), and the
+ * deployment package checked against the handlers the template names.
+ */
+class SynthesizedTemplateTest {
+    /** Set (-Dpicpeak.template.update=true) to refresh the committed copy after a deliberate change. */
+    static final String UPDATE = "picpeak.template.update";
+
+    @Test
+    void committedTemplate_isTheTemplateOfTheDefaultConfiguration() throws IOException {
+        String current = readable(Synth.defaults().json);
+        Path out = Path.of(System.getProperty("picpeak.template.out"));
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, current, StandardCharsets.UTF_8);
+
+        Path committed = Path.of(System.getProperty("picpeak.template.copy"));
+        if (Boolean.getBoolean(UPDATE)) {
+            Files.writeString(committed, current, StandardCharsets.UTF_8);
+        }
+        assertThat(Files.exists(committed) ? Files.readString(committed, StandardCharsets.UTF_8) : "")
+                .as(committed + " differs from the synthesized template (" + out + "): after a deliberate change "
+                        + "refresh it with mvn -B -q -pl infra-cdk verify -D" + UPDATE + "=true, and review the diff")
+                .isEqualTo(current);
+    }
+
+    @Test
+    void apiPackage_holdsEveryHandlerTheTemplateNames() throws IOException {
+        Set<String> classes = classesIn(Path.of(System.getProperty(FunctionPackages.API_PACKAGE)));
+        Set<String> handlers = new HashSet<>();
+        Synth.defaults().resourcesOfType("AWS::Lambda::Function").values().forEach(fn ->
+                handlers.add(fn.path("Properties").path("Handler").asText().split("::")[0]));
+        assertThat(handlers).hasSize(6);
+        assertThat(classes).containsAll(handlers);
+    }
+
+    @Test
+    void pollerPackage_holdsThePollerHandler() throws IOException {
+        Set<String> classes = classesIn(Path.of(System.getProperty(FunctionPackages.POLLER_PACKAGE)));
+        String handler = Synth.of(java.util.Map.of("autoImport", "true")).resourcesOfType("AWS::Lambda::Function")
+                .values().stream().map(fn -> fn.path("Properties").path("Handler").asText().split("::")[0])
+                .filter(name -> name.contains("Poller")).findFirst().orElseThrow();
+        assertThat(classes).contains(handler, "com.picpeak.autoimport.PrefixWalker");
+    }
+
+    /**
+     * The template without what changes on every build: the package's content hash (asset key, staging
+     * path, and the logical ids of the published versions, which include it).
+     */
+    static String readable(JsonNode template) throws IOException {
+        String json = Synth.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(template);
+        return json.replaceAll("[0-9a-f]{64}", "<package-hash>")
+                .replaceAll("(CurrentVersion)[0-9A-F]{8}[0-9a-f]{32}", "$1<package-hash>") + "\n";
+    }
+
+    /** Class names in the jars under lib/ of a Lambda zip. */
+    private static Set<String> classesIn(Path zip) throws IOException {
+        Set<String> classes = new HashSet<>();
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(file.entries())) {
+                if (!entry.getName().startsWith("lib/") || !entry.getName().endsWith(".jar")) {
+                    continue;
+                }
+                try (InputStream in = file.getInputStream(entry); JarInputStream jar = new JarInputStream(in)) {
+                    for (JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
+                        if (e.getName().endsWith(".class")) {
+                            classes.add(e.getName().replace('/', '.').substring(0, e.getName().length() - 6));
+                        }
+                    }
+                }
+            }
+        }
+        return classes;
+    }
+}
