@@ -1,6 +1,8 @@
 package com.picpeak.app;
 
 import com.picpeak.storage.ConfigException;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -17,47 +19,33 @@ public final class AwsClients {
     }
 
     public static software.amazon.awssdk.services.lambda.LambdaClient lambda() {
-        return software.amazon.awssdk.services.lambda.LambdaClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(Duration.ofSeconds(10)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(10))
-                        .build())
-                .build();
+        return withTimeouts(software.amazon.awssdk.services.lambda.LambdaClient.builder(), 10, 10, 10);
     }
 
     public static software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
-        return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(Duration.ofSeconds(5)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(8))
-                        .build())
-                .build();
+        return withTimeouts(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder(), 5, 5, 8);
     }
 
     public static DynamoDbClient dynamo() {
-        return DynamoDbClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(Duration.ofSeconds(10)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
-                        .apiCallTimeout(Duration.ofSeconds(15))
-                        .build())
-                .build();
+        return withTimeouts(DynamoDbClient.builder(), 10, 5, 15);
     }
 
     public static SecretsManagerClient secretsManager() {
-        return SecretsManagerClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
+        return withTimeouts(SecretsManagerClient.builder(), 5, 5, 10);
+    }
+
+    /**
+     * A client that never waits unbounded: 3 s to connect, then the given socket timeout, per-attempt and
+     * whole-call limits (seconds).
+     */
+    private static <C, B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>> C withTimeouts(
+            B builder, int socketSeconds, int attemptSeconds, int callSeconds) {
+        return builder.httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(Duration.ofSeconds(5)))
+                        .socketTimeout(Duration.ofSeconds(socketSeconds)))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
-                        .apiCallTimeout(Duration.ofSeconds(10))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(attemptSeconds))
+                        .apiCallTimeout(Duration.ofSeconds(callSeconds))
                         .build())
                 .build();
     }

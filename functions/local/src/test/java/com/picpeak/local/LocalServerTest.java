@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Local mode as a user runs it: zero configuration but a data folder and a port; the README's curl walk
@@ -72,6 +73,40 @@ class LocalServerTest {
             assertThat(event.get("photoCount").asInt()).isEqualTo(3);
             assertThat(event.get("revision").asInt()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void jpegsCopiedIntoTheEventFolder_showInTheGalleryListing_alsoThoseCopiedWhileStopped(@TempDir Path dataDir,
+                                                                                         @TempDir Path card) throws Exception {
+        Map<String, String> env = Map.of("PICPEAK_DATA", dataDir.toString(), "PORT", "0");
+        for (int i = 0; i < 22; i++) {
+            Files.write(card.resolve(String.format("DSC_%02d.JPG", i)), TestImages.jpeg(TestImages.noisyHalves(320, 240, 50 + i)));
+        }
+        Path folder = dataDir.resolve("storage/events/active/dropped");
+        try (LocalServer server = LocalServer.start(env)) {
+            String token = Files.readString(dataDir.resolve(LocalServer.TOKEN_FILE)).trim();
+            String base = "http://127.0.0.1:" + server.port();
+            send(base + "/api/admin/events", "POST", token, "application/json",
+                    "{\"slug\":\"dropped\",\"title\":\"Dropped\"}".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(folder)); // made for the photographer
+            for (int i = 0; i < 20; i++) { // what `cp` does
+                String name = String.format("DSC_%02d.JPG", i);
+                Files.copy(card.resolve(name), folder.resolve(name));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> listedFilenames(base, "dropped").size() == 20);
+            assertThat(listedFilenames(base, "dropped")).allMatch(name -> name.startsWith("DSC_"));
+        }
+        Files.copy(card.resolve("DSC_20.JPG"), folder.resolve("DSC_20.JPG"));
+        Files.copy(card.resolve("DSC_21.JPG"), folder.resolve("DSC_21.JPG"));
+        try (LocalServer restarted = LocalServer.start(env)) {
+            String base = "http://127.0.0.1:" + restarted.port();
+            await().atMost(Duration.ofSeconds(60)).until(() -> listedFilenames(base, "dropped").size() == 22);
+        }
+    }
+
+    private java.util.List<String> listedFilenames(String base, String slug) throws Exception {
+        return JSON.readTree(send(base + "/api/gallery/" + slug + "/photos?limit=200", "GET", null, null, null).body())
+                .get("photos").findValuesAsText("filename");
     }
 
     @Test
