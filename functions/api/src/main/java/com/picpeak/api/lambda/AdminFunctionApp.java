@@ -1,17 +1,18 @@
 package com.picpeak.api.lambda;
 
 import com.picpeak.api.AdminController;
+import com.picpeak.api.AdminPageController;
 import com.picpeak.api.ApiConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The admin and upload functions: the admin routes. They share one app; the stack gives the upload
+ * The admin and upload functions: the admin routes and the admin pages. They share one app; the stack gives the upload
  * function more memory and time (uploads decode images) and routes only upload paths to it.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ApiConfiguration.class, AdminController.class})
+@Import({ApiConfiguration.class, AdminController.class, AdminPageController.class})
 public class AdminFunctionApp {
 }
