@@ -132,7 +132,9 @@
   prev.addEventListener('click', () => show(current - 1));
   next.addEventListener('click', () => show(current + 1));
   document.getElementById('viewer-close').addEventListener('click', closeViewer);
-  viewer.addEventListener('keydown', (event) => {
+  // On the document, not the dialog: focus may leave the dialog (a button that became disabled).
+  document.addEventListener('keydown', (event) => {
+    if (!viewer.open) return;
     if (event.key === 'ArrowRight') {
       event.preventDefault();
       show(current + 1);
