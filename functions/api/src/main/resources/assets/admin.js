@@ -20,7 +20,7 @@
       else if (value === true) node.setAttribute(name, '');
       else node.setAttribute(name, value);
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child != null) node.append(child);
     }
     return node;
