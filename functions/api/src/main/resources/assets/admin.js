@@ -272,7 +272,12 @@
     const photosSection = photosPanel(slug, () => event, (updated) => { event = updated; });
     main.replaceChildren(header,
       el('div', {class: 'two'},
-        settingsForm(event, (updated) => { event = updated; heading.textContent = updated.title; }),
+        settingsForm(event, (updated) => {
+          const passwordChanged = updated.hasPassword !== event.hasPassword;
+          event = updated;
+          heading.textContent = updated.title;
+          if (passwordChanged) route(); // the form offers "Remove the password" only when there is one
+        }),
         protectionPanel(event, (updated) => { event = updated; })),
       uploadPanel(slug, () => photosSection.reload()),
       photosSection.node,

@@ -74,7 +74,7 @@ class AdminPagesBrowserTest {
     @Test
     void theAdmin_createsAnEvent_uploadsThreeFilesByTheFileInput_andSeesThemAppear() throws Exception {
         List<Path> files = new ArrayList<>();
-        for (var photo : GuestPagesBrowserTest.photos("upload", 3, 1200, 800).entrySet()) {
+        for (var photo : GuestPagesBrowserTest.colourful("upload", 3, 1200, 800).entrySet()) {
             files.add(Files.write(Files.createDirectories(work.resolve("to-upload")).resolve(photo.getKey()), photo.getValue()));
         }
         Path notAPhoto = Files.writeString(work.resolve("to-upload").resolve("notes.jpg"), "shopping list",
@@ -107,9 +107,9 @@ class AdminPagesBrowserTest {
     @Test
     void theHero_isChosen_andAPhotoDeleted_fromThePhotosPanel() throws Exception {
         app.createEvent("curate", "Curate", null);
-        app.upload("curate", GuestPagesBrowserTest.photos("curate", 3, 1600, 1000));
+        app.upload("curate", GuestPagesBrowserTest.colourful("curate", 6, 1600, 1000));
         signIn("/admin/events/curate");
-        browser.until(d -> browser.findAll("#photos li").size() == 3);
+        browser.until(d -> browser.findAll("#photos li").size() == 6);
 
         browser.find("#photos li:nth-child(2) button.secondary").click();
         browser.until(d -> browser.findAll("#photos li.is-hero").size() == 1);
@@ -120,14 +120,16 @@ class AdminPagesBrowserTest {
         String deletedId = third.getAttribute("data-photo-id");
         third.findElement(org.openqa.selenium.By.cssSelector("button.danger")).click();
         browser.driver.switchTo().alert().accept();
-        browser.until(d -> browser.findAll("#photos li").size() == 2);
+        browser.until(d -> browser.findAll("#photos li").size() == 5);
         assertThat(app.admin("GET", "/api/admin/events/curate/photos").get("photos").findValuesAsText("id"))
-                .hasSize(2).doesNotContain(deletedId);
+                .hasSize(5).doesNotContain(deletedId);
 
         browser.open(app.base + "/gallery/curate"); // the guest page shows the chosen hero
         browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#hero-frame img');"
                 + "return img != null && img.complete && img.naturalWidth === 1920"));
-        browser.until(d -> browser.findAll("#grid img").size() == 2);
+        browser.until(d -> browser.findAll("#grid img").size() == 5);
+        browser.until(d -> (Boolean) browser.script("return Array.from(document.querySelectorAll('#grid img'))"
+                + ".every(img => img.complete && img.naturalWidth === 300)"));
         browser.screenshot("gallery");
     }
 

@@ -116,7 +116,7 @@ class GuestPagesBrowserTest {
         assertShowing(names.get(0), "1 of 3");
         browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#viewer-stage img');"
                 + "return img.complete && img.naturalWidth === 800"));
-        browser.screenshot("gallery-viewer");
+        browser.screenshotOfTheScreen("gallery-viewer");
 
         new Actions(browser.driver).sendKeys(Keys.ARROW_RIGHT).perform();
         assertShowing(names.get(1), "2 of 3");
@@ -218,6 +218,18 @@ class GuestPagesBrowserTest {
         }
         return value < 10 ? String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit])
                 : String.format(java.util.Locale.ROOT, "%.0f %s", value, units[unit]);
+    }
+
+    /** Photos of flat colour blocks, each different: screenshots of them stay small enough to keep in the repository. */
+    static Map<String, byte[]> colourful(String stem, int count, int width, int height) {
+        java.awt.Color[] palette = {new java.awt.Color(0x2f5d8a), new java.awt.Color(0xe8a33d), new java.awt.Color(0x7aa95c),
+                new java.awt.Color(0xc8553d), new java.awt.Color(0xf2e8cf), new java.awt.Color(0x3d405b)};
+        Map<String, byte[]> photos = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            photos.put(stem + "_" + String.format("%03d", i + 1) + ".jpg", TestImages.jpeg(TestImages.quadrants(width, height,
+                    palette[i % 6], palette[(i + 1) % 6], palette[(i + 3) % 6], palette[(i + 4) % 6])));
+        }
+        return photos;
     }
 
     static Map<String, byte[]> photos(String stem, int count, int width, int height) {

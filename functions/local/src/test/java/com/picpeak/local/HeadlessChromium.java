@@ -9,7 +9,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -92,14 +91,24 @@ final class HeadlessChromium implements AutoCloseable {
         return driver.executeScript(script, args);
     }
 
-    /** Keeps a screenshot of the page under target/screenshots (the README links one). */
+    /** Keeps a screenshot of the whole page under target/screenshots (the README links one). */
     Path screenshot(String name) {
+        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        Map<?, ?> content = (Map<?, ?>) metrics.get("cssContentSize");
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", 0, "width", content.get("width"), "height", content.get("height"), "scale", 1)));
+        return save(name, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+    }
+
+    /** Keeps a screenshot of what is on the screen (a modal viewer) under target/screenshots. */
+    Path screenshotOfTheScreen(String name) {
+        return save(name, driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static Path save(String name, byte[] png) {
         try {
             Files.createDirectories(SCREENSHOTS);
-            File shot = driver.getScreenshotAs(OutputType.FILE);
-            Path target = SCREENSHOTS.resolve(name + ".png");
-            Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return target;
+            return Files.write(SCREENSHOTS.resolve(name + ".png"), png);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
