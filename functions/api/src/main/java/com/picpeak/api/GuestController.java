@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** The guest routes. Each request is checked against its own event by {@code GalleryService.access}. */
 @RestController
@@ -51,7 +52,7 @@ public class GuestController {
         Map<String, Object> json = Json.guestEvent(event);
         Long downloadAllSize = null;
         if (event.allowDownloads() && runtime.gallery().mayOpen(event, sessionToken(request))) {
-            java.util.OptionalLong length = runtime.archives().expectedLength(event);
+            OptionalLong length = runtime.archives().expectedLength(event);
             downloadAllSize = length.isPresent() ? length.getAsLong() : null;
         }
         json.put("downloadAllSize", downloadAllSize);

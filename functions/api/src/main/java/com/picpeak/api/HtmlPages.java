@@ -4,6 +4,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.util.HtmlUtils;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The frame of every HTML page: the guest gallery and the admin pages are plain HTML, CSS and a little
  * script served from the classpath under {@code /assets/} (no build step), their data from the JSON API.
@@ -27,7 +29,7 @@ final class HtmlPages {
                 + "<link rel=\"stylesheet\" href=\"/assets/picpeak.css\">"
                 + (script == null ? "" : "<script src=\"/assets/" + script + "\" defer></script>")
                 + "</head><body class=\"" + bodyClass + "\">\n" + body + "\n</body></html>\n";
-        return ResponseEntity.status(status).contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+        return ResponseEntity.status(status).contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .header("Cache-Control", "no-store").header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .header("X-Content-Type-Options", "nosniff").body(html);
     }

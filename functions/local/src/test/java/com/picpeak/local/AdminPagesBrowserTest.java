@@ -1,6 +1,7 @@
 package com.picpeak.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,11 +12,16 @@ import org.openqa.selenium.WebElement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The admin pages in headless Chromium against the real local server (local backend) on a random port:
@@ -102,6 +108,63 @@ class AdminPagesBrowserTest {
         assertThat(app.photoFilenames("browser-upload")).containsExactlyInAnyOrder("upload_001.jpg", "upload_002.jpg",
                 "upload_003.jpg");
         browser.screenshot("admin-event");
+    }
+
+    @Test
+    void photosDroppedOnTheDropZone_areUploadedEachWithItsProgressAndResult() throws Exception {
+        app.createEvent("dropped", "Dropped", null);
+        Map<String, byte[]> files = GuestPagesBrowserTest.colourful("dropped", 2, 640, 480);
+        List<List<String>> payload = new ArrayList<>();
+        files.forEach((name, bytes) -> payload.add(List.of(name, Base64.getEncoder().encodeToString(bytes))));
+        signIn("/admin/events/dropped");
+        browser.visible("#dropzone");
+
+        browser.script("const transfer = new DataTransfer();"
+                + "for (const [name, base64] of arguments[0]) {"
+                + "  const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));"
+                + "  transfer.items.add(new File([bytes], name, {type: 'image/jpeg'}));"
+                + "}"
+                + "const zone = document.getElementById('dropzone');"
+                + "zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));"
+                + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));",
+                payload);
+
+        browser.until(d -> browser.findAll("#uploads li[data-state=done]").size() == 2);
+        assertThat(browser.findAll("#uploads progress")).extracting(p -> p.getAttribute("value")).containsOnly("100");
+        browser.until(d -> browser.findAll("#photos li").size() == 2);
+        assertThat(app.photoFilenames("dropped")).containsExactlyInAnyOrderElementsOf(files.keySet());
+    }
+
+    @Test
+    void aWatermarkedDownloadAll_isPreparedFirst_thenSavedWithTheWatermarkedCopies() throws Exception {
+        app.createEvent("proofs", "Proofs", null);
+        Map<String, byte[]> originals = GuestPagesBrowserTest.colourful("proofs", 2, 800, 600);
+        app.upload("proofs", originals);
+        Path watermark = Files.write(work.resolve("mark.png"), TestImages.png(TestImages.quadrants(64, 32,
+                TestImages.RED, TestImages.RED, TestImages.RED, TestImages.RED)));
+        signIn("/admin/events/proofs");
+        browser.visible("#watermark-downloads").click();
+        browser.until(d -> browser.find("#protection-status").getText().equals("Saved."));
+        browser.find("#watermark-file").sendKeys(watermark.toString());
+        browser.until(d -> browser.find("#protection-status").getText().equals("Watermark image saved (mark.png)."));
+
+        browser.open(app.base + "/gallery/proofs");
+        WebElement downloadAll = browser.visible("#download-all");
+        assertThat(downloadAll.getText()).isEqualTo("Download All (2 photos)"); // its size is known once prepared
+        downloadAll.click();
+        browser.until(d -> browser.find("#download-status").getText().equals("Preparing the archive of 2 photos…"));
+
+        Path zip = browser.downloads.resolve("proofs.zip");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(zip)
+                && !Files.exists(browser.downloads.resolve("proofs.zip.crdownload")));
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            assertThat(archive.stream().map(ZipEntry::getName).toList()).containsExactlyElementsOf(originals.keySet());
+            for (Map.Entry<String, byte[]> original : originals.entrySet()) {
+                byte[] copy = archive.getInputStream(archive.getEntry(original.getKey())).readAllBytes();
+                assertThat(copy).isNotEqualTo(original.getValue());
+                assertThat(TestImages.decode(copy).getWidth()).isEqualTo(800);
+            }
+        }
     }
 
     @Test
