@@ -65,7 +65,12 @@
       throw new ApiError(401, {message: 'signed out'});
     }
     const text = await response.text();
-    const json = text ? JSON.parse(text) : null;
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch (notJson) { // e.g. a gateway's HTML error page
+      json = {message: 'HTTP ' + response.status + ' ' + response.statusText};
+    }
     if (!response.ok) throw new ApiError(response.status, json);
     return json;
   }
