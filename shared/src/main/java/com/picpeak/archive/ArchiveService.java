@@ -23,7 +23,11 @@ import java.io.PipedOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +52,14 @@ public final class ArchiveService {
     private final BlobStore store;
     private final WatermarkService watermarks;
     private final Clock clock;
+    /** Planned lengths of originals archives by slug and revision (the revision fixes the photo set), bounded. */
+    private final Map<String, Long> plannedLengths = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > 1024;
+                }
+            });
     private final ExecutorService zipWriters = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "zip-writer");
         thread.setDaemon(true);
@@ -99,7 +111,41 @@ public final class ArchiveService {
             return new Archive(event, variant, key, null, -1, false);
         }
         ZipPlan plan = plan(event.slug());
+        plannedLengths.put(event.slug() + "@" + event.revision(), plan.length());
         return new Archive(event, variant, key, plan, plan.length(), false);
+    }
+
+    /**
+     * The byte size of Download All as a guest would get it now, to show before it starts: the ready copy's
+     * length, else the planned length of the originals archive (remembered per revision, so a page view
+     * does not read every photo row again). Empty when it cannot be known yet: no photos, a watermarked
+     * archive whose copies are not rendered, or watermarking without a watermark image.
+     */
+    public OptionalLong expectedLength(Event event) {
+        if (event.photoCount() == 0) {
+            return OptionalLong.empty();
+        }
+        String variant;
+        try {
+            variant = variant(event);
+        } catch (PicPeakException watermarkUnavailable) {
+            return OptionalLong.empty();
+        }
+        String key = Keys.downloadCache(event.slug(), event.revision(), variant);
+        java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        if (ready.isPresent()) {
+            return OptionalLong.of(ready.get().length());
+        }
+        if (!ORIGINALS.equals(variant)) {
+            return OptionalLong.empty();
+        }
+        String revisionKey = event.slug() + "@" + event.revision();
+        Long planned = plannedLengths.get(revisionKey);
+        if (planned == null) { // planned outside the map's lock: paging the catalog must not hold up other events
+            planned = plan(event.slug()).length();
+            plannedLengths.put(revisionKey, planned);
+        }
+        return OptionalLong.of(planned);
     }
 
     /**

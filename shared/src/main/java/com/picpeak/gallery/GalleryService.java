@@ -70,6 +70,11 @@ public final class GalleryService {
         return new GuestAccess(event, session);
     }
 
+    /** Whether a request with this token may open the event's gallery (no password, or a valid session). */
+    public boolean mayOpen(Event event, String token) {
+        return !event.requiresPassword() || sessions.verify(token, event) != null;
+    }
+
     public Page<Photo> photos(GuestAccess access, Integer limit, String cursor) {
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > MAX_PAGE_SIZE) {

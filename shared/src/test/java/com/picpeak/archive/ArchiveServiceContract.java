@@ -117,6 +117,34 @@ abstract class ArchiveServiceContract {
     }
 
     @Test
+    void theExpectedLength_isTheStreamedLength_beforeTheBuild_andTheCachedLength_after() throws Exception {
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+        archives.writeFromOriginals(archives.current(event()), streamed);
+
+        assertThat(archives.expectedLength(event())).hasValue(streamed.size());
+        archives.build("party");
+        assertThat(archives.expectedLength(event())).hasValue(store.head(archives.current(event()).key()).orElseThrow().size());
+
+        addPhoto("late.jpg", 9); // a new revision is planned anew, not taken from the remembered length
+        ByteArrayOutputStream withLate = new ByteArrayOutputStream();
+        archives.writeFromOriginals(archives.current(event()), withLate);
+        assertThat(archives.expectedLength(event())).hasValue(withLate.size());
+    }
+
+    @Test
+    void theExpectedLength_ofAWatermarkedArchive_isUnknownUntilItsCopiesAreRendered() throws Exception {
+        catalog.updateEvent("party", e -> e.withDownloadFlags(true, false, e.updatedAt()));
+        assertThat(archives.expectedLength(event())).isEmpty(); // no watermark image at all
+        watermarks.setWatermark(null, new ByteArrayInputStream(TestImages.png(TestImages.quadrants(64, 32,
+                TestImages.RED, TestImages.RED, TestImages.RED, TestImages.RED))));
+        assertThat(archives.expectedLength(event())).isEmpty();
+
+        archives.build("party");
+
+        assertThat(archives.expectedLength(event())).hasValue(store.head(archives.current(event()).key()).orElseThrow().size());
+    }
+
+    @Test
     void concurrentFirstRequests_buildOnce() throws Exception {
         int callers = 4;
         CountDownLatch start = new CountDownLatch(1);

@@ -51,6 +51,18 @@ public final class TestS3Server {
      * disk-backed store); without, they are kept in memory.
      */
     public static TestS3Server start(Optional<Path> filesystemRoot) {
+        return start(filesystemRoot, false);
+    }
+
+    /**
+     * A server of its own (in memory) that answers browsers' cross-origin requests (CORS for any origin), as a
+     * bucket must be configured for the admin page's direct uploads with presigned URLs.
+     */
+    public static TestS3Server startForBrowsers() {
+        return start(Optional.empty(), true);
+    }
+
+    private static TestS3Server start(Optional<Path> filesystemRoot, boolean crossOrigin) {
         try {
             Properties properties = new Properties();
             String provider = "transient";
@@ -63,6 +75,8 @@ public final class TestS3Server {
                     .blobStore(BlobStores.create(provider, properties))
                     .endpoint(URI.create("http://127.0.0.1:0"))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .corsRules(crossOrigin ? new org.gaul.s3proxy.CrossOriginResourceSharing()
+                            : org.gaul.s3proxy.CrossOriginResourceSharing.disabled())
                     .build();
             proxy.start();
             long deadline = System.nanoTime() + 30_000_000_000L;

@@ -189,6 +189,18 @@ public class AdminController {
         return ResponseEntity.status(HttpStatus.CREATED).body(Json.adminPhoto(photo));
     }
 
+    /**
+     * A photo's thumbnail for the admin pages, whatever the gallery's password or state (the guest route
+     * needs a guest session and an open gallery).
+     */
+    @GetMapping("/api/admin/events/{slug}/photos/{id}/thumbnail")
+    void thumbnail(@PathVariable String slug, @PathVariable String id, jakarta.servlet.http.HttpServletRequest request,
+                   jakarta.servlet.http.HttpServletResponse response) throws IOException {
+        Photo photo = runtime.events().photo(slug, id);
+        BlobResponder.serve(request, response, runtime, photo.thumbnailKey(), "thumb-" + photo.id(), -1, "image/jpeg",
+                null, "private, max-age=86400");
+    }
+
     @DeleteMapping("/api/admin/events/{slug}/photos/{id}")
     ResponseEntity<Void> deletePhoto(@PathVariable String slug, @PathVariable String id) {
         runtime.events().deletePhoto(slug, id);

@@ -17,6 +17,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import java.util.LinkedHashMap;
@@ -83,6 +84,12 @@ public class ApiErrors {
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<Map<String, Object>> noRoute(NoResourceFoundException e) {
         return respond(ErrorCode.NOT_FOUND, "no route " + e.getHttpMethod() + " /" + e.getResourcePath());
+    }
+
+    /** Outside /assets/** no static handler answers, so an unknown path ends here. */
+    @ExceptionHandler(NoHandlerFoundException.class)
+    ResponseEntity<Map<String, Object>> noHandler(NoHandlerFoundException e) {
+        return respond(ErrorCode.NOT_FOUND, "no route " + e.getHttpMethod() + " " + e.getRequestURL());
     }
 
     @ExceptionHandler(Exception.class)

@@ -2,23 +2,22 @@ package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Event;
-import com.picpeak.catalog.Page;
-import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.gallery.GalleryService.GuestAccess;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.util.HtmlUtils;
+
+import static com.picpeak.api.HtmlPages.escape;
 
 /**
- * {@code GET /gallery/{slug}}: the gallery as a plain HTML page (no script needed to see the photos):
- * a password form when the gallery needs one, else the photos, a page at a time.
+ * {@code GET /gallery/{slug}}: the guest page. The server decides which of three pages a guest gets: the
+ * gallery unavailable (unknown, expired or archived, as a page with the matching status), the password
+ * form, or the gallery itself, whose photos {@code /assets/gallery.js} loads from the JSON API a page at a
+ * time. Image URLs always come from that JSON, never from the page or the script.
  */
 @RestController
 public class GalleryPageController {
@@ -29,68 +28,66 @@ public class GalleryPageController {
     }
 
     @GetMapping(value = "/gallery/{slug}", produces = MediaType.TEXT_HTML_VALUE)
-    ResponseEntity<String> page(@PathVariable String slug, @RequestParam(required = false) String cursor,
-                                HttpServletRequest request) {
+    ResponseEntity<String> page(@PathVariable String slug, HttpServletRequest request) {
         Event event;
         try {
             event = runtime.gallery().visibleEvent(slug);
         } catch (PicPeakException e) {
-            return html(e.errorCode().httpStatus(), "Gallery unavailable", "<p>" + escape(e.getMessage()) + "</p>");
+            return unavailable(e);
         }
-        GuestAccess access;
-        try {
-            access = runtime.gallery().access(slug, GuestController.sessionToken(request));
-        } catch (PicPeakException e) {
-            if (e.errorCode() != ErrorCode.UNAUTHORIZED) {
-                throw e;
-            }
-            return html(401, event.title(), passwordForm(slug));
+        String api = "/api/gallery/" + event.slug();
+        if (!runtime.gallery().mayOpen(event, GuestController.sessionToken(request))) {
+            return HtmlPages.page(401, event.title(), "guest", "gallery.js", passwordForm(event, api));
         }
-        Page<Photo> page = runtime.gallery().photos(access, 100, cursor);
-        StringBuilder body = new StringBuilder();
-        if (event.heroKey() != null) {
-            body.append("<img class=\"hero\" src=\"/api/gallery/").append(slug).append("/hero\" alt=\"")
-                    .append(escape(event.title())).append("\">");
-        }
-        body.append("<p>").append(event.photoCount()).append(event.photoCount() == 1 ? " photo" : " photos")
-                .append("</p><ul class=\"grid\">");
-        for (Photo photo : page.items()) {
-            String base = "/api/gallery/" + slug + "/photos/" + photo.id();
-            body.append("<li><a href=\"").append(base).append("\"><img loading=\"lazy\" width=\"150\" height=\"150\" src=\"")
-                    .append(base).append("/thumbnail\" alt=\"").append(escape(photo.filename())).append("\"></a>");
-            if (event.allowDownloads()) {
-                body.append("<a class=\"download\" href=\"").append(base).append("/download\">Download</a>");
-            }
-            body.append("</li>");
-        }
-        body.append("</ul>");
-        if (page.nextCursor() != null) {
-            body.append("<p><a rel=\"next\" href=\"/gallery/").append(slug).append("?cursor=")
-                    .append(page.nextCursor()).append("\">More photos</a></p>");
-        }
-        return html(200, event.title(), body.toString());
+        return HtmlPages.page(200, event.title(), "guest", "gallery.js", gallery(event, api));
     }
 
-    private static String passwordForm(String slug) {
-        return "<form id=\"auth\"><label>Password <input type=\"password\" name=\"password\" required "
-                + "autocomplete=\"current-password\"></label> <button>Open gallery</button><p role=\"alert\" id=\"msg\"></p>"
-                + "</form><script>document.getElementById('auth').onsubmit=async e=>{e.preventDefault();"
-                + "const r=await fetch('/api/gallery/" + slug + "/auth',{method:'POST',headers:{'Content-Type':"
-                + "'application/json'},body:JSON.stringify({password:e.target.password.value})});"
-                + "if(r.ok){location.reload()}else{document.getElementById('msg').textContent=(await r.json()).message}}"
-                + "</script>";
+    private static String passwordForm(Event event, String api) {
+        return "<main class=\"narrow\"><h1>" + escape(event.title()) + "</h1>"
+                + "<p>This gallery is protected by a password.</p>"
+                + "<form id=\"auth\" class=\"card\" data-auth-url=\"" + api + "/auth\">"
+                + "<label for=\"password\">Password</label>"
+                + "<input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\" autofocus>"
+                + "<button type=\"submit\">Open gallery</button>"
+                + "<p id=\"auth-error\" class=\"error\" role=\"alert\"></p></form>"
+                + "<noscript><p class=\"error\">This page needs JavaScript to sign in.</p></noscript></main>";
     }
 
-    private static ResponseEntity<String> html(int status, String title, String body) {
-        String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                + "content=\"width=device-width,initial-scale=1\"><title>" + escape(title) + "</title><style>"
-                + "body{font-family:system-ui,sans-serif;margin:2rem}.grid{display:flex;flex-wrap:wrap;gap:8px;"
-                + "list-style:none;padding:0}.grid img{object-fit:cover}.hero{max-width:100%}.download{display:block}"
-                + "</style></head><body><h1>" + escape(title) + "</h1>" + body + "</body></html>";
-        return ResponseEntity.status(status).contentType(MediaType.TEXT_HTML).body(page);
+    private static String gallery(Event event, String api) {
+        return "<main id=\"gallery\" data-info-url=\"" + api + "\" data-photos-url=\"" + api + "/photos\">"
+                + "<header class=\"gallery-header\"><div id=\"hero-frame\" class=\"hero-frame\" hidden></div>"
+                + "<div class=\"gallery-title\"><h1>" + escape(event.title()) + "</h1><p id=\"summary\"></p>"
+                + "<p class=\"actions\"><button id=\"download-all\" type=\"button\" hidden>Download All</button> "
+                + "<span id=\"download-status\" role=\"status\" aria-live=\"polite\"></span></p></div></header>"
+                + "<ul id=\"grid\" class=\"grid\" aria-label=\"Photos\"></ul>"
+                + "<p class=\"more\"><button id=\"more\" type=\"button\" hidden>Load more photos</button></p>"
+                + "<p id=\"grid-status\" class=\"muted\" role=\"status\" aria-live=\"polite\"></p>"
+                + "<noscript><p class=\"error\">This gallery needs JavaScript to show its photos.</p></noscript>"
+                + "</main>"
+                + "<dialog id=\"viewer\" class=\"viewer\" aria-label=\"Photo viewer\">"
+                + "<div class=\"viewer-bar\"><p><span id=\"viewer-caption\"></span> <span id=\"viewer-position\" class=\"muted\"></span></p>"
+                + "<a id=\"viewer-download\" class=\"button\" download hidden>Download</a>"
+                + "<button id=\"viewer-close\" type=\"button\" aria-label=\"Close the viewer\">&#x2715;</button></div>"
+                + "<div id=\"viewer-stage\" class=\"viewer-stage\"></div>"
+                + "<button id=\"viewer-prev\" class=\"nav prev\" type=\"button\" aria-label=\"Previous photo\">&#x2039;</button>"
+                + "<button id=\"viewer-next\" class=\"nav next\" type=\"button\" aria-label=\"Next photo\">&#x203A;</button>"
+                + "</dialog>";
     }
 
-    private static String escape(String text) {
-        return HtmlUtils.htmlEscape(text);
+    /** Unknown, inactive, expired, archived or a malformed link: a page that says so, with the API's status. */
+    private static ResponseEntity<String> unavailable(PicPeakException e) {
+        String heading;
+        String advice;
+        if (e.errorCode() == ErrorCode.EVENT_EXPIRED) {
+            heading = "This gallery has expired"; // or was archived: the message below says which
+            advice = "Its photos are no longer available here. Ask the photographer if you need them or a new link.";
+        } else if (e.errorCode() == ErrorCode.EVENT_NOT_FOUND || e.errorCode() == ErrorCode.INVALID_SLUG) {
+            heading = "Gallery not found";
+            advice = "Check the link you were given: there is no gallery at this address.";
+        } else {
+            throw e; // anything else is the API's JSON error
+        }
+        return HtmlPages.page(e.errorCode().httpStatus(), heading, "guest", null, "<main class=\"narrow\"><h1>"
+                + heading + "</h1><p>" + advice + "</p><p class=\"muted\">" + escape(e.getMessage()) + "</p></main>");
     }
 }

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** The guest routes. Each request is checked against its own event by {@code GalleryService.access}. */
 @RestController
@@ -41,9 +42,21 @@ public class GuestController {
         this.runtime = runtime;
     }
 
+    /**
+     * The event as a guest sees it. {@code downloadAllSize} (bytes, or null while unknown) is given only to
+     * a guest who may open the gallery: it pages the photo rows once per revision.
+     */
     @GetMapping("/api/gallery/{slug}")
-    Map<String, Object> info(@PathVariable String slug) {
-        return Json.guestEvent(runtime.gallery().visibleEvent(slug));
+    Map<String, Object> info(@PathVariable String slug, HttpServletRequest request) {
+        Event event = runtime.gallery().visibleEvent(slug);
+        Map<String, Object> json = Json.guestEvent(event);
+        Long downloadAllSize = null;
+        if (event.allowDownloads() && runtime.gallery().mayOpen(event, sessionToken(request))) {
+            OptionalLong length = runtime.archives().expectedLength(event);
+            downloadAllSize = length.isPresent() ? length.getAsLong() : null;
+        }
+        json.put("downloadAllSize", downloadAllSize);
+        return json;
     }
 
     @PostMapping("/api/gallery/{slug}/auth")

@@ -36,6 +36,7 @@ final class Json {
         json.put("crc32", p.crc32());
         json.put("uploadedAt", p.uploadedAt());
         json.put("source", p.source().wireName());
+        json.put("adminThumbnailUrl", "/api/admin/events/" + p.eventSlug() + "/photos/" + p.id() + "/thumbnail");
         return json;
     }
 

@@ -222,19 +222,68 @@ class ApiHttpTest {
     }
 
     @Test
-    void theGalleryPage_showsThePasswordForm_orThePhotos() throws Exception {
+    void theGalleryPage_isTheGallery_thePasswordForm_orAClearUnavailablePage() throws Exception {
         createEvent("page-open", null);
         uploadOne("page-open", "p.jpg", jpeg(12));
         createEvent("page-locked", "letmein");
+        createEvent("page-expired", null);
+        admin("PATCH", "/api/admin/events/page-expired", "{\"expiresAt\":\"2020-01-01T00:00:00Z\"}");
 
         HttpResponse<byte[]> open = get("/gallery/page-open", null);
         HttpResponse<byte[]> locked = get("/gallery/page-locked", null);
+        HttpResponse<byte[]> unlocked = get("/gallery/page-locked", json(auth("page-locked", "letmein")).get("token").asText());
+        HttpResponse<byte[]> expired = get("/gallery/page-expired", null);
+        HttpResponse<byte[]> unknown = get("/gallery/no-such-gallery", null);
 
         assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.headers().firstValue("Content-Type")).hasValue("text/html;charset=UTF-8");
+        assertThat(open.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
         assertThat(new String(open.body(), StandardCharsets.UTF_8)).contains("<h1>page-open title</h1>")
-                .contains("/thumbnail\" alt=\"p.jpg\"").contains("1 photo<");
+                .contains("data-photos-url=\"/api/gallery/page-open/photos\"").contains("<script src=\"/assets/gallery.js\" defer>")
+                .contains("id=\"viewer\"").doesNotContain("type=\"password\"");
         assertThat(locked.statusCode()).isEqualTo(401);
-        assertThat(new String(locked.body(), StandardCharsets.UTF_8)).contains("type=\"password\"");
+        assertThat(new String(locked.body(), StandardCharsets.UTF_8)).contains("<label for=\"password\">Password</label>")
+                .contains("type=\"password\"").doesNotContain("data-photos-url");
+        assertThat(unlocked.statusCode()).isEqualTo(200);
+        assertThat(expired.statusCode()).isEqualTo(410);
+        assertThat(new String(expired.body(), StandardCharsets.UTF_8)).contains("<h1>This gallery has expired</h1>")
+                .contains("expired on 2020-01-01T00:00:00Z");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(new String(unknown.body(), StandardCharsets.UTF_8)).contains("<h1>Gallery not found</h1>");
+    }
+
+    @Test
+    void thePagesAssets_andTheAdminPage_areServed() throws Exception {
+        HttpResponse<byte[]> script = get("/assets/gallery.js", null);
+        HttpResponse<byte[]> admin = get("/admin/events/any-slug", null);
+
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/javascript"));
+        assertThat(script.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(new String(script.body(), StandardCharsets.UTF_8)).contains("function renderPhoto(");
+        assertThat(send("GET", "/assets/gallery.js", null, null, null, "If-Modified-Since",
+                script.headers().firstValue("Last-Modified").orElseThrow()).statusCode()).isEqualTo(304);
+        assertThat(get("/assets/picpeak.css", null).statusCode()).isEqualTo(200);
+        assertError(get("/assets/nothing.js", null), 404, "not_found", "");
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(new String(admin.body(), StandardCharsets.UTF_8)).contains("<script src=\"/assets/admin.js\" defer>");
+        assertThat(get("/admin", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theDownloadAllSize_isTheArchivesLength_forAGuestWhoMayOpenTheGallery() throws Exception {
+        createEvent("sized", "secret");
+        uploadOne("sized", "a.jpg", jpeg(31));
+        uploadOne("sized", "b.jpg", jpeg(32));
+        String session = json(auth("sized", "secret")).get("token").asText();
+
+        JsonNode before = json(get("/api/gallery/sized", null));
+        JsonNode signedIn = json(get("/api/gallery/sized", session));
+        HttpResponse<byte[]> archive = get("/gallery/sized/download-all", session);
+
+        assertThat(before.get("downloadAllSize").isNull()).isTrue();
+        assertThat(archive.statusCode()).isEqualTo(200);
+        assertThat(signedIn.get("downloadAllSize").asLong()).isEqualTo(archive.body().length);
     }
 
     @Test

@@ -87,6 +87,26 @@ class LambdaHandlersTest {
     }
 
     @Test
+    void thePages_andTheirAssets_areServedByTheFunctionsTheStackRoutesThemTo() throws Exception {
+        invoke(new AdminHandler(), event("POST", "/api/admin/events", Map.of("authorization", "Bearer "
+                + TestRuntimes.ADMIN_TOKEN, "content-type", "application/json"),
+                "{\"slug\":\"pages\",\"title\":\"Pages\"}".getBytes(StandardCharsets.UTF_8)));
+
+        JsonNode gallery = invoke(new GalleryHandler(), event("GET", "/gallery/pages", Map.of(), null));
+        JsonNode script = invoke(new GalleryHandler(), event("GET", "/assets/gallery.js", Map.of(), null));
+        JsonNode styles = invoke(new GalleryHandler(), event("GET", "/assets/picpeak.css", Map.of(), null));
+        JsonNode admin = invoke(new AdminHandler(), event("GET", "/admin/events/pages", Map.of(), null));
+
+        assertThat(gallery.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(gallery.get("body").asText()).contains("<h1>Pages</h1>").contains("data-photos-url=\"/api/gallery/pages/photos\"");
+        assertThat(script.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(script.get("body").asText()).contains("function renderPhoto(");
+        assertThat(styles.get("body").asText()).contains(".viewer");
+        assertThat(admin.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(admin.get("body").asText()).contains("/assets/admin.js");
+    }
+
+    @Test
     void aDirectUpload_goesStraightToS3_thenThroughTheSameImport() throws Exception {
         Map<String, String> admin = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
                 "content-type", "application/json");

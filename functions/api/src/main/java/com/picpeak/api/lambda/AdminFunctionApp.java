@@ -1,6 +1,7 @@
 package com.picpeak.api.lambda;
 
 import com.picpeak.api.AdminController;
+import com.picpeak.api.AdminPageController;
 import com.picpeak.api.AutoImportController;
 import com.picpeak.api.ApiConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
@@ -8,11 +9,11 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The admin and upload functions: the admin routes. They share one app; the stack gives the upload
+ * The admin and upload functions: the admin routes and the admin pages. They share one app; the stack gives the upload
  * function more memory and time (uploads decode images) and routes only upload paths to it.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ApiConfiguration.class, AdminController.class, AutoImportController.class})
+@Import({ApiConfiguration.class, AdminController.class, AutoImportController.class, AdminPageController.class})
 public class AdminFunctionApp {
 }

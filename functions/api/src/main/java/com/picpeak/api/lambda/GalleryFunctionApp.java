@@ -7,7 +7,10 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
-/** The gallery function: guest listing and serving only (a small context starts faster). */
+/**
+ * The gallery function: guest listing and serving, the guest page, and the pages' static files under
+ * {@code /assets/} (a small context starts faster).
+ */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class})

@@ -1,0 +1,633 @@
+// The admin pages: /admin (events, storage) and /admin/events/{slug} (one event). The admin token is kept
+// in this tab's sessionStorage and sent as "Authorization: Bearer" to the admin API, which checks it.
+'use strict';
+
+(function () {
+  const TOKEN_KEY = 'picpeak.adminToken';
+  const PARALLEL_UPLOADS = 3;
+  const main = document.getElementById('admin');
+  const signOut = document.getElementById('sign-out');
+  let storage = null; // GET /api/admin/storage, read once per page
+
+  // ---- small helpers ----
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === false || value == null) continue;
+      if (name === 'class') node.className = value;
+      else if (name === 'text') node.textContent = value;
+      else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+      else if (value === true) node.setAttribute(name, '');
+      else node.setAttribute(name, value);
+    }
+    for (const child of children.flat(Infinity)) {
+      if (child != null) node.append(child);
+    }
+    return node;
+  }
+
+  function formatBytes(bytes) {
+    if (bytes == null) return '—';
+    if (bytes < 1024) return bytes + ' B';
+    const units = ['KB', 'MB', 'GB', 'TB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return value.toFixed(value < 10 ? 1 : 0) + ' ' + units[unit];
+  }
+
+  function formatTime(iso) {
+    return iso ? new Date(iso).toLocaleString() : '—';
+  }
+
+  function token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  }
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super(body && body.message ? body.message : 'HTTP ' + status);
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  async function api(method, path, body) {
+    const headers = {Authorization: 'Bearer ' + token()};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+    if (response.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showSignIn('The admin token was refused: sign in again.');
+      throw new ApiError(401, {message: 'signed out'});
+    }
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch (notJson) { // e.g. a gateway's HTML error page
+      json = {message: 'HTTP ' + response.status + ' ' + response.statusText};
+    }
+    if (!response.ok) throw new ApiError(response.status, json);
+    return json;
+  }
+
+  function status(node, message, kind) {
+    node.textContent = message;
+    node.className = kind || 'muted';
+  }
+
+  // ---- sign in ----
+  function showSignIn(message) {
+    signOut.hidden = true;
+    const input = el('input', {id: 'token', name: 'token', type: 'password', required: true, autocomplete: 'current-password'});
+    const error = el('p', {id: 'sign-in-error', class: 'error', role: 'alert', text: message || ''});
+    const form = el('form', {id: 'sign-in', class: 'card narrow'},
+      el('h1', {text: 'Sign in'}),
+      el('p', {class: 'muted', text: 'Use the admin token (ADMIN_TOKEN; local mode saves it in data/admin-token).'}),
+      el('label', {for: 'token', text: 'Admin token'}), input,
+      el('p', {}, el('button', {type: 'submit', text: 'Sign in'})), error);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+      try {
+        storage = await api('GET', '/api/admin/storage');
+        route();
+      } catch (failure) {
+        if (failure.status !== 401) error.textContent = failure.message;
+        else document.getElementById('sign-in-error').textContent = 'That admin token is wrong.';
+      }
+    });
+    main.replaceChildren(form);
+    input.focus();
+  }
+
+  signOut.addEventListener('click', () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    storage = null;
+    history.pushState(null, '', '/admin');
+    showSignIn('Signed out.');
+  });
+
+  function navigate(path) {
+    history.pushState(null, '', path);
+    route();
+  }
+
+  window.addEventListener('popstate', () => route());
+
+  async function route() {
+    if (!token()) {
+      showSignIn();
+      return;
+    }
+    signOut.hidden = false;
+    try {
+      if (!storage) storage = await api('GET', '/api/admin/storage');
+      const match = location.pathname.match(/^\/admin\/events\/([^/]+)$/);
+      if (match) {
+        await eventPage(decodeURIComponent(match[1]));
+      } else {
+        await homePage();
+      }
+    } catch (failure) {
+      if (failure.status !== 401) {
+        main.replaceChildren(el('p', {class: 'error', role: 'alert', text: failure.message}));
+      }
+    }
+  }
+
+  // ---- /admin: events and storage ----
+  async function homePage() {
+    document.title = 'Events · PicPeak admin';
+    const listing = await api('GET', '/api/admin/events?limit=500');
+    const rows = listing.events.map((event) => el('tr', {},
+      el('td', {}, el('a', {href: '/admin/events/' + event.slug, onclick: linkTo('/admin/events/' + event.slug), text: event.title})),
+      el('td', {}, el('code', {text: event.slug})),
+      el('td', {text: String(event.photoCount)}),
+      el('td', {}, eventState(event)),
+      el('td', {text: event.expiresAt ? formatTime(event.expiresAt) : 'never'}),
+      el('td', {}, el('a', {href: event.galleryUrl, target: '_blank', rel: 'noopener', text: 'Open gallery'}))));
+    const table = rows.length === 0
+      ? el('p', {class: 'muted', text: 'No events yet: create the first one below.'})
+      : el('table', {id: 'events'},
+        el('thead', {}, el('tr', {}, ['Title', 'Slug', 'Photos', 'State', 'Expires', 'Gallery'].map((h) => el('th', {scope: 'col', text: h})))),
+        el('tbody', {}, rows));
+    main.replaceChildren(
+      el('section', {class: 'card', 'aria-labelledby': 'events-heading'}, el('h1', {id: 'events-heading', text: 'Events'}), table,
+        listing.nextCursor ? el('p', {class: 'muted', text: 'Showing the first 500 events.'}) : null),
+      el('div', {class: 'two'}, createEventForm(), storagePanel()));
+  }
+
+  function linkTo(path) {
+    return (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      navigate(path);
+    };
+  }
+
+  function eventState(event) {
+    if (event.archivedAt) return el('span', {class: 'badge off', text: 'archived'});
+    if (!event.active) return el('span', {class: 'badge off', text: 'hidden'});
+    if (event.expiresAt && new Date(event.expiresAt) < new Date()) return el('span', {class: 'badge off', text: 'expired'});
+    return el('span', {class: 'badge on', text: 'open'});
+  }
+
+  function createEventForm() {
+    const message = el('p', {role: 'status'});
+    const form = el('form', {id: 'create-event', class: 'card', 'aria-labelledby': 'create-heading'},
+      el('h2', {id: 'create-heading', text: 'Create an event'}),
+      el('label', {for: 'new-title', text: 'Title'}), el('input', {id: 'new-title', name: 'title', required: true}),
+      el('label', {for: 'new-slug', text: 'Link name (slug)'}),
+      el('input', {id: 'new-slug', name: 'slug', required: true, pattern: '[a-z0-9]+(-[a-z0-9]+)*', 'aria-describedby': 'slug-hint'}),
+      el('p', {id: 'slug-hint', class: 'hint', text: 'a-z, 0-9 and "-": the gallery is /gallery/<slug>.'}),
+      el('label', {for: 'new-password', text: 'Password (optional)'}),
+      el('input', {id: 'new-password', name: 'password', type: 'password', autocomplete: 'new-password'}),
+      el('label', {for: 'new-expires', text: 'Expires (optional)'}),
+      el('input', {id: 'new-expires', name: 'expiresAt', type: 'datetime-local'}),
+      el('p', {}, el('button', {type: 'submit', text: 'Create event'})), message);
+    const title = form.querySelector('#new-title');
+    const slug = form.querySelector('#new-slug');
+    title.addEventListener('input', () => {
+      if (!slug.dataset.edited) {
+        slug.value = title.value.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      }
+    });
+    slug.addEventListener('input', () => { slug.dataset.edited = 'yes'; });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const body = {slug: slug.value, title: title.value};
+      const fields = form.elements;
+      if (fields.password.value) body.password = fields.password.value;
+      if (fields.expiresAt.value) body.expiresAt = new Date(fields.expiresAt.value).toISOString();
+      try {
+        const created = await api('POST', '/api/admin/events', body);
+        navigate('/admin/events/' + created.slug);
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+    });
+    return form;
+  }
+
+  function storagePanel() {
+    const facts = [['Backend', storage.backend]];
+    if (storage.backend === 'local') {
+      facts.push(['Root', storage.root]);
+    } else {
+      facts.push(['Bucket', storage.bucket], ['Prefix', storage.prefix || '(none)'],
+        ['Endpoint', storage.endpoint || 'AWS S3'], ['Region', storage.region]);
+    }
+    const check = storage.startupCheck || {};
+    facts.push(['Start-up check', el('span', {class: check.ok ? 'ok' : 'error',
+      text: (check.ok ? 'passed' : 'failed') + (check.tookMs != null ? ' in ' + check.tookMs + ' ms' : '')
+        + (check.message ? ': ' + check.message : '')})]);
+    facts.push(['Largest upload', formatBytes(storage.maxUploadBytes)]);
+    const autoImport = storage.autoImport;
+    if (!autoImport || !autoImport.enabled) {
+      facts.push(['Auto-import', 'off']);
+    } else {
+      facts.push(['Auto-import', 'on' + (autoImport.intervalMs ? ', every ' + Math.round(autoImport.intervalMs / 1000) + ' s' : '')]);
+      for (const [name, value] of Object.entries(autoImport)) {
+        if (['enabled', 'intervalMs', 'lastPoll'].includes(name)) continue;
+        facts.push([humanName(name), describe(name, value)]);
+      }
+      const lastPoll = autoImport.lastPoll;
+      if (lastPoll == null) {
+        facts.push(['Last poll', 'none yet']);
+      } else if (typeof lastPoll === 'object') {
+        for (const [name, value] of Object.entries(lastPoll)) facts.push(['Last poll: ' + humanName(name), describe(name, value)]);
+      } else {
+        facts.push(['Last poll', describe('lastPoll', lastPoll)]);
+      }
+    }
+    return el('section', {id: 'storage', class: 'card', 'aria-labelledby': 'storage-heading'},
+      el('h2', {id: 'storage-heading', text: 'Storage'}),
+      el('dl', {class: 'facts'}, facts.map(([name, value]) => [el('dt', {text: name}), el('dd', {}, value == null ? '—' : value)])));
+  }
+
+  function humanName(name) {
+    const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
+  function describe(name, value) {
+    if (value == null) return '—';
+    if (typeof value === 'boolean') return value ? 'yes' : 'no';
+    if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return formatTime(value);
+    if (typeof value === 'number' && /bytes$/i.test(name)) return formatBytes(value);
+    if (typeof value === 'object') return JSON.stringify(value);
+    return String(value);
+  }
+
+  // ---- /admin/events/{slug} ----
+  async function eventPage(slug) {
+    let event = await api('GET', '/api/admin/events/' + encodeURIComponent(slug));
+    document.title = event.title + ' · PicPeak admin';
+    const heading = el('h1', {text: event.title});
+    const header = el('section', {class: 'card'},
+      el('p', {}, el('a', {href: '/admin', onclick: linkTo('/admin'), text: '← All events'})),
+      heading,
+      el('p', {}, el('a', {href: event.galleryUrl, target: '_blank', rel: 'noopener', text: 'Open the gallery'}),
+        ' · ', el('code', {text: event.galleryUrl})));
+    const photosSection = photosPanel(slug, () => event, (updated) => { event = updated; });
+    main.replaceChildren(header,
+      el('div', {class: 'two'},
+        settingsForm(event, (updated) => {
+          const passwordChanged = updated.hasPassword !== event.hasPassword;
+          event = updated;
+          heading.textContent = updated.title;
+          if (passwordChanged) route(); // the form offers "Remove the password" only when there is one
+        }),
+        protectionPanel(event, (updated) => { event = updated; })),
+      uploadPanel(slug, () => photosSection.reload()),
+      photosSection.node,
+      dangerPanel(event));
+    await photosSection.reload();
+  }
+
+  function settingsForm(event, onSaved) {
+    const message = el('p', {role: 'status'});
+    const expires = event.expiresAt ? toLocalInput(event.expiresAt) : '';
+    const form = el('form', {id: 'settings', class: 'card', 'aria-labelledby': 'settings-heading'},
+      el('h2', {id: 'settings-heading', text: 'Event'}),
+      el('label', {for: 'title', text: 'Title'}), el('input', {id: 'title', name: 'title', required: true, value: event.title}),
+      el('label', {for: 'password', text: event.hasPassword ? 'New password (leave empty to keep it)' : 'Password (optional)'}),
+      el('input', {id: 'password', name: 'password', type: 'password', autocomplete: 'new-password'}),
+      event.hasPassword ? el('label', {class: 'check'}, el('input', {type: 'checkbox', name: 'removePassword'}), 'Remove the password') : null,
+      el('label', {for: 'expires', text: 'Expires (empty: never)'}),
+      el('input', {id: 'expires', name: 'expiresAt', type: 'datetime-local', value: expires}),
+      el('label', {class: 'check'}, el('input', {type: 'checkbox', name: 'active', checked: event.active}), 'Gallery is open to guests'),
+      el('label', {class: 'check'}, el('input', {type: 'checkbox', name: 'allowDownloads', checked: event.allowDownloads}), 'Guests may download photos'),
+      el('p', {}, el('button', {type: 'submit', text: 'Save'})), message);
+    form.addEventListener('submit', async (submit) => {
+      submit.preventDefault();
+      const fields = form.elements;
+      const body = {
+        title: fields.title.value,
+        expiresAt: fields.expiresAt.value ? new Date(fields.expiresAt.value).toISOString() : null,
+        active: fields.active.checked,
+        allowDownloads: fields.allowDownloads.checked
+      };
+      if (fields.removePassword && fields.removePassword.checked) body.password = null;
+      else if (fields.password.value) body.password = fields.password.value;
+      try {
+        const updated = await api('PATCH', '/api/admin/events/' + event.slug, body);
+        onSaved(updated);
+        fields.password.value = '';
+        status(message, 'Saved.', 'ok');
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+    });
+    return form;
+  }
+
+  function toLocalInput(iso) {
+    const date = new Date(iso);
+    const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+    return local.toISOString().slice(0, 16);
+  }
+
+  /**
+   * Download protection. Direct S3 download needs the S3 backend and cannot be on while downloads are
+   * watermarked; turning watermarking on turns it off, and turning watermarking off leaves it off
+   * (the server enforces the same rules: DownloadRules).
+   */
+  function protectionPanel(event, onSaved) {
+    const message = el('p', {id: 'protection-status', role: 'status'});
+    const watermark = el('input', {id: 'watermark-downloads', type: 'checkbox', checked: event.watermarkDownloads});
+    const direct = el('input', {id: 'direct-download', type: 'checkbox', checked: event.allowDirectS3Download,
+      'aria-describedby': 'direct-download-reason'});
+    const reason = el('p', {id: 'direct-download-reason', class: 'hint'});
+    const directLabel = el('label', {class: 'check', for: 'direct-download'}, direct,
+      'Allow direct S3 download (no watermark, S3 mode only)');
+    const watermarkFile = el('input', {id: 'watermark-file', type: 'file', accept: 'image/png'});
+
+    function render(current) {
+      watermark.checked = current.watermarkDownloads;
+      direct.checked = current.allowDirectS3Download;
+      let why = '';
+      if (storage.backend !== 's3') {
+        why = 'Not available: this server stores photos on the local disk (STORAGE_BACKEND=local), so every download goes through it.';
+      } else if (current.watermarkDownloads) {
+        why = 'Not available while downloads are watermarked: a direct download would be the originals without the watermark.';
+      }
+      direct.disabled = why !== '';
+      directLabel.classList.toggle('disabled', direct.disabled);
+      reason.textContent = why || 'Download All becomes a 5-minute link straight to the storage, which can be forwarded.';
+    }
+
+    async function save(change) {
+      try {
+        const updated = await api('PATCH', '/api/admin/events/' + event.slug, change);
+        event = updated;
+        onSaved(updated);
+        render(updated);
+        status(message, 'Saved.', 'ok');
+      } catch (failure) {
+        render(event);
+        status(message, failure.message, 'error');
+      }
+    }
+
+    watermark.addEventListener('change', () => {
+      if (watermark.checked) { // it wins at once: what the server will answer
+        direct.checked = false;
+      }
+      render({watermarkDownloads: watermark.checked, allowDirectS3Download: direct.checked});
+      save({watermarkDownloads: watermark.checked});
+    });
+    direct.addEventListener('change', () => save({allowDirectS3Download: direct.checked}));
+    watermarkFile.addEventListener('change', async () => {
+      const file = watermarkFile.files[0];
+      if (!file) return;
+      try {
+        const response = await fetch('/api/admin/events/' + event.slug + '/watermark', {
+          method: 'PUT', headers: {Authorization: 'Bearer ' + token(), 'Content-Type': 'image/png'}, body: file});
+        const body = await response.json();
+        if (!response.ok) throw new Error(body.message);
+        status(message, 'Watermark image saved (' + file.name + ').', 'ok');
+      } catch (failure) {
+        status(message, 'The watermark was refused: ' + failure.message, 'error');
+      }
+      watermarkFile.value = '';
+    });
+    render(event);
+    return el('section', {id: 'protection', class: 'card', 'aria-labelledby': 'protection-heading'},
+      el('h2', {id: 'protection-heading', text: 'Download protection'}),
+      el('label', {class: 'check', for: 'watermark-downloads'}, watermark, 'Add watermark to downloads'),
+      el('p', {class: 'hint', text: 'Single downloads and Download All get the watermark; viewing is unchanged.'}),
+      directLabel, reason,
+      el('label', {for: 'watermark-file', text: 'Watermark image for this event (PNG with transparency)'}), watermarkFile,
+      el('p', {class: 'hint', text: 'Without one, the global watermark is used.'}),
+      message);
+  }
+
+  // ---- uploads ----
+  function uploadPanel(slug, onImported) {
+    const input = el('input', {id: 'upload-files', type: 'file', multiple: true, accept: 'image/jpeg,image/png,image/webp'});
+    const list = el('ul', {id: 'uploads', class: 'uploads', 'aria-label': 'Uploads'});
+    const summary = el('p', {id: 'upload-summary', role: 'status'});
+    const zone = el('div', {id: 'dropzone', class: 'dropzone'},
+      el('p', {text: 'Drop photos here (JPEG, PNG, WebP; as many as you like)'}),
+      el('label', {for: 'upload-files', text: 'or choose files'}), input);
+    const queue = [];
+    let running = 0;
+    let done = 0;
+    let failed = 0;
+
+    function enqueue(files) {
+      for (const file of files) {
+        const progress = el('progress', {max: '100', value: '0', 'aria-label': 'Upload of ' + file.name});
+        const state = el('span', {class: 'muted', text: 'waiting'});
+        const row = el('li', {'data-filename': file.name}, el('span', {text: file.name + ' (' + formatBytes(file.size) + ')'}), progress, state);
+        list.append(row);
+        queue.push({file, progress, state, row});
+      }
+      pump();
+    }
+
+    function pump() {
+      while (running < PARALLEL_UPLOADS && queue.length > 0) {
+        const job = queue.shift();
+        running++;
+        upload(slug, job).then((ok) => {
+          running--;
+          if (ok) done++; else failed++;
+          summary.textContent = done + ' uploaded' + (failed ? ', ' + failed + ' failed' : '') + (queue.length + running ? ', ' + (queue.length + running) + ' to go' : '');
+          summary.className = failed ? 'error' : 'ok';
+          if (ok) onImported();
+          pump();
+        });
+      }
+    }
+
+    input.addEventListener('change', () => {
+      enqueue(Array.from(input.files));
+      input.value = '';
+    });
+    zone.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      zone.classList.add('over');
+    });
+    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+    zone.addEventListener('drop', (event) => {
+      event.preventDefault();
+      zone.classList.remove('over');
+      enqueue(Array.from(event.dataTransfer.files));
+    });
+    return el('section', {id: 'upload', class: 'card', 'aria-labelledby': 'upload-heading'},
+      el('h2', {id: 'upload-heading', text: 'Upload photos'}), zone, summary, list);
+  }
+
+  // One file: S3 mode puts it straight into the bucket with a presigned URL, then asks the server to import
+  // it (API Gateway could not carry a large body); local mode posts it to the server. Each with progress.
+  async function upload(slug, job) {
+    job.state.textContent = 'uploading';
+    try {
+      if (storage.backend === 's3') {
+        const ticket = await api('POST', '/api/admin/events/' + slug + '/uploads',
+          {filename: job.file.name, contentType: job.file.type || 'application/octet-stream'});
+        await send('PUT', ticket.url, ticket.headers, job.file, job.progress, false);
+        job.state.textContent = 'importing';
+        await api('POST', ticket.completeUrl, {filename: job.file.name});
+      } else {
+        const form = new FormData();
+        form.append('files', job.file, job.file.name);
+        const result = await send('POST', '/api/admin/events/' + slug + '/photos', {Authorization: 'Bearer ' + token()},
+          form, job.progress, true);
+        if (result.failed > 0) throw new Error(result.results[0].error.message);
+      }
+      job.progress.value = 100;
+      job.state.textContent = 'done';
+      job.state.className = 'ok';
+      job.row.dataset.state = 'done';
+      return true;
+    } catch (failure) {
+      job.state.textContent = failure.message;
+      job.state.className = 'error';
+      job.row.dataset.state = 'failed';
+      return false;
+    }
+  }
+
+  function send(method, url, headers, body, progress, json) {
+    return new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open(method, url);
+      for (const [name, value] of Object.entries(headers || {})) request.setRequestHeader(name, value);
+      request.upload.addEventListener('progress', (event) => {
+        if (event.lengthComputable) progress.value = Math.round(event.loaded * 100 / event.total);
+      });
+      request.addEventListener('load', () => {
+        let parsed = null;
+        if (json) {
+          try {
+            parsed = JSON.parse(request.responseText);
+          } catch (notJson) {
+            parsed = null;
+          }
+        }
+        if (request.status >= 200 && request.status < 300) {
+          resolve(parsed);
+        } else {
+          const single = parsed && parsed.results && parsed.results[0] && parsed.results[0].error;
+          reject(new Error((single && single.message) || (parsed && parsed.message) || 'HTTP ' + request.status));
+        }
+      });
+      request.addEventListener('error', () => reject(new Error('the upload was interrupted (network)')));
+      request.send(body);
+    });
+  }
+
+  // ---- photos: hero, delete ----
+  function photosPanel(slug, currentEvent, onEvent) {
+    const list = el('ul', {id: 'photos', class: 'photos', 'aria-label': 'Photos of this event'});
+    const message = el('p', {role: 'status'});
+    const count = el('p', {class: 'muted'});
+    const objectUrls = [];
+
+    async function thumbnail(img, url) {
+      const response = await fetch(url, {headers: {Authorization: 'Bearer ' + token()}});
+      if (!response.ok) return;
+      const blobUrl = URL.createObjectURL(await response.blob());
+      objectUrls.push(blobUrl);
+      img.src = blobUrl;
+    }
+
+    async function reload() {
+      const photos = [];
+      let cursor = null;
+      do {
+        const page = await api('GET', '/api/admin/events/' + slug + '/photos?limit=500' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+        photos.push(...page.photos);
+        cursor = page.nextCursor;
+      } while (cursor);
+      objectUrls.splice(0).forEach((url) => URL.revokeObjectURL(url));
+      const heroId = currentEvent().heroPhotoId;
+      count.textContent = photos.length + (photos.length === 1 ? ' photo' : ' photos');
+      list.replaceChildren(...photos.map((photo) => {
+        const img = el('img', {alt: photo.filename, width: '300', height: '300', loading: 'lazy'});
+        thumbnail(img, photo.adminThumbnailUrl);
+        const isHero = photo.id === heroId;
+        return el('li', {class: isHero ? 'is-hero' : null, 'data-photo-id': photo.id}, img,
+          el('p', {class: 'meta'}, photo.filename, el('br'), el('span', {class: 'muted', text: formatBytes(photo.size) + ' · ' + photo.width + '×' + photo.height}),
+            isHero ? [' ', el('span', {class: 'badge on', text: 'hero'})] : null),
+          el('p', {class: 'row'},
+            el('button', {type: 'button', class: 'secondary', disabled: isHero, 'aria-label': 'Use ' + photo.filename + ' as the hero image',
+              text: 'Set as hero', onclick: () => setHero(photo)}),
+            el('button', {type: 'button', class: 'danger', 'aria-label': 'Delete ' + photo.filename,
+              text: 'Delete', onclick: () => remove(photo)})));
+      }));
+    }
+
+    async function setHero(photo) {
+      status(message, 'Rendering the hero image…');
+      try {
+        onEvent(await api('PUT', '/api/admin/events/' + slug + '/hero', {photoId: photo.id}));
+        status(message, photo.filename + ' is the hero image.', 'ok');
+        await requestReload();
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+    }
+
+    async function remove(photo) {
+      if (!confirm('Delete ' + photo.filename + '? This removes the original, its thumbnail and copies.')) return;
+      try {
+        await api('DELETE', '/api/admin/events/' + slug + '/photos/' + photo.id);
+        if (currentEvent().heroPhotoId === photo.id) onEvent(await api('GET', '/api/admin/events/' + slug));
+        status(message, photo.filename + ' was deleted.', 'ok');
+        await requestReload();
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+    }
+
+    // Many uploads finishing together: one reload runs at a time, and one more afterwards covers them all.
+    let running = null;
+    let again = false;
+    function requestReload() {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        do {
+          again = false;
+          await reload();
+        } while (again);
+      })().finally(() => { running = null; });
+      return running;
+    }
+
+    return {
+      node: el('section', {id: 'photos-panel', class: 'card', 'aria-labelledby': 'photos-heading'},
+        el('h2', {id: 'photos-heading', text: 'Photos'}), count, message, list),
+      reload: requestReload
+    };
+  }
+
+  function dangerPanel(event) {
+    const message = el('p', {role: 'status'});
+    return el('section', {class: 'card', 'aria-labelledby': 'danger-heading'},
+      el('h2', {id: 'danger-heading', text: 'Delete the event'}),
+      el('p', {class: 'muted', text: 'Removes the event with every photo, thumbnail and archive. This cannot be undone.'}),
+      el('button', {type: 'button', class: 'danger', text: 'Delete event', onclick: async () => {
+        if (!confirm('Delete the event "' + event.title + '" and all its photos?')) return;
+        try {
+          await api('DELETE', '/api/admin/events/' + event.slug);
+          navigate('/admin');
+        } catch (failure) {
+          status(message, failure.message, 'error');
+        }
+      }}), message);
+  }
+
+  route();
+})();

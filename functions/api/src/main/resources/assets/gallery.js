@@ -1,0 +1,298 @@
+// The guest gallery page (/gallery/{slug}). Every image URL comes from the API's JSON (thumbnailUrl, url,
+// downloadUrl, heroUrl, downloadAllUrl): the page never builds one, so the server may change them.
+'use strict';
+
+(function () {
+  const PAGE_SIZE = 60;
+
+  function formatBytes(bytes) {
+    if (bytes < 1024) return bytes + ' B';
+    const units = ['KB', 'MB', 'GB', 'TB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return value.toFixed(value < 10 ? 1 : 0) + ' ' + units[unit];
+  }
+
+  async function errorMessage(response) {
+    try {
+      const body = await response.json();
+      return body.message || response.statusText;
+    } catch (notJson) {
+      return response.status + ' ' + response.statusText;
+    }
+  }
+
+  // ---- the password form ----
+  const auth = document.getElementById('auth');
+  if (auth) {
+    auth.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const message = document.getElementById('auth-error');
+      const button = auth.querySelector('button');
+      message.textContent = '';
+      button.disabled = true;
+      try {
+        const response = await fetch(auth.dataset.authUrl, {
+          method: 'POST',
+          headers: {'Content-Type': 'application/json'},
+          credentials: 'same-origin',
+          body: JSON.stringify({password: auth.password.value})
+        });
+        if (response.ok) {
+          location.reload();
+          return;
+        }
+        message.textContent = response.status === 401
+          ? 'Wrong password. Please try again.'
+          : await errorMessage(response);
+        auth.password.select();
+      } catch (network) {
+        message.textContent = 'The gallery could not be reached. Check your connection and try again.';
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return;
+  }
+
+  const main = document.getElementById('gallery');
+  if (!main) return;
+
+  const grid = document.getElementById('grid');
+  const more = document.getElementById('more');
+  const gridStatus = document.getElementById('grid-status');
+  const photos = [];
+  let info = null;
+  let nextCursor = null;
+  let exhausted = false;
+  let loading = null;
+
+  // ---- the viewer ----
+  const viewer = document.getElementById('viewer');
+  const stage = document.getElementById('viewer-stage');
+  const caption = document.getElementById('viewer-caption');
+  const position = document.getElementById('viewer-position');
+  const viewerDownload = document.getElementById('viewer-download');
+  const prev = document.getElementById('viewer-prev');
+  const next = document.getElementById('viewer-next');
+  let current = -1;
+
+  /**
+   * Shows one photo in the viewer's stage. The only place that renders a full photo: a protected
+   * gallery swaps this function for another renderer (e.g. tiles on a canvas).
+   */
+  function renderPhoto(container, photo) {
+    const img = document.createElement('img');
+    img.src = photo.url;
+    img.alt = photo.filename;
+    if (photo.width && photo.height) {
+      img.width = photo.width;
+      img.height = photo.height;
+    }
+    img.decoding = 'async';
+    container.replaceChildren(img);
+  }
+
+  async function show(index) {
+    if (index >= photos.length && !exhausted) {
+      await loadPage();
+    }
+    if (index < 0 || index >= photos.length) return;
+    current = index;
+    const photo = photos[index];
+    renderPhoto(stage, photo);
+    caption.textContent = photo.filename;
+    position.textContent = (index + 1) + ' of ' + (info ? info.photoCount : photos.length);
+    if (info && info.downloadsAllowed && photo.downloadUrl) {
+      viewerDownload.href = photo.downloadUrl;
+      viewerDownload.setAttribute('download', photo.filename);
+      viewerDownload.setAttribute('aria-label', 'Download ' + photo.filename);
+      viewerDownload.hidden = false;
+    } else {
+      viewerDownload.hidden = true;
+    }
+    prev.disabled = index === 0;
+    next.disabled = index === photos.length - 1 && exhausted;
+    if (!viewer.open) viewer.showModal();
+  }
+
+  function closeViewer() {
+    viewer.close();
+  }
+
+  viewer.addEventListener('close', () => {
+    stage.replaceChildren();
+    const tile = grid.children[current];
+    if (tile) tile.querySelector('.open').focus();
+  });
+  prev.addEventListener('click', () => show(current - 1));
+  next.addEventListener('click', () => show(current + 1));
+  document.getElementById('viewer-close').addEventListener('click', closeViewer);
+  // On the document, not the dialog: focus may leave the dialog (a button that became disabled).
+  document.addEventListener('keydown', (event) => {
+    if (!viewer.open) return;
+    if (event.key === 'ArrowRight') {
+      event.preventDefault();
+      show(current + 1);
+    } else if (event.key === 'ArrowLeft') {
+      event.preventDefault();
+      show(current - 1);
+    }
+  });
+  stage.addEventListener('click', (event) => {
+    if (event.target === stage) closeViewer();
+  });
+
+  // ---- the grid ----
+  function tile(photo, index) {
+    const item = document.createElement('li');
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'open';
+    open.setAttribute('aria-label', 'Open ' + photo.filename);
+    const img = document.createElement('img');
+    img.src = photo.thumbnailUrl;
+    img.alt = photo.filename;
+    img.loading = 'lazy';
+    img.width = 300;
+    img.height = 300;
+    open.appendChild(img);
+    open.addEventListener('click', () => show(index));
+    item.appendChild(open);
+    if (info.downloadsAllowed && photo.downloadUrl) {
+      const download = document.createElement('a');
+      download.className = 'button download';
+      download.href = photo.downloadUrl;
+      download.setAttribute('download', photo.filename);
+      download.setAttribute('aria-label', 'Download ' + photo.filename);
+      download.textContent = 'Download';
+      item.appendChild(download);
+    }
+    return item;
+  }
+
+  function loadPage() {
+    if (loading) return loading;
+    if (exhausted) return Promise.resolve();
+    loading = (async () => {
+      gridStatus.textContent = 'Loading photos…';
+      const url = new URL(main.dataset.photosUrl, location.href);
+      url.searchParams.set('limit', String(PAGE_SIZE));
+      if (nextCursor) url.searchParams.set('cursor', nextCursor);
+      try {
+        const response = await fetch(url, {credentials: 'same-origin'});
+        if (response.status === 401) {
+          location.reload(); // the session ended: the server shows the password form again
+          return;
+        }
+        if (!response.ok) throw new Error(await errorMessage(response));
+        const page = await response.json();
+        for (const photo of page.photos) {
+          grid.appendChild(tile(photo, photos.length));
+          photos.push(photo);
+        }
+        nextCursor = page.nextCursor;
+        exhausted = !nextCursor;
+        more.hidden = exhausted;
+        grid.setAttribute('aria-busy', 'false');
+        gridStatus.textContent = exhausted
+          ? (photos.length === 0 ? 'No photos yet.' : 'All ' + photos.length + ' photos are shown.')
+          : '';
+        main.dataset.loaded = String(photos.length);
+      } catch (failure) {
+        gridStatus.textContent = 'Photos could not be loaded: ' + failure.message;
+        more.hidden = false;
+      } finally {
+        loading = null;
+      }
+    })();
+    return loading;
+  }
+
+  more.addEventListener('click', () => loadPage());
+  // Load the next page while the end of the grid is near the screen (and again, until it is not).
+  const observer = new IntersectionObserver(async (entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) {
+      await loadPage();
+      if (!exhausted && more.getBoundingClientRect().top < window.innerHeight + 600) {
+        observer.unobserve(more);
+        observer.observe(more);
+      }
+    }
+  }, {rootMargin: '600px 0px'});
+
+  // ---- Download All ----
+  const downloadAll = document.getElementById('download-all');
+  const downloadStatus = document.getElementById('download-status');
+
+  function downloadAllLabel() {
+    return info.downloadAllSize == null
+      ? 'Download All (' + info.photoCount + ' photos)'
+      : 'Download All (' + info.photoCount + ' photos, ' + formatBytes(info.downloadAllSize) + ')';
+  }
+
+  // The archive may need preparing first (202 + Retry-After): ask with HEAD until it can start, then let
+  // the browser download it. A redirect (a presigned URL) is not followed here, only by the browser.
+  async function startDownloadAll() {
+    downloadAll.disabled = true;
+    try {
+      for (;;) {
+        const response = await fetch(info.downloadAllUrl, {method: 'HEAD', credentials: 'same-origin', redirect: 'manual'});
+        if (response.status === 202) {
+          const wait = Number(response.headers.get('Retry-After') || '5');
+          downloadStatus.textContent = 'Preparing the archive of ' + info.photoCount + ' photos…';
+          await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+          continue;
+        }
+        if (response.type !== 'opaqueredirect' && !response.ok) {
+          downloadStatus.textContent = 'Download All failed: ' + response.status + ' ' + response.statusText;
+          return;
+        }
+        const length = Number(response.headers.get('Content-Length'));
+        downloadStatus.textContent = 'Downloading ' + (length > 0 ? formatBytes(length) : 'the archive') + '…';
+        const link = document.createElement('a');
+        link.href = info.downloadAllUrl;
+        link.setAttribute('download', '');
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        return;
+      }
+    } catch (network) {
+      downloadStatus.textContent = 'Download All failed: the gallery could not be reached.';
+    } finally {
+      downloadAll.disabled = false;
+    }
+  }
+  downloadAll.addEventListener('click', startDownloadAll);
+
+  // ---- start ----
+  (async () => {
+    const response = await fetch(main.dataset.infoUrl, {credentials: 'same-origin'});
+    if (!response.ok) {
+      gridStatus.textContent = await errorMessage(response);
+      return;
+    }
+    info = await response.json();
+    document.getElementById('summary').textContent = info.photoCount + (info.photoCount === 1 ? ' photo' : ' photos')
+      + (info.expiresAt ? ' · available until ' + new Date(info.expiresAt).toLocaleDateString() : '');
+    if (info.heroUrl) {
+      const frame = document.getElementById('hero-frame');
+      const hero = document.createElement('img');
+      hero.src = info.heroUrl;
+      hero.alt = info.title;
+      frame.appendChild(hero);
+      frame.hidden = false;
+    }
+    if (info.downloadsAllowed && info.downloadAllUrl && info.photoCount > 0) {
+      downloadAll.textContent = downloadAllLabel();
+      downloadAll.hidden = false;
+    }
+    await loadPage();
+    observer.observe(more);
+  })();
+})();

@@ -1,0 +1,220 @@
+package com.picpeak.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The admin pages in headless Chromium against the real local server (local backend) on a random port:
+ * sign-in, creating an event, uploading through the file input with a result per file, hero and delete,
+ * the storage panel and the download protection section.
+ */
+class AdminPagesBrowserTest {
+    @TempDir
+    static Path work;
+    static PagesFixture app;
+    static HeadlessChromium browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = PagesFixture.start(Map.of("PICPEAK_DATA", work.resolve("data").toString()));
+        browser = HeadlessChromium.start(work);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @BeforeEach
+    void signedOut() {
+        browser.open(app.base + "/health");
+        browser.script("sessionStorage.clear()");
+    }
+
+    @Test
+    void signingIn_refusesAWrongToken_thenShowsTheEventsAndTheStoragePanel() throws Exception {
+        app.createEvent("listed", "Listed Event", null);
+        browser.open(app.base + "/admin");
+
+        browser.visible("#token").sendKeys("not-the-admin-token");
+        browser.find("#sign-in button").click();
+        browser.until(d -> browser.find("#sign-in-error").getText().equals("That admin token is wrong."));
+        browser.find("#token").sendKeys(PagesFixture.ADMIN_TOKEN);
+        browser.find("#sign-in button").click();
+
+        WebElement events = browser.visible("#events");
+        assertThat(events.getText()).contains("Listed Event").contains("listed");
+        String storage = browser.find("#storage").getText();
+        assertThat(storage).contains("Backend\nlocal")
+                .contains("Root\n" + work.resolve("data").resolve("storage"))
+                .contains("Start-up check\npassed")
+                .contains("Auto-import\noff");
+        browser.screenshot("admin-events");
+    }
+
+    @Test
+    void theAdmin_createsAnEvent_uploadsThreeFilesByTheFileInput_andSeesThemAppear() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (var photo : GuestPagesBrowserTest.colourful("upload", 3, 1200, 800).entrySet()) {
+            files.add(Files.write(Files.createDirectories(work.resolve("to-upload")).resolve(photo.getKey()), photo.getValue()));
+        }
+        Path notAPhoto = Files.writeString(work.resolve("to-upload").resolve("notes.jpg"), "shopping list",
+                StandardCharsets.UTF_8);
+        signIn("/admin");
+
+        browser.visible("#new-title").sendKeys("Browser Upload");
+        assertThat(browser.find("#new-slug").getAttribute("value")).isEqualTo("browser-upload");
+        browser.find("#create-event button").click();
+        browser.until(d -> d.getCurrentUrl().endsWith("/admin/events/browser-upload"));
+        browser.visible("#upload-files").sendKeys(String.join("\n", files.get(0).toString(), files.get(1).toString(),
+                files.get(2).toString(), notAPhoto.toString()));
+
+        browser.until(d -> browser.findAll("#uploads li[data-state]").size() == 4);
+        assertThat(browser.findAll("#uploads li[data-state=done]")).extracting(li -> li.getAttribute("data-filename"))
+                .containsExactlyInAnyOrder("upload_001.jpg", "upload_002.jpg", "upload_003.jpg");
+        WebElement failed = browser.find("#uploads li[data-state=failed]");
+        assertThat(failed.getAttribute("data-filename")).isEqualTo("notes.jpg");
+        assertThat(failed.getText()).contains("not a JPEG, PNG or WebP image");
+        browser.until(d -> browser.findAll("#photos li").size() == 3);
+        assertThat(browser.findAll("#photos img")).extracting(img -> img.getAttribute("alt"))
+                .containsExactlyInAnyOrder("upload_001.jpg", "upload_002.jpg", "upload_003.jpg");
+        browser.until(d -> (Boolean) browser.script("return Array.from(document.querySelectorAll('#photos img'))"
+                + ".every(img => img.complete && img.naturalWidth === 300)"));
+        assertThat(app.photoFilenames("browser-upload")).containsExactlyInAnyOrder("upload_001.jpg", "upload_002.jpg",
+                "upload_003.jpg");
+        browser.screenshot("admin-event");
+    }
+
+    @Test
+    void photosDroppedOnTheDropZone_areUploadedEachWithItsProgressAndResult() throws Exception {
+        app.createEvent("dropped", "Dropped", null);
+        Map<String, byte[]> files = GuestPagesBrowserTest.colourful("dropped", 2, 640, 480);
+        List<List<String>> payload = new ArrayList<>();
+        files.forEach((name, bytes) -> payload.add(List.of(name, Base64.getEncoder().encodeToString(bytes))));
+        signIn("/admin/events/dropped");
+        browser.visible("#dropzone");
+
+        browser.script("const transfer = new DataTransfer();"
+                + "for (const [name, base64] of arguments[0]) {"
+                + "  const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));"
+                + "  transfer.items.add(new File([bytes], name, {type: 'image/jpeg'}));"
+                + "}"
+                + "const zone = document.getElementById('dropzone');"
+                + "zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));"
+                + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));",
+                payload);
+
+        browser.until(d -> browser.findAll("#uploads li[data-state=done]").size() == 2);
+        assertThat(browser.findAll("#uploads progress")).extracting(p -> p.getAttribute("value")).containsOnly("100");
+        browser.until(d -> browser.findAll("#photos li").size() == 2);
+        assertThat(app.photoFilenames("dropped")).containsExactlyInAnyOrderElementsOf(files.keySet());
+    }
+
+    @Test
+    void aWatermarkedDownloadAll_isPreparedFirst_thenSavedWithTheWatermarkedCopies() throws Exception {
+        app.createEvent("proofs", "Proofs", null);
+        Map<String, byte[]> originals = GuestPagesBrowserTest.colourful("proofs", 2, 800, 600);
+        app.upload("proofs", originals);
+        Path watermark = Files.write(work.resolve("mark.png"), TestImages.png(TestImages.quadrants(64, 32,
+                TestImages.RED, TestImages.RED, TestImages.RED, TestImages.RED)));
+        signIn("/admin/events/proofs");
+        browser.visible("#watermark-downloads").click();
+        browser.until(d -> browser.find("#protection-status").getText().equals("Saved."));
+        browser.find("#watermark-file").sendKeys(watermark.toString());
+        browser.until(d -> browser.find("#protection-status").getText().equals("Watermark image saved (mark.png)."));
+
+        browser.open(app.base + "/gallery/proofs");
+        WebElement downloadAll = browser.visible("#download-all");
+        assertThat(downloadAll.getText()).isEqualTo("Download All (2 photos)"); // its size is known once prepared
+        downloadAll.click();
+        browser.until(d -> browser.find("#download-status").getText().equals("Preparing the archive of 2 photos…"));
+
+        Path zip = browser.downloads.resolve("proofs.zip");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(zip)
+                && !Files.exists(browser.downloads.resolve("proofs.zip.crdownload")));
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            assertThat(archive.stream().map(ZipEntry::getName).toList()).containsExactlyElementsOf(originals.keySet());
+            for (Map.Entry<String, byte[]> original : originals.entrySet()) {
+                byte[] copy = archive.getInputStream(archive.getEntry(original.getKey())).readAllBytes();
+                assertThat(copy).isNotEqualTo(original.getValue());
+                assertThat(TestImages.decode(copy).getWidth()).isEqualTo(800);
+            }
+        }
+    }
+
+    @Test
+    void theHero_isChosen_andAPhotoDeleted_fromThePhotosPanel() throws Exception {
+        app.createEvent("curate", "Curate", null);
+        app.upload("curate", GuestPagesBrowserTest.colourful("curate", 6, 1600, 1000));
+        signIn("/admin/events/curate");
+        browser.until(d -> browser.findAll("#photos li").size() == 6);
+
+        browser.find("#photos li:nth-child(2) button.secondary").click();
+        browser.until(d -> browser.findAll("#photos li.is-hero").size() == 1);
+        String heroId = browser.find("#photos li.is-hero").getAttribute("data-photo-id");
+        assertThat(app.admin("GET", "/api/admin/events/curate").get("heroPhotoId").asText()).isEqualTo(heroId);
+
+        WebElement third = browser.find("#photos li:nth-child(3)");
+        String deletedId = third.getAttribute("data-photo-id");
+        third.findElement(org.openqa.selenium.By.cssSelector("button.danger")).click();
+        browser.driver.switchTo().alert().accept();
+        browser.until(d -> browser.findAll("#photos li").size() == 5);
+        assertThat(app.admin("GET", "/api/admin/events/curate/photos").get("photos").findValuesAsText("id"))
+                .hasSize(5).doesNotContain(deletedId);
+
+        browser.open(app.base + "/gallery/curate"); // the guest page shows the chosen hero
+        browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#hero-frame img');"
+                + "return img != null && img.complete && img.naturalWidth === 1920"));
+        browser.until(d -> browser.findAll("#grid img").size() == 5);
+        browser.until(d -> (Boolean) browser.script("return Array.from(document.querySelectorAll('#grid img'))"
+                + ".every(img => img.complete && img.naturalWidth === 300)"));
+        browser.screenshot("gallery");
+    }
+
+    @Test
+    void onTheLocalBackend_directS3Download_isDisabled_sayingWhy() throws Exception {
+        app.createEvent("local-protection", "Local Protection", null);
+        signIn("/admin/events/local-protection");
+
+        WebElement direct = browser.visible("#direct-download");
+        assertThat(direct.isEnabled()).isFalse();
+        assertThat(browser.find("#direct-download-reason").getText()).contains("STORAGE_BACKEND=local");
+        browser.find("#watermark-downloads").click();
+        browser.until(d -> browser.find("#protection-status").getText().equals("Saved."));
+        JsonNode event = app.admin("GET", "/api/admin/events/local-protection");
+        assertThat(event.get("watermarkDownloads").asBoolean()).isTrue();
+        assertThat(browser.find("#direct-download").isEnabled()).isFalse();
+    }
+
+    private void signIn(String path) {
+        browser.open(app.base + path);
+        browser.visible("#token").sendKeys(PagesFixture.ADMIN_TOKEN);
+        browser.find("#sign-in button").click();
+        browser.until(d -> browser.findAll("#sign-in").isEmpty());
+    }
+}

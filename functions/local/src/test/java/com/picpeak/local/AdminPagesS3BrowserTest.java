@@ -1,0 +1,115 @@
+package com.picpeak.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.testing.TestS3Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin pages against the local server on the S3 backend (an in-process S3-compatible server that allows
+ * browsers' cross-origin requests): the direct-download toggle follows the watermark, and an upload goes
+ * straight to the bucket with a presigned URL, then through the server's import.
+ */
+class AdminPagesS3BrowserTest {
+    @TempDir
+    static Path work;
+    static TestS3Server s3;
+    static PagesFixture app;
+    static HeadlessChromium browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s3 = TestS3Server.startForBrowsers();
+        Map<String, String> env = new HashMap<>(s3.env(s3.createBucket(), "pages"));
+        env.put("PICPEAK_DATA", work.resolve("data").toString());
+        app = PagesFixture.start(env);
+        browser = HeadlessChromium.start(work);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (s3 != null) {
+            s3.stop();
+        }
+    }
+
+    @Test
+    void theDirectDownloadToggle_isDisabledWhileWatermarkingIsOn_andStaysOffAfterwards() throws Exception {
+        app.createEvent("protect", "Protect", null);
+        signIn("/admin/events/protect");
+        WebElement direct = browser.visible("#direct-download");
+        assertThat(direct.isEnabled()).isTrue();
+
+        direct.click();
+        awaitSaved();
+        assertThat(event("protect").get("allowDirectS3Download").asBoolean()).isTrue();
+
+        browser.find("#watermark-downloads").click();
+        assertThat(browser.find("#direct-download").isEnabled()).isFalse();
+        assertThat(browser.find("#direct-download").isSelected()).isFalse();
+        assertThat(browser.find("#direct-download-reason").getText()).contains("while downloads are watermarked");
+        awaitSaved();
+        assertThat(event("protect").get("watermarkDownloads").asBoolean()).isTrue();
+        assertThat(event("protect").get("allowDirectS3Download").asBoolean()).isFalse();
+        browser.screenshot("admin-protection");
+
+        browser.find("#watermark-downloads").click();
+        awaitSaved();
+        assertThat(browser.find("#direct-download").isEnabled()).isTrue();
+        assertThat(browser.find("#direct-download").isSelected()).isFalse();
+        assertThat(event("protect").get("watermarkDownloads").asBoolean()).isFalse();
+        assertThat(event("protect").get("allowDirectS3Download").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anUpload_goesStraightToTheBucket_andIsImported() throws Exception {
+        app.createEvent("direct-upload", "Direct Upload", null);
+        Map.Entry<String, byte[]> photo = GuestPagesBrowserTest.photos("direct", 1, 900, 600).entrySet().iterator().next();
+        Path file = Files.write(work.resolve(photo.getKey()), photo.getValue());
+        signIn("/admin/events/direct-upload");
+
+        browser.visible("#upload-files").sendKeys(file.toString());
+
+        browser.until(d -> browser.findAll("#uploads li[data-state]").size() == 1);
+        assertThat(browser.find("#uploads li").getAttribute("data-state")).as(browser.find("#uploads li").getText())
+                .isEqualTo("done");
+        browser.until(d -> browser.findAll("#photos li").size() == 1);
+        JsonNode stored = app.admin("GET", "/api/admin/events/direct-upload/photos").get("photos").get(0);
+        assertThat(stored.get("filename").asText()).isEqualTo(photo.getKey());
+        assertThat(stored.get("size").asLong()).isEqualTo(photo.getValue().length);
+    }
+
+    private JsonNode event(String slug) throws Exception {
+        return app.admin("GET", "/api/admin/events/" + slug);
+    }
+
+    private void awaitSaved() {
+        browser.until(d -> browser.find("#protection-status").getText().equals("Saved."));
+        browser.script("document.getElementById('protection-status').textContent = ''");
+    }
+
+    private void signIn(String path) {
+        browser.open(app.base + path);
+        browser.script("sessionStorage.clear()");
+        browser.open(app.base + path);
+        browser.visible("#token").sendKeys(PagesFixture.ADMIN_TOKEN);
+        browser.find("#sign-in button").click();
+        browser.until(d -> browser.findAll("#sign-in").isEmpty());
+    }
+}

@@ -1,0 +1,243 @@
+package com.picpeak.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The guest gallery page in headless Chromium against the real local server (local backend) on a random
+ * port: the password gate, the grid loading every photo page by page, the viewer, and downloads whose
+ * saved files are compared byte for byte.
+ */
+class GuestPagesBrowserTest {
+    @TempDir
+    static Path work;
+    static PagesFixture app;
+    static HeadlessChromium browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = PagesFixture.start(Map.of("PICPEAK_DATA", work.resolve("data").toString()));
+        browser = HeadlessChromium.start(work);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @BeforeEach
+    void signedOut() {
+        browser.open(app.base + "/health");
+        browser.driver.manage().deleteAllCookies();
+    }
+
+    @Test
+    void thePasswordGate_saysWhenThePasswordIsWrong_andOpensWithTheRightOne() throws Exception {
+        app.createEvent("locked", "Locked Party", "confetti");
+        app.upload("locked", photos("locked", 3, 400, 300));
+
+        browser.open(app.base + "/gallery/locked");
+        assertThat(browser.findAll("#grid")).isEmpty();
+        assertThat(browser.find("label[for=password]").getText()).isEqualTo("Password");
+        browser.find("#password").sendKeys("balloons");
+        browser.find("#auth button").click();
+        browser.until(d -> browser.find("#auth-error").getText().equals("Wrong password. Please try again."));
+        browser.screenshot("gallery-password");
+
+        browser.find("#password").clear();
+        browser.find("#password").sendKeys("confetti", Keys.ENTER);
+
+        browser.until(d -> browser.findAll("#grid img").size() == 3);
+        assertThat(browser.find("h1").getText()).isEqualTo("Locked Party");
+        assertThat(browser.driver.manage().getCookieNamed("picpeak_session")).isNotNull();
+    }
+
+    @Test
+    void theGrid_showsEveryUploadedPhoto_loadingPageAfterPageAsTheGuestScrolls() throws Exception {
+        int count = 75; // more than one page of 60
+        app.createEvent("many", "Many Photos", null);
+        Map<String, byte[]> uploaded = photos("many", count, 160, 120);
+        app.upload("many", uploaded);
+
+        browser.open(app.base + "/gallery/many");
+        browser.until(d -> browser.findAll("#grid img").size() == 60);
+        assertThat(browser.find("#summary").getText()).startsWith("75 photos");
+        browser.script("window.scrollTo(0, document.body.scrollHeight)");
+
+        browser.until(d -> browser.findAll("#grid img").size() == count);
+        List<String> shown = browser.findAll("#grid img").stream().map(img -> img.getAttribute("alt")).toList();
+        assertThat(shown).containsExactlyElementsOf(uploaded.keySet());
+        browser.script("window.scrollTo(0, 0)");
+        browser.until(d -> (Boolean) browser.script("return Array.from(document.querySelectorAll('#grid img'))"
+                + ".slice(0, 12).every(img => img.complete && img.naturalWidth === 300)"));
+        assertThat(browser.find("#grid-status").getText()).isEqualTo("All 75 photos are shown.");
+        browser.screenshot("gallery-grid");
+    }
+
+    @Test
+    void theViewer_opensAPhoto_andNavigatesWithButtonsAndKeys() throws Exception {
+        app.createEvent("viewer", "Viewer", null);
+        Map<String, byte[]> uploaded = photos("viewer", 3, 800, 600);
+        app.upload("viewer", uploaded);
+        List<String> names = new ArrayList<>(uploaded.keySet());
+
+        browser.open(app.base + "/gallery/viewer");
+        browser.until(d -> browser.findAll("#grid img").size() == 3);
+        browser.findAll("#grid .open").get(0).click();
+
+        WebElement viewer = browser.visible("#viewer");
+        assertThat(viewer.getAttribute("open")).isNotNull();
+        assertShowing(names.get(0), "1 of 3");
+        browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#viewer-stage img');"
+                + "return img.complete && img.naturalWidth === 800"));
+        browser.screenshotOfTheScreen("gallery-viewer");
+
+        new Actions(browser.driver).sendKeys(Keys.ARROW_RIGHT).perform();
+        assertShowing(names.get(1), "2 of 3");
+        browser.find("#viewer-next").click();
+        assertShowing(names.get(2), "3 of 3");
+        assertThat(browser.find("#viewer-next").isEnabled()).isFalse();
+        new Actions(browser.driver).sendKeys(Keys.ARROW_LEFT).perform();
+        assertShowing(names.get(1), "2 of 3");
+        browser.find("#viewer-prev").click();
+        assertShowing(names.get(0), "1 of 3");
+        assertThat(browser.find("#viewer-stage img").getAttribute("src"))
+                .isEqualTo(app.base + guestPhotos("viewer").get(0).get("url").asText());
+
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        browser.until(d -> browser.find("#viewer").getAttribute("open") == null);
+    }
+
+    @Test
+    void theDownloadButtons_saveThePhotoAndTheWholeArchive_withTheExpectedBytes() throws Exception {
+        app.createEvent("downloads", "Downloads", "letmein");
+        Map<String, byte[]> uploaded = photos("downloads", 3, 640, 480);
+        app.upload("downloads", uploaded);
+        List<String> names = new ArrayList<>(uploaded.keySet());
+        browser.open(app.base + "/gallery/downloads");
+        browser.find("#password").sendKeys("letmein", Keys.ENTER);
+        browser.until(d -> browser.findAll("#grid img").size() == 3);
+
+        browser.findAll("#grid .download").get(1).click();
+        Path single = awaitDownload(names.get(1));
+        assertThat(single).hasBinaryContent(uploaded.get(names.get(1)));
+
+        WebElement downloadAll = browser.visible("#download-all");
+        long expectedSize = sizeFromInfo();
+        assertThat(downloadAll.getText()).isEqualTo("Download All (3 photos, " + formatBytes(expectedSize) + ")");
+        downloadAll.click();
+        Path zip = awaitDownload("downloads.zip");
+        assertThat(Files.size(zip)).isEqualTo(expectedSize);
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            List<String> entries = archive.stream().map(ZipEntry::getName).toList();
+            assertThat(entries).containsExactlyElementsOf(names);
+            for (String name : names) {
+                assertThat(archive.getInputStream(archive.getEntry(name)).readAllBytes()).isEqualTo(uploaded.get(name));
+            }
+        }
+        assertThat(browser.find("#download-status").getText()).startsWith("Downloading");
+    }
+
+    @Test
+    void anExpiredGallery_showsAClearPage() throws Exception {
+        app.createEvent("over", "Over", null);
+        app.patchEvent("over", "{\"expiresAt\":\"2021-06-30T18:00:00Z\"}");
+
+        browser.open(app.base + "/gallery/over");
+
+        assertThat(browser.find("h1").getText()).isEqualTo("This gallery has expired");
+        assertThat(browser.find("main").getText()).contains("Ask the photographer").contains("2021-06-30T18:00:00Z")
+                .doesNotContain("\"error\"");
+        browser.screenshot("gallery-expired");
+    }
+
+    private void assertShowing(String filename, String position) {
+        browser.until(d -> browser.find("#viewer-caption").getText().equals(filename)
+                && browser.find("#viewer-position").getText().equals(position));
+        assertThat(browser.find("#viewer-stage img").getAttribute("alt")).isEqualTo(filename);
+        assertThat(browser.find("#viewer-download").getAttribute("href")).endsWith("/download");
+    }
+
+    private long sizeFromInfo() {
+        Object size = browser.script("return fetch(document.getElementById('gallery').dataset.infoUrl)"
+                + ".then(r => r.json()).then(info => info.downloadAllSize)");
+        return ((Number) size).longValue();
+    }
+
+    private List<JsonNode> guestPhotos(String slug) throws Exception {
+        List<JsonNode> photos = new ArrayList<>();
+        app.admin("GET", "/api/admin/events/" + slug + "/photos").get("photos").forEach(photos::add);
+        return photos;
+    }
+
+    /** The downloaded file once Chromium has finished writing it (no .crdownload left). */
+    private static Path awaitDownload(String filename) {
+        Path file = browser.downloads.resolve(filename);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> Files.exists(file)
+                && !Files.exists(browser.downloads.resolve(filename + ".crdownload")));
+        return file;
+    }
+
+    /** The page's own formatting of sizes (gallery.js formatBytes). */
+    private static String formatBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double value = bytes / 1024.0;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return value < 10 ? String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit])
+                : String.format(java.util.Locale.ROOT, "%.0f %s", value, units[unit]);
+    }
+
+    /** Photos of flat colour blocks, each different: screenshots of them stay small enough to keep in the repository. */
+    static Map<String, byte[]> colourful(String stem, int count, int width, int height) {
+        java.awt.Color[] palette = {new java.awt.Color(0x2f5d8a), new java.awt.Color(0xe8a33d), new java.awt.Color(0x7aa95c),
+                new java.awt.Color(0xc8553d), new java.awt.Color(0xf2e8cf), new java.awt.Color(0x3d405b)};
+        Map<String, byte[]> photos = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            photos.put(stem + "_" + String.format("%03d", i + 1) + ".jpg", TestImages.jpeg(TestImages.quadrants(width, height,
+                    palette[i % 6], palette[(i + 1) % 6], palette[(i + 3) % 6], palette[(i + 4) % 6])));
+        }
+        return photos;
+    }
+
+    static Map<String, byte[]> photos(String stem, int count, int width, int height) {
+        Map<String, byte[]> photos = new LinkedHashMap<>();
+        for (int i = 1; i <= count; i++) {
+            photos.put(stem + "_" + String.format("%03d", i) + ".jpg",
+                    TestImages.jpeg(TestImages.noisyHalves(width, height, stem.hashCode() * 1000L + i)));
+        }
+        return photos;
+    }
+}

@@ -1,0 +1,97 @@
+package com.picpeak.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A running local server and its admin API, to set up what the page tests then use in the browser. */
+final class PagesFixture implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ADMIN_TOKEN = "page-tests-admin-token-0123456789";
+
+    final LocalServer server;
+    final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private PagesFixture(LocalServer server) {
+        this.server = server;
+        this.base = "http://127.0.0.1:" + server.port();
+    }
+
+    /** The real local server on a random port with this environment (data folder, backend ...). */
+    static PagesFixture start(Map<String, String> env) throws IOException {
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.put("PORT", "0");
+        all.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        return new PagesFixture(LocalServer.start(all));
+    }
+
+    JsonNode createEvent(String slug, String title, String password) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("slug", slug);
+        body.put("title", title);
+        if (password != null) {
+            body.put("password", password);
+        }
+        return expect(201, "POST", "/api/admin/events", "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    JsonNode patchEvent(String slug, String json) throws Exception {
+        return expect(200, "PATCH", "/api/admin/events/" + slug, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Uploads the files (name to bytes, in order) in one multipart request. */
+    JsonNode upload(String slug, Map<String, byte[]> files) throws Exception {
+        String boundary = "pages-test-boundary";
+        ByteArrayOutputStream form = new ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\""
+                    + file.getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            form.writeBytes(file.getValue());
+            form.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        form.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return expect(201, "POST", "/api/admin/events/" + slug + "/photos", "multipart/form-data; boundary=" + boundary,
+                form.toByteArray());
+    }
+
+    List<String> photoFilenames(String slug) throws Exception {
+        return expect(200, "GET", "/api/admin/events/" + slug + "/photos?limit=500", null, null).get("photos")
+                .findValuesAsText("filename");
+    }
+
+    JsonNode admin(String method, String path) throws Exception {
+        return expect(200, method, path, null, null);
+    }
+
+    private JsonNode expect(int status, String method, String path, String contentType, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        if (response.statusCode() != status) {
+            throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ", not " + status + ": " + text);
+        }
+        return text.isEmpty() ? JSON.nullNode() : JSON.readTree(text);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
