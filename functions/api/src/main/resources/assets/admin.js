@@ -227,41 +227,32 @@
       text: (check.ok ? 'passed' : 'failed') + (check.tookMs != null ? ' in ' + check.tookMs + ' ms' : '')
         + (check.message ? ': ' + check.message : '')})]);
     facts.push(['Largest upload', formatBytes(storage.maxUploadBytes)]);
-    const autoImport = storage.autoImport;
-    if (!autoImport || !autoImport.enabled) {
-      facts.push(['Auto-import', 'off']);
+    const autoImport = storage.autoImport || {mode: 'off'};
+    if (autoImport.mode === 'folder-watcher') {
+      facts.push(['Auto-import', 'folder watcher: files copied into events/active/<slug>/ are imported as they arrive']);
+    } else if (autoImport.mode === 'prefix-walker') {
+      facts.push(['Auto-import', 'S3 prefix walker, every ' + Math.round(autoImport.intervalMs / 1000) + ' s']);
     } else {
-      facts.push(['Auto-import', 'on' + (autoImport.intervalMs ? ', every ' + Math.round(autoImport.intervalMs / 1000) + ' s' : '')]);
-      for (const [name, value] of Object.entries(autoImport)) {
-        if (['enabled', 'intervalMs', 'lastPoll'].includes(name)) continue;
-        facts.push([humanName(name), describe(name, value)]);
+      facts.push(['Auto-import', 'off']);
+    }
+    if (autoImport.externalMediaRoot) facts.push(['Referenced media', autoImport.externalMediaRoot]);
+    if (autoImport.events) facts.push(['Photo events go to', autoImport.events === 'eventbridge' ? 'EventBridge' : 'webhooks']);
+    const lastPoll = autoImport.lastPoll;
+    if (autoImport.mode === 'prefix-walker' && lastPoll == null) {
+      facts.push(['Last poll', 'none yet']);
+    } else if (lastPoll) {
+      facts.push(['Last poll', formatTime(lastPoll.startedAt) + ', ' + lastPoll.durationMs + ' ms']);
+      facts.push(['Last poll figures', lastPoll.events + ' events, ' + lastPoll.objectsListed + ' objects listed, '
+        + lastPoll.newSightings + ' new, ' + lastPoll.waiting + ' waiting, ' + lastPoll.imported + ' imported, '
+        + lastPoll.skipped + ' skipped, ' + lastPoll.failed + ' failed, ' + lastPoll.s3Requests + ' S3 requests']);
+      if (lastPoll.errors && lastPoll.errors.length) {
+        facts.push(['Last poll errors', el('span', {class: 'error', text: lastPoll.errors.join('; ')})]);
       }
-      const lastPoll = autoImport.lastPoll;
-      if (lastPoll == null) {
-        facts.push(['Last poll', 'none yet']);
-      } else if (typeof lastPoll === 'object') {
-        for (const [name, value] of Object.entries(lastPoll)) facts.push(['Last poll: ' + humanName(name), describe(name, value)]);
-      } else {
-        facts.push(['Last poll', describe('lastPoll', lastPoll)]);
-      }
+      if (lastPoll.failures && lastPoll.failures.length) facts.push(['Not imported', lastPoll.failures.join('; ')]);
     }
     return el('section', {id: 'storage', class: 'card', 'aria-labelledby': 'storage-heading'},
       el('h2', {id: 'storage-heading', text: 'Storage'}),
       el('dl', {class: 'facts'}, facts.map(([name, value]) => [el('dt', {text: name}), el('dd', {}, value == null ? '—' : value)])));
-  }
-
-  function humanName(name) {
-    const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-    return words.charAt(0).toUpperCase() + words.slice(1);
-  }
-
-  function describe(name, value) {
-    if (value == null) return '—';
-    if (typeof value === 'boolean') return value ? 'yes' : 'no';
-    if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return formatTime(value);
-    if (typeof value === 'number' && /bytes$/i.test(name)) return formatBytes(value);
-    if (typeof value === 'object') return JSON.stringify(value);
-    return String(value);
   }
 
   // ---- /admin/events/{slug} ----

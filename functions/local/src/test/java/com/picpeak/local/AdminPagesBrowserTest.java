@@ -73,7 +73,8 @@ class AdminPagesBrowserTest {
         assertThat(storage).contains("Backend\nlocal")
                 .contains("Root\n" + work.resolve("data").resolve("storage"))
                 .contains("Start-up check\npassed")
-                .contains("Auto-import\noff");
+                .contains("Auto-import\nfolder watcher")
+                .contains("Photo events go to\nwebhooks");
         browser.screenshot("admin-events");
     }
 
