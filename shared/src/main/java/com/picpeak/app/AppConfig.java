@@ -19,7 +19,8 @@ public record AppConfig(
         int port,
         long maxUploadBytes,
         long maxImagePixels,
-        long inlineResponseBytes) {
+        long inlineResponseBytes,
+        long imageRequestsPerMinute) {
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
     /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
@@ -29,6 +30,9 @@ public record AppConfig(
     public static final String MAX_UPLOAD_BYTES = "PICPEAK_MAX_UPLOAD_BYTES";
     public static final String MAX_IMAGE_PIXELS = "PICPEAK_MAX_IMAGE_PIXELS";
     public static final String INLINE_RESPONSE_BYTES = "PICPEAK_INLINE_RESPONSE_BYTES";
+    /** Image requests one client (IP + user agent) may make per minute at protection level enhanced and above. */
+    public static final String IMAGE_RATE_LIMIT = "PICPEAK_IMAGE_RATE_LIMIT";
+    public static final long DEFAULT_IMAGE_RATE_LIMIT = 600;
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1024L * 1024 * 1024;
     public static final long DEFAULT_MAX_IMAGE_PIXELS = 100_000_000L;
@@ -60,10 +64,11 @@ public record AppConfig(
         long maxUpload = number(env, MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE, problems);
         long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
         long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, 6_000_000, problems);
+        long imageRate = number(env, IMAGE_RATE_LIMIT, DEFAULT_IMAGE_RATE_LIMIT, 1, 1_000_000, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline);
+        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate);
     }
 
     /**
@@ -110,6 +115,6 @@ public record AppConfig(
     @Override
     public String toString() { // never print the token
         return "AppConfig[catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
-                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + "]";
+                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute + "]";
     }
 }

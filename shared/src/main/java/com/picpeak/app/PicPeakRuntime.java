@@ -12,6 +12,8 @@ import com.picpeak.autoimport.PrefixWalker;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.notify.EventBridgeSink;
+import com.picpeak.protect.ImageProtection;
+import com.picpeak.protect.ProtectionStore;
 import com.picpeak.notify.EventSink;
 import com.picpeak.notify.WebhookSettings;
 import com.picpeak.notify.WebhookStore;
@@ -64,6 +66,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Webhooks webhooks;
     private final EventSink eventSink;
     private final ExternalFolders externalFolders;
+    private final ImageProtection protection;
     private final Clock clock;
 
     private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, String adminToken,
@@ -91,6 +94,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         Thumbnailer renderer = new Thumbnailer();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
         this.watermarks = new WatermarkService(store, probe, renderer);
+        this.protection = new ImageProtection(store, watermarks, renderer, new ProtectionStore(table), adminToken,
+                appConfig.imageRequestsPerMinute(), clock);
         this.archives = new ArchiveService(catalog, store, watermarks, clock);
         this.archiver = new EventArchiver(catalog, store, archives, imports, clock);
         // Serverless: the stack names the builder function; without one (tests, sam local) a thread builds.
@@ -199,6 +204,11 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     public WatermarkService watermarks() {
         return watermarks;
+    }
+
+    /** What guests' image requests are answered with, by each event's protection level. */
+    public ImageProtection protection() {
+        return protection;
     }
 
     public ArchiveService archives() {

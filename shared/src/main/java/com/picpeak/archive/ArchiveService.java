@@ -168,7 +168,7 @@ public final class ArchiveService {
         if (!event.watermarkDownloads()) {
             return ORIGINALS;
         }
-        return "wm-" + watermarks.resolve(event.slug()).map(WatermarkService.Watermark::version)
+        return "wm-" + watermarks.resolve(event).map(WatermarkService.Watermark::version)
                 .orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '"
                         + event.slug() + "' are to be watermarked but no watermark image is set: PUT a PNG to "
                         + "/api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
@@ -202,7 +202,7 @@ public final class ArchiveService {
             return BuildOutcome.BUILDING_ELSEWHERE;
         }
         try {
-            ZipPlan plan = watermarked ? planWatermarked(slug) : plan(slug);
+            ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
             if (catalog.findEvent(slug).map(Event::revision).orElse(-1L) != revision) {
                 catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.FAILED, 0, "superseded");
                 return BuildOutcome.SUPERSEDED; // photos changed while planning: the next request builds the new revision
@@ -225,10 +225,10 @@ public final class ArchiveService {
     }
 
     /** Renders the watermarked copies that are missing, then plans the archive from the copies. */
-    ZipPlan planWatermarked(String slug) {
-        try (Stream<Photo> photos = catalog.allPhotos(slug)) {
+    ZipPlan planWatermarked(Event event) {
+        try (Stream<Photo> photos = catalog.allPhotos(event.slug())) {
             return ZipPlan.of(photos.map(photo -> {
-                WatermarkService.Copy copy = watermarks.copyOf(slug, photo.id(), photo.key());
+                WatermarkService.Copy copy = watermarks.copyOf(event, photo.id(), photo.key());
                 return new ZipItem(jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(), timeOf(photo));
             }).toList());
         }

@@ -171,6 +171,7 @@ public final class DynamoCatalog implements Catalog {
         setOrRemove(set, remove, values, "heroKey", e.heroKey() == null ? null : s(e.heroKey()));
         setOrRemove(set, remove, values, "updatedAt", s(e.updatedAt().toString()));
         setOrRemove(set, remove, values, "archivedAt", e.archivedAt() == null ? null : s(e.archivedAt().toString()));
+        setOrRemove(set, remove, values, "protection", protectionAttribute(e.protection()));
         values.put(":v", n(version));
         values.put(":one", n(1));
         String expression = "SET " + String.join(", ", set) + " ADD version :one"
@@ -441,6 +442,7 @@ public final class DynamoCatalog implements Catalog {
         item.put("createdAt", s(e.createdAt().toString()));
         item.put("updatedAt", s(e.updatedAt().toString()));
         putIfPresent(item, "archivedAt", e.archivedAt() == null ? null : e.archivedAt().toString());
+        item.put("protection", protectionAttribute(e.protection()));
         item.put("version", n(version));
         return item;
     }
@@ -450,7 +452,24 @@ public final class DynamoCatalog implements Catalog {
                 i.get("active").bool(), i.get("allowDownloads").bool(), i.get("watermarkDownloads").bool(),
                 i.get("allowDirectS3Download").bool(), Long.parseLong(i.get("revision").n()), str(i, "heroPhotoId"),
                 str(i, "heroKey"), Long.parseLong(i.get("photoCount").n()), instant(i, "createdAt"),
-                instant(i, "updatedAt"), instant(i, "archivedAt"));
+                instant(i, "updatedAt"), instant(i, "archivedAt"), toProtection(i.get("protection")));
+    }
+
+    private static AttributeValue protectionAttribute(Protection p) {
+        return AttributeValue.fromM(Map.of("level", s(p.level().name()), "watermarkViews", bool(p.watermarkViews()),
+                "position", s(p.position().name()), "sizePercent", n(p.sizePercent()),
+                "opacityPercent", n(p.opacityPercent()), "fragmentationLevel", n(p.fragmentationLevel())));
+    }
+
+    /** Rows written before protection existed have none: they get the default. */
+    private static Protection toProtection(AttributeValue attribute) {
+        if (attribute == null || !attribute.hasM()) {
+            return Protection.DEFAULT;
+        }
+        Map<String, AttributeValue> m = attribute.m();
+        return new Protection(Protection.Level.valueOf(m.get("level").s()), m.get("watermarkViews").bool(),
+                Protection.Position.valueOf(m.get("position").s()), Integer.parseInt(m.get("sizePercent").n()),
+                Integer.parseInt(m.get("opacityPercent").n()), Integer.parseInt(m.get("fragmentationLevel").n()));
     }
 
     private static Map<String, AttributeValue> photoItem(Photo p) {

@@ -1,5 +1,7 @@
 package com.picpeak.gallery;
 
+import com.picpeak.catalog.Protection;
+
 import java.time.Instant;
 
 /**
@@ -14,9 +16,26 @@ public record EventPatch(
         Boolean active,
         Boolean allowDownloads,
         Boolean watermarkDownloads,
-        Boolean allowDirectS3Download) {
+        Boolean allowDirectS3Download,
+        ProtectionPatch protection) {
+
+    /** A patch that leaves the protection settings as they are. */
+    public EventPatch(String title, String password, Instant expiresAt, boolean clearExpiry, Boolean active,
+                      Boolean allowDownloads, Boolean watermarkDownloads, Boolean allowDirectS3Download) {
+        this(title, password, expiresAt, clearExpiry, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
+                null);
+    }
 
     public static EventPatch none() {
         return new EventPatch(null, null, null, false, null, null, null, null);
+    }
+
+    /** The protection fields of a patch, each optional (null = unchanged). */
+    public record ProtectionPatch(Protection.Level level, Boolean watermarkViews, Protection.Position position,
+                                  Integer sizePercent, Integer opacityPercent, Integer fragmentationLevel) {
+
+        public Protection applyTo(Protection current) {
+            return current.with(level, watermarkViews, position, sizePercent, opacityPercent, fragmentationLevel);
+        }
     }
 }

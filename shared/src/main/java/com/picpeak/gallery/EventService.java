@@ -56,7 +56,7 @@ public final class EventService {
         Event patched = applyPatch(blank, fields);
         Event event = new Event(patched.slug(), patched.title(), patched.passwordHash(), patched.expiresAt(),
                 patched.active(), patched.allowDownloads(), patched.watermarkDownloads(), patched.allowDirectS3Download(),
-                0, null, null, 0, now, now, null);
+                0, null, null, 0, now, now, null, patched.protection());
         catalog.createEvent(event);
         return event;
     }
@@ -159,7 +159,8 @@ public final class EventService {
                 p.active() != null ? p.active() : e.active(),
                 p.allowDownloads() != null ? p.allowDownloads() : e.allowDownloads(),
                 downloadFlags[0], downloadFlags[1], e.revision(), e.heroPhotoId(), e.heroKey(), e.photoCount(),
-                e.createdAt(), clock.instant(), e.archivedAt());
+                e.createdAt(), clock.instant(), e.archivedAt(),
+                p.protection() == null ? e.protection() : p.protection().applyTo(e.protection()));
     }
 
     static PicPeakException notFound(String slug) {

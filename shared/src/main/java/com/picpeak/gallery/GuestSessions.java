@@ -2,10 +2,7 @@ package com.picpeak.gallery;
 
 import com.picpeak.catalog.Event;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -37,7 +34,7 @@ public final class GuestSessions {
 
     /** A signing key for guest sessions from the admin token, so no second secret must be configured. */
     public static byte[] deriveKey(String adminToken) {
-        return hmac(adminToken.getBytes(StandardCharsets.UTF_8), "picpeak guest session v1".getBytes(StandardCharsets.UTF_8));
+        return Hmac.deriveKey(adminToken, "picpeak guest session v1");
     }
 
     public record Session(String slug, String sessionId, Instant expiresAt, String token) {
@@ -90,13 +87,7 @@ public final class GuestSessions {
     }
 
     private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JVM has HmacSHA256", e);
-        }
+        return Hmac.sha256(key, data);
     }
 
     private static String b64(byte[] bytes) {

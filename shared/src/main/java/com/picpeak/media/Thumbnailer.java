@@ -89,33 +89,55 @@ public final class Thumbnailer {
         return new Rectangle((sourceWidth - width) / 2, (sourceHeight - height) / 2, width, height);
     }
 
+    /** How a watermark is laid over a rendition: where (0 = left/top, 0.5 = centre, 1 = right/bottom), how big, how opaque. */
+    public record MarkPlacement(double anchorX, double anchorY, double widthShare, float opacity) {
+    }
+
     /**
-     * The whole image, upright, with a watermark laid over it, as a JPEG. The decode is subsampled so that
-     * at most {@code maxPixels} are held (a 100 MP original becomes a proof of that size, never a raster
-     * of 100 MP). The watermark is scaled to {@code widthShare} of the image width and drawn at the bottom
-     * right with {@code opacity}.
+     * The whole image, upright, as a JPEG, with {@code watermark} laid over it when it is not null. The decode
+     * is subsampled so that at most {@code maxPixels} are held (a 100 MP original becomes a rendition of that
+     * size, never a raster of 100 MP). The watermark is scaled to {@code placement.widthShare()} of the image
+     * width and drawn at the placement's anchor, a small margin from the edges.
      */
-    public void watermarked(InputStream original, ImageHeader header, long maxPixels, BufferedImage watermark,
-                            double widthShare, float opacity, OutputStream jpegOut) {
+    public void rendition(InputStream original, ImageHeader header, long maxPixels, BufferedImage watermark,
+                          MarkPlacement placement, OutputStream jpegOut) {
         BufferedImage decoded = decode(original, header.type(), (sourceWidth, sourceHeight) -> {
             long pixels = (long) sourceWidth * sourceHeight;
             int step = (int) Math.max(1, Math.ceil(Math.sqrt((double) pixels / maxPixels)));
             return new DecodePlan(new Rectangle(0, 0, sourceWidth, sourceHeight), step);
         });
         BufferedImage upright = opaqueRgb(ExifOrientation.apply(decoded, header.exifOrientation()));
-        Graphics2D g = upright.createGraphics();
-        try {
-            int markWidth = Math.max(1, (int) Math.round(upright.getWidth() * widthShare));
-            int markHeight = Math.max(1, (int) Math.round((double) watermark.getHeight() * markWidth / watermark.getWidth()));
-            int margin = Math.max(1, upright.getWidth() / 40);
-            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.setComposite(java.awt.AlphaComposite.getInstance(java.awt.AlphaComposite.SRC_OVER, opacity));
-            g.drawImage(watermark, upright.getWidth() - markWidth - margin, upright.getHeight() - markHeight - margin,
-                    markWidth, markHeight, null);
-        } finally {
-            g.dispose();
+        if (watermark != null) {
+            Graphics2D g = upright.createGraphics();
+            try {
+                int markWidth = Math.max(1, (int) Math.round(upright.getWidth() * placement.widthShare()));
+                int markHeight = Math.max(1, (int) Math.round((double) watermark.getHeight() * markWidth / watermark.getWidth()));
+                int margin = Math.max(1, upright.getWidth() / 40);
+                int x = margin + (int) Math.round((upright.getWidth() - markWidth - 2 * margin) * placement.anchorX());
+                int y = margin + (int) Math.round((upright.getHeight() - markHeight - 2 * margin) * placement.anchorY());
+                g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.setComposite(java.awt.AlphaComposite.getInstance(java.awt.AlphaComposite.SRC_OVER, placement.opacity()));
+                g.drawImage(watermark, x, y, markWidth, markHeight, null);
+            } finally {
+                g.dispose();
+            }
         }
         writeJpeg(upright, jpegOut);
+    }
+
+    /**
+     * One tile of an upright JPEG rendition: only {@code region} is decoded (the decoder skips the rest of the
+     * stream row by row), so memory is that of the tile, whatever the size of the rendition.
+     */
+    public void tile(InputStream rendition, Rectangle region, OutputStream jpegOut) {
+        BufferedImage decoded = decode(rendition, ImageType.JPEG, (sourceWidth, sourceHeight) -> {
+            if (region.x < 0 || region.y < 0 || region.x + region.width > sourceWidth
+                    || region.y + region.height > sourceHeight) {
+                throw new IllegalArgumentException("tile " + region + " lies outside " + sourceWidth + " x " + sourceHeight);
+            }
+            return new DecodePlan(region, 1);
+        });
+        writeJpeg(opaqueRgb(decoded), jpegOut);
     }
 
     /** What part of the source to decode, and with which subsampling step. */

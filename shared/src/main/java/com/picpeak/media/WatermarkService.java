@@ -1,5 +1,7 @@
 package com.picpeak.media;
 
+import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.BlobInfo;
@@ -15,23 +17,29 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Watermarked downloads. The watermark is a PNG with alpha, per event or global, kept in storage. Each
- * photo's watermarked copy is rendered once (upright, at most {@link #MAX_PIXELS}, the watermark at the
- * bottom right) and stored under a key that carries the watermark's version, so a new watermark makes
- * new copies and old ones are never served. Its size and CRC-32 are kept as metadata: the watermarked
- * Download All archive is planned from them, in one pass, like the original one.
+ * Renditions of photos: watermarked downloads, and the images guests view when a view watermark or image
+ * protection is in force. The watermark is a PNG with alpha, per event or global, kept in storage; where it
+ * sits, how big and how opaque it is are the event's {@link Protection} settings. Each rendition is rendered
+ * once (upright, JPEG) and stored under a key that carries a version of everything it was made from (the
+ * watermark image's sha256 and the placement), so a new watermark or new settings make new renditions and
+ * old ones are never served. Size, CRC-32, width and height are kept as metadata: the watermarked Download
+ * All archive is planned from them in one pass, and tiles are cut by them.
  */
 public final class WatermarkService {
     /** Watermarked downloads are proofs: at most 12 MP, which bounds the memory of rendering one. */
     public static final long MAX_PIXELS = 12_000_000L;
+    /** What a guest views: enough for a large screen, small enough to answer inline from a Lambda. */
+    public static final long VIEW_MAX_PIXELS = 4_000_000L;
     public static final int MAX_WATERMARK_SIDE = 2048;
     public static final long MAX_WATERMARK_BYTES = 8L * 1024 * 1024;
-    static final double WIDTH_SHARE = 0.25;
-    static final float OPACITY = 0.6f;
     private static final String CRC32 = "crc32";
+    private static final String WIDTH = "width";
+    private static final String HEIGHT = "height";
+    private static final String PLAIN = "plain";
 
     private final BlobStore store;
     private final ImageProbe probe;
@@ -43,12 +51,12 @@ public final class WatermarkService {
         this.renderer = renderer;
     }
 
-    /** The watermark in force and its version (the first 12 hex digits of its sha256). */
+    /** The watermark in force for an event and its version (the image's sha256 prefix and the placement). */
     public record Watermark(String key, String version) {
     }
 
-    /** A stored watermarked copy. */
-    public record Copy(String key, long size, long crc32, String watermarkVersion) {
+    /** A stored rendition (always a JPEG). */
+    public record Copy(String key, long size, long crc32, String watermarkVersion, int width, int height) {
     }
 
     /** Stores a watermark PNG for one event, or the global one when {@code slugOrNull} is null. */
@@ -77,28 +85,56 @@ public final class WatermarkService {
         return new Watermark(stored.key(), stored.sha256().substring(0, 12));
     }
 
-    /** The event's watermark, else the global one. */
-    public Optional<Watermark> resolve(String slug) {
-        return store.head(Keys.watermarkImage(slug)).or(() -> store.head(Keys.watermarkImage(null)))
-                .map(info -> new Watermark(info.key(), version(info)));
+    /** Whether a watermark image (the event's or the global one) is set. */
+    public boolean hasWatermark(String slug) {
+        return imageOf(slug).isPresent();
+    }
+
+    /** The event's watermark, else the global one, with the event's placement in its version. */
+    public Optional<Watermark> resolve(Event event) {
+        Protection p = event.protection();
+        String placement = p.position().wireName() + "-" + p.sizePercent() + "-" + p.opacityPercent();
+        return imageOf(event.slug()).map(info -> new Watermark(info.key(), imageVersion(info) + "-" + placement));
     }
 
     /**
-     * The watermarked copy of a photo under the watermark in force, rendered and stored on first use.
+     * The watermarked download copy of a photo (at most {@link #MAX_PIXELS}), rendered and stored on first use.
      *
      * @throws PicPeakException WATERMARK_UNAVAILABLE when no watermark image is set
      */
-    public Copy copyOf(String slug, String photoId, String originalKey) {
-        Watermark watermark = resolve(slug).orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE,
-                "downloads of gallery '" + slug + "' are to be watermarked but no watermark image is set: PUT a PNG "
-                        + "to /api/admin/events/" + slug + "/watermark or /api/admin/watermark"));
-        String key = Keys.watermarkedCopy(slug, photoId, watermark.version());
+    public Copy copyOf(Event event, String photoId, String originalKey) {
+        Watermark watermark = resolve(event).orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE,
+                "downloads of gallery '" + event.slug() + "' are to be watermarked but no watermark image is set: PUT a "
+                        + "PNG to /api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
+        return render(event, photoId, originalKey, watermark, "", MAX_PIXELS);
+    }
+
+    /** The download copy without a watermark: a JPEG rendition of an original no fingerprint can be written into. */
+    public Copy plainCopyOf(Event event, String photoId, String originalKey) {
+        return render(event, photoId, originalKey, null, "", MAX_PIXELS);
+    }
+
+    /**
+     * What a guest views (at most {@link #VIEW_MAX_PIXELS}): with the watermark when the event's view watermark
+     * is on and a watermark image is set, else plain.
+     */
+    public Copy viewCopyOf(Event event, String photoId, String originalKey) {
+        Watermark watermark = event.protection().watermarkViews() ? resolve(event).orElse(null) : null;
+        return render(event, photoId, originalKey, watermark, "view-", VIEW_MAX_PIXELS);
+    }
+
+    private Copy render(Event event, String photoId, String originalKey, Watermark watermark, String kind,
+                        long maxPixels) {
+        String version = kind + (watermark == null ? PLAIN : watermark.version());
+        String key = Keys.watermarkedCopy(event.slug(), photoId, version);
         Optional<BlobInfo> existing = store.head(key);
-        if (existing.isPresent() && existing.get().metadata().containsKey(CRC32)) {
-            return new Copy(key, existing.get().size(), Long.parseLong(existing.get().metadata().get(CRC32)),
-                    watermark.version());
+        if (existing.isPresent() && existing.get().metadata().containsKey(CRC32)
+                && existing.get().metadata().containsKey(WIDTH)) {
+            Map<String, String> m = existing.get().metadata();
+            return new Copy(key, existing.get().size(), Long.parseLong(m.get(CRC32)), version,
+                    Integer.parseInt(m.get(WIDTH)), Integer.parseInt(m.get(HEIGHT)));
         }
-        BufferedImage mark = loadWatermark(watermark.key());
+        BufferedImage mark = watermark == null ? null : loadWatermark(watermark.key());
         ImageHeader header;
         try (BlobRead head = store.get(originalKey)) {
             byte[] bytes = head.stream().readNBytes(ImageProbe.HEADER_BYTES);
@@ -107,17 +143,43 @@ public final class WatermarkService {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + originalKey + "' failed: " + e, e);
         }
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream(1024 * 1024);
+        Protection p = event.protection();
+        Thumbnailer.MarkPlacement placement = new Thumbnailer.MarkPlacement(anchorX(p.position()), anchorY(p.position()),
+                p.sizePercent() / 100.0, p.opacityPercent() / 100f);
         try (BlobRead original = store.get(originalKey)) {
-            renderer.watermarked(original.stream(), header, MAX_PIXELS, mark, WIDTH_SHARE, OPACITY, jpeg);
+            renderer.rendition(original.stream(), header, maxPixels, mark, placement, jpeg);
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + originalKey + "' failed: " + e, e);
         }
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         byte[] bytes = jpeg.toByteArray();
+        ImageHeader rendered = probe.probe(bytes, bytes.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(bytes);
-        StoredBlob stored = store.put(key, new ByteArrayInputStream(bytes),
-                PutOptions.of("image/jpeg").withMetadata(CRC32, Long.toString(crc.getValue())));
-        return new Copy(key, stored.size(), stored.crc32(), watermark.version());
+        StoredBlob stored = store.put(key, new ByteArrayInputStream(bytes), PutOptions.of("image/jpeg")
+                .withMetadata(CRC32, Long.toString(crc.getValue()))
+                .withMetadata(WIDTH, Integer.toString(rendered.width()))
+                .withMetadata(HEIGHT, Integer.toString(rendered.height())));
+        return new Copy(key, stored.size(), stored.crc32(), version, rendered.width(), rendered.height());
+    }
+
+    private static double anchorX(Protection.Position position) {
+        return switch (position) {
+            case TOP_LEFT, BOTTOM_LEFT -> 0;
+            case CENTER -> 0.5;
+            case TOP_RIGHT, BOTTOM_RIGHT -> 1;
+        };
+    }
+
+    private static double anchorY(Protection.Position position) {
+        return switch (position) {
+            case TOP_LEFT, TOP_RIGHT -> 0;
+            case CENTER -> 0.5;
+            case BOTTOM_LEFT, BOTTOM_RIGHT -> 1;
+        };
+    }
+
+    private Optional<BlobInfo> imageOf(String slug) {
+        return store.head(Keys.watermarkImage(slug)).or(() -> store.head(Keys.watermarkImage(null)));
     }
 
     private BufferedImage loadWatermark(String key) {
@@ -140,7 +202,7 @@ public final class WatermarkService {
         }
     }
 
-    private static String version(BlobInfo info) {
+    private static String imageVersion(BlobInfo info) {
         return info.sha256().map(sha -> sha.substring(0, 12))
                 .orElse(Integer.toHexString(info.etag().hashCode()) + Long.toHexString(info.size()));
     }

@@ -3,6 +3,7 @@ package com.picpeak.migrate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Protection;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
@@ -209,7 +210,7 @@ public final class BackupService {
         Event base = new Event(event.slug(), event.title(), event.passwordHash(), event.expiresAt(), event.active(),
                 event.allowDownloads(), event.watermarkDownloads(), event.allowDirectS3Download(),
                 event.revision() - photos.size(), event.heroPhotoId(), event.heroKey(), 0, event.createdAt(),
-                event.updatedAt(), event.archivedAt());
+                event.updatedAt(), event.archivedAt(), event.protection());
         catalog.createEvent(base);
         for (Photo photo : photos) {
             catalog.claimFilename(event.slug(), photo.filename());
@@ -258,6 +259,10 @@ public final class BackupService {
         row.put("createdAt", str(e.createdAt()));
         row.put("updatedAt", str(e.updatedAt()));
         row.put("archivedAt", str(e.archivedAt()));
+        Protection p = e.protection();
+        row.put("protection", Map.of("level", p.level().name(), "watermarkViews", p.watermarkViews(),
+                "position", p.position().name(), "sizePercent", p.sizePercent(), "opacityPercent", p.opacityPercent(),
+                "fragmentationLevel", p.fragmentationLevel()));
         return row;
     }
 
@@ -287,7 +292,17 @@ public final class BackupService {
                 (Boolean) r.get("watermarkDownloads"), (Boolean) r.get("allowDirectS3Download"),
                 ((Number) r.get("revision")).longValue(), (String) r.get("heroPhotoId"), (String) r.get("heroKey"),
                 ((Number) r.get("photoCount")).longValue(), instant(r.get("createdAt")), instant(r.get("updatedAt")),
-                instant(r.get("archivedAt")));
+                instant(r.get("archivedAt")), toProtection((Map<?, ?>) r.get("protection")));
+    }
+
+    /** Backups made before protection existed have none: the default. */
+    private static Protection toProtection(Map<?, ?> p) {
+        if (p == null) {
+            return Protection.DEFAULT;
+        }
+        return new Protection(Protection.Level.valueOf((String) p.get("level")), (Boolean) p.get("watermarkViews"),
+                Protection.Position.valueOf((String) p.get("position")), ((Number) p.get("sizePercent")).intValue(),
+                ((Number) p.get("opacityPercent")).intValue(), ((Number) p.get("fragmentationLevel")).intValue());
     }
 
     private static Photo toPhoto(Map<?, ?> r) {

@@ -60,6 +60,14 @@ public final class Keys {
         return "watermarks/" + slug + "/" + photoId + "-" + watermarkVersion + ".jpg";
     }
 
+    /**
+     * A download with a guest's fingerprint written into it, stored only when it is too large to answer inline
+     * (serverless shape) and handed out by a short presigned URL; the stack's lifecycle rule removes it.
+     */
+    public static String fingerprintedCopy(String slug, String fingerprintId, String filename) {
+        return "fingerprinted/" + slug + "/" + fingerprintId + "/" + filename;
+    }
+
     /** The archive of an expired event, once its photos were moved out of the active folders. */
     public static String archivedEvent(String slug) {
         return "events/archived/" + slug + ".zip";
@@ -81,7 +89,7 @@ public final class Keys {
     /** Every folder holding objects that belong to one event (for deleting the event). */
     public static java.util.List<String> eventPrefixes(String slug) {
         return java.util.List.of(eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",
-                "watermarks/" + slug + "/", "uploads/" + slug + "/");
+                "watermarks/" + slug + "/", "uploads/" + slug + "/", "fingerprinted/" + slug + "/");
     }
 
     /**

@@ -275,6 +275,36 @@ public class AdminController {
         return Map.of("key", watermark.key(), "version", watermark.version());
     }
 
+    /** Who received the images carrying this fingerprint (from the access log). */
+    @GetMapping("/api/admin/fingerprints/{id}")
+    Map<String, Object> fingerprint(@PathVariable String id) {
+        return accessJson(runtime.protection().lookup(id).orElseThrow(() -> new PicPeakException(ErrorCode.NOT_FOUND,
+                "no image carrying fingerprint '" + id + "' was served (or its record expired)")));
+    }
+
+    /** The same for a leaked file: its fingerprint is read from the image's metadata, then looked up. */
+    @PostMapping(value = "/api/admin/fingerprints/lookup", consumes = {"image/jpeg", "image/png", "application/octet-stream"})
+    Map<String, Object> fingerprintOfFile(jakarta.servlet.http.HttpServletRequest request) throws IOException {
+        String id = com.picpeak.protect.ImageProtection.readFingerprint(request.getInputStream()).orElseThrow(() ->
+                new PicPeakException(ErrorCode.NOT_FOUND, "the file carries no PicPeak fingerprint (it was served below "
+                        + "protection level enhanced, or its metadata was stripped)"));
+        return fingerprint(id);
+    }
+
+    static Map<String, Object> accessJson(com.picpeak.protect.ProtectionStore.AccessRecord r) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("fingerprint", r.fingerprintId());
+        json.put("event", r.slug());
+        json.put("photoId", r.photoId());
+        json.put("session", r.sessionId());
+        json.put("clientHash", r.clientHash());
+        json.put("firstServedAt", r.firstServedAt());
+        json.put("lastServedAt", r.lastServedAt());
+        json.put("serves", r.serves());
+        json.put("lastVariant", r.lastVariant());
+        return json;
+    }
+
     @GetMapping("/api/admin/storage")
     Map<String, Object> storage() {
         StorageConfig config = runtime.storageConfig();

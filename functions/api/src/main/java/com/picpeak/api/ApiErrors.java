@@ -45,6 +45,11 @@ public class ApiErrors {
         if (e.errorCode().httpStatus() >= 500) {
             log.warn("{}: {}", e.errorCode().code(), e.getMessage(), e);
         }
+        if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) { // the limit counts per minute
+            return ResponseEntity.status(429).contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-store")
+                    .header("Retry-After", Long.toString(60 - java.time.Instant.now().getEpochSecond() % 60))
+                    .body(body(e.errorCode(), e.getMessage()));
+        }
         return respond(e.errorCode(), e.getMessage());
     }
 

@@ -2,6 +2,7 @@ package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.error.ErrorCode;
+import com.picpeak.protect.ImageProtection;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
@@ -86,6 +87,42 @@ final class BlobResponder {
                 return;
             }
             copy(read.stream(), response.getOutputStream());
+        }
+    }
+
+    /**
+     * Writes an image with a guest's fingerprint written into it while it streams: whole (no ranges: the bytes
+     * are this guest's own), with its exact length; in the serverless shape one above the inline cap is stored
+     * once with the fingerprint and handed out by a presigned GET.
+     */
+    static void serveFingerprinted(HttpServletRequest request, HttpServletResponse response, PicPeakRuntime runtime,
+                                   ImageProtection.Served served, String cacheControl) throws IOException {
+        String quotedEtag = "\"" + served.etag() + "\"";
+        if (matches(request.getHeader("If-None-Match"), quotedEtag)) {
+            response.setHeader("ETag", quotedEtag);
+            response.setHeader("Cache-Control", cacheControl);
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
+        if (served.length() > runtime.inlineResponseLimit() && runtime.store().canPresign()) {
+            String key = runtime.protection().storeFingerprinted(served);
+            response.setHeader("Cache-Control", "no-store");
+            response.setHeader("Location", runtime.store().presignGet(key, PRESIGNED_VALIDITY, served.downloadName()).toString());
+            response.setStatus(HttpServletResponse.SC_FOUND);
+            return;
+        }
+        try (InputStream in = runtime.protection().open(served)) {
+            response.setHeader("ETag", quotedEtag);
+            response.setHeader("Cache-Control", cacheControl);
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(served.contentType());
+            response.setContentLengthLong(served.length());
+            if (served.downloadName() != null) {
+                response.setHeader("Content-Disposition", ContentDisposition.attachment(served.downloadName()));
+            }
+            if (!"HEAD".equals(request.getMethod())) {
+                copy(in, response.getOutputStream());
+            }
         }
     }
 

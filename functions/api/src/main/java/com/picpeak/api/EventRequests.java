@@ -1,6 +1,7 @@
 package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventPatch;
@@ -13,7 +14,8 @@ import java.util.Set;
 /** Reads the admin's event JSON strictly: unknown fields and wrong types are a 400 naming the field. */
 final class EventRequests {
     private static final Set<String> FIELDS = Set.of("slug", "title", "password", "expiresAt", "active",
-            "allowDownloads", "watermarkDownloads", "allowDirectS3Download");
+            "allowDownloads", "watermarkDownloads", "allowDirectS3Download", "protectionLevel", "watermarkViews",
+            "watermarkPosition", "watermarkSize", "watermarkOpacity", "fragmentationLevel");
 
     private EventRequests() {
     }
@@ -45,7 +47,27 @@ final class EventRequests {
             }
         }
         return new EventPatch(text(body, "title"), password(body), expiresAt, clearExpiry, bool(body, "active"),
-                bool(body, "allowDownloads"), bool(body, "watermarkDownloads"), bool(body, "allowDirectS3Download"));
+                bool(body, "allowDownloads"), bool(body, "watermarkDownloads"), bool(body, "allowDirectS3Download"),
+                protection(body));
+    }
+
+    private static EventPatch.ProtectionPatch protection(JsonNode body) {
+        String level = text(body, "protectionLevel");
+        String position = text(body, "watermarkPosition");
+        return new EventPatch.ProtectionPatch(level == null ? null : Protection.Level.parse(level),
+                bool(body, "watermarkViews"), position == null ? null : Protection.Position.parse(position),
+                integer(body, "watermarkSize"), integer(body, "watermarkOpacity"), integer(body, "fragmentationLevel"));
+    }
+
+    private static Integer integer(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isInt()) {
+            throw bad("\"" + field + "\" must be a whole number");
+        }
+        return value.asInt();
     }
 
     static String slug(JsonNode body) {

@@ -1,8 +1,7 @@
 package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
-import com.picpeak.archive.ArchiveService;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.protect.ImageProtection;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
@@ -35,6 +34,8 @@ import java.util.OptionalLong;
 public class GuestController {
     static final String SESSION_COOKIE = "picpeak_session";
     private static final String CACHE_PRIVATE = "private, max-age=86400";
+    /** Token-bound images: the browser keeps no copy (each view asks for a new token anyway). */
+    private static final String NO_STORE = "private, no-store";
 
     private final PicPeakRuntime runtime;
 
@@ -89,44 +90,97 @@ public class GuestController {
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}")
-    void photo(@PathVariable String slug, @PathVariable String id, HttpServletRequest request,
-               HttpServletResponse response) throws IOException {
-        Photo photo = runtime.gallery().photo(access(slug, request), id);
-        BlobResponder.serve(request, response, runtime, photo.key(), photo.sha256(), photo.size(), photo.contentType(),
-                null, CACHE_PRIVATE);
+    void photo(@PathVariable String slug, @PathVariable String id, @RequestParam(name = "t", required = false) String token,
+               HttpServletRequest request, HttpServletResponse response) throws IOException {
+        GuestAccess access = access(slug, request);
+        Photo photo = runtime.gallery().photo(access, id);
+        serve(request, response, runtime.protection().view(access, photo, client(request), token), NO_STORE);
+    }
+
+    @GetMapping("/api/gallery/{slug}/photos/{id}/tiles/{index}")
+    void tile(@PathVariable String slug, @PathVariable String id, @PathVariable int index,
+              @RequestParam(name = "t", required = false) String token, HttpServletRequest request,
+              HttpServletResponse response) throws IOException {
+        GuestAccess access = access(slug, request);
+        Photo photo = runtime.gallery().photo(access, id);
+        serve(request, response, runtime.protection().tile(access, photo, index, client(request), token), NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}/thumbnail")
     void thumbnail(@PathVariable String slug, @PathVariable String id, HttpServletRequest request,
                    HttpServletResponse response) throws IOException {
-        Photo photo = runtime.gallery().photo(access(slug, request), id);
-        BlobResponder.serve(request, response, runtime, photo.thumbnailKey(), "thumb-" + photo.id(), -1, "image/jpeg",
-                null, CACHE_PRIVATE);
+        GuestAccess access = access(slug, request);
+        Photo photo = runtime.gallery().photo(access, id);
+        serve(request, response, runtime.protection().thumbnail(access, photo, client(request)), CACHE_PRIVATE);
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}/download")
-    void download(@PathVariable String slug, @PathVariable String id, HttpServletRequest request,
-                  HttpServletResponse response) throws IOException {
+    void download(@PathVariable String slug, @PathVariable String id, @RequestParam(name = "t", required = false) String token,
+                  HttpServletRequest request, HttpServletResponse response) throws IOException {
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().downloadablePhoto(access, id);
-        if (access.event().watermarkDownloads()) { // never the original: the copy with the watermark in force
-            WatermarkService.Copy copy = runtime.watermarks().copyOf(slug, photo.id(), photo.key());
-            BlobResponder.serve(request, response, runtime, copy.key(), "wm-" + copy.watermarkVersion() + "-" + photo.id(),
-                    copy.size(), "image/jpeg", ArchiveService.jpegName(photo.filename()), CACHE_PRIVATE);
-            return;
-        }
-        BlobResponder.serve(request, response, runtime, photo.key(), photo.sha256(), photo.size(), photo.contentType(),
-                photo.filename(), CACHE_PRIVATE);
+        serve(request, response, runtime.protection().download(access, photo, client(request), token), NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/hero")
     void hero(@PathVariable String slug, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Event event = access(slug, request).event();
-        if (event.heroKey() == null) {
-            throw new PicPeakException(ErrorCode.NOT_FOUND, "gallery '" + slug + "' has no hero image");
+        serve(request, response, runtime.protection().hero(access(slug, request), client(request)), CACHE_PRIVATE);
+    }
+
+    /**
+     * What the page needs to show or download a photo: at enhanced and maximum a short-lived token (and at
+     * maximum the tiles to fetch with it); below, the plain URLs.
+     */
+    @PostMapping("/api/gallery/{slug}/photos/{id}/access")
+    Map<String, Object> grant(@PathVariable String slug, @PathVariable String id,
+                              @RequestBody(required = false) Map<String, Object> body, HttpServletRequest request) {
+        Object purposeValue = body == null ? null : body.get("purpose");
+        if (purposeValue != null && !(purposeValue instanceof String)) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"purpose\" must be \"view\" or \"download\"");
         }
-        BlobResponder.serve(request, response, runtime, event.heroKey(), "hero-" + event.heroPhotoId(), -1,
-                "image/jpeg", null, CACHE_PRIVATE);
+        ImageProtection.Purpose purpose = purposeValue == null ? ImageProtection.Purpose.VIEW
+                : ImageProtection.Purpose.parse((String) purposeValue);
+        GuestAccess access = access(slug, request);
+        Photo photo = purpose == ImageProtection.Purpose.DOWNLOAD ? runtime.gallery().downloadablePhoto(access, id)
+                : runtime.gallery().photo(access, id);
+        ImageProtection.Grant grant = runtime.protection().grant(access, photo, purpose);
+        String base = "/api/gallery/" + slug + "/photos/" + photo.id();
+        String query = grant.token() == null ? "" : "?t=" + grant.token();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("purpose", purpose.wireName());
+        json.put("token", grant.token());
+        json.put("expiresAt", grant.expiresAt());
+        json.put("uses", grant.token() == null ? null : grant.uses());
+        if (grant.tiles() != null) {
+            ImageProtection.TileLayout layout = grant.tiles();
+            Map<String, Object> tiles = new LinkedHashMap<>();
+            tiles.put("columns", layout.columns());
+            tiles.put("rows", layout.rows());
+            tiles.put("width", layout.width());
+            tiles.put("height", layout.height());
+            tiles.put("items", layout.tiles().stream().map(t -> Map.of("index", t.index(), "x", t.x(), "y", t.y(),
+                    "width", t.width(), "height", t.height(), "url", base + "/tiles/" + t.index() + query)).toList());
+            json.put("url", null);
+            json.put("tiles", tiles);
+        } else {
+            json.put("url", base + (purpose == ImageProtection.Purpose.DOWNLOAD ? "/download" : "") + query);
+            json.put("tiles", null);
+        }
+        return json;
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, ImageProtection.Served served,
+                       String cacheControl) throws IOException {
+        if (!served.fingerprinted()) {
+            BlobResponder.serve(request, response, runtime, served.key(), served.etag(), served.size(),
+                    served.contentType(), served.downloadName(), cacheControl);
+            return;
+        }
+        BlobResponder.serveFingerprinted(request, response, runtime, served, cacheControl);
+    }
+
+    private static ImageProtection.Client client(HttpServletRequest request) {
+        return new ImageProtection.Client(request.getRemoteAddr(), request.getHeader("User-Agent"));
     }
 
     GuestAccess access(String slug, HttpServletRequest request) {

@@ -2,6 +2,7 @@ package com.picpeak.api;
 
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.Protection;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,7 @@ final class Json {
         json.put("thumbnailUrl", base + "/thumbnail");
         json.put("url", base);
         json.put("downloadUrl", base + "/download");
+        json.put("accessUrl", base + "/access");
         return json;
     }
 
@@ -50,6 +52,10 @@ final class Json {
         json.put("downloadsAllowed", e.allowDownloads());
         json.put("heroUrl", e.heroKey() == null ? null : "/api/gallery/" + e.slug() + "/hero");
         json.put("downloadAllUrl", e.allowDownloads() ? "/gallery/" + e.slug() + "/download-all" : null);
+        Protection p = e.protection();
+        json.put("protectionLevel", p.level().wireName());
+        json.put("imageTokensRequired", p.tracesGuests());
+        json.put("fragmentationLevel", p.fragments() ? p.fragmentationLevel() : null);
         return json;
     }
 
@@ -71,6 +77,13 @@ final class Json {
         json.put("galleryUrl", "/gallery/" + e.slug());
         json.put("archivedAt", e.archivedAt());
         json.put("archiveUrl", e.isArchived() ? "/api/admin/events/" + e.slug() + "/archive" : null);
+        Protection p = e.protection();
+        json.put("protectionLevel", p.level().wireName());
+        json.put("watermarkViews", p.watermarkViews());
+        json.put("watermarkPosition", p.position().wireName());
+        json.put("watermarkSize", p.sizePercent());
+        json.put("watermarkOpacity", p.opacityPercent());
+        json.put("fragmentationLevel", p.fragmentationLevel());
         return json;
     }
 }

@@ -1,0 +1,17 @@
+package com.picpeak.protect;
+
+import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.LocalBlobStore;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+class LocalImageProtectionTest extends ImageProtectionContract {
+    @TempDir
+    Path root;
+
+    @Override
+    protected BlobStore newStore() {
+        return new LocalBlobStore(root.resolve("storage"));
+    }
+}
