@@ -275,6 +275,7 @@
           if (passwordChanged) route(); // the form offers "Remove the password" only when there is one
         }),
         protectionPanel(event, (updated) => { event = updated; })),
+      imageProtectionPanel(event, (updated) => { event = updated; }),
       uploadPanel(slug, () => photosSection.reload()),
       photosSection.node,
       dangerPanel(event));
@@ -397,6 +398,78 @@
       el('label', {for: 'watermark-file', text: 'Watermark image for this event (PNG with transparency)'}), watermarkFile,
       el('p', {class: 'hint', text: 'Without one, the global watermark is used.'}),
       message);
+  }
+
+  const LEVELS = {
+    basic: 'Basic: the stored photos as they are.',
+    standard: 'Standard: as basic; the gallery discourages saving (no context menu, no dragging).',
+    enhanced: 'Enhanced: every image carries a fingerprint of the guest\'s session (kept in the access log); '
+      + 'image links need a short-lived token; each visitor is rate limited.',
+    maximum: 'Maximum: as enhanced, and photos are shown only as tiles put together on a canvas.'
+  };
+
+  /** Protection level, the view watermark and its placement, and tracing a leaked image to a session. */
+  function imageProtectionPanel(event, onSaved) {
+    const message = el('p', {id: 'image-protection-status', role: 'status'});
+    const level = el('select', {id: 'protection-level', name: 'protectionLevel'},
+      Object.keys(LEVELS).map((name) => el('option', {value: name, text: name[0].toUpperCase() + name.slice(1),
+        selected: event.protectionLevel === name})));
+    const levelHint = el('p', {id: 'protection-level-hint', class: 'hint', text: LEVELS[event.protectionLevel]});
+    level.addEventListener('change', () => { levelHint.textContent = LEVELS[level.value]; });
+    const views = el('input', {id: 'watermark-views', name: 'watermarkViews', type: 'checkbox', checked: event.watermarkViews});
+    const position = el('select', {id: 'watermark-position', name: 'watermarkPosition'},
+      ['top-left', 'top-right', 'center', 'bottom-left', 'bottom-right'].map((name) =>
+        el('option', {value: name, text: name.replace('-', ' '), selected: event.watermarkPosition === name})));
+    const size = el('input', {id: 'watermark-size', name: 'watermarkSize', type: 'number', min: 5, max: 100,
+      value: event.watermarkSize});
+    const opacity = el('input', {id: 'watermark-opacity', name: 'watermarkOpacity', type: 'number', min: 5, max: 100,
+      value: event.watermarkOpacity});
+    const fragments = el('input', {id: 'fragmentation-level', name: 'fragmentationLevel', type: 'number', min: 2, max: 8,
+      value: event.fragmentationLevel});
+    const form = el('form', {id: 'image-protection', class: 'card', 'aria-labelledby': 'image-protection-heading'},
+      el('h2', {id: 'image-protection-heading', text: 'Image protection'}),
+      el('label', {for: 'protection-level', text: 'Protection level'}), level, levelHint,
+      el('label', {class: 'check', for: 'watermark-views'}, views, 'Watermark photos shown in the gallery'),
+      el('label', {for: 'watermark-position', text: 'Watermark position'}), position,
+      el('label', {for: 'watermark-size', text: 'Watermark width (% of the photo)'}), size,
+      el('label', {for: 'watermark-opacity', text: 'Watermark opacity (%)'}), opacity,
+      el('label', {for: 'fragmentation-level', text: 'Tiles per side at maximum'}), fragments,
+      el('p', {}, el('button', {type: 'submit', text: 'Save protection'})), message);
+    form.addEventListener('submit', async (submit) => {
+      submit.preventDefault();
+      try {
+        const updated = await api('PATCH', '/api/admin/events/' + event.slug, {
+          protectionLevel: level.value, watermarkViews: views.checked, watermarkPosition: position.value,
+          watermarkSize: Number(size.value), watermarkOpacity: Number(opacity.value),
+          fragmentationLevel: Number(fragments.value)
+        });
+        event = updated;
+        onSaved(updated);
+        status(message, 'Saved.', 'ok');
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+    });
+    const leaked = el('input', {id: 'trace-file', type: 'file', accept: 'image/jpeg,image/png'});
+    const traced = el('p', {id: 'trace-result', role: 'status'});
+    leaked.addEventListener('change', async () => {
+      const file = leaked.files[0];
+      if (!file) return;
+      try {
+        const response = await fetch('/api/admin/fingerprints/lookup', {method: 'POST',
+          headers: {Authorization: 'Bearer ' + token(), 'Content-Type': file.type || 'application/octet-stream'}, body: file});
+        const body = await response.json();
+        if (!response.ok) throw new Error(body.message);
+        status(traced, 'Fingerprint ' + body.fingerprint + ': session ' + body.session + ' of ' + body.event
+          + ', photo ' + body.photoId + ', first received ' + formatTime(body.firstServedAt) + ', '
+          + body.serves + ' time(s), client ' + body.clientHash + '.', 'ok');
+      } catch (failure) {
+        status(traced, failure.message, 'error');
+      }
+      leaked.value = '';
+    });
+    form.append(el('label', {for: 'trace-file', text: 'Trace a leaked image (enhanced and maximum)'}), leaked, traced);
+    return form;
   }
 
   // ---- uploads ----

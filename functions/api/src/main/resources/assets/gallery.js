@@ -81,20 +81,93 @@
   const next = document.getElementById('viewer-next');
   let current = -1;
 
-  /**
-   * Shows one photo in the viewer's stage. The only place that renders a full photo: a protected
-   * gallery swaps this function for another renderer (e.g. tiles on a canvas).
-   */
-  function renderPhoto(container, photo) {
+  /** Asks for what showing or downloading a photo needs: at enhanced and maximum, a short-lived token. */
+  async function grant(photo, purpose) {
+    const response = await fetch(photo.accessUrl, {
+      method: 'POST',
+      headers: {'Content-Type': 'application/json'},
+      credentials: 'same-origin',
+      body: JSON.stringify({purpose: purpose})
+    });
+    if (!response.ok) throw new Error(await errorMessage(response));
+    return response.json();
+  }
+
+  function renderImage(container, photo, url) {
     const img = document.createElement('img');
-    img.src = photo.url;
+    img.src = url;
     img.alt = photo.filename;
+    img.draggable = false;
     if (photo.width && photo.height) {
       img.width = photo.width;
       img.height = photo.height;
     }
     img.decoding = 'async';
     container.replaceChildren(img);
+  }
+
+  // Maximum protection: the photo exists only as tiles, each fetched with the token and drawn on a canvas.
+  function renderTiles(container, photo, tiles) {
+    const canvas = document.createElement('canvas');
+    canvas.width = tiles.width;
+    canvas.height = tiles.height;
+    canvas.className = 'tiled';
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', photo.filename);
+    canvas.dataset.tiles = String(tiles.items.length);
+    canvas.dataset.drawn = '0';
+    const context = canvas.getContext('2d');
+    for (const item of tiles.items) {
+      const part = new Image();
+      part.onload = () => {
+        context.drawImage(part, item.x, item.y, item.width, item.height);
+        canvas.dataset.drawn = String(Number(canvas.dataset.drawn) + 1);
+      };
+      part.src = item.url;
+    }
+    container.replaceChildren(canvas);
+  }
+
+  /** Shows one photo in the viewer's stage: the only place that renders a full photo. */
+  async function renderPhoto(container, photo) {
+    if (!info.imageTokensRequired) {
+      renderImage(container, photo, photo.url);
+      return;
+    }
+    try {
+      const access = await grant(photo, 'view');
+      if (access.tiles) {
+        renderTiles(container, photo, access.tiles);
+      } else {
+        renderImage(container, photo, access.url);
+      }
+    } catch (failure) {
+      const message = document.createElement('p');
+      message.className = 'error';
+      message.textContent = 'This photo could not be shown: ' + failure.message;
+      container.replaceChildren(message);
+    }
+  }
+
+  /** A download link: at enhanced and maximum it fetches a token first, then lets the browser download. */
+  function downloadLink(link, photo) {
+    link.href = photo.downloadUrl;
+    link.setAttribute('download', photo.filename);
+    link.setAttribute('aria-label', 'Download ' + photo.filename);
+    link.onclick = info.imageTokensRequired ? async (event) => {
+      event.preventDefault();
+      try {
+        const access = await grant(photo, 'download');
+        const once = document.createElement('a');
+        once.href = access.url;
+        once.setAttribute('download', photo.filename);
+        document.body.appendChild(once);
+        once.click();
+        once.remove();
+      } catch (failure) {
+        gridStatus.textContent = 'The download could not start: ' + failure.message;
+      }
+    } : null;
   }
 
   async function show(index) {
@@ -108,9 +181,7 @@
     caption.textContent = photo.filename;
     position.textContent = (index + 1) + ' of ' + (info ? info.photoCount : photos.length);
     if (info && info.downloadsAllowed && photo.downloadUrl) {
-      viewerDownload.href = photo.downloadUrl;
-      viewerDownload.setAttribute('download', photo.filename);
-      viewerDownload.setAttribute('aria-label', 'Download ' + photo.filename);
+      downloadLink(viewerDownload, photo);
       viewerDownload.hidden = false;
     } else {
       viewerDownload.hidden = true;
@@ -158,6 +229,7 @@
     img.src = photo.thumbnailUrl;
     img.alt = photo.filename;
     img.loading = 'lazy';
+    img.draggable = false;
     img.width = 300;
     img.height = 300;
     open.appendChild(img);
@@ -166,9 +238,7 @@
     if (info.downloadsAllowed && photo.downloadUrl) {
       const download = document.createElement('a');
       download.className = 'button download';
-      download.href = photo.downloadUrl;
-      download.setAttribute('download', photo.filename);
-      download.setAttribute('aria-label', 'Download ' + photo.filename);
+      downloadLink(download, photo);
       download.textContent = 'Download';
       item.appendChild(download);
     }
@@ -278,6 +348,19 @@
       return;
     }
     info = await response.json();
+    if (info.protectionLevel !== 'basic') {
+      // discourages "Save image as…"; what protects is the watermark, the fingerprint and the tiles
+      main.addEventListener('contextmenu', (event) => {
+        if (event.target.closest('img, canvas')) event.preventDefault();
+      });
+      viewer.addEventListener('contextmenu', (event) => event.preventDefault());
+    }
+    if (info.imageTokensRequired && !info.passwordRequired) {
+      // protected images need a session, also in a gallery without password: take one
+      await fetch(main.dataset.infoUrl + '/auth', {
+        method: 'POST', headers: {'Content-Type': 'application/json'}, credentials: 'same-origin', body: '{}'
+      });
+    }
     document.getElementById('summary').textContent = info.photoCount + (info.photoCount === 1 ? ' photo' : ' photos')
       + (info.expiresAt ? ' · available until ' + new Date(info.expiresAt).toLocaleDateString() : '');
     if (info.heroUrl) {

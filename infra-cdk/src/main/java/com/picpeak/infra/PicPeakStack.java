@@ -67,10 +67,12 @@ public final class PicPeakStack extends Stack {
     static final String CATALOG_INDEX = "gsi1";
     /** Direct uploads wait here between the presigned PUT and "complete" (shared Keys.directUpload). */
     static final String STAGED_UPLOADS_FOLDER = "uploads/";
+    static final String FINGERPRINTED_FOLDER = "fingerprinted/";
 
     static final List<String> S3_OBJECT_READ_WRITE = List.of("s3:GetObject", "s3:PutObject");
     static final List<String> S3_OBJECT_READ_WRITE_DELETE = List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
-    static final List<String> CATALOG_READ = List.of("dynamodb:GetItem", "dynamodb:Query");
+    static final List<String> CATALOG_READ_UPDATE = List.of("dynamodb:GetItem", "dynamodb:Query",
+            "dynamodb:PutItem", "dynamodb:UpdateItem");
     static final List<String> CATALOG_ARCHIVE_RECORDS = List.of("dynamodb:GetItem", "dynamodb:Query",
             "dynamodb:PutItem", "dynamodb:UpdateItem");
     static final List<String> CATALOG_READ_WRITE = List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
@@ -100,11 +102,12 @@ public final class PicPeakStack extends Stack {
         allowStorage(builder, S3_OBJECT_READ_WRITE_DELETE);
         allowCatalog(builder, CATALOG_READ_WRITE, false);
 
-        // Gallery: guest pages, listing and photo serving; reads, plus the sentinel and watermarked copies.
+        // Gallery: guest pages, listing and photo serving; reads, plus the sentinel, renditions, tiles and
+        // fingerprinted copies; image protection writes access tokens, the access log and rate counters.
         Function gallery = function("Gallery", API_HANDLERS + "GalleryHandler::handleRequest", api,
                 1024, Duration.seconds(29), Map.of(), settings.snapStart());
         allowStorage(gallery, S3_OBJECT_READ_WRITE);
-        allowCatalog(gallery, CATALOG_READ, false);
+        allowCatalog(gallery, CATALOG_READ_UPDATE, false);
 
         // Download All: streams or redirects; asks the builder for a cached archive.
         Function download = function("Download", API_HANDLERS + "DownloadHandler::handleRequest", api,
@@ -201,7 +204,10 @@ public final class PicPeakStack extends Stack {
                                 .expiredObjectDeleteMarker(true).build(),
                         // a presigned direct upload that was never completed
                         LifecycleRule.builder().id("expire-abandoned-direct-uploads")
-                                .prefix(root + STAGED_UPLOADS_FOLDER).expiration(Duration.days(2)).build()))
+                                .prefix(root + STAGED_UPLOADS_FOLDER).expiration(Duration.days(2)).build(),
+                        // a large download with a guest's fingerprint, stored only to be handed out by presigned URL
+                        LifecycleRule.builder().id("expire-fingerprinted-downloads")
+                                .prefix(root + FINGERPRINTED_FOLDER).expiration(Duration.days(1)).build()))
                 // the admin page uploads straight to the bucket with presigned PUTs (the URL is the credential)
                 .cors(List.of(CorsRule.builder()
                         .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD))
@@ -219,6 +225,8 @@ public final class PicPeakStack extends Stack {
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true).build())
                 .encryption(TableEncryption.AWS_MANAGED)
+                // access tokens, rate counters, webhook logs and access-log entries carry an expiry
+                .timeToLiveAttribute("ttl")
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         catalog.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder().indexName(CATALOG_INDEX)

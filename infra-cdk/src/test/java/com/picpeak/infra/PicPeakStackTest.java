@@ -151,7 +151,8 @@ class PicPeakStackTest {
     void roles_allowOnlyWhatEachFunctionUses() {
         Map<String, Set<String>> expected = new LinkedHashMap<>();
         Set<String> base = Set.of("logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue", "s3:ListBucket");
-        expected.put(GALLERY, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query"));
+        expected.put(GALLERY, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query",
+                "dynamodb:PutItem", "dynamodb:UpdateItem"));
         expected.put(DOWNLOAD, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query",
                 "dynamodb:PutItem", "dynamodb:UpdateItem", "lambda:InvokeFunction"));
         Set<String> writer = union(base, "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "dynamodb:GetItem",
@@ -237,7 +238,9 @@ class PicPeakStackTest {
                         Map.of("Id", "expire-stale-versions", "Status", "Enabled", "ExpiredObjectDeleteMarker", true,
                                 "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)),
                         Map.of("Id", "expire-abandoned-direct-uploads", "Status", "Enabled", "Prefix", "uploads/",
-                                "ExpirationInDays", 2)))));
+                                "ExpirationInDays", 2),
+                        Map.of("Id", "expire-fingerprinted-downloads", "Status", "Enabled", "Prefix", "fingerprinted/",
+                                "ExpirationInDays", 1)))));
         withAutoImportAndPrefix.template.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration",
                 Map.of("Rules", Match.arrayWith(List.of(Match.objectLike(Map.of("Prefix", "studio/picpeak/uploads/")))))));
         defaults.template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement",
@@ -263,6 +266,7 @@ class PicPeakStackTest {
         defaults.template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "BillingMode", "PAY_PER_REQUEST",
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "TimeToLiveSpecification", Map.of("AttributeName", "ttl", "Enabled", true),
                 "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"),
                         Map.of("AttributeName", "sk", "KeyType", "RANGE")),
                 "GlobalSecondaryIndexes", List.of(Map.of("IndexName", "gsi1",

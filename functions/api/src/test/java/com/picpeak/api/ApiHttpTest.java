@@ -440,6 +440,81 @@ class ApiHttpTest {
         assertThat(result.get("error").get("message").asText()).isNotBlank();
     }
 
+    @Test
+    void enhancedProtection_overHttp_tokenFingerprintAndTrace() throws Exception {
+        createEvent("traced", null);
+        byte[] original = jpeg(41);
+        JsonNode photo = uploadOne("traced", "t.jpg", original);
+        String id = photo.get("id").asText();
+        assertError(admin("PATCH", "/api/admin/events/traced", "{\"protectionLevel\":\"paranoid\"}"), 400,
+                "invalid_request", "basic, standard, enhanced or maximum");
+        assertError(admin("PATCH", "/api/admin/events/traced", "{\"watermarkOpacity\":0}"), 400,
+                "invalid_request", "\"watermarkOpacity\" must be 5 to 100");
+        assertThat(json(admin("GET", "/api/admin/events/traced", null)).get("protectionLevel").asText()).isEqualTo("standard");
+        JsonNode patched = json(admin("PATCH", "/api/admin/events/traced", "{\"protectionLevel\":\"enhanced\"}"));
+        assertThat(patched.get("protectionLevel").asText()).isEqualTo("enhanced");
+
+        assertError(get("/api/gallery/traced/photos/" + id + "/thumbnail", null), 401, "unauthorized", "sign in");
+        String session = json(send("POST", "/api/gallery/traced/auth", "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json", null)).get("token").asText();
+        assertError(get("/api/gallery/traced/photos/" + id, session), 403, "access_token_invalid", "/access");
+        JsonNode grant = json(send("POST", "/api/gallery/traced/photos/" + id + "/access",
+                "{\"purpose\":\"view\"}".getBytes(StandardCharsets.UTF_8), "application/json", "Bearer " + session));
+        assertThat(grant.get("uses").asInt()).isEqualTo(1);
+        HttpResponse<byte[]> view = get(grant.get("url").asText(), session);
+        assertThat(view.statusCode()).isEqualTo(200);
+        assertThat(view.headers().firstValue("Cache-Control")).contains("private, no-store");
+        assertThat(view.headers().firstValueAsLong("Content-Length")).hasValue(view.body().length);
+        assertThat(TestImages.decode(view.body()).getWidth()).isEqualTo(400);
+        assertError(get(grant.get("url").asText(), session), 403, "access_token_invalid", "used up");
+
+        HttpResponse<byte[]> thumbnail = get("/api/gallery/traced/photos/" + id + "/thumbnail", session);
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        String fingerprint = com.picpeak.protect.ImageProtection.readFingerprint(
+                new java.io.ByteArrayInputStream(view.body())).orElseThrow();
+        assertThat(com.picpeak.protect.ImageProtection.readFingerprint(new java.io.ByteArrayInputStream(thumbnail.body())))
+                .contains(fingerprint); // one identifier per session and photo
+
+        JsonNode traced = json(admin("GET", "/api/admin/fingerprints/" + fingerprint, null));
+        assertThat(traced.get("event").asText()).isEqualTo("traced");
+        assertThat(traced.get("photoId").asText()).isEqualTo(id);
+        assertThat(traced.get("serves").asInt()).isEqualTo(2);
+        HttpResponse<byte[]> byFile = send("POST", "/api/admin/fingerprints/lookup", thumbnail.body(), "image/jpeg",
+                "Bearer " + TestRuntimes.ADMIN_TOKEN);
+        assertThat(json(byFile).get("session").asText()).isEqualTo(traced.get("session").asText());
+        assertError(send("POST", "/api/admin/fingerprints/lookup", original, "image/jpeg",
+                "Bearer " + TestRuntimes.ADMIN_TOKEN), 404, "not_found", "no PicPeak fingerprint");
+        assertError(admin("GET", "/api/admin/fingerprints/not-hex", null), 400, "invalid_request", "20 hex digits");
+    }
+
+    @Test
+    void maximumProtection_overHttp_servesOnlyTiles() throws Exception {
+        createEvent("tiled", null);
+        JsonNode photo = uploadOne("tiled", "t.jpg", jpeg(42));
+        String id = photo.get("id").asText();
+        admin("PATCH", "/api/admin/events/tiled", "{\"protectionLevel\":\"maximum\",\"fragmentationLevel\":2}");
+        assertThat(json(get("/api/gallery/tiled", null)).get("fragmentationLevel").asInt()).isEqualTo(2);
+        String session = json(send("POST", "/api/gallery/tiled/auth", "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json", null)).get("token").asText();
+
+        JsonNode grant = json(send("POST", "/api/gallery/tiled/photos/" + id + "/access", null, null, "Bearer " + session));
+        JsonNode tiles = grant.get("tiles");
+        assertThat(grant.get("url").isNull()).isTrue();
+        assertThat(tiles.get("items")).hasSize(4);
+        int area = 0;
+        for (JsonNode tile : tiles.get("items")) {
+            HttpResponse<byte[]> part = get(tile.get("url").asText(), session);
+            assertThat(part.statusCode()).isEqualTo(200);
+            assertThat(TestImages.decode(part.body()).getWidth()).isEqualTo(tile.get("width").asInt());
+            area += tile.get("width").asInt() * tile.get("height").asInt();
+        }
+        assertThat(area).isEqualTo(tiles.get("width").asInt() * tiles.get("height").asInt());
+        assertError(get("/api/gallery/tiled/photos/" + id + "?t=" + grant.get("token").asText(), session), 403,
+                "tiles_only", "tiles");
+        assertError(send("POST", "/api/gallery/tiled/photos/" + id + "/access", "{\"purpose\":\"print\"}".getBytes(
+                StandardCharsets.UTF_8), "application/json", "Bearer " + session), 400, "invalid_request", "view or download");
+    }
+
     private JsonNode uploadOne(String slug, String filename, byte[] bytes) throws Exception {
         Multipart form = new Multipart().file(filename, bytes);
         HttpResponse<byte[]> response = send("POST", "/api/admin/events/" + slug + "/photos", form.body(),
