@@ -182,6 +182,47 @@ class LambdaHandlersTest {
     }
 
     @Test
+    void protectedImages_inTheServerlessShape_largeFingerprintedDownloadsByPresignedUrl_tilesInline() throws Exception {
+        Map<String, String> admin = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type",
+                "application/json");
+        invoke(new AdminHandler(), event("POST", "/api/admin/events", admin,
+                "{\"slug\":\"guarded\",\"title\":\"Guarded\",\"protectionLevel\":\"enhanced\"}".getBytes(StandardCharsets.UTF_8)));
+        byte[] large = TestImages.jpeg(TestImages.noisyHalves(800, 600, 5));
+        Multipart form = new Multipart().file("large.jpg", large);
+        JsonNode uploaded = invoke(new UploadHandler(), event("POST", "/api/admin/events/guarded/photos", Map.of(
+                "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", form.contentType()), form.body()));
+        String id = JSON.readTree(uploaded.get("body").asText()).get("results").get(0).get("photo").get("id").asText();
+        String session = JSON.readTree(invoke(new GalleryHandler(), event("POST", "/api/gallery/guarded/auth",
+                Map.of("content-type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8))).get("body").asText())
+                .get("token").asText();
+        Map<String, String> guest = Map.of("authorization", "Bearer " + session, "content-type", "application/json");
+
+        JsonNode grant = JSON.readTree(invoke(new GalleryHandler(), event("POST", "/api/gallery/guarded/photos/" + id
+                + "/access", guest, "{\"purpose\":\"download\"}".getBytes(StandardCharsets.UTF_8))).get("body").asText());
+        JsonNode download = invoke(new GalleryHandler(), event("GET", grant.get("url").asText(), guest, null));
+        assertThat(download.get("statusCode").asInt()).as(download.toString()).isEqualTo(302);
+        HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(download.get("headers").get("Location").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        String fingerprint = com.picpeak.protect.ImageProtection.readFingerprint(
+                new ByteArrayInputStream(fetched.body())).orElseThrow();
+        assertThat(fetched.body().length).isGreaterThan(large.length);
+        assertThat(runtime.protection().lookup(fingerprint).orElseThrow().lastVariant()).isEqualTo("download");
+
+        invoke(new AdminHandler(), event("PATCH", "/api/admin/events/guarded", admin,
+                "{\"protectionLevel\":\"maximum\"}".getBytes(StandardCharsets.UTF_8)));
+        JsonNode tiles = JSON.readTree(invoke(new GalleryHandler(), event("POST", "/api/gallery/guarded/photos/" + id
+                + "/access", guest, null)).get("body").asText()).get("tiles");
+        assertThat(tiles.get("items")).hasSize(9);
+        JsonNode tile = invoke(new GalleryHandler(), event("GET", tiles.get("items").get(4).get("url").asText(), guest, null));
+        assertThat(tile.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(tile.get("isBase64Encoded").asBoolean()).isTrue();
+        byte[] tileBytes = Base64.getDecoder().decode(tile.get("body").asText());
+        assertThat(TestImages.decode(tileBytes).getWidth()).isEqualTo(tiles.get("items").get(4).get("width").asInt());
+        assertThat(com.picpeak.protect.ImageProtection.readFingerprint(new ByteArrayInputStream(tileBytes)))
+                .contains(fingerprint);
+    }
+
+    @Test
     void aWrongAdminToken_isA401JsonAnswer() throws Exception {
         JsonNode response = invoke(new AdminHandler(), event("GET", "/api/admin/events",
                 Map.of("authorization", "Bearer nope"), null));
