@@ -165,6 +165,61 @@ class GuestPagesBrowserTest {
     }
 
     @Test
+    void atMaximumProtection_theViewerDrawsThePhotoFromTiles_andDownloadsCarryTheFingerprint() throws Exception {
+        app.createEvent("tiles", "Tiles", null);
+        Map<String, byte[]> uploaded = colourful("tiles", 2, 900, 600);
+        app.upload("tiles", uploaded);
+        app.put("/api/admin/events/tiles/watermark", "image/png", TestImages.png(TestImages.quadrants(120, 60,
+                java.awt.Color.WHITE, java.awt.Color.WHITE, java.awt.Color.WHITE, java.awt.Color.WHITE)));
+        app.patchEvent("tiles", "{\"protectionLevel\":\"maximum\",\"watermarkViews\":true,"
+                + "\"watermarkPosition\":\"center\",\"watermarkOpacity\":100}");
+        List<String> names = new ArrayList<>(uploaded.keySet());
+
+        browser.open(app.base + "/gallery/tiles");
+        browser.until(d -> browser.findAll("#grid img").size() == 2);
+        browser.findAll("#grid .open").get(0).click();
+        browser.until(d -> "9".equals(browser.find("#viewer-stage canvas").getAttribute("data-drawn")));
+
+        assertThat(browser.findAll("#viewer-stage img")).isEmpty(); // no single image to save
+        assertThat(browser.find("#viewer-stage canvas").getAttribute("aria-label")).isEqualTo(names.get(0));
+        // the canvas holds the photo: its quadrant colours, and the white watermark in the middle
+        assertClose(canvasPixel(225, 150), rgbOf(uploaded.get(names.get(0)), 225, 150));
+        assertClose(canvasPixel(675, 450), rgbOf(uploaded.get(names.get(0)), 675, 450));
+        assertClose(canvasPixel(450, 300), List.of(255L, 255L, 255L));
+        browser.screenshotOfTheScreen("gallery-tiles");
+
+        browser.find("#viewer-download").click();
+        Path saved = awaitDownload(names.get(0));
+        byte[] bytes = Files.readAllBytes(saved);
+        String fingerprint = com.picpeak.protect.ImageProtection.readFingerprint(new java.io.ByteArrayInputStream(bytes))
+                .orElseThrow();
+        assertThat(app.admin("GET", "/api/admin/fingerprints/" + fingerprint).get("lastVariant").asText()).isEqualTo("download");
+        assertThat(TestImages.decode(bytes).getWidth()).isEqualTo(900);
+    }
+
+    /** A pixel of the viewer's canvas, as [r, g, b]. */
+    private List<Long> canvasPixel(int x, int y) {
+        @SuppressWarnings("unchecked")
+        List<Long> rgb = (List<Long>) browser.script("const c = document.querySelector('#viewer-stage canvas');"
+                + "const d = c.getContext('2d').getImageData(" + x + ", " + y + ", 1, 1).data;"
+                + "return [d[0], d[1], d[2]];");
+        return rgb;
+    }
+
+    private static List<Long> rgbOf(byte[] jpeg, int x, int y) {
+        int rgb = TestImages.decode(jpeg).getRGB(x, y);
+        return List.of((long) (rgb >> 16) & 0xFF, (long) (rgb >> 8) & 0xFF, (long) rgb & 0xFF);
+    }
+
+    /** Equal within what two JPEG decoders and a second encoding may differ by. */
+    private static void assertClose(List<Long> actual, List<Long> expected) {
+        for (int i = 0; i < 3; i++) {
+            assertThat(actual.get(i)).as("channel %d of %s vs %s", i, actual, expected).isBetween(expected.get(i) - 12,
+                    expected.get(i) + 12);
+        }
+    }
+
+    @Test
     void anExpiredGallery_showsAClearPage() throws Exception {
         app.createEvent("over", "Over", null);
         app.patchEvent("over", "{\"expiresAt\":\"2021-06-30T18:00:00Z\"}");

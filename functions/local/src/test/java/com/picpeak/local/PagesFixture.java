@@ -71,6 +71,11 @@ final class PagesFixture implements AutoCloseable {
                 .findValuesAsText("filename");
     }
 
+    /** Sends raw bytes to an admin route (a watermark PNG ...). */
+    JsonNode put(String path, String contentType, byte[] body) throws Exception {
+        return expect(200, "PUT", path, contentType, body);
+    }
+
     JsonNode admin(String method, String path) throws Exception {
         return expect(200, method, path, null, null);
     }
