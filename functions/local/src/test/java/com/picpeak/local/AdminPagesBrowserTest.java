@@ -212,6 +212,44 @@ class AdminPagesBrowserTest {
         assertThat(browser.find("#direct-download").isEnabled()).isFalse();
     }
 
+    @Test
+    void theImageProtectionPanel_setsTheLevelAndWatermark_andTracesALeakedFile() throws Exception {
+        app.createEvent("guarded", "Guarded", null);
+        app.upload("guarded", GuestPagesBrowserTest.colourful("guarded", 1, 640, 480));
+        signIn("/admin/events/guarded");
+
+        new org.openqa.selenium.support.ui.Select(browser.visible("#protection-level")).selectByValue("enhanced");
+        assertThat(browser.find("#protection-level-hint").getText()).contains("fingerprint");
+        browser.find("#watermark-views").click();
+        new org.openqa.selenium.support.ui.Select(browser.find("#watermark-position")).selectByValue("top-left");
+        browser.find("#watermark-opacity").clear();
+        browser.find("#watermark-opacity").sendKeys("200");
+        assertThat((Boolean) browser.script("return document.getElementById('watermark-opacity').checkValidity()")).isFalse();
+        browser.find("#watermark-opacity").clear();
+        browser.find("#watermark-opacity").sendKeys("80");
+        browser.find("#image-protection button[type=submit]").click();
+        browser.until(d -> browser.find("#image-protection-status").getText().equals("Saved."));
+        JsonNode event = app.admin("GET", "/api/admin/events/guarded");
+        assertThat(event.get("protectionLevel").asText()).isEqualTo("enhanced");
+        assertThat(event.get("watermarkViews").asBoolean()).isTrue();
+        assertThat(event.get("watermarkPosition").asText()).isEqualTo("top-left");
+        assertThat(event.get("watermarkOpacity").asInt()).isEqualTo(80);
+        browser.screenshot("admin-image-protection");
+
+        // a guest downloads the photo; the admin drops the file on the trace field and sees the session
+        browser.open(app.base + "/gallery/guarded");
+        browser.until(d -> browser.findAll("#grid .download").size() == 1);
+        browser.find("#grid .download").click();
+        Path leaked = browser.downloads.resolve("guarded_001.jpg");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(leaked)
+                && !Files.exists(browser.downloads.resolve("guarded_001.jpg.crdownload")));
+        browser.open(app.base + "/admin/events/guarded"); // still signed in: the token is in this tab's session storage
+        browser.visible("#trace-file").sendKeys(leaked.toString());
+        browser.until(d -> browser.find("#trace-result").getText().startsWith("Fingerprint "));
+        // the thumbnail in the grid and the download: one identifier per session and photo
+        assertThat(browser.find("#trace-result").getText()).contains("of guarded").contains("2 time(s)");
+    }
+
     private void signIn(String path) {
         browser.open(app.base + path);
         browser.visible("#token").sendKeys(PagesFixture.ADMIN_TOKEN);
