@@ -58,9 +58,14 @@ final class BackupCommands {
         String catalog;
 
         <T> T with(StorageConfig storage, AppConfig app, java.util.function.Function<DynamoCatalog, T> work) {
+            return withClient(storage, app, dynamo -> work.apply(new DynamoCatalog(dynamo, app.catalogTable())));
+        }
+
+        /** Runs {@code work} with a client of the catalog's DynamoDB (the table is {@code app.catalogTable()}). */
+        <T> T withClient(StorageConfig storage, AppConfig app, java.util.function.Function<DynamoDbClient, T> work) {
             if (catalog.equals("aws")) {
                 try (DynamoDbClient dynamo = AwsClients.dynamo()) {
-                    return work.apply(new DynamoCatalog(dynamo, app.catalogTable()));
+                    return work.apply(dynamo);
                 }
             }
             Path dbDir = storage.dataDir().resolve("db");
@@ -72,7 +77,7 @@ final class BackupCommands {
             AmazonDynamoDBLocal local = DynamoDBEmbedded.create(dbDir.resolve("catalog.db").toFile());
             try {
                 DynamoCatalog.createTableIfMissing(local.dynamoDbClient(), app.catalogTable());
-                return work.apply(new DynamoCatalog(local.dynamoDbClient(), app.catalogTable()));
+                return work.apply(local.dynamoDbClient());
             } finally {
                 local.shutdown();
             }

@@ -20,6 +20,7 @@ public final class PicPeakCli implements Runnable {
                 .addSubcommand(new MigrateCommand(env))
                 .addSubcommand(new BackupCommands.Backup(env))
                 .addSubcommand(new BackupCommands.Restore(env))
+                .addSubcommand(new FingerprintCommand(env))
                 .addSubcommand(new BenchCommand(env));
     }
 
