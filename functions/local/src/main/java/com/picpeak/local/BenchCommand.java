@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 /** {@code bench storage}: throughput of the configured backend against plain file copies, as ratios. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
-        subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.Archive.class})
+        subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.Archive.class,
+                BenchCommand.Protection.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -61,6 +62,35 @@ final class BenchCommand implements Runnable {
                     bench.uploadHeap(server, token);
                     bench.listing(server, gallerySize, rounds);
                 }
+            } finally {
+                deleteTree(scratch);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "protection", mixinStandardHelpOptions = true,
+            description = "What each image protection level costs per viewed photo (grant, image or tiles) against a "
+                    + "plain GET of the stored original, through a local server on a scratch data folder.")
+    static final class Protection implements Callable<Integer> {
+        @Option(names = "--photos", defaultValue = "8", description = "photos per gallery (default ${DEFAULT-VALUE})")
+        int photos;
+
+        @Option(names = "--megapixels", defaultValue = "12", description = "their size (default ${DEFAULT-VALUE})")
+        int megapixels;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "timed rounds after a warm-up (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = Files.createTempDirectory("picpeak-bench-protection");
+            Map<String, String> env = new java.util.HashMap<>(GalleryBenchmark.env(scratch.resolve("data"), 0));
+            // every request is still counted against the limit (its cost is measured); it just never refuses here
+            env.put(com.picpeak.app.AppConfig.IMAGE_RATE_LIMIT, "1000000");
+            try (LocalServer server = LocalServer.start(env)) {
+                String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
+                new ProtectionBenchmark(server, token, new PrintStream(System.out, true)).run(scratch, photos, megapixels, rounds);
             } finally {
                 deleteTree(scratch);
             }
