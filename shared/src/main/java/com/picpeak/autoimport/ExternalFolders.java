@@ -66,7 +66,7 @@ public final class ExternalFolders {
 
     private static String normalise(String folder) {
         if (folder == null || folder.isBlank()) {
-            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "'externalFolder' is required: a folder relative "
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "'folder' is required: a folder relative "
                     + "to EXTERNAL_MEDIA_ROOT, like 2026/smith-wedding");
         }
         String trimmed = folder.strip();

@@ -242,7 +242,17 @@ public final class LocalFolderWatcher implements AutoCloseable {
             var entry = it.next();
             String key = entry.getKey();
             Candidate last = entry.getValue();
-            Optional<BlobInfo> now = store.head(key);
+            Optional<BlobInfo> now;
+            try {
+                now = store.head(key);
+            } catch (RuntimeException unreadable) {
+                // a name the store refuses (a backslash, a control character) or a link leading out of the
+                // root: drop it, said once, so the files queued behind it still settle
+                it.remove();
+                log.warn("{} of event {} is not imported: {}", last.filename(), last.folder().slug(),
+                        unreadable.getMessage());
+                continue;
+            }
             if (now.isEmpty()) {
                 it.remove(); // gone (moved away, or a temp file renamed)
                 continue;

@@ -101,7 +101,7 @@ public final class EventService {
         return catalog.findPhoto(Names.slug(slug), photoId).orElseThrow(() -> photoNotFound(slug, photoId));
     }
 
-    /** Removes the row first (the gallery stops showing it at once), then its objects. */
+    /** Removes the row first (the gallery stops showing it at once), then its objects and renditions. */
     public void deletePhoto(String slug, String photoId) {
         if (get(slug).isArchived()) { // its archive holds the photo: restore first, so the two stay in step
             throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived: restore it before "
@@ -118,7 +118,13 @@ public final class EventService {
         }
         events.publish(DomainEvent.photoDeleted(photo, clock.instant()));
         catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? e.withHero(null, null, clock.instant()) : e);
-        for (String key : List.of(photo.key(), photo.thumbnailKey(), Keys.hero(slug, photoId))) {
+        List<String> keys = new java.util.ArrayList<>(List.of(photo.key(), photo.thumbnailKey(), Keys.hero(slug, photoId)));
+        try (Stream<BlobInfo> renditions = store.list(Keys.renditionsOf(slug, photoId))) {
+            renditions.forEach(rendition -> keys.add(rendition.key()));
+        } catch (PicPeakException e) {
+            log.warn("photo {} of {} is deleted but its renditions could not be listed: {}", photoId, slug, e.getMessage());
+        }
+        for (String key : keys) {
             try {
                 store.delete(key);
             } catch (PicPeakException e) {

@@ -126,11 +126,15 @@ public final class Webhooks implements EventSink, AutoCloseable {
     @Override
     public void publish(DomainEvent event) {
         try {
-            String body = new String(event.toJson(), StandardCharsets.UTF_8);
             Instant now = clock.instant();
             for (WebhookEndpoint endpoint : store.endpoints()) {
                 if (endpoint.wants(event.type())) {
-                    store.addPending(new WebhookDelivery("dlv_" + PhotoIds.next(now), endpoint.id(), event.id(),
+                    // as the original product's receivers expect: the envelope's id is the delivery's, the one
+                    // X-PicPeak-Delivery carries, so a receiver can drop a retried delivery it already has
+                    String deliveryId = "dlv_" + PhotoIds.next(now);
+                    String body = new String(new DomainEvent(deliveryId, event.type(), event.createdAt(), event.data())
+                            .toJson(), StandardCharsets.UTF_8);
+                    store.addPending(new WebhookDelivery(deliveryId, endpoint.id(), event.id(),
                             event.type(), body, WebhookDelivery.State.PENDING, 0, now, null, now, now));
                 }
             }

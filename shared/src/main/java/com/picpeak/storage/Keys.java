@@ -60,6 +60,11 @@ public final class Keys {
         return "watermarks/" + slug + "/" + photoId + "-" + watermarkVersion + ".jpg";
     }
 
+    /** Every rendition of one photo (watermarked copies, view renditions, tiles), whatever their version. */
+    public static String renditionsOf(String slug, String photoId) {
+        return "watermarks/" + slug + "/" + photoId + "-";
+    }
+
     /**
      * A download with a guest's fingerprint written into it, stored only when it is too large to answer inline
      * (serverless shape) and handed out by a short presigned URL; the stack's lifecycle rule removes it.

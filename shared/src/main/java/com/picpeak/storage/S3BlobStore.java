@@ -126,12 +126,24 @@ public final class S3BlobStore implements BlobStore {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (e.statusCode() == 404 || (e.statusCode() == 403 && !listedExactly(fullKey))) {
+                // AWS answers a HEAD of a missing key with 403 when s3:ListBucket is granted only under the
+                // prefix (the stack's least privilege): a LIST, which carries the prefix, tells the two apart
                 return Optional.empty();
             }
             throw translate(e, "inspect", key);
         } catch (SdkException e) {
             throw translate(e, "inspect", key);
+        }
+    }
+
+    /** Whether a LIST finds exactly this key (false when the LIST is refused too: the HEAD's 403 stands). */
+    private boolean listedExactly(String fullKey) {
+        try {
+            return s3.listObjectsV2(b -> b.bucket(settings.bucket()).prefix(fullKey).maxKeys(1)).contents().stream()
+                    .anyMatch(o -> o.key().equals(fullKey));
+        } catch (S3Exception refused) {
+            return true;
         }
     }
 

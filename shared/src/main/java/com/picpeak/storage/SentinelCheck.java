@@ -125,15 +125,20 @@ public final class SentinelCheck {
     /** The HEAD failed without a body: ask again with a LIST, whose error body names the cause. */
     private static Result diagnose(S3Client client, StorageConfig.S3Settings settings, String sentinel,
                                    int headStatus, long start) {
+        boolean listed;
         try {
-            client.listObjectsV2(b -> b.bucket(settings.bucket()).prefix(sentinel).maxKeys(1));
+            listed = client.listObjectsV2(b -> b.bucket(settings.bucket()).prefix(sentinel).maxKeys(1)).contents()
+                    .stream().anyMatch(o -> o.key().equals(sentinel));
         } catch (S3Exception e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             return failed(classifyErrorCode(code, e.statusCode()), settings, e, start);
         } catch (SdkException e) {
             return failed(classifyClientFailure(e, settings), settings, e, start);
         }
-        if (headStatus != 404) {
+        // AWS answers a HEAD of a missing key with 403 when s3:ListBucket is granted only under a prefix (as the
+        // stack grants it): the LIST, which carries the prefix, tells a missing sentinel from a refused one.
+        boolean missing = headStatus == 404 || (headStatus == 403 && !listed);
+        if (!missing) {
             return failed(Cause.ACCESS_DENIED, settings, null, start);
         }
         try { // the bucket answers and the sentinel is missing: a first start. Create it (proves write access).

@@ -228,8 +228,11 @@ abstract class ArchiveServiceContract {
 
         ArchiveService.Archive ready = archives.current(event());
         assertThat(ready.ready()).isTrue();
-        assertThat(ready.key()).isEqualTo("events/active/party/.download-cache/3-wm-" + first.version() + ".zip");
-        assertThat(ready.etag()).endsWith("-wm-" + first.version());
+        // the variant names the watermark image and where it is laid, so either changing makes a new archive
+        String version = first.version() + "-bottom-right-25-60";
+        assertThat(watermarks.resolve(event()).orElseThrow().version()).isEqualTo(version);
+        assertThat(ready.key()).isEqualTo("events/active/party/.download-cache/3-wm-" + version + ".zip");
+        assertThat(ready.etag()).endsWith("-wm-" + version);
         try (ZipFile file = new ZipFile(download(ready.key()).toFile())) {
             assertThat(file.size()).isEqualTo(3);
             try (InputStream in = file.getInputStream(file.getEntry("IMG_0.jpg"))) {
@@ -245,6 +248,12 @@ abstract class ArchiveServiceContract {
         watermarks.setWatermark(null, new ByteArrayInputStream(TestImages.png(TestImages.quadrants(64, 32,
                 TestImages.BLUE, TestImages.BLUE, TestImages.BLUE, TestImages.BLUE))));
         assertThat(archives.current(event()).ready()).isFalse();
+
+        archives.build("party");
+        assertThat(archives.current(event()).ready()).isTrue();
+        catalog.updateEvent("party", e -> e.withProtection(e.protection().with(null, null,
+                com.picpeak.catalog.Protection.Position.TOP_LEFT, null, null, null), e.updatedAt()));
+        assertThat(archives.current(event()).ready()).isFalse(); // moved watermark, new archive
     }
 
     @Test

@@ -172,6 +172,20 @@ class LocalFolderWatcherTest {
     }
 
     @Test
+    void aLinkLeadingOutOfTheRoot_isSkipped_andTheFilesAfterItStillArrive() throws IOException {
+        await().until(() -> Files.isDirectory(eventFolder("wedding")));
+        Path outside = Files.write(Files.createTempDirectory("picpeak-outside-the-root").resolve("secret.jpg"),
+                TestImages.jpeg(TestImages.noisyHalves(60, 40, 5)));
+        Files.createSymbolicLink(eventFolder("wedding").resolve("a-link.jpg"), outside);
+        for (int i = 0; i < 3; i++) {
+            Files.write(eventFolder("wedding").resolve("z-" + i + ".jpg"), TestImages.jpeg(TestImages.noisyHalves(80, 60, 70 + i)));
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> photos("wedding") == 3);
+        assertThat(catalog.allPhotos("wedding").map(Photo::filename)).containsExactlyInAnyOrder("z-0.jpg", "z-1.jpg", "z-2.jpg");
+    }
+
+    @Test
     void aFolderOutsideTheRoot_isRefused() throws IOException {
         ExternalFolders external = new ExternalFolders(catalog, state, Optional.of(externalRoot));
         Path outside = Files.createDirectories(root.resolve("elsewhere"));

@@ -248,6 +248,23 @@ abstract class ImageProtectionContract {
         assertThat(TestImages.decode(served).getRGB(60, 45)).isEqualTo(Color.BLUE.getRGB());
     }
 
+    @Test
+    void deletingAPhoto_removesItsRenditionsAndTiles() throws Exception {
+        Event event = events.update("wedding", patch(Protection.Level.MAXIMUM, true, null, null));
+        GuestAccess anna = signedIn(event);
+        ImageProtection.Grant grant = protection.grant(anna, photo, ImageProtection.Purpose.VIEW);
+        read(protection.tile(anna, photo, 0, GUEST, grant.token()));
+        try (var made = store.list(com.picpeak.storage.Keys.renditionsOf("wedding", photo.id()))) {
+            assertThat(made.count()).isEqualTo(2); // the view rendition and the tile
+        }
+
+        events.deletePhoto("wedding", photo.id());
+
+        try (var left = store.list("watermarks/wedding/")) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
+
     // ---- helpers ----
 
     Event protect(Protection.Level level, boolean watermarkViews) {

@@ -145,6 +145,41 @@ class SentinelCheckTest {
     }
 
     @Test
+    void aMissingSentinel_answered403_asAwsDoesWhenListingIsGrantedUnderThePrefixOnly_isCreated() throws IOException {
+        java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer aws = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        aws.createContext("/", exchange -> {
+            requests.add(exchange.getRequestMethod());
+            byte[] body = switch (exchange.getRequestMethod()) {
+                case "GET" -> ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>" + bucket
+                        + "</Name><KeyCount>0</KeyCount><MaxKeys>1</MaxKeys><IsTruncated>false</IsTruncated>"
+                        + "</ListBucketResult>").getBytes(StandardCharsets.UTF_8);
+                default -> new byte[0];
+            };
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/xml");
+            exchange.sendResponseHeaders("HEAD".equals(exchange.getRequestMethod()) ? 403 : 200,
+                    "HEAD".equals(exchange.getRequestMethod()) || body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            exchange.close();
+        });
+        aws.start();
+        try {
+            Result result = check(env -> env.put("STORAGE_S3_ENDPOINT", "http://127.0.0.1:" + aws.getAddress().getPort()));
+
+            assertThat(result.ok()).as(result.line()).isTrue();
+            assertThat(result.line()).contains("sentinel created");
+            assertThat(requests).containsExactly("HEAD", "GET", "PUT");
+        } finally {
+            aws.stop(0);
+        }
+    }
+
+    @Test
     void bucketInAnotherRegion_isNamed() throws IOException {
         HttpServer aws = awsLike(301, "PermanentRedirect");
         try {
