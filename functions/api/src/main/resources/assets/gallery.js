@@ -136,6 +136,7 @@
     }
     try {
       const access = await grant(photo, 'view');
+      if (photos[current] !== photo || !viewer.open) return; // the guest moved on meanwhile
       if (access.tiles) {
         renderTiles(container, photo, access.tiles);
       } else {

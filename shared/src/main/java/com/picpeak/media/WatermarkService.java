@@ -123,6 +123,18 @@ public final class WatermarkService {
         return render(event, photoId, originalKey, watermark, "view-", VIEW_MAX_PIXELS);
     }
 
+    /**
+     * The event's hero image (a 1920x1080 cover) with the view watermark when it is on and a watermark image is
+     * set, else empty: the stored hero is served as it is.
+     */
+    public Optional<Copy> heroCopyOf(Event event) {
+        if (event.heroKey() == null || !event.protection().watermarkViews()) {
+            return Optional.empty();
+        }
+        return resolve(event).map(watermark -> render(event, event.heroPhotoId(), event.heroKey(), watermark, "hero-",
+                Long.MAX_VALUE));
+    }
+
     private Copy render(Event event, String photoId, String originalKey, Watermark watermark, String kind,
                         long maxPixels) {
         String version = kind + (watermark == null ? PLAIN : watermark.version());

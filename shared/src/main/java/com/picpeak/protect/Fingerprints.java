@@ -15,15 +15,19 @@ import java.util.zip.CRC32;
 /**
  * Writes a fingerprint identifier into a JPEG or PNG as XMP metadata ({@code picpeak:fingerprint}), and reads
  * it back from a file. The image data is not touched: the XMP block is inserted while the bytes stream
- * through (a JPEG APP1 segment after SOI and any JFIF APP0, a PNG iTXt chunk after IHDR), so the served
- * length is the stored length plus {@link #addedBytes}, known before the first byte, and memory stays
- * constant whatever the size of the image.
+ * through (a JPEG APP1 segment after the application segments the file starts with, a PNG iTXt chunk after
+ * IHDR), so the served length is the stored length plus {@link #addedBytes}, known before the first byte, and
+ * memory stays constant whatever the size of the image.
  */
 public final class Fingerprints {
     static final String XMP_NAMESPACE = "https://picpeak.app/ns/1.0/";
     private static final byte[] JPEG_XMP_HEADER = "http://ns.adobe.com/xap/1.0/\0".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final String PNG_XMP_KEYWORD = "XML:com.adobe.xmp";
+    /** The IHDR chunk's length (13) and type, which must follow the signature. */
+    private static final byte[] IHDR_CHUNK_START = {0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    /** How much of a JPEG's leading application segments is passed before the fingerprint goes in regardless. */
+    private static final int MAX_LEADING_SEGMENT_BYTES = 512 * 1024;
     /** PNG signature (8) + IHDR chunk (4 length + 4 type + 13 data + 4 CRC). */
     private static final int PNG_HEAD_BYTES = 33;
     private static final Pattern ID_PATTERN = Pattern.compile("picpeak:fingerprint=\"([A-Za-z0-9_-]{1,64})\"");
@@ -58,21 +62,26 @@ public final class Fingerprints {
                 throw new IOException("not a JPEG: no SOI marker");
             }
             head.write(soi);
+            // After the application segments already there (JFIF, EXIF, which readers expect right after SOI,
+            // the photographer's own XMP, ICC profile ...), so they keep their places and are read first.
             byte[] next = readExactly(data, 4);
-            if ((next[0] & 0xFF) == 0xFF && (next[1] & 0xFF) == 0xE0) { // a JFIF APP0 must stay first
+            while ((next[0] & 0xFF) == 0xFF && (next[1] & 0xFF) >= 0xE0 && (next[1] & 0xFF) <= 0xEF
+                    && head.size() < MAX_LEADING_SEGMENT_BYTES) {
                 int length = ((next[2] & 0xFF) << 8) | (next[3] & 0xFF);
+                if (length < 2) {
+                    throw new IOException("not a JPEG: a segment of length " + length);
+                }
                 head.write(next);
                 head.write(readExactly(data, length - 2));
-                head.write(segment);
-            } else {
-                head.write(segment);
-                head.write(next);
+                next = readExactly(data, 4);
             }
+            head.write(segment);
+            head.write(next);
         } else if ("image/png".equals(contentType)) {
             byte[] start = readExactly(data, PNG_HEAD_BYTES);
             for (int i = 0; i < PNG_SIGNATURE.length; i++) {
-                if (start[i] != PNG_SIGNATURE[i]) {
-                    throw new IOException("not a PNG: no signature");
+                if (start[i] != PNG_SIGNATURE[i] || start[i + 8] != IHDR_CHUNK_START[i]) {
+                    throw new IOException("not a standard PNG: no signature, or IHDR is not its first chunk");
                 }
             }
             head.write(start);

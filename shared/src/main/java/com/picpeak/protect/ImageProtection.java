@@ -117,14 +117,18 @@ public final class ImageProtection {
         this.clock = clock;
     }
 
-    /** Issues what the guest needs to fetch the photo for {@code purpose}: a token at enhanced and maximum. */
-    public Grant grant(GuestAccess access, Photo photo, Purpose purpose) {
+    /**
+     * Issues what the guest needs to fetch the photo for {@code purpose}: a token at enhanced and maximum (each
+     * grant counts against the client's rate limit, as it writes a row).
+     */
+    public Grant grant(GuestAccess access, Photo photo, Purpose purpose, Client client) {
         Event event = access.event();
         Protection protection = event.protection();
         if (!protection.tracesGuests()) {
             return new Grant(purpose, null, null, 0, null);
         }
         String sessionId = requireSession(access).sessionId();
+        countAgainstLimit(client);
         TileLayout tiles = null;
         int uses = 1;
         if (purpose == Purpose.VIEW && protection.fragments()) {
@@ -201,28 +205,61 @@ public final class ImageProtection {
         return derived(access.event().slug(), photo.thumbnailKey(), "thumb-" + photo.id(), fingerprint);
     }
 
+    /** The hero image: with the view watermark when it is on; none at maximum, where photos exist only as tiles. */
     public Served hero(GuestAccess access, Client client) {
         Event event = access.event();
         if (event.heroKey() == null) {
             throw new PicPeakException(ErrorCode.NOT_FOUND, "gallery '" + event.slug() + "' has no hero image");
         }
+        if (event.protection().fragments()) {
+            throw new PicPeakException(ErrorCode.TILES_ONLY, "gallery '" + event.slug() + "' shows photos only as "
+                    + "tiles, so it has no hero image");
+        }
         String fingerprint = traceWithoutToken(access, event.heroPhotoId(), client, "hero");
+        Optional<WatermarkService.Copy> marked = renditions.heroCopyOf(event);
+        if (marked.isPresent()) {
+            return rendition(event, marked.get(), "hero-" + event.heroPhotoId(), null, fingerprint);
+        }
         return derived(event.slug(), event.heroKey(), "hero-" + event.heroPhotoId(), fingerprint);
     }
 
-    /** The served bytes: the stored object, with the fingerprint written in when there is one. */
-    public InputStream open(Served served) throws IOException {
+    /**
+     * Download All at enhanced and maximum: a signed-in session and the client's rate limit, like every image
+     * route (the archive's entries are the stored files: they carry no fingerprint).
+     */
+    public void admitArchive(GuestAccess access, Client client) {
+        if (access.event().protection().tracesGuests()) {
+            requireSession(access);
+            countAgainstLimit(client);
+        }
+    }
+
+    /** An opened image: its bytes (fingerprinted when it is) and their exact length. */
+    public record Opened(InputStream stream, long length) implements java.io.Closeable {
+        @Override
+        public void close() throws IOException {
+            stream.close();
+        }
+    }
+
+    /**
+     * The served bytes: the stored object, with the fingerprint written in when there is one. The length is the
+     * opened object's (not the catalog's) plus the fingerprint's block.
+     */
+    public Opened open(Served served) throws IOException {
         BlobRead read = store.get(served.key());
+        long stored = read.info().size();
         if (!served.fingerprinted()) {
-            return read.stream();
+            return new Opened(read.stream(), stored);
         }
         try {
-            return new FilterInputStream(Fingerprints.embed(served.contentType(), read.stream(), served.fingerprintId())) {
+            InputStream embedded = Fingerprints.embed(served.contentType(), read.stream(), served.fingerprintId());
+            return new Opened(new FilterInputStream(embedded) {
                 @Override
                 public void close() throws IOException {
                     read.close();
                 }
-            };
+            }, stored + Fingerprints.addedBytes(served.contentType(), served.fingerprintId()));
         } catch (IOException | RuntimeException e) {
             read.close();
             throw e;
@@ -235,9 +272,14 @@ public final class ImageProtection {
      */
     public String storeFingerprinted(Served served) throws IOException {
         String name = served.downloadName() != null ? served.downloadName() : "image.jpg";
-        String key = Keys.fingerprintedCopy(served.slug(), served.fingerprintId(), name);
-        try (InputStream in = open(served)) {
-            store.put(key, in, PutOptions.of(served.contentType()));
+        // one copy per guest and stored object (the original, a rendition, a tile): made once, then reused
+        String source = HexFormat.of().formatHex(Hmac.sha256(fingerprintKey, served.key()), 0, 8);
+        String key = Keys.fingerprintedCopy(served.slug(), served.fingerprintId() + "-" + source, name);
+        if (store.head(key).map(BlobInfo::size).orElse(-1L) == served.length()) {
+            return key;
+        }
+        try (Opened opened = open(served)) {
+            store.put(key, opened.stream(), PutOptions.of(served.contentType()));
         }
         return key;
     }
@@ -287,7 +329,7 @@ public final class ImageProtection {
         Event event = access.event();
         String sessionId = requireSession(access).sessionId();
         String clientHash = countAgainstLimit(client);
-        if (token == null || token.isBlank()) {
+        if (token == null || !token.matches("[A-Za-z0-9_-]{22}")) {
             throw new PicPeakException(ErrorCode.ACCESS_TOKEN_INVALID, "gallery '" + event.slug() + "' needs an access "
                     + "token for this image: POST /api/gallery/" + event.slug() + "/photos/" + photoId + "/access and "
                     + "add ?t=<token>");

@@ -123,9 +123,9 @@ abstract class ImageProtectionContract {
         GuestAccess anna = signedIn(event);
         GuestAccess ben = signedIn(event);
 
-        byte[] annas = read(protection.view(anna, photo, GUEST, protection.grant(anna, photo, ImageProtection.Purpose.VIEW).token()));
+        byte[] annas = read(protection.view(anna, photo, GUEST, protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token()));
         ImageProtection.Served bensServed = protection.download(ben, photo, new ImageProtection.Client("198.51.100.2", "Safari"),
-                protection.grant(ben, photo, ImageProtection.Purpose.DOWNLOAD).token());
+                protection.grant(ben, photo, ImageProtection.Purpose.DOWNLOAD, GUEST).token());
         byte[] bens = read(bensServed);
 
         String annasId = Fingerprints.read(new ByteArrayInputStream(annas)).orElseThrow();
@@ -155,15 +155,17 @@ abstract class ImageProtectionContract {
         GuestAccess anna = signedIn(event);
         GuestAccess ben = signedIn(event);
 
-        String token = protection.grant(anna, photo, ImageProtection.Purpose.VIEW).token();
+        String token = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token();
         assertThat(read(protection.view(anna, photo, GUEST, token))).isNotEmpty();
         assertRefused(() -> protection.view(anna, photo, GUEST, token), ErrorCode.ACCESS_TOKEN_INVALID);   // used up
 
-        String annasNext = protection.grant(anna, photo, ImageProtection.Purpose.VIEW).token();
+        String annasNext = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token();
         assertRefused(() -> protection.view(ben, photo, GUEST, annasNext), ErrorCode.ACCESS_TOKEN_INVALID); // another session
         assertRefused(() -> protection.download(anna, photo, GUEST, annasNext), ErrorCode.ACCESS_TOKEN_INVALID); // another purpose
         assertRefused(() -> protection.view(anna, photo, GUEST, null), ErrorCode.ACCESS_TOKEN_INVALID);    // none
         assertRefused(() -> protection.view(anonymous(event), photo, GUEST, annasNext), ErrorCode.UNAUTHORIZED);
+
+        assertRefused(() -> protection.view(anna, photo, GUEST, "x".repeat(3000)), ErrorCode.ACCESS_TOKEN_INVALID); // not one of ours
 
         clock.advance(ImageProtection.TOKEN_VALIDITY.plusSeconds(1));
         assertRefused(() -> protection.view(anna, photo, GUEST, annasNext), ErrorCode.ACCESS_TOKEN_INVALID); // expired
@@ -174,7 +176,7 @@ abstract class ImageProtectionContract {
         Event event = events.update("wedding", patch(Protection.Level.MAXIMUM, true, Protection.Position.CENTER, 50));
         GuestAccess anna = signedIn(event);
 
-        ImageProtection.Grant grant = protection.grant(anna, photo, ImageProtection.Purpose.VIEW);
+        ImageProtection.Grant grant = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST);
         ImageProtection.TileLayout layout = grant.tiles();
         assertThat(layout.columns()).isEqualTo(3);
         assertThat(grant.uses()).isEqualTo(9);
@@ -197,7 +199,7 @@ abstract class ImageProtectionContract {
         assertThat(meanDifference(assembled, view)).isLessThan(3.0);
         mean(assembled, 400, 300, 10, 10).isCloseTo(new Color(192, 64, 64), 12); // the mark at 50 % over grey
         assertRefused(() -> protection.tile(anna, photo, 0, GUEST, grant.token()), ErrorCode.ACCESS_TOKEN_INVALID);
-        String fresh = protection.grant(anna, photo, ImageProtection.Purpose.VIEW).token();
+        String fresh = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token();
         assertRefused(() -> protection.view(anna, photo, GUEST, fresh), ErrorCode.TILES_ONLY);
         assertRefused(() -> protection.tile(anna, photo, 9, GUEST, fresh), ErrorCode.NOT_FOUND);
     }
@@ -208,7 +210,7 @@ abstract class ImageProtectionContract {
         GuestAccess anna = signedIn(event);
         ImageProtection other = instance(1000);
 
-        String token = protection.grant(anna, photo, ImageProtection.Purpose.VIEW).token();
+        String token = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token();
         byte[] served = read(other, other.view(anna, photo, GUEST, token));
         assertRefused(() -> protection.view(anna, photo, GUEST, token), ErrorCode.ACCESS_TOKEN_INVALID); // one use, wherever
 
@@ -240,7 +242,7 @@ abstract class ImageProtectionContract {
         GuestAccess anna = signedIn(event);
 
         byte[] served = read(protection.download(anna, pngPhoto, GUEST,
-                protection.grant(anna, pngPhoto, ImageProtection.Purpose.DOWNLOAD).token()));
+                protection.grant(anna, pngPhoto, ImageProtection.Purpose.DOWNLOAD, GUEST).token()));
 
         String id = Fingerprints.read(new ByteArrayInputStream(served)).orElseThrow();
         assertThat(protection.lookup(id).orElseThrow().photoId()).isEqualTo(pngPhoto.id());
@@ -252,7 +254,7 @@ abstract class ImageProtectionContract {
     void deletingAPhoto_removesItsRenditionsAndTiles() throws Exception {
         Event event = events.update("wedding", patch(Protection.Level.MAXIMUM, true, null, null));
         GuestAccess anna = signedIn(event);
-        ImageProtection.Grant grant = protection.grant(anna, photo, ImageProtection.Purpose.VIEW);
+        ImageProtection.Grant grant = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST);
         read(protection.tile(anna, photo, 0, GUEST, grant.token()));
         try (var made = store.list(com.picpeak.storage.Keys.renditionsOf("wedding", photo.id()))) {
             assertThat(made.count()).isEqualTo(2); // the view rendition and the tile
@@ -263,6 +265,24 @@ abstract class ImageProtectionContract {
         try (var left = store.list("watermarks/wedding/")) {
             assertThat(left.toList()).isEmpty();
         }
+    }
+
+    @Test
+    void theHero_carriesTheViewWatermark_andAtMaximumIsNotServed() throws Exception {
+        byte[] cover = TestImages.jpeg(solid(1920, 1080, GREY));
+        store.put(com.picpeak.storage.Keys.hero("wedding", photo.id()), new ByteArrayInputStream(cover),
+                com.picpeak.storage.PutOptions.of("image/jpeg"));
+        events.setHero("wedding", photo.id(), com.picpeak.storage.Keys.hero("wedding", photo.id()));
+        assertThat(read(protection.hero(anonymous(catalog.findEvent("wedding").orElseThrow()), GUEST))).isEqualTo(cover);
+
+        Event marked = events.update("wedding", patch(Protection.Level.STANDARD, true, Protection.Position.BOTTOM_RIGHT, 100));
+        BufferedImage hero = TestImages.decode(read(protection.hero(anonymous(marked), GUEST)));
+        assertThat(hero.getWidth()).isEqualTo(1920);
+        mean(hero, 1840, 1020, 10, 10).isCloseTo(Color.RED, 40);
+        mean(hero, 20, 20, 10, 10).isCloseTo(GREY, 12);
+
+        Event maximum = events.update("wedding", patch(Protection.Level.MAXIMUM, null, null, null));
+        assertRefused(() -> protection.hero(signedIn(maximum), GUEST), ErrorCode.TILES_ONLY);
     }
 
     // ---- helpers ----
@@ -289,7 +309,7 @@ abstract class ImageProtectionContract {
     }
 
     static byte[] read(ImageProtection instance, ImageProtection.Served served) throws Exception {
-        try (InputStream in = instance.open(served)) {
+        try (InputStream in = instance.open(served).stream()) {
             return in.readAllBytes();
         }
     }

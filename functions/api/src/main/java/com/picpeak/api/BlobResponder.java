@@ -111,18 +111,20 @@ final class BlobResponder {
             response.setStatus(HttpServletResponse.SC_FOUND);
             return;
         }
-        try (InputStream in = runtime.protection().open(served)) {
-            response.setHeader("ETag", quotedEtag);
-            response.setHeader("Cache-Control", cacheControl);
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType(served.contentType());
+        response.setHeader("ETag", quotedEtag);
+        response.setHeader("Cache-Control", cacheControl);
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(served.contentType());
+        if (served.downloadName() != null) {
+            response.setHeader("Content-Disposition", ContentDisposition.attachment(served.downloadName()));
+        }
+        if ("HEAD".equals(request.getMethod())) {
             response.setContentLengthLong(served.length());
-            if (served.downloadName() != null) {
-                response.setHeader("Content-Disposition", ContentDisposition.attachment(served.downloadName()));
-            }
-            if (!"HEAD".equals(request.getMethod())) {
-                copy(in, response.getOutputStream());
-            }
+            return;
+        }
+        try (ImageProtection.Opened opened = runtime.protection().open(served)) {
+            response.setContentLengthLong(opened.length()); // what is sent, even if the file changed since cataloguing
+            copy(opened.stream(), response.getOutputStream());
         }
     }
 

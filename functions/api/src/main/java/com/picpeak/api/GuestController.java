@@ -143,7 +143,7 @@ public class GuestController {
         GuestAccess access = access(slug, request);
         Photo photo = purpose == ImageProtection.Purpose.DOWNLOAD ? runtime.gallery().downloadablePhoto(access, id)
                 : runtime.gallery().photo(access, id);
-        ImageProtection.Grant grant = runtime.protection().grant(access, photo, purpose);
+        ImageProtection.Grant grant = runtime.protection().grant(access, photo, purpose, client(request));
         String base = "/api/gallery/" + slug + "/photos/" + photo.id();
         String query = grant.token() == null ? "" : "?t=" + grant.token();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -171,15 +171,15 @@ public class GuestController {
 
     private void serve(HttpServletRequest request, HttpServletResponse response, ImageProtection.Served served,
                        String cacheControl) throws IOException {
-        if (!served.fingerprinted()) {
+        if (!served.fingerprinted()) { // the stored bytes, the same for every guest: the browser may keep them
             BlobResponder.serve(request, response, runtime, served.key(), served.etag(), served.size(),
-                    served.contentType(), served.downloadName(), cacheControl);
+                    served.contentType(), served.downloadName(), CACHE_PRIVATE);
             return;
         }
         BlobResponder.serveFingerprinted(request, response, runtime, served, cacheControl);
     }
 
-    private static ImageProtection.Client client(HttpServletRequest request) {
+    static ImageProtection.Client client(HttpServletRequest request) {
         return new ImageProtection.Client(request.getRemoteAddr(), request.getHeader("User-Agent"));
     }
 

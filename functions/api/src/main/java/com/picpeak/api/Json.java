@@ -50,7 +50,8 @@ final class Json {
         json.put("photoCount", e.photoCount());
         json.put("passwordRequired", e.requiresPassword());
         json.put("downloadsAllowed", e.allowDownloads());
-        json.put("heroUrl", e.heroKey() == null ? null : "/api/gallery/" + e.slug() + "/hero");
+        // at maximum photos exist only as tiles: no hero image
+        json.put("heroUrl", e.heroKey() == null || e.protection().fragments() ? null : "/api/gallery/" + e.slug() + "/hero");
         json.put("downloadAllUrl", e.allowDownloads() ? "/gallery/" + e.slug() + "/download-all" : null);
         Protection p = e.protection();
         json.put("protectionLevel", p.level().wireName());

@@ -455,6 +455,7 @@ class ApiHttpTest {
         assertThat(patched.get("protectionLevel").asText()).isEqualTo("enhanced");
 
         assertError(get("/api/gallery/traced/photos/" + id + "/thumbnail", null), 401, "unauthorized", "sign in");
+        assertError(get("/gallery/traced/download-all", null), 401, "unauthorized", "sign in");
         String session = json(send("POST", "/api/gallery/traced/auth", "{}".getBytes(StandardCharsets.UTF_8),
                 "application/json", null)).get("token").asText();
         assertError(get("/api/gallery/traced/photos/" + id, session), 403, "access_token_invalid", "/access");

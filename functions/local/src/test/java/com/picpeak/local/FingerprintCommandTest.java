@@ -37,10 +37,10 @@ class FingerprintCommandTest {
             var session = runtime.gallery().signIn("studio", null);
             GalleryService.GuestAccess access = runtime.gallery().access("studio", session.token());
             sessionId = session.sessionId();
-            ImageProtection.Served served = runtime.protection().download(access, photo,
-                    new ImageProtection.Client("192.0.2.1", "curl"),
-                    runtime.protection().grant(access, photo, ImageProtection.Purpose.DOWNLOAD).token());
-            try (InputStream in = runtime.protection().open(served)) {
+            ImageProtection.Client client = new ImageProtection.Client("192.0.2.1", "curl");
+            ImageProtection.Served served = runtime.protection().download(access, photo, client,
+                    runtime.protection().grant(access, photo, ImageProtection.Purpose.DOWNLOAD, client).token());
+            try (InputStream in = runtime.protection().open(served).stream()) {
                 Files.write(leaked, in.readAllBytes());
             }
         }
