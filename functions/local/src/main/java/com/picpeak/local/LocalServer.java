@@ -40,10 +40,13 @@ final class LocalServer implements AutoCloseable {
     /** How often the watcher looks for new events (folders are not listed then, only registered). */
     private static final Duration WATCH_RESCAN = Duration.ofSeconds(3);
     private LocalFolderWatcher watcher;
-    /** The daily archive sweep of local mode (the serverless shape has a scheduled function for it). */
+    /**
+     * The daily archive sweep and the S3 walker's polls of local mode (the serverless shape has scheduled
+     * functions for them): two threads, so a long sweep never holds up a poll.
+     */
     private final java.util.concurrent.ScheduledExecutorService sweeper =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "archive-sweep");
+            java.util.concurrent.Executors.newScheduledThreadPool(2, runnable -> {
+                Thread thread = new Thread(runnable, "sweep-and-poll");
                 thread.setDaemon(true);
                 return thread;
             });
