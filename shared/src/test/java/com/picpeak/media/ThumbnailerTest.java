@@ -255,7 +255,7 @@ class ThumbnailerTest {
         byte[] png = TestImages.png(TestImages.noisyHalves(200, 100, 10));
         ImageHeader header = probe.probe(png, png.length);
         byte[] scrambled = png.clone();
-        int idat = indexOf(scrambled, "IDAT".getBytes(StandardCharsets.US_ASCII));
+        int idat = TestImages.indexOf(scrambled, "IDAT".getBytes(StandardCharsets.US_ASCII));
         for (int i = idat + 6; i < scrambled.length - 20; i++) {   // keep the zlib header, break the deflate data
             scrambled[i] = (byte) 0xFF;
         }
@@ -344,21 +344,8 @@ class ThumbnailerTest {
     }
 
     private static int firstLuminanceQuantiser(byte[] jpeg) {
-        int dqt = indexOf(jpeg, new byte[]{(byte) 0xFF, (byte) 0xDB});
+        int dqt = TestImages.indexOf(jpeg, new byte[]{(byte) 0xFF, (byte) 0xDB});
         assertThat(jpeg[dqt + 4]).as("8-bit table 0").isEqualTo((byte) 0);
         return jpeg[dqt + 5] & 0xFF;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }

@@ -19,7 +19,7 @@ class FingerprintsTest {
     @Test
     void aCameraJpeg_keepsItsExifFirst_andItsOrientation() throws Exception {
         byte[] camera = TestImages.withExif(TestImages.jpeg(TestImages.noisyHalves(120, 80, 1)), 6, "2026:11:29 10:00:00");
-        int exifAt = indexOf(camera, "Exif\0\0".getBytes());
+        int exifAt = TestImages.indexOf(camera, "Exif\0\0".getBytes());
 
         byte[] fingerprinted = embed("image/jpeg", camera, "0123456789abcdef0123");
 
@@ -59,18 +59,5 @@ class FingerprintsTest {
         try (InputStream in = Fingerprints.embed(type, new ByteArrayInputStream(image), id)) {
             return in.readAllBytes();
         }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
