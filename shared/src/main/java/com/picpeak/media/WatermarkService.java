@@ -85,11 +85,6 @@ public final class WatermarkService {
         return new Watermark(stored.key(), stored.sha256().substring(0, 12));
     }
 
-    /** Whether a watermark image (the event's or the global one) is set. */
-    public boolean hasWatermark(String slug) {
-        return imageOf(slug).isPresent();
-    }
-
     /** The event's watermark, else the global one, with the event's placement in its version. */
     public Optional<Watermark> resolve(Event event) {
         Protection p = event.protection();
@@ -121,6 +116,17 @@ public final class WatermarkService {
     public Copy viewCopyOf(Event event, String photoId, String originalKey) {
         Watermark watermark = event.protection().watermarkViews() ? resolve(event).orElse(null) : null;
         return render(event, photoId, originalKey, watermark, "view-", VIEW_MAX_PIXELS);
+    }
+
+    /**
+     * The watermarked view when the event's view watermark is on and a watermark image is set, else empty (the
+     * original is shown as it is): the watermark is looked up once.
+     */
+    public Optional<Copy> markedViewOf(Event event, String photoId, String originalKey) {
+        if (!event.protection().watermarkViews()) {
+            return Optional.empty();
+        }
+        return resolve(event).map(watermark -> render(event, photoId, originalKey, watermark, "view-", VIEW_MAX_PIXELS));
     }
 
     /**

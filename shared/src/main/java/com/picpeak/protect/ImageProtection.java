@@ -150,10 +150,9 @@ public final class ImageProtection {
         Event event = access.event();
         Protection protection = event.protection();
         if (!protection.tracesGuests()) {
-            if (protection.watermarkViews() && renditions.hasWatermark(event.slug())) {
-                return rendition(event, renditions.viewCopyOf(event, photo.id(), photo.key()), photo.id(), null, null);
-            }
-            return original(photo, null, null);
+            return renditions.markedViewOf(event, photo.id(), photo.key())
+                    .map(copy -> rendition(event, copy, photo.id(), null, null))
+                    .orElseGet(() -> original(photo, null, null));
         }
         if (protection.fragments()) {
             throw new PicPeakException(ErrorCode.TILES_ONLY, "gallery '" + event.slug() + "' shows photos only as tiles: "
