@@ -109,7 +109,10 @@ final class BackupCommands {
             if (storage == null) {
                 return CheckCommand.CONFIG_REFUSED;
             }
-            AppConfig app = AppConfig.fromEnv(env);
+            AppConfig app = CheckCommand.loadAppConfig(env, spec);
+            if (app == null) {
+                return CheckCommand.CONFIG_REFUSED;
+            }
             if (to == null) {
                 to = new Location();
                 to.dir = storage.dataDir().resolve("backups").resolve(Instant.now().toString().replace(':', '-'));
@@ -153,7 +156,10 @@ final class BackupCommands {
             if (storage == null) {
                 return CheckCommand.CONFIG_REFUSED;
             }
-            AppConfig app = AppConfig.fromEnv(env);
+            AppConfig app = CheckCommand.loadAppConfig(env, spec);
+            if (app == null) {
+                return CheckCommand.CONFIG_REFUSED;
+            }
             PrintWriter out = spec.commandLine().getOut();
             try (BlobStore store = BlobStores.open(storage); BlobStore source = from.open(storage)) {
                 BackupService.RestoreSummary summary = catalog.with(storage, app, c ->

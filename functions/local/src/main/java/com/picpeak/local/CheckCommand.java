@@ -38,6 +38,16 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /** The application configuration, or null after printing every problem (the command then exits 2). */
+    static com.picpeak.app.AppConfig loadAppConfig(Map<String, String> env, CommandSpec spec) {
+        try {
+            return com.picpeak.app.AppConfig.fromEnv(env);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("configuration refused, " + e.getMessage());
+            return null;
+        }
+    }
+
     @Override
     public Integer call() {
         StorageConfig config = loadConfig(env, spec);

@@ -4,7 +4,6 @@ import com.picpeak.app.AppConfig;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.protect.ProtectionStore;
-import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,11 +45,8 @@ final class FingerprintCommand implements Callable<Integer> {
         if (storage == null) {
             return CheckCommand.CONFIG_REFUSED;
         }
-        AppConfig app;
-        try {
-            app = AppConfig.fromEnv(env);
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println("configuration refused, " + e.getMessage());
+        AppConfig app = CheckCommand.loadAppConfig(env, spec);
+        if (app == null) {
             return CheckCommand.CONFIG_REFUSED;
         }
         Path file = Path.of(target);
