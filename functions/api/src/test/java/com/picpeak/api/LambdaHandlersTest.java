@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.picpeak.api.lambda.AdminHandler;
-import com.picpeak.api.lambda.ArchiveBuilderHandler;
 import com.picpeak.api.lambda.DownloadHandler;
 import com.picpeak.api.lambda.GalleryHandler;
 import com.picpeak.api.lambda.UploadHandler;
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.jobs.JobKind;
+import com.picpeak.jobs.JobState;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,7 +155,9 @@ class LambdaHandlersTest {
 
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
                 runtime.archives().current(runtime.catalog().findEvent("zip").orElseThrow()).ready());
-        assertThat(new ArchiveBuilderHandler().handleRequest(Map.of("slug", "zip"), context())).isEqualTo("ALREADY_READY");
+        assertThat(runtime.jobs().list(null, JobKind.DOWNLOAD_ALL_BUILD, 10, null).items())
+                .as("every poll found the same build: one job").singleElement()
+                .satisfies(job -> assertThat(job.state()).isEqualTo(JobState.SUCCEEDED));
         JsonNode ready = invoke(new DownloadHandler(), event("GET", "/gallery/zip/download-all", Map.of(), null));
         assertThat(ready.get("statusCode").asInt()).isEqualTo(302);
         String shortLived = ready.get("headers").get("Location").asText();
