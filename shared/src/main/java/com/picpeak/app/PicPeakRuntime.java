@@ -41,6 +41,7 @@ import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -143,6 +144,15 @@ public final class PicPeakRuntime implements AutoCloseable {
      *                   shape, which requires {@code ADMIN_TOKEN} or {@code ADMIN_TOKEN_SECRET_ARN}
      */
     public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken) {
+        return start(shape, env, dynamo, adminToken, null);
+    }
+
+    /**
+     * As {@link #start(Shape, Map, DynamoDbClient, String)}, with the SQS client of the job queue given (tests
+     * point it at an in-process SQS server); null builds the standard one when {@code JOB_QUEUE_URL} is set.
+     */
+    public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken,
+                                       SqsClient sqs) {
         List<ConfigException.Problem> problems = new ArrayList<>();
         StorageConfig storageConfig = null;
         AppConfig appConfig = null;
@@ -182,7 +192,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         String queueUrl = blankToNull(env.get(JOB_QUEUE_URL));
         // Serverless: the stack's queue and worker function; without one (local mode, tests, sam local
         // without the queue) a bounded pool of threads in this process runs the jobs.
-        JobQueue queue = queueUrl != null ? new SqsJobQueue(AwsClients.sqs(), queueUrl)
+        JobQueue queue = queueUrl != null ? new SqsJobQueue(sqs != null ? sqs : AwsClients.sqs(), queueUrl)
                 : new LocalJobQueue(jobSettings.workers(), clock);
         return new PicPeakRuntime(shape, storageConfig, appConfig, token, check, BlobStores.open(storageConfig),
                 new DynamoCatalog(dynamo, appConfig.catalogTable()), clock, jobSettings, queue,

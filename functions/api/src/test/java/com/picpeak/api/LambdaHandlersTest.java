@@ -277,6 +277,11 @@ class LambdaHandlersTest {
 
     /** The Lambda context: only what the container asks for. */
     static Context context() {
+        return context(30_000);
+    }
+
+    /** A Lambda context with this much time left. */
+    static Context context(int remainingMillis) {
         LambdaLogger logger = new LambdaLogger() {
             public void log(String message) {
                 System.out.println(message);
@@ -289,7 +294,7 @@ class LambdaHandlersTest {
         return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getAwsRequestId" -> "req-1";
-                    case "getRemainingTimeInMillis" -> 30_000;
+                    case "getRemainingTimeInMillis" -> remainingMillis;
                     case "getLogger" -> logger;
                     case "getFunctionName" -> "picpeak-test";
                     case "getMemoryLimitInMB" -> 1024;
