@@ -85,9 +85,12 @@ public final class EventArchiver {
 
     // ---- requests (what the admin API calls) ----
 
-    /** Submits the archive job (or returns the running one), after the checks that can answer at once. */
+    /**
+     * Submits the archive job (or returns the running one), after the checks that answer at once whatever
+     * the event's size (the job checks its photos in its first step).
+     */
     public JobStore.Submission archive(String slug) {
-        requireArchivable(event(slug));
+        requireArchivable(event(slug), false);
         return submit(JobKind.EVENT_ARCHIVE, slug);
     }
 
@@ -122,7 +125,7 @@ public final class EventArchiver {
                 + holder.kind().wireName() + ", " + holder.state().wireName() + "): wait until it has ended");
     }
 
-    private void requireArchivable(Event event) {
+    private void requireArchivable(Event event, boolean checkPhotos) {
         String slug = event.slug();
         if (event.isArchived()) {
             conflictUnlessRunning(JobKind.EVENT_ARCHIVE, slug, "event '" + slug + "' is archived already");
@@ -130,6 +133,9 @@ public final class EventArchiver {
         }
         if (event.photoCount() == 0) {
             throw new PicPeakException(ErrorCode.NO_PHOTOS, "event '" + slug + "' has no photos to archive: delete it instead");
+        }
+        if (!checkPhotos) {
+            return;
         }
         try (Stream<Photo> rows = catalog.allPhotos(slug)) {
             if (rows.anyMatch(p -> p.source() == PhotoSource.EXTERNAL)) {
@@ -175,7 +181,7 @@ public final class EventArchiver {
         ArchiveCheckpoint at = JobJson.read(job.checkpoint(), ArchiveCheckpoint.class);
         if (at == null) {
             Event event = event(slug);
-            requireArchivable(event);
+            requireArchivable(event, true);
             if (event.isArchived()) {
                 throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived already");
             }

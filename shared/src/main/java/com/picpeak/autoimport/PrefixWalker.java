@@ -117,8 +117,8 @@ public final class PrefixWalker {
                     return; // generated or hidden: not a photo drop
                 }
                 present.add(filename);
-                if (deadline != null && deadline.passed()) {
-                    tally.waiting++; // out of time: imported by the next poll, its sighting stays
+                if (deadline != null && deadline.passed() && (tally.walked > 0 || tally.imported > 0)) {
+                    tally.waiting++; // out of time (having done something): the next poll, its sighting stays
                     return;
                 }
                 consider(slug, filename, object, claimed.contains(filename), sightings.get(filename), tally);

@@ -254,8 +254,9 @@ public final class ImportService {
     }
 
     /**
-     * Claims the file name, or the first free {@code name-N.ext}; a name whose object exists is skipped too.
-     * A claim is never kept when checking its object fails (the storage is down): it is released at once.
+     * Claims the file name, or the first free {@code name-N.ext}; a name whose object was dropped in by hand is
+     * skipped too. A claim is never kept when checking its object fails (the storage is down): it is released
+     * at once, so a retry gets the same name.
      */
     private Claim claimFreeName(String slug, String filename) {
         int dot = filename.lastIndexOf('.');
@@ -268,7 +269,9 @@ public final class ImportService {
                 Claim claim = new Claim(candidate, token.get());
                 boolean free;
                 try {
-                    free = store.head(Keys.original(slug, candidate)).isEmpty();
+                    // free: nothing there, or what an import of ours stored (it records the sha256) and left
+                    // behind when it failed and could not remove it: a retry of the upload takes the name again
+                    free = store.head(Keys.original(slug, candidate)).map(o -> o.sha256().isPresent()).orElse(true);
                 } catch (RuntimeException e) {
                     releaseQuietly(slug, claim);
                     throw e;

@@ -13,8 +13,9 @@ import java.util.Optional;
 /**
  * Runs a job's steps while its worker has time. It takes the job's lease, runs one step after another (each
  * with a deadline of {@link JobSettings#stepDeadline()}, at most the worker's own limit), saves each step's
- * checkpoint and renews the lease with it. A step that throws counts an attempt and is tried again after
- * a pause; when the attempts are used up the job fails with the reason, and its step may undo what it left.
+ * checkpoint and renews the lease with it. A step that fails for a passing reason counts an attempt and is
+ * tried again after a pause; when the attempts are used up, or at once for a refusal that no retry changes,
+ * the job fails with the reason, and its step may undo what it left.
  * A worker that dies keeps the lease until it runs out: whoever takes it next counts that attempt too and
  * resumes from the last checkpoint.
  */
@@ -109,10 +110,16 @@ public final class JobRunner {
         }
     }
 
+    /**
+     * A step that threw: a refusal (a 4xx error: a changed photo, a conflict, a missing event) fails the job at
+     * once, as trying again cannot change it; anything else (storage or catalog unavailable, a bug) is tried
+     * again after a pause, until the attempts are used up.
+     */
     private Outcome failedStep(Job job, JobStep step, RuntimeException e) {
         String reason = e instanceof PicPeakException ? e.getMessage() : e.toString();
         int attempts = job.attempts() + 1;
-        if (attempts >= job.maxAttempts()) {
+        boolean refused = e instanceof PicPeakException p && p.errorCode().httpStatus() < 500;
+        if (refused || attempts >= job.maxAttempts()) {
             return fail(job, step, reason);
         }
         log.warn("job {} ({} {}) step failed (attempt {} of {}), retried later: {}", job.id(), job.kind().wireName(),
@@ -130,8 +137,7 @@ public final class JobRunner {
         }
         store.finish(job, owner, JobState.FAILED, job.progress(), null, reason, clock.instant());
         // JOB_FAILED is what the stack's metric filter counts (alarm on failed jobs)
-        log.error("JOB_FAILED job {} ({} {}) after {} attempts: {}", job.id(), job.kind().wireName(), job.target(),
-                job.maxAttempts(), reason);
+        log.error("JOB_FAILED job {} ({} {}): {}", job.id(), job.kind().wireName(), job.target(), reason);
         return Outcome.FINISHED;
     }
 

@@ -30,7 +30,7 @@ public record JobSettings(Duration stepDeadline, Duration lease, Duration retryD
 
     /** The settings from the environment (each variable optional); problems join the others'. */
     public static JobSettings fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
-        long step = EnvNumbers.wholeNumber(env, STEP_MS, DEFAULTS.stepDeadline.toMillis(), 50, 840_000, problems);
+        long step = EnvNumbers.wholeNumber(env, STEP_MS, DEFAULTS.stepDeadline.toMillis(), 0, 840_000, problems);
         long lease = EnvNumbers.wholeNumber(env, LEASE_MS, Math.max(DEFAULTS.lease.toMillis(), step * 3), 100,
                 3_600_000, problems);
         if (lease <= step) {

@@ -288,14 +288,14 @@ abstract class EventArchiverContract {
     }
 
     @Test
-    void aMissingOriginal_failsTheArchiveAfterItsAttempts_namingIt_andRemovesNothing() {
+    void aMissingOriginal_failsTheArchiveAtOnce_namingIt_andRemovesNothing() {
         Photo gone = catalog.listPhotos("old", 10, null).items().get(2);
         store.delete(gone.key());
 
         Job failed = archive("old");
 
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
-        assertThat(failed.attempts()).isEqualTo(failed.maxAttempts() - 1); // the last is counted by the failure
+        assertThat(failed.attempts()).as("no retry brings a file back").isZero();
         assertThat(failed.lastError()).contains(gone.key());
         assertThat(store.head("events/archived/old.zip")).isEmpty();
         assertThat(keys("events/active/old/")).hasSize(2);
@@ -303,6 +303,30 @@ abstract class EventArchiverContract {
         assertThat(catalog.findEvent("old").orElseThrow().isArchived()).isFalse();
         assertThat(catalog.findEvent("old").orElseThrow().active()).as("shown to guests again").isTrue();
         assertThat(archiver.archive("old").created()).as("the lock is free again").isTrue();
+    }
+
+    @Test
+    void storageDownAtEveryAttempt_failsTheJobAfterItsAttempts_withTheReason_andLeavesTheEventAsItWas() {
+        beforeStorageCall = (operation, key) -> {
+            if (operation.equals("writePart")) {
+                throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "could not write part of '" + key
+                        + "': the S3 store did not answer");
+            }
+        };
+
+        Job failed = archive("old");
+
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(steps.get(JobKind.EVENT_ARCHIVE).get()).as("the first step, then one per attempt")
+                .isEqualTo(1 + failed.maxAttempts());
+        assertThat(failed.lastError()).contains("did not answer");
+        assertThat(failed.finishedAt()).isNotNull();
+        assertThat(store.head("events/archived/old.zip")).isEmpty();
+        assertThat(keys("events/active/old/")).hasSize(3);
+        Event event = catalog.findEvent("old").orElseThrow();
+        assertThat(event.isArchived()).isFalse();
+        assertThat(event.active()).isTrue();
+        assertThat(jobs.pending()).as("nothing keeps it going").isEmpty();
     }
 
     @Test

@@ -40,11 +40,18 @@ public final class TestJobs implements JobQueue {
     private final JobSettings settings;
     private final Deque<String> dispatched = new ArrayDeque<>();
     private final Map<JobKind, JobStep> steps = new EnumMap<>(JobKind.class);
+    private final Duration perDelivery;
     private int deliveries;
 
     public TestJobs(String table, Clock clock, JobSettings settings) {
+        this(table, clock, settings, Duration.ofHours(1));
+    }
+
+    /** @param perDelivery the time a worker has for one delivery (a Lambda invocation's) */
+    public TestJobs(String table, Clock clock, JobSettings settings, Duration perDelivery) {
         this.clock = clock;
         this.settings = settings;
+        this.perDelivery = perDelivery;
         this.store = new JobStore(new DynamoTable(TestDynamo.client(), table));
         this.jobs = new Jobs(store, this, settings, clock);
     }
@@ -85,7 +92,7 @@ public final class TestJobs implements JobQueue {
             if (!ran.contains(id)) {
                 ran.add(id);
             }
-            JobRunner.Outcome outcome = worker.work(id, clock.instant().plus(Duration.ofHours(1)));
+            JobRunner.Outcome outcome = worker.work(id, clock.instant().plus(perDelivery));
             if (outcome == JobRunner.Outcome.BUSY || outcome == JobRunner.Outcome.RETRY_LATER) {
                 Job job = store.find(id).orElseThrow();
                 waitUntil(later(job.leaseUntil(), job.notBefore()));

@@ -13,7 +13,6 @@ import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.jobs.JobKind;
 import com.picpeak.jobs.JobState;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,19 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LambdaHandlersTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** A small cap so that an ordinary test photo is "too large to return inline". */
-    static final int INLINE_CAP = 50_000;
+    static final int INLINE_CAP = ServerlessTestRuntime.INLINE_CAP;
+    static ServerlessTestRuntime serverless;
     static PicPeakRuntime runtime;
 
     @BeforeAll
     static void install() {
-        runtime = TestRuntimes.serverlessOnS3(Map.of("PICPEAK_INLINE_RESPONSE_BYTES", String.valueOf(INLINE_CAP)));
-        RuntimeHolder.install(runtime);
-    }
-
-    @AfterAll
-    static void close() {
-        runtime.close();
+        serverless = ServerlessTestRuntime.get();
+        runtime = serverless.runtime;
     }
 
     @Test
@@ -153,8 +147,9 @@ class LambdaHandlersTest {
         assertThat(building.get("statusCode").asInt()).as(building.toString()).isEqualTo(202);
         assertThat(building.get("headers").get("Retry-After").asText()).isEqualTo("5");
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-                runtime.archives().current(runtime.catalog().findEvent("zip").orElseThrow()).ready());
+        JsonNode asked = invoke(new DownloadHandler(), event("HEAD", "/gallery/zip/download-all", Map.of(), null));
+        assertThat(asked.get("statusCode").asInt()).as("the page asks with HEAD until it is ready").isEqualTo(202);
+        serverless.pump(() -> runtime.archives().current(runtime.catalog().findEvent("zip").orElseThrow()).ready(), 30_000);
         assertThat(runtime.jobs().list(null, JobKind.DOWNLOAD_ALL_BUILD, 10, null).items())
                 .as("every poll found the same build: one job").singleElement()
                 .satisfies(job -> assertThat(job.state()).isEqualTo(JobState.SUCCEEDED));

@@ -30,7 +30,8 @@ public final class JobWorkerHandler implements RequestHandler<SQSEvent, SQSBatch
         this(RuntimeHolder::get);
     }
 
-    JobWorkerHandler(Supplier<PicPeakRuntime> runtime) {
+    /** For tests: a runtime already started. */
+    public JobWorkerHandler(Supplier<PicPeakRuntime> runtime) {
         this.runtime = runtime;
     }
 
@@ -47,7 +48,8 @@ public final class JobWorkerHandler implements RequestHandler<SQSEvent, SQSBatch
             }
             long remaining = context == null ? 15 * 60_000L : context.getRemainingTimeInMillis();
             try {
-                worker.work(jobId, Instant.now().plusMillis(Math.max(1_000, remaining - MARGIN_MS)));
+                // one step at least, however little time is left (at the start of an invocation that is minutes)
+                worker.work(jobId, Instant.now().plusMillis(Math.max(0, remaining - MARGIN_MS)));
             } catch (RuntimeException e) {
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
