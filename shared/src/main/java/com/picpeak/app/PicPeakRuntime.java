@@ -20,6 +20,7 @@ import com.picpeak.autoimport.ExternalFolders;
 import com.picpeak.autoimport.PrefixWalker;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
+import com.picpeak.catalog.ExpiredItems;
 import com.picpeak.notify.EventBridgeSink;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.protect.ProtectionStore;
@@ -79,6 +80,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Map<JobKind, JobStep> jobSteps;
     private final JobRunner jobRunner;
     private final JobWorker jobWorker;
+    private final ExpiredItems expiredItems;
     private final AutoImportState autoImportState;
     private final Webhooks webhooks;
     private final EventSink eventSink;
@@ -131,6 +133,7 @@ public final class PicPeakRuntime implements AutoCloseable {
                 JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(jobSettings.partBytes()));
         this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
+        this.expiredItems = new ExpiredItems(table);
         if (jobQueue instanceof LocalJobQueue local) {
             local.attach(jobWorker);
         }
@@ -289,6 +292,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** Runs a delivered job and hands on what is left (the worker function's and local mode's entry). */
     public JobWorker jobWorker() {
         return jobWorker;
+    }
+
+    /** Removes catalog items past their {@code ttl} (local mode's timer; DynamoDB does it in AWS). */
+    public ExpiredItems expiredItems() {
+        return expiredItems;
     }
 
     public JobQueue jobQueue() {

@@ -80,11 +80,18 @@ public interface Catalog {
     }
 
     /**
-     * Removes the photo row with its claims and bumps the revision; false when there was no such photo.
+     * Removes the photo row and its content claim, bumps the revision, and turns its file-name claim into a
+     * tombstone (the name stays taken until {@link #clearTombstone}); false when there was no such photo.
      *
      * @throws com.picpeak.error.PicPeakException CONFLICT while a job archives, restores or deletes the event
      */
     boolean deletePhoto(String slug, String photoId);
+
+    /** A deleted photo whose tombstone is still there (its objects may not all be gone). */
+    Optional<Tombstone> findTombstone(String slug, String photoId);
+
+    /** Frees the name of a deleted photo, once its objects are gone. */
+    void clearTombstone(String slug, String filename, String photoId);
 
     /** Records the state of a cached archive (its build job writes BUILDING, READY or FAILED). */
     void finishArchiveBuild(String slug, String variant, long revision, ArchiveRecord.State state, long length,

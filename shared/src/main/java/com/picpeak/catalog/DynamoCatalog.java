@@ -397,8 +397,16 @@ public final class DynamoCatalog implements Catalog {
                         .build(),
                 TransactWriteItem.builder().delete(d -> d.tableName(table)
                         .key(Map.of("pk", s(pk), "sk", s(shaSk(photo.sha256()))))).build(),
-                TransactWriteItem.builder().delete(d -> d.tableName(table)
-                        .key(Map.of("pk", s(pk), "sk", s(fileSk(photo.filename()))))).build(),
+                // the name's claim becomes the photo's tombstone: its name stays taken (the walker and the
+                // watcher do not import its original again) until its objects are gone
+                TransactWriteItem.builder().update(u -> u.tableName(table)
+                        .key(Map.of("pk", s(pk), "sk", s(fileSk(photo.filename()))))
+                        .updateExpression("SET tombstone = :id, originalKey = :key, deletedAt = :now "
+                                + "REMOVE photoId, leaseUntil, #token")
+                        .expressionAttributeNames(Map.of("#token", "token"))
+                        .expressionAttributeValues(Map.of(":id", s(photoId), ":key", s(photo.key()),
+                                ":now", s(Instant.now().toString()))))
+                        .build(),
                 TransactWriteItem.builder().update(u -> u.tableName(table).key(Map.of("pk", s(pk), "sk", s(EVENT_SK)))
                         .updateExpression("ADD revision :one, photoCount :minus SET updatedAt = :now")
                         .conditionExpression("attribute_exists(pk)")
@@ -416,6 +424,29 @@ public final class DynamoCatalog implements Catalog {
                 return false; // the photo or its whole event was deleted concurrently
             }
             throw unavailable(e);
+        } catch (SdkException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<Tombstone> findTombstone(String slug, String photoId) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        new DynamoTable(dynamo, table).queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
+                .filterExpression("tombstone = :id")
+                .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":f", s("FILE#"), ":id", s(photoId))),
+                items::add);
+        return items.stream().findFirst().map(i -> new Tombstone(photoId, i.get("sk").s().substring("FILE#".length()),
+                i.get("originalKey").s()));
+    }
+
+    @Override
+    public void clearTombstone(String slug, String filename, String photoId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(eventPk(slug)), "sk", s(fileSk(filename))))
+                    .conditionExpression("tombstone = :id").expressionAttributeValues(Map.of(":id", s(photoId))));
+        } catch (ConditionalCheckFailedException gone) {
+            // cleared already
         } catch (SdkException e) {
             throw unavailable(e);
         }

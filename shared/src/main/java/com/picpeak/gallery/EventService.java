@@ -5,6 +5,7 @@ import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.catalog.Tombstone;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.notify.DomainEvent;
@@ -86,35 +87,65 @@ public final class EventService {
         return catalog.findPhoto(Names.slug(slug), photoId).orElseThrow(() -> photoNotFound(slug, photoId));
     }
 
-    /** Removes the row first (the gallery stops showing it at once), then its objects and renditions. */
+    /**
+     * Deletes a photo so that a crash or a storage outage can neither lose a delete nor bring the photo back:
+     * storage must answer first (else 503, nothing changed); then the row goes and the name's claim becomes a
+     * tombstone (the gallery stops showing the photo at once, the walker and the watcher do not import its
+     * original again); then its objects go, and last the tombstone. If storage fails in between, the answer
+     * is 503 and repeating the request finishes the delete.
+     */
     public void deletePhoto(String slug, String photoId) {
         if (get(slug).isArchived()) { // its archive holds the photo: restore first, so the two stay in step
             throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived: restore it before "
                     + "deleting photos");
         }
-        Photo photo = photo(slug, photoId);
+        if (!Names.isPhotoId(photoId)) {
+            throw photoNotFound(slug, photoId);
+        }
+        java.util.Optional<Photo> found = catalog.findPhoto(slug, photoId);
+        if (found.isEmpty()) { // a delete that storage interrupted is finished now
+            Tombstone tombstone = catalog.findTombstone(slug, photoId).orElseThrow(() -> photoNotFound(slug, photoId));
+            boolean external = tombstone.originalKey().startsWith(Keys.EXTERNAL_PREFIX);
+            removeObjects(slug, photoId, external ? List.of(Keys.thumbnail(slug, photoId))
+                    : List.of(tombstone.originalKey(), Keys.thumbnail(slug, photoId)));
+            if (!external) {
+                catalog.clearTombstone(slug, tombstone.filename(), photoId);
+            }
+            return;
+        }
+        Photo photo = found.get();
+        store.head(photo.key()); // storage answers, or 503 before anything changed
         if (!catalog.deletePhoto(slug, photoId)) {
             throw photoNotFound(slug, photoId);
         }
-        if (photo.source() == PhotoSource.EXTERNAL) {
-            // the referenced file stays in the photographer's folder: keep its name taken so the watcher
-            // does not bring it back
-            catalog.claimFilename(slug, photo.filename());
-        }
         events.publish(DomainEvent.photoDeleted(photo, clock.instant()));
         catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? e.withHero(null, null, clock.instant()) : e);
-        List<String> keys = new java.util.ArrayList<>(List.of(photo.key(), photo.thumbnailKey(), Keys.hero(slug, photoId)));
-        try (Stream<BlobInfo> renditions = store.list(Keys.renditionsOf(slug, photoId))) {
-            renditions.forEach(rendition -> keys.add(rendition.key()));
-        } catch (PicPeakException e) {
-            log.warn("photo {} of {} is deleted but its renditions could not be listed: {}", photoId, slug, e.getMessage());
+        List<String> keys = new java.util.ArrayList<>(List.of(photo.thumbnailKey()));
+        if (photo.source() != PhotoSource.EXTERNAL) {
+            keys.add(photo.key());
         }
-        for (String key : keys) {
-            try {
-                store.delete(key);
-            } catch (PicPeakException e) {
-                log.warn("photo {} of {} is deleted but its object {} could not be: {}", photoId, slug, key, e.getMessage());
+        removeObjects(slug, photoId, keys);
+        if (photo.source() != PhotoSource.EXTERNAL) {
+            // a referenced file stays in the photographer's folder: its tombstone keeps the watcher from
+            // bringing it back; anything else's name is free again
+            catalog.clearTombstone(slug, photo.filename(), photoId);
+        }
+    }
+
+    /** The photo's objects, its hero and renditions; 503 naming what is left when storage fails meanwhile. */
+    private void removeObjects(String slug, String photoId, List<String> keys) {
+        try {
+            List<String> all = new java.util.ArrayList<>(keys);
+            all.add(Keys.hero(slug, photoId));
+            try (Stream<BlobInfo> renditions = store.list(Keys.renditionsOf(slug, photoId))) {
+                renditions.forEach(rendition -> all.add(rendition.key()));
             }
+            all.forEach(store::delete);
+        } catch (PicPeakException e) {
+            log.warn("photo {} of {} is deleted from the gallery, its files not yet: {}", photoId, slug, e.getMessage());
+            throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "photo " + photoId + " is deleted from the "
+                    + "gallery, but its files could not be removed (" + e.getMessage() + "): repeat the request to "
+                    + "finish", e);
         }
     }
 

@@ -347,6 +347,9 @@ public final class S3BlobStore implements BlobStore {
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading part " + partNumber + " of '" + key
                     + "' failed: " + e, e);
+        } catch (IllegalStateException shortContent) { // the SDK's word for a body shorter than its length
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "part " + partNumber + " of '" + key + "' got fewer "
+                    + "bytes than the " + length + " promised: nothing of it is kept", shortContent);
         } catch (SdkException e) {
             throw translate(e, "write part " + partNumber + " of", key);
         }

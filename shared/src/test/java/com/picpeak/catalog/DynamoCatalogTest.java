@@ -158,7 +158,7 @@ class DynamoCatalogTest {
     }
 
     @Test
-    void deletingAPhoto_freesItsBytesAndName_andBumpsTheRevision() {
+    void deletingAPhoto_freesItsBytes_keepsItsNameUntilTheTombstoneIsCleared_andBumpsTheRevision() {
         catalog.createEvent(event("e", "E"));
         catalog.claimFilename("e", "a.jpg");
         catalog.addPhoto(photo("e", "0001", "a.jpg", "sha-a"));
@@ -169,6 +169,15 @@ class DynamoCatalogTest {
         Event after = catalog.findEvent("e").orElseThrow();
         assertThat(after.revision()).isEqualTo(2);
         assertThat(after.photoCount()).isZero();
+        assertThat(catalog.findTombstone("e", "0001")).hasValueSatisfying(t -> {
+            assertThat(t.filename()).isEqualTo("a.jpg");
+            assertThat(t.originalKey()).isEqualTo("events/active/e/a.jpg");
+        });
+        assertThat(catalog.claimFilename("e", "a.jpg")).as("taken by the tombstone").isFalse();
+        assertThat(catalog.leaseFilename("e", "a.jpg", java.time.Instant.now().plusSeconds(86_400 * 365),
+                java.time.Duration.ofHours(1))).as("and it never runs out").isEmpty();
+        catalog.clearTombstone("e", "a.jpg", "0001");
+        assertThat(catalog.findTombstone("e", "0001")).isEmpty();
         assertThat(catalog.claimFilename("e", "a.jpg")).isTrue();
         catalog.addPhoto(photo("e", "0002", "a.jpg", "sha-a"));
     }

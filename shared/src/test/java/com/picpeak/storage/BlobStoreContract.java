@@ -51,6 +51,56 @@ abstract class BlobStoreContract {
     }
 
     @Test
+    void anObjectWrittenInParts_outOfOrderAndOneTwice_isInvisibleUntilCompleted_thenWhole() throws IOException {
+        long partBytes = Math.max(store.minPartBytes(), 64 * 1024);
+        byte[] bytes = TestData.bytes((int) (partBytes * 2 + 1234), 41);
+        String key = "events/archived/parts.zip";
+        String upload = store.startParts(key, "application/zip");
+        int[] order = {3, 1, 2, 1}; // part 1 is written again, as a retried step does
+        for (int part : order) {
+            long from = (part - 1) * partBytes;
+            int length = (int) Math.min(partBytes, bytes.length - from);
+            String md5 = store.writePart(key, upload, part, from, new ByteArrayInputStream(bytes, (int) from, length), length);
+            assertThat(md5).isEqualTo(md5Hex(bytes, (int) from, length));
+        }
+        assertThat(store.head(key)).as("nothing visible before it is completed").isEmpty();
+
+        store.completeParts(key, upload, 3);
+
+        try (BlobRead read = store.get(key)) {
+            assertThat(read.stream().readAllBytes()).isEqualTo(bytes);
+        }
+        assertThat(store.head(key).orElseThrow().size()).isEqualTo(bytes.length);
+        assertNoPartialWritesLeft();
+    }
+
+    @Test
+    void anAbortedOrShortPartedObject_leavesNothing() {
+        String key = "events/archived/aborted.zip";
+        String upload = store.startParts(key, "application/zip");
+        byte[] bytes = TestData.bytes(1000, 42);
+        assertThatThrownBy(() -> store.writePart(key, upload, 1, 0, new ByteArrayInputStream(bytes), 2000))
+                .as("a part shorter than promised").isInstanceOf(PicPeakException.class);
+        store.writePart(key, upload, 1, 0, new ByteArrayInputStream(bytes), bytes.length);
+
+        store.abortParts(key, upload);
+        store.abortParts(key, upload); // twice is fine
+
+        assertThat(store.head(key)).isEmpty();
+        assertNoPartialWritesLeft();
+    }
+
+    private static String md5Hex(byte[] bytes, int offset, int length) {
+        try {
+            java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+            md5.update(bytes, offset, length);
+            return java.util.HexFormat.of().formatHex(md5.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void zeroByteObject_roundTrips() throws IOException {
         StoredBlob stored = store.put("events/active/e1/empty.jpg", InputStream.nullInputStream(),
                 PutOptions.of("image/jpeg"));

@@ -31,10 +31,12 @@ public final class TestS3Server {
 
     private final S3Proxy proxy;
     private final URI endpoint;
+    private final Optional<Path> filesystemRoot;
 
-    private TestS3Server(S3Proxy proxy) {
+    private TestS3Server(S3Proxy proxy, Optional<Path> filesystemRoot) {
         this.proxy = proxy;
         this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        this.filesystemRoot = filesystemRoot;
     }
 
     /** The server of this JVM, started on first use. */
@@ -63,6 +65,21 @@ public final class TestS3Server {
     }
 
     private static TestS3Server start(Optional<Path> filesystemRoot, boolean crossOrigin) {
+        return start(filesystemRoot, crossOrigin, 0);
+    }
+
+    /**
+     * The same store started again on the same port after {@link #stop()} (an outage that ends): clients made
+     * for the old one reach it. Only for a server with a folder, whose objects outlive it.
+     */
+    public TestS3Server restart() {
+        if (filesystemRoot.isEmpty()) {
+            throw new IllegalStateException("an in-memory server loses its objects when stopped");
+        }
+        return start(filesystemRoot, false, endpoint.getPort());
+    }
+
+    private static TestS3Server start(Optional<Path> filesystemRoot, boolean crossOrigin, int port) {
         try {
             Properties properties = new Properties();
             String provider = "transient";
@@ -73,7 +90,7 @@ public final class TestS3Server {
             }
             S3Proxy proxy = S3Proxy.builder()
                     .blobStore(BlobStores.create(provider, properties))
-                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .endpoint(URI.create("http://127.0.0.1:" + port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                     .corsRules(crossOrigin ? new org.gaul.s3proxy.CrossOriginResourceSharing()
                             : org.gaul.s3proxy.CrossOriginResourceSharing.disabled())
@@ -86,7 +103,7 @@ public final class TestS3Server {
                 }
                 Thread.onSpinWait();
             }
-            return new TestS3Server(proxy);
+            return new TestS3Server(proxy, filesystemRoot);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the in-process S3 server", e);
         }

@@ -95,6 +95,7 @@ final class LocalServer implements AutoCloseable {
         }
         server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, 24 * 60, java.util.concurrent.TimeUnit.MINUTES);
         server.sweeper.scheduleWithFixedDelay(server::resumeStranded, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
+        server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, 10, java.util.concurrent.TimeUnit.MINUTES);
         server.startAutoImport();
         log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
                 server.port(), runtime.storageConfig().describe(), dataDir.resolve("db"),
@@ -141,6 +142,18 @@ final class LocalServer implements AutoCloseable {
             runtime.archiver().sweep();
         } catch (RuntimeException e) {
             log.warn("the daily archive sweep could not start: {}", e.getMessage());
+        }
+    }
+
+    /** DynamoDB Local has no TTL: tokens, counters, logs and finished jobs past their {@code ttl} go here. */
+    private void removeExpiredItems() {
+        try {
+            int removed = runtime.expiredItems().sweep(runtime.clock().instant());
+            if (removed > 0) {
+                log.info("removed {} expired catalog items (tokens, counters, logs, finished jobs)", removed);
+            }
+        } catch (RuntimeException e) {
+            log.warn("removing expired catalog items failed (tried again in 10 minutes): {}", e.getMessage());
         }
     }
 
