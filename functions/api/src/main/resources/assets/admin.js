@@ -292,9 +292,9 @@
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  /** "3/10 photos", "1.2 MB/4.0 MB", "7 objects": how far a job got, or '' when it does not say. */
+  /** "3/10 photos", "1.2 MB/4.0 MB", "7 objects": how far a job got, or '' when it does not say yet. */
   function formatProgress(progress) {
-    if (!progress || progress.done == null) return '';
+    if (!progress || progress.done == null || (progress.total == null && !progress.done)) return '';
     const amount = progress.unit === 'bytes' ? formatBytes : String;
     const count = amount(progress.done) + (progress.total != null ? '/' + amount(progress.total) : '');
     return progress.unit === 'bytes' || !progress.unit ? count : count + ' ' + progress.unit;
@@ -322,12 +322,13 @@
     }
   }
 
-  /** What a finished job reports, as far as its result says: "12 photos, 8.1 MB". */
+  /** What a finished job reports, as far as its result says: "12 photos, 8.1 MB", "2 events to archive". */
   function jobResult(result) {
     if (!result) return '';
     const parts = [];
     if (typeof result.photos === 'number') parts.push(result.photos + (result.photos === 1 ? ' photo' : ' photos'));
-    if (typeof result.size === 'number') parts.push(formatBytes(result.size));
+    if (typeof result.length === 'number') parts.push(formatBytes(result.length));
+    if (Array.isArray(result.archiving)) parts.push(result.archiving.length + ' events to archive');
     return parts.join(', ');
   }
 
@@ -877,10 +878,10 @@
     return el('section', {id: 'archive', class: 'card', 'aria-labelledby': 'archive-heading'},
       el('h2', {id: 'archive-heading', text: 'Archive'}),
       el('p', {class: 'muted', text: archived
-        ? 'Archived on ' + formatTime(event.archivedAt) + ': the photos are kept in one ZIP in the storage and the gallery is '
-          + 'hidden. Restore puts every photo back, with its thumbnail and the hero, and opens the gallery again.'
-        : 'Keeps the photos in one ZIP in the storage (read back and checked first), removes them from the gallery and '
-          + 'hides it. Restore brings them back. Expired events are archived by the daily sweep.'}),
+        ? 'Archived on ' + formatTime(event.archivedAt) + ': the photos are kept in one ZIP in the storage. '
+          + 'Restore puts every photo back, with its thumbnail and the hero.'
+        : 'Writes the photos into one ZIP in the storage, checked against the catalog, then removes them with their '
+          + 'thumbnails. Restore brings them back. Expired events are archived by the daily sweep.'}),
       el('p', {}, button), message);
   }
 

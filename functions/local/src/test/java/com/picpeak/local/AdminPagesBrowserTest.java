@@ -214,7 +214,6 @@ class AdminPagesBrowserTest {
         assertFollowedUntilSucceeded("Archiving… ");
         JsonNode event = app.admin("GET", "/api/admin/events/season");
         assertThat(event.get("archivedAt").isNull()).isFalse();
-        assertThat(event.get("active").asBoolean()).isFalse();
         assertThat(app.stored("events/archived/season.zip")).isTrue();
         assertThat(originals).hasSize(3).noneMatch(app::stored);
         JsonNode job = app.jobs("kind=event.archive&state=succeeded").stream()
@@ -260,21 +259,30 @@ class AdminPagesBrowserTest {
     }
 
     @Test
-    void theJobsPanel_listsAFailedJob_withItsReason() throws Exception {
+    void aDeleteWhileARestoreIsUnderway_showsTheConflict_andTheJobsPanelListsTheFailedRestore() throws Exception {
         app.createEvent("lost", "Lost", null);
         app.upload("lost", GuestPagesBrowserTest.colourful("lost", 1, 640, 480));
         assertThat(app.awaitJob(app.startJob("POST", "/api/admin/events/lost/archive"), Duration.ofSeconds(30))
                 .get("state").asText()).isEqualTo("succeeded");
         app.server.runtime().store().delete("events/archived/lost.zip"); // nothing left to restore from
-        JsonNode failed = app.awaitJob(app.startJob("POST", "/api/admin/events/lost/restore"), Duration.ofSeconds(60));
+        JsonNode restore = app.startJob("POST", "/api/admin/events/lost/restore"); // fails, waits, tries again ...
+
+        app.signIn(browser, "/admin/events/lost");
+        browser.visible("#delete-event").click();
+        browser.driver.switchTo().alert().accept();
+        // the server's 409 message, which names the job that holds the event
+        browser.until(d -> browser.find("#delete-status").getText().contains(restore.get("id").asText()));
+        assertThat(browser.find("#delete-status").getAttribute("class")).isEqualTo("error");
+        assertThat(browser.find("#delete-event").isEnabled()).isTrue();
+        assertThat(app.admin("GET", "/api/admin/events/lost").get("slug").asText()).isEqualTo("lost");
+
+        JsonNode failed = app.awaitJob(restore, Duration.ofSeconds(60));
         assertThat(failed.get("state").asText()).isEqualTo("failed");
         assertThat(failed.get("lastError").asText()).isNotBlank();
-
-        app.signIn(browser, "/admin");
-
+        browser.find("a[href='/admin']").click();
         WebElement row = browser.visible("#jobs-failures tr[data-job-id='" + failed.get("id").asText() + "']");
         assertThat(row.getText()).contains("Restore").contains("lost").contains(failed.get("lastError").asText());
-        assertThat(browser.find("#jobs-active").getText()).isEqualTo("No job is queued or running.");
+        assertThat(browser.findAll("#jobs-active tr[data-job-id='" + failed.get("id").asText() + "']")).isEmpty();
         browser.screenshot("admin-jobs");
     }
 

@@ -40,6 +40,7 @@ final class PagesFixture implements AutoCloseable {
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("PORT", "0");
         all.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        all.putIfAbsent("PICPEAK_JOB_RETRY_MS", "3000"); // a failing job fails for good within seconds, not a minute
         return new PagesFixture(LocalServer.start(all));
     }
 
