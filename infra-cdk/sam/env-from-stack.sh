@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes infra-cdk/cdk.out/sam-env.json, the environment overrides `sam local start-api` needs (samconfig.toml):
-# the real names of the deployed stack's bucket, table, bus and admin token secret, which SAM cannot resolve
-# from the template's references. Works against AWS, or LocalStack when AWS_ENDPOINT_URL is set
+# the real names of the deployed stack's bucket, table, bus, admin token secret and job queue, which SAM cannot
+# resolve from the template's references (jobs submitted under SAM local run in the deployed worker). Works against AWS, or LocalStack when AWS_ENDPOINT_URL is set
 # (e.g. http://localhost.localstack.cloud:4566).
 #   usage: bash infra-cdk/sam/env-from-stack.sh [stack-name]    (default PicPeakStack)
 set -euo pipefail
@@ -32,7 +32,7 @@ cat > cdk.out/sam-env.json <<JSON
     "CATALOG_TABLE": "$(output CatalogTable)",
     "EVENT_BUS_NAME": "$(output EventBusName)",
     "ADMIN_TOKEN_SECRET_ARN": "$(output AdminTokenSecretArn)",
-    "ARCHIVE_BUILDER_FUNCTION": ""
+    "JOB_QUEUE_URL": "$(output JobQueueUrl)"
   }
 }
 JSON

@@ -11,6 +11,11 @@ import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegratio
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.Unit;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
@@ -29,11 +34,14 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.FilterPattern;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.MetricFilter;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -46,18 +54,22 @@ import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The serverless shape: an HTTP API whose routes go to four Java functions (gallery, download, upload,
- * admin), the archive builder and the daily archive sweep, the auto-import poller on a schedule (when
- * enabled), the photo bucket, the catalog table, the event bus and the admin token secret. Every function
- * has its own role allowing only what it uses.
+ * admin), the job queue with its dead-letter queue and the worker it feeds, the daily archive sweep, the
+ * auto-import poller on a schedule (when enabled), alarms on failed jobs, the photo bucket, the catalog
+ * table, the event bus and the admin token secret. Every function has its own role allowing only what it uses.
  */
 public final class PicPeakStack extends Stack {
 
@@ -71,18 +83,36 @@ public final class PicPeakStack extends Stack {
 
     static final List<String> S3_OBJECT_READ_WRITE = List.of("s3:GetObject", "s3:PutObject");
     static final List<String> S3_OBJECT_READ_WRITE_DELETE = List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
+    /** The worker writes large archives as multipart uploads: it may also list an upload's parts and abort it. */
+    static final List<String> S3_OBJECT_READ_WRITE_DELETE_MULTIPART = List.of("s3:GetObject", "s3:PutObject",
+            "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
     static final List<String> CATALOG_READ_UPDATE = List.of("dynamodb:GetItem", "dynamodb:Query",
             "dynamodb:PutItem", "dynamodb:UpdateItem");
-    static final List<String> CATALOG_ARCHIVE_RECORDS = List.of("dynamodb:GetItem", "dynamodb:Query",
-            "dynamodb:PutItem", "dynamodb:UpdateItem");
+    /** Download All's archive records, and the job that builds one (created in a transaction with a condition check). */
+    static final List<String> CATALOG_ARCHIVE_RECORDS_AND_JOBS = List.of("dynamodb:GetItem", "dynamodb:Query",
+            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem");
+    /** Photo imports and job rows are transactions with condition checks (TransactWriteItems has no action of its own). */
     static final List<String> CATALOG_READ_WRITE = List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
-            "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+            "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem");
+    /** Submitting a job: one message on the job queue. */
+    static final List<String> JOB_QUEUE_SEND = List.of("sqs:SendMessage");
+    /** What the event source mapping does with the worker's role: receive, delete what was handled, read attributes. */
+    static final List<String> JOB_QUEUE_CONSUME = List.of("sqs:ReceiveMessage", "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes");
+    static final String JOB_QUEUE_URL = "JOB_QUEUE_URL";
+    /** The worker runs job steps for at most this long per message, then re-enqueues the rest. */
+    static final Duration WORKER_TIMEOUT = Duration.minutes(5);
+    /** Jobs that failed for good: the worker logs a line with this token (JSON or text). */
+    static final String JOB_FAILED_TOKEN = "JOB_FAILED";
+    static final String METRIC_NAMESPACE = "PicPeak";
 
     private final StackSettings settings;
     private final IBucket bucket;
     private final Table table;
     private final EventBus bus;
     private final ISecret adminToken;
+    private final Queue jobDeadLetters;
+    private final Queue jobQueue;
 
     public PicPeakStack(Construct scope, String id, StackProps props, StackSettings settings, FunctionPackages packages) {
         super(scope, id, props);
@@ -93,14 +123,23 @@ public final class PicPeakStack extends Stack {
                 .description("PicPeak domain events (photo.uploaded, photo.deleted): add rules to deliver webhooks")
                 .build();
         this.adminToken = adminTokenSecret();
+        this.jobDeadLetters = Queue.Builder.create(this, "JobDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        this.jobQueue = Queue.Builder.create(this, "JobQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                // AWS's advice for a Lambda event source: at least six times the function's timeout, so a message is
+                // not handed out again while Lambda still retries an invocation of it that was throttled
+                .visibilityTimeout(Duration.seconds(6 * WORKER_TIMEOUT.toSeconds().longValue()))
+                .retentionPeriod(Duration.days(4))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(jobDeadLetters).maxReceiveCount(5).build())
+                .build();
+        Map<String, String> submitsJobs = Map.of(JOB_QUEUE_URL, jobQueue.getQueueUrl());
 
         Code api = Code.fromAsset(packages.api().toString());
-
-        // Archive builder: invoked asynchronously by the download function; minutes, not the API's 30 s.
-        Function builder = function("ArchiveBuilder", API_HANDLERS + "ArchiveBuilderHandler::handleRequest", api,
-                1536, Duration.minutes(15), Map.of(), false);
-        allowStorage(builder, S3_OBJECT_READ_WRITE_DELETE);
-        allowCatalog(builder, CATALOG_READ_WRITE, false);
 
         // Gallery: guest pages, listing and photo serving; reads, plus the sentinel, renditions, tiles and
         // fingerprinted copies; image protection writes access tokens, the access log and rate counters.
@@ -109,14 +148,12 @@ public final class PicPeakStack extends Stack {
         allowStorage(gallery, S3_OBJECT_READ_WRITE);
         allowCatalog(gallery, CATALOG_READ_UPDATE, false);
 
-        // Download All: streams or redirects; asks the builder for a cached archive.
+        // Download All: streams or redirects; a cached archive not built yet becomes a job on the queue.
         Function download = function("Download", API_HANDLERS + "DownloadHandler::handleRequest", api,
-                1024, Duration.seconds(29), Map.of("ARCHIVE_BUILDER_FUNCTION", builder.getFunctionArn()),
-                settings.snapStart());
+                1024, Duration.seconds(29), submitsJobs, settings.snapStart());
         allowStorage(download, S3_OBJECT_READ_WRITE);
-        allowCatalog(download, CATALOG_ARCHIVE_RECORDS, false);
-        download.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("lambda:InvokeFunction")).resources(List.of(builder.getFunctionArn())).build());
+        allowCatalog(download, CATALOG_ARCHIVE_RECORDS_AND_JOBS, false);
+        allowJobSubmission(download);
 
         // Upload: decodes images for thumbnails, so the most memory of the HTTP functions.
         Function upload = function("Upload", API_HANDLERS + "UploadHandler::handleRequest", api,
@@ -125,17 +162,45 @@ public final class PicPeakStack extends Stack {
         allowCatalog(upload, CATALOG_READ_WRITE, true);
         allowEvents(upload);
 
+        // Admin: archive, restore, delete, sweep and poll requests become jobs on the queue.
         Function admin = function("Admin", API_HANDLERS + "AdminHandler::handleRequest", api,
-                1536, Duration.seconds(29), Map.of(), settings.snapStart());
+                1536, Duration.seconds(29), submitsJobs, settings.snapStart());
         allowStorage(admin, S3_OBJECT_READ_WRITE_DELETE);
         allowCatalog(admin, CATALOG_READ_WRITE, true);
         allowEvents(admin);
+        allowJobSubmission(admin);
 
+        // Worker: runs job steps from the queue until its time is nearly up, then re-enqueues the rest; continuations
+        // and the sweep job's archive jobs are new messages, hence the send right on the queue it reads.
+        Function worker = function("Worker", API_HANDLERS + "JobWorkerHandler::handleRequest", api,
+                2048, WORKER_TIMEOUT, submitsJobs, false);
+        allowStorage(worker, S3_OBJECT_READ_WRITE_DELETE_MULTIPART);
+        allowCatalog(worker, CATALOG_READ_WRITE, true);
+        allowEvents(worker);
+        allowJobSubmission(worker);
+        worker.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(JOB_QUEUE_CONSUME).resources(List.of(jobQueue.getQueueArn())).build());
+        EventSourceMapping.Builder.create(this, "WorkerJobs")
+                .target(worker)
+                .eventSourceArn(jobQueue.getQueueArn())
+                .batchSize(1) // one job per invocation: its steps fill the invocation's time
+                .reportBatchItemFailures(true)
+                // at most this many jobs run at once, whatever the backlog (SQS: 2 to 1000)
+                .maxConcurrency(settings.jobConcurrency())
+                .build();
+        failedJobAlarms(worker);
+
+        // The daily sweep only submits a sweep job (idempotent), so two asynchronous retries are safe. One run at
+        // a time; a schedule event still waiting after an hour (throttled) is dropped: tomorrow's run comes.
         Function sweep = function("ArchiveSweep", API_HANDLERS + "ArchiveSweepHandler::handleRequest", api,
-                1536, Duration.minutes(15), Map.of(), false);
+                1536, Duration.minutes(15), submitsJobs, false, fn -> fn
+                        .reservedConcurrentExecutions(1)
+                        .retryAttempts(2)
+                        .maxEventAge(Duration.hours(1)));
         allowStorage(sweep, S3_OBJECT_READ_WRITE_DELETE);
         allowCatalog(sweep, CATALOG_READ_WRITE, true);
         allowEvents(sweep);
+        allowJobSubmission(sweep);
         Rule.Builder.create(this, "DailyArchiveSweep")
                 .description("archives expired events every night")
                 .schedule(Schedule.cron(CronOptions.builder().minute("0").hour("3").build()))
@@ -145,8 +210,13 @@ public final class PicPeakStack extends Stack {
         if (settings.autoImport()) {
             // A poll lists every event prefix: it may take a while, but never longer than the next one is due.
             long timeoutSeconds = Math.min(900, Math.max(60, settings.scheduleMinutes() * 60));
+            // No retries: the next scheduled tick is the retry, and a retried poll would only overlap it. One
+            // poll at a time; a tick throttled behind a running poll waits at most one interval (the next is due).
             Function poller = function("Poller", POLLER_HANDLER, Code.fromAsset(packages.poller().toString()),
-                    2048, Duration.seconds(timeoutSeconds), Map.of(), false);
+                    2048, Duration.seconds(timeoutSeconds), Map.of(), false, fn -> fn
+                            .reservedConcurrentExecutions(1)
+                            .retryAttempts(0)
+                            .maxEventAge(Duration.seconds(Math.min(6 * 3600, settings.scheduleMinutes() * 60))));
             allowStorage(poller, S3_OBJECT_READ_WRITE_DELETE);
             allowCatalog(poller, CATALOG_READ_WRITE, true);
             allowEvents(poller);
@@ -162,8 +232,10 @@ public final class PicPeakStack extends Stack {
                 .build();
         route(httpApi, "Gallery", live(gallery), List.of(
                 "GET /gallery/{slug}", "ANY /api/gallery/{proxy+}", "GET /assets/{proxy+}", "GET /health"));
+        // HTTP API has no implicit HEAD: the gallery page asks with HEAD until Download All can start.
         route(httpApi, "Download", live(download), List.of(
-                "GET /gallery/{slug}/download-all", "GET /api/gallery/{slug}/download-all"));
+                "GET /gallery/{slug}/download-all", "HEAD /gallery/{slug}/download-all",
+                "GET /api/gallery/{slug}/download-all", "HEAD /api/gallery/{slug}/download-all"));
         route(httpApi, "Upload", live(upload), List.of(
                 "POST /api/admin/events/{slug}/photos", "POST /api/admin/events/{slug}/uploads",
                 "POST /api/admin/events/{slug}/uploads/{uploadId}/complete"));
@@ -175,6 +247,11 @@ public final class PicPeakStack extends Stack {
         CfnOutput.Builder.create(this, "BucketName").value(bucket.getBucketName()).build();
         CfnOutput.Builder.create(this, "CatalogTable").value(table.getTableName()).build();
         CfnOutput.Builder.create(this, "EventBusName").value(bus.getEventBusName()).build();
+        CfnOutput.Builder.create(this, "JobQueueUrl").description("the queue of jobs the worker function runs")
+                .value(jobQueue.getQueueUrl()).build();
+        CfnOutput.Builder.create(this, "JobDeadLettersUrl")
+                .description("jobs whose message failed 5 times; the alarm JobDeadLettersAlarm watches it")
+                .value(jobDeadLetters.getQueueUrl()).build();
         CfnOutput.Builder.create(this, "AdminTokenSecretArn")
                 .description("read the admin token: aws secretsmanager get-secret-value --secret-id <this> "
                         + "--query SecretString --output text")
@@ -251,11 +328,51 @@ public final class PicPeakStack extends Stack {
     }
 
     /**
-     * One function with its own role and log group. The role starts empty: logs of its own group only,
-     * the admin token secret, then what the caller adds.
+     * Two alarms for jobs (no notification target: add an SNS action or look at the console): a job that failed for
+     * good (the worker logs {@value #JOB_FAILED_TOKEN}), and any message on the dead-letter queue.
      */
+    private void failedJobAlarms(Function worker) {
+        MetricFilter failed = MetricFilter.Builder.create(this, "FailedJobsFilter")
+                .logGroup(worker.getLogGroup())
+                .filterPattern(FilterPattern.allTerms(JOB_FAILED_TOKEN))
+                .metricNamespace(METRIC_NAMESPACE)
+                .metricName("FailedJobs")
+                .metricValue("1")
+                .unit(Unit.COUNT)
+                .build();
+        Alarm failedJobs = Alarm.Builder.create(this, "FailedJobsAlarm")
+                .alarmDescription("PicPeak: a job failed for good (worker log line " + JOB_FAILED_TOKEN + ")")
+                .metric(failed.metric(MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build()))
+                .threshold(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        Alarm deadLetters = Alarm.Builder.create(this, "JobDeadLettersAlarm")
+                .alarmDescription("PicPeak: job messages on the dead-letter queue (delivered 5 times without success)")
+                .metric(jobDeadLetters.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .statistic("Maximum").period(Duration.minutes(5)).build()))
+                .threshold(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        CfnOutput.Builder.create(this, "JobAlarms").description("the CloudWatch alarms on failed jobs")
+                .value(failedJobs.getAlarmName() + " " + deadLetters.getAlarmName()).build();
+    }
+
     private Function function(String id, String handler, Code code, int memoryMb, Duration timeout,
                               Map<String, String> extraEnvironment, boolean snapStart) {
+        return function(id, handler, code, memoryMb, timeout, extraEnvironment, snapStart, fn -> { });
+    }
+
+    /**
+     * One function with its own role and log group. The role starts empty: logs of its own group only,
+     * the admin token secret, then what the caller adds. {@code tune} sets what only some functions have
+     * (reserved concurrency, asynchronous retries).
+     */
+    private Function function(String id, String handler, Code code, int memoryMb, Duration timeout,
+                              Map<String, String> extraEnvironment, boolean snapStart, Consumer<Function.Builder> tune) {
         LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
                 .retention(RetentionDays.ONE_MONTH)
                 .removalPolicy(RemovalPolicy.DESTROY)
@@ -286,6 +403,7 @@ public final class PicPeakStack extends Stack {
         if (snapStart) {
             builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
         }
+        tune.accept(builder);
         return builder.build();
     }
 
@@ -333,6 +451,12 @@ public final class PicPeakStack extends Stack {
             resources.add(table.getTableArn() + "/index/" + CATALOG_INDEX);
         }
         function.addToRolePolicy(PolicyStatement.Builder.create().actions(actions).resources(resources).build());
+    }
+
+    /** Submitting jobs: send messages to the job queue, nothing else on it. */
+    private void allowJobSubmission(Function function) {
+        function.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(JOB_QUEUE_SEND).resources(List.of(jobQueue.getQueueArn())).build());
     }
 
     private void allowEvents(Function function) {

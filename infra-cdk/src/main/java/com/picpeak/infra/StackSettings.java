@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * @param adminTokenSecretArn  an existing Secrets Manager secret (complete ARN) holding the admin token;
  *                             empty: the stack creates one with a generated value
  * @param snapStart            SnapStart on the HTTP functions (off for emulators that lack it)
+ * @param jobConcurrency       the most jobs the worker runs at once (the SQS event source's maximum concurrency)
  * @param endpoint             LocalStack and SAM local only: the functions reach every AWS service at this URL
  *                             ({@code STORAGE_S3_ENDPOINT} and the SDK's standard {@code AWS_ENDPOINT_URL}); empty in AWS
  */
@@ -27,6 +28,7 @@ public record StackSettings(
         long autoImportIntervalMs,
         Optional<String> adminTokenSecretArn,
         boolean snapStart,
+        int jobConcurrency,
         Optional<String> endpoint) {
 
     public static final String BUCKET_NAME = "bucketName";
@@ -35,11 +37,16 @@ public record StackSettings(
     public static final String AUTO_IMPORT_INTERVAL_MS = "autoImportIntervalMs";
     public static final String ADMIN_TOKEN_SECRET_ARN = "adminTokenSecretArn";
     public static final String SNAP_START = "snapStart";
+    public static final String JOB_CONCURRENCY = "jobConcurrency";
     public static final String ENDPOINT = "endpoint";
 
     /** The same default and floor as the application's STORAGE_AUTO_IMPORT_INTERVAL_MS (shared StorageConfig). */
     public static final long DEFAULT_AUTO_IMPORT_INTERVAL_MS = 300_000;
     public static final long MIN_AUTO_IMPORT_INTERVAL_MS = 5_000;
+    /** SQS event sources accept a maximum concurrency of 2 to 1000. */
+    public static final int DEFAULT_JOB_CONCURRENCY = 4;
+    public static final int MIN_JOB_CONCURRENCY = 2;
+    public static final int MAX_JOB_CONCURRENCY = 1000;
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern SECRET_ARN =
@@ -47,7 +54,10 @@ public record StackSettings(
     private static final Pattern ENDPOINT_URL = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
     private static final Pattern PREFIX_SEGMENT = Pattern.compile("[A-Za-z0-9!_.*'()-]+");
 
-    /** Everything by default: a new bucket without prefix, no auto-import, a generated admin token, SnapStart. */
+    /**
+     * Everything by default: a new bucket without prefix, no auto-import, a generated admin token, SnapStart,
+     * {@value #DEFAULT_JOB_CONCURRENCY} jobs at once.
+     */
     public static StackSettings defaults() {
         return from(key -> null);
     }
@@ -95,6 +105,20 @@ public record StackSettings(
                     + "Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)");
         }
         boolean snapStart = bool(context, SNAP_START, true, problems);
+        int jobConcurrency = DEFAULT_JOB_CONCURRENCY;
+        Optional<String> concurrencyText = text(context, JOB_CONCURRENCY);
+        if (concurrencyText.isPresent()) {
+            try {
+                jobConcurrency = Integer.parseInt(concurrencyText.get());
+                if (jobConcurrency < MIN_JOB_CONCURRENCY || jobConcurrency > MAX_JOB_CONCURRENCY) {
+                    problems.add(JOB_CONCURRENCY + ": '" + jobConcurrency + "' is outside " + MIN_JOB_CONCURRENCY
+                            + "-" + MAX_JOB_CONCURRENCY + " (the range of an SQS event source's maximum concurrency)");
+                }
+            } catch (NumberFormatException e) {
+                problems.add(JOB_CONCURRENCY + ": '" + concurrencyText.get() + "' is not a whole number of jobs "
+                        + "run at once (" + MIN_JOB_CONCURRENCY + "-" + MAX_JOB_CONCURRENCY + ")");
+            }
+        }
         Optional<String> endpoint = text(context, ENDPOINT);
         if (endpoint.isPresent() && !ENDPOINT_URL.matcher(endpoint.get()).matches()) {
             problems.add(ENDPOINT + ": '" + endpoint.get() + "' is not a scheme, host and port "
@@ -103,7 +127,7 @@ public record StackSettings(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("bad context values (cdk -c key=value):\n  " + String.join("\n  ", problems));
         }
-        return new StackSettings(bucket, prefix, autoImport, interval, secretArn, snapStart, endpoint);
+        return new StackSettings(bucket, prefix, autoImport, interval, secretArn, snapStart, jobConcurrency, endpoint);
     }
 
     /**

@@ -16,18 +16,25 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Assertions on the synthesized template: routes, functions, schedules, least-privilege roles, bucket and table. */
+/**
+ * Assertions on the synthesized template: routes, functions, schedules, the job queue and its worker, alarms,
+ * least-privilege roles, bucket and table.
+ */
 class PicPeakStackTest {
     static final String API = "com.picpeak.api.lambda.";
     static final String GALLERY = API + "GalleryHandler";
     static final String DOWNLOAD = API + "DownloadHandler";
     static final String UPLOAD = API + "UploadHandler";
     static final String ADMIN = API + "AdminHandler";
-    static final String BUILDER = API + "ArchiveBuilderHandler";
+    static final String WORKER = API + "JobWorkerHandler";
     static final String SWEEP = API + "ArchiveSweepHandler";
     static final String POLLER = "com.picpeak.poller.PollerHandler";
     static final Set<String> SEED_S3_ACTIONS = Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
             "s3:ListBucket", "s3:GetBucketLocation");
+    /** Only the worker, which writes archives as multipart uploads, may abort one and list its parts. */
+    static final Set<String> MULTIPART_S3_ACTIONS = Set.of("s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
+    /** The functions that submit jobs: the queue's URL in JOB_QUEUE_URL and sqs:SendMessage on it. */
+    static final Set<String> SUBMITTERS = Set.of(ADMIN, DOWNLOAD, SWEEP, WORKER);
 
     static Synth defaults;
     static Synth withAutoImportAndPrefix;
@@ -45,7 +52,9 @@ class PicPeakStackTest {
         for (String key : List.of("GET /gallery/{slug}", "ANY /api/gallery/{proxy+}", "GET /assets/{proxy+}", "GET /health")) {
             expected.put(key, GALLERY);
         }
-        for (String key : List.of("GET /gallery/{slug}/download-all", "GET /api/gallery/{slug}/download-all")) {
+        // HTTP API has no implicit HEAD: the gallery page asks with HEAD before every Download All
+        for (String key : List.of("GET /gallery/{slug}/download-all", "HEAD /gallery/{slug}/download-all",
+                "GET /api/gallery/{slug}/download-all", "HEAD /api/gallery/{slug}/download-all")) {
             expected.put(key, DOWNLOAD);
         }
         for (String key : List.of("POST /api/admin/events/{slug}/photos", "POST /api/admin/events/{slug}/uploads",
@@ -90,7 +99,7 @@ class PicPeakStackTest {
         memoryAndTimeout.put(DOWNLOAD, List.of(1024, 29));
         memoryAndTimeout.put(UPLOAD, List.of(2048, 29));
         memoryAndTimeout.put(ADMIN, List.of(1536, 29));
-        memoryAndTimeout.put(BUILDER, List.of(1536, 900));
+        memoryAndTimeout.put(WORKER, List.of(2048, 300));
         memoryAndTimeout.put(SWEEP, List.of(1536, 900));
         assertThat(defaults.resourcesOfType("AWS::Lambda::Function")).hasSize(memoryAndTimeout.size());
         memoryAndTimeout.forEach((handler, sizes) -> {
@@ -111,10 +120,9 @@ class PicPeakStackTest {
             assertThat(env.path("STORAGE_AUTO_IMPORT").asText()).isEqualTo("false");
             assertThat(env.has("STORAGE_S3_PREFIX")).isFalse();
         });
-        // the download function asks exactly the builder function for archives
-        assertThat(defaults.function(DOWNLOAD).path("Properties").path("Environment").path("Variables")
-                .path("ARCHIVE_BUILDER_FUNCTION").path("Fn::GetAtt").get(0).asText())
-                .isEqualTo(defaults.functionId(BUILDER));
+        // no archive builder function any more: Download All builds are jobs (and no role may invoke a function:
+        // statements_nameOneResourceEach_neverAWildcardActionOrResource)
+        assertThat(defaults.json.toString()).doesNotContain("ArchiveBuilder").doesNotContain("ARCHIVE_BUILDER_FUNCTION");
         // API Gateway invokes the published version behind the alias "live"
         assertThat(defaults.resourcesOfType("AWS::Lambda::Alias")).hasSize(4);
         defaults.template.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
@@ -154,15 +162,17 @@ class PicPeakStackTest {
         expected.put(GALLERY, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query",
                 "dynamodb:PutItem", "dynamodb:UpdateItem"));
         expected.put(DOWNLOAD, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query",
-                "dynamodb:PutItem", "dynamodb:UpdateItem", "lambda:InvokeFunction"));
+                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "sqs:SendMessage"));
         Set<String> writer = union(base, "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "dynamodb:GetItem",
-                "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
-        expected.put(UPLOAD, union(writer, "events:PutEvents"));
-        expected.put(ADMIN, union(writer, "events:PutEvents"));
-        expected.put(SWEEP, union(writer, "events:PutEvents"));
-        expected.put(BUILDER, writer);
+                "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+                "dynamodb:ConditionCheckItem", "events:PutEvents");
+        expected.put(UPLOAD, writer);
+        expected.put(ADMIN, union(writer, "sqs:SendMessage"));
+        expected.put(SWEEP, union(writer, "sqs:SendMessage"));
+        expected.put(WORKER, union(writer, "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "sqs:SendMessage",
+                "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"));
         expected.forEach((handler, actions) -> assertThat(actionsOf(defaults, handler)).as(handler).isEqualTo(actions));
-        assertThat(actionsOf(withAutoImportAndPrefix, POLLER)).isEqualTo(union(writer, "events:PutEvents"));
+        assertThat(actionsOf(withAutoImportAndPrefix, POLLER)).isEqualTo(writer);
     }
 
     @Test
@@ -182,7 +192,11 @@ class PicPeakStackTest {
                     assertThat(actions).as("one service per statement").allMatch(a -> a.startsWith(service + ":"));
                     switch (service) {
                         case "s3" -> {
-                            assertThat(SEED_S3_ACTIONS).containsAll(actions);
+                            Set<String> allowed = new HashSet<>(SEED_S3_ACTIONS);
+                            if (handler.equals(WORKER)) {
+                                allowed.addAll(MULTIPART_S3_ACTIONS);
+                            }
+                            assertThat(allowed).as(handler).containsAll(actions);
                             if (actions.equals(List.of("s3:ListBucket"))) {
                                 assertThat(resources).containsExactly(bucketArn);
                             } else {
@@ -198,8 +212,8 @@ class PicPeakStackTest {
                                 + only(synth.resourcesOfType("AWS::Events::EventBus")) + "\",\"Arn\"]}");
                         case "secretsmanager" -> assertThat(resources).containsExactly("{\"Ref\":\""
                                 + only(synth.resourcesOfType("AWS::SecretsManager::Secret")) + "\"}");
-                        case "lambda" -> assertThat(resources).containsExactly("{\"Fn::GetAtt\":[\""
-                                + synth.functionId(BUILDER) + "\",\"Arn\"]}");
+                        case "sqs" -> assertThat(resources).as(handler + " " + actions).containsExactly("{\"Fn::GetAtt\":[\""
+                                + synth.queueId("JobQueue") + "\",\"Arn\"]}");
                         case "logs" -> assertThat(resources).containsExactly("{\"Fn::GetAtt\":[\""
                                 + synth.function(handler).path("Properties").path("LoggingConfig").path("LogGroup")
                                 .path("Ref").asText() + "\",\"Arn\"]}");
@@ -292,10 +306,126 @@ class PicPeakStackTest {
     }
 
     @Test
+    void jobQueue_isEncrypted_withADeadLetterQueue_afterFiveReceives() {
+        defaults.template.resourceCountIs("AWS::SQS::Queue", 2);
+        String deadLetters = defaults.queueId("JobDeadLetters");
+        // six times the worker's 5-minute timeout; 4 days
+        defaults.template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "SqsManagedSseEnabled", true,
+                "VisibilityTimeout", 1800,
+                "MessageRetentionPeriod", 345_600,
+                "RedrivePolicy", Map.of("deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(deadLetters, "Arn")),
+                        "maxReceiveCount", 5)));
+        JsonNode dlq = defaults.resources().get(deadLetters).path("Properties");
+        assertThat(dlq.path("SqsManagedSseEnabled").asBoolean()).isTrue();
+        assertThat(dlq.path("MessageRetentionPeriod").asInt()).isEqualTo(14 * 24 * 3600);
+        assertThat(dlq.has("RedrivePolicy")).isFalse();
+        // both refuse plain HTTP, like the bucket
+        defaults.template.resourcePropertiesCountIs("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of("Statement",
+                List.of(Match.objectLike(Map.of("Effect", "Deny", "Action", "sqs:*",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))), 2);
+    }
+
+    @Test
+    void worker_runsOneJobPerInvocation_fromTheQueue_withBoundedConcurrency() {
+        JsonNode worker = defaults.function(WORKER).path("Properties");
+        assertThat(worker.path("Handler").asText()).isEqualTo(WORKER + "::handleRequest");
+        assertThat(worker.path("Timeout").asInt()).isEqualTo(300);
+        assertThat(worker.path("MemorySize").asInt()).isEqualTo(2048);
+        assertThat(worker.has("SnapStart")).isFalse();
+        assertThat(worker.has("ReservedConcurrentExecutions")).as("bounded by the event source instead").isFalse();
+
+        defaults.template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        defaults.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "FunctionName", Map.of("Ref", defaults.functionId(WORKER)),
+                "EventSourceArn", Map.of("Fn::GetAtt", List.of(defaults.queueId("JobQueue"), "Arn")),
+                "BatchSize", 1,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "ScalingConfig", Map.of("MaximumConcurrency", 4)));
+        Synth wide = Synth.of(Map.of("jobConcurrency", "25", "snapStart", "false"));
+        wide.template.hasResourceProperties("AWS::Lambda::EventSourceMapping",
+                Map.of("ScalingConfig", Map.of("MaximumConcurrency", 25)));
+        // the mapping is created after the role may receive from the queue (CloudFormation checks it)
+        JsonNode dependsOn = defaults.resources().get(defaults.functionId(WORKER)).path("DependsOn");
+        assertThat(Synth.strings(dependsOn)).anyMatch(id -> id.startsWith("WorkerRoleDefaultPolicy"));
+    }
+
+    @Test
+    void jobQueueUrl_andSendMessage_onExactlyTheFunctionsThatSubmitJobs() {
+        String queueArn = "{\"Fn::GetAtt\":[\"" + defaults.queueId("JobQueue") + "\",\"Arn\"]}";
+        for (Synth synth : List.of(defaults, withAutoImportAndPrefix)) {
+            for (String handler : handlersOf(synth)) {
+                JsonNode env = synth.function(handler).path("Properties").path("Environment").path("Variables");
+                List<JsonNode> sends = synth.statementsOf(handler).stream()
+                        .filter(s -> Synth.strings(s.path("Action")).contains("sqs:SendMessage")).toList();
+                if (SUBMITTERS.contains(handler)) {
+                    assertThat(env.path("JOB_QUEUE_URL").path("Ref").asText()).as(handler)
+                            .isEqualTo(synth.queueId("JobQueue"));
+                    assertThat(sends).as(handler).singleElement().satisfies(s -> {
+                        assertThat(Synth.strings(s.path("Action"))).containsExactly("sqs:SendMessage");
+                        assertThat(Synth.strings(s.path("Resource"))).containsExactly(queueArn);
+                    });
+                } else {
+                    assertThat(env.has("JOB_QUEUE_URL")).as(handler).isFalse();
+                    assertThat(sends).as(handler).isEmpty();
+                }
+            }
+        }
+        assertThat(handlersOf(withAutoImportAndPrefix)).contains(POLLER).containsAll(SUBMITTERS);
+    }
+
+    @Test
+    void sweepAndPoller_runOneAtATime_withDeliberateRetries() {
+        Synth on = withAutoImportAndPrefix;
+        assertThat(on.function(SWEEP).path("Properties").path("ReservedConcurrentExecutions").asInt()).isEqualTo(1);
+        assertThat(on.function(POLLER).path("Properties").path("ReservedConcurrentExecutions").asInt()).isEqualTo(1);
+        for (String handler : List.of(GALLERY, DOWNLOAD, UPLOAD, ADMIN, WORKER)) {
+            assertThat(on.function(handler).path("Properties").has("ReservedConcurrentExecutions")).as(handler).isFalse();
+        }
+        on.template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
+        // the sweep only submits a job (idempotent): two retries; an hour at most
+        on.template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", on.functionId(SWEEP)), "Qualifier", "$LATEST",
+                "MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600));
+        // the poller: the next tick is the retry; a tick waits at most one interval (here 2 minutes)
+        on.template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", on.functionId(POLLER)), "Qualifier", "$LATEST",
+                "MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 120));
+        Synth daily = Synth.of(Map.of("autoImport", true, "autoImportIntervalMs", 86_400_000));
+        daily.template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", daily.functionId(POLLER)), "MaximumEventAgeInSeconds", 21_600));
+    }
+
+    @Test
+    void alarms_onJobsThatFailedForGood_andOnDeadLetters() {
+        String workerLogs = defaults.function(WORKER).path("Properties").path("LoggingConfig").path("LogGroup")
+                .path("Ref").asText();
+        defaults.template.resourceCountIs("AWS::Logs::MetricFilter", 1);
+        defaults.template.hasResourceProperties("AWS::Logs::MetricFilter", Map.of(
+                "LogGroupName", Map.of("Ref", workerLogs),
+                "FilterPattern", "\"JOB_FAILED\"",
+                "MetricTransformations", List.of(Map.of("MetricNamespace", "PicPeak", "MetricName", "FailedJobs",
+                        "MetricValue", "1", "Unit", "Count"))));
+        defaults.template.resourceCountIs("AWS::CloudWatch::Alarm", 2);
+        defaults.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "PicPeak", "MetricName", "FailedJobs", "Statistic", "Sum", "Period", 300,
+                "Threshold", 1, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "EvaluationPeriods", 1,
+                "TreatMissingData", "notBreaching"));
+        defaults.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/SQS", "MetricName", "ApproximateNumberOfMessagesVisible",
+                "Dimensions", List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of(defaults.queueId("JobDeadLetters"), "QueueName")))),
+                "Threshold", 1, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "EvaluationPeriods", 1));
+    }
+
+    @Test
     void eventBus_isCreated_andOutputsNameWhatAUserNeeds() {
         defaults.template.resourceCountIs("AWS::Events::EventBus", 1);
         assertThat(defaults.json.path("Outputs").fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("ApiUrl", "BucketName", "CatalogTable", "EventBusName", "AdminTokenSecretArn");
+                .containsExactlyInAnyOrder("ApiUrl", "BucketName", "CatalogTable", "EventBusName", "AdminTokenSecretArn",
+                        "JobQueueUrl", "JobDeadLettersUrl", "JobAlarms");
+        assertThat(defaults.json.path("Outputs").path("JobQueueUrl").path("Value").path("Ref").asText())
+                .isEqualTo(defaults.queueId("JobQueue"));
     }
 
     @Test
@@ -319,14 +449,21 @@ class PicPeakStackTest {
     void badContextValues_areAllReported_namingTheKey() {
         assertThatThrownBy(() -> StackSettings.from(Map.<String, Object>of("bucketName", "s3://Photos",
                 "autoImport", "maybe", "autoImportIntervalMs", "1000", "adminTokenSecretArn", "my-token",
-                "bucketPrefix", "a/../b", "endpoint", "localhost:4566/path")::get))
+                "bucketPrefix", "a/../b", "endpoint", "localhost:4566/path", "jobConcurrency", "1")::get))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bucketName: 's3://Photos'")
                 .hasMessageContaining("autoImport: 'maybe' is not true or false")
                 .hasMessageContaining("autoImportIntervalMs: '1000' is below the minimum of 5000 ms")
                 .hasMessageContaining("adminTokenSecretArn: 'my-token'")
                 .hasMessageContaining("bucketPrefix: 'a/../b'")
-                .hasMessageContaining("endpoint: 'localhost:4566/path'");
+                .hasMessageContaining("endpoint: 'localhost:4566/path'")
+                .hasMessageContaining("jobConcurrency: '1' is outside 2-1000");
+        assertThatThrownBy(() -> StackSettings.from(Map.<String, Object>of("jobConcurrency", "1001")::get))
+                .hasMessageContaining("jobConcurrency: '1001' is outside 2-1000");
+        assertThatThrownBy(() -> StackSettings.from(Map.<String, Object>of("jobConcurrency", "four")::get))
+                .hasMessageContaining("jobConcurrency: 'four' is not a whole number");
+        assertThat(StackSettings.defaults().jobConcurrency()).isEqualTo(4);
+        assertThat(StackSettings.from(Map.<String, Object>of("jobConcurrency", 1000)::get).jobConcurrency()).isEqualTo(1000);
     }
 
     private static Set<String> actionsOf(Synth synth, String handler) {

@@ -39,7 +39,7 @@ class SamLocalConfigTest {
 
         Set<String> outputs = new HashSet<>();
         synth.json.path("Outputs").fieldNames().forEachRemaining(outputs::add);
-        assertThat(matches(script, "\\$\\(output (\\w+)\\)")).hasSize(4).allMatch(outputs::contains);
+        assertThat(matches(script, "\\$\\(output (\\w+)\\)")).hasSize(5).allMatch(outputs::contains);
 
         Set<String> declared = new HashSet<>();
         synth.resourcesOfType("AWS::Lambda::Function").values().forEach(fn ->

@@ -70,6 +70,16 @@ final class Synth {
         return ids.get(0);
     }
 
+    /** The logical id of the one queue whose id starts with this construct id. */
+    String queueId(String constructId) {
+        List<String> ids = resourcesOfType("AWS::SQS::Queue").keySet().stream()
+                .filter(id -> id.matches(constructId + "[0-9A-F]{8}")).toList();
+        if (ids.size() != 1) {
+            throw new AssertionError("expected one queue " + constructId + ", found " + ids);
+        }
+        return ids.get(0);
+    }
+
     JsonNode function(String handlerClass) {
         return resources().get(functionId(handlerClass));
     }

@@ -50,7 +50,10 @@ class SynthesizedTemplateTest {
         Set<String> handlers = new HashSet<>();
         Synth.defaults().resourcesOfType("AWS::Lambda::Function").values().forEach(fn ->
                 handlers.add(fn.path("Properties").path("Handler").asText().split("::")[0]));
-        assertThat(handlers).hasSize(6);
+        assertThat(handlers).containsExactlyInAnyOrder("com.picpeak.api.lambda.GalleryHandler",
+                "com.picpeak.api.lambda.DownloadHandler", "com.picpeak.api.lambda.UploadHandler",
+                "com.picpeak.api.lambda.AdminHandler", "com.picpeak.api.lambda.JobWorkerHandler",
+                "com.picpeak.api.lambda.ArchiveSweepHandler");
         assertThat(classes).containsAll(handlers);
     }
 

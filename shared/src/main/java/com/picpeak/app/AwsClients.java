@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +19,8 @@ public final class AwsClients {
     private AwsClients() {
     }
 
-    public static software.amazon.awssdk.services.lambda.LambdaClient lambda() {
-        return withTimeouts(software.amazon.awssdk.services.lambda.LambdaClient.builder(), 10, 10, 10);
+    public static SqsClient sqs() {
+        return withTimeouts(SqsClient.builder(), 5, 5, 10);
     }
 
     public static software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {

@@ -1,12 +1,21 @@
 package com.picpeak.app;
 
-import com.picpeak.archive.ArchiveBuilds;
 import com.picpeak.archive.ArchiveService;
-import com.picpeak.archive.BackgroundArchiveBuilds;
 import com.picpeak.archive.EventArchiver;
-import com.picpeak.archive.LambdaArchiveBuilds;
+import com.picpeak.autoimport.AutoImportPolls;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.autoimport.AutoImportState;
+import com.picpeak.gallery.EventDeletion;
+import com.picpeak.jobs.JobKind;
+import com.picpeak.jobs.JobQueue;
+import com.picpeak.jobs.JobRunner;
+import com.picpeak.jobs.JobSettings;
+import com.picpeak.jobs.JobStep;
+import com.picpeak.jobs.JobStore;
+import com.picpeak.jobs.JobWorker;
+import com.picpeak.jobs.Jobs;
+import com.picpeak.jobs.LocalJobQueue;
+import com.picpeak.jobs.SqsJobQueue;
 import com.picpeak.autoimport.ExternalFolders;
 import com.picpeak.autoimport.PrefixWalker;
 import com.picpeak.catalog.DynamoCatalog;
@@ -32,6 +41,7 @@ import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,7 +71,14 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final WatermarkService watermarks;
     private final ArchiveService archives;
     private final EventArchiver archiver;
-    private final ArchiveBuilds archiveBuilds;
+    private final EventDeletion deletions;
+    private final AutoImportPolls autoImportPolls;
+    private final JobSettings jobSettings;
+    private final JobQueue jobQueue;
+    private final Jobs jobs;
+    private final Map<JobKind, JobStep> jobSteps;
+    private final JobRunner jobRunner;
+    private final JobWorker jobWorker;
     private final AutoImportState autoImportState;
     private final Webhooks webhooks;
     private final EventSink eventSink;
@@ -71,8 +88,8 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, String adminToken,
                            SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock,
-                           String archiveBuilderFunction, DynamoTable table, WebhookSettings webhookSettings,
-                           String eventBusName) {
+                           JobSettings jobSettings, JobQueue jobQueue, DynamoTable table,
+                           WebhookSettings webhookSettings, String eventBusName) {
         this.shape = shape;
         this.storageConfig = storageConfig;
         this.appConfig = appConfig;
@@ -96,12 +113,27 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.watermarks = new WatermarkService(store, probe, renderer);
         this.protection = new ImageProtection(store, watermarks, renderer, new ProtectionStore(table), adminToken,
                 appConfig.imageRequestsPerMinute(), clock);
+        this.jobSettings = jobSettings;
+        this.jobQueue = jobQueue;
+        JobStore jobStore = new JobStore(table);
+        this.jobs = new Jobs(jobStore, jobQueue, jobSettings, clock);
         this.archives = new ArchiveService(catalog, store, watermarks, clock);
-        this.archiver = new EventArchiver(catalog, store, archives, imports, clock);
-        // Serverless: the stack names the builder function; without one (tests, sam local) a thread builds.
-        this.archiveBuilds = shape == Shape.SERVERLESS && archiveBuilderFunction != null
-                ? new LambdaArchiveBuilds(AwsClients.lambda(), archiveBuilderFunction)
-                : new BackgroundArchiveBuilds(archives);
+        archives.useJobs(jobs);
+        this.archiver = new EventArchiver(catalog, store, archives, imports, jobs, clock);
+        this.deletions = new EventDeletion(catalog, store, jobs, clock);
+        this.autoImportPolls = new AutoImportPolls(jobs, this::prefixWalker);
+        this.jobSteps = Map.of(
+                JobKind.EVENT_ARCHIVE, archiver.archiveStep(jobSettings.partBytes()),
+                JobKind.EVENT_RESTORE, archiver.restoreStep(),
+                JobKind.EVENT_DELETE, deletions.step(),
+                JobKind.ARCHIVE_SWEEP, archiver.sweepStep(),
+                JobKind.AUTO_IMPORT_POLL, autoImportPolls.step(),
+                JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(jobSettings.partBytes()));
+        this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
+        this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
+        if (jobQueue instanceof LocalJobQueue local) {
+            local.attach(jobWorker);
+        }
     }
 
     /**
@@ -112,6 +144,15 @@ public final class PicPeakRuntime implements AutoCloseable {
      *                   shape, which requires {@code ADMIN_TOKEN} or {@code ADMIN_TOKEN_SECRET_ARN}
      */
     public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken) {
+        return start(shape, env, dynamo, adminToken, null);
+    }
+
+    /**
+     * As {@link #start(Shape, Map, DynamoDbClient, String)}, with the SQS client of the job queue given (tests
+     * point it at an in-process SQS server); null builds the standard one when {@code JOB_QUEUE_URL} is set.
+     */
+    public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken,
+                                       SqsClient sqs) {
         List<ConfigException.Problem> problems = new ArrayList<>();
         StorageConfig storageConfig = null;
         AppConfig appConfig = null;
@@ -126,6 +167,7 @@ public final class PicPeakRuntime implements AutoCloseable {
             problems.addAll(e.problems());
         }
         WebhookSettings webhookSettings = WebhookSettings.fromEnv(env, problems);
+        JobSettings jobSettings = JobSettings.fromEnv(env, problems);
         String token = adminToken;
         if (token == null && appConfig != null) {
             try {
@@ -146,17 +188,22 @@ public final class PicPeakRuntime implements AutoCloseable {
         if (shape == Shape.LOCAL) {
             DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
         }
+        Clock clock = Clock.systemUTC();
+        String queueUrl = blankToNull(env.get(JOB_QUEUE_URL));
+        // Serverless: the stack's queue and worker function; without one (local mode, tests, sam local
+        // without the queue) a bounded pool of threads in this process runs the jobs.
+        JobQueue queue = queueUrl != null ? new SqsJobQueue(sqs != null ? sqs : AwsClients.sqs(), queueUrl)
+                : new LocalJobQueue(jobSettings.workers(), clock);
         return new PicPeakRuntime(shape, storageConfig, appConfig, token, check, BlobStores.open(storageConfig),
-                new DynamoCatalog(dynamo, appConfig.catalogTable()), Clock.systemUTC(),
-                blankToNull(env.get(ARCHIVE_BUILDER_FUNCTION)), new DynamoTable(dynamo, appConfig.catalogTable()),
-                webhookSettings, blankToNull(env.get(EVENT_BUS_NAME)));
+                new DynamoCatalog(dynamo, appConfig.catalogTable()), clock, jobSettings, queue,
+                new DynamoTable(dynamo, appConfig.catalogTable()), webhookSettings, blankToNull(env.get(EVENT_BUS_NAME)));
     }
 
     /** The EventBridge bus that receives domain events (set by the stack); unset: signed webhooks from here. */
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
 
-    /** The Lambda function that builds Download All archives (set by the stack; serverless only). */
-    public static final String ARCHIVE_BUILDER_FUNCTION = "ARCHIVE_BUILDER_FUNCTION";
+    /** The SQS queue of jobs (set by the stack); unset: jobs run on threads of this process. */
+    public static final String JOB_QUEUE_URL = "JOB_QUEUE_URL";
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
@@ -219,8 +266,42 @@ public final class PicPeakRuntime implements AutoCloseable {
         return archiver;
     }
 
-    public ArchiveBuilds archiveBuilds() {
-        return archiveBuilds;
+    /** Deleting events (a job). */
+    public EventDeletion deletions() {
+        return deletions;
+    }
+
+    /** Jobs: submitting, finding and listing them. */
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    /** Runs jobs' steps in this process (the worker function, the poller, local mode's threads). */
+    public JobRunner jobRunner() {
+        return jobRunner;
+    }
+
+    /** Another runner of the same jobs under its own name (a second worker of this process, in tests). */
+    public JobRunner jobRunner(String owner) {
+        return new JobRunner(jobs.store(), jobSteps, jobSettings, clock, owner);
+    }
+
+    /** Runs a delivered job and hands on what is left (the worker function's and local mode's entry). */
+    public JobWorker jobWorker() {
+        return jobWorker;
+    }
+
+    public JobQueue jobQueue() {
+        return jobQueue;
+    }
+
+    public JobSettings jobSettings() {
+        return jobSettings;
+    }
+
+    /** S3 auto-import polls as jobs ("poll now", and the schedule's). */
+    public AutoImportPolls autoImportPolls() {
+        return autoImportPolls;
     }
 
     public Clock clock() {
@@ -268,8 +349,8 @@ public final class PicPeakRuntime implements AutoCloseable {
     @Override
     public void close() {
         webhooks.close();
-        if (archiveBuilds instanceof BackgroundArchiveBuilds background) {
-            background.close();
+        if (jobQueue instanceof LocalJobQueue local) {
+            local.close();
         }
         store.close();
     }

@@ -14,44 +14,46 @@ import com.picpeak.storage.PutOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterInputStream;
+import com.picpeak.jobs.Deadline;
+import com.picpeak.jobs.Job;
+import com.picpeak.jobs.JobJson;
+import com.picpeak.jobs.JobKind;
+import com.picpeak.jobs.JobStep;
+import com.picpeak.jobs.Jobs;
+import com.picpeak.jobs.Progress;
+import com.picpeak.jobs.StepResult;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
  * Download All. The archive of an event is a pure function of its photo set, so its bytes, its length and
  * its ETag (slug and revision) are known before anything is written: it can be streamed straight from
  * the originals, or served from the cached copy at {@link Keys#downloadCache}, with identical bytes.
- * The cache is built once per revision under a claim in the catalog, written through the store's atomic
- * put (a failed build leaves no object), checked for its exact length, and only then marked READY; the
- * caches of older revisions are removed.
+ * The cache is built by a job (one per event, variant and revision: asking again returns the same job) in
+ * steps, part by part ({@link ZipBuild}), checked for its exact length, and only then marked READY; the
+ * caches of older revisions are removed. A build that fails for good is marked FAILED with its reason and
+ * is not started again for that revision: guests are told, instead of waiting for ever.
  */
 public final class ArchiveService {
     private static final Logger log = LoggerFactory.getLogger(ArchiveService.class);
     public static final String ORIGINALS = "originals";
-    /** Longer than any build may take: a claim older than this belongs to a builder that died. */
-    public static final Duration BUILD_LEASE = Duration.ofMinutes(15);
 
     private final Catalog catalog;
     private final BlobStore store;
     private final WatermarkService watermarks;
     private final Clock clock;
+    private final ZipBuild zipBuild;
+    private Jobs jobs;
     /** Planned lengths of originals archives by slug and revision (the revision fixes the photo set), bounded. */
     private final Map<String, Long> plannedLengths = Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
@@ -60,17 +62,18 @@ public final class ArchiveService {
                     return size() > 1024;
                 }
             });
-    private final ExecutorService zipWriters = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "zip-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public ArchiveService(Catalog catalog, BlobStore store, WatermarkService watermarks, Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.watermarks = watermarks;
         this.clock = clock;
+        this.zipBuild = new ZipBuild(store);
+    }
+
+    /** Where builds are submitted (wired after construction: the build step is registered with the jobs). */
+    public void useJobs(Jobs buildJobs) {
+        this.jobs = buildJobs;
     }
 
     /**
@@ -93,7 +96,6 @@ public final class ArchiveService {
         }
     }
 
-    public enum BuildOutcome { BUILT, ALREADY_READY, BUILDING_ELSEWHERE, SUPERSEDED }
 
     /** The archive of the event's current photos, and whether its cached copy is ready. */
     public Archive current(Event event) {
@@ -156,8 +158,8 @@ public final class ArchiveService {
         java.util.Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
                 .filter(r -> r.state() == ArchiveRecord.State.READY);
         if (ready.isPresent() && store.head(key).map(BlobInfo::size).orElse(-1L) != ready.get().length()) {
-            catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.FAILED, 0, "the cached file " + key
-                    + " is missing or has another size");
+            log.warn("the cached file {} is missing or has another size: it is built again", key);
+            catalog.deleteArchiveRecordsExcept(slug, variant, -1); // not a failed build: the next request builds
             return java.util.Optional.empty();
         }
         return ready;
@@ -183,44 +185,119 @@ public final class ArchiveService {
         ZipWriter.write(archive.plan(), item -> store.get(item.storageKey()).stream(), out);
     }
 
+    /** What a Download All build job is about: one event, variant and revision. */
+    public record BuildTarget(String slug, String variant, long revision) {
+        String target() {
+            return slug + "/" + variant + "/" + revision;
+        }
+    }
+
     /**
-     * Builds the cached archive of the event's current revision, unless it is ready or another process is
-     * building it. Safe to call from many places at once: one of them builds.
+     * Asks for the cached copy of this archive to be built (once: asking again finds the same job).
+     *
+     * @throws PicPeakException DOWNLOAD_ALL_FAILED when its build failed for good (a new revision builds anew)
      */
-    public BuildOutcome build(String slug) {
-        Event event = catalog.findEvent(slug).orElseThrow(() ->
-                new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'"));
-        long revision = event.revision();
-        String variant = variant(event);
-        boolean watermarked = !ORIGINALS.equals(variant);
-        String key = Keys.downloadCache(slug, revision, variant);
-        if (readyAndPresent(slug, variant, revision, key).isPresent()) {
-            return BuildOutcome.ALREADY_READY;
+    public void requestBuild(Archive archive) {
+        Event event = archive.event();
+        Optional<ArchiveRecord> failed = catalog.findArchive(event.slug(), archive.variant(), event.revision())
+                .filter(r -> r.state() == ArchiveRecord.State.FAILED);
+        if (failed.isPresent()) {
+            throw new PicPeakException(ErrorCode.DOWNLOAD_ALL_FAILED, "the archive of gallery '" + event.slug()
+                    + "' could not be prepared (" + failed.get().error() + "): the photographer has been told; "
+                    + "it is prepared anew once the gallery changes");
         }
-        Instant now = clock.instant();
-        if (!catalog.claimArchiveBuild(slug, variant, revision, now, now.plus(BUILD_LEASE))) {
-            return BuildOutcome.BUILDING_ELSEWHERE;
+        BuildTarget target = new BuildTarget(event.slug(), archive.variant(), event.revision());
+        jobs.submit(JobKind.DOWNLOAD_ALL_BUILD, target.target(), target);
+    }
+
+    /** Where a build is: rendering watermarked copies, writing parts, completing. */
+    public record BuildCheckpoint(String phase, int rendered, ZipBuild.State build) {
+    }
+
+    /** The build job's step (see {@link ZipBuild}); parts of {@code partBytes}. */
+    public JobStep buildStep(long partBytes) {
+        return new JobStep() {
+            @Override
+            public StepResult run(Job job, Deadline deadline) {
+                return buildStep(job, deadline, partBytes);
+            }
+
+            @Override
+            public void abandon(Job job, String reason) {
+                BuildTarget target = JobJson.read(job.params(), BuildTarget.class);
+                BuildCheckpoint at = JobJson.read(job.checkpoint(), BuildCheckpoint.class);
+                if (at != null) {
+                    zipBuild.abort(at.build());
+                }
+                catalog.finishArchiveBuild(target.slug(), target.variant(), target.revision(),
+                        ArchiveRecord.State.FAILED, 0, reason);
+            }
+        };
+    }
+
+    private StepResult buildStep(Job job, Deadline deadline, long partBytes) {
+        BuildTarget target = JobJson.read(job.params(), BuildTarget.class);
+        String slug = target.slug();
+        String key = Keys.downloadCache(slug, target.revision(), target.variant());
+        BuildCheckpoint at = JobJson.read(job.checkpoint(), BuildCheckpoint.class);
+        Event event = catalog.findEvent(slug).orElse(null);
+        if (event == null || event.revision() != target.revision() || !variant(event).equals(target.variant())) {
+            zipBuild.abort(at == null ? null : at.build());
+            return StepResult.done(Progress.of("superseded", 0, 0, "bytes"), JobJson.write(Map.of("key", key,
+                    "outcome", "superseded: the gallery changed, its next Download All builds the new one")));
         }
-        try {
-            ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
-            if (catalog.findEvent(slug).map(Event::revision).orElse(-1L) != revision) {
-                catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.FAILED, 0, "superseded");
-                return BuildOutcome.SUPERSEDED; // photos changed while planning: the next request builds the new revision
+        boolean watermarked = !ORIGINALS.equals(target.variant());
+        if (at == null) {
+            if (readyAndPresent(slug, target.variant(), target.revision(), key).isPresent()) {
+                return StepResult.done(Progress.of("ready", 1, 1, "archives"),
+                        JobJson.write(Map.of("key", key, "outcome", "ready already")));
             }
-            storeArchive(plan, key);
-            long stored = store.head(key).map(BlobInfo::size).orElse(-1L);
-            if (stored != plan.length()) {
-                store.delete(key);
-                throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "the archive " + key + " has " + stored
-                        + " bytes after writing, " + plan.length() + " were planned");
+            catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.BUILDING, 0, null);
+            at = new BuildCheckpoint(watermarked ? "rendering" : "starting", 0, null);
+        }
+        switch (at.phase()) {
+            case "rendering" -> {
+                List<Photo> photos = photosOf(slug);
+                int rendered = at.rendered();
+                int first = rendered;
+                while (rendered < photos.size() && (rendered == first || !deadline.passed())) { // one at least
+                    Photo photo = photos.get(rendered);
+                    watermarks.copyOf(event, photo.id(), photo.key()); // kept: the plan reads it back
+                    rendered++;
+                }
+                String phase = rendered < photos.size() ? "rendering" : "starting";
+                return StepResult.progress(Progress.of("rendering watermarked copies", rendered, photos.size(), "photos"),
+                        JobJson.write(new BuildCheckpoint(phase, rendered, null)));
             }
-            catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.READY, plan.length(), null);
-            removeStale(slug, key, variant, revision);
-            log.info("built {} ({} photos, {} bytes)", key, plan.entries().size(), plan.length());
-            return BuildOutcome.BUILT;
-        } catch (RuntimeException e) {
-            catalog.finishArchiveBuild(slug, variant, revision, ArchiveRecord.State.FAILED, 0, e.getMessage());
-            throw e;
+            case "starting" -> {
+                ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
+                ZipBuild.State build = zipBuild.start(key, plan, partBytes);
+                return StepResult.progress(Progress.of("writing", 0, plan.length(), "bytes"),
+                        JobJson.write(new BuildCheckpoint("writing", at.rendered(), build)));
+            }
+            case "writing" -> {
+                ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
+                ZipBuild.State build = zipBuild.writeParts(plan, at.build(), deadline);
+                if (!build.allPartsWritten()) {
+                    return StepResult.progress(Progress.of("writing", build.bytesWritten(plan.length()), plan.length(),
+                            "bytes"), JobJson.write(new BuildCheckpoint("writing", at.rendered(), build)));
+                }
+                zipBuild.complete(plan, build);
+                catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.READY,
+                        plan.length(), null);
+                removeStale(slug, key, target.variant(), target.revision());
+                log.info("built {} ({} photos, {} bytes in {} parts)", key, plan.entries().size(), plan.length(),
+                        build.parts());
+                return StepResult.done(Progress.of("ready", plan.length(), plan.length(), "bytes"),
+                        JobJson.write(Map.of("key", key, "outcome", "built", "size", plan.length(), "parts", build.parts())));
+            }
+            default -> throw new IllegalStateException("unknown phase " + at.phase());
+        }
+    }
+
+    private List<Photo> photosOf(String slug) {
+        try (Stream<Photo> rows = catalog.allPhotos(slug)) {
+            return rows.toList();
         }
     }
 
@@ -260,48 +337,6 @@ public final class ArchiveService {
     }
 
     /**
-     * The store's put reads the zip while another thread writes it. If the writer fails (a photo vanished),
-     * the reader fails too, so the put keeps nothing; the writer's error, which names the photo, is thrown.
-     */
-    void storeArchive(ZipPlan plan, String key) {
-        PipedInputStream pipe = new PipedInputStream(1024 * 1024);
-        Future<?> writer;
-        try {
-            PipedOutputStream sink = new PipedOutputStream(pipe);
-            writer = zipWriters.submit(() -> {
-                try (sink) {
-                    ZipWriter.write(plan, item -> store.get(item.storageKey()).stream(), sink);
-                }
-                return null;
-            });
-        } catch (IOException e) {
-            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "cannot start writing " + key, e);
-        }
-        try {
-            store.put(key, new FailingWithWriter(pipe, writer), PutOptions.of("application/zip"));
-        } catch (RuntimeException e) {
-            writer.cancel(true);
-            throw writerFailure(writer).orElse(e);
-        }
-    }
-
-    private static java.util.Optional<RuntimeException> writerFailure(Future<?> writer) {
-        if (!writer.isDone() || writer.isCancelled()) {
-            return java.util.Optional.empty();
-        }
-        try {
-            writer.get();
-            return java.util.Optional.empty();
-        } catch (ExecutionException e) {
-            return java.util.Optional.of(e.getCause() instanceof RuntimeException r ? r
-                    : new PicPeakException(ErrorCode.STORAGE_FAILURE, "writing the archive failed: " + e.getCause(), e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
-        }
-    }
-
-    /**
      * Removes the caches of older revisions (any variant): a newer revision's cache may be being built by
      * another process and must not be touched. Records of this variant's other revisions go too.
      */
@@ -321,63 +356,5 @@ public final class ArchiveService {
             end++;
         }
         return end == 0 ? Long.MAX_VALUE : Long.parseLong(fileName.substring(0, end));
-    }
-
-    /** At the end of the pipe, waits for the writer and turns its failure into a read failure. */
-    private static final class FailingWithWriter extends FilterInputStream {
-        private final Future<?> writer;
-
-        FailingWithWriter(InputStream in, Future<?> writer) {
-            super(in);
-            this.writer = writer;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b;
-            try {
-                b = super.read();
-            } catch (IOException e) {
-                throw failure(e);
-            }
-            if (b < 0) {
-                checkWriter();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n;
-            try {
-                n = super.read(buffer, offset, length);
-            } catch (IOException e) {
-                throw failure(e);
-            }
-            if (n < 0) {
-                checkWriter();
-            }
-            return n;
-        }
-
-        private void checkWriter() throws IOException {
-            try {
-                writer.get();
-            } catch (ExecutionException e) {
-                throw new IOException("the archive writer failed: " + e.getCause().getMessage(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-        }
-
-        private IOException failure(IOException e) {
-            try {
-                checkWriter();
-            } catch (IOException writerFailed) {
-                return writerFailed;
-            }
-            return e;
-        }
     }
 }

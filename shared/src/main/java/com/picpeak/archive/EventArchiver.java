@@ -3,13 +3,24 @@ package com.picpeak.archive;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.ingest.ImportService;
+import com.picpeak.jobs.Deadline;
+import com.picpeak.jobs.Job;
+import com.picpeak.jobs.JobJson;
+import com.picpeak.jobs.JobKind;
+import com.picpeak.jobs.JobStep;
+import com.picpeak.jobs.JobStore;
+import com.picpeak.jobs.Jobs;
+import com.picpeak.jobs.Progress;
+import com.picpeak.jobs.StepResult;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.PutOptions;
 import org.slf4j.Logger;
@@ -17,198 +28,341 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
- * Archiving an expired event, as the original product keeps "archive zips" in storage. The event is
- * hidden, its originals are written to {@code events/archived/<slug>.zip} with the Download All writer,
- * the archive is read back and every entry's name, size and CRC-32 checked against the catalog, and only
- * then are the originals and everything derived from them removed. The event and its photo rows stay
- * (listed for admins as archived); a restore puts every photo back at its key, checked against its
- * sha256, and renders thumbnails and the hero again.
+ * Archiving an expired event, as the original product keeps "archive zips" in storage, and restoring it:
+ * both are jobs (see {@link com.picpeak.jobs}) that run in steps and resume from their checkpoint.
+ * <ul>
+ *   <li><b>Archive</b>: the event is hidden, its originals are written to {@code events/archived/<slug>.zip}
+ *   part by part ({@link ZipBuild}: every photo checked against the catalog's size and CRC-32 as it passes,
+ *   the length checked at the end), the event is marked archived with the visibility it had, and only then
+ *   are the photos' originals and everything derived from them removed, photo by photo. The event and its
+ *   photo rows stay (listed for admins as archived). Files in the folder that are not photos of the catalog
+ *   are left where they are.</li>
+ *   <li><b>Restore</b>: every photo is read from its place in the archive (the plan gives each entry's
+ *   offset, so any photo can be read on its own), stored at its key checked against its sha256, and its
+ *   thumbnail and the hero rendered again; then the archive is removed.</li>
+ *   <li><b>Sweep</b>: one archive job for every expired event with photos.</li>
+ * </ul>
+ * Archive, restore and delete of one event exclude one another (one lock); while one holds the event, no
+ * photo can be added to it or removed from it (the catalog checks the lock in the same transaction).
  */
 public final class EventArchiver {
     private static final Logger log = LoggerFactory.getLogger(EventArchiver.class);
+    static final String SWEEP_TARGET = "expired-events";
 
     private final Catalog catalog;
     private final BlobStore store;
     private final ArchiveService archives;
     private final ImportService imports;
+    private final Jobs jobs;
+    private final ZipBuild zipBuild;
     private final Clock clock;
 
-    public EventArchiver(Catalog catalog, BlobStore store, ArchiveService archives, ImportService imports, Clock clock) {
+    public EventArchiver(Catalog catalog, BlobStore store, ArchiveService archives, ImportService imports, Jobs jobs,
+                         Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.archives = archives;
         this.imports = imports;
+        this.jobs = jobs;
+        this.zipBuild = new ZipBuild(store);
         this.clock = clock;
     }
 
+    public record Target(String slug) {
+    }
+
+    /** What an archive job reports when it is done. */
     public record Result(String slug, String key, long length, int photos) {
     }
 
-    public Result archive(String slug) {
-        Event event = event(slug);
+    // ---- requests (what the admin API calls) ----
+
+    /**
+     * Submits the archive job (or returns the running one), after the checks that answer at once whatever
+     * the event's size (the job checks its photos in its first step).
+     */
+    public JobStore.Submission archive(String slug) {
+        requireArchivable(event(slug), false);
+        return submit(JobKind.EVENT_ARCHIVE, slug);
+    }
+
+    public JobStore.Submission restore(String slug) {
+        if (!event(slug).isArchived()) {
+            conflictUnlessRunning(JobKind.EVENT_RESTORE, slug, "event '" + slug + "' is not archived");
+        }
+        return submit(JobKind.EVENT_RESTORE, slug);
+    }
+
+    /** Submits the sweep, which submits one archive job per due event. */
+    public JobStore.Submission sweep() {
+        return jobs.submit(JobKind.ARCHIVE_SWEEP, SWEEP_TARGET, new Target(SWEEP_TARGET));
+    }
+
+    private JobStore.Submission submit(JobKind kind, String slug) {
+        JobStore.Submission submission = jobs.submit(kind, slug, new Target(slug));
+        if (!submission.created() && submission.job().kind() != kind) {
+            throw busy(slug, submission.job());
+        }
+        return submission;
+    }
+
+    private void conflictUnlessRunning(JobKind kind, String slug, String message) {
+        if (jobs.holder(kind, slug).filter(j -> j.kind() == kind).isEmpty()) {
+            throw new PicPeakException(ErrorCode.CONFLICT, message);
+        }
+    }
+
+    static PicPeakException busy(String slug, Job holder) {
+        return new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is busy with job " + holder.id() + " ("
+                + holder.kind().wireName() + ", " + holder.state().wireName() + "): wait until it has ended");
+    }
+
+    private void requireArchivable(Event event, boolean checkPhotos) {
+        String slug = event.slug();
         if (event.isArchived()) {
-            throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived already");
+            conflictUnlessRunning(JobKind.EVENT_ARCHIVE, slug, "event '" + slug + "' is archived already");
+            return;
         }
         if (event.photoCount() == 0) {
             throw new PicPeakException(ErrorCode.NO_PHOTOS, "event '" + slug + "' has no photos to archive: delete it instead");
         }
+        if (!checkPhotos) {
+            return;
+        }
         try (Stream<Photo> rows = catalog.allPhotos(slug)) {
-            if (rows.anyMatch(p -> p.source() == com.picpeak.catalog.PhotoSource.EXTERNAL)) {
+            if (rows.anyMatch(p -> p.source() == PhotoSource.EXTERNAL)) {
                 // archiving removes originals; referenced files are the photographer's, not ours to move
                 throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' references files under "
                         + "EXTERNAL_MEDIA_ROOT: it cannot be archived (deactivate or delete it instead)");
             }
         }
-        boolean wasActive = event.active();
-        long revision = event.revision();
-        catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once
-        ZipPlan plan;
-        String key = Keys.archivedEvent(slug);
-        try {
-            plan = archives.plan(slug);
-            archives.storeArchive(plan, key);
-            verify(key, plan);
-            if (event(slug).revision() != revision) { // a photo came or went meanwhile: it may not be in the zip
-                throw new PicPeakException(ErrorCode.CONFLICT, "the photos of '" + slug + "' changed while it was "
-                        + "archived: nothing was removed, archive it again");
-            }
-            Instant now = clock.instant();
-            // Archived before anything is removed: a run that stops half-way leaves an archived event whose
-            // zip holds every photo, which restore can always bring back.
-            catalog.updateEvent(slug, e -> e.withArchivedAt(now, now));
-        } catch (RuntimeException e) {
-            store.delete(key); // an archive that does not read back, or is out of date, is no archive
-            catalog.updateEvent(slug, current -> current.withActive(wasActive, clock.instant()));
-            throw e;
-        }
-        for (String prefix : List.of(Keys.eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",
-                "watermarks/" + slug + "/")) {
-            try (Stream<BlobInfo> objects = store.list(prefix)) {
-                objects.forEach(object -> store.delete(object.key()));
-            }
-        }
-        log.info("archived {}: {} photos in {} ({} bytes)", slug, plan.entries().size(), key, plan.length());
-        return new Result(slug, key, plan.length(), plan.entries().size());
     }
 
-    /** Puts every photo of an archived event back (checked against its sha256), with thumbnails and hero. */
-    public Event restore(String slug) {
-        Event event = event(slug);
-        if (!event.isArchived()) {
-            throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is not archived");
+    // ---- the archive job ----
+
+    /** Where an archive job is: writing parts, completing, removing (with the photos removed so far). */
+    public record ArchiveCheckpoint(String phase, boolean wasActive, long revision, ZipBuild.State build, int removed) {
+        ArchiveCheckpoint with(String newPhase, ZipBuild.State newBuild, int newRemoved) {
+            return new ArchiveCheckpoint(newPhase, wasActive, revision, newBuild, newRemoved);
         }
-        String key = Keys.archivedEvent(slug);
-        List<Photo> photos;
-        try (Stream<Photo> rows = catalog.allPhotos(slug)) {
-            photos = rows.toList();
-        }
-        ZipPlan plan = ArchiveService.planOf(photos); // the entry names, as the archive was written
-        try (BlobRead read = store.get(key); ZipInputStream zip = new ZipInputStream(read.stream())) {
-            for (int i = 0; i < photos.size(); i++) {
-                ZipEntry entry = zip.getNextEntry();
-                Photo photo = photos.get(i);
-                String expectedName = new String(plan.entries().get(i).name(), java.nio.charset.StandardCharsets.UTF_8);
-                if (entry == null || !entry.getName().equals(expectedName)) {
-                    throw new PicPeakException(ErrorCode.INTEGRITY_MISMATCH, "the archive " + key + " does not hold '"
-                            + expectedName + "' where the catalog expects it");
-                }
-                store.put(photo.key(), new NonClosing(zip), PutOptions.of(photo.contentType()).expectingSha256(photo.sha256()));
-                ImageHeader header = imports.header(photo.key());
-                store.put(photo.thumbnailKey(), new ByteArrayInputStream(
-                        imports.render(photo.key(), header, ImportService.THUMBNAIL_SIZE, ImportService.THUMBNAIL_SIZE)),
-                        PutOptions.of("image/jpeg"));
-                if (photo.id().equals(event.heroPhotoId()) && event.heroKey() != null) {
-                    store.put(event.heroKey(), new ByteArrayInputStream(imports.render(photo.key(), header, 1920, 1080)),
-                            PutOptions.of("image/jpeg"));
-                }
+    }
+
+    public JobStep archiveStep(long partBytes) {
+        return new JobStep() {
+            @Override
+            public StepResult run(Job job, Deadline deadline) {
+                return archiveStep(job, deadline, partBytes);
             }
-        } catch (IOException e) {
-            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the archive " + key + " failed: " + e, e);
+
+            @Override
+            public void abandon(Job job, String reason) {
+                ArchiveCheckpoint at = JobJson.read(job.checkpoint(), ArchiveCheckpoint.class);
+                if (at == null || "removing".equals(at.phase())) {
+                    return; // nothing started, or archived already: the zip holds every photo
+                }
+                zipBuild.abort(at.build());
+                catalog.updateEvent(slugOf(job), e -> e.isArchived() ? e : e.withActive(at.wasActive(), clock.instant()));
+                log.warn("archiving {} failed for good ({}): the event is as it was", slugOf(job), reason);
+            }
+        };
+    }
+
+    private StepResult archiveStep(Job job, Deadline deadline, long partBytes) {
+        String slug = slugOf(job);
+        String key = Keys.archivedEvent(slug);
+        ArchiveCheckpoint at = JobJson.read(job.checkpoint(), ArchiveCheckpoint.class);
+        if (at == null) {
+            Event event = event(slug);
+            requireArchivable(event, true);
+            if (event.isArchived()) {
+                throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived already");
+            }
+            catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once
+            ZipPlan plan = archives.plan(slug);
+            at = new ArchiveCheckpoint("writing", event.active(), event.revision(), zipBuild.start(key, plan, partBytes), 0);
+            return StepResult.progress(Progress.of("writing", 0, plan.length(), "bytes"), JobJson.write(at));
+        }
+        switch (at.phase()) {
+            case "writing" -> {
+                ZipPlan plan = archives.plan(slug);
+                if (event(slug).revision() != at.revision()) { // cannot happen under the lock; kept as a guard
+                    throw new PicPeakException(ErrorCode.CONFLICT, "the photos of '" + slug + "' changed while it "
+                            + "was archived: nothing was removed");
+                }
+                ZipBuild.State build = zipBuild.writeParts(plan, at.build(), deadline);
+                String phase = build.allPartsWritten() ? "completing" : "writing";
+                return StepResult.progress(Progress.of(phase, build.bytesWritten(plan.length()), plan.length(), "bytes"),
+                        JobJson.write(at.with(phase, build, 0)));
+            }
+            case "completing" -> {
+                ArchiveCheckpoint completing = at;
+                Event event = event(slug);
+                ZipPlan plan = archives.plan(slug);
+                if (!event.isArchived()) {
+                    zipBuild.complete(plan, at.build());
+                    Instant now = clock.instant();
+                    // Archived before anything is removed: a run that stops half-way leaves an archived event
+                    // whose zip holds every photo, which restore can always bring back.
+                    catalog.updateEvent(slug, e -> e.withArchivedAt(now, now).withActive(completing.wasActive(), now));
+                }
+                return StepResult.progress(Progress.of("removing", 0, (long) plan.entries().size(), "photos"),
+                        JobJson.write(at.with("removing", at.build(), 0)));
+            }
+            case "removing" -> {
+                List<Photo> photos = photosOf(slug);
+                int removed = at.removed();
+                int first = removed;
+                while (removed < photos.size() && (removed == first || !deadline.passed())) { // one at least
+                    removeObjectsOf(slug, photos.get(removed));
+                    removed++;
+                }
+                if (removed < photos.size()) {
+                    return StepResult.progress(Progress.of("removing", removed, photos.size(), "photos"),
+                            JobJson.write(at.with("removing", at.build(), removed)));
+                }
+                deleteAll(Keys.downloadCacheFolder(slug)); // caches of Download All: ours, and stale now
+                long length = store.head(key).map(BlobInfo::size).orElse(-1L);
+                log.info("archived {}: {} photos in {} ({} bytes)", slug, photos.size(), key, length);
+                return StepResult.done(Progress.of("done", photos.size(), photos.size(), "photos"),
+                        JobJson.write(new Result(slug, key, length, photos.size())));
+            }
+            default -> throw new IllegalStateException("unknown phase " + at.phase());
+        }
+    }
+
+    /** The photo's original and everything rendered from it: only what the catalog says is the photo's. */
+    private void removeObjectsOf(String slug, Photo photo) {
+        List<String> keys = new ArrayList<>(List.of(photo.key(), photo.thumbnailKey(), Keys.hero(slug, photo.id())));
+        try (Stream<BlobInfo> renditions = store.list(Keys.renditionsOf(slug, photo.id()))) {
+            renditions.forEach(r -> keys.add(r.key()));
+        }
+        keys.forEach(store::delete);
+    }
+
+    private void deleteAll(String prefix) {
+        try (Stream<BlobInfo> objects = store.list(prefix)) {
+            objects.forEach(object -> store.delete(object.key()));
+        }
+    }
+
+    // ---- the restore job ----
+
+    public record RestoreCheckpoint(int restored) {
+    }
+
+    public JobStep restoreStep() {
+        return this::restoreStep;
+    }
+
+    private StepResult restoreStep(Job job, Deadline deadline) {
+        String slug = slugOf(job);
+        Event event = event(slug);
+        RestoreCheckpoint at = JobJson.read(job.checkpoint(), RestoreCheckpoint.class);
+        if (!event.isArchived()) {
+            if (at == null) {
+                throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is not archived");
+            }
+            return restored(event); // a step that finished the event but not its checkpoint
+        }
+        List<Photo> photos = photosOf(slug);
+        ZipPlan plan = ArchiveService.planOf(photos); // the entries' offsets, as the archive was written
+        String key = Keys.archivedEvent(slug);
+        int restored = at == null ? 0 : at.restored();
+        int first = restored;
+        while (restored < photos.size() && (restored == first || !deadline.passed())) { // one at least
+            restorePhoto(event, photos.get(restored), plan.entries().get(restored), key);
+            restored++;
+        }
+        if (restored < photos.size()) {
+            return StepResult.progress(Progress.of("restoring", restored, photos.size(), "photos"),
+                    JobJson.write(new RestoreCheckpoint(restored)));
         }
         Instant now = clock.instant();
-        Event restored = catalog.updateEvent(slug, e -> e.withArchivedAt(null, now).withActive(true, now));
+        Event done = catalog.updateEvent(slug, e -> e.withArchivedAt(null, now)); // its visibility is as it was
         store.delete(key);
         log.info("restored {} ({} photos)", slug, photos.size());
-        return restored;
+        return restored(done);
     }
 
-    /** The daily sweep: archives every expired event that has photos and is not archived yet. */
-    public List<Result> sweepExpired() {
-        Instant now = clock.instant();
-        List<Result> archived = new ArrayList<>();
-        List<String> due;
-        try (Stream<Event> events = catalog.allEvents()) {
-            due = events.filter(e -> e.isExpired(now) && !e.isArchived() && e.photoCount() > 0).map(Event::slug).toList();
-        }
-        for (String slug : due) {
-            try {
-                archived.add(archive(slug));
-            } catch (RuntimeException e) {
-                log.warn("archiving expired event {} failed (it stays as it is): {}", slug, e.getMessage());
-            }
-        }
-        return archived;
+    private StepResult restored(Event event) {
+        long photos = event.photoCount();
+        return StepResult.done(Progress.of("done", photos, photos, "photos"),
+                JobJson.write(Map.of("slug", event.slug(), "photos", photos, "active", event.active())));
     }
 
-    /** Reads the stored archive back: every entry in order, with the planned name, size and CRC-32. */
-    private void verify(String key, ZipPlan plan) {
-        byte[] buffer = new byte[64 * 1024];
-        try (BlobRead read = store.get(key); ZipInputStream zip = new ZipInputStream(read.stream())) {
-            for (ZipPlan.Entry planned : plan.entries()) {
-                ZipEntry entry = zip.getNextEntry();
-                String name = new String(planned.name(), java.nio.charset.StandardCharsets.UTF_8);
-                if (entry == null || !entry.getName().equals(name)) {
-                    throw mismatch(key, "misses '" + name + "'");
-                }
-                CRC32 crc = new CRC32();
-                long size = 0;
-                for (int n; (n = zip.read(buffer)) > 0; ) {
-                    crc.update(buffer, 0, n);
-                    size += n;
-                }
-                if (size != planned.item().size() || crc.getValue() != planned.item().crc32()) {
-                    throw mismatch(key, "has '" + name + "' with other bytes than the catalog says");
-                }
+    /** One photo from its place in the archive, checked against its sha256; then its thumbnail and hero. */
+    private void restorePhoto(Event event, Photo photo, ZipPlan.Entry entry, String archiveKey) {
+        boolean present = store.head(photo.key()).flatMap(BlobInfo::sha256).filter(photo.sha256()::equals).isPresent();
+        if (!present) {
+            ByteRange range = ByteRange.of(entry.dataOffset(), entry.dataOffset() + photo.size() - 1);
+            try (BlobRead read = store.get(archiveKey, range)) {
+                store.put(photo.key(), read.stream(), PutOptions.of(photo.contentType()).expectingSha256(photo.sha256()));
+            } catch (IOException e) {
+                throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + photo.filename() + "' from "
+                        + archiveKey + " failed: " + e, e);
             }
-            if (zip.getNextEntry() != null) {
-                throw mismatch(key, "has more entries than photos");
-            }
-        } catch (IOException e) {
-            throw mismatch(key, "cannot be read back: " + e.getMessage());
+        }
+        ImageHeader header = imports.header(photo.key());
+        store.put(photo.thumbnailKey(), new ByteArrayInputStream(
+                imports.render(photo.key(), header, ImportService.THUMBNAIL_SIZE, ImportService.THUMBNAIL_SIZE)),
+                PutOptions.of("image/jpeg"));
+        if (photo.id().equals(event.heroPhotoId()) && event.heroKey() != null) {
+            store.put(event.heroKey(), new ByteArrayInputStream(imports.render(photo.key(), header, 1920, 1080)),
+                    PutOptions.of("image/jpeg"));
         }
     }
 
-    private static PicPeakException mismatch(String key, String what) {
-        return new PicPeakException(ErrorCode.INTEGRITY_MISMATCH, "the archive " + key + " " + what
-                + ": nothing was removed");
+    // ---- the sweep job ----
+
+    public record SweepCheckpoint(List<String> submitted, List<String> skipped) {
+    }
+
+    public JobStep sweepStep() {
+        return (job, deadline) -> {
+            Instant now = clock.instant();
+            List<String> submitted = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            List<Event> due;
+            try (Stream<Event> events = catalog.allEvents()) {
+                due = events.filter(e -> e.isExpired(now) && !e.isArchived() && e.photoCount() > 0).toList();
+            }
+            for (Event event : due) {
+                try {
+                    JobStore.Submission submission = archive(event.slug());
+                    (submission.job().kind() == JobKind.EVENT_ARCHIVE ? submitted : skipped).add(event.slug());
+                } catch (PicPeakException e) { // another job holds it, or it cannot be archived: it stays as it is
+                    skipped.add(event.slug());
+                    log.warn("the sweep leaves expired event {} as it is: {}", event.slug(), e.getMessage());
+                }
+            }
+            int resumed = jobs.resumeStranded(); // jobs whose queue message was lost get a worker again
+            return StepResult.done(Progress.of("done", due.size(), due.size(), "events"),
+                    JobJson.write(Map.of("archiving", submitted, "skipped", skipped, "resumedJobs", resumed)));
+        };
+    }
+
+    // ---- helpers ----
+
+    private List<Photo> photosOf(String slug) {
+        try (Stream<Photo> rows = catalog.allPhotos(slug)) {
+            return rows.toList();
+        }
+    }
+
+    private static String slugOf(Job job) {
+        return JobJson.read(job.params(), Target.class).slug();
     }
 
     private Event event(String slug) {
         return catalog.findEvent(slug).orElseThrow(() ->
                 new PicPeakException(ErrorCode.EVENT_NOT_FOUND, "there is no event '" + slug + "'"));
-    }
-
-
-    /** One zip entry as a stream: the store closes what it reads, the zip must stay open for the next entry. */
-    private static final class NonClosing extends java.io.FilterInputStream {
-        NonClosing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // the next entry follows in the same stream
-        }
     }
 }

@@ -39,12 +39,23 @@ public final class AutoImportState {
         this.table = table;
     }
 
-    /** File names of the event that are imported or being imported (one query, paged). */
-    public Set<String> claimedFilenames(String slug) {
+    /**
+     * File names of the event that are imported, or being imported under a live claim (one query, paged). A
+     * name whose claim ran out (its import died) is not among them: it is imported again, once.
+     */
+    public Set<String> claimedFilenames(String slug, Instant now) {
         Set<String> names = new HashSet<>();
-        table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)").projectionExpression("sk")
+        table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
+                .projectionExpression("sk, photoId, leaseUntil")
                 .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":f", s(FILE))),
-                item -> names.add(item.get("sk").s().substring(FILE.length())));
+                item -> {
+                    AttributeValue leaseUntil = item.get("leaseUntil");
+                    boolean expired = !item.containsKey("photoId") && leaseUntil != null
+                            && Long.parseLong(leaseUntil.n()) < now.toEpochMilli();
+                    if (!expired) {
+                        names.add(item.get("sk").s().substring(FILE.length()));
+                    }
+                });
         return names;
     }
 

@@ -15,6 +15,8 @@ import java.util.List;
  * {@code failed} could not be imported, with {@code failures} naming them (each reported once);
  * {@code errors} are whole events the poll could not list (S3 unreachable, ...).
  * {@code s3Requests} is every S3 request this poll sent, listing pages and imports alike.
+ * {@code resumeAfter}: the poll ran out of time after this event (in slug order); the next one goes on from
+ * there. Null when the poll covered every event.
  */
 public record PollReport(
         Instant startedAt,
@@ -28,7 +30,8 @@ public record PollReport(
         long failed,
         long s3Requests,
         List<String> failures,
-        List<String> errors) {
+        List<String> errors,
+        String resumeAfter) {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -58,6 +61,7 @@ public record PollReport(
     public String summary() {
         return String.format("%d events, %d objects listed, %d new sightings, %d waiting, %d imported, %d skipped, "
                         + "%d failed, %d S3 requests, %d ms%s", events, objectsListed, newSightings, waiting, imported,
-                skipped, failed, s3Requests, durationMs, errors.isEmpty() ? "" : ", errors: " + errors);
+                skipped, failed, s3Requests, durationMs, errors.isEmpty() ? "" : ", errors: " + errors)
+                + (resumeAfter == null ? "" : ", out of time after event " + resumeAfter + " (the next poll goes on)");
     }
 }

@@ -6,6 +6,7 @@ import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.ingest.ImportService;
+import com.picpeak.jobs.Deadline;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -55,28 +56,46 @@ public final class PrefixWalker {
 
     /** One poll over every active event; never throws for an event's failure (it is in the report). */
     public PollReport poll() {
+        return poll(null, null);
+    }
+
+    /**
+     * One poll over the active events after {@code resumeAfter} (all when null), in slug order, that stops
+     * taking on work once {@code deadline} has passed (none when null): the report's {@code resumeAfter}
+     * then says where the next poll goes on. Two polls at once do no duplicate work: the two-poll gate and
+     * the file-name claims let one of them import each file.
+     */
+    public PollReport poll(Deadline deadline, String resumeAfter) {
         Instant started = clock.instant();
         long requestsBefore = S3RequestCounter.currentThread();
         Tally tally = new Tally();
         List<Event> active;
         try (Stream<Event> events = catalog.allEvents()) {
-            active = events.filter(e -> e.active() && !e.isArchived()).toList();
+            active = events.filter(e -> e.active() && !e.isArchived())
+                    .filter(e -> resumeAfter == null || e.slug().compareTo(resumeAfter) > 0).toList();
         } catch (PicPeakException e) {
             tally.errors.add("listing events: " + e.getMessage());
             active = List.of();
         }
+        String stoppedAfter = null;
         for (Event event : active) {
+            if (deadline != null && deadline.passed() && stoppedAfter == null && tally.walked > 0) {
+                stoppedAfter = tally.lastWalked;
+                break;
+            }
             try {
-                walk(event.slug(), tally);
+                walk(event.slug(), tally, deadline);
             } catch (RuntimeException e) { // S3 or the catalog unreachable: this event waits for the next poll
                 tally.errors.add(event.slug() + ": " + e.getMessage());
                 log.warn("auto-import could not poll {}: {}", event.slug(), e.getMessage());
             }
+            tally.walked++;
+            tally.lastWalked = event.slug();
         }
         PollReport report = new PollReport(started, Duration.between(started, clock.instant()).toMillis(),
                 active.size(), tally.listed, tally.newSightings, tally.waiting, tally.imported, tally.skipped,
                 tally.failed, S3RequestCounter.currentThread() - requestsBefore, List.copyOf(tally.failures),
-                List.copyOf(tally.errors));
+                List.copyOf(tally.errors), stoppedAfter);
         try {
             state.saveLastPoll(report);
         } catch (PicPeakException e) {
@@ -86,8 +105,8 @@ public final class PrefixWalker {
         return report;
     }
 
-    private void walk(String slug, Tally tally) {
-        Set<String> claimed = state.claimedFilenames(slug);
+    private void walk(String slug, Tally tally, Deadline deadline) {
+        Set<String> claimed = state.claimedFilenames(slug, clock.instant());
         Map<String, Sighting> sightings = state.sightings(slug);
         Set<String> present = new HashSet<>();
         try (Stream<BlobInfo> objects = store.list(Keys.eventFolder(slug))) {
@@ -98,6 +117,10 @@ public final class PrefixWalker {
                     return; // generated or hidden: not a photo drop
                 }
                 present.add(filename);
+                if (deadline != null && deadline.passed() && (tally.walked > 0 || tally.imported > 0)) {
+                    tally.waiting++; // out of time (having done something): the next poll, its sighting stays
+                    return;
+                }
                 consider(slug, filename, object, claimed.contains(filename), sightings.get(filename), tally);
             });
         }
@@ -156,6 +179,8 @@ public final class PrefixWalker {
         long imported;
         long skipped;
         long failed;
+        int walked;
+        String lastWalked;
         final List<String> failures = new ArrayList<>();
         final List<String> errors = new ArrayList<>();
 

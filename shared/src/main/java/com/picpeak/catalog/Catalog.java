@@ -29,20 +29,40 @@ public interface Catalog {
     void deleteEvent(String slug);
 
     /**
-     * Reserves a file name within an event before its object is written, so two uploads of the same name
-     * never overwrite each other. Returns false when the name is taken.
+     * Reserves a file name for good (a photo restored from a backup, a referenced file whose photo was
+     * deleted). Returns false when the name is taken.
      */
     boolean claimFilename(String slug, String filename);
 
+    /**
+     * Reserves a file name within an event before its object is written, so two imports of the same name
+     * never overwrite each other, for {@code lease}: an import that dies leaves a claim that others may take
+     * once it has run out (the photo is then imported by them, once). Returns the claim's token, or empty
+     * when the name is taken (by a photo, or by a live claim).
+     */
+    Optional<String> leaseFilename(String slug, String filename, java.time.Instant now, java.time.Duration lease);
+
     void releaseFilename(String slug, String filename);
+
+    /** Releases the claim only while it is still the one with this token (no one took it over). */
+    void releaseFilename(String slug, String filename, String claimToken);
 
     /**
      * Adds a photo and bumps the event's revision and photo count in one transaction.
      *
      * @throws com.picpeak.error.PicPeakException DUPLICATE_PHOTO (naming the existing photo) when the event
-     *         already has the same bytes; EVENT_NOT_FOUND when the event is gone
+     *         already has the same bytes; EVENT_NOT_FOUND when the event is gone; CONFLICT while a job
+     *         archives, restores or deletes the event
      */
-    void addPhoto(Photo photo);
+    default void addPhoto(Photo photo) {
+        addPhoto(photo, null);
+    }
+
+    /**
+     * As {@link #addPhoto(Photo)}, and the file name's claim must still carry {@code claimToken} (when not
+     * null): an import whose claim was taken over after its lease ran out adds nothing.
+     */
+    void addPhoto(Photo photo, String claimToken);
 
     Optional<Photo> findPhoto(String slug, String photoId);
 
@@ -59,17 +79,14 @@ public interface Catalog {
         return Pages.stream(cursor -> listEvents(100, cursor));
     }
 
-    /** Removes the photo row with its claims and bumps the revision; false when there was no such photo. */
+    /**
+     * Removes the photo row with its claims and bumps the revision; false when there was no such photo.
+     *
+     * @throws com.picpeak.error.PicPeakException CONFLICT while a job archives, restores or deletes the event
+     */
     boolean deletePhoto(String slug, String photoId);
 
-    /**
-     * Claims the build of an archive: succeeds when there is no record, or the last build failed, or its
-     * lease ran out (the builder died). Returns false when someone else holds it or it is ready.
-     */
-    boolean claimArchiveBuild(String slug, String variant, long revision, java.time.Instant now,
-                              java.time.Instant leaseUntil);
-
-    /** Records the outcome of the build this process claimed. */
+    /** Records the state of a cached archive (its build job writes BUILDING, READY or FAILED). */
     void finishArchiveBuild(String slug, String variant, long revision, ArchiveRecord.State state, long length,
                             String error);
 

@@ -55,6 +55,10 @@ public final class DynamoCatalog implements Catalog {
         this.table = table;
     }
 
+    public String tableName() {
+        return table;
+    }
+
     /** Creates the table (on-demand, with its index) unless it exists; safe at every start. */
     public static void createTableIfMissing(DynamoDbClient dynamo, String table) {
         try {
@@ -241,6 +245,27 @@ public final class DynamoCatalog implements Catalog {
         }
     }
 
+    /**
+     * A claim with a lease: {@code leaseUntil} (epoch ms) and a token. Claims without a lease (taken for good,
+     * or written before claims had leases) and claims of imported photos ({@code photoId}) never expire.
+     */
+    @Override
+    public Optional<String> leaseFilename(String slug, String filename, Instant now, java.time.Duration lease) {
+        String token = java.util.UUID.randomUUID().toString();
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of("pk", s(eventPk(slug)), "sk", s(fileSk(filename)), "claimedAt", s(now.toString()),
+                            "leaseUntil", n(now.plus(lease).toEpochMilli()), "token", s(token)))
+                    .conditionExpression("attribute_not_exists(pk) OR (attribute_not_exists(photoId) AND leaseUntil < :now)")
+                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()))));
+            return Optional.of(token);
+        } catch (ConditionalCheckFailedException taken) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw unavailable(e);
+        }
+    }
+
     @Override
     public void releaseFilename(String slug, String filename) {
         try {
@@ -251,8 +276,39 @@ public final class DynamoCatalog implements Catalog {
     }
 
     @Override
-    public void addPhoto(Photo photo) {
+    public void releaseFilename(String slug, String filename, String claimToken) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(eventPk(slug)), "sk", s(fileSk(filename))))
+                    .conditionExpression("#token = :token AND attribute_not_exists(photoId)")
+                    .expressionAttributeNames(Map.of("#token", "token"))
+                    .expressionAttributeValues(Map.of(":token", s(claimToken))));
+        } catch (ConditionalCheckFailedException takenOver) {
+            // someone else holds the name now: not ours to release
+        } catch (SdkException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** While a job archives, restores or deletes the event, its photo set must not change. */
+    private TransactWriteItem eventNotBusy(String slug) {
+        return TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+                .key(Map.of("pk", s(CatalogKeys.jobLockPk(CatalogKeys.EVENT_JOBS, slug)), "sk", s(CatalogKeys.LOCK_SK)))
+                .conditionExpression("attribute_not_exists(pk)")).build();
+    }
+
+    private static PicPeakException eventBusy(String slug) {
+        return new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is being archived, restored or "
+                + "deleted right now: its photos cannot change until that job has ended (GET /api/admin/jobs)");
+    }
+
+    @Override
+    public void addPhoto(Photo photo, String claimToken) {
         String pk = eventPk(photo.eventSlug());
+        Map<String, AttributeValue> claimValues = new HashMap<>(Map.of(":id", s(photo.id()),
+                ":at", s(photo.uploadedAt().toString())));
+        if (claimToken != null) {
+            claimValues.put(":token", s(claimToken));
+        }
         List<TransactWriteItem> writes = List.of(
                 TransactWriteItem.builder().put(p -> p.tableName(table).item(photoItem(photo))
                         .conditionExpression("attribute_not_exists(pk)")).build(),
@@ -264,11 +320,26 @@ public final class DynamoCatalog implements Catalog {
                         .updateExpression("ADD revision :one, photoCount :one SET updatedAt = :now")
                         .conditionExpression("attribute_exists(pk)")
                         .expressionAttributeValues(Map.of(":one", n(1), ":now", s(photo.uploadedAt().toString()))))
-                        .build());
+                        .build(),
+                eventNotBusy(photo.eventSlug()),
+                // the name's claim now belongs to the photo: it never expires; with a token, it must still be ours
+                TransactWriteItem.builder().update(u -> u.tableName(table)
+                        .key(Map.of("pk", s(pk), "sk", s(fileSk(photo.filename()))))
+                        .updateExpression("SET photoId = :id, claimedAt = if_not_exists(claimedAt, :at) REMOVE leaseUntil")
+                        .conditionExpression(claimToken == null ? null : "#token = :token AND attribute_not_exists(photoId)")
+                        .expressionAttributeNames(claimToken == null ? null : Map.of("#token", "token"))
+                        .expressionAttributeValues(claimValues)).build());
         try {
             dynamo.transactWriteItems(b -> b.transactItems(writes));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCheck(reasons, 3)) {
+                throw eventBusy(photo.eventSlug());
+            }
+            if (failedCheck(reasons, 4)) {
+                throw new PicPeakException(ErrorCode.CONFLICT, "the claim on '" + photo.filename() + "' of event '"
+                        + photo.eventSlug() + "' ran out and was taken over by another import: this one added nothing");
+            }
             if (failedCheck(reasons, 2)) {
                 throw eventNotFound(photo.eventSlug());
             }
@@ -332,11 +403,15 @@ public final class DynamoCatalog implements Catalog {
                         .updateExpression("ADD revision :one, photoCount :minus SET updatedAt = :now")
                         .conditionExpression("attribute_exists(pk)")
                         .expressionAttributeValues(Map.of(":one", n(1), ":minus", n(-1), ":now", s(Instant.now().toString()))))
-                        .build());
+                        .build(),
+                eventNotBusy(slug));
         try {
             dynamo.transactWriteItems(b -> b.transactItems(writes));
             return true;
         } catch (TransactionCanceledException e) {
+            if (failedCheck(e.cancellationReasons(), 4)) {
+                throw eventBusy(slug);
+            }
             if (failedCheck(e.cancellationReasons(), 0) || failedCheck(e.cancellationReasons(), 3)) {
                 return false; // the photo or its whole event was deleted concurrently
             }
@@ -347,30 +422,6 @@ public final class DynamoCatalog implements Catalog {
     }
 
     // ---- archives ----
-
-    @Override
-    public boolean claimArchiveBuild(String slug, String variant, long revision, Instant now, Instant leaseUntil) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", s(eventPk(slug)));
-        item.put("sk", s(archiveSk(variant, revision)));
-        item.put("variant", s(variant));
-        item.put("revision", n(revision));
-        item.put("state", s(ArchiveRecord.State.BUILDING.name()));
-        item.put("length", n(0));
-        item.put("leaseUntil", s(leaseUntil.toString()));
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(pk) OR #state = :failed OR (#state = :building AND leaseUntil < :now)")
-                    .expressionAttributeNames(Map.of("#state", "state"))
-                    .expressionAttributeValues(Map.of(":failed", s("FAILED"), ":building", s("BUILDING"),
-                            ":now", s(now.toString()))));
-            return true;
-        } catch (ConditionalCheckFailedException held) {
-            return false;
-        } catch (SdkException e) {
-            throw unavailable(e);
-        }
-    }
 
     @Override
     public void finishArchiveBuild(String slug, String variant, long revision, ArchiveRecord.State state, long length,
@@ -548,7 +599,7 @@ public final class DynamoCatalog implements Catalog {
     }
 
     private static String eventPk(String slug) {
-        return "EVENT#" + slug;
+        return CatalogKeys.eventPk(slug);
     }
 
     private static String photoSk(String id) {

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -35,12 +36,13 @@ public final class DynamoTable {
 
     /**
      * Runs one request on the client. A failed condition is the caller's answer and passes through as
-     * {@link ConditionalCheckFailedException}; any other failure is the catalog being unavailable.
+     * {@link ConditionalCheckFailedException} (or, in a transaction, {@link TransactionCanceledException});
+     * any other failure is the catalog being unavailable.
      */
     public <T> T call(Function<DynamoDbClient, T> request) {
         try {
             return request.apply(dynamo);
-        } catch (ConditionalCheckFailedException answer) {
+        } catch (ConditionalCheckFailedException | TransactionCanceledException answer) {
             throw answer;
         } catch (SdkException e) {
             throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the catalog (DynamoDB) did not answer: "

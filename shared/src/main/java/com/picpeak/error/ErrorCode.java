@@ -33,6 +33,8 @@ public enum ErrorCode {
     TRUNCATED_IMAGE(422, "truncated_image"),
     CORRUPT_IMAGE(422, "corrupt_image"),
     INTERNAL(500, "internal_error"),
+    /** The Download All archive could not be built (its job failed for good); a new revision builds anew. */
+    DOWNLOAD_ALL_FAILED(500, "download_all_failed"),
     PRESIGN_UNSUPPORTED(501, "presign_unsupported"),
     WATERMARK_UNAVAILABLE(501, "watermark_unavailable"),
     STORAGE_FAILURE(502, "storage_failure"),

@@ -74,21 +74,6 @@ public final class EventService {
         return catalog.updateEvent(slug, current -> applyPatch(current, patch));
     }
 
-    /**
-     * Hides the event from guests at once, deletes its objects (originals, thumbnails, heroes, caches),
-     * then its catalog rows. If an object cannot be deleted the event stays, hidden, and the call can be repeated.
-     */
-    public void delete(String slug) {
-        get(slug);
-        catalog.updateEvent(slug, e -> e.withActive(false, clock.instant()));
-        for (String prefix : Keys.eventPrefixes(slug)) {
-            try (Stream<BlobInfo> objects = store.list(prefix)) {
-                objects.forEach(object -> store.delete(object.key()));
-            }
-        }
-        catalog.deleteEvent(slug);
-    }
-
     public Page<Photo> photos(String slug, int limit, String cursor) {
         get(slug);
         return catalog.listPhotos(slug, limit, cursor);

@@ -43,6 +43,11 @@ public final class ImportService {
     private static final Logger log = LoggerFactory.getLogger(ImportService.class);
     public static final int THUMBNAIL_SIZE = 300;
     private static final int MAX_NAME_ATTEMPTS = 50;
+    /**
+     * How long a file-name claim holds without its import finishing: longer than any import (a 5 GB upload
+     * included). An import that died leaves its claim until then; the walker or watcher then imports the file.
+     */
+    public static final java.time.Duration CLAIM_LEASE = java.time.Duration.ofHours(1);
 
     private final Catalog catalog;
     private final BlobStore store;
@@ -82,16 +87,16 @@ public final class ImportService {
         Names.filename(filename);
         BufferedInputStream in = new BufferedInputStream(content, ImageProbe.HEADER_BYTES);
         ImageHeader header = named(filename, () -> probeHead(in));
-        String storedName = claimFreeName(slug, filename);
-        String key = Keys.original(slug, storedName);
+        Claim claim = claimFreeName(slug, filename);
+        String key = Keys.original(slug, claim.name());
         List<String> written = new ArrayList<>();
         written.add(key); // claimed and free: ours to remove even if the put fails after writing
         try {
             StoredBlob stored = store.put(key, new SizeLimitedInputStream(in, maxUploadBytes, filename),
                     PutOptions.of(header.type().contentType()));
-            return finish(slug, storedName, key, header, stored.size(), stored.crc32(), stored.sha256(), source, written);
+            return finish(slug, claim, key, header, stored.size(), stored.crc32(), stored.sha256(), source, written);
         } catch (RuntimeException e) {
-            undo(slug, storedName, written);
+            undo(slug, claim, written);
             throw e;
         }
     }
@@ -121,18 +126,22 @@ public final class ImportService {
     }
 
     private Photo importInPlace(String slug, String key, String filename, PhotoSource source) {
-        if (!catalog.claimFilename(slug, filename)) {
-            throw new PicPeakException(ErrorCode.CONFLICT, "'" + filename + "' of event '" + slug
-                    + "' is imported already (or being imported)");
-        }
+        Claim claim = catalog.leaseFilename(slug, filename, clock.instant(), CLAIM_LEASE)
+                .map(token -> new Claim(filename, token))
+                .orElseThrow(() -> new PicPeakException(ErrorCode.CONFLICT, "'" + filename + "' of event '" + slug
+                        + "' is imported already (or being imported)"));
         List<String> written = new ArrayList<>();
         try {
             Digest digest = named(filename, () -> digest(key));
-            return finish(slug, filename, key, digest.header, digest.size, digest.crc32, digest.sha256, source, written);
+            return finish(slug, claim, key, digest.header, digest.size, digest.crc32, digest.sha256, source, written);
         } catch (RuntimeException e) {
-            undo(slug, filename, written); // the object itself was not ours to delete
+            undo(slug, claim, written); // the object itself was not ours to delete
             throw e;
         }
+    }
+
+    /** A file name this import holds, with the token that proves it. */
+    private record Claim(String name, String token) {
     }
 
     /**
@@ -151,8 +160,9 @@ public final class ImportService {
         }
     }
 
-    private Photo finish(String slug, String filename, String key, ImageHeader header, long size, long crc32,
+    private Photo finish(String slug, Claim claim, String key, ImageHeader header, long size, long crc32,
                          String sha256, PhotoSource source, List<String> written) {
+        String filename = claim.name();
         if (size > maxUploadBytes) {
             throw new PicPeakException(ErrorCode.FILE_TOO_LARGE, "'" + filename + "' is larger than the limit of "
                     + maxUploadBytes + " bytes (PICPEAK_MAX_UPLOAD_BYTES)");
@@ -165,7 +175,7 @@ public final class ImportService {
         written.add(thumbnailKey);
         Photo photo = new Photo(photoId, slug, key, thumbnailKey, filename, header.type().contentType(), size, crc32,
                 sha256, header.displayWidth(), header.displayHeight(), header.takenAt().orElse(null), now, source);
-        catalog.addPhoto(photo);
+        catalog.addPhoto(photo, claim.token());
         events.publish(DomainEvent.photoUploaded(photo, now));
         log.info("imported {} into {} as {} ({} bytes, {}x{}, {})", filename, slug, photoId, size,
                 photo.width(), photo.height(), source.wireName());
@@ -243,25 +253,40 @@ public final class ImportService {
         }
     }
 
-    /** Claims the file name, or the first free {@code name-N.ext}; a name whose object exists is skipped too. */
-    private String claimFreeName(String slug, String filename) {
+    /**
+     * Claims the file name, or the first free {@code name-N.ext}; a name whose object was dropped in by hand is
+     * skipped too. A claim is never kept when checking its object fails (the storage is down): it is released
+     * at once, so a retry gets the same name.
+     */
+    private Claim claimFreeName(String slug, String filename) {
         int dot = filename.lastIndexOf('.');
         String base = dot > 0 ? filename.substring(0, dot) : filename;
         String extension = dot > 0 ? filename.substring(dot) : "";
         for (int n = 0; n < MAX_NAME_ATTEMPTS; n++) {
             String candidate = n == 0 ? filename : base + "-" + n + extension;
-            if (catalog.claimFilename(slug, candidate)) {
-                if (store.head(Keys.original(slug, candidate)).isEmpty()) {
-                    return candidate;
+            java.util.Optional<String> token = catalog.leaseFilename(slug, candidate, clock.instant(), CLAIM_LEASE);
+            if (token.isPresent()) {
+                Claim claim = new Claim(candidate, token.get());
+                boolean free;
+                try {
+                    // free: nothing there, or what an import of ours stored (it records the sha256) and left
+                    // behind when it failed and could not remove it: a retry of the upload takes the name again
+                    free = store.head(Keys.original(slug, candidate)).map(o -> o.sha256().isPresent()).orElse(true);
+                } catch (RuntimeException e) {
+                    releaseQuietly(slug, claim);
+                    throw e;
                 }
-                catalog.releaseFilename(slug, candidate); // a file dropped in by hand, not yet imported: leave it
+                if (free) {
+                    return claim;
+                }
+                releaseQuietly(slug, claim); // a file dropped in by hand, not yet imported: leave it
             }
         }
         throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' has " + MAX_NAME_ATTEMPTS
                 + " files named like '" + filename + "' already: rename the file");
     }
 
-    private void undo(String slug, String filename, List<String> written) {
+    private void undo(String slug, Claim claim, List<String> written) {
         for (String key : written) {
             try {
                 store.delete(key);
@@ -269,10 +294,16 @@ public final class ImportService {
                 log.warn("could not remove {} after a failed import: {}", key, e.getMessage());
             }
         }
+        releaseQuietly(slug, claim);
+    }
+
+    /** A claim that cannot be released now runs out with its lease; the walker or watcher imports the file then. */
+    private void releaseQuietly(String slug, Claim claim) {
         try {
-            catalog.releaseFilename(slug, filename);
+            catalog.releaseFilename(slug, claim.name(), claim.token());
         } catch (RuntimeException e) {
-            log.warn("could not release the name {} of {} after a failed import: {}", filename, slug, e.getMessage());
+            log.warn("could not release the name {} of {} after a failed import (its claim runs out after {}): {}",
+                    claim.name(), slug, CLAIM_LEASE, e.getMessage());
         }
     }
 }

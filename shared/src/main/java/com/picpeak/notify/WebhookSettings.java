@@ -1,6 +1,7 @@
 package com.picpeak.notify;
 
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvNumbers;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +24,8 @@ public record WebhookSettings(int maxAttempts, Duration retryBase) {
 
     /** Reads the two variables; problems are added to {@code problems} (reported with all others). */
     public static WebhookSettings fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
-        long attempts = number(env, WEBHOOK_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS, 1, 50, problems);
-        long baseMs = number(env, WEBHOOK_RETRY_BASE_MS, DEFAULT_RETRY_BASE_MS, 10, 3_600_000, problems);
+        long attempts = EnvNumbers.wholeNumber(env, WEBHOOK_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS, 1, 50, problems);
+        long baseMs = EnvNumbers.wholeNumber(env, WEBHOOK_RETRY_BASE_MS, DEFAULT_RETRY_BASE_MS, 10, 3_600_000, problems);
         return new WebhookSettings((int) attempts, Duration.ofMillis(baseMs));
     }
 
@@ -33,24 +34,5 @@ public record WebhookSettings(int maxAttempts, Duration retryBase) {
         int doublings = Math.min(Math.max(attemptsMade - 1, 0), 20);
         Duration wait = retryBase.multipliedBy(1L << doublings);
         return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
-    }
-
-    private static long number(Map<String, String> env, String name, long fallback, long min, long max,
-                               List<ConfigException.Problem> problems) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the accepted range
-        }
-        problems.add(new ConfigException.Problem(name, "'" + value + "' is not a whole number from " + min + " to "
-                + max + " (default " + fallback + ")"));
-        return fallback;
     }
 }

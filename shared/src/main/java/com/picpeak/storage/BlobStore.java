@@ -50,6 +50,33 @@ public interface BlobStore extends AutoCloseable {
      */
     Stream<BlobInfo> list(String prefix);
 
+    /**
+     * Starts an object written as numbered parts, each in its own call, possibly by different processes and
+     * in separate steps of a job: nothing is visible at {@code key} until {@link #completeParts}. Parts are
+     * at least {@link #minPartBytes()} long except the last. Returns the id of the unfinished object.
+     */
+    String startParts(String key, String contentType);
+
+    /**
+     * Writes part {@code partNumber} (1-based) of an unfinished object: exactly {@code length} bytes, which
+     * start at byte {@code offset} of the object. Writing a part again replaces it (a retried step).
+     * Returns the part's hex MD5, checked against what the store reports where it reports one (a part that
+     * arrived other than it was sent fails).
+     */
+    String writePart(String key, String uploadId, int partNumber, long offset, InputStream content, long length);
+
+    /**
+     * Makes the object of parts 1..{@code parts} visible at once (the store knows what each part holds: a
+     * caller keeps no list of them). Fails when a part is missing.
+     */
+    void completeParts(String key, String uploadId, int parts);
+
+    /** Discards an unfinished object and its parts; an unknown or finished id is not an error. */
+    void abortParts(String key, String uploadId);
+
+    /** The smallest part but the last that {@link #writePart} accepts (S3: 5 MiB). */
+    long minPartBytes();
+
     /** Whether {@link #presignGet} can issue URLs (S3 yes, local no). */
     boolean canPresign();
 

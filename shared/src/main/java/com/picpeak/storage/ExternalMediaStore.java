@@ -89,6 +89,32 @@ public final class ExternalMediaStore implements BlobStore {
                 info.etag(), info.lastModified(), info.contentType(), info.metadata()));
     }
 
+    /** Referenced files are never written: unfinished objects are the backend's. */
+    @Override
+    public String startParts(String key, String contentType) {
+        return backend.startParts(key, contentType);
+    }
+
+    @Override
+    public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content, long length) {
+        return backend.writePart(key, uploadId, partNumber, offset, content, length);
+    }
+
+    @Override
+    public void completeParts(String key, String uploadId, int parts) {
+        backend.completeParts(key, uploadId, parts);
+    }
+
+    @Override
+    public void abortParts(String key, String uploadId) {
+        backend.abortParts(key, uploadId);
+    }
+
+    @Override
+    public long minPartBytes() {
+        return backend.minPartBytes();
+    }
+
     @Override
     public boolean canPresign() {
         return backend.canPresign();

@@ -91,10 +91,14 @@ public final class Keys {
         return EXTERNAL_PREFIX + folder + "/" + filename;
     }
 
-    /** Every folder holding objects that belong to one event (for deleting the event). */
+    /**
+     * Every prefix of objects that belong to one event (for deleting the event): its folders, its own
+     * watermark, and its archive (a slug has no '.', so the archive's key is a prefix of nothing else).
+     */
     public static java.util.List<String> eventPrefixes(String slug) {
         return java.util.List.of(eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",
-                "watermarks/" + slug + "/", "uploads/" + slug + "/", "fingerprinted/" + slug + "/");
+                "watermarks/" + slug + "/", "uploads/" + slug + "/", "fingerprinted/" + slug + "/",
+                "branding/" + slug + "/", archivedEvent(slug));
     }
 
     /**

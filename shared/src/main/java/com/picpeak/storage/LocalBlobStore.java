@@ -192,6 +192,66 @@ public final class LocalBlobStore implements BlobStore {
                 .flatMap(Optional::stream);
     }
 
+    /** An unfinished object is a pre-sized temp file beside its key, written at each part's offset. */
+    @Override
+    public String startParts(String key, String contentType) {
+        Path target = resolve(key);
+        String uploadId = UUID.randomUUID().toString();
+        try {
+            Files.createDirectories(target.getParent());
+            Files.createFile(partsFile(target, uploadId));
+        } catch (IOException e) {
+            throw failure("cannot start writing " + target, e);
+        }
+        return uploadId;
+    }
+
+    @Override
+    public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content, long length) {
+        Path parts = partsFile(resolve(key), uploadId);
+        if (!Files.isRegularFile(parts, LinkOption.NOFOLLOW_LINKS)) {
+            throw new PicPeakException(ErrorCode.NOT_FOUND, "no unfinished object " + uploadId + " for '" + key + "'");
+        }
+        try (FileChannel channel = FileChannel.open(parts, StandardOpenOption.WRITE);
+             var digesting = PartDigest.md5(content, length)) {
+            channel.position(offset);
+            PartDigest.copy(digesting, Channels.newOutputStream(channel), key, partNumber, length);
+            channel.force(false);
+            return PartDigest.hex(digesting);
+        } catch (IOException e) {
+            throw failure("cannot write part " + partNumber + " of " + parts, e);
+        }
+    }
+
+    @Override
+    public void completeParts(String key, String uploadId, int parts) {
+        Path target = resolve(key);
+        Path unfinished = partsFile(target, uploadId);
+        try {
+            Files.move(unfinished, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            writeSidecar(key, ContentTypes.guess(key), Map.of(), Files.readAttributes(target, BasicFileAttributes.class));
+        } catch (NoSuchFileException e) {
+            throw new PicPeakException(ErrorCode.NOT_FOUND, "no unfinished object " + uploadId + " for '" + key + "'", e);
+        } catch (IOException e) {
+            throw failure("cannot complete " + target, e);
+        }
+    }
+
+    @Override
+    public void abortParts(String key, String uploadId) {
+        deleteQuietly(partsFile(resolve(key), uploadId));
+    }
+
+    @Override
+    public long minPartBytes() {
+        return 1;
+    }
+
+    private static Path partsFile(Path target, String uploadId) {
+        UUID.fromString(uploadId); // an id this store issued, never a path
+        return target.resolveSibling(TEMP_PREFIX + "parts-" + uploadId);
+    }
+
     @Override
     public boolean canPresign() {
         return false;

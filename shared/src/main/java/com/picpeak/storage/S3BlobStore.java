@@ -322,6 +322,79 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public String startParts(String key, String contentType) {
+        String fullKey = fullKey(key);
+        try {
+            return s3.createMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).contentType(contentType))
+                    .uploadId();
+        } catch (SdkException e) {
+            throw translate(e, "start writing", key);
+        }
+    }
+
+    /** Streams the part (its length is known): no buffer. A part ETag that is an MD5 must be the one sent. */
+    @Override
+    public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content, long length) {
+        String fullKey = fullKey(key);
+        try (var digesting = PartDigest.md5(content, length)) {
+            String etag = unquote(s3.uploadPart(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
+                    .partNumber(partNumber).contentLength(length), RequestBody.fromInputStream(digesting, length)).eTag());
+            String sent = PartDigest.hex(digesting);
+            if (S3Compat.isMd5(etag) && !etag.equalsIgnoreCase(sent)) {
+                throw PartDigest.mismatch(key, partNumber, etag, sent);
+            }
+            return sent;
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading part " + partNumber + " of '" + key
+                    + "' failed: " + e, e);
+        } catch (SdkException e) {
+            throw translate(e, "write part " + partNumber + " of", key);
+        }
+    }
+
+    /** The parts' ETags come from the store's own list of them (ListParts, a page per 1,000 parts). */
+    @Override
+    public void completeParts(String key, String uploadId, int parts) {
+        String fullKey = fullKey(key);
+        try {
+            List<CompletedPart> written = new ArrayList<>();
+            s3.listPartsPaginator(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)).parts()
+                    .forEach(p -> written.add(CompletedPart.builder().partNumber(p.partNumber()).eTag(p.eTag()).build()));
+            written.sort(java.util.Comparator.comparing(CompletedPart::partNumber));
+            for (int i = 0; i < parts; i++) {
+                if (written.size() <= i || written.get(i).partNumber() != i + 1) {
+                    throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "part " + (i + 1) + " of " + parts + " of '"
+                            + key + "' is not in the store: nothing was completed");
+                }
+            }
+            List<CompletedPart> ours = written.subList(0, parts);
+            s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(ours)));
+        } catch (SdkException e) {
+            throw translate(e, "complete", key);
+        }
+    }
+
+    @Override
+    public void abortParts(String key, String uploadId) {
+        String fullKey = fullKey(key);
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) { // NoSuchUpload: aborted or completed already
+                throw translate(e, "abort the unfinished", key);
+            }
+        } catch (SdkException e) {
+            throw translate(e, "abort the unfinished", key);
+        }
+    }
+
+    @Override
+    public long minPartBytes() {
+        return S3Compat.MIN_PART_BYTES;
+    }
+
+    @Override
     public boolean canPresign() {
         return true;
     }

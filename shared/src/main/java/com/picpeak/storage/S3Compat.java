@@ -21,7 +21,8 @@ import software.amazon.awssdk.regions.Region;
  *   <li><b>Batch delete</b>: {@code DeleteObjects} needs a Content-MD5 on some stores (older MinIO, B2)
  *   while the SDK now sends a CRC32 instead; objects are deleted one request each, which all accept.</li>
  *   <li><b>Multipart part size</b>: R2 needs every part but the last to be the same size, everyone needs
- *   at least 5 MiB: parts are a fixed {@link #PART_SIZE_BYTES}.</li>
+ *   at least 5 MiB: parts are a fixed {@link #PART_SIZE_BYTES}; archives built in steps use one fixed part
+ *   size of at least {@link #MIN_PART_BYTES} too.</li>
  *   <li><b>CopyObject</b> is limited to 5 GiB on every store; larger objects keep no sha256 metadata unless
  *   the caller supplies the expected hash before the upload.</li>
  * </ul>
@@ -39,6 +40,17 @@ final class S3Compat {
         long perPart = 8L * PART_SIZE_BYTES;
         return (int) Math.max(1, Math.min(MAX_PARTS_IN_FLIGHT, Runtime.getRuntime().maxMemory() / perPart));
     }
+    /** S3's smallest multipart part but the last; every compatible store accepts it. */
+    static final long MIN_PART_BYTES = 5L * 1024 * 1024;
+
+    /**
+     * Whether a part's ETag is its MD5 (32 hex digits). AWS (without KMS), MinIO and R2 answer so; where a
+     * store answers something else the MD5 cannot be compared and the archive's CRC checks remain.
+     */
+    static boolean isMd5(String etag) {
+        return etag != null && etag.matches("[0-9a-fA-F]{32}");
+    }
+
     static final long MAX_COPY_OBJECT_BYTES = 5L * 1024 * 1024 * 1024;
 
     private S3Compat() {

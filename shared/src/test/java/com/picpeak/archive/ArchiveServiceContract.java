@@ -21,6 +21,11 @@ import com.picpeak.storage.Keys;
 import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
+import com.picpeak.testing.TestJobs;
+import com.picpeak.jobs.Job;
+import com.picpeak.jobs.JobJson;
+import com.picpeak.jobs.JobKind;
+import com.picpeak.jobs.JobState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,7 @@ abstract class ArchiveServiceContract {
     ArchiveService archives;
     WatermarkService watermarks;
     TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    TestJobs jobs;
     List<byte[]> photos = new ArrayList<>();
 
     @TempDir
@@ -70,6 +76,10 @@ abstract class ArchiveServiceContract {
         imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 10_000_000);
         watermarks = new WatermarkService(store, new ImageProbe(), new Thumbnailer());
         archives = new ArchiveService(catalog, store, watermarks, clock);
+        jobs = new TestJobs(catalog.tableName(), clock, TestJobs.ONE_STEP);
+        archives.useJobs(jobs.jobs);
+        // small parts: photos straddle part edges (S3 raises them to its 5 MiB minimum)
+        jobs.register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(16 * 1024));
         new EventService(catalog, store, new PasswordHasher(1000), clock)
                 .create("party", new EventPatch("Party", null, null, false, null, null, null, null));
         for (int i = 0; i < 3; i++) {
@@ -87,8 +97,8 @@ abstract class ArchiveServiceContract {
         ArchiveService.Archive before = archives.current(event());
         assertThat(before.ready()).isFalse();
 
-        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
-        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.ALREADY_READY);
+        assertThat(outcomeOf(build())).isEqualTo("built");
+        assertThat(outcomeOf(build())).isEqualTo("ready already");
 
         ArchiveService.Archive after = archives.current(event());
         assertThat(after.ready()).isTrue();
@@ -110,7 +120,7 @@ abstract class ArchiveServiceContract {
         ArchiveService.Archive archive = archives.current(event());
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         archives.writeFromOriginals(archive, streamed);
-        archives.build("party");
+        build();
 
         assertThat(streamed.size()).isEqualTo(archive.length());
         assertThat(Files.readAllBytes(download(archive.key()))).isEqualTo(streamed.toByteArray());
@@ -122,7 +132,7 @@ abstract class ArchiveServiceContract {
         archives.writeFromOriginals(archives.current(event()), streamed);
 
         assertThat(archives.expectedLength(event())).hasValue(streamed.size());
-        archives.build("party");
+        build();
         assertThat(archives.expectedLength(event())).hasValue(store.head(archives.current(event()).key()).orElseThrow().size());
 
         addPhoto("late.jpg", 9); // a new revision is planned anew, not taken from the remembered length
@@ -139,46 +149,53 @@ abstract class ArchiveServiceContract {
                 TestImages.RED, TestImages.RED, TestImages.RED, TestImages.RED))));
         assertThat(archives.expectedLength(event())).isEmpty();
 
-        archives.build("party");
+        build();
 
         assertThat(archives.expectedLength(event())).hasValue(store.head(archives.current(event()).key()).orElseThrow().size());
     }
 
     @Test
-    void concurrentFirstRequests_buildOnce() throws Exception {
+    void concurrentFirstRequests_submitOneBuild_whichBuildsOnce() throws Exception {
         int callers = 4;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
-            List<Future<ArchiveService.BuildOutcome>> outcomes = new ArrayList<>();
+            List<Future<?>> requests = new ArrayList<>();
             for (int i = 0; i < callers; i++) {
-                outcomes.add(pool.submit((Callable<ArchiveService.BuildOutcome>) () -> {
+                requests.add(pool.submit((Callable<Void>) () -> {
                     start.await();
-                    return archives.build("party");
+                    archives.requestBuild(archives.current(event()));
+                    return null;
                 }));
             }
             start.countDown();
-            List<ArchiveService.BuildOutcome> results = new ArrayList<>();
-            for (Future<ArchiveService.BuildOutcome> outcome : outcomes) {
-                results.add(outcome.get());
+            for (Future<?> request : requests) {
+                request.get();
             }
-            assertThat(results).filteredOn(r -> r == ArchiveService.BuildOutcome.BUILT).hasSize(1);
-            assertThat(results).allMatch(r -> r != ArchiveService.BuildOutcome.SUPERSEDED);
         } finally {
             pool.shutdown();
         }
+        assertThat(jobs.pending()).hasSize(1); // one job: the others found it
+
+        List<Job> ran = jobs.drain();
+
+        assertThat(ran).singleElement().satisfies(job -> {
+            assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(outcomeOf(job)).isEqualTo("built");
+        });
+        assertThat(archives.current(event()).ready()).isTrue();
     }
 
     @Test
     void aNewPhoto_makesANewRevision_whoseBuildRemovesTheStaleCache() {
-        archives.build("party");
+        build();
         String old = archives.current(event()).key();
 
         addPhoto("late.jpg", 9);
         ArchiveService.Archive current = archives.current(event());
         assertThat(current.ready()).isFalse();
         assertThat(current.plan().entries()).hasSize(4);
-        archives.build("party");
+        build();
 
         assertThat(archives.current(event()).ready()).isTrue();
         assertThat(store.head(old)).isEmpty();
@@ -192,24 +209,41 @@ abstract class ArchiveServiceContract {
         Photo gone = catalog.listPhotos("party", 10, null).items().get(1);
         store.delete(gone.key());
 
-        assertThatThrownBy(() -> archives.build("party"))
-                .isInstanceOf(PicPeakException.class).hasMessageContaining(gone.key());
+        Job failed = build();
 
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.lastError()).contains(gone.key());
         assertThat(store.head(Keys.downloadCache("party", 3, ArchiveService.ORIGINALS))).isEmpty();
-        assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).hasValueSatisfying(
-                r -> assertThat(r.state()).isEqualTo(ArchiveRecord.State.FAILED));
+        assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).hasValueSatisfying(r -> {
+            assertThat(r.state()).isEqualTo(ArchiveRecord.State.FAILED);
+            assertThat(r.error()).contains(gone.key());
+        });
         assertThat(archives.current(event()).ready()).isFalse();
+        // a guest asking again is told, and no build starts again for this revision
+        assertThatThrownBy(() -> archives.requestBuild(archives.current(event())))
+                .isInstanceOfSatisfying(PicPeakException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.DOWNLOAD_ALL_FAILED);
+                    assertThat(e.getMessage()).contains(gone.key());
+                });
+        assertThat(jobs.pending()).isEmpty();
     }
 
     @Test
-    void aBuilderThatDied_holdsTheClaimOnlyUntilItsLeaseEnds() {
-        assertThat(catalog.claimArchiveBuild("party", ArchiveService.ORIGINALS, 3, clock.instant(),
-                clock.instant().plus(ArchiveService.BUILD_LEASE))).isTrue(); // a builder that then crashed
+    void aBuilderThatDied_holdsTheJobOnlyUntilItsLeaseEnds_thenAnotherWorkerBuildsIt() {
+        archives.requestBuild(archives.current(event()));
+        String id = jobs.pending().get(0);
+        Instant now = clock.instant();
+        assertThat(jobs.store.acquire(id, "worker-that-died", now, now.plus(TestJobs.ONE_STEP.lease()))).isPresent();
 
-        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILDING_ELSEWHERE);
-        assertThat(archives.current(event()).ready()).isFalse();
-        clock.advance(ArchiveService.BUILD_LEASE.plusSeconds(1));
-        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
+        archives.requestBuild(archives.current(event())); // a guest asking meanwhile finds the same job
+        List<Job> ran = jobs.drain(); // the first delivery finds it held; after the lease another takes over
+
+        assertThat(ran).singleElement().satisfies(job -> {
+            assertThat(job.id()).isEqualTo(id);
+            assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(job.finishedAt()).isAfter(now.plus(TestJobs.ONE_STEP.lease()));
+        });
+        assertThat(archives.current(event()).ready()).isTrue();
     }
 
     @Test
@@ -224,7 +258,7 @@ abstract class ArchiveServiceContract {
         ArchiveService.Archive pending = archives.current(event());
         assertThat(pending.ready()).isFalse();
         assertThat(pending.streamable()).isFalse();
-        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
+        assertThat(outcomeOf(build())).isEqualTo("built");
 
         ArchiveService.Archive ready = archives.current(event());
         assertThat(ready.ready()).isTrue();
@@ -249,7 +283,7 @@ abstract class ArchiveServiceContract {
                 TestImages.BLUE, TestImages.BLUE, TestImages.BLUE, TestImages.BLUE))));
         assertThat(archives.current(event()).ready()).isFalse();
 
-        archives.build("party");
+        build();
         assertThat(archives.current(event()).ready()).isTrue();
         catalog.updateEvent("party", e -> e.withProtection(e.protection().with(null, null,
                 com.picpeak.catalog.Protection.Position.TOP_LEFT, null, null, null), e.updatedAt()));
@@ -258,12 +292,12 @@ abstract class ArchiveServiceContract {
 
     @Test
     void aReadyCacheWhoseFileVanished_isRebuilt_notServed() {
-        archives.build("party");
+        build();
         String key = archives.current(event()).key();
         store.delete(key);
 
         assertThat(archives.current(event()).ready()).isFalse();
-        assertThat(archives.build("party")).isEqualTo(ArchiveService.BuildOutcome.BUILT);
+        assertThat(outcomeOf(build())).isEqualTo("built");
         assertThat(store.head(key)).isPresent();
     }
 
@@ -277,6 +311,20 @@ abstract class ArchiveServiceContract {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.NO_PHOTOS);
                     assertThat(e.getMessage()).contains("nothing to download");
                 });
+    }
+
+    /** Asks for the cache as a guest's Download All would, and runs the build job to its end. */
+    private Job build() {
+        archives.requestBuild(archives.current(event()));
+        List<Job> ran = jobs.drain();
+        assertThat(ran).hasSize(1);
+        return ran.get(0);
+    }
+
+    private static String outcomeOf(Job job) {
+        assertThat(job.state()).as("job %s ended %s: %s", job.id(), job.state(), job.lastError())
+                .isEqualTo(JobState.SUCCEEDED);
+        return String.valueOf(((java.util.Map<?, ?>) JobJson.tree(job.result())).get("outcome"));
     }
 
     private Event event() {

@@ -103,6 +103,50 @@ class PrefixWalkerTest {
     }
 
     @Test
+    void anImportKilledAfterItsClaim_leavesTheFileToALaterPoll_afterTheClaimsLease_whichImportsItOnce() {
+        byte[] photo = jpeg(11);
+        drop("wedding", "IMG_0011.JPG", photo);
+        walker.poll();
+        // an import (a Lambda that then timed out, a crashed process) claimed the name and never finished
+        assertThat(catalog.leaseFilename("wedding", "IMG_0011.JPG", clock.instant(), ImportService.CLAIM_LEASE))
+                .isPresent();
+
+        PollReport whileClaimed = nextPoll();
+        assertThat(whileClaimed.imported()).isZero();
+        assertThat(whileClaimed.skipped()).isEqualTo(1);
+
+        clock.advance(ImportService.CLAIM_LEASE);
+        PollReport afterTheLease = nextPoll(); // sighted again: the claim is no longer a reason to skip it
+        PollReport next = nextPoll();
+
+        assertThat(afterTheLease.imported() + next.imported()).isEqualTo(1);
+        assertThat(catalog.listPhotos("wedding", 10, null).items()).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.filename()).isEqualTo("IMG_0011.JPG");
+                    assertThat(p.sha256()).isEqualTo(TestData.sha256(photo));
+                });
+        assertThat(nextPoll().imported()).isZero();
+        assertThat(catalog.listPhotos("wedding", 10, null).items()).hasSize(1);
+    }
+
+    @Test
+    void aPollWithADeadline_stopsBetweenEvents_andTheNextGoesOnFromThere() {
+        drop("party", "a.jpg", jpeg(21));
+        drop("wedding", "b.jpg", jpeg(22));
+        walker.poll();
+        clock.advance(INTERVAL);
+
+        PollReport cut = walker.poll(new com.picpeak.jobs.Deadline(clock.instant(), clock), null);
+
+        assertThat(cut.resumeAfter()).isEqualTo("party"); // one event at least, then out of time
+        assertThat(cut.imported()).isEqualTo(1);
+        PollReport rest = walker.poll(null, cut.resumeAfter());
+        assertThat(rest.resumeAfter()).isNull();
+        assertThat(rest.events()).isEqualTo(1);
+        assertThat(rest.imported()).isEqualTo(1);
+    }
+
+    @Test
     void anObject_isImportedAtItsSecondSighting_once_andAnnounced() {
         byte[] photo = jpeg(1);
         drop("wedding", "IMG_0001.JPG", photo);

@@ -15,6 +15,7 @@ import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.PutOptions;
+import com.picpeak.testing.DelegatingStore;
 import com.picpeak.testing.TestData;
 import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
@@ -103,6 +104,50 @@ abstract class ImportServiceContract {
         assertThat(second.filename()).isEqualTo("IMG_1-1.jpg");
         assertThat(store.head("events/active/wedding/IMG_1.jpg").orElseThrow().size()).isEqualTo(jpeg.length);
         assertThat(store.head("events/active/wedding/IMG_1-1.jpg").orElseThrow().size()).isEqualTo(other.length);
+    }
+
+    @Test
+    void storageFailingWhileTheNameIsChecked_keepsNoClaim_andTheRetryGetsTheSameName() {
+        ImportService failingOnce = new ImportService(catalog, new DelegatingStore(store) {
+            boolean failed;
+
+            @Override
+            public java.util.Optional<com.picpeak.storage.BlobInfo> head(String key) {
+                if (!failed) {
+                    failed = true;
+                    throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the S3 store did not answer");
+                }
+                return super.head(key);
+            }
+        }, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS), new Thumbnailer(), Clock.systemUTC(), MAX_UPLOAD);
+
+        assertThatThrownBy(() -> failingOnce.importStream("wedding", "IMG_0007.JPG", new ByteArrayInputStream(jpeg),
+                PhotoSource.UPLOAD)).isInstanceOfSatisfying(PicPeakException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+        Photo retried = failingOnce.importStream("wedding", "IMG_0007.JPG", new ByteArrayInputStream(jpeg),
+                PhotoSource.UPLOAD);
+
+        assertThat(retried.filename()).isEqualTo("IMG_0007.JPG");
+    }
+
+    @Test
+    void anOriginalLeftByAFailedImport_isTakenOverByTheRetry_butAFileDroppedInByHandIsNot() {
+        // what an import stored (with its sha256) before the storage failed again while undoing it
+        store.put("events/active/wedding/IMG_0008.JPG", new ByteArrayInputStream(jpeg), PutOptions.of("image/jpeg"));
+        Photo retried = imports.importStream("wedding", "IMG_0008.JPG", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD);
+        assertThat(retried.filename()).isEqualTo("IMG_0008.JPG");
+
+        byte[] other = TestImages.jpeg(TestImages.noisyHalves(64, 48, 9));
+        dropByHand("events/active/wedding/IMG_0009.JPG", other);
+        Photo beside = imports.importStream("wedding", "IMG_0009.JPG", new ByteArrayInputStream(jpeg(2)), PhotoSource.UPLOAD);
+        assertThat(beside.filename()).isEqualTo("IMG_0009-1.JPG");
+    }
+
+    /** A file that did not come through PicPeak (no sha256 recorded with it). */
+    protected abstract void dropByHand(String key, byte[] bytes);
+
+    private static byte[] jpeg(long seed) {
+        return TestImages.jpeg(TestImages.noisyHalves(640, 480, seed));
     }
 
     @Test

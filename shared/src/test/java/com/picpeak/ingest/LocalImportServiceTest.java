@@ -14,4 +14,14 @@ class LocalImportServiceTest extends ImportServiceContract {
     protected BlobStore newStore() {
         return new LocalBlobStore(root);
     }
+
+    @Override
+    protected void dropByHand(String key, byte[] bytes) {
+        try {
+            java.nio.file.Files.createDirectories(root.resolve(key).getParent());
+            java.nio.file.Files.write(root.resolve(key), bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import com.picpeak.storage.LocalBlobStore;
 import com.picpeak.storage.PutOptions;
 import com.picpeak.storage.S3BlobStore;
 import com.picpeak.storage.StoredBlob;
+import com.picpeak.testing.DelegatingStore;
 import com.picpeak.testing.TestData;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class MigratorTest {
     void aFileThatChangesDuringTheRun_andAnUnreadableOne_areRecordedInTheCsv_andTheRestIsCopied() throws Exception {
         LocalBlobStore local = localWithContent();
         Path changing = local.root().resolve("events/active/e/IMG_1.jpg");
-        BlobStore faulty = new FaultyStore(local) {
+        BlobStore faulty = new DelegatingStore(local) {
             @Override
             public BlobRead get(String key, ByteRange range) {
                 if (key.equals("heroes/e/p1.jpg")) { // root reads any file, so a permission error is simulated
@@ -207,59 +208,6 @@ class MigratorTest {
     private static List<String> keys(BlobStore store) {
         try (Stream<BlobInfo> listing = store.list("")) {
             return listing.map(BlobInfo::key).filter(k -> !k.startsWith(".")).toList();
-        }
-    }
-
-    /** A store that behaves like another one, for the faults a test injects. */
-    static class FaultyStore implements BlobStore {
-        private final BlobStore inner;
-
-        FaultyStore(BlobStore inner) {
-            this.inner = inner;
-        }
-
-        public BlobRead get(String key, ByteRange range) {
-            return inner.get(key, range);
-        }
-
-        public Optional<BlobInfo> head(String key) {
-            return inner.head(key);
-        }
-
-        public StoredBlob put(String key, InputStream content, PutOptions options) {
-            return inner.put(key, content, options);
-        }
-
-        public void copy(String sourceKey, String targetKey) {
-            inner.copy(sourceKey, targetKey);
-        }
-
-        public void delete(String key) {
-            inner.delete(key);
-        }
-
-        public Stream<BlobInfo> list(String prefix) {
-            return inner.list(prefix);
-        }
-
-        public boolean canPresign() {
-            return inner.canPresign();
-        }
-
-        public URI presignGet(String key, Duration validFor, String downloadFileName) {
-            return inner.presignGet(key, validFor, downloadFileName);
-        }
-
-        public URI presignPut(String key, Duration validFor, String contentType) {
-            return inner.presignPut(key, validFor, contentType);
-        }
-
-        public String describe() {
-            return inner.describe();
-        }
-
-        public void close() {
-            inner.close();
         }
     }
 }

@@ -82,10 +82,10 @@ public class AdminController {
         return Json.adminEvent(runtime.events().update(slug, EventRequests.patch(body)));
     }
 
+    /** Deletes the event with every object and row of it: a job (202, follow its Location). */
     @DeleteMapping("/api/admin/events/{slug}")
-    ResponseEntity<Void> deleteEvent(@PathVariable String slug) {
-        runtime.events().delete(slug);
-        return ResponseEntity.noContent().build();
+    ResponseEntity<Map<String, Object>> deleteEvent(@PathVariable String slug) {
+        return JobsController.accepted(runtime.deletions().delete(slug));
     }
 
     @GetMapping("/api/admin/events/{slug}/photos")
@@ -222,12 +222,13 @@ public class AdminController {
         return Json.adminEvent(runtime.events().setHero(slug, photoId, heroKey));
     }
 
-    /** Archives the event now: its photos into events/archived/<slug>.zip (verified), then removed. */
+    /**
+     * Archives the event: its photos into events/archived/<slug>.zip (verified), then removed. A job (202,
+     * follow its Location); the archive is then at GET /api/admin/events/{slug}/archive.
+     */
     @PostMapping("/api/admin/events/{slug}/archive")
-    Map<String, Object> archive(@PathVariable String slug) {
-        com.picpeak.archive.EventArchiver.Result result = runtime.archiver().archive(Names.slug(slug));
-        return Map.of("slug", result.slug(), "key", result.key(), "size", result.length(), "photos", result.photos(),
-                "downloadUrl", "/api/admin/events/" + slug + "/archive");
+    ResponseEntity<Map<String, Object>> archive(@PathVariable String slug) {
+        return JobsController.accepted(runtime.archiver().archive(Names.slug(slug)));
     }
 
     /** The archive of an archived event, for the admin (302 to a presigned URL above the inline cap). */
@@ -245,16 +246,16 @@ public class AdminController {
                 size, "application/zip", slug + ".zip", "private, no-cache");
     }
 
+    /** Puts an archived event's photos back (a job: 202, follow its Location). */
     @PostMapping("/api/admin/events/{slug}/restore")
-    Map<String, Object> restore(@PathVariable String slug) {
-        return Json.adminEvent(runtime.archiver().restore(Names.slug(slug)));
+    ResponseEntity<Map<String, Object>> restore(@PathVariable String slug) {
+        return JobsController.accepted(runtime.archiver().restore(Names.slug(slug)));
     }
 
-    /** Runs the daily sweep now: archives every expired event with photos. */
+    /** Runs the daily sweep now: a job that starts one archive job per expired event with photos. */
     @PostMapping("/api/admin/archive-sweep")
-    Map<String, Object> sweep() {
-        List<com.picpeak.archive.EventArchiver.Result> archived = runtime.archiver().sweepExpired();
-        return Map.of("archived", archived.stream().map(com.picpeak.archive.EventArchiver.Result::slug).toList());
+    ResponseEntity<Map<String, Object>> sweep() {
+        return JobsController.accepted(runtime.archiver().sweep());
     }
 
     /** The global watermark laid on downloads of galleries with "watermarkDownloads" (a PNG with alpha). */

@@ -2,7 +2,6 @@ package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.app.PicPeakRuntime;
-import com.picpeak.autoimport.PollReport;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.Names;
@@ -126,14 +125,17 @@ public class AutoImportController {
 
     // ---- the S3 walker ----
 
-    /** Runs one poll now (S3 backend), whatever the schedule: what a photographer wants after a big upload. */
+    /**
+     * Runs one poll now (S3 backend), whatever the schedule: what a photographer wants after a big upload. A
+     * job (202, follow its Location); its result has the poll's figures, and GET /api/admin/storage the report.
+     */
     @PostMapping("/api/admin/auto-import/poll")
-    PollReport pollNow() {
+    ResponseEntity<Map<String, Object>> pollNow() {
         if (runtime.storageConfig().backend() != StorageConfig.Backend.S3) {
             throw new PicPeakException(ErrorCode.CONFLICT, "the prefix walker polls S3; with the local backend the "
                     + "folder watcher of local mode imports dropped files as they arrive");
         }
-        return runtime.prefixWalker().poll();
+        return JobsController.accepted(runtime.autoImportPolls().submit());
     }
 
     /** The {@code autoImport} part of {@code GET /api/admin/storage}. */

@@ -55,7 +55,7 @@ public class DownloadController {
                     "application/zip", archive.fileName(), "private, no-cache");
             return;
         }
-        runtime.archiveBuilds().request(slug);
+        runtime.archives().requestBuild(archive); // once per revision; a failed build is reported, not retried
         if (!archive.streamable() || archive.length() > runtime.inlineResponseLimit()) {
             response.setStatus(HttpServletResponse.SC_ACCEPTED);
             response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));

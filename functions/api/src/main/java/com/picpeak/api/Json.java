@@ -3,6 +3,8 @@ package com.picpeak.api;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.Protection;
+import com.picpeak.jobs.Job;
+import com.picpeak.jobs.JobJson;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,6 +87,30 @@ final class Json {
         json.put("watermarkSize", p.sizePercent());
         json.put("watermarkOpacity", p.opacityPercent());
         json.put("fragmentationLevel", p.fragmentationLevel());
+        return json;
+    }
+
+    /** A job as the admin API shows it (its params and checkpoint are the worker's, not shown). */
+    static Map<String, Object> job(Job j) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", j.id());
+        json.put("kind", j.kind().wireName());
+        json.put("target", j.target());
+        json.put("state", j.state().wireName());
+        json.put("attempts", j.attempts());
+        json.put("maxAttempts", j.maxAttempts());
+        Map<String, Object> progress = new LinkedHashMap<>();
+        progress.put("phase", j.progress().phase());
+        progress.put("done", j.progress().done());
+        progress.put("total", j.progress().total());
+        progress.put("unit", j.progress().unit());
+        json.put("progress", progress);
+        json.put("lastError", j.lastError());
+        json.put("result", JobJson.tree(j.result()));
+        json.put("createdAt", j.createdAt().toString());
+        json.put("updatedAt", j.updatedAt().toString());
+        json.put("finishedAt", j.finishedAt() == null ? null : j.finishedAt().toString());
+        json.put("url", JobsController.jobUrl(j.id()));
         return json;
     }
 }

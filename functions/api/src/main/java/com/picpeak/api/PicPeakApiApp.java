@@ -8,6 +8,6 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class, DownloadController.class,
-        AdminController.class, AutoImportController.class, AdminPageController.class})
+        AdminController.class, AutoImportController.class, AdminPageController.class, JobsController.class})
 public class PicPeakApiApp {
 }

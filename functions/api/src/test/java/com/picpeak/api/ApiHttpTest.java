@@ -76,8 +76,11 @@ class ApiHttpTest {
         assertThat(json(patched).get("allowDownloads").asBoolean()).isFalse();
         assertThat(json(admin("GET", "/api/admin/events", null)).get("events").findValuesAsText("slug")).contains("crud-1");
 
-        assertThat(admin("DELETE", "/api/admin/events/crud-1", null).statusCode()).isEqualTo(204);
+        JsonNode deletion = finished(admin("DELETE", "/api/admin/events/crud-1", null));
+        assertThat(deletion.get("kind").asText()).isEqualTo("event.delete");
+        assertThat(deletion.get("state").asText()).isEqualTo("succeeded");
         assertError(admin("GET", "/api/admin/events/crud-1", null), 404, "event_not_found", "crud-1");
+        assertError(admin("DELETE", "/api/admin/events/crud-1", null), 404, "event_not_found", "crud-1");
     }
 
     @Test
@@ -397,9 +400,10 @@ class ApiHttpTest {
         byte[] original = jpeg(51);
         JsonNode photo = uploadOne("archive-me", "keep.jpg", original);
 
-        HttpResponse<byte[]> archived = admin("POST", "/api/admin/events/archive-me/archive", null);
-        assertThat(archived.statusCode()).as(new String(archived.body())).isEqualTo(200);
-        assertThat(json(archived).get("key").asText()).isEqualTo("events/archived/archive-me.zip");
+        JsonNode archived = finished(admin("POST", "/api/admin/events/archive-me/archive", null));
+        assertThat(archived.get("state").asText()).as(archived.toString()).isEqualTo("succeeded");
+        assertThat(archived.get("result").get("key").asText()).isEqualTo("events/archived/archive-me.zip");
+        assertError(admin("POST", "/api/admin/events/archive-me/archive", null), 409, "conflict", "archived already");
         assertError(get("/api/gallery/archive-me/photos", null), 410, "event_expired", "archived");
         assertThat(json(admin("GET", "/api/admin/events", null)).get("events").findValuesAsText("archiveUrl"))
                 .contains("/api/admin/events/archive-me/archive");
@@ -412,9 +416,11 @@ class ApiHttpTest {
             assertThat(in.readAllBytes()).isEqualTo(original);
         }
 
-        HttpResponse<byte[]> restored = admin("POST", "/api/admin/events/archive-me/restore", null);
-        assertThat(restored.statusCode()).isEqualTo(200);
-        assertThat(json(restored).get("archivedAt").isNull()).isTrue();
+        JsonNode restored = finished(admin("POST", "/api/admin/events/archive-me/restore", null));
+        assertThat(restored.get("state").asText()).isEqualTo("succeeded");
+        assertThat(json(admin("GET", "/api/admin/events/archive-me", null)).get("archivedAt").isNull()).isTrue();
+        JsonNode listed = json(admin("GET", "/api/admin/jobs?kind=event.restore", null));
+        assertThat(listed.get("jobs").findValuesAsText("id")).contains(restored.get("id").asText());
         assertThat(get("/api/gallery/archive-me/photos/" + photo.get("id").asText(), null).body()).isEqualTo(original);
     }
 
@@ -428,6 +434,16 @@ class ApiHttpTest {
     }
 
     // ---- helpers ----
+
+    /** A route that started a job: 202 with its Location; follows the job until it has ended. */
+    private JsonNode finished(HttpResponse<byte[]> accepted) throws Exception {
+        assertThat(accepted.statusCode()).as(new String(accepted.body())).isEqualTo(202);
+        String location = accepted.headers().firstValue("Location").orElseThrow();
+        assertThat(json(accepted).get("url").asText()).isEqualTo(location);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                json(admin("GET", location, null)).get("state").asText().matches("succeeded|failed"));
+        return json(admin("GET", location, null));
+    }
 
     private void assertUploadRefused(String filename, byte[] bytes, int status, String code) throws Exception {
         Multipart form = new Multipart().file(filename, bytes);

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.picpeak.api.lambda.AdminHandler;
-import com.picpeak.api.lambda.ArchiveBuilderHandler;
 import com.picpeak.api.lambda.DownloadHandler;
 import com.picpeak.api.lambda.GalleryHandler;
 import com.picpeak.api.lambda.UploadHandler;
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.jobs.JobKind;
+import com.picpeak.jobs.JobState;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,19 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LambdaHandlersTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** A small cap so that an ordinary test photo is "too large to return inline". */
-    static final int INLINE_CAP = 50_000;
+    static final int INLINE_CAP = ServerlessTestRuntime.INLINE_CAP;
+    static ServerlessTestRuntime serverless;
     static PicPeakRuntime runtime;
 
     @BeforeAll
     static void install() {
-        runtime = TestRuntimes.serverlessOnS3(Map.of("PICPEAK_INLINE_RESPONSE_BYTES", String.valueOf(INLINE_CAP)));
-        RuntimeHolder.install(runtime);
-    }
-
-    @AfterAll
-    static void close() {
-        runtime.close();
+        serverless = ServerlessTestRuntime.get();
+        runtime = serverless.runtime;
     }
 
     @Test
@@ -152,9 +147,12 @@ class LambdaHandlersTest {
         assertThat(building.get("statusCode").asInt()).as(building.toString()).isEqualTo(202);
         assertThat(building.get("headers").get("Retry-After").asText()).isEqualTo("5");
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-                runtime.archives().current(runtime.catalog().findEvent("zip").orElseThrow()).ready());
-        assertThat(new ArchiveBuilderHandler().handleRequest(Map.of("slug", "zip"), context())).isEqualTo("ALREADY_READY");
+        JsonNode asked = invoke(new DownloadHandler(), event("HEAD", "/gallery/zip/download-all", Map.of(), null));
+        assertThat(asked.get("statusCode").asInt()).as("the page asks with HEAD until it is ready").isEqualTo(202);
+        serverless.pump(() -> runtime.archives().current(runtime.catalog().findEvent("zip").orElseThrow()).ready(), 30_000);
+        assertThat(runtime.jobs().list(null, JobKind.DOWNLOAD_ALL_BUILD, 10, null).items())
+                .as("every poll found the same build: one job").singleElement()
+                .satisfies(job -> assertThat(job.state()).isEqualTo(JobState.SUCCEEDED));
         JsonNode ready = invoke(new DownloadHandler(), event("GET", "/gallery/zip/download-all", Map.of(), null));
         assertThat(ready.get("statusCode").asInt()).isEqualTo(302);
         String shortLived = ready.get("headers").get("Location").asText();
@@ -274,6 +272,11 @@ class LambdaHandlersTest {
 
     /** The Lambda context: only what the container asks for. */
     static Context context() {
+        return context(30_000);
+    }
+
+    /** A Lambda context with this much time left. */
+    static Context context(int remainingMillis) {
         LambdaLogger logger = new LambdaLogger() {
             public void log(String message) {
                 System.out.println(message);
@@ -286,7 +289,7 @@ class LambdaHandlersTest {
         return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getAwsRequestId" -> "req-1";
-                    case "getRemainingTimeInMillis" -> 30_000;
+                    case "getRemainingTimeInMillis" -> remainingMillis;
                     case "getLogger" -> logger;
                     case "getFunctionName" -> "picpeak-test";
                     case "getMemoryLimitInMB" -> 1024;

@@ -88,7 +88,13 @@ final class LocalServer implements AutoCloseable {
             throw e;
         }
         LocalServer server = new LocalServer(dynamo, runtime, context);
+        // jobs that were running or waiting when the server last stopped go on (after their lease has run out)
+        int resumed = runtime.jobs().resumeUnfinished();
+        if (resumed > 0) {
+            log.info("resuming {} unfinished jobs", resumed);
+        }
         server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, 24 * 60, java.util.concurrent.TimeUnit.MINUTES);
+        server.sweeper.scheduleWithFixedDelay(server::resumeStranded, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
         server.startAutoImport();
         log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
                 server.port(), runtime.storageConfig().describe(), dataDir.resolve("db"),
@@ -120,9 +126,11 @@ final class LocalServer implements AutoCloseable {
         }
     }
 
+    /** A poll within one interval; what it leaves goes to the next one (the same job, resumed). */
     private void pollPrefixes() {
         try {
-            runtime.prefixWalker().poll();
+            runtime.autoImportPolls().runScheduled(runtime.jobRunner(),
+                    runtime.clock().instant().plus(runtime.storageConfig().autoImportInterval()));
         } catch (RuntimeException e) {
             log.warn("the auto-import poll failed (the next one tries again): {}", e.getMessage());
         }
@@ -130,9 +138,18 @@ final class LocalServer implements AutoCloseable {
 
     private void sweepExpired() {
         try {
-            runtime.archiver().sweepExpired();
+            runtime.archiver().sweep();
         } catch (RuntimeException e) {
-            log.warn("the daily archive sweep failed: {}", e.getMessage());
+            log.warn("the daily archive sweep could not start: {}", e.getMessage());
+        }
+    }
+
+    /** Jobs whose lease ran out while held by a process that died (this one before a restart, or another). */
+    private void resumeStranded() {
+        try {
+            runtime.jobs().resumeStranded();
+        } catch (RuntimeException e) {
+            log.warn("looking for unfinished jobs failed (tried again in a minute): {}", e.getMessage());
         }
     }
 

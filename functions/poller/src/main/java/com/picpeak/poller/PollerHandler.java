@@ -5,19 +5,24 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.picpeak.app.AwsClients;
 import com.picpeak.app.PicPeakRuntime;
-import com.picpeak.autoimport.PollReport;
+import com.picpeak.jobs.JobRunner;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The scheduled auto-import Lambda: each EventBridge schedule tick runs one poll of the S3 prefix walker
- * and returns its report. When domain events are not sent to EventBridge (no bus configured), it also makes
+ * The scheduled auto-import Lambda: each EventBridge schedule tick runs the poll job of the S3 prefix walker
+ * (the one cut off by the last tick's deadline, or a new one) within this invocation's time less
+ * {@link #MARGIN_MS}, and returns its state; what is left goes to the next tick. Its reserved concurrency is
+ * 1, and the job's lock makes a poll an admin asked for and a scheduled one the same poll. When domain events are not sent to EventBridge (no bus configured), it also makes
  * the webhook deliveries that are due. No Spring: the runtime is built once per container from the
  * environment, so a cold start is the SDK clients and the start-up check.
  */
 public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
+    /** Time kept back from the function's timeout for the last checkpoint. */
+    static final long MARGIN_MS = 15_000;
     private static volatile PicPeakRuntime shared;
     private final Supplier<PicPeakRuntime> runtime;
 
@@ -51,12 +56,17 @@ public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<S
             result.put("autoImport", false);
             result.put("reason", "STORAGE_AUTO_IMPORT is not true: nothing polled");
         } else {
-            PollReport report = app.prefixWalker().poll();
+            long remaining = context == null ? 60_000 : context.getRemainingTimeInMillis();
+            JobRunner.Outcome outcome = app.autoImportPolls().runScheduled(app.jobRunner(),
+                    Instant.now().plusMillis(Math.max(1_000, remaining - MARGIN_MS)));
             result.put("autoImport", true);
-            result.put("report", report);
-            if (context != null) {
-                context.getLogger().log("auto-import poll: " + report.summary());
-            }
+            result.put("poll", outcome.name().toLowerCase());
+            app.autoImportState().lastPoll().ifPresent(report -> {
+                result.put("report", report);
+                if (context != null) {
+                    context.getLogger().log("auto-import poll: " + report.summary());
+                }
+            });
         }
         if (!app.eventsGoToEventBridge()) {
             result.put("webhookAttempts", app.webhooks().deliverDue());

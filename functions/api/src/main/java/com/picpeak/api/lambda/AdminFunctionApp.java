@@ -3,6 +3,7 @@ package com.picpeak.api.lambda;
 import com.picpeak.api.AdminController;
 import com.picpeak.api.AdminPageController;
 import com.picpeak.api.AutoImportController;
+import com.picpeak.api.JobsController;
 import com.picpeak.api.ApiConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ApiConfiguration.class, AdminController.class, AutoImportController.class, AdminPageController.class})
+@Import({ApiConfiguration.class, AdminController.class, AutoImportController.class, AdminPageController.class,
+        JobsController.class})
 public class AdminFunctionApp {
 }

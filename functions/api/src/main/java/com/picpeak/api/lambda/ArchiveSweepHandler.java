@@ -3,15 +3,19 @@ package com.picpeak.api.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.picpeak.api.RuntimeHolder;
-import com.picpeak.archive.EventArchiver;
+import com.picpeak.jobs.JobStore;
 
 import java.util.Map;
 
-/** The daily archive sweep (an EventBridge schedule): archives every expired event that has photos. */
+/**
+ * The daily archive sweep (an EventBridge schedule): submits the sweep job, which the workers run (it
+ * submits one archive job per expired event, and queues again any job whose worker was lost).
+ */
 public final class ArchiveSweepHandler implements RequestHandler<Map<String, Object>, String> {
 
     @Override
     public String handleRequest(Map<String, Object> scheduledEvent, Context context) {
-        return "archived " + RuntimeHolder.get().archiver().sweepExpired().stream().map(EventArchiver.Result::slug).toList();
+        JobStore.Submission sweep = RuntimeHolder.get().archiver().sweep();
+        return "sweep job " + sweep.job().id() + (sweep.created() ? " submitted" : " already under way");
     }
 }

@@ -1,0 +1,152 @@
+package com.picpeak.jobs;
+
+import com.picpeak.error.PicPeakException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs a job's steps while its worker has time. It takes the job's lease, runs one step after another (each
+ * with a deadline of {@link JobSettings#stepDeadline()}, at most the worker's own limit), saves each step's
+ * checkpoint and renews the lease with it. A step that fails for a passing reason counts an attempt and is
+ * tried again after a pause; when the attempts are used up, or at once for a refusal that no retry changes,
+ * the job fails with the reason, and its step may undo what it left.
+ * A worker that dies keeps the lease until it runs out: whoever takes it next counts that attempt too and
+ * resumes from the last checkpoint.
+ */
+public final class JobRunner {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    /** How a run of a job ended, for the worker that asked. */
+    public enum Outcome {
+        /** Succeeded or failed for good (or it was already finished). */
+        FINISHED,
+        /** The worker's time is up; the job is queued again and must be dispatched. */
+        CONTINUE,
+        /** A step failed; queued again, due after {@link JobSettings#retryDelay()}. */
+        RETRY_LATER,
+        /** Another worker holds a live lease, or the job is not due yet. */
+        BUSY,
+        MISSING
+    }
+
+    private final JobStore store;
+    private final Map<JobKind, JobStep> steps;
+    private final JobSettings settings;
+    private final Clock clock;
+    private final String owner;
+
+    public JobRunner(JobStore store, Map<JobKind, JobStep> steps, JobSettings settings, Clock clock, String owner) {
+        this.store = store;
+        this.steps = new EnumMap<>(steps);
+        this.settings = settings;
+        this.clock = clock;
+        this.owner = owner;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    /** Runs steps of the job until it ends or {@code workerDeadline} (the worker's own limit) comes. */
+    public Outcome run(String jobId, Instant workerDeadline) {
+        Optional<Job> found = store.find(jobId);
+        if (found.isEmpty()) {
+            return Outcome.MISSING;
+        }
+        if (found.get().state().finished()) {
+            return Outcome.FINISHED;
+        }
+        Instant now = clock.instant();
+        Optional<Job> leased = store.acquire(jobId, owner, now, now.plus(settings.lease()));
+        if (leased.isEmpty()) {
+            return store.find(jobId).map(j -> j.state().finished() ? Outcome.FINISHED : Outcome.BUSY)
+                    .orElse(Outcome.MISSING);
+        }
+        Job job = leased.get();
+        JobStep step = steps.get(job.kind());
+        if (step == null) {
+            throw new IllegalStateException("no step is registered for " + job.kind());
+        }
+        if (job.attempts() >= job.maxAttempts()) {
+            return fail(job, step, "stopped after " + job.attempts() + " attempts; the last: " + job.lastError());
+        }
+        while (true) {
+            Instant stepStart = clock.instant();
+            Instant stepEnd = min(stepStart.plus(settings.stepDeadline()), workerDeadline);
+            StepResult result;
+            try {
+                result = step.run(job, new Deadline(stepEnd, clock));
+            } catch (RuntimeException e) {
+                return failedStep(job, step, e);
+            }
+            Instant after = clock.instant();
+            if (result.done()) {
+                if (!store.finish(job, owner, JobState.SUCCEEDED, result.progress(), result.result(), null, after)) {
+                    log.warn("job {} ({} {}) finished its work but had lost its lease", job.id(),
+                            job.kind().wireName(), job.target());
+                    return Outcome.BUSY;
+                }
+                log.info("job {} ({} {}) succeeded", job.id(), job.kind().wireName(), job.target());
+                return Outcome.FINISHED;
+            }
+            if (!store.checkpoint(job, owner, result.progress(), result.checkpoint(), after,
+                    after.plus(settings.lease()))) {
+                log.warn("job {} lost its lease to another worker; this one stops", job.id());
+                return Outcome.BUSY;
+            }
+            job = new Job(job.id(), job.kind(), job.target(), JobState.RUNNING, 0, job.maxAttempts(), owner,
+                    after.plus(settings.lease()), null, result.progress(), job.params(), result.checkpoint(),
+                    job.lastError(), null, job.createdAt(), after, null);
+            if (!after.plus(settings.minimumStep()).isBefore(workerDeadline)) {
+                store.release(job, owner, clock.instant());
+                return Outcome.CONTINUE;
+            }
+        }
+    }
+
+    /**
+     * A step that threw: a refusal (a 4xx error: a changed photo, a conflict, a missing event) fails the job at
+     * once, as trying again cannot change it; anything else (storage or catalog unavailable, a bug) is tried
+     * again after a pause, until the attempts are used up.
+     */
+    private Outcome failedStep(Job job, JobStep step, RuntimeException e) {
+        String reason = e instanceof PicPeakException ? e.getMessage() : e.toString();
+        int attempts = job.attempts() + 1;
+        boolean refused = e instanceof PicPeakException p && p.errorCode().httpStatus() < 500;
+        if (refused || attempts >= job.maxAttempts()) {
+            return fail(job, step, reason);
+        }
+        log.warn("job {} ({} {}) step failed (attempt {} of {}), retried later: {}", job.id(), job.kind().wireName(),
+                job.target(), attempts, job.maxAttempts(), reason);
+        Instant now = clock.instant();
+        store.retryLater(job, owner, reason, now, now.plus(settings.retryDelay().multipliedBy(attempts)));
+        return Outcome.RETRY_LATER;
+    }
+
+    private Outcome fail(Job job, JobStep step, String reason) {
+        try {
+            step.abandon(job, reason);
+        } catch (RuntimeException e) {
+            log.warn("job {}: undoing after its failure failed too: {}", job.id(), e.toString());
+        }
+        store.finish(job, owner, JobState.FAILED, job.progress(), null, reason, clock.instant());
+        // JOB_FAILED is what the stack's metric filter counts (alarm on failed jobs)
+        log.error("JOB_FAILED job {} ({} {}): {}", job.id(), job.kind().wireName(), job.target(), reason);
+        return Outcome.FINISHED;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** A name for this worker: host and process, plus a random part (two runtimes in one JVM differ). */
+    public static String newOwner(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+    }
+}

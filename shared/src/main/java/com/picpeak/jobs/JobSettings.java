@@ -1,0 +1,59 @@
+package com.picpeak.jobs;
+
+import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvNumbers;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How jobs run. {@code stepDeadline}: a step stops taking on work after this long and checkpoints.
+ * {@code lease}: how long a worker holds a job without checkpointing before others may take it over; it
+ * must outlast a step plus its last unit of work. {@code retryDelay}: the pause after a failed step (times
+ * the attempt number). {@code minimumStep}: a worker with less time left than this hands the job back
+ * instead of starting another step. {@code maxAttempts}: failed or interrupted steps in a row before the
+ * job fails for good. {@code partBytes}: the part size of archives built in steps.
+ */
+public record JobSettings(Duration stepDeadline, Duration lease, Duration retryDelay, Duration minimumStep,
+                          int maxAttempts, long partBytes, int workers) {
+
+    public static final String STEP_MS = "PICPEAK_JOB_STEP_MS";
+    public static final String LEASE_MS = "PICPEAK_JOB_LEASE_MS";
+    public static final String RETRY_MS = "PICPEAK_JOB_RETRY_MS";
+    public static final String MAX_ATTEMPTS = "PICPEAK_JOB_MAX_ATTEMPTS";
+    public static final String PART_BYTES = "PICPEAK_JOB_PART_BYTES";
+    public static final String WORKERS = "PICPEAK_JOB_WORKERS";
+
+    public static final JobSettings DEFAULTS = new JobSettings(Duration.ofSeconds(60), Duration.ofMinutes(3),
+            Duration.ofSeconds(10), Duration.ofSeconds(5), 3, 64L * 1024 * 1024, 2);
+
+    /** The settings from the environment (each variable optional); problems join the others'. */
+    public static JobSettings fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
+        long step = EnvNumbers.wholeNumber(env, STEP_MS, DEFAULTS.stepDeadline.toMillis(), 0, 840_000, problems);
+        long lease = EnvNumbers.wholeNumber(env, LEASE_MS, Math.max(DEFAULTS.lease.toMillis(), step * 3), 100,
+                3_600_000, problems);
+        if (lease <= step) {
+            problems.add(new ConfigException.Problem(LEASE_MS, lease + " ms must be longer than " + STEP_MS + " ("
+                    + step + " ms): a worker's lease must outlast its step"));
+            lease = step * 3;
+        }
+        long retry = EnvNumbers.wholeNumber(env, RETRY_MS, DEFAULTS.retryDelay.toMillis(), 0, 3_600_000, problems);
+        long attempts = EnvNumbers.wholeNumber(env, MAX_ATTEMPTS, DEFAULTS.maxAttempts, 1, 20, problems);
+        long part = EnvNumbers.wholeNumber(env, PART_BYTES, DEFAULTS.partBytes, 1, 5L * 1024 * 1024 * 1024, problems);
+        long workers = EnvNumbers.wholeNumber(env, WORKERS, DEFAULTS.workers, 1, 64, problems);
+        return new JobSettings(Duration.ofMillis(step), Duration.ofMillis(lease), Duration.ofMillis(retry),
+                Duration.ofMillis(Math.min(step, DEFAULTS.minimumStep.toMillis())), (int) attempts, part, (int) workers);
+    }
+
+    public JobSettings {
+        if (lease.compareTo(stepDeadline) <= 0) {
+            throw new IllegalArgumentException("a job's lease (" + lease + ") must outlast its step deadline ("
+                    + stepDeadline + ")");
+        }
+        if (maxAttempts < 1 || workers < 1 || partBytes < 1) {
+            throw new IllegalArgumentException("attempts, workers and part size are at least 1");
+        }
+    }
+
+}
