@@ -29,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * the storage panel and the download protection section.
  */
 class AdminPagesBrowserTest {
+    static final Duration JOB_TIME = Duration.ofSeconds(30);
     @TempDir
     static Path work;
     static PagesFixture app;
@@ -259,27 +260,33 @@ class AdminPagesBrowserTest {
     }
 
     @Test
-    void aDeleteWhileARestoreIsUnderway_showsTheConflict_andTheJobsPanelListsTheFailedRestore() throws Exception {
+    void aRestoreTheServerRefuses_showsItsMessage_andTheJobsPanelListsAFailedRestoreWithItsReason() throws Exception {
         app.createEvent("lost", "Lost", null);
         app.upload("lost", GuestPagesBrowserTest.colourful("lost", 1, 640, 480));
-        assertThat(app.awaitJob(app.startJob("POST", "/api/admin/events/lost/archive"), Duration.ofSeconds(30))
-                .get("state").asText()).isEqualTo("succeeded");
-        app.server.runtime().store().delete("events/archived/lost.zip"); // nothing left to restore from
-        JsonNode restore = app.startJob("POST", "/api/admin/events/lost/restore"); // fails, waits, tries again ...
-
+        assertThat(app.awaitJob(app.startJob("POST", "/api/admin/events/lost/archive"), JOB_TIME).get("state").asText())
+                .isEqualTo("succeeded");
         app.signIn(browser, "/admin/events/lost");
-        browser.visible("#delete-event").click();
-        browser.driver.switchTo().alert().accept();
-        // the server's 409 message, which names the job that holds the event
-        browser.until(d -> browser.find("#delete-status").getText().contains(restore.get("id").asText()));
-        assertThat(browser.find("#delete-status").getAttribute("class")).isEqualTo("error");
-        assertThat(browser.find("#delete-event").isEnabled()).isTrue();
-        assertThat(app.admin("GET", "/api/admin/events/lost").get("slug").asText()).isEqualTo("lost");
+        browser.visible("#restore-event");
+        // restored behind the page's back: its Restore button is now a conflict
+        assertThat(app.awaitJob(app.startJob("POST", "/api/admin/events/lost/restore"), JOB_TIME).get("state").asText())
+                .isEqualTo("succeeded");
 
-        JsonNode failed = app.awaitJob(restore, Duration.ofSeconds(60));
+        browser.find("#restore-event").click();
+
+        browser.until(d -> "error".equals(browser.find("#archive-status").getAttribute("class")));
+        JsonNode conflict = app.refused(409, "POST", "/api/admin/events/lost/restore");
+        assertThat(browser.find("#archive-status").getText()).isEqualTo(conflict.get("message").asText());
+        assertThat(browser.find("#restore-event").isEnabled()).isTrue();
+
+        // archived again, and its archive lost: the restore fails (at once: no retry brings the file back)
+        assertThat(app.awaitJob(app.startJob("POST", "/api/admin/events/lost/archive"), JOB_TIME).get("state").asText())
+                .isEqualTo("succeeded");
+        app.server.runtime().store().delete("events/archived/lost.zip");
+        JsonNode failed = app.awaitJob(app.startJob("POST", "/api/admin/events/lost/restore"), JOB_TIME);
         assertThat(failed.get("state").asText()).isEqualTo("failed");
         assertThat(failed.get("lastError").asText()).isNotBlank();
         browser.find("a[href='/admin']").click();
+
         WebElement row = browser.visible("#jobs-failures tr[data-job-id='" + failed.get("id").asText() + "']");
         assertThat(row.getText()).contains("Restore").contains("lost").contains(failed.get("lastError").asText());
         assertThat(browser.findAll("#jobs-active tr[data-job-id='" + failed.get("id").asText() + "']")).isEmpty();

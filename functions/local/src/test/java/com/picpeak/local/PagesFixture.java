@@ -40,7 +40,6 @@ final class PagesFixture implements AutoCloseable {
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("PORT", "0");
         all.put("ADMIN_TOKEN", ADMIN_TOKEN);
-        all.putIfAbsent("PICPEAK_JOB_RETRY_MS", "3000"); // a failing job fails for good within seconds, not a minute
         return new PagesFixture(LocalServer.start(all));
     }
 
@@ -85,6 +84,11 @@ final class PagesFixture implements AutoCloseable {
 
     JsonNode admin(String method, String path) throws Exception {
         return expect(200, method, path, null, null);
+    }
+
+    /** The error body of an admin request that must be refused with this status (409 ...). */
+    JsonNode refused(int status, String method, String path) throws Exception {
+        return expect(status, method, path, null, null);
     }
 
     /** The status an admin request answers (404 for an event that is gone ...). */
