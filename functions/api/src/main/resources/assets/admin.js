@@ -5,9 +5,12 @@
 (function () {
   const TOKEN_KEY = 'picpeak.adminToken';
   const PARALLEL_UPLOADS = 3;
+  const JOB_POLL_MS = 1500; // following one job on the event page
+  const JOBS_PANEL_POLL_MS = 2000; // the jobs panel, while a job is queued or running
   const main = document.getElementById('admin');
   const signOut = document.getElementById('sign-out');
   let storage = null; // GET /api/admin/storage, read once per page
+  let view = 0; // counts the pages shown: a page's polling stops once another one is shown
 
   // ---- small helpers ----
   function el(tag, attributes, ...children) {
@@ -82,6 +85,7 @@
 
   // ---- sign in ----
   function showSignIn(message) {
+    view++;
     signOut.hidden = true;
     const input = el('input', {id: 'token', name: 'token', type: 'password', required: true, autocomplete: 'current-password'});
     const error = el('p', {id: 'sign-in-error', class: 'error', role: 'alert', text: message || ''});
@@ -119,7 +123,9 @@
 
   window.addEventListener('popstate', () => route());
 
-  async function route() {
+  // notice: what eventPage shows once more after reloading (the job that just ended)
+  async function route(notice) {
+    view++;
     if (!token()) {
       showSignIn();
       return;
@@ -129,7 +135,7 @@
       if (!storage) storage = await api('GET', '/api/admin/storage');
       const match = location.pathname.match(/^\/admin\/events\/([^/]+)$/);
       if (match) {
-        await eventPage(decodeURIComponent(match[1]));
+        await eventPage(decodeURIComponent(match[1]), notice);
       } else {
         await homePage();
       }
@@ -143,7 +149,23 @@
   // ---- /admin: events and storage ----
   async function homePage() {
     document.title = 'Events · PicPeak admin';
-    const listing = await api('GET', '/api/admin/events?limit=500');
+    const mine = view;
+    const heading = el('h1', {id: 'events-heading', text: 'Events'});
+    const events = el('section', {class: 'card', 'aria-labelledby': 'events-heading'},
+      heading, eventsTable(await api('GET', '/api/admin/events?limit=500')));
+    // a job that ended may have archived, restored or deleted events: list them again
+    const jobs = jobsPanel(async () => {
+      try {
+        const listing = await api('GET', '/api/admin/events?limit=500');
+        if (view === mine) events.replaceChildren(heading, ...eventsTable(listing).filter(Boolean));
+      } catch (failure) {
+        // the list stays as it was; the next page load shows the current one
+      }
+    });
+    main.replaceChildren(events, jobs, el('div', {class: 'two'}, createEventForm(), storagePanel()));
+  }
+
+  function eventsTable(listing) {
     const rows = listing.events.map((event) => el('tr', {},
       el('td', {}, el('a', {href: '/admin/events/' + event.slug, onclick: linkTo('/admin/events/' + event.slug), text: event.title})),
       el('td', {}, el('code', {text: event.slug})),
@@ -156,10 +178,7 @@
       : el('table', {id: 'events'},
         el('thead', {}, el('tr', {}, ['Title', 'Slug', 'Photos', 'State', 'Expires', 'Gallery'].map((h) => el('th', {scope: 'col', text: h})))),
         el('tbody', {}, rows));
-    main.replaceChildren(
-      el('section', {class: 'card', 'aria-labelledby': 'events-heading'}, el('h1', {id: 'events-heading', text: 'Events'}), table,
-        listing.nextCursor ? el('p', {class: 'muted', text: 'Showing the first 500 events.'}) : null),
-      el('div', {class: 'two'}, createEventForm(), storagePanel()));
+    return [table, listing.nextCursor ? el('p', {class: 'muted', text: 'Showing the first 500 events.'}) : null];
   }
 
   function linkTo(path) {
@@ -255,15 +274,172 @@
       el('dl', {class: 'facts'}, facts.map(([name, value]) => [el('dt', {text: name}), el('dd', {}, value == null ? '—' : value)])));
   }
 
+  // ---- jobs: archive, restore, delete, the sweep and polls answer 202 with a job that runs on its own ----
+  const JOB_KINDS = {
+    'event.archive': 'Archive', 'event.restore': 'Restore', 'event.delete': 'Delete', 'archive.sweep': 'Archive sweep',
+    'autoimport.poll': 'Auto-import poll', 'downloadall.build': 'Download All archive'
+  };
+
+  function jobName(job) {
+    return JOB_KINDS[job.kind] || job.kind;
+  }
+
+  function jobActive(job) {
+    return job.state === 'queued' || job.state === 'running';
+  }
+
+  function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** "3/10 photos", "1.2 MB/4.0 MB", "7 objects": how far a job got, or '' when it does not say yet. */
+  function formatProgress(progress) {
+    if (!progress || progress.done == null || (progress.total == null && !progress.done)) return '';
+    const amount = progress.unit === 'bytes' ? formatBytes : String;
+    const count = amount(progress.done) + (progress.total != null ? '/' + amount(progress.total) : '');
+    return progress.unit === 'bytes' || !progress.unit ? count : count + ' ' + progress.unit;
+  }
+
+  /** A bar while the job runs: filled as far as it got, or moving when the total is not known. */
+  function jobBar(job) {
+    if (job.state !== 'running') return null;
+    const progress = job.progress || {};
+    const label = jobName(job) + ' of ' + job.target;
+    return progress.total > 0
+      ? el('progress', {max: String(progress.total), value: String(Math.min(progress.done || 0, progress.total)), 'aria-label': label})
+      : el('progress', {'aria-label': label});
+  }
+
+  /** Where a job is: "queued", "copying photos (3/10 photos)", "succeeded at …", "failed: <reason>". */
+  function jobSummary(job) {
+    const progress = formatProgress(job.progress);
+    const retry = job.lastError ? ' (attempt ' + (job.attempts + 1) + ' of ' + job.maxAttempts + '; last error: ' + job.lastError + ')' : '';
+    switch (job.state) {
+      case 'queued': return 'queued' + retry;
+      case 'running': return ((job.progress && job.progress.phase) || 'running') + (progress ? ' (' + progress + ')' : '') + retry;
+      case 'succeeded': return 'succeeded' + (job.finishedAt ? ' at ' + formatTime(job.finishedAt) : '');
+      default: return 'failed' + (job.lastError ? ': ' + job.lastError : '');
+    }
+  }
+
+  /** What a finished job reports, as far as its result says: "12 photos, 8.1 MB", "2 events to archive". */
+  function jobResult(result) {
+    if (!result) return '';
+    const parts = [];
+    if (typeof result.photos === 'number') parts.push(result.photos + (result.photos === 1 ? ' photo' : ' photos'));
+    if (typeof result.length === 'number') parts.push(formatBytes(result.length));
+    if (Array.isArray(result.archiving)) parts.push(result.archiving.length + ' events to archive');
+    return parts.join(', ');
+  }
+
+  /** Shows a job in a status line: "Archiving… copying (3/10 photos)" and a bar while it runs, then how it ended. */
+  function showJob(node, job, doing) {
+    let text;
+    if (job.state === 'succeeded') {
+      const result = jobResult(job.result);
+      text = jobName(job) + ' succeeded' + (result ? ': ' + result : '') + '.';
+    } else if (job.state === 'failed') {
+      text = jobName(job) + ' failed: ' + (job.lastError || 'no reason was given') + '.';
+    } else {
+      text = doing + '… ' + jobSummary(job);
+    }
+    node.className = job.state === 'failed' ? 'error' : job.state === 'succeeded' ? 'ok' : 'muted';
+    node.dataset.jobId = job.id;
+    node.dataset.state = job.state;
+    const bar = jobBar(job);
+    node.replaceChildren(text, ...(bar ? [' ', bar] : []));
+  }
+
+  /**
+   * Follows a job until it ends, polling its url; onUpdate sees every state. The ended job, or null when
+   * the admin went to another page meanwhile (the job runs on regardless).
+   */
+  async function followJob(job, onUpdate) {
+    const mine = view;
+    for (;;) {
+      onUpdate(job);
+      if (!jobActive(job)) return job;
+      await sleep(JOB_POLL_MS);
+      if (view !== mine) return null;
+      job = await api('GET', job.url || '/api/admin/jobs/' + encodeURIComponent(job.id));
+    }
+  }
+
+  /**
+   * The admin home's jobs: the ones queued or running, with their progress, and the latest failures with
+   * their reasons. Polls while a job is queued or running, and stops once none is or another page is shown.
+   */
+  function jobsPanel(onJobEnded) {
+    const mine = view;
+    const active = el('div', {id: 'jobs-active'});
+    const failures = el('div', {id: 'jobs-failed'});
+    const message = el('p', {role: 'status'});
+    let following = new Set();
+
+    async function list(state, limit) {
+      return (await api('GET', '/api/admin/jobs?state=' + state + '&limit=' + limit)).jobs;
+    }
+
+    function jobsTable(id, jobs, columns, cells) {
+      return el('table', {id, class: 'jobs'},
+        el('thead', {}, el('tr', {}, columns.map((h) => el('th', {scope: 'col', text: h})))),
+        el('tbody', {}, jobs.map((job) => el('tr', {'data-job-id': job.id, 'data-state': job.state}, cells(job)))));
+    }
+
+    async function refresh() {
+      let jobs;
+      let failed;
+      try {
+        // queued first: a job that starts meanwhile is then seen twice rather than not at all
+        const queued = await list('queued', 50);
+        const running = await list('running', 50);
+        failed = await list('failed', 5);
+        const seen = new Map();
+        for (const job of [...running, ...queued]) if (!seen.has(job.id)) seen.set(job.id, job);
+        jobs = [...seen.values()];
+      } catch (failure) {
+        if (view !== mine) return;
+        if (failure.status !== 401) status(message, 'The jobs could not be read: ' + failure.message, 'error');
+        if (following.size > 0 && failure.status !== 401) setTimeout(refresh, JOBS_PANEL_POLL_MS);
+        return;
+      }
+      if (view !== mine) return;
+      status(message, '');
+      active.replaceChildren(jobs.length === 0
+        ? el('p', {class: 'muted', text: 'No job is queued or running.'})
+        : jobsTable('jobs-running', jobs, ['Job', 'Target', 'State', 'Progress'], (job) => [
+          el('td', {text: jobName(job)}),
+          el('td', {}, el('code', {text: job.target})),
+          el('td', {}, el('span', {class: 'badge' + (job.state === 'running' ? ' on' : ''), text: job.state})),
+          el('td', {}, jobBar(job), ' ', jobSummary(job))]));
+      failures.replaceChildren(failed.length === 0 ? '' : el('h3', {text: 'Recent failures'}),
+        failed.length === 0 ? '' : jobsTable('jobs-failures', failed, ['Job', 'Target', 'Ended', 'Reason'], (job) => [
+          el('td', {text: jobName(job)}),
+          el('td', {}, el('code', {text: job.target})),
+          el('td', {text: formatTime(job.finishedAt || job.updatedAt)}),
+          el('td', {class: 'error', text: job.lastError || 'no reason was given'})]));
+      const now = new Set(jobs.map((job) => job.id));
+      if ([...following].some((id) => !now.has(id))) onJobEnded();
+      following = now;
+      if (following.size > 0) setTimeout(refresh, JOBS_PANEL_POLL_MS);
+    }
+
+    refresh();
+    return el('section', {id: 'jobs', class: 'card', 'aria-labelledby': 'jobs-heading'},
+      el('h2', {id: 'jobs-heading', text: 'Jobs'}), active, failures, message);
+  }
+
   // ---- /admin/events/{slug} ----
-  async function eventPage(slug) {
+  // finished: the archive or restore job that just ended, shown again in the page it reloaded
+  async function eventPage(slug, finished) {
     let event = await api('GET', '/api/admin/events/' + encodeURIComponent(slug));
     document.title = event.title + ' · PicPeak admin';
     const heading = el('h1', {text: event.title});
     const header = el('section', {class: 'card'},
       el('p', {}, el('a', {href: '/admin', onclick: linkTo('/admin'), text: '← All events'})),
       heading,
-      el('p', {}, el('a', {href: event.galleryUrl, target: '_blank', rel: 'noopener', text: 'Open the gallery'}),
+      el('p', {}, el('span', {id: 'event-state'}, eventState(event)), ' · ',
+        el('a', {href: event.galleryUrl, target: '_blank', rel: 'noopener', text: 'Open the gallery'}),
         ' · ', el('code', {text: event.galleryUrl})));
     const photosSection = photosPanel(slug, () => event, (updated) => { event = updated; });
     main.replaceChildren(header,
@@ -278,6 +454,7 @@
       imageProtectionPanel(event, (updated) => { event = updated; }),
       uploadPanel(slug, () => photosSection.reload()),
       photosSection.node,
+      archivePanel(event, finished),
       dangerPanel(event));
     await photosSection.reload();
   }
@@ -677,20 +854,59 @@
     };
   }
 
+  /** Archive (an event that is not archived) or Restore (one that is): a job, followed here until it ends. */
+  function archivePanel(event, finished) {
+    const archived = Boolean(event.archivedAt);
+    const message = el('p', {id: 'archive-status', role: 'status'});
+    const button = el('button', {id: archived ? 'restore-event' : 'archive-event', type: 'button', class: 'secondary',
+      text: archived ? 'Restore' : 'Archive'});
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const job = await followJob(await api('POST', '/api/admin/events/' + event.slug + (archived ? '/restore' : '/archive')),
+          (current) => showJob(message, current, archived ? 'Restoring' : 'Archiving'));
+        if (job && job.state === 'succeeded') {
+          await route(job); // the event changed throughout: show it again, with how the job ended
+          return;
+        }
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+      button.disabled = false;
+    });
+    if (finished) showJob(message, finished);
+    return el('section', {id: 'archive', class: 'card', 'aria-labelledby': 'archive-heading'},
+      el('h2', {id: 'archive-heading', text: 'Archive'}),
+      el('p', {class: 'muted', text: archived
+        ? 'Archived on ' + formatTime(event.archivedAt) + ': the photos are kept in one ZIP in the storage. '
+          + 'Restore puts every photo back, with its thumbnail and the hero.'
+        : 'Writes the photos into one ZIP in the storage, checked against the catalog, then removes them with their '
+          + 'thumbnails. Restore brings them back. Expired events are archived by the daily sweep.'}),
+      el('p', {}, button), message);
+  }
+
   function dangerPanel(event) {
-    const message = el('p', {role: 'status'});
+    const message = el('p', {id: 'delete-status', role: 'status'});
+    const button = el('button', {id: 'delete-event', type: 'button', class: 'danger', text: 'Delete event'});
+    button.addEventListener('click', async () => {
+      if (!confirm('Delete the event "' + event.title + '" and all its photos?')) return;
+      button.disabled = true;
+      try {
+        const job = await followJob(await api('DELETE', '/api/admin/events/' + event.slug),
+          (current) => showJob(message, current, 'Deleting'));
+        if (job && job.state === 'succeeded') {
+          navigate('/admin');
+          return;
+        }
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+      button.disabled = false;
+    });
     return el('section', {class: 'card', 'aria-labelledby': 'danger-heading'},
       el('h2', {id: 'danger-heading', text: 'Delete the event'}),
       el('p', {class: 'muted', text: 'Removes the event with every photo, thumbnail and archive. This cannot be undone.'}),
-      el('button', {type: 'button', class: 'danger', text: 'Delete event', onclick: async () => {
-        if (!confirm('Delete the event "' + event.title + '" and all its photos?')) return;
-        try {
-          await api('DELETE', '/api/admin/events/' + event.slug);
-          navigate('/admin');
-        } catch (failure) {
-          status(message, failure.message, 'error');
-        }
-      }}), message);
+      button, message);
   }
 
   route();

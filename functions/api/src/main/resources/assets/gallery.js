@@ -307,7 +307,8 @@
   }
 
   // The archive may need preparing first (202 + Retry-After): ask with HEAD until it can start, then let
-  // the browser download it. A redirect (a presigned URL) is not followed here, only by the browser.
+  // the browser download it. A redirect (a presigned URL) is not followed here, only by the browser. Any
+  // other answer ends the waiting: a build that failed is not asked for again until the guest clicks again.
   async function startDownloadAll() {
     downloadAll.disabled = true;
     try {
@@ -320,7 +321,10 @@
           continue;
         }
         if (response.type !== 'opaqueredirect' && !response.ok) {
-          downloadStatus.textContent = 'Download All failed: ' + response.status + ' ' + response.statusText;
+          // 500: the archive could not be built, for good (the server tried again already): stop asking
+          downloadStatus.textContent = response.status === 500
+            ? 'Download All failed: the archive could not be prepared. Please contact the photographer.'
+            : 'Download All failed: ' + response.status + ' ' + response.statusText;
           return;
         }
         const length = Number(response.headers.get('Content-Length'));

@@ -29,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * the storage panel and the download protection section.
  */
 class AdminPagesBrowserTest {
+    static final Duration JOB_TIME = Duration.ofSeconds(30);
     @TempDir
     static Path work;
     static PagesFixture app;
@@ -86,7 +87,7 @@ class AdminPagesBrowserTest {
         }
         Path notAPhoto = Files.writeString(work.resolve("to-upload").resolve("notes.jpg"), "shopping list",
                 StandardCharsets.UTF_8);
-        signIn("/admin");
+        app.signIn(browser, "/admin");
 
         browser.visible("#new-title").sendKeys("Browser Upload");
         assertThat(browser.find("#new-slug").getAttribute("value")).isEqualTo("browser-upload");
@@ -117,7 +118,7 @@ class AdminPagesBrowserTest {
         Map<String, byte[]> files = GuestPagesBrowserTest.colourful("dropped", 2, 640, 480);
         List<List<String>> payload = new ArrayList<>();
         files.forEach((name, bytes) -> payload.add(List.of(name, Base64.getEncoder().encodeToString(bytes))));
-        signIn("/admin/events/dropped");
+        app.signIn(browser, "/admin/events/dropped");
         browser.visible("#dropzone");
 
         browser.script("const transfer = new DataTransfer();"
@@ -143,7 +144,7 @@ class AdminPagesBrowserTest {
         app.upload("proofs", originals);
         Path watermark = Files.write(work.resolve("mark.png"), TestImages.png(TestImages.quadrants(64, 32,
                 TestImages.RED, TestImages.RED, TestImages.RED, TestImages.RED)));
-        signIn("/admin/events/proofs");
+        app.signIn(browser, "/admin/events/proofs");
         browser.visible("#watermark-downloads").click();
         browser.until(d -> browser.find("#protection-status").getText().equals("Saved."));
         browser.find("#watermark-file").sendKeys(watermark.toString());
@@ -172,7 +173,7 @@ class AdminPagesBrowserTest {
     void theHero_isChosen_andAPhotoDeleted_fromThePhotosPanel() throws Exception {
         app.createEvent("curate", "Curate", null);
         app.upload("curate", GuestPagesBrowserTest.colourful("curate", 6, 1600, 1000));
-        signIn("/admin/events/curate");
+        app.signIn(browser, "/admin/events/curate");
         browser.until(d -> browser.findAll("#photos li").size() == 6);
 
         browser.find("#photos li:nth-child(2) button.secondary").click();
@@ -198,9 +199,104 @@ class AdminPagesBrowserTest {
     }
 
     @Test
+    void anEvent_isArchivedFromItsPage_followingTheJob_thenRestoredBack() throws Exception {
+        app.createEvent("season", "Season", null);
+        app.upload("season", GuestPagesBrowserTest.colourful("season", 3, 1200, 800));
+        List<String> originals = app.originalKeys("season");
+        app.signIn(browser, "/admin/events/season");
+        assertThat(browser.visible("#event-state").getText()).isEqualTo("open");
+        recordStatusLine("#archive-status");
+
+        browser.find("#archive-event").click();
+
+        browser.until(d -> "succeeded".equals(browser.find("#archive-status").getAttribute("data-state")));
+        assertThat(browser.find("#archive-status").getText()).startsWith("Archive succeeded");
+        assertThat(browser.find("#event-state").getText()).isEqualTo("archived");
+        assertFollowedUntilSucceeded("Archiving… ");
+        JsonNode event = app.admin("GET", "/api/admin/events/season");
+        assertThat(event.get("archivedAt").isNull()).isFalse();
+        assertThat(app.stored("events/archived/season.zip")).isTrue();
+        assertThat(originals).hasSize(3).noneMatch(app::stored);
+        JsonNode job = app.jobs("kind=event.archive&state=succeeded").stream()
+                .filter(j -> j.get("target").asText().equals("season")).findFirst().orElseThrow();
+        assertThat(browser.find("#archive-status").getAttribute("data-job-id")).isEqualTo(job.get("id").asText());
+        browser.screenshot("admin-event-archived");
+
+        recordStatusLine("#archive-status");
+        browser.find("#restore-event").click();
+
+        browser.until(d -> "open".equals(browser.find("#event-state").getText()));
+        assertThat(browser.find("#archive-status").getText()).startsWith("Restore succeeded");
+        assertFollowedUntilSucceeded("Restoring… ");
+        assertThat(browser.findAll("#archive-event")).hasSize(1);
+        event = app.admin("GET", "/api/admin/events/season");
+        assertThat(event.get("archivedAt").isNull()).isTrue();
+        assertThat(event.get("active").asBoolean()).isTrue();
+        assertThat(originals).allMatch(app::stored);
+        assertThat(app.stored("events/archived/season.zip")).isFalse();
+        browser.until(d -> (Boolean) browser.script("const imgs = document.querySelectorAll('#photos img');"
+                + "return imgs.length === 3 && Array.from(imgs).every(img => img.complete && img.naturalWidth === 300)"));
+    }
+
+    @Test
+    void deletingAnEvent_followsTheJob_thenShowsTheEventsWithoutIt() throws Exception {
+        app.createEvent("doomed", "Doomed Event", null);
+        app.createEvent("survivor", "Survivor", null);
+        app.upload("doomed", GuestPagesBrowserTest.colourful("doomed", 2, 640, 480));
+        List<String> originals = app.originalKeys("doomed");
+        app.signIn(browser, "/admin/events/doomed");
+        recordStatusLine("#delete-status");
+
+        browser.visible("#delete-event").click();
+        browser.driver.switchTo().alert().accept();
+
+        browser.until(d -> d.getCurrentUrl().equals(app.base + "/admin"));
+        String events = browser.visible("#events").getText();
+        assertThat(events).contains("Survivor").doesNotContain("Doomed Event");
+        assertFollowedUntilSucceeded("Deleting… ");
+        assertThat(app.adminStatus("GET", "/api/admin/events/doomed")).isEqualTo(404);
+        assertThat(originals).hasSize(2).noneMatch(app::stored);
+        assertThat(app.jobs("kind=event.delete&state=succeeded")).extracting(j -> j.get("target").asText()).contains("doomed");
+    }
+
+    @Test
+    void aRestoreTheServerRefuses_showsItsMessage_andTheJobsPanelListsAFailedRestoreWithItsReason() throws Exception {
+        app.createEvent("lost", "Lost", null);
+        app.upload("lost", GuestPagesBrowserTest.colourful("lost", 1, 640, 480));
+        assertThat(app.awaitJob(app.startJob("POST", "/api/admin/events/lost/archive"), JOB_TIME).get("state").asText())
+                .isEqualTo("succeeded");
+        app.signIn(browser, "/admin/events/lost");
+        browser.visible("#restore-event");
+        // restored behind the page's back: its Restore button is now a conflict
+        assertThat(app.awaitJob(app.startJob("POST", "/api/admin/events/lost/restore"), JOB_TIME).get("state").asText())
+                .isEqualTo("succeeded");
+
+        browser.find("#restore-event").click();
+
+        browser.until(d -> "error".equals(browser.find("#archive-status").getAttribute("class")));
+        JsonNode conflict = app.refused(409, "POST", "/api/admin/events/lost/restore");
+        assertThat(browser.find("#archive-status").getText()).isEqualTo(conflict.get("message").asText());
+        assertThat(browser.find("#restore-event").isEnabled()).isTrue();
+
+        // archived again, and its archive lost: the restore fails (at once: no retry brings the file back)
+        assertThat(app.awaitJob(app.startJob("POST", "/api/admin/events/lost/archive"), JOB_TIME).get("state").asText())
+                .isEqualTo("succeeded");
+        app.server.runtime().store().delete("events/archived/lost.zip");
+        JsonNode failed = app.awaitJob(app.startJob("POST", "/api/admin/events/lost/restore"), JOB_TIME);
+        assertThat(failed.get("state").asText()).isEqualTo("failed");
+        assertThat(failed.get("lastError").asText()).isNotBlank();
+        browser.find("a[href='/admin']").click();
+
+        WebElement row = browser.visible("#jobs-failures tr[data-job-id='" + failed.get("id").asText() + "']");
+        assertThat(row.getText()).contains("Restore").contains("lost").contains(failed.get("lastError").asText());
+        assertThat(browser.findAll("#jobs-active tr[data-job-id='" + failed.get("id").asText() + "']")).isEmpty();
+        browser.screenshot("admin-jobs");
+    }
+
+    @Test
     void onTheLocalBackend_directS3Download_isDisabled_sayingWhy() throws Exception {
         app.createEvent("local-protection", "Local Protection", null);
-        signIn("/admin/events/local-protection");
+        app.signIn(browser, "/admin/events/local-protection");
 
         WebElement direct = browser.visible("#direct-download");
         assertThat(direct.isEnabled()).isFalse();
@@ -216,7 +312,7 @@ class AdminPagesBrowserTest {
     void theImageProtectionPanel_setsTheLevelAndWatermark_andTracesALeakedFile() throws Exception {
         app.createEvent("guarded", "Guarded", null);
         app.upload("guarded", GuestPagesBrowserTest.colourful("guarded", 1, 640, 480));
-        signIn("/admin/events/guarded");
+        app.signIn(browser, "/admin/events/guarded");
 
         new org.openqa.selenium.support.ui.Select(browser.visible("#protection-level")).selectByValue("enhanced");
         assertThat(browser.find("#protection-level-hint").getText()).contains("fingerprint");
@@ -250,10 +346,20 @@ class AdminPagesBrowserTest {
         assertThat(browser.find("#trace-result").getText()).contains("of guarded").contains("2 time(s)");
     }
 
-    private void signIn(String path) {
-        browser.open(app.base + path);
-        browser.visible("#token").sendKeys(PagesFixture.ADMIN_TOKEN);
-        browser.find("#sign-in button").click();
-        browser.until(d -> browser.findAll("#sign-in").isEmpty());
+    /** Keeps every text the status line shows from now on (in window.statusLines), as the job is followed. */
+    private void recordStatusLine(String css) {
+        browser.script("window.statusLines = [];"
+                + "const line = document.querySelector(arguments[0]);"
+                + "new MutationObserver(() => window.statusLines.push(line.dataset.state + ' ' + line.textContent))"
+                + ".observe(line, {childList: true, characterData: true, subtree: true, attributes: true});", css);
+    }
+
+    /** The status line showed the job as it went ("Archiving… (queued)" ...), never as failed. */
+    private void assertFollowedUntilSucceeded(String doing) {
+        @SuppressWarnings("unchecked")
+        List<String> lines = (List<String>) browser.script("return window.statusLines || []");
+        assertThat(lines).as("what the status line showed").isNotEmpty()
+                .allMatch(line -> line.startsWith("queued " + doing) || line.startsWith("running " + doing)
+                        || line.startsWith("succeeded "));
     }
 }

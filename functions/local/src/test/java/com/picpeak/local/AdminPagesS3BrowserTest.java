@@ -52,7 +52,7 @@ class AdminPagesS3BrowserTest {
     @Test
     void theDirectDownloadToggle_isDisabledWhileWatermarkingIsOn_andStaysOffAfterwards() throws Exception {
         app.createEvent("protect", "Protect", null);
-        signIn("/admin/events/protect");
+        app.signIn(browser, "/admin/events/protect");
         WebElement direct = browser.visible("#direct-download");
         assertThat(direct.isEnabled()).isTrue();
 
@@ -82,7 +82,7 @@ class AdminPagesS3BrowserTest {
         app.createEvent("direct-upload", "Direct Upload", null);
         Map.Entry<String, byte[]> photo = GuestPagesBrowserTest.photos("direct", 1, 900, 600).entrySet().iterator().next();
         Path file = Files.write(work.resolve(photo.getKey()), photo.getValue());
-        signIn("/admin/events/direct-upload");
+        app.signIn(browser, "/admin/events/direct-upload");
 
         browser.visible("#upload-files").sendKeys(file.toString());
 
@@ -102,14 +102,5 @@ class AdminPagesS3BrowserTest {
     private void awaitSaved() {
         browser.until(d -> browser.find("#protection-status").getText().equals("Saved."));
         browser.script("document.getElementById('protection-status').textContent = ''");
-    }
-
-    private void signIn(String path) {
-        browser.open(app.base + path);
-        browser.script("sessionStorage.clear()");
-        browser.open(app.base + path);
-        browser.visible("#token").sendKeys(PagesFixture.ADMIN_TOKEN);
-        browser.find("#sign-in button").click();
-        browser.until(d -> browser.findAll("#sign-in").isEmpty());
     }
 }

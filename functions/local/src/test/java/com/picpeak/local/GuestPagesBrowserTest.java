@@ -165,6 +165,40 @@ class GuestPagesBrowserTest {
     }
 
     @Test
+    void aDownloadAllWhoseArchiveCannotBeBuilt_saysSo_andStopsAsking() throws Exception {
+        app.createEvent("broken", "Broken", null);
+        app.upload("broken", colourful("broken", 2, 640, 480));
+        app.put("/api/admin/events/broken/watermark", "image/png", TestImages.png(TestImages.quadrants(64, 32,
+                TestImages.RED, TestImages.RED, TestImages.RED, TestImages.RED)));
+        app.patchEvent("broken", "{\"watermarkDownloads\":true}"); // prepared by a build job, not streamed
+        app.server.runtime().store().delete(app.originalKeys("broken").get(1)); // the build cannot read it
+        browser.open(app.base + "/gallery/broken");
+        WebElement downloadAll = browser.visible("#download-all");
+        browser.script("window.downloadAllAsks = 0; const original = window.fetch;"
+                + "window.fetch = (url, options) => {"
+                + "  if (String(url).includes('download-all')) window.downloadAllAsks++;"
+                + "  return original(url, options);"
+                + "};");
+
+        downloadAll.click();
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> browser.find("#download-status")
+                .getText().equals("Download All failed: the archive could not be prepared. Please contact the photographer."));
+        browser.until(d -> browser.find("#download-all").isEnabled()); // startDownloadAll returned: no more asking
+        long asks = ((Number) browser.script("return window.downloadAllAsks")).longValue();
+        assertThat(asks).isPositive();
+        JsonNode job = app.jobs("kind=downloadall.build&state=failed").stream()
+                .filter(j -> j.get("target").asText().startsWith("broken")).findFirst().orElseThrow();
+        assertThat(job.get("lastError").asText()).isNotBlank();
+        java.net.http.HttpResponse<byte[]> answer = app.guest("GET", "/gallery/broken/download-all");
+        assertThat(answer.statusCode()).isEqualTo(500);
+        JsonNode body = PagesFixture.JSON.readTree(answer.body());
+        assertThat(body.get("error").asText()).isEqualTo("download_all_failed");
+        assertThat((Number) browser.script("return window.downloadAllAsks")).isEqualTo(asks);
+        assertThat(browser.downloads.resolve("broken.zip")).doesNotExist();
+    }
+
+    @Test
     void atMaximumProtection_theViewerDrawsThePhotoFromTiles_andDownloadsCarryTheFingerprint() throws Exception {
         app.createEvent("tiles", "Tiles", null);
         Map<String, byte[]> uploaded = colourful("tiles", 2, 900, 600);

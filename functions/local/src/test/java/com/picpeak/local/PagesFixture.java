@@ -11,9 +11,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
 
 /** A running local server and its admin API, to set up what the page tests then use in the browser. */
 final class PagesFixture implements AutoCloseable {
@@ -80,19 +86,94 @@ final class PagesFixture implements AutoCloseable {
         return expect(200, method, path, null, null);
     }
 
-    private JsonNode expect(int status, String method, String path, String contentType, byte[] body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
+    /** The error body of an admin request that must be refused with this status (409 ...). */
+    JsonNode refused(int status, String method, String path) throws Exception {
+        return expect(status, method, path, null, null);
+    }
+
+    /** The status an admin request answers (404 for an event that is gone ...). */
+    int adminStatus(String method, String path) throws Exception {
+        return send(method, path, null, null, true).statusCode();
+    }
+
+    /** A request without the admin token, as a guest's browser would send it. */
+    HttpResponse<byte[]> guest(String method, String path) throws Exception {
+        return send(method, path, null, null, false);
+    }
+
+    /** Starts a job (archive, restore, delete ...): the 202's job, after checking its Location. */
+    JsonNode startJob(String method, String path) throws Exception {
+        HttpResponse<byte[]> response = send(method, path, null, null, true);
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        if (response.statusCode() != 202) {
+            throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ", not 202: " + text);
         }
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode job = JSON.readTree(text);
+        String location = response.headers().firstValue("Location").orElse(null);
+        if (!("/api/admin/jobs/" + job.get("id").asText()).equals(location) || !job.get("url").asText().equals(location)) {
+            throw new AssertionError(method + " " + path + " answered Location " + location + " for " + text);
+        }
+        return job;
+    }
+
+    /** The job once it has succeeded or failed. */
+    JsonNode awaitJob(JsonNode job, Duration atMost) {
+        AtomicReference<JsonNode> last = new AtomicReference<>(job);
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last.set(admin("GET", job.get("url").asText()));
+            return Set.of("succeeded", "failed").contains(last.get().get("state").asText());
+        });
+        return last.get();
+    }
+
+    /** The jobs the list answers for this query ("kind=event.archive&state=succeeded"), newest first. */
+    List<JsonNode> jobs(String query) throws Exception {
+        List<JsonNode> jobs = new ArrayList<>();
+        admin("GET", "/api/admin/jobs?" + query).get("jobs").forEach(jobs::add);
+        return jobs;
+    }
+
+    /** The storage keys of an event's originals, from the catalog. */
+    List<String> originalKeys(String slug) {
+        try (Stream<com.picpeak.catalog.Photo> photos = server.runtime().catalog().allPhotos(slug)) {
+            return photos.map(com.picpeak.catalog.Photo::key).toList();
+        }
+    }
+
+    boolean stored(String key) {
+        return server.runtime().store().head(key).isPresent();
+    }
+
+    /** Opens the admin page at path in the browser, signed out first, and signs in with the admin token. */
+    void signIn(HeadlessChromium browser, String path) {
+        browser.open(base + path);
+        browser.script("sessionStorage.clear()");
+        browser.open(base + path);
+        browser.visible("#token").sendKeys(ADMIN_TOKEN);
+        browser.find("#sign-in button").click();
+        browser.until(d -> browser.findAll("#sign-in").isEmpty());
+    }
+
+    private JsonNode expect(int status, String method, String path, String contentType, byte[] body) throws Exception {
+        HttpResponse<byte[]> response = send(method, path, contentType, body, true);
         String text = new String(response.body(), StandardCharsets.UTF_8);
         if (response.statusCode() != status) {
             throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ", not " + status + ": " + text);
         }
         return text.isEmpty() ? JSON.nullNode() : JSON.readTree(text);
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body, boolean asAdmin)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (asAdmin) {
+            request.header("Authorization", "Bearer " + ADMIN_TOKEN);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Override
