@@ -36,8 +36,8 @@ import java.util.Optional;
 /**
  * What checkpointing costs: archive and then restore one event (default 1,000 photos of about 2 MB, over
  * 2 GB) on S3 (S3Proxy on local disk, in this JVM), once as one long step and once in steps of 10 seconds
- * that each run in a worker invocation of their own (as the worker function runs them), and the ratio of
- * the two. {@code mvn -q -pl shared exec:java@bench-jobs -Dexec.args="1000 2"} (photos, MB per photo).
+ * that each run in a worker invocation of their own (as the worker function runs them), then as one long
+ * step again; the ratio of the stepped run to the mean of the two around it. {@code mvn -q -pl shared exec:java@bench-jobs -Dexec.args="1000 2"} (photos, MB per photo).
  */
 public final class JobsBenchmarkMain {
 
@@ -58,13 +58,19 @@ public final class JobsBenchmarkMain {
                     Duration.ZERO, 3, JobSettings.DEFAULTS.partBytes(), 1);
             JobSettings tenSeconds = new JobSettings(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ZERO,
                     Duration.ofSeconds(1), 3, JobSettings.DEFAULTS.partBytes(), 1);
-            Run reference = run(catalog, store, oneStep, Duration.ofHours(4), clock);
+            // one step, stepped, one step again: the reference is the mean of the runs around the measured one
+            Run before = run(catalog, store, oneStep, Duration.ofHours(4), clock);
             Run stepped = run(catalog, store, tenSeconds, Duration.ofSeconds(10), clock);
-            System.out.printf("one step:          archive %6.1f s, restore %6.1f s (%d steps, %d worker runs)%n",
-                    reference.archiveSeconds, reference.restoreSeconds, reference.steps, reference.deliveries);
+            Run after = run(catalog, store, oneStep, Duration.ofHours(4), clock);
+            Run reference = new Run((before.archiveSeconds + after.archiveSeconds) / 2,
+                    (before.restoreSeconds + after.restoreSeconds) / 2, after.steps, after.deliveries);
+            System.out.printf("one step (before): archive %6.1f s, restore %6.1f s (%d steps, %d worker runs)%n",
+                    before.archiveSeconds, before.restoreSeconds, before.steps, before.deliveries);
             System.out.printf("10-second steps:   archive %6.1f s, restore %6.1f s (%d steps, %d worker runs)%n",
                     stepped.archiveSeconds, stepped.restoreSeconds, stepped.steps, stepped.deliveries);
-            System.out.printf("cost of checkpointing: archive %.2fx, restore %.2fx, both %.2fx of one step%n",
+            System.out.printf("one step (after):  archive %6.1f s, restore %6.1f s%n",
+                    after.archiveSeconds, after.restoreSeconds);
+            System.out.printf("cost of checkpointing: archive %.2fx, restore %.2fx, both %.2fx of one step (mean of before and after)%n",
                     stepped.archiveSeconds / reference.archiveSeconds, stepped.restoreSeconds / reference.restoreSeconds,
                     (stepped.archiveSeconds + stepped.restoreSeconds)
                             / (reference.archiveSeconds + reference.restoreSeconds));
