@@ -216,23 +216,15 @@ public final class ArchiveService {
 
     /** The build job's step (see {@link ZipBuild}); parts of {@code partBytes}. */
     public JobStep buildStep(long partBytes) {
-        return new JobStep() {
-            @Override
-            public StepResult run(Job job, Deadline deadline) {
-                return buildStep(job, deadline, partBytes);
+        return JobStep.of((job, deadline) -> buildStep(job, deadline, partBytes), (job, reason) -> {
+            BuildTarget target = JobJson.read(job.params(), BuildTarget.class);
+            BuildCheckpoint at = JobJson.read(job.checkpoint(), BuildCheckpoint.class);
+            if (at != null) {
+                zipBuild.abort(at.build());
             }
-
-            @Override
-            public void abandon(Job job, String reason) {
-                BuildTarget target = JobJson.read(job.params(), BuildTarget.class);
-                BuildCheckpoint at = JobJson.read(job.checkpoint(), BuildCheckpoint.class);
-                if (at != null) {
-                    zipBuild.abort(at.build());
-                }
-                catalog.finishArchiveBuild(target.slug(), target.variant(), target.revision(),
-                        ArchiveRecord.State.FAILED, 0, reason);
-            }
-        };
+            catalog.finishArchiveBuild(target.slug(), target.variant(), target.revision(),
+                    ArchiveRecord.State.FAILED, 0, reason);
+        });
     }
 
     private StepResult buildStep(Job job, Deadline deadline, long partBytes) {

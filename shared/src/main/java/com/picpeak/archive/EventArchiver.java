@@ -156,23 +156,15 @@ public final class EventArchiver {
     }
 
     public JobStep archiveStep(long partBytes) {
-        return new JobStep() {
-            @Override
-            public StepResult run(Job job, Deadline deadline) {
-                return archiveStep(job, deadline, partBytes);
+        return JobStep.of((job, deadline) -> archiveStep(job, deadline, partBytes), (job, reason) -> {
+            ArchiveCheckpoint at = JobJson.read(job.checkpoint(), ArchiveCheckpoint.class);
+            if (at == null || "removing".equals(at.phase())) {
+                return; // nothing started, or archived already: the zip holds every photo
             }
-
-            @Override
-            public void abandon(Job job, String reason) {
-                ArchiveCheckpoint at = JobJson.read(job.checkpoint(), ArchiveCheckpoint.class);
-                if (at == null || "removing".equals(at.phase())) {
-                    return; // nothing started, or archived already: the zip holds every photo
-                }
-                zipBuild.abort(at.build());
-                catalog.updateEvent(slugOf(job), e -> e.isArchived() ? e : e.withActive(at.wasActive(), clock.instant()));
-                log.warn("archiving {} failed for good ({}): the event is as it was", slugOf(job), reason);
-            }
-        };
+            zipBuild.abort(at.build());
+            catalog.updateEvent(slugOf(job), e -> e.isArchived() ? e : e.withActive(at.wasActive(), clock.instant()));
+            log.warn("archiving {} failed for good ({}): the event is as it was", slugOf(job), reason);
+        });
     }
 
     private StepResult archiveStep(Job job, Deadline deadline, long partBytes) {

@@ -16,4 +16,20 @@ public interface JobStep {
      */
     default void abandon(Job job, String reason) {
     }
+
+    /** A step whose failure for good is undone by {@code abandon}. */
+    static JobStep of(java.util.function.BiFunction<Job, Deadline, StepResult> run,
+                      java.util.function.BiConsumer<Job, String> abandon) {
+        return new JobStep() {
+            @Override
+            public StepResult run(Job job, Deadline deadline) {
+                return run.apply(job, deadline);
+            }
+
+            @Override
+            public void abandon(Job job, String reason) {
+                abandon.accept(job, reason);
+            }
+        };
+    }
 }
