@@ -2,11 +2,11 @@ package com.picpeak.autoimport;
 
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
+import com.picpeak.catalog.FileClaim;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,19 +44,34 @@ public final class AutoImportState {
      * name whose claim ran out (its import died) is not among them: it is imported again, once.
      */
     public Set<String> claimedFilenames(String slug, Instant now) {
-        Set<String> names = new HashSet<>();
+        return fileClaims(slug, now).keySet();
+    }
+
+    /**
+     * The claims behind {@link #claimedFilenames}, by file name: a photo's (with the object version it was read
+     * from, to recognise a replaced file), a live import's, a deleted photo's tombstone.
+     */
+    public Map<String, FileClaim> fileClaims(String slug, Instant now) {
+        Map<String, FileClaim> claims = new HashMap<>();
         table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
-                .projectionExpression("sk, photoId, leaseUntil")
+                .projectionExpression("sk, photoId, leaseUntil, objectEtag, tombstone")
                 .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":f", s(FILE))),
                 item -> {
                     AttributeValue leaseUntil = item.get("leaseUntil");
                     boolean expired = !item.containsKey("photoId") && leaseUntil != null
                             && Long.parseLong(leaseUntil.n()) < now.toEpochMilli();
                     if (!expired) {
-                        names.add(item.get("sk").s().substring(FILE.length()));
+                        String name = item.get("sk").s().substring(FILE.length());
+                        claims.put(name, new FileClaim(name, text(item, "photoId"), text(item, "objectEtag"),
+                                text(item, "tombstone")));
                     }
                 });
-        return names;
+        return claims;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
     }
 
     public boolean isClaimed(String slug, String filename) {

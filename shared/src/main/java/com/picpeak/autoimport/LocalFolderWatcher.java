@@ -285,7 +285,7 @@ public final class LocalFolderWatcher implements AutoCloseable {
             if (folder.external()) {
                 imports.importReferenced(folder.slug(), folder.externalFolder(), file.filename());
             } else {
-                imports.importStored(folder.slug(), key, PhotoSource.WATCH);
+                imports.importOrReplaceStored(folder.slug(), key, PhotoSource.WATCH);
             }
             rejected.remove(key);
             importedCount.incrementAndGet();

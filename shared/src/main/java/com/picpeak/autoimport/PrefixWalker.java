@@ -2,6 +2,7 @@ package com.picpeak.autoimport;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.FileClaim;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
@@ -106,7 +107,7 @@ public final class PrefixWalker {
     }
 
     private void walk(String slug, Tally tally, Deadline deadline) {
-        Set<String> claimed = state.claimedFilenames(slug, clock.instant());
+        Map<String, FileClaim> claims = state.fileClaims(slug, clock.instant());
         Map<String, Sighting> sightings = state.sightings(slug);
         Set<String> present = new HashSet<>();
         try (Stream<BlobInfo> objects = store.list(Keys.eventFolder(slug))) {
@@ -121,7 +122,7 @@ public final class PrefixWalker {
                     tally.waiting++; // out of time (having done something): the next poll, its sighting stays
                     return;
                 }
-                consider(slug, filename, object, claimed.contains(filename), sightings.get(filename), tally);
+                consider(slug, filename, object, claims.get(filename), sightings.get(filename), tally);
             });
         }
         for (Sighting gone : sightings.values()) {
@@ -131,17 +132,20 @@ public final class PrefixWalker {
         }
     }
 
-    private void consider(String slug, String filename, BlobInfo object, boolean claimed, Sighting sighting,
+    private void consider(String slug, String filename, BlobInfo object, FileClaim claim, Sighting sighting,
                           Tally tally) {
         Instant now = clock.instant();
-        if (claimed) {
+        String etag = object.etag() == null ? "" : object.etag();
+        // a photo's file overwritten in the prefix is that photo's new version, through the same two-poll gate
+        boolean replaced = claim != null && claim.photoId() != null && claim.objectEtag() != null
+                && !claim.objectEtag().equals(etag);
+        if (claim != null && !replaced) {
             tally.skipped++;
             if (sighting != null) {
                 state.forget(slug, filename);
             }
             return;
         }
-        String etag = object.etag() == null ? "" : object.etag();
         if (sighting == null || !sighting.sameVersion(etag, object.size())) {
             state.record(slug, new Sighting(filename, etag, object.size(), now, null));
             tally.newSightings++;
@@ -156,7 +160,7 @@ public final class PrefixWalker {
             return;
         }
         try {
-            imports.importStored(slug, object.key(), PhotoSource.S3_IMPORT);
+            imports.importOrReplaceStored(slug, object.key(), PhotoSource.S3_IMPORT);
             state.forget(slug, filename);
             tally.imported++;
         } catch (PicPeakException e) {

@@ -62,7 +62,27 @@ public interface Catalog {
      * As {@link #addPhoto(Photo)}, and the file name's claim must still carry {@code claimToken} (when not
      * null): an import whose claim was taken over after its lease ran out adds nothing.
      */
-    void addPhoto(Photo photo, String claimToken);
+    default void addPhoto(Photo photo, String claimToken) {
+        addPhoto(photo, claimToken, null);
+    }
+
+    /**
+     * As {@link #addPhoto(Photo, String)}, recording with the name's claim the version of the object the photo
+     * was read from ({@code objectEtag}, may be null), so that a file replaced later is recognised.
+     */
+    void addPhoto(Photo photo, String claimToken, String objectEtag);
+
+    /** The claim on a file name: who holds it, and which version of the object its photo was read from. */
+    Optional<FileClaim> findFileClaim(String slug, String filename);
+
+    /**
+     * Makes {@code updated} the photo in place of {@code current} (same id, name and key; new bytes), with the
+     * object version it was read from, and bumps the event's revision, in one transaction.
+     *
+     * @throws com.picpeak.error.PicPeakException DUPLICATE_PHOTO when the event has the new bytes as another
+     *         photo; CONFLICT when the photo changed meanwhile or a job holds the event
+     */
+    void replacePhoto(Photo current, Photo updated, String objectEtag);
 
     Optional<Photo> findPhoto(String slug, String photoId);
 

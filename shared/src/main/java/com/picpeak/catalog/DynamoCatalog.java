@@ -302,12 +302,15 @@ public final class DynamoCatalog implements Catalog {
     }
 
     @Override
-    public void addPhoto(Photo photo, String claimToken) {
+    public void addPhoto(Photo photo, String claimToken, String objectEtag) {
         String pk = eventPk(photo.eventSlug());
         Map<String, AttributeValue> claimValues = new HashMap<>(Map.of(":id", s(photo.id()),
                 ":at", s(photo.uploadedAt().toString())));
         if (claimToken != null) {
             claimValues.put(":token", s(claimToken));
+        }
+        if (objectEtag != null) {
+            claimValues.put(":etag", s(objectEtag));
         }
         List<TransactWriteItem> writes = List.of(
                 TransactWriteItem.builder().put(p -> p.tableName(table).item(photoItem(photo))
@@ -325,7 +328,8 @@ public final class DynamoCatalog implements Catalog {
                 // the name's claim now belongs to the photo: it never expires; with a token, it must still be ours
                 TransactWriteItem.builder().update(u -> u.tableName(table)
                         .key(Map.of("pk", s(pk), "sk", s(fileSk(photo.filename()))))
-                        .updateExpression("SET photoId = :id, claimedAt = if_not_exists(claimedAt, :at) REMOVE leaseUntil")
+                        .updateExpression("SET photoId = :id, claimedAt = if_not_exists(claimedAt, :at)"
+                                + (objectEtag == null ? "" : ", objectEtag = :etag") + " REMOVE leaseUntil")
                         .conditionExpression(claimToken == null ? null : "#token = :token AND attribute_not_exists(photoId)")
                         .expressionAttributeNames(claimToken == null ? null : Map.of("#token", "token"))
                         .expressionAttributeValues(claimValues)).build());
@@ -424,6 +428,68 @@ public final class DynamoCatalog implements Catalog {
                 return false; // the photo or its whole event was deleted concurrently
             }
             throw unavailable(e);
+        } catch (SdkException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<FileClaim> findFileClaim(String slug, String filename) {
+        return getItem(eventPk(slug), fileSk(filename)).map(i -> new FileClaim(filename, str(i, "photoId"),
+                str(i, "objectEtag"), str(i, "tombstone")));
+    }
+
+    @Override
+    public void replacePhoto(Photo current, Photo updated, String objectEtag) {
+        if (!current.id().equals(updated.id()) || !current.key().equals(updated.key())) {
+            throw new IllegalArgumentException("a replaced photo keeps its id and key");
+        }
+        String slug = current.eventSlug();
+        String pk = eventPk(slug);
+        if (current.sha256().equals(updated.sha256())) { // the same bytes written again: only the version is new
+            try {
+                dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", s(pk), "sk", s(fileSk(current.filename()))))
+                        .updateExpression("SET objectEtag = :etag").conditionExpression("photoId = :id")
+                        .expressionAttributeValues(Map.of(":etag", s(objectEtag), ":id", s(current.id()))));
+                return;
+            } catch (ConditionalCheckFailedException gone) {
+                throw new PicPeakException(ErrorCode.CONFLICT, "photo " + current.id() + " of event '" + slug
+                        + "' changed meanwhile: try again");
+            } catch (SdkException e) {
+                throw unavailable(e);
+            }
+        }
+        List<TransactWriteItem> writes = List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(photoItem(updated))
+                        .conditionExpression("sha256 = :old").expressionAttributeValues(Map.of(":old", s(current.sha256()))))
+                        .build(),
+                TransactWriteItem.builder().delete(d -> d.tableName(table)
+                        .key(Map.of("pk", s(pk), "sk", s(shaSk(current.sha256()))))).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(table)
+                        .item(Map.of("pk", s(pk), "sk", s(shaSk(updated.sha256())), "photoId", s(updated.id())))
+                        .conditionExpression("attribute_not_exists(pk)")).build(),
+                TransactWriteItem.builder().update(u -> u.tableName(table)
+                        .key(Map.of("pk", s(pk), "sk", s(fileSk(current.filename()))))
+                        .updateExpression("SET photoId = :id, objectEtag = :etag")
+                        .expressionAttributeValues(Map.of(":id", s(updated.id()), ":etag", s(objectEtag)))).build(),
+                TransactWriteItem.builder().update(u -> u.tableName(table).key(Map.of("pk", s(pk), "sk", s(EVENT_SK)))
+                        .updateExpression("ADD revision :one SET updatedAt = :now").conditionExpression("attribute_exists(pk)")
+                        .expressionAttributeValues(Map.of(":one", n(1), ":now", s(Instant.now().toString())))).build(),
+                eventNotBusy(slug));
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(writes));
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCheck(reasons, 5)) {
+                throw eventBusy(slug);
+            }
+            if (failedCheck(reasons, 2)) {
+                String existing = getItem(pk, shaSk(updated.sha256())).map(i -> i.get("photoId").s()).orElse("?");
+                throw new PicPeakException(ErrorCode.DUPLICATE_PHOTO, "'" + updated.filename() + "' now has the same "
+                        + "content as photo " + existing + " of event '" + slug + "': it was not updated");
+            }
+            throw new PicPeakException(ErrorCode.CONFLICT, "photo " + current.id() + " of event '" + slug
+                    + "' changed meanwhile: try again");
         } catch (SdkException e) {
             throw unavailable(e);
         }

@@ -94,7 +94,8 @@ public final class ImportService {
         try {
             StoredBlob stored = store.put(key, new SizeLimitedInputStream(in, maxUploadBytes, filename),
                     PutOptions.of(header.type().contentType()));
-            return finish(slug, claim, key, header, stored.size(), stored.crc32(), stored.sha256(), source, written);
+            return finish(slug, claim, key, header, new Digest(header, stored.size(), stored.crc32(), stored.sha256(),
+                    stored.etag()), source, written);
         } catch (RuntimeException e) {
             undo(slug, claim, written);
             throw e;
@@ -112,6 +113,60 @@ public final class ImportService {
             throw new PicPeakException(ErrorCode.INVALID_KEY, "'" + key + "' is not in the folder of event '" + slug + "'");
         }
         return importInPlace(slug, key, filename, source);
+    }
+
+    /**
+     * A file in the event's folder (watcher, walker): imported when its name is new; when it replaced the file
+     * of a photo imported before (another version than the one that photo was read from), that photo's new
+     * version: re-hashed, its size, CRC-32 and sha256 updated, its thumbnail and hero rendered again, its other
+     * renditions dropped (they are made again from the new bytes), the event's revision bumped (so Download
+     * All never plans the old bytes), and {@code photo.updated} sent.
+     *
+     * @throws PicPeakException CONFLICT when the name is imported and its file unchanged (or being imported)
+     */
+    public Photo importOrReplaceStored(String slug, String key, PhotoSource source) {
+        String filename = Names.filename(key.substring(key.lastIndexOf('/') + 1));
+        java.util.Optional<com.picpeak.catalog.FileClaim> claim = catalog.findFileClaim(Names.slug(slug), filename);
+        if (claim.isEmpty() || claim.get().photoId() == null) {
+            return importStored(slug, key, source);
+        }
+        Photo current = catalog.findPhoto(slug, claim.get().photoId()).orElseThrow(() -> imported(slug, filename));
+        if (!current.key().equals(key)) {
+            throw imported(slug, filename); // a referenced photo's name: its file is not this one
+        }
+        String recorded = claim.get().objectEtag();
+        com.picpeak.storage.BlobInfo now = store.head(key).orElseThrow(() -> imported(slug, filename));
+        if (recorded == null ? now.size() == current.size() : recorded.equals(now.etag())) {
+            throw imported(slug, filename); // the version imported (or, unrecorded, the same size: kept as it is)
+        }
+        requireEvent(slug);
+        Digest digest = named(filename, () -> digest(key));
+        if (digest.sha256().equals(current.sha256())) {
+            catalog.replacePhoto(current, current, digest.etag()); // same bytes, new version: remembered
+            return current;
+        }
+        ImageHeader header = digest.header();
+        byte[] thumbnail = named(filename, () -> render(key, header, THUMBNAIL_SIZE, THUMBNAIL_SIZE));
+        Photo updated = new Photo(current.id(), slug, key, current.thumbnailKey(), filename,
+                header.type().contentType(), digest.size(), digest.crc32(), digest.sha256(), header.displayWidth(),
+                header.displayHeight(), header.takenAt().orElse(null), current.uploadedAt(), current.source());
+        catalog.replacePhoto(current, updated, digest.etag());
+        store.put(current.thumbnailKey(), new ByteArrayInputStream(thumbnail), PutOptions.of("image/jpeg"));
+        try (java.util.stream.Stream<com.picpeak.storage.BlobInfo> renditions = store.list(Keys.renditionsOf(slug, current.id()))) {
+            renditions.forEach(r -> store.delete(r.key())); // of the old bytes; made again on demand
+        }
+        catalog.findEvent(slug).filter(e -> current.id().equals(e.heroPhotoId()) && e.heroKey() != null)
+                .ifPresent(e -> store.put(e.heroKey(), new ByteArrayInputStream(render(key, header, 1920, 1080)),
+                        PutOptions.of("image/jpeg")));
+        events.publish(DomainEvent.photoUpdated(updated, clock.instant()));
+        log.info("{} of {} was replaced: photo {} is its new version ({} bytes, was {})", filename, slug,
+                current.id(), updated.size(), current.size());
+        return updated;
+    }
+
+    private static PicPeakException imported(String slug, String filename) {
+        return new PicPeakException(ErrorCode.CONFLICT, "'" + filename + "' of event '" + slug
+                + "' is imported already (or being imported)");
     }
 
     /**
@@ -133,7 +188,7 @@ public final class ImportService {
         List<String> written = new ArrayList<>();
         try {
             Digest digest = named(filename, () -> digest(key));
-            return finish(slug, claim, key, digest.header, digest.size, digest.crc32, digest.sha256, source, written);
+            return finish(slug, claim, key, digest.header, digest, source, written);
         } catch (RuntimeException e) {
             undo(slug, claim, written); // the object itself was not ours to delete
             throw e;
@@ -160,9 +215,12 @@ public final class ImportService {
         }
     }
 
-    private Photo finish(String slug, Claim claim, String key, ImageHeader header, long size, long crc32,
-                         String sha256, PhotoSource source, List<String> written) {
+    private Photo finish(String slug, Claim claim, String key, ImageHeader header, Digest digest, PhotoSource source,
+                         List<String> written) {
         String filename = claim.name();
+        long size = digest.size();
+        long crc32 = digest.crc32();
+        String sha256 = digest.sha256();
         if (size > maxUploadBytes) {
             throw new PicPeakException(ErrorCode.FILE_TOO_LARGE, "'" + filename + "' is larger than the limit of "
                     + maxUploadBytes + " bytes (PICPEAK_MAX_UPLOAD_BYTES)");
@@ -175,7 +233,7 @@ public final class ImportService {
         written.add(thumbnailKey);
         Photo photo = new Photo(photoId, slug, key, thumbnailKey, filename, header.type().contentType(), size, crc32,
                 sha256, header.displayWidth(), header.displayHeight(), header.takenAt().orElse(null), now, source);
-        catalog.addPhoto(photo, claim.token());
+        catalog.addPhoto(photo, claim.token(), digest.etag());
         events.publish(DomainEvent.photoUploaded(photo, now));
         log.info("imported {} into {} as {} ({} bytes, {}x{}, {})", filename, slug, photoId, size,
                 photo.width(), photo.height(), source.wireName());
@@ -215,7 +273,8 @@ public final class ImportService {
         }
     }
 
-    private record Digest(ImageHeader header, long size, long crc32, String sha256) {
+    /** What one read of an object found: its header, digests, and the version (etag) that was read. */
+    private record Digest(ImageHeader header, long size, long crc32, String sha256, String etag) {
     }
 
     /** One read of a stored object: its header (checked before the rest is read) and its digests. */
@@ -225,7 +284,7 @@ public final class ImportService {
             byte[] head = hashing.readNBytes(ImageProbe.HEADER_BYTES);
             ImageHeader header = probe.probe(head, head.length);
             hashing.transferTo(OutputStream.nullOutputStream());
-            return new Digest(header, hashing.count(), hashing.crc32(), hashing.sha256Hex());
+            return new Digest(header, hashing.count(), hashing.crc32(), hashing.sha256Hex(), read.info().etag());
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + key + "' failed: " + e, e);
         }

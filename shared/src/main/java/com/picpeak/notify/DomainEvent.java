@@ -19,8 +19,10 @@ import java.util.UUID;
 public record DomainEvent(String id, String type, Instant createdAt, Map<String, Object> data) {
     public static final String PHOTO_UPLOADED = "photo.uploaded";
     public static final String PHOTO_DELETED = "photo.deleted";
+    /** A photo's file was replaced in its folder: the new bytes are the photo now. */
+    public static final String PHOTO_UPDATED = "photo.updated";
     /** Every type a webhook endpoint can subscribe to. */
-    public static final java.util.List<String> TYPES = java.util.List.of(PHOTO_UPLOADED, PHOTO_DELETED);
+    public static final java.util.List<String> TYPES = java.util.List.of(PHOTO_UPLOADED, PHOTO_DELETED, PHOTO_UPDATED);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,6 +32,10 @@ public record DomainEvent(String id, String type, Instant createdAt, Map<String,
 
     public static DomainEvent photoDeleted(Photo photo, Instant now) {
         return ofPhoto(PHOTO_DELETED, photo, now);
+    }
+
+    public static DomainEvent photoUpdated(Photo photo, Instant now) {
+        return ofPhoto(PHOTO_UPDATED, photo, now);
     }
 
     private static DomainEvent ofPhoto(String type, Photo photo, Instant now) {

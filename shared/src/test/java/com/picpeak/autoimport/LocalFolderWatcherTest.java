@@ -94,6 +94,40 @@ class LocalFolderWatcherTest {
     }
 
     @Test
+    void anImportedFileReplacedByAnother_becomesThatPhotosNewVersion_andDownloadAllStaysWhole() throws Exception {
+        await().until(() -> Files.isDirectory(eventFolder("wedding")));
+        byte[] first = TestImages.jpeg(TestImages.noisyHalves(400, 300, 61));
+        Files.write(eventFolder("wedding").resolve("IMG_1.jpg"), first);
+        await().atMost(Duration.ofSeconds(30)).until(() -> photos("wedding") == 1);
+        Photo before = catalog.allPhotos("wedding").findFirst().orElseThrow();
+        long revision = catalog.findEvent("wedding").orElseThrow().revision();
+
+        byte[] second = TestImages.jpeg(TestImages.noisyHalves(640, 480, 62)); // another photo copied over it
+        Path temp = eventFolder("wedding").resolve(".copying");
+        Files.write(temp, second);
+        Files.move(temp, eventFolder("wedding").resolve("IMG_1.jpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                catalog.findPhoto("wedding", before.id()).orElseThrow().sha256().equals(TestData.sha256(second)));
+        Photo after = catalog.findPhoto("wedding", before.id()).orElseThrow();
+        assertThat(after.size()).isEqualTo(second.length);
+        assertThat(after.crc32()).isEqualTo(TestData.crc32(second));
+        assertThat(after.width()).isEqualTo(640);
+        assertThat(photos("wedding")).as("the same photo, not a second one").isEqualTo(1);
+        assertThat(catalog.findEvent("wedding").orElseThrow().revision()).isGreaterThan(revision);
+        com.picpeak.archive.ArchiveService archives = new com.picpeak.archive.ArchiveService(catalog, store,
+                new com.picpeak.media.WatermarkService(store, new ImageProbe(), new Thumbnailer()), Clock.systemUTC());
+        com.picpeak.archive.ArchiveService.Archive archive = archives.current(catalog.findEvent("wedding").orElseThrow());
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        archives.writeFromOriginals(archive, zip);
+        assertThat((long) zip.size()).as("the length Download All promises is the one it delivers").isEqualTo(archive.length());
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.toByteArray()))) {
+            assertThat(in.getNextEntry().getName()).isEqualTo("IMG_1.jpg");
+            assertThat(in.readAllBytes()).isEqualTo(second);
+        }
+    }
+
+    @Test
     void aFileWrittenSlowly_isImportedWhole_notHalfWritten() throws Exception {
         await().until(() -> Files.isDirectory(eventFolder("wedding")));
         byte[] jpeg = TestImages.jpeg(TestImages.noisyHalves(800, 600, 42));

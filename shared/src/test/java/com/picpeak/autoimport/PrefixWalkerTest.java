@@ -130,6 +130,35 @@ class PrefixWalkerTest {
     }
 
     @Test
+    void anImportedObjectOverwrittenInThePrefix_becomesThatPhotosNewVersion_afterTheTwoPollGate() {
+        byte[] first = jpeg(31);
+        drop("wedding", "IMG_0031.JPG", first);
+        walker.poll();
+        nextPoll();
+        Photo before = catalog.listPhotos("wedding", 10, null).items().get(0);
+        long revision = catalog.findEvent("wedding").orElseThrow().revision();
+        published.clear();
+
+        byte[] second = TestImages.jpeg(TestImages.noisyHalves(500, 400, 32)); // the sync tool overwrites it
+        drop("wedding", "IMG_0031.JPG", second);
+        PollReport sighted = nextPoll();
+        assertThat(sighted.imported()).isZero();
+        assertThat(catalog.findPhoto("wedding", before.id()).orElseThrow().sha256()).isEqualTo(before.sha256());
+        PollReport replaced = nextPoll();
+
+        assertThat(replaced.imported()).isEqualTo(1);
+        Photo after = catalog.findPhoto("wedding", before.id()).orElseThrow();
+        assertThat(after.sha256()).isEqualTo(TestData.sha256(second));
+        assertThat(after.size()).isEqualTo(second.length);
+        assertThat(after.crc32()).isEqualTo(TestData.crc32(second));
+        assertThat(after.width()).isEqualTo(500);
+        assertThat(catalog.listPhotos("wedding", 10, null).items()).hasSize(1);
+        assertThat(catalog.findEvent("wedding").orElseThrow().revision()).isGreaterThan(revision);
+        assertThat(published).extracting(DomainEvent::type).containsExactly(DomainEvent.PHOTO_UPDATED);
+        assertThat(nextPoll().imported()).as("and then it is the version on record").isZero();
+    }
+
+    @Test
     void aPollWithADeadline_stopsBetweenEvents_andTheNextGoesOnFromThere() {
         drop("party", "a.jpg", jpeg(21));
         drop("wedding", "b.jpg", jpeg(22));

@@ -80,6 +80,7 @@ public final class JobsBenchmarkMain {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        System.exit(0); // DynamoDB Local's and the S3 server's threads would keep the JVM (and the build) alive
     }
 
     private record Run(double archiveSeconds, double restoreSeconds, int steps, int deliveries) {
