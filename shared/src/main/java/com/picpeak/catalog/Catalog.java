@@ -107,6 +107,13 @@ public interface Catalog {
      */
     boolean deletePhoto(String slug, String photoId);
 
+    /**
+     * Releases every file-name claim of an import that did not finish (a claim with a lease and no photo),
+     * whatever its lease: only for a catalog that no other process uses (local mode's embedded one, at start),
+     * where every such claim belongs to a process that was killed. Returns how many.
+     */
+    int releaseInterruptedClaims();
+
     /** A deleted photo whose tombstone is still there (its objects may not all be gone). */
     Optional<Tombstone> findTombstone(String slug, String photoId);
 

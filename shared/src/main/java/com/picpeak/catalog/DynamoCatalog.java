@@ -434,6 +434,34 @@ public final class DynamoCatalog implements Catalog {
     }
 
     @Override
+    public int releaseInterruptedClaims() {
+        int released = 0;
+        try (java.util.stream.Stream<Event> events = allEvents()) {
+            for (Event event : (Iterable<Event>) events::iterator) {
+                List<Map<String, AttributeValue>> interrupted = new ArrayList<>();
+                new DynamoTable(dynamo, table).queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
+                        .filterExpression("attribute_exists(leaseUntil) AND attribute_not_exists(photoId)")
+                        .expressionAttributeValues(Map.of(":p", s(eventPk(event.slug())), ":f", s("FILE#"))),
+                        interrupted::add);
+                for (Map<String, AttributeValue> claim : interrupted) {
+                    try {
+                        dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", claim.get("pk"), "sk", claim.get("sk")))
+                                .conditionExpression("#token = :token AND attribute_not_exists(photoId)")
+                                .expressionAttributeNames(Map.of("#token", "token"))
+                                .expressionAttributeValues(Map.of(":token", claim.get("token"))));
+                        released++;
+                    } catch (ConditionalCheckFailedException finishedMeanwhile) {
+                        // not interrupted after all
+                    } catch (SdkException e) {
+                        throw unavailable(e);
+                    }
+                }
+            }
+        }
+        return released;
+    }
+
+    @Override
     public Optional<FileClaim> findFileClaim(String slug, String filename) {
         return getItem(eventPk(slug), fileSk(filename)).map(i -> new FileClaim(filename, str(i, "photoId"),
                 str(i, "objectEtag"), str(i, "tombstone")));

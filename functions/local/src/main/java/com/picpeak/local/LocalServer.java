@@ -76,6 +76,12 @@ final class LocalServer implements AutoCloseable {
             dynamo.shutdown();
             throw e;
         }
+        // The embedded catalog is this process's alone: a name claimed by an import that was under way when
+        // the last run was killed is free again, and the watcher's first look imports its file, once.
+        int interrupted = runtime.catalog().releaseInterruptedClaims();
+        if (interrupted > 0) {
+            log.info("{} imports were interrupted when the server last stopped: their files are imported again", interrupted);
+        }
         RuntimeHolder.install(runtime);
         SpringApplication spring = new SpringApplication(PicPeakApiApp.class);
         spring.setDefaultProperties(Map.of("server.port", String.valueOf(app.port())));

@@ -104,6 +104,69 @@ class LocalJobsRestartTest {
         }
     }
 
+    @Test
+    void anUploadKilledBetweenItsFileAndItsRow_isImportedOnceAtTheNextStart_andItsRetryStoresNothingTwice(
+            @TempDir Path dataDir) throws Exception {
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        // large enough that its thumbnail takes a while: the window between the stored file and the row
+        byte[] photo = TestImages.jpeg(TestImages.noisyHalves(7000, 5000, 77));
+        Path stored = dataDir.resolve("storage/events/active/upload/BIG.jpg");
+        Process first = serve(dataDir, port);
+        try {
+            awaitHealthy(base);
+            assertThat(send(base + "/api/admin/events", "POST", "application/json",
+                    "{\"slug\":\"upload\",\"title\":\"Upload\"}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
+            byte[] form = multipart("BIG.jpg", photo);
+            Thread uploader = new Thread(() -> {
+                try {
+                    send(base + "/api/admin/events/upload/photos", "POST", "multipart/form-data; boundary=b0undary", form);
+                } catch (Exception killed) {
+                    // the server dies under it
+                }
+            });
+            uploader.start();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2)).until(() -> Files.exists(stored));
+        } finally {
+            first.destroyForcibly().waitFor(); // SIGKILL while the import renders the thumbnail
+        }
+
+        Process second = serve(dataDir, port);
+        try {
+            awaitHealthy(base);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> json(base + "/api/admin/events/upload").get("photoCount").asInt() == 1);
+            JsonNode photos = json(base + "/api/admin/events/upload/photos").get("photos");
+            assertThat(photos).hasSize(1);
+            assertThat(photos.get(0).get("filename").asText()).isEqualTo("BIG.jpg");
+            assertThat(photos.get(0).get("source").asText()).as("imported at the start, from the file the killed "
+                    + "upload left").isEqualTo("watch");
+            assertThat(photos.get(0).get("sha256").asText()).isEqualTo(TestData.sha256(photo));
+
+            HttpResponse<byte[]> retry = send(base + "/api/admin/events/upload/photos", "POST",
+                    "multipart/form-data; boundary=b0undary", multipart("BIG.jpg", photo));
+            assertThat(retry.statusCode()).as(new String(retry.body(), StandardCharsets.UTF_8)).isEqualTo(409);
+            assertThat(JSON.readTree(retry.body()).get("results").get(0).get("error").get("error").asText())
+                    .isEqualTo("duplicate_photo");
+            try (var files = Files.list(stored.getParent())) {
+                assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
+                        .as("the bytes exist once").containsExactly("BIG.jpg");
+            }
+        } finally {
+            second.destroy();
+            second.waitFor();
+        }
+    }
+
+    private static byte[] multipart(String filename, byte[] bytes) {
+        ByteArrayOutputStream form = new ByteArrayOutputStream();
+        form.writeBytes(("--b0undary\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + filename
+                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        form.writeBytes(bytes);
+        form.writeBytes("\r\n--b0undary--\r\n".getBytes(StandardCharsets.UTF_8));
+        return form.toByteArray();
+    }
+
     /** {@code picpeak serve} in a JVM of its own, with steps of one part (16 KiB) and a short lease. */
     private Process serve(Path dataDir, int port) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
