@@ -20,7 +20,10 @@ public record AppConfig(
         long maxUploadBytes,
         long maxImagePixels,
         long inlineResponseBytes,
-        long imageRequestsPerMinute) {
+        long imageRequestsPerMinute,
+        long maxUploadRequestBytes,
+        long maxGuestBodyBytes,
+        long maxAdminJsonBytes) {
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
     /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
@@ -33,6 +36,15 @@ public record AppConfig(
     /** Image requests one client (IP + user agent) may make per minute at protection level enhanced and above. */
     public static final String IMAGE_RATE_LIMIT = "PICPEAK_IMAGE_RATE_LIMIT";
     public static final long DEFAULT_IMAGE_RATE_LIMIT = 600;
+    /** Request bodies, checked before anyone is authenticated (see {@link RequestLimits}). */
+    public static final String MAX_UPLOAD_REQUEST_BYTES = "PICPEAK_MAX_UPLOAD_REQUEST_BYTES";
+    public static final String MAX_GUEST_BODY_BYTES = "PICPEAK_MAX_GUEST_BODY_BYTES";
+    public static final String MAX_ADMIN_JSON_BYTES = "PICPEAK_MAX_ADMIN_JSON_BYTES";
+    /** An upload request (all its files): at least this, and never less than the largest photo. */
+    public static final long DEFAULT_MAX_UPLOAD_REQUEST_BYTES = 4L * 1024 * 1024 * 1024;
+    /** Guest routes take a password or a purpose: a few KB is plenty. */
+    public static final long DEFAULT_MAX_GUEST_BODY_BYTES = 4096;
+    public static final long DEFAULT_MAX_ADMIN_JSON_BYTES = 1024 * 1024;
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1024L * 1024 * 1024;
     public static final long DEFAULT_MAX_IMAGE_PIXELS = 100_000_000L;
@@ -65,10 +77,20 @@ public record AppConfig(
         long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
         long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, 6_000_000, problems);
         long imageRate = number(env, IMAGE_RATE_LIMIT, DEFAULT_IMAGE_RATE_LIMIT, 1, 1_000_000, problems);
+        long maxUploadRequest = number(env, MAX_UPLOAD_REQUEST_BYTES, Math.max(DEFAULT_MAX_UPLOAD_REQUEST_BYTES, maxUpload),
+                1, Long.MAX_VALUE, problems);
+        if (maxUploadRequest >= 1 && maxUploadRequest < maxUpload && blankToNull(env.get(MAX_UPLOAD_REQUEST_BYTES)) != null) {
+            problems.add(new ConfigException.Problem(MAX_UPLOAD_REQUEST_BYTES, "'" + maxUploadRequest + "' is less than "
+                    + MAX_UPLOAD_BYTES + " (" + maxUpload + "): a photo of the largest size could never be uploaded; "
+                    + "raise it or lower " + MAX_UPLOAD_BYTES));
+        }
+        long maxGuestBody = number(env, MAX_GUEST_BODY_BYTES, DEFAULT_MAX_GUEST_BODY_BYTES, 256, 1024 * 1024, problems);
+        long maxAdminJson = number(env, MAX_ADMIN_JSON_BYTES, DEFAULT_MAX_ADMIN_JSON_BYTES, 1024, 64 * 1024 * 1024, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate);
+        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
+                maxUploadRequest, maxGuestBody, maxAdminJson);
     }
 
     /**
@@ -115,6 +137,8 @@ public record AppConfig(
     @Override
     public String toString() { // never print the token
         return "AppConfig[catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
-                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute + "]";
+                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute
+                + ", maxUploadRequestBytes=" + maxUploadRequestBytes + ", maxGuestBodyBytes=" + maxGuestBodyBytes
+                + ", maxAdminJsonBytes=" + maxAdminJsonBytes + "]";
     }
 }

@@ -25,6 +25,8 @@ public enum ErrorCode {
     NO_PHOTOS(409, "no_photos"),
     EVENT_EXPIRED(410, "event_expired"),
     FILE_TOO_LARGE(413, "file_too_large"),
+    /** A request body over its route's limit (not one file of an upload: that is {@link #FILE_TOO_LARGE}). */
+    REQUEST_TOO_LARGE(413, "request_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
     INTEGRITY_MISMATCH(422, "integrity_mismatch"),

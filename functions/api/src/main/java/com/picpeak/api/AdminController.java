@@ -37,7 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The admin routes (behind {@link AdminTokenInterceptor}): events, photos, uploads, storage status. */
+/** The admin routes (behind {@link RequestGate}): events, photos, uploads, storage status. */
 @RestController
 public class AdminController {
     static final Duration DIRECT_UPLOAD_VALIDITY = Duration.ofMinutes(15);

@@ -1,5 +1,8 @@
 package com.picpeak.api;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.app.RequestLimits;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import org.slf4j.Logger;
@@ -28,6 +31,12 @@ import java.util.Map;
 public class ApiErrors {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
+    private final RequestLimits limits;
+
+    public ApiErrors(PicPeakRuntime runtime) {
+        this.limits = RequestLimits.of(runtime.appConfig());
+    }
+
     public static Map<String, Object> body(ErrorCode code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code.code());
@@ -53,10 +62,18 @@ public class ApiErrors {
         return respond(e.errorCode(), e.getMessage());
     }
 
+    /**
+     * The container stopped reading a multipart body at a limit of the multipart configuration: one file's (Tomcat's
+     * FileSizeLimitExceededException, named here to keep Tomcat off the compile path) or the whole request's.
+     */
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<Map<String, Object>> tooLarge(MaxUploadSizeExceededException e) {
-        return respond(ErrorCode.FILE_TOO_LARGE, "the upload is larger than the limit (PICPEAK_MAX_UPLOAD_BYTES): "
-                + "nothing was stored");
+        boolean oneFile = false;
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            oneFile |= cause.getClass().getSimpleName().equals("FileSizeLimitExceededException");
+        }
+        PicPeakException refusal = (oneFile ? limits.uploadFile() : limits.uploadRequest()).refusal(-1);
+        return respond(refusal.errorCode(), refusal.getMessage());
     }
 
     @ExceptionHandler({MissingServletRequestPartException.class, MultipartException.class})
@@ -67,6 +84,17 @@ public class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof PicPeakException refused) { // the body limit, crossed while the JSON was read
+                return domain(refused);
+            }
+            if (cause instanceof StreamConstraintsException constraint) {
+                return respond(ErrorCode.INVALID_REQUEST, "the request body is JSON this server does not take ("
+                        + constraint.getOriginalMessage() + "): bodies here nest at most "
+                        + RequestLimits.JSON_MAX_NESTING_DEPTH + " levels, numbers have at most "
+                        + RequestLimits.JSON_MAX_NUMBER_LENGTH + " digits");
+            }
+        }
         return respond(ErrorCode.INVALID_REQUEST, "the request body is not valid JSON of the expected shape");
     }
 

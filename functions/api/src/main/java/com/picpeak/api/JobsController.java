@@ -19,7 +19,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The admin's view of jobs (behind {@link AdminTokenInterceptor}): one by id, or a page of them. */
+/** The admin's view of jobs (behind {@link RequestGate}): one by id, or a page of them. */
 @RestController
 public class JobsController {
     private final PicPeakRuntime runtime;

@@ -58,6 +58,10 @@ class ApiHttpTest {
     void adminRoutes_needTheToken() throws Exception {
         assertError(send("GET", "/api/admin/events", null, null, null), 401, "unauthorized", "Authorization: Bearer");
         assertError(send("GET", "/api/admin/events", null, null, "Bearer wrong-token"), 401, "unauthorized", "wrong");
+        // the token is asked for however the path is spelled for the router (path parameters, escapes, case)
+        for (String path : List.of("/api/admin;x=1/events", "/api/%61dmin/events", "/api/admin/./events", "//api/admin/events")) {
+            assertThat(send("GET", path, null, null, null).statusCode()).as(path).isIn(400, 401);
+        }
     }
 
     @Test

@@ -229,6 +229,19 @@ class LambdaHandlersTest {
         assertThat(JSON.readTree(response.get("body").asText()).get("error").asText()).isEqualTo("unauthorized");
     }
 
+    @Test
+    void aGuestBodyOverItsLimit_is413_inTheLambdaShapeToo() throws Exception {
+        byte[] body = ("{\"password\":\"" + "x".repeat(8192) + "\"}").getBytes(StandardCharsets.UTF_8);
+
+        JsonNode response = invoke(new GalleryHandler(), event("POST", "/api/gallery/anything/auth",
+                Map.of("content-type", "application/json"), body));
+
+        assertThat(response.get("statusCode").asInt()).as(response.toString()).isEqualTo(413);
+        JsonNode error = JSON.readTree(response.get("body").asText());
+        assertThat(error.get("error").asText()).isEqualTo("request_too_large");
+        assertThat(error.get("message").asText()).contains("PICPEAK_MAX_GUEST_BODY_BYTES");
+    }
+
     /** An API Gateway HTTP API v2 event, as the service sends it. */
     static String event(String method, String path, Map<String, String> headers, byte[] body) throws Exception {
         String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,6 +103,60 @@ class LocalServerTest {
         try (LocalServer restarted = LocalServer.start(env)) {
             String base = "http://127.0.0.1:" + restarted.port();
             await().atMost(Duration.ofSeconds(60)).until(() -> listedFilenames(base, "dropped").size() == 22);
+        }
+    }
+
+    @Test
+    void anUploadInProgress_isSpooledUnderTheDataFolder_andDroppedWhenTheClientGoes(@TempDir Path dataDir) throws Exception {
+        Map<String, String> env = Map.of("PICPEAK_DATA", dataDir.toString(), "PORT", "0");
+        Path spool = dataDir.resolve("upload-spool");
+        try (LocalServer server = LocalServer.start(env)) {
+            String token = Files.readString(dataDir.resolve(LocalServer.TOKEN_FILE)).trim();
+            assertThat(send("http://127.0.0.1:" + server.port() + "/api/admin/events", "POST", token, "application/json",
+                    "{\"slug\":\"spooled\",\"title\":\"Spooled\"}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
+
+            try (Socket socket = new Socket("127.0.0.1", server.port())) { // 8 MB of a photo, and the rest never comes
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /api/admin/events/spooled/photos HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + token + "\r\nContent-Type: multipart/form-data; boundary=b0undary\r\nTransfer-Encoding: chunked"
+                        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                chunk(out, ("--b0undary\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.jpg\"\r\n"
+                        + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                byte[] data = new byte[64 * 1024];
+                for (int i = 0; i < 128; i++) {
+                    chunk(out, data);
+                }
+                out.flush();
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> bytesUnder(spool) >= 4 * 1024 * 1024);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> bytesUnder(spool) == 0);
+        }
+    }
+
+    @Test
+    void aStart_clearsTheUploadSpoolAKilledServerLeft(@TempDir Path dataDir) throws Exception {
+        Path spool = Files.createDirectories(dataDir.resolve("upload-spool"));
+        Path leftover = spool.resolve("upload_3f2a9c1e_0000.tmp"); // what a kill during an upload leaves
+        Files.write(leftover, new byte[1024 * 1024]);
+
+        try (LocalServer server = LocalServer.start(Map.of("PICPEAK_DATA", dataDir.toString(), "PORT", "0"))) {
+            assertThat(spool).isEmptyDirectory();
+        }
+    }
+
+    private static void chunk(OutputStream out, byte[] bytes) throws java.io.IOException {
+        out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(bytes);
+        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static long bytesUnder(Path folder) throws java.io.IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
         }
     }
 
