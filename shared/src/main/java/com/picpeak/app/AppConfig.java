@@ -1,5 +1,7 @@
 package com.picpeak.app;
 
+import com.picpeak.gallery.GuessPolicy;
+import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.storage.ConfigException;
 
 import java.util.ArrayList;
@@ -20,7 +22,9 @@ public record AppConfig(
         long maxUploadBytes,
         long maxImagePixels,
         long inlineResponseBytes,
-        long imageRequestsPerMinute) {
+        long imageRequestsPerMinute,
+        GuessPolicy passwordGuesses,
+        TrustedProxies trustedProxies) {
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
     /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
@@ -30,7 +34,7 @@ public record AppConfig(
     public static final String MAX_UPLOAD_BYTES = "PICPEAK_MAX_UPLOAD_BYTES";
     public static final String MAX_IMAGE_PIXELS = "PICPEAK_MAX_IMAGE_PIXELS";
     public static final String INLINE_RESPONSE_BYTES = "PICPEAK_INLINE_RESPONSE_BYTES";
-    /** Image requests one client (IP + user agent) may make per minute at protection level enhanced and above. */
+    /** Image requests one guest session may make per minute at protection level enhanced and above. */
     public static final String IMAGE_RATE_LIMIT = "PICPEAK_IMAGE_RATE_LIMIT";
     public static final long DEFAULT_IMAGE_RATE_LIMIT = 600;
 
@@ -65,10 +69,13 @@ public record AppConfig(
         long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
         long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, 6_000_000, problems);
         long imageRate = number(env, IMAGE_RATE_LIMIT, DEFAULT_IMAGE_RATE_LIMIT, 1, 1_000_000, problems);
+        GuessPolicy guesses = GuessPolicy.fromEnv(env, problems);
+        TrustedProxies proxies = TrustedProxies.fromEnv(env, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate);
+        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
+                guesses, proxies);
     }
 
     /**
@@ -115,6 +122,7 @@ public record AppConfig(
     @Override
     public String toString() { // never print the token
         return "AppConfig[catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
-                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute + "]";
+                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute
+                + ", passwordGuesses=" + passwordGuesses + ", trustedProxies=" + trustedProxies + "]";
     }
 }
