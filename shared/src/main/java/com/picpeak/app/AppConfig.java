@@ -1,5 +1,7 @@
 package com.picpeak.app;
 
+import com.picpeak.gallery.GuessPolicy;
+import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.storage.ConfigException;
 
 import java.util.ArrayList;
@@ -23,7 +25,9 @@ public record AppConfig(
         long imageRequestsPerMinute,
         long maxUploadRequestBytes,
         long maxGuestBodyBytes,
-        long maxAdminJsonBytes) {
+        long maxAdminJsonBytes,
+        GuessPolicy passwordGuesses,
+        TrustedProxies trustedProxies) {
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
     /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
@@ -33,7 +37,7 @@ public record AppConfig(
     public static final String MAX_UPLOAD_BYTES = "PICPEAK_MAX_UPLOAD_BYTES";
     public static final String MAX_IMAGE_PIXELS = "PICPEAK_MAX_IMAGE_PIXELS";
     public static final String INLINE_RESPONSE_BYTES = "PICPEAK_INLINE_RESPONSE_BYTES";
-    /** Image requests one client (IP + user agent) may make per minute at protection level enhanced and above. */
+    /** Image requests one guest session may make per minute at protection level enhanced and above. */
     public static final String IMAGE_RATE_LIMIT = "PICPEAK_IMAGE_RATE_LIMIT";
     public static final long DEFAULT_IMAGE_RATE_LIMIT = 600;
     /** Request bodies, checked before anyone is authenticated (see {@link RequestLimits}). */
@@ -86,11 +90,13 @@ public record AppConfig(
         }
         long maxGuestBody = number(env, MAX_GUEST_BODY_BYTES, DEFAULT_MAX_GUEST_BODY_BYTES, 256, 1024 * 1024, problems);
         long maxAdminJson = number(env, MAX_ADMIN_JSON_BYTES, DEFAULT_MAX_ADMIN_JSON_BYTES, 1024, 64 * 1024 * 1024, problems);
+        GuessPolicy guesses = GuessPolicy.fromEnv(env, problems);
+        TrustedProxies proxies = TrustedProxies.fromEnv(env, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
-                maxUploadRequest, maxGuestBody, maxAdminJson);
+                maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies);
     }
 
     /**
@@ -139,6 +145,7 @@ public record AppConfig(
         return "AppConfig[catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
                 + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute
                 + ", maxUploadRequestBytes=" + maxUploadRequestBytes + ", maxGuestBodyBytes=" + maxGuestBodyBytes
-                + ", maxAdminJsonBytes=" + maxAdminJsonBytes + "]";
+                + ", maxAdminJsonBytes=" + maxAdminJsonBytes + ", passwordGuesses=" + passwordGuesses
+                + ", trustedProxies=" + trustedProxies + "]";
     }
 }

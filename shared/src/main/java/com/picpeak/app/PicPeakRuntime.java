@@ -30,7 +30,9 @@ import com.picpeak.notify.WebhookStore;
 import com.picpeak.notify.Webhooks;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.GalleryService;
+import com.picpeak.gallery.GuessStore;
 import com.picpeak.gallery.GuestSessions;
+import com.picpeak.gallery.PasswordGuesses;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
@@ -108,7 +110,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.externalFolders = new ExternalFolders(catalog, autoImportState, storageConfig.externalMediaRoot());
         this.events = new EventService(catalog, store, hasher, clock, eventSink);
         this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(adminToken),
-                GuestSessions.DEFAULT_VALIDITY, clock), clock);
+                GuestSessions.DEFAULT_VALIDITY, clock),
+                new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), adminToken, clock), clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels());
         Thumbnailer renderer = new Thumbnailer();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);

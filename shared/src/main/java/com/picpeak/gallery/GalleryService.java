@@ -6,8 +6,10 @@ import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.error.TooManyRequestsException;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * What a guest may see. Every call is checked against the guest's own event: a session is valid for
@@ -20,12 +22,16 @@ public final class GalleryService {
     private final Catalog catalog;
     private final PasswordHasher hasher;
     private final GuestSessions sessions;
+    private final PasswordGuesses guesses;
     private final Clock clock;
 
-    public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, Clock clock) {
+    /** @param guesses holds back clients that guess passwords (counted in the catalog, so across instances) */
+    public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
+                          Clock clock) {
         this.catalog = catalog;
         this.hasher = hasher;
         this.sessions = sessions;
+        this.guesses = guesses;
         this.clock = clock;
     }
 
@@ -50,13 +56,32 @@ public final class GalleryService {
         return event;
     }
 
-    /** Checks the password and issues a session (also for a gallery without password). */
-    public GuestSessions.Session signIn(String slug, String password) {
+    /**
+     * Checks the password and issues a session (also for a gallery without password). A client that guessed
+     * wrong too often is held back before its password is checked (429, see {@link PasswordGuesses}).
+     *
+     * @param clientAddress the client's address (the connection's peer, or what a trusted proxy forwarded)
+     */
+    public GuestSessions.Session signIn(String slug, String password, String clientAddress) {
         Event event = visibleEvent(slug);
-        if (event.requiresPassword() && !hasher.matches(password, event.passwordHash())) {
-            throw new PicPeakException(ErrorCode.WRONG_PASSWORD, "wrong password for gallery '" + slug + "'");
+        if (!event.requiresPassword()) {
+            return sessions.issue(event);
         }
+        if (password == null || password.isEmpty()) { // nothing to check, so no try taken
+            throw wrongPassword(slug, Duration.ZERO);
+        }
+        PasswordGuesses.Attempt attempt = guesses.begin(event.slug(), clientAddress);
+        if (!hasher.matches(password, event.passwordHash())) {
+            throw wrongPassword(slug, guesses.failed(attempt));
+        }
+        guesses.succeeded(attempt);
         return sessions.issue(event);
+    }
+
+    private static PicPeakException wrongPassword(String slug, Duration wait) {
+        return new PicPeakException(ErrorCode.WRONG_PASSWORD, "wrong password for gallery '" + slug + "'"
+                + (wait.isZero() ? "" : ": too many wrong passwords from your address, the next try in "
+                + TooManyRequestsException.wholeSeconds(wait) + " s"));
     }
 
     /** The access a request with this token has to the event, or 401 when the gallery needs a password. */

@@ -5,6 +5,8 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.error.TooManyRequestsException;
+import com.picpeak.gallery.ClientAddresses;
 import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.gallery.Hmac;
 import com.picpeak.media.Thumbnailer;
@@ -35,8 +37,9 @@ import java.util.Optional;
 /**
  * Decides what a guest's image request is answered with, by the event's {@link Protection}: the stored
  * original, a (watermarked) rendition, or a tile, and whether a fingerprint of the guest's session is written
- * into it. At {@code enhanced} and {@code maximum} every image route counts against the client's rate limit,
- * needs a signed-in session, and records each serve in the access log; the full view, tiles and downloads
+ * into it. At {@code enhanced} and {@code maximum} every image route needs a signed-in session, counts against
+ * that session's rate limit (the client address's where there is no session: never the user agent, which a
+ * client picks), and records each serve in the access log; the full view, tiles and downloads
  * also need an access token from {@link #grant}. All state is in the catalog, so instances agree.
  */
 public final class ImageProtection {
@@ -60,7 +63,10 @@ public final class ImageProtection {
         }
     }
 
-    /** The client as the rate limit and the access log know it (never stored in the clear). */
+    /**
+     * The client as the access log knows it (never stored in the clear); {@code address} is the connection's peer,
+     * or what a trusted proxy forwarded.
+     */
     public record Client(String address, String userAgent) {
     }
 
@@ -98,12 +104,13 @@ public final class ImageProtection {
     private final ProtectionStore records;
     private final byte[] fingerprintKey;
     private final byte[] clientKey;
+    private final byte[] rateKey;
     private final long requestsPerMinute;
     private final Clock clock;
 
     /**
      * @param adminToken        the key material every instance shares (fingerprint ids and client hashes derive from it)
-     * @param requestsPerMinute image requests one client may make per minute at enhanced and maximum
+     * @param requestsPerMinute image requests one guest session may make per minute at enhanced and maximum
      */
     public ImageProtection(BlobStore store, WatermarkService renditions, Thumbnailer renderer, ProtectionStore records,
                            String adminToken, long requestsPerMinute, Clock clock) {
@@ -113,6 +120,7 @@ public final class ImageProtection {
         this.records = records;
         this.fingerprintKey = Hmac.deriveKey(adminToken, "picpeak fingerprint v1");
         this.clientKey = Hmac.deriveKey(adminToken, "picpeak client hash v1");
+        this.rateKey = Hmac.deriveKey(adminToken, "picpeak image rate limit v1");
         this.requestsPerMinute = requestsPerMinute;
         this.clock = clock;
     }
@@ -128,7 +136,7 @@ public final class ImageProtection {
             return new Grant(purpose, null, null, 0, null);
         }
         String sessionId = requireSession(access).sessionId();
-        countAgainstLimit(client);
+        countAgainstLimit(access, client);
         TileLayout tiles = null;
         int uses = 1;
         if (purpose == Purpose.VIEW && protection.fragments()) {
@@ -229,7 +237,7 @@ public final class ImageProtection {
     public void admitArchive(GuestAccess access, Client client) {
         if (access.event().protection().tracesGuests()) {
             requireSession(access);
-            countAgainstLimit(client);
+            countAgainstLimit(access, client);
         }
     }
 
@@ -302,6 +310,14 @@ public final class ImageProtection {
         return HexFormat.of().formatHex(Hmac.sha256(fingerprintKey, slug + "|" + sessionId + "|" + photoId), 0, 10);
     }
 
+    /** What the rate limit counts: the guest's session, or without one the client's address (an IPv6 /64). */
+    String rateKey(GuestAccess access, Client client) {
+        String subject = access.session() != null
+                ? "session|" + access.event().slug() + "|" + access.session().sessionId()
+                : "address|" + ClientAddresses.network(client.address());
+        return HexFormat.of().formatHex(Hmac.sha256(rateKey, subject), 0, 8);
+    }
+
     String clientHash(Client client) {
         String address = client.address() == null ? "" : client.address();
         String agent = client.userAgent() == null ? "" : client.userAgent();
@@ -327,7 +343,7 @@ public final class ImageProtection {
                          String variant) {
         Event event = access.event();
         String sessionId = requireSession(access).sessionId();
-        String clientHash = countAgainstLimit(client);
+        countAgainstLimit(access, client);
         if (token == null || !token.matches("[A-Za-z0-9_-]{22}")) {
             throw new PicPeakException(ErrorCode.ACCESS_TOKEN_INVALID, "gallery '" + event.slug() + "' needs an access "
                     + "token for this image: POST /api/gallery/" + event.slug() + "/photos/" + photoId + "/access and "
@@ -338,7 +354,7 @@ public final class ImageProtection {
                     + "another photo or session: request a new one (POST /api/gallery/" + event.slug() + "/photos/"
                     + photoId + "/access)");
         }
-        return record(event.slug(), sessionId, photoId, clientHash, variant);
+        return record(event.slug(), sessionId, photoId, clientHash(client), variant);
     }
 
     private String traceWithoutToken(GuestAccess access, String photoId, Client client, String variant) {
@@ -346,7 +362,8 @@ public final class ImageProtection {
             return null;
         }
         String sessionId = requireSession(access).sessionId();
-        return record(access.event().slug(), sessionId, photoId, countAgainstLimit(client), variant);
+        countAgainstLimit(access, client);
+        return record(access.event().slug(), sessionId, photoId, clientHash(client), variant);
     }
 
     private String record(String slug, String sessionId, String photoId, String clientHash, String variant) {
@@ -364,15 +381,13 @@ public final class ImageProtection {
         return access.session();
     }
 
-    private String countAgainstLimit(Client client) {
-        String hash = clientHash(client);
+    private void countAgainstLimit(GuestAccess access, Client client) {
         Instant now = clock.instant();
-        if (records.countRequest(hash, now) > requestsPerMinute) {
-            long wait = 60 - now.getEpochSecond() % 60;
-            throw new PicPeakException(ErrorCode.TOO_MANY_REQUESTS, "too many image requests (more than "
-                    + requestsPerMinute + " a minute): try again in " + wait + " s");
+        if (records.countRequest(rateKey(access, client), now) > requestsPerMinute) {
+            Duration wait = Duration.between(now, Instant.ofEpochSecond((now.getEpochSecond() / 60 + 1) * 60));
+            throw new TooManyRequestsException("too many image requests (more than " + requestsPerMinute
+                    + " a minute): try again in " + TooManyRequestsException.wholeSeconds(wait) + " s", wait);
         }
-        return hash;
     }
 
     private Served original(Photo photo, String downloadName, String fingerprint) {

@@ -21,7 +21,8 @@ import static com.picpeak.catalog.DynamoTable.s;
  * <pre>
  *   pk = ACCESS#token         sk = ACCESS   an image access token: event, photo, session, purpose, uses left, expiry
  *   pk = FINGERPRINT#id       sk = FP       the access log of one fingerprint: who received the images carrying it
- *   pk = RATE#client#minute   sk = RATE     image requests of one client in one minute
+ *   pk = RATE#client#minute   sk = RATE     image requests of one client in one minute (client: a keyed hash of
+ *                                           the guest's session, or of its address where it has none)
  * </pre>
  * Rows carry {@code ttl} (epoch seconds) so DynamoDB removes them when they are of no more use.
  */

@@ -220,16 +220,28 @@ abstract class ImageProtectionContract {
     }
 
     @Test
-    void rateLimit_refusesAClientOverItsShareOfTheMinute_notOthers() {
+    void rateLimit_refusesASessionOverItsShareOfTheMinute_whateverItsUserAgentOrAddress_notOtherSessions() {
         Event event = protect(Protection.Level.ENHANCED, false);
         GuestAccess anna = signedIn(event);
+        GuestAccess ben = signedIn(event);
         ImageProtection strict = instance(3);
+        clock.advance(Duration.ofSeconds(15)); // 45 s left in this minute
         for (int i = 0; i < 3; i++) {
             strict.thumbnail(anna, photo, GUEST);
         }
+
         assertRefused(() -> strict.thumbnail(anna, photo, GUEST), ErrorCode.TOO_MANY_REQUESTS);
-        strict.thumbnail(anna, photo, new ImageProtection.Client("198.51.100.9", "Firefox/140"));
-        clock.advance(Duration.ofSeconds(60));
+        // a new user agent, or a new address, is still the same guest
+        assertRefused(() -> strict.thumbnail(anna, photo, new ImageProtection.Client("203.0.113.7", "Brand-new/1.0")),
+                ErrorCode.TOO_MANY_REQUESTS);
+        assertRefused(() -> strict.thumbnail(anna, photo, new ImageProtection.Client("198.51.100.9", "Firefox/140")),
+                ErrorCode.TOO_MANY_REQUESTS);
+        // another guest behind the same address (one proxy, one NAT) has a limit of its own
+        strict.thumbnail(ben, photo, GUEST);
+        assertThatThrownBy(() -> strict.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST))
+                .isInstanceOfSatisfying(com.picpeak.error.TooManyRequestsException.class,
+                        e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(45)));
+        clock.advance(Duration.ofSeconds(45));
         strict.thumbnail(anna, photo, GUEST);
     }
 

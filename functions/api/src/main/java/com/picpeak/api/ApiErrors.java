@@ -5,6 +5,7 @@ import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.app.RequestLimits;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.error.TooManyRequestsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -54,10 +55,11 @@ public class ApiErrors {
         if (e.errorCode().httpStatus() >= 500) {
             log.warn("{}: {}", e.errorCode().code(), e.getMessage(), e);
         }
-        if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) { // the limit counts per minute
+        if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) { // how long to wait: the exception's, else to the next minute
+            long retryAfter = e instanceof TooManyRequestsException limited ? limited.retryAfterSeconds()
+                    : 60 - java.time.Instant.now().getEpochSecond() % 60;
             return ResponseEntity.status(429).contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-store")
-                    .header("Retry-After", Long.toString(60 - java.time.Instant.now().getEpochSecond() % 60))
-                    .body(body(e.errorCode(), e.getMessage()));
+                    .header("Retry-After", Long.toString(retryAfter)).body(body(e.errorCode(), e.getMessage()));
         }
         return respond(e.errorCode(), e.getMessage());
     }

@@ -42,7 +42,7 @@ public class DownloadController {
             throws IOException {
         GuestAccess access = runtime.gallery().access(slug, GuestController.sessionToken(request));
         runtime.gallery().requireDownloads(access);
-        runtime.protection().admitArchive(access, GuestController.client(request));
+        runtime.protection().admitArchive(access, GuestController.client(runtime, request));
         Event event = access.event();
         Archive archive = runtime.archives().current(event);
         if (archive.ready()) {

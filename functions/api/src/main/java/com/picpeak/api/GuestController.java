@@ -9,6 +9,7 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.gallery.GuestSessions;
+import com.picpeak.gallery.TrustedProxies;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +69,7 @@ public class GuestController {
         if (password != null && !(password instanceof String)) {
             throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"password\" must be a string");
         }
-        GuestSessions.Session session = runtime.gallery().signIn(slug, (String) password);
+        GuestSessions.Session session = runtime.gallery().signIn(slug, (String) password, clientAddress(runtime, request));
         ResponseCookie cookie = ResponseCookie.from(SESSION_COOKIE, session.token()).httpOnly(true).sameSite("Lax")
                 .path("/").secure(isHttps(request))
                 .maxAge(Duration.between(runtime.clock().instant(), session.expiresAt())).build();
@@ -94,7 +96,7 @@ public class GuestController {
                HttpServletRequest request, HttpServletResponse response) throws IOException {
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().photo(access, id);
-        serve(request, response, runtime.protection().view(access, photo, client(request), token), NO_STORE);
+        serve(request, response, runtime.protection().view(access, photo, client(runtime, request), token), NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}/tiles/{index}")
@@ -103,7 +105,8 @@ public class GuestController {
               HttpServletResponse response) throws IOException {
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().photo(access, id);
-        serve(request, response, runtime.protection().tile(access, photo, index, client(request), token), NO_STORE);
+        serve(request, response, runtime.protection().tile(access, photo, index, client(runtime, request), token),
+                NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}/thumbnail")
@@ -111,7 +114,7 @@ public class GuestController {
                    HttpServletResponse response) throws IOException {
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().photo(access, id);
-        serve(request, response, runtime.protection().thumbnail(access, photo, client(request)), CACHE_PRIVATE);
+        serve(request, response, runtime.protection().thumbnail(access, photo, client(runtime, request)), CACHE_PRIVATE);
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}/download")
@@ -119,12 +122,12 @@ public class GuestController {
                   HttpServletRequest request, HttpServletResponse response) throws IOException {
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().downloadablePhoto(access, id);
-        serve(request, response, runtime.protection().download(access, photo, client(request), token), NO_STORE);
+        serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token), NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/hero")
     void hero(@PathVariable String slug, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        serve(request, response, runtime.protection().hero(access(slug, request), client(request)), CACHE_PRIVATE);
+        serve(request, response, runtime.protection().hero(access(slug, request), client(runtime, request)), CACHE_PRIVATE);
     }
 
     /**
@@ -143,7 +146,7 @@ public class GuestController {
         GuestAccess access = access(slug, request);
         Photo photo = purpose == ImageProtection.Purpose.DOWNLOAD ? runtime.gallery().downloadablePhoto(access, id)
                 : runtime.gallery().photo(access, id);
-        ImageProtection.Grant grant = runtime.protection().grant(access, photo, purpose, client(request));
+        ImageProtection.Grant grant = runtime.protection().grant(access, photo, purpose, client(runtime, request));
         String base = "/api/gallery/" + slug + "/photos/" + photo.id();
         String query = grant.token() == null ? "" : "?t=" + grant.token();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -179,8 +182,21 @@ public class GuestController {
         BlobResponder.serveFingerprinted(request, response, runtime, served, cacheControl);
     }
 
-    static ImageProtection.Client client(HttpServletRequest request) {
-        return new ImageProtection.Client(request.getRemoteAddr(), request.getHeader("User-Agent"));
+    static ImageProtection.Client client(PicPeakRuntime runtime, HttpServletRequest request) {
+        return new ImageProtection.Client(clientAddress(runtime, request), request.getHeader("User-Agent"));
+    }
+
+    /**
+     * The client's address: the connection's peer (in the serverless shape API Gateway's
+     * {@code requestContext.http.sourceIp}), or, when that peer is a proxy named in {@code PICPEAK_TRUSTED_PROXIES},
+     * the address it forwarded in {@code X-Forwarded-For}. A client's own {@code X-Forwarded-For} counts for nothing.
+     */
+    static String clientAddress(PicPeakRuntime runtime, HttpServletRequest request) {
+        TrustedProxies proxies = runtime.appConfig().trustedProxies();
+        if (proxies.isEmpty()) {
+            return request.getRemoteAddr();
+        }
+        return proxies.clientAddress(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")));
     }
 
     GuestAccess access(String slug, HttpServletRequest request) {

@@ -34,7 +34,7 @@ class FingerprintCommandTest {
                     new EventPatch.ProtectionPatch(Protection.Level.ENHANCED, null, null, null, null, null)));
             Photo photo = runtime.imports().importStream("studio", "IMG_1.jpg",
                     new ByteArrayInputStream(TestImages.jpeg(TestImages.noisyHalves(320, 240, 3))), PhotoSource.UPLOAD);
-            var session = runtime.gallery().signIn("studio", null);
+            var session = runtime.gallery().signIn("studio", null, "127.0.0.1");
             GalleryService.GuestAccess access = runtime.gallery().access("studio", session.token());
             sessionId = session.sessionId();
             ImageProtection.Client client = new ImageProtection.Client("192.0.2.1", "curl");

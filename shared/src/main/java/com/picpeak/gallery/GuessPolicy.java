@@ -1,0 +1,63 @@
+package com.picpeak.gallery;
+
+import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvNumbers;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How wrong gallery passwords are held back (see {@link PasswordGuesses}). A client (an IPv4 address, an IPv6 /64)
+ * has {@code freeFailures} wrong passwords per gallery; each further one holds it back for {@code backoff x 2^(n-1)}
+ * (the n-th beyond the free ones), at most {@code maxBackoff}. When a gallery has had {@code eventFailuresPerHour}
+ * wrong passwords from all clients together in one clock hour, no client has free ones there for the rest of the
+ * hour. A client's count starts over {@code resetAfter} after its last wrong password.
+ */
+public record GuessPolicy(int freeFailures, Duration backoff, Duration maxBackoff, long eventFailuresPerHour,
+                          Duration resetAfter) {
+    public static final String FREE_FAILURES = "PICPEAK_PASSWORD_FREE_FAILURES";
+    public static final String BACKOFF_MS = "PICPEAK_PASSWORD_BACKOFF_MS";
+    public static final String MAX_BACKOFF_MS = "PICPEAK_PASSWORD_MAX_BACKOFF_MS";
+    public static final String EVENT_FAILURES = "PICPEAK_PASSWORD_EVENT_FAILURES";
+    public static final String RESET_MS = "PICPEAK_PASSWORD_RESET_MS";
+
+    public static final GuessPolicy DEFAULTS = new GuessPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(15), 100,
+            Duration.ofHours(24));
+
+    public GuessPolicy {
+        if (freeFailures < 0 || backoff.isNegative() || backoff.isZero() || maxBackoff.compareTo(backoff) < 0
+                || eventFailuresPerHour < 1 || resetAfter.isNegative() || resetAfter.isZero()) {
+            throw new IllegalArgumentException("not a password guessing policy: " + freeFailures + ", " + backoff + ", "
+                    + maxBackoff + ", " + eventFailuresPerHour + ", " + resetAfter);
+        }
+    }
+
+    /** The variables (each optional); problems join the others'. */
+    public static GuessPolicy fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
+        long free = EnvNumbers.wholeNumber(env, FREE_FAILURES, DEFAULTS.freeFailures, 0, 1000, problems);
+        long backoff = EnvNumbers.wholeNumber(env, BACKOFF_MS, DEFAULTS.backoff.toMillis(), 1, 3_600_000, problems);
+        long max = EnvNumbers.wholeNumber(env, MAX_BACKOFF_MS, Math.max(DEFAULTS.maxBackoff.toMillis(), backoff), 1,
+                86_400_000, problems);
+        if (max < backoff) {
+            problems.add(new ConfigException.Problem(MAX_BACKOFF_MS, max + " ms is shorter than " + BACKOFF_MS + " ("
+                    + backoff + " ms): the longest wait cannot be shorter than the first"));
+            max = backoff;
+        }
+        long event = EnvNumbers.wholeNumber(env, EVENT_FAILURES, DEFAULTS.eventFailuresPerHour, 1, 1_000_000, problems);
+        long reset = EnvNumbers.wholeNumber(env, RESET_MS, DEFAULTS.resetAfter.toMillis(), 60_000, 30L * 86_400_000,
+                problems);
+        return new GuessPolicy((int) free, Duration.ofMillis(backoff), Duration.ofMillis(max), event,
+                Duration.ofMillis(reset));
+    }
+
+    /** The wait after the client's {@code failures}-th wrong password, with {@code free} of them free (zero within them). */
+    public Duration holdAfter(int failures, int free) {
+        if (failures <= free) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(failures - free - 1, 30); // 2^30 x 1 ms is past any maxBackoff
+        Duration wait = backoff.multipliedBy(1L << doublings);
+        return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+    }
+}

@@ -1,0 +1,104 @@
+package com.picpeak.gallery;
+
+import com.picpeak.catalog.DynamoTable;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.picpeak.catalog.DynamoTable.key;
+import static com.picpeak.catalog.DynamoTable.n;
+
+/**
+ * Wrong gallery passwords, in the catalog table (never in process memory, so every Lambda instance and local
+ * server sharing the catalog count together):
+ * <pre>
+ *   pk = GUESS#slug   sk = CLIENT#client   one client's wrong passwords at one gallery: failures, lastFailureAt,
+ *                                          heldUntil (epoch ms; absent while it has free ones left)
+ *   pk = GUESS#slug   sk = HOUR#hour       every client's wrong passwords at the gallery in one clock hour
+ *                                          (epoch seconds / 3600): failures
+ * </pre>
+ * {@code client} is a keyed hash of the client's address, never the address. Rows carry {@code ttl} (epoch
+ * seconds) so DynamoDB removes them when they are of no more use. A client's row is only replaced by a write
+ * conditional on the count it was read with, so two instances never both take the same try.
+ */
+public final class GuessStore {
+    private final DynamoTable table;
+
+    public GuessStore(DynamoTable table) {
+        this.table = table;
+    }
+
+    /** One client's row: its wrong passwords so far, the last one's time, and until when it is held back (or null). */
+    public record ClientRow(int failures, Instant lastFailureAt, Instant heldUntil) {
+    }
+
+    public Optional<ClientRow> client(String slug, String client) {
+        return table.get(pk(slug), clientSk(client)).map(item -> new ClientRow(
+                Integer.parseInt(item.get("failures").n()),
+                Instant.ofEpochMilli(Long.parseLong(item.get("lastFailureAt").n())),
+                item.containsKey("heldUntil") ? Instant.ofEpochMilli(Long.parseLong(item.get("heldUntil").n())) : null));
+    }
+
+    /**
+     * Writes the client's row as {@code row} if it still has {@code expectedFailures} (null: if there is none);
+     * false when another request changed it first.
+     */
+    public boolean replaceClient(String slug, String client, Integer expectedFailures, ClientRow row, Instant expires) {
+        Map<String, AttributeValue> item = key(pk(slug), clientSk(client));
+        item.put("failures", n(row.failures()));
+        item.put("lastFailureAt", n(row.lastFailureAt().toEpochMilli()));
+        if (row.heldUntil() != null) {
+            item.put("heldUntil", n(row.heldUntil().toEpochMilli()));
+        }
+        item.put("ttl", n(expires.getEpochSecond()));
+        try {
+            if (expectedFailures == null) {
+                table.call(c -> c.putItem(b -> b.tableName(table.name()).item(item)
+                        .conditionExpression("attribute_not_exists(pk)")));
+            } else {
+                table.call(c -> c.putItem(b -> b.tableName(table.name()).item(item)
+                        .conditionExpression("failures = :expected")
+                        .expressionAttributeValues(Map.of(":expected", n(expectedFailures)))));
+            }
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
+    /** Forgets the client's wrong passwords at the gallery. */
+    public void forgetClient(String slug, String client) {
+        table.delete(pk(slug), clientSk(client));
+    }
+
+    /** The gallery's wrong passwords in the clock hour (from every client). */
+    public long eventFailures(String slug, long hour) {
+        return table.get(pk(slug), hourSk(hour)).map(item -> Long.parseLong(item.get("failures").n())).orElse(0L);
+    }
+
+    /** Counts one wrong password at the gallery in the clock hour; returns the hour's count so far. */
+    public long addEventFailure(String slug, long hour) {
+        var response = table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(pk(slug), hourSk(hour)))
+                .updateExpression("ADD failures :one SET #ttl = :ttl")
+                .expressionAttributeNames(Map.of("#ttl", "ttl"))
+                .expressionAttributeValues(Map.of(":one", n(1), ":ttl", n((hour + 2) * 3600)))
+                .returnValues(ReturnValue.UPDATED_NEW)));
+        return Long.parseLong(response.attributes().get("failures").n());
+    }
+
+    private static String pk(String slug) {
+        return "GUESS#" + slug;
+    }
+
+    private static String clientSk(String client) {
+        return "CLIENT#" + client;
+    }
+
+    private static String hourSk(long hour) {
+        return "HOUR#" + hour;
+    }
+}

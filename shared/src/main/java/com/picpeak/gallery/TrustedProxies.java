@@ -1,0 +1,158 @@
+package com.picpeak.gallery;
+
+import com.picpeak.storage.ConfigException;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The proxies in front whose {@code X-Forwarded-For} is believed ({@code PICPEAK_TRUSTED_PROXIES}: addresses or
+ * CIDR ranges, comma-separated). None by default: the client is the connection's peer, which in the serverless
+ * shape is API Gateway's {@code requestContext.http.sourceIp}. Behind a proxy the operator runs (local mode behind
+ * nginx), the peer is that proxy and every guest would share its address: naming it makes the client the last
+ * address in {@code X-Forwarded-For} that is not a trusted proxy (what the proxies appended, not what the client
+ * wrote in front of it).
+ */
+public final class TrustedProxies {
+    public static final String TRUSTED_PROXIES = "PICPEAK_TRUSTED_PROXIES";
+    public static final TrustedProxies NONE = new TrustedProxies(List.of());
+
+    private final List<Range> ranges;
+
+    private TrustedProxies(List<Range> ranges) {
+        this.ranges = List.copyOf(ranges);
+    }
+
+    /** Reads {@code PICPEAK_TRUSTED_PROXIES}; each entry that is not an address or range is a problem. */
+    public static TrustedProxies fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
+        String value = env.get(TRUSTED_PROXIES);
+        if (value == null || value.isBlank()) {
+            return NONE;
+        }
+        List<Range> ranges = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String entry : value.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Range.parse(entry.strip()).ifPresentOrElse(ranges::add, () -> bad.add(entry.strip()));
+        }
+        if (!bad.isEmpty()) {
+            problems.add(new ConfigException.Problem(TRUSTED_PROXIES, "'" + String.join("', '", bad) + "' "
+                    + (bad.size() == 1 ? "is not an IP address or CIDR range" : "are not IP addresses or CIDR ranges")
+                    + " (e.g. 127.0.0.1,10.0.0.0/8,::1)"));
+        }
+        return new TrustedProxies(ranges);
+    }
+
+    /** Trusted proxies from their addresses or ranges (tests, tools). */
+    public static TrustedProxies of(String... entries) {
+        List<ConfigException.Problem> problems = new ArrayList<>();
+        TrustedProxies proxies = fromEnv(Map.of(TRUSTED_PROXIES, String.join(",", entries)), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return proxies;
+    }
+
+    public boolean isEmpty() {
+        return ranges.isEmpty();
+    }
+
+    public boolean trusts(String address) {
+        return ClientAddresses.parse(address).map(this::trusts).orElse(false);
+    }
+
+    private boolean trusts(InetAddress address) {
+        for (Range range : ranges) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The client's address: the peer, unless the peer is a trusted proxy; then the hops of {@code forwardedFor} (every
+     * {@code X-Forwarded-For} header, in order) from the right, the first that is not a trusted proxy. An unreadable
+     * hop ends the walk at the last address read.
+     */
+    public String clientAddress(String peer, List<String> forwardedFor) {
+        if (ranges.isEmpty() || forwardedFor == null || forwardedFor.isEmpty() || !trusts(peer)) {
+            return peer;
+        }
+        List<String> hops = new ArrayList<>();
+        for (String header : forwardedFor) {
+            for (String hop : header.split(",")) {
+                hops.add(hop.strip());
+            }
+        }
+        String client = peer;
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            Optional<InetAddress> hop = ClientAddresses.parse(withoutPort(hops.get(i)));
+            if (hop.isEmpty()) {
+                break;
+            }
+            client = hop.get().getHostAddress();
+            if (!trusts(hop.get())) {
+                break;
+            }
+        }
+        return client;
+    }
+
+    /** {@code 192.0.2.1:4711} and {@code [2001:db8::1]:4711} as some proxies write them: without the port. */
+    private static String withoutPort(String hop) {
+        if (hop.startsWith("[") && hop.contains("]")) {
+            return hop.substring(1, hop.indexOf(']'));
+        }
+        int colon = hop.indexOf(':');
+        if (colon > 0 && colon == hop.lastIndexOf(':') && hop.indexOf('.') > 0) {
+            return hop.substring(0, colon);
+        }
+        return hop;
+    }
+
+    @Override
+    public String toString() {
+        return ranges.stream().map(Range::text).toList().toString();
+    }
+
+    /** One address or CIDR range. */
+    private record Range(byte[] network, int prefix, String text) {
+        static Optional<Range> parse(String text) {
+            int slash = text.indexOf('/');
+            Optional<InetAddress> address = ClientAddresses.parse(slash < 0 ? text : text.substring(0, slash));
+            if (address.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[] bytes = address.get().getAddress();
+            int prefix = bytes.length * 8;
+            if (slash >= 0) {
+                String bits = text.substring(slash + 1);
+                if (!bits.matches("\\d{1,3}") || Integer.parseInt(bits) > bytes.length * 8) {
+                    return Optional.empty();
+                }
+                prefix = Integer.parseInt(bits);
+            }
+            return Optional.of(new Range(bytes, prefix, text));
+        }
+
+        boolean contains(InetAddress address) {
+            byte[] bytes = address.getAddress();
+            if (bytes.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >>> (bit % 8);
+                if ((bytes[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
