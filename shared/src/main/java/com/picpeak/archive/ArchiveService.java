@@ -130,7 +130,10 @@ public final class ArchiveService {
         String variant;
         try {
             variant = variant(event);
-        } catch (PicPeakException watermarkUnavailable) {
+        } catch (PicPeakException e) {
+            if (e.errorCode() != ErrorCode.WATERMARK_UNAVAILABLE) {
+                throw e; // storage not answering is not "unknown": the guest is told to try again
+            }
             return OptionalLong.empty();
         }
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);

@@ -30,6 +30,8 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
     INTEGRITY_MISMATCH(422, "integrity_mismatch"),
+    /** A backup with a row the import path would never have written: nothing of it is restored. */
+    INVALID_BACKUP(422, "invalid_backup"),
     TOO_MANY_REQUESTS(429, "too_many_requests"),
     IMAGE_TOO_LARGE(422, "image_too_large"),
     TRUNCATED_IMAGE(422, "truncated_image"),

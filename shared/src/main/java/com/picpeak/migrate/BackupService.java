@@ -5,7 +5,6 @@ import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Protection;
 import com.picpeak.catalog.Photo;
-import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.BlobInfo;
@@ -114,20 +113,63 @@ public final class BackupService {
         }
     }
 
-    /** Rebuilds the catalog from a backup into this (empty) catalog, then checks the store against the manifest. */
+    /**
+     * Rebuilds the catalog from a backup into this (empty) catalog, then checks the store against the manifest.
+     * The whole backup is read and checked first ({@link RestoreCheck}: every slug, file name, photo id and key as
+     * the import path would have made them), into local copies that the restore then reads, so that a backup
+     * with one bad row restores nothing and the one checked is the one restored.
+     *
+     * @throws PicPeakException INVALID_BACKUP naming the bad rows (file and line); nothing is written then
+     */
     public RestoreSummary restore(BlobStore source) {
+        Path catalogCopy = null;
+        Path manifestCopy = null;
+        try {
+            RestoreCheck check = new RestoreCheck();
+            catalogCopy = checkedCopy(source, CATALOG, check::catalogLine);
+            manifestCopy = checkedCopy(source, MANIFEST, check::manifestLine);
+            check.finish();
+            return restoreChecked(catalogCopy, manifestCopy);
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the backup failed: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(catalogCopy);
+            deleteQuietly(manifestCopy);
+        }
+    }
+
+    /** Copies one file of the backup to a local temporary file (owner-only), handing each line to {@code check}. */
+    private static Path checkedCopy(BlobStore source, String name, java.util.function.ObjIntConsumer<String> check)
+            throws IOException {
+        Path copy = Files.createTempFile("picpeak-restore-", "-" + name);
+        try (BlobRead read = source.get(name);
+             BufferedReader in = new BufferedReader(new InputStreamReader(read.stream(), StandardCharsets.UTF_8));
+             BufferedWriter out = Files.newBufferedWriter(copy, StandardCharsets.UTF_8)) {
+            int number = 0;
+            for (String line; (line = in.readLine()) != null; ) {
+                check.accept(line, ++number);
+                out.write(line);
+                out.write('\n');
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(copy);
+            throw e;
+        }
+        return copy;
+    }
+
+    private RestoreSummary restoreChecked(Path catalogCopy, Path manifestCopy) throws IOException {
         long events = 0;
         long photos = 0;
         long skipped = 0;
-        try (BlobRead read = source.get(CATALOG);
-             BufferedReader in = new BufferedReader(new InputStreamReader(read.stream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = Files.newBufferedReader(catalogCopy, StandardCharsets.UTF_8)) {
             Event pending = null;
             List<Photo> pendingPhotos = new ArrayList<>();
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<?, ?> row = JSON.readValue(line, Map.class);
+                Map<?, ?> row = RestoreCheck.parse(line);
                 if ("event".equals(row.get("type"))) {
                     if (pending != null) {
                         if (restoreEvent(pending, pendingPhotos)) {
@@ -136,11 +178,11 @@ public final class BackupService {
                             skipped++;
                         }
                     }
-                    pending = toEvent(row);
+                    pending = RestoreCheck.event(row);
                     pendingPhotos = new ArrayList<>();
                     events++;
                 } else {
-                    pendingPhotos.add(toPhoto(row));
+                    pendingPhotos.add(RestoreCheck.photo(row));
                 }
             }
             if (pending != null) {
@@ -150,18 +192,15 @@ public final class BackupService {
                     skipped++;
                 }
             }
-        } catch (IOException e) {
-            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the backup's catalog failed: " + e.getMessage(), e);
         }
         List<String> missing = new ArrayList<>();
         long checked = 0;
-        try (BlobRead read = source.get(MANIFEST);
-             BufferedReader in = new BufferedReader(new InputStreamReader(read.stream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = Files.newBufferedReader(manifestCopy, StandardCharsets.UTF_8)) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<?, ?> row = JSON.readValue(line, Map.class);
+                Map<?, ?> row = RestoreCheck.parse(line);
                 String key = (String) row.get("key");
                 checked++;
                 boolean same = store.head(key).map(info -> info.size() == ((Number) row.get("size")).longValue()
@@ -170,10 +209,19 @@ public final class BackupService {
                     missing.add(key);
                 }
             }
-        } catch (IOException e) {
-            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the backup's manifest failed: " + e.getMessage(), e);
         }
         return new RestoreSummary(events - skipped, photos, skipped, checked, missing);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file: the system's temp cleaning removes it
+        }
     }
 
     /** The event and its photos, read again if its revision moved meanwhile. Returns the photos written. */
@@ -286,38 +334,7 @@ public final class BackupService {
         return row;
     }
 
-    private static Event toEvent(Map<?, ?> r) {
-        return new Event((String) r.get("slug"), (String) r.get("title"), (String) r.get("passwordHash"),
-                instant(r.get("expiresAt")), (Boolean) r.get("active"), (Boolean) r.get("allowDownloads"),
-                (Boolean) r.get("watermarkDownloads"), (Boolean) r.get("allowDirectS3Download"),
-                ((Number) r.get("revision")).longValue(), (String) r.get("heroPhotoId"), (String) r.get("heroKey"),
-                ((Number) r.get("photoCount")).longValue(), instant(r.get("createdAt")), instant(r.get("updatedAt")),
-                instant(r.get("archivedAt")), toProtection((Map<?, ?>) r.get("protection")));
-    }
-
-    /** Backups made before protection existed have none: the default. */
-    private static Protection toProtection(Map<?, ?> p) {
-        if (p == null) {
-            return Protection.DEFAULT;
-        }
-        return new Protection(Protection.Level.valueOf((String) p.get("level")), (Boolean) p.get("watermarkViews"),
-                Protection.Position.valueOf((String) p.get("position")), ((Number) p.get("sizePercent")).intValue(),
-                ((Number) p.get("opacityPercent")).intValue(), ((Number) p.get("fragmentationLevel")).intValue());
-    }
-
-    private static Photo toPhoto(Map<?, ?> r) {
-        return new Photo((String) r.get("id"), (String) r.get("event"), (String) r.get("key"),
-                (String) r.get("thumbnailKey"), (String) r.get("filename"), (String) r.get("contentType"),
-                ((Number) r.get("size")).longValue(), ((Number) r.get("crc32")).longValue(), (String) r.get("sha256"),
-                ((Number) r.get("width")).intValue(), ((Number) r.get("height")).intValue(), instant(r.get("takenAt")),
-                instant(r.get("uploadedAt")), PhotoSource.fromWireName((String) r.get("source")));
-    }
-
     private static String str(Instant instant) {
         return instant == null ? null : instant.toString();
-    }
-
-    private static Instant instant(Object value) {
-        return value == null ? null : Instant.parse((String) value);
     }
 }

@@ -6,8 +6,11 @@ import com.picpeak.app.RequestLimits;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.error.TooManyRequestsException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,20 +20,44 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** The one place errors become {@code {"error": code, "message": ...}} with their HTTP status. */
+/**
+ * The one place errors become {@code {"error": code, "message": ...}} with their HTTP status. 503 (storage or
+ * catalog not answering) carries {@code Retry-After}: it is never "missing", only "not now".
+ *
+ * <p>An error is answered only on a response that has not begun. A route may have set the headers of the object it
+ * was about to send (Content-Length, ETag, Content-Disposition, ...) when storage failed: they are dropped, so the
+ * error never carries them. Once the body has begun (a Download All streamed from the originals), nothing is written
+ * after it, neither here nor by the container's error page: the exception goes on to the container, which ends the
+ * connection, and the client sees a download cut short (fewer bytes than Content-Length), never JSON appended.
+ */
 @RestControllerAdvice
-public class ApiErrors {
+public class ApiErrors implements WebMvcConfigurer {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+    /** How long a client waits before asking again when storage did not answer. */
+    static final int STORAGE_RETRY_AFTER_SECONDS = 5;
+    /** What describes the object a route was sending (lower case): never part of an error answer. */
+    private static final Set<String> OBJECT_HEADERS = Set.of("content-length", "content-type", "etag", "last-modified",
+            "content-disposition", "content-range", "accept-ranges", "cache-control", "location");
 
     private final RequestLimits limits;
 
@@ -46,8 +73,12 @@ public class ApiErrors {
     }
 
     static ResponseEntity<Map<String, Object>> respond(ErrorCode code, String message) {
-        return ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_JSON)
-                .header("Cache-Control", "no-store").body(body(code, message));
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_JSON)
+                .header("Cache-Control", "no-store");
+        if (code.httpStatus() == 503) {
+            answer.header("Retry-After", Integer.toString(STORAGE_RETRY_AFTER_SECONDS));
+        }
+        return answer.body(body(code, message));
     }
 
     @ExceptionHandler(PicPeakException.class)
@@ -131,5 +162,55 @@ public class ApiErrors {
     ResponseEntity<Map<String, Object>> unexpected(Exception e) {
         log.error("unexpected error", e);
         return respond(ErrorCode.INTERNAL, "the server failed unexpectedly; the log has the details");
+    }
+
+    /** Runs before the {@code @ExceptionHandler}s: see the class comment. */
+    @Override
+    public void extendHandlerExceptionResolvers(List<HandlerExceptionResolver> resolvers) {
+        resolvers.add(0, ApiErrors::guardCommitted);
+    }
+
+    /** The container's error page (Spring Boot's /error) writes nothing into a response that has begun either. */
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new HandlerInterceptor() {
+            @Override
+            public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+                return !(response.isCommitted() && handler instanceof HandlerMethod method
+                        && method.getBean() instanceof ErrorController);
+            }
+        });
+    }
+
+    private static ModelAndView guardCommitted(HttpServletRequest request, HttpServletResponse response, Object handler,
+                                               Exception e) {
+        if (response.isCommitted()) {
+            log.warn("{} {} failed after its answer had begun: the connection is ended ({})", request.getMethod(),
+                    request.getRequestURI(), e.toString());
+            throw new AnswerCutOff(e);
+        }
+        dropObjectHeaders(response);
+        return null; // answered by the handlers above
+    }
+
+    /** Every header but those of the object; an unsatisfiable range's {@code Content-Range} is the 416's own. */
+    private static void dropObjectHeaders(HttpServletResponse response) {
+        Map<String, List<String>> kept = new LinkedHashMap<>();
+        for (String name : response.getHeaderNames()) {
+            String value = response.getHeader(name);
+            boolean unsatisfiedRange = name.equalsIgnoreCase("Content-Range") && value != null && value.startsWith("bytes */");
+            if (unsatisfiedRange || !OBJECT_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                kept.put(name, new ArrayList<>(response.getHeaders(name)));
+            }
+        }
+        response.reset();
+        kept.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+    }
+
+    /** An error after the answer had begun: it goes on to the container, which ends the connection. */
+    static final class AnswerCutOff extends RuntimeException {
+        AnswerCutOff(Exception cause) {
+            super("the answer had begun when this failed: " + cause, cause);
+        }
     }
 }

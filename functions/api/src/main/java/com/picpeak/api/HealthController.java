@@ -1,6 +1,7 @@
 package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.error.ErrorCode;
 import com.picpeak.storage.Keys;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,6 +38,13 @@ public class HealthController {
             ok = false;
         }
         body.put("status", ok ? "ok" : "failing");
-        return ResponseEntity.status(ok ? 200 : 503).body(body);
+        if (ok) {
+            return ResponseEntity.ok(body);
+        }
+        Map<String, Object> failing = ApiErrors.body(ErrorCode.STORAGE_UNAVAILABLE, "storage or catalog did not "
+                + "answer (see \"storage\" and \"catalog\"): try again shortly");
+        failing.putAll(body);
+        return ResponseEntity.status(503).header("Retry-After", Integer.toString(ApiErrors.STORAGE_RETRY_AFTER_SECONDS))
+                .header("Cache-Control", "no-store").body(failing);
     }
 }

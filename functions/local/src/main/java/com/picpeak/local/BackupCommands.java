@@ -5,6 +5,8 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import com.picpeak.app.AppConfig;
 import com.picpeak.app.AwsClients;
 import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
 import com.picpeak.migrate.BackupService;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
@@ -133,8 +135,15 @@ final class BackupCommands {
 
     @Command(name = "restore", mixinStandardHelpOptions = true,
             description = "Rebuild the catalog from a backup (events that exist are left alone), then check the "
-                    + "storage against the backup's manifest.")
+                    + "storage against the backup's manifest. The whole backup is checked first: one bad row (a "
+                    + "key, slug, file name or photo id the import path would never have written) restores nothing.",
+            exitCodeListHeading = "Exit codes:%n",
+            exitCodeList = {"0:restored, every manifest object is in the store",
+                    "1:restored, some manifest objects are missing or different (listed)",
+                    "2:configuration refused", "3:backup refused (each bad row named): nothing was restored"})
     static final class Restore implements Callable<Integer> {
+        static final int BACKUP_REFUSED = 3;
+
         private final Map<String, String> env;
 
         @Spec
@@ -162,8 +171,16 @@ final class BackupCommands {
             }
             PrintWriter out = spec.commandLine().getOut();
             try (BlobStore store = BlobStores.open(storage); BlobStore source = from.open(storage)) {
-                BackupService.RestoreSummary summary = catalog.with(storage, app, c ->
-                        new BackupService(c, store, Clock.systemUTC()).restore(source));
+                BackupService.RestoreSummary summary;
+                try {
+                    summary = catalog.with(storage, app, c -> new BackupService(c, store, Clock.systemUTC()).restore(source));
+                } catch (PicPeakException e) {
+                    if (e.errorCode() != ErrorCode.INVALID_BACKUP) {
+                        throw e;
+                    }
+                    spec.commandLine().getErr().println(e.getMessage()); // "backup refused, nothing was restored", each bad row
+                    return BACKUP_REFUSED;
+                }
                 out.printf("restored %d events and %d photos (%d events existed and were left alone); %d of %d objects "
                                 + "in the manifest are missing or different in %s%n", summary.events(), summary.photos(),
                         summary.eventsSkipped(), summary.objectsMissingOrDifferent().size(), summary.objectsChecked(),
