@@ -219,14 +219,18 @@ public final class ArchiveService {
 
     /** The build job's step (see {@link ZipBuild}); parts of {@code partBytes}. */
     public JobStep buildStep(long partBytes) {
-        return JobStep.of((job, deadline) -> buildStep(job, deadline, partBytes), (job, reason) -> {
+        return JobStep.of((job, deadline) -> buildStep(job, deadline, partBytes), (job, reason, passing) -> {
             BuildTarget target = JobJson.read(job.params(), BuildTarget.class);
             BuildCheckpoint at = JobJson.read(job.checkpoint(), BuildCheckpoint.class);
             if (at != null) {
                 zipBuild.abort(at.build());
             }
-            catalog.finishArchiveBuild(target.slug(), target.variant(), target.revision(),
-                    ArchiveRecord.State.FAILED, 0, reason);
+            if (passing) { // storage was down: the next guest's request builds it anew, nothing is "failed"
+                catalog.deleteArchiveRecordsExcept(target.slug(), target.variant(), -1);
+            } else {
+                catalog.finishArchiveBuild(target.slug(), target.variant(), target.revision(),
+                        ArchiveRecord.State.FAILED, 0, reason);
+            }
         });
     }
 

@@ -156,7 +156,7 @@ public final class EventArchiver {
     }
 
     public JobStep archiveStep(long partBytes) {
-        return JobStep.of((job, deadline) -> archiveStep(job, deadline, partBytes), (job, reason) -> {
+        return JobStep.of((job, deadline) -> archiveStep(job, deadline, partBytes), (job, reason, passing) -> {
             ArchiveCheckpoint at = JobJson.read(job.checkpoint(), ArchiveCheckpoint.class);
             if (at == null || "removing".equals(at.phase())) {
                 return; // nothing started, or archived already: the zip holds every photo

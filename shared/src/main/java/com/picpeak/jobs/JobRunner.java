@@ -74,7 +74,7 @@ public final class JobRunner {
             throw new IllegalStateException("no step is registered for " + job.kind());
         }
         if (job.attempts() >= job.maxAttempts()) {
-            return fail(job, step, "stopped after " + job.attempts() + " attempts; the last: " + job.lastError());
+            return fail(job, step, "stopped after " + job.attempts() + " attempts; the last: " + job.lastError(), true);
         }
         while (true) {
             Instant stepStart = clock.instant();
@@ -120,7 +120,7 @@ public final class JobRunner {
         int attempts = job.attempts() + 1;
         boolean refused = e instanceof PicPeakException p && p.errorCode().httpStatus() < 500;
         if (refused || attempts >= job.maxAttempts()) {
-            return fail(job, step, reason);
+            return fail(job, step, reason, !refused);
         }
         log.warn("job {} ({} {}) step failed (attempt {} of {}), retried later: {}", job.id(), job.kind().wireName(),
                 job.target(), attempts, job.maxAttempts(), reason);
@@ -129,9 +129,9 @@ public final class JobRunner {
         return Outcome.RETRY_LATER;
     }
 
-    private Outcome fail(Job job, JobStep step, String reason) {
+    private Outcome fail(Job job, JobStep step, String reason, boolean passing) {
         try {
-            step.abandon(job, reason);
+            step.abandon(job, reason, passing);
         } catch (RuntimeException e) {
             log.warn("job {}: undoing after its failure failed too: {}", job.id(), e.toString());
         }

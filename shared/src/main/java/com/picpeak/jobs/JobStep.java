@@ -11,15 +11,21 @@ public interface JobStep {
     StepResult run(Job job, Deadline deadline);
 
     /**
-     * Called once when the job has failed for good (its attempts are used up): undo what would otherwise be
-     * left half-done (an unfinished upload, a hidden event). Never throws for a second failure.
+     * Called once when the job has failed for good: undo what would otherwise be left half-done (an unfinished
+     * upload, a hidden event). {@code passing}: it failed because something did not answer (its attempts
+     * ran out), not because it was refused, so asking again later may succeed. Never throws for a second failure.
      */
-    default void abandon(Job job, String reason) {
+    default void abandon(Job job, String reason, boolean passing) {
     }
 
-    /** A step whose failure for good is undone by {@code abandon}. */
-    static JobStep of(java.util.function.BiFunction<Job, Deadline, StepResult> run,
-                      java.util.function.BiConsumer<Job, String> abandon) {
+    /** Undoes a job that failed for good; {@code passing}: its last failure may pass (storage was down). */
+    @FunctionalInterface
+    interface Undo {
+        void undo(Job job, String reason, boolean passing);
+    }
+
+    /** A step whose failure for good is undone by {@code undo}. */
+    static JobStep of(java.util.function.BiFunction<Job, Deadline, StepResult> run, Undo undo) {
         return new JobStep() {
             @Override
             public StepResult run(Job job, Deadline deadline) {
@@ -27,8 +33,8 @@ public interface JobStep {
             }
 
             @Override
-            public void abandon(Job job, String reason) {
-                abandon.accept(job, reason);
+            public void abandon(Job job, String reason, boolean passing) {
+                undo.undo(job, reason, passing);
             }
         };
     }

@@ -229,6 +229,27 @@ abstract class ArchiveServiceContract {
     }
 
     @Test
+    void aBuildThatFailsBecauseStorageIsDown_isNotMarkedFailed_andTheNextRequestBuildsIt() {
+        ArchiveService failing = new ArchiveService(catalog, new com.picpeak.testing.DelegatingStore(store) {
+            @Override
+            public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content,
+                                    long length) {
+                throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the S3 store did not answer");
+            }
+        }, watermarks, clock);
+        failing.useJobs(jobs.jobs);
+        jobs.register(JobKind.DOWNLOAD_ALL_BUILD, failing.buildStep(16 * 1024));
+
+        Job failed = build();
+
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.lastError()).contains("did not answer");
+        assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).as("an outage is no verdict").isEmpty();
+        jobs.register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(16 * 1024)); // storage answers again
+        assertThat(outcomeOf(build())).isEqualTo("built");
+    }
+
+    @Test
     void aBuilderThatDied_holdsTheJobOnlyUntilItsLeaseEnds_thenAnotherWorkerBuildsIt() {
         archives.requestBuild(archives.current(event()));
         String id = jobs.pending().get(0);

@@ -138,8 +138,8 @@ abstract class EventArchiverContract {
             }
 
             @Override
-            public void abandon(Job job, String reason) {
-                step.abandon(job, reason);
+            public void abandon(Job job, String reason, boolean passing) {
+                step.abandon(job, reason, passing);
             }
         });
     }
