@@ -171,13 +171,14 @@ public final class Webhooks implements EventSink, AutoCloseable {
 
     private void attempt(WebhookEndpoint endpoint, WebhookDelivery delivery) {
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
+        long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(endpoint.url()).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "PicPeak-Webhooks/1")
                 .header(WebhookSigner.EVENT_HEADER, delivery.eventType())
                 .header(WebhookSigner.DELIVERY_HEADER, delivery.id())
-                .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(clock.instant().getEpochSecond()))
-                .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(endpoint.secret(), body))
+                .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(endpoint.secret(), timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         String outcome;
         boolean delivered = false;

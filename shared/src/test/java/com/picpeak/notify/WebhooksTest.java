@@ -85,7 +85,8 @@ class WebhooksTest {
 
         Received got = received.get(0);
         assertThat(got.headers()).containsEntry("x-picpeak-event", "photo.uploaded")
-                .containsEntry("x-picpeak-signature", WebhookSigner.sign(endpoint.secret(), got.body()))
+                .containsEntry("x-picpeak-signature", WebhookSigner.sign(endpoint.secret(), clock.instant().getEpochSecond(),
+                        got.body()))
                 .containsEntry("x-picpeak-timestamp", Long.toString(clock.instant().getEpochSecond()))
                 .containsEntry("content-type", "application/json");
         assertThat(got.headers().get("x-picpeak-delivery")).startsWith("dlv_");
@@ -164,6 +165,29 @@ class WebhooksTest {
 
         assertThat(webhooks.deliverDue()).isZero();
         assertThat(received).isEmpty();
+    }
+
+    @Test
+    void theSignature_coversTheTimestampAndTheBody_soAReplayWithAFreshTimestampFailsVerification() throws Exception {
+        WebhookEndpoint endpoint = webhooks.register(url(), null, null);
+        webhooks.publish(uploaded("p6"));
+
+        webhooks.deliverDue();
+
+        Received got = received.get(0);
+        String timestamp = got.headers().get("x-picpeak-timestamp");
+        assertThat(timestamp).isEqualTo(Long.toString(clock.instant().getEpochSecond()));
+        // the README's recipe: hex HMAC-SHA256 of "<timestamp>.<raw body>" with the endpoint's secret
+        assertThat(got.headers().get("x-picpeak-signature"))
+                .isEqualTo(hmacHex(endpoint.secret(), timestamp + "." + new String(got.body(), StandardCharsets.UTF_8)))
+                .isNotEqualTo(hmacHex(endpoint.secret(), (Long.parseLong(timestamp) + 600) + "."
+                        + new String(got.body(), StandardCharsets.UTF_8)));
+    }
+
+    static String hmacHex(String secret, String message) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

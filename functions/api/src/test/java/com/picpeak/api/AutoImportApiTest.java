@@ -46,6 +46,7 @@ class AutoImportApiTest {
     static HttpServer receiver;
     static List<byte[]> received = new CopyOnWriteArrayList<>();
     static List<String> signatures = new CopyOnWriteArrayList<>();
+    static List<String> timestamps = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,6 +59,7 @@ class AutoImportApiTest {
         receiver.createContext("/hooks", exchange -> {
             received.add(exchange.getRequestBody().readAllBytes());
             signatures.add(exchange.getRequestHeaders().getFirst(WebhookSigner.SIGNATURE_HEADER));
+            timestamps.add(exchange.getRequestHeaders().getFirst(WebhookSigner.TIMESTAMP_HEADER));
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
@@ -97,7 +99,7 @@ class AutoImportApiTest {
         assertThat(uploaded.data()).containsEntry("photo_id", photoId).containsEntry("source", "upload")
                 .containsEntry("event_slug", "hooked");
         assertThat(deleted.type()).isEqualTo("photo.deleted");
-        assertThat(signatures.get(0)).isEqualTo(WebhookSigner.sign(secret, received.get(0)));
+        assertThat(signatures.get(0)).isEqualTo(WebhookSigner.sign(secret, Long.parseLong(timestamps.get(0)), received.get(0)));
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 json(admin("GET", "/api/admin/webhooks/" + id + "/deliveries", null)).get("deliveries").findValuesAsText("state")
                         .equals(List.of("delivered", "delivered")));
