@@ -35,7 +35,8 @@ class WebhooksTest {
     ConcurrentLinkedQueue<Integer> answers = new ConcurrentLinkedQueue<>();
     TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     DynamoTable table;
-    WebhookSettings settings = new WebhookSettings(3, Duration.ofSeconds(30));
+    /** The receiver runs on 127.0.0.1: private addresses are allowed here, refused by default (see the tests below). */
+    WebhookSettings settings = new WebhookSettings(3, Duration.ofSeconds(30), true);
     Webhooks webhooks;
 
     @BeforeEach
@@ -188,6 +189,61 @@ class WebhooksTest {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return java.util.HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void endpointsOnLoopbackLinkLocalAndPrivateNetworks_areRefusedByDefault_andNothingIsStored() {
+        Webhooks strict = new Webhooks(new WebhookStore(table), WebhookSettings.defaults(), clock);
+
+        for (String address : List.of(url(), "http://localhost/hook", "http://169.254.169.254/latest/meta-data/",
+                "http://10.1.2.3/hook", "https://172.16.0.1/hook", "http://192.168.1.20:8080/hook", "http://[::1]/hook",
+                "http://[fd00:ec2::254]/latest", "http://0.0.0.0:8080/hook", "http://100.100.100.200/meta")) {
+            assertThatThrownBy(() -> strict.register(address, null, null)).as(address)
+                    .isInstanceOfSatisfying(PicPeakException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST))
+                    .hasMessageContaining("PICPEAK_WEBHOOK_ALLOW_PRIVATE=true");
+        }
+        assertThat(strict.endpoints()).isEmpty();
+    }
+
+    @Test
+    void anEndpointStoredWhilePrivateAddressesWereAllowed_isNotPostedTo_onceTheyAreNot() {
+        webhooks.register(url(), null, null); // allowed here
+        try (Webhooks strict = new Webhooks(new WebhookStore(table), new WebhookSettings(3, Duration.ofSeconds(30), false),
+                clock)) {
+            strict.publish(uploaded("p7"));
+
+            strict.deliverDue();
+
+            assertThat(received).isEmpty();
+            assertThat(strict.deliveries(strict.endpoints().get(0).id(), 10)).singleElement()
+                    .satisfies(d -> assertThat(d.lastOutcome()).contains("private address"));
+        }
+    }
+
+    @Test
+    void allowingPrivateAddresses_isAYesNoSetting_reportedWithTheOtherProblems() {
+        List<com.picpeak.storage.ConfigException.Problem> problems = new java.util.ArrayList<>();
+
+        assertThat(WebhookSettings.fromEnv(Map.of(), problems).allowPrivateAddresses()).isFalse();
+        assertThat(WebhookSettings.fromEnv(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "Yes"), problems).allowPrivateAddresses())
+                .isTrue();
+        assertThat(problems).isEmpty();
+        WebhookSettings.fromEnv(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "sometimes", "WEBHOOK_MAX_ATTEMPTS", "0"), problems);
+        assertThat(problems).extracting(com.picpeak.storage.ConfigException.Problem::variable)
+                .containsExactlyInAnyOrder("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "WEBHOOK_MAX_ATTEMPTS");
+        assertThat(problems.toString()).contains("'sometimes' is not a yes/no value");
+    }
+
+    @Test
+    void publicAddresses_areAllowed_andOnlyThose() throws Exception {
+        for (String address : List.of("93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "100.63.255.255", "100.128.0.1")) {
+            assertThat(WebhookAddresses.isPublic(java.net.InetAddress.getByName(address))).as(address).isTrue();
+        }
+        for (String address : List.of("127.0.0.2", "0.0.0.0", "10.255.0.1", "172.31.255.255", "192.168.0.1", "169.254.169.254",
+                "100.64.0.1", "::1", "::", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1", "::169.254.169.254",
+                "64:ff9b::a9fe:a9fe", "224.0.0.1", "255.255.255.255")) {
+            assertThat(WebhookAddresses.isPublic(java.net.InetAddress.getByName(address))).as(address).isFalse();
+        }
     }
 
     @Test

@@ -50,7 +50,9 @@ class AutoImportApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = TestRuntimes.local(dataDir, Map.of("EXTERNAL_MEDIA_ROOT", externalRoot.toString()));
+        // the test's receiver listens on 127.0.0.1, which webhooks refuse unless private addresses are allowed
+        runtime = TestRuntimes.local(dataDir, Map.of("EXTERNAL_MEDIA_ROOT", externalRoot.toString(),
+                "PICPEAK_WEBHOOK_ALLOW_PRIVATE", "true"));
         runtime.webhooks().startDispatcher(Duration.ofMillis(200));
         RuntimeHolder.install(runtime);
         app = SpringApplication.run(PicPeakApiApp.class, "--server.port=0");
