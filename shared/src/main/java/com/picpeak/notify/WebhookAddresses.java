@@ -2,6 +2,7 @@ package com.picpeak.notify;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -55,5 +56,13 @@ final class WebhookAddresses {
             }
         }
         return true;
+    }
+
+    /**
+     * How logs name an endpoint: scheme, host and port only. Its path and query often carry the receiver's own
+     * token (chat services put it in the path), and logs travel further than the catalog.
+     */
+    static String origin(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
     }
 }

@@ -234,12 +234,13 @@ public final class Webhooks implements EventSink, AutoCloseable {
         if (delivered) {
             store.finish(finished(delivery, WebhookDelivery.State.DELIVERED, made, outcome));
         } else if (made >= settings.maxAttempts()) {
-            log.warn("webhook {} to {} failed {} times, giving up: {}", delivery.id(), endpoint.url(), made, outcome);
+            log.warn("webhook {} to endpoint {} ({}) failed {} times, giving up: {}", delivery.id(), endpoint.id(),
+                    WebhookAddresses.origin(endpoint.url()), made, outcome);
             store.finish(finished(delivery, WebhookDelivery.State.FAILED, made, outcome));
         } else {
             Instant now = clock.instant();
-            log.info("webhook {} to {} failed (attempt {} of {}): {}", delivery.id(), endpoint.url(), made,
-                    settings.maxAttempts(), outcome);
+            log.info("webhook {} to endpoint {} ({}) failed (attempt {} of {}): {}", delivery.id(), endpoint.id(),
+                    WebhookAddresses.origin(endpoint.url()), made, settings.maxAttempts(), outcome);
             store.reschedule(new WebhookDelivery(delivery.id(), delivery.endpointId(), delivery.eventId(),
                     delivery.eventType(), delivery.body(), WebhookDelivery.State.PENDING, made,
                     now.plus(settings.backoffAfter(made)), outcome, delivery.createdAt(), now));

@@ -221,6 +221,38 @@ class WebhooksTest {
     }
 
     @Test
+    void failedDeliveries_areLoggedWithoutTheEndpointsQueryString() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Webhooks.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        WebhookEndpoint[] endpoint = new WebhookEndpoint[1];
+        logger.setLevel(ch.qos.logback.classic.Level.ALL);
+        try {
+            endpoint[0] = webhooks.register(url() + "?token=s3cr3t-in-query#frag", null, null);
+            answers.addAll(List.of(500, 500, 500));
+            webhooks.publish(uploaded("p8"));
+            for (int attempt = 0; attempt < 3; attempt++) {
+                webhooks.deliverDue();
+                clock.advance(Duration.ofHours(1));
+            }
+        } finally {
+            logger.detachAppender(logged);
+            logger.setLevel(level);
+        }
+
+        assertThat(received).hasSize(3);
+        List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3).allSatisfy(line -> assertThat(line)
+                .doesNotContain("s3cr3t").doesNotContain("token=").doesNotContain("frag").doesNotContain("/hook"));
+        // named by its id (the admin API shows the whole URL) and its origin
+        assertThat(lines).allSatisfy(line -> assertThat(line).contains("endpoint " + endpoint[0].id() + " (http://127.0.0.1:"
+                + receiver.getAddress().getPort() + ")"));
+    }
+
+    @Test
     void allowingPrivateAddresses_isAYesNoSetting_reportedWithTheOtherProblems() {
         List<com.picpeak.storage.ConfigException.Problem> problems = new java.util.ArrayList<>();
 
