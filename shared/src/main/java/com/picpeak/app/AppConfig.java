@@ -1,5 +1,6 @@
 package com.picpeak.app;
 
+import com.picpeak.media.ImageProbe;
 import com.picpeak.storage.ConfigException;
 
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ public record AppConfig(
         long maxUploadBytes,
         long maxImagePixels,
         long inlineResponseBytes,
-        long imageRequestsPerMinute) {
+        long imageRequestsPerMinute,
+        int maxMetadataBytes) {
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
     /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
@@ -33,6 +35,8 @@ public record AppConfig(
     /** Image requests one client (IP + user agent) may make per minute at protection level enhanced and above. */
     public static final String IMAGE_RATE_LIMIT = "PICPEAK_IMAGE_RATE_LIMIT";
     public static final long DEFAULT_IMAGE_RATE_LIMIT = 600;
+    /** How far into a JPEG its image data may begin (the metadata before it is read into memory to find it). */
+    public static final String MAX_METADATA_BYTES = "PICPEAK_MAX_METADATA_BYTES";
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1024L * 1024 * 1024;
     public static final long DEFAULT_MAX_IMAGE_PIXELS = 100_000_000L;
@@ -65,10 +69,13 @@ public record AppConfig(
         long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
         long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, 6_000_000, problems);
         long imageRate = number(env, IMAGE_RATE_LIMIT, DEFAULT_IMAGE_RATE_LIMIT, 1, 1_000_000, problems);
+        long maxMetadata = number(env, MAX_METADATA_BYTES, ImageProbe.DEFAULT_MAX_METADATA_BYTES, ImageProbe.HEADER_BYTES,
+                256L * 1024 * 1024, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate);
+        return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
+                (int) maxMetadata);
     }
 
     /**
@@ -115,6 +122,7 @@ public record AppConfig(
     @Override
     public String toString() { // never print the token
         return "AppConfig[catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
-                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute + "]";
+                + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute
+                + ", maxMetadataBytes=" + maxMetadataBytes + "]";
     }
 }

@@ -109,7 +109,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         byte[] keyMaterial = ServerSecret.keyMaterial(table, adminToken);
         this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(keyMaterial),
                 GuestSessions.DEFAULT_VALIDITY, clock), clock);
-        ImageProbe probe = new ImageProbe(appConfig.maxImagePixels());
+        ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         Thumbnailer renderer = new Thumbnailer();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
         this.watermarks = new WatermarkService(store, probe, renderer);

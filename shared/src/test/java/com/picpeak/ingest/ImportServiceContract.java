@@ -227,6 +227,24 @@ abstract class ImportServiceContract {
     }
 
     @Test
+    void aJpegWithMoreThanOneMiBOfMetadataBeforeItsFrameHeader_isImported_withItsOrientationAndThumbnail() throws IOException {
+        byte[] photo = TestImages.withMetadata(TestImages.withExif(jpeg, 6, "2026:06:20 14:30:00"), 3 * 1024 * 1024);
+        ImportService large = new ImportService(catalog, store, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS),
+                new Thumbnailer(), Clock.systemUTC(), 10_000_000);
+
+        Photo imported = large.importStream("wedding", "LIGHTROOM.jpg", new ByteArrayInputStream(photo), PhotoSource.UPLOAD);
+
+        assertThat(imported.width()).isEqualTo(480); // EXIF orientation 6 (found after the 3 MiB): upright portrait
+        assertThat(imported.height()).isEqualTo(640);
+        assertThat(imported.takenAt()).isEqualTo(java.time.Instant.parse("2026-06-20T14:30:00Z"));
+        assertThat(imported.sha256()).isEqualTo(TestData.sha256(photo));
+        try (BlobRead thumbnail = store.get(imported.thumbnailKey())) {
+            BufferedImage image = ImageIO.read(thumbnail.stream());
+            assertThat(image.getWidth()).isEqualTo(ImportService.THUMBNAIL_SIZE);
+        }
+    }
+
+    @Test
     void badSlugAndUnknownEvent_areRefused() {
         assertRefused(() -> imports.importStream("Bad Slug!", "a.jpg", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD),
                 ErrorCode.INVALID_SLUG, "Bad Slug!");
