@@ -1,7 +1,9 @@
 package com.picpeak.api;
 
+import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -20,13 +22,34 @@ import org.springframework.web.multipart.support.MissingServletRequestPartExcept
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The one place errors become {@code {"error": code, "message": ...}} with their HTTP status. */
+/**
+ * The one place errors become {@code {"error": code, "message": ...}} with their HTTP status. Messages of failures on
+ * the server's side (storage, catalog, integrity, a refused storage key) can name absolute paths, bucket names and
+ * endpoints: the admin gets them, anyone else a message of the same code that names none of that (and the log has the
+ * details).
+ */
 @RestControllerAdvice
 public class ApiErrors {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+    /** What guests read instead of the message, for the codes whose messages tell of the server's insides. */
+    private static final Map<ErrorCode, String> GUEST_MESSAGES = new EnumMap<>(Map.of(
+            ErrorCode.STORAGE_FAILURE, "the photo storage failed to answer: try again later (the server's log has the details)",
+            ErrorCode.STORAGE_UNAVAILABLE, "the storage or the catalog is not answering right now: try again in a minute",
+            ErrorCode.INTERNAL, "the server failed unexpectedly; the log has the details",
+            ErrorCode.DOWNLOAD_ALL_FAILED, "the download of all photos could not be prepared: the photographer has been "
+                    + "told; it is prepared anew once the gallery changes",
+            ErrorCode.INVALID_KEY, "this file cannot be served (the server refused its storage key; its log has the details)",
+            ErrorCode.INTEGRITY_MISMATCH, "a stored file does not match its record (the server's log has the details)"));
+
+    private final PicPeakRuntime runtime;
+
+    public ApiErrors(PicPeakRuntime runtime) {
+        this.runtime = runtime;
+    }
 
     public static Map<String, Object> body(ErrorCode code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -41,7 +64,7 @@ public class ApiErrors {
     }
 
     @ExceptionHandler(PicPeakException.class)
-    ResponseEntity<Map<String, Object>> domain(PicPeakException e) {
+    ResponseEntity<Map<String, Object>> domain(PicPeakException e, HttpServletRequest request) {
         if (e.errorCode().httpStatus() >= 500) {
             log.warn("{}: {}", e.errorCode().code(), e.getMessage(), e);
         }
@@ -50,7 +73,19 @@ public class ApiErrors {
                     .header("Retry-After", Long.toString(60 - java.time.Instant.now().getEpochSecond() % 60))
                     .body(body(e.errorCode(), e.getMessage()));
         }
-        return respond(e.errorCode(), e.getMessage());
+        return respond(e.errorCode(), shownMessage(e, request));
+    }
+
+    /** The message, or for anyone but the admin the code's guest message where the message may tell of the server. */
+    private String shownMessage(PicPeakException e, HttpServletRequest request) {
+        String guestMessage = GUEST_MESSAGES.get(e.errorCode());
+        if (guestMessage == null || AdminAccess.isAdmin(request, runtime.adminToken())) {
+            return e.getMessage();
+        }
+        if (e.errorCode().httpStatus() < 500) { // logged above otherwise
+            log.warn("{}: {}", e.errorCode().code(), e.getMessage());
+        }
+        return guestMessage;
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
