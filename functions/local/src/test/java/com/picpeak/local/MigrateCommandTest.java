@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,6 +54,27 @@ class MigrateCommandTest {
         Run toLocal = run(reverse, "migrate", "--to", "local");
         assertThat(toLocal.out()).contains("copied 3");
         assertThat(back.resolve("events/active/e/IMG_2.jpg")).exists();
+    }
+
+    @Test
+    void progress_showsFailedFilesAndBytesApart_notAsDone() throws Exception {
+        Map<String, String> env = env("failing");
+        try (LocalBlobStore local = new LocalBlobStore(dataDir.resolve("storage"))) {
+            for (int i = 0; i < 3; i++) {
+                local.put("events/active/e/IMG_" + i + ".jpg", TestData.stream(400_000, i), PutOptions.of("image/jpeg"));
+            }
+        }
+        // the recorded sha256 of one file no longer matches its bytes: its copy is refused by the check
+        Path sidecar = dataDir.resolve("storage/.picpeak-meta/events/active/e/IMG_1.jpg.properties");
+        Files.writeString(sidecar, Files.readString(sidecar).replaceAll("meta\\.sha256=[0-9a-f]+",
+                "meta.sha256=" + "0".repeat(64)));
+
+        Run run = run(env, "migrate", "--parallel", "1", "--failures", dataDir.resolve("f.csv").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("failed: events/active/e/IMG_1.jpg")
+                .contains("migrate: 2/3 files, 0.8/1.2 MB, failed 1 (0.4 MB)")
+                .contains("copied 2, overwritten 0, skipped 0 (same sha256), failed 1");
     }
 
     @Test
