@@ -79,7 +79,9 @@ final class MigrateCommand implements Callable<Integer> {
                     + "for STORAGE_BACKEND=s3 (STORAGE_BACKEND itself can stay 'local')");
             return CheckCommand.CONFIG_REFUSED;
         }
-        SentinelCheck.Result check = SentinelCheck.checkS3(config.s3().get());
+        // a dry run and a verification write nothing into the bucket, not even the start-up sentinel
+        SentinelCheck.Result check = dryRun || verify ? SentinelCheck.checkS3ReadOnly(config.s3().get())
+                : SentinelCheck.checkS3(config.s3().get());
         if (!check.ok()) {
             err.println(check.line());
             return CheckCommand.CHECK_FAILED;

@@ -6,6 +6,7 @@ import com.picpeak.testing.TestData;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,6 +55,26 @@ class MigrateCommandTest {
         Run toLocal = run(reverse, "migrate", "--to", "local");
         assertThat(toLocal.out()).contains("copied 3");
         assertThat(back.resolve("events/active/e/IMG_2.jpg")).exists();
+    }
+
+    @Test
+    void aDryRun_writesNothingIntoTheTargetBucket_notEvenTheSentinel() {
+        TestS3Server server = TestS3Server.shared();
+        String bucket = server.createBucket();
+        Map<String, String> env = new HashMap<>(server.env(bucket, "dry"));
+        env.remove("STORAGE_BACKEND");
+        env.put("PICPEAK_DATA", dataDir.toString());
+        try (LocalBlobStore local = new LocalBlobStore(dataDir.resolve("storage"))) {
+            local.put("events/active/e/IMG_1.jpg", TestData.stream(40_000, 1), PutOptions.of("image/jpeg"));
+        }
+
+        Run dry = run(env, "migrate", "--dry-run");
+
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("would copy 1");
+        try (S3Client s3 = server.client(TestS3Server.SECRET_KEY)) {
+            assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isEmpty();
+        }
     }
 
     @Test
