@@ -2,6 +2,7 @@ package com.picpeak.app;
 
 import com.picpeak.gallery.GuessPolicy;
 import com.picpeak.gallery.TrustedProxies;
+import com.picpeak.media.ImageProbe;
 import com.picpeak.storage.ConfigException;
 
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ public record AppConfig(
         long maxGuestBodyBytes,
         long maxAdminJsonBytes,
         GuessPolicy passwordGuesses,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        int maxMetadataBytes) {
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
     /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
@@ -49,6 +51,8 @@ public record AppConfig(
     /** Guest routes take a password or a purpose: a few KB is plenty. */
     public static final long DEFAULT_MAX_GUEST_BODY_BYTES = 4096;
     public static final long DEFAULT_MAX_ADMIN_JSON_BYTES = 1024 * 1024;
+    /** How far into a JPEG its image data may begin (the metadata before it is read into memory to find it). */
+    public static final String MAX_METADATA_BYTES = "PICPEAK_MAX_METADATA_BYTES";
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1024L * 1024 * 1024;
     public static final long DEFAULT_MAX_IMAGE_PIXELS = 100_000_000L;
@@ -92,11 +96,13 @@ public record AppConfig(
         long maxAdminJson = number(env, MAX_ADMIN_JSON_BYTES, DEFAULT_MAX_ADMIN_JSON_BYTES, 1024, 64 * 1024 * 1024, problems);
         GuessPolicy guesses = GuessPolicy.fromEnv(env, problems);
         TrustedProxies proxies = TrustedProxies.fromEnv(env, problems);
+        long maxMetadata = number(env, MAX_METADATA_BYTES, ImageProbe.DEFAULT_MAX_METADATA_BYTES, ImageProbe.HEADER_BYTES,
+                256L * 1024 * 1024, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
-                maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies);
+                maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies, (int) maxMetadata);
     }
 
     /**
@@ -146,6 +152,6 @@ public record AppConfig(
                 + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute
                 + ", maxUploadRequestBytes=" + maxUploadRequestBytes + ", maxGuestBodyBytes=" + maxGuestBodyBytes
                 + ", maxAdminJsonBytes=" + maxAdminJsonBytes + ", passwordGuesses=" + passwordGuesses
-                + ", trustedProxies=" + trustedProxies + "]";
+                + ", trustedProxies=" + trustedProxies + ", maxMetadataBytes=" + maxMetadataBytes + "]";
     }
 }

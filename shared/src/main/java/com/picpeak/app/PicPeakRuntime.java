@@ -109,14 +109,16 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.eventSink = eventBusName != null ? new EventBridgeSink(AwsClients.eventBridge(), eventBusName) : webhooks;
         this.externalFolders = new ExternalFolders(catalog, autoImportState, storageConfig.externalMediaRoot());
         this.events = new EventService(catalog, store, hasher, clock, eventSink);
-        this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(adminToken),
+        // keys of sessions and fingerprints: from the catalog's random secret with the admin token (never the token alone)
+        byte[] keyMaterial = ServerSecret.keyMaterial(table, adminToken);
+        this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(keyMaterial),
                 GuestSessions.DEFAULT_VALIDITY, clock),
-                new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), adminToken, clock), clock);
-        ImageProbe probe = new ImageProbe(appConfig.maxImagePixels());
+                new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial, clock), clock);
+        ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         Thumbnailer renderer = new Thumbnailer();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
         this.watermarks = new WatermarkService(store, probe, renderer);
-        this.protection = new ImageProtection(store, watermarks, renderer, new ProtectionStore(table), adminToken,
+        this.protection = new ImageProtection(store, watermarks, renderer, new ProtectionStore(table), keyMaterial,
                 appConfig.imageRequestsPerMinute(), clock);
         this.jobSettings = jobSettings;
         this.jobQueue = jobQueue;

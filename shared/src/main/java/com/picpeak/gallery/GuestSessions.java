@@ -25,16 +25,19 @@ public final class GuestSessions {
     private final Duration validity;
     private final Clock clock;
 
-    /** @param secret server secret (derived from the admin token, see {@link #deriveKey}) */
+    /** @param secret the signing key (see {@link #deriveKey}) */
     public GuestSessions(byte[] secret, Duration validity, Clock clock) {
         this.key = secret.clone();
         this.validity = validity;
         this.clock = clock;
     }
 
-    /** A signing key for guest sessions from the admin token, so no second secret must be configured. */
-    public static byte[] deriveKey(String adminToken) {
-        return Hmac.deriveKey(adminToken, "picpeak guest session v1");
+    /**
+     * The signing key of guest sessions, expanded from the instance's key material (the catalog's random secret
+     * with the admin token, {@code ServerSecret}): a token proves nothing about the admin token.
+     */
+    public static byte[] deriveKey(byte[] keyMaterial) {
+        return Hmac.expand(keyMaterial, "picpeak guest session v1");
     }
 
     public record Session(String slug, String sessionId, Instant expiresAt, String token) {

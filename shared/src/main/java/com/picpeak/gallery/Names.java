@@ -10,7 +10,12 @@ import java.util.regex.Pattern;
 public final class Names {
     private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
     private static final Pattern PHOTO_ID = Pattern.compile("[0-9a-z]{8,32}");
-    public static final int MAX_FILENAME_BYTES = 255;
+    /**
+     * Every name stored for a file must fit the 255 bytes file systems allow: the local store keeps its metadata in
+     * {@code <name>.properties} (11 bytes more) and a name taken in the event becomes {@code name-49.ext} at most
+     * (3 more). 240 leaves room for both, on every backend alike (so a migration never meets a name it cannot store).
+     */
+    public static final int MAX_FILENAME_BYTES = 240;
 
     private Names() {
     }
@@ -30,7 +35,7 @@ public final class Names {
     }
 
     /**
-     * A file name as a photographer's camera or computer writes it: at most 255 bytes, no folder
+     * A file name as a photographer's camera or computer writes it: at most 240 bytes, no folder
      * separators, no control characters (NUL included), not '.' or '..', not hidden (a leading dot marks
      * generated files, which are never imported).
      */
@@ -39,7 +44,8 @@ public final class Names {
             throw invalidFilename(filename, "is empty");
         }
         if (filename.getBytes(StandardCharsets.UTF_8).length > MAX_FILENAME_BYTES) {
-            throw invalidFilename(filename, "is longer than " + MAX_FILENAME_BYTES + " bytes: rename the file");
+            throw invalidFilename(filename, "is longer than " + MAX_FILENAME_BYTES + " bytes (UTF-8), the most that "
+                    + "leaves room for the names stored beside it: rename the file");
         }
         if (filename.contains("/") || filename.contains("\\")) {
             throw invalidFilename(filename, "contains a folder separator ('/' or '\\\\'): send the file name only");

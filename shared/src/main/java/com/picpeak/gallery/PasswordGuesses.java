@@ -29,10 +29,11 @@ public final class PasswordGuesses {
     private final byte[] clientKey;
     private final Clock clock;
 
-    public PasswordGuesses(GuessStore store, GuessPolicy policy, String adminToken, Clock clock) {
+    /** @param keyMaterial what every instance on the catalog shares ({@code ServerSecret}): client hashes derive from it */
+    public PasswordGuesses(GuessStore store, GuessPolicy policy, byte[] keyMaterial, Clock clock) {
         this.store = store;
         this.policy = policy;
-        this.clientKey = Hmac.deriveKey(adminToken, "picpeak password guesses v1");
+        this.clientKey = Hmac.expand(keyMaterial, "picpeak password guesses v1");
         this.clock = clock;
     }
 

@@ -85,7 +85,7 @@ public final class ImportService {
     public Photo importStream(String slug, String filename, InputStream content, PhotoSource source) {
         requireEvent(slug);
         Names.filename(filename);
-        BufferedInputStream in = new BufferedInputStream(content, ImageProbe.HEADER_BYTES);
+        BufferedInputStream in = new BufferedInputStream(content, ImageProbe.HEADER_BYTES); // grows to the probe's need
         ImageHeader header = named(filename, () -> probeHead(in));
         Claim claim = claimFreeName(slug, filename);
         String key = Keys.original(slug, claim.name());
@@ -254,8 +254,7 @@ public final class ImportService {
     /** The header of a stored original (for rendering hero images and variants later). */
     public ImageHeader header(String key) {
         try (BlobRead read = store.get(key)) {
-            byte[] head = read.stream().readNBytes(ImageProbe.HEADER_BYTES);
-            return probe.probe(head, head.length);
+            return probe.probe(read.stream());
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + key + "' failed: " + e, e);
         }
@@ -281,8 +280,7 @@ public final class ImportService {
     private Digest digest(String key) {
         try (BlobRead read = store.get(key);
              HashingInputStream hashing = new HashingInputStream(read.stream())) {
-            byte[] head = hashing.readNBytes(ImageProbe.HEADER_BYTES);
-            ImageHeader header = probe.probe(head, head.length);
+            ImageHeader header = probe.probe(hashing);
             hashing.transferTo(OutputStream.nullOutputStream());
             return new Digest(header, hashing.count(), hashing.crc32(), hashing.sha256Hex(), read.info().etag());
         } catch (IOException e) {
@@ -292,10 +290,10 @@ public final class ImportService {
 
     private ImageHeader probeHead(BufferedInputStream in) {
         try {
-            in.mark(ImageProbe.HEADER_BYTES);
-            byte[] head = in.readNBytes(ImageProbe.HEADER_BYTES);
+            in.mark(probe.maxReadBytes());
+            ImageHeader header = probe.probe(in);
             in.reset();
-            return probe.probe(head, head.length);
+            return header;
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.INVALID_REQUEST, "the upload could not be read: " + e.getMessage(), e);
         }

@@ -12,8 +12,16 @@ import java.util.Optional;
  *
  * @param exifOrientation the EXIF orientation 1..8; 1 (as stored) when the file has none
  * @param takenAt         EXIF DateTimeOriginal; read as UTC when the camera wrote no offset
+ * @param headerLength    JPEG: the bytes from the file's start to its first scan's data (metadata included), which a
+ *                        decoder reads twice; 0 when unknown or small (PNG, WebP keep their header at the start)
  */
-public record ImageHeader(ImageType type, int width, int height, int exifOrientation, Optional<Instant> takenAt) {
+public record ImageHeader(ImageType type, int width, int height, int exifOrientation, Optional<Instant> takenAt,
+                          int headerLength) {
+
+    /** A header whose length does not matter (PNG, WebP, a rendition of ours). */
+    public ImageHeader(ImageType type, int width, int height, int exifOrientation, Optional<Instant> takenAt) {
+        this(type, width, height, exifOrientation, takenAt, 0);
+    }
 
     public ImageHeader {
         Objects.requireNonNull(type, "type");
@@ -23,6 +31,9 @@ public record ImageHeader(ImageType type, int width, int height, int exifOrienta
         }
         if (exifOrientation < 1 || exifOrientation > 8) {
             throw new IllegalArgumentException("EXIF orientation must be 1..8: " + exifOrientation);
+        }
+        if (headerLength < 0) {
+            throw new IllegalArgumentException("header length must not be negative: " + headerLength);
         }
     }
 

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -31,9 +32,16 @@ import java.util.Set;
  * Thread-safe.
  */
 public final class ImageProbe {
-    /** How much of the file's start the caller buffers for {@link #probe}. */
+    /** How much of the file's start {@link #probe(InputStream)} reads first (all a PNG, a WebP or most JPEGs need). */
     public static final int HEADER_BYTES = 1024 * 1024;
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+    /**
+     * How far into a JPEG its image data may begin: metadata before it (EXIF, extended XMP, ICC profiles, Photoshop
+     * resources) often passes 1 MiB in files from editors. {@code PICPEAK_MAX_METADATA_BYTES}.
+     */
+    public static final int DEFAULT_MAX_METADATA_BYTES = 16 * 1024 * 1024;
+    /** Read beyond a JPEG's header, as a probe of the first {@link #HEADER_BYTES} always has some image data too. */
+    private static final int AFTER_HEADER_BYTES = 64 * 1024;
 
     /** ISO-BMFF brands of HEIF/HEIC stills and sequences (iPhones write heic, some Androids mif1). */
     private static final Set<String> HEIF_BRANDS = Set.of("heic", "heix", "hevc", "hevx", "mif1", "msf1", "heim", "heis");
@@ -45,12 +53,21 @@ public final class ImageProbe {
     }
 
     private final long maxPixels;
+    private final int maxMetadataBytes;
 
-    public ImageProbe(long maxPixels) {
+    public ImageProbe(long maxPixels, int maxMetadataBytes) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
         }
+        if (maxMetadataBytes < HEADER_BYTES) {
+            throw new IllegalArgumentException("maxMetadataBytes must be at least " + HEADER_BYTES + ": " + maxMetadataBytes);
+        }
         this.maxPixels = maxPixels;
+        this.maxMetadataBytes = maxMetadataBytes;
+    }
+
+    public ImageProbe(long maxPixels) {
+        this(maxPixels, DEFAULT_MAX_METADATA_BYTES);
     }
 
     public ImageProbe() {
@@ -59,6 +76,39 @@ public final class ImageProbe {
 
     public long maxPixels() {
         return maxPixels;
+    }
+
+    /** The most bytes {@link #probe(InputStream)} reads: a caller that reads them again marks this much. */
+    public int maxReadBytes() {
+        return maxMetadataBytes + AFTER_HEADER_BYTES;
+    }
+
+    /**
+     * {@link #probe(byte[], int)} of the stream's start: the first {@link #HEADER_BYTES}, and for a JPEG whose
+     * metadata runs on past them, on to its image data (the segments are followed by their lengths), up to the
+     * metadata limit. Consumes what it reads.
+     *
+     * @throws PicPeakException IMAGE_TOO_LARGE when a JPEG's metadata is larger than the limit, and as {@link #probe(byte[], int)}
+     */
+    public ImageHeader probe(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(HEADER_BYTES);
+        boolean more = head.length == HEADER_BYTES;
+        long end = jpegHeaderEnd(head, head.length);
+        while (more && end > head.length) {
+            if (end > maxMetadataBytes) {
+                throw new PicPeakException(ErrorCode.IMAGE_TOO_LARGE, "the JPEG's metadata before its image data is "
+                        + "larger than the limit of " + maxMetadataBytes + " bytes (PICPEAK_MAX_METADATA_BYTES): export "
+                        + "it without the extra metadata (e.g. exiftool -xmp:all= -photoshop:all=), or raise the limit");
+            }
+            int wanted = (int) Math.min(maxReadBytes(), Math.max(end + AFTER_HEADER_BYTES, 2L * head.length));
+            byte[] rest = in.readNBytes(wanted - head.length);
+            more = rest.length == wanted - head.length;
+            byte[] longer = Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, longer, head.length, rest.length);
+            head = longer;
+            end = jpegHeaderEnd(head, head.length);
+        }
+        return probe(head, head.length);
     }
 
     /**
@@ -130,7 +180,54 @@ public final class ImageProbe {
                     + " pixels; resize it to fewer pixels and upload it again");
         }
         Metadata metadata = metadata(head, length, type);
-        return new ImageHeader(type, width, height, orientation(metadata), takenAt(metadata));
+        long headerEnd = type == ImageType.JPEG ? jpegHeaderEnd(head, length) : -1;
+        return new ImageHeader(type, width, height, orientation(metadata), takenAt(metadata),
+                headerEnd > 0 && headerEnd <= length ? (int) headerEnd : 0);
+    }
+
+    /**
+     * Where a JPEG's header ends: after the header of its first scan (SOS), each segment before it skipped by its
+     * length. More than {@code length} when the bytes given end inside the header (then at least that many are
+     * needed); -1 when they are not a JPEG whose segments can be followed (the decoder then says what is wrong).
+     */
+    static long jpegHeaderEnd(byte[] b, int length) {
+        if (length < 3 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
+            return -1;
+        }
+        int at = 2;
+        while (true) {
+            if (at >= length) {
+                return (long) at + 2;
+            }
+            if ((b[at] & 0xFF) != 0xFF) {
+                return -1;
+            }
+            while (at < length && (b[at] & 0xFF) == 0xFF) { // a marker, after any fill bytes
+                at++;
+            }
+            if (at >= length) {
+                return (long) at + 1;
+            }
+            int marker = b[at++] & 0xFF;
+            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD8) {
+                continue; // TEM, RSTn, SOI: no length
+            }
+            if (marker == 0x00 || marker == 0xD9) {
+                return -1; // no marker, or the end of the image before any scan
+            }
+            if (at + 2 > length) {
+                return (long) at + 2;
+            }
+            int segmentLength = (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
+            if (segmentLength < 2) {
+                return -1;
+            }
+            long next = (long) at + segmentLength;
+            if (marker == 0xDA || next > length) {
+                return next; // the scan's data starts here; or the segment ends past the bytes given
+            }
+            at = (int) next;
+        }
     }
 
     private static int[] dimensions(byte[] head, int length, ImageType type) {

@@ -59,7 +59,7 @@ public final class Thumbnailer {
         // Work in the stored orientation (the target turned for 5..8) and rotate only the small result.
         int storedWidth = header.swapsAxes() ? height : width;
         int storedHeight = header.swapsAxes() ? width : height;
-        BufferedImage decoded = decode(original, header.type(), (sourceWidth, sourceHeight) -> {
+        BufferedImage decoded = decode(original, header.type(), window(header), (sourceWidth, sourceHeight) -> {
             Rectangle region = coverRegion(sourceWidth, sourceHeight, storedWidth, storedHeight);
             return new DecodePlan(region, subsampling(region.width, region.height, storedWidth, storedHeight));
         });
@@ -101,7 +101,7 @@ public final class Thumbnailer {
      */
     public void rendition(InputStream original, ImageHeader header, long maxPixels, BufferedImage watermark,
                           MarkPlacement placement, OutputStream jpegOut) {
-        BufferedImage decoded = decode(original, header.type(), (sourceWidth, sourceHeight) -> {
+        BufferedImage decoded = decode(original, header.type(), window(header), (sourceWidth, sourceHeight) -> {
             long pixels = (long) sourceWidth * sourceHeight;
             int step = (int) Math.max(1, Math.ceil(Math.sqrt((double) pixels / maxPixels)));
             return new DecodePlan(new Rectangle(0, 0, sourceWidth, sourceHeight), step);
@@ -130,7 +130,7 @@ public final class Thumbnailer {
      * stream row by row), so memory is that of the tile, whatever the size of the rendition.
      */
     public void tile(InputStream rendition, Rectangle region, OutputStream jpegOut) {
-        BufferedImage decoded = decode(rendition, ImageType.JPEG, (sourceWidth, sourceHeight) -> {
+        BufferedImage decoded = decode(rendition, ImageType.JPEG, ImageProbe.HEADER_BYTES, (sourceWidth, sourceHeight) -> {
             if (region.x < 0 || region.y < 0 || region.x + region.width > sourceWidth
                     || region.y + region.height > sourceHeight) {
                 throw new IllegalArgumentException("tile " + region + " lies outside " + sourceWidth + " x " + sourceHeight);
@@ -149,11 +149,19 @@ public final class Thumbnailer {
         DecodePlan plan(int sourceWidth, int sourceHeight);
     }
 
-    private static BufferedImage decode(InputStream original, ImageType type, DecodePlanner planner) {
+    /**
+     * How far back the decoder may seek: the JPEG readers read the header once for the size, then again from the
+     * start to decode, so a header larger than usual (megabytes of metadata) is kept whole, plus the usual window.
+     */
+    static int window(ImageHeader header) {
+        return ImageProbe.HEADER_BYTES + header.headerLength();
+    }
+
+    private static BufferedImage decode(InputStream original, ImageType type, int window, DecodePlanner planner) {
         TruncationWatch watch = new TruncationWatch();
         JpegEndScanner endScanner = type == ImageType.JPEG ? new JpegEndScanner(original) : null;
         InputStream source = endScanner != null ? endScanner : original;
-        try (WindowedImageInputStream iis = new WindowedImageInputStream(source, ImageProbe.HEADER_BYTES)) {
+        try (WindowedImageInputStream iis = new WindowedImageInputStream(source, window)) {
             ImageReader reader = ImageReaders.forType(iis, type);
             try {
                 reader.setInput(iis, true, true);

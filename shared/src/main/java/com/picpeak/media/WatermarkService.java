@@ -155,8 +155,7 @@ public final class WatermarkService {
         BufferedImage mark = watermark == null ? null : loadWatermark(watermark.key());
         ImageHeader header;
         try (BlobRead head = store.get(originalKey)) {
-            byte[] bytes = head.stream().readNBytes(ImageProbe.HEADER_BYTES);
-            header = probe.probe(bytes, bytes.length);
+            header = probe.probe(head.stream());
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + originalKey + "' failed: " + e, e);
         }

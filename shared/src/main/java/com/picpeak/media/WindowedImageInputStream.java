@@ -8,9 +8,10 @@ import java.io.InputStream;
  * An in-memory ImageInputStream that forgets everything more than {@code window} bytes behind the
  * read position. {@link MemoryCacheImageInputStream} keeps every byte read until the reader calls
  * {@code flushBefore}, which the JPEG readers never do, so a 40 MB original would sit whole in the
- * heap. The JPEG, PNG and WebP readers only seek back a few KB (to re-read the header), so a
- * window of {@link ImageProbe#HEADER_BYTES} is ample; a seek further back fails with an
- * IndexOutOfBoundsException or IOException rather than silently reading wrong bytes.
+ * heap. The PNG and WebP readers only seek back a few KB; the JPEG readers seek back to the start to
+ * read the header again, so the window covers the header (see {@link Thumbnailer#window}) plus
+ * {@link ImageProbe#HEADER_BYTES}; a seek further back fails with an IndexOutOfBoundsException or
+ * IOException rather than silently reading wrong bytes.
  */
 final class WindowedImageInputStream extends MemoryCacheImageInputStream {
     private final long window;

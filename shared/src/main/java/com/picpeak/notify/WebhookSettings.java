@@ -1,6 +1,7 @@
 package com.picpeak.notify;
 
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvFlags;
 import com.picpeak.storage.EnvNumbers;
 
 import java.time.Duration;
@@ -9,24 +10,29 @@ import java.util.Map;
 
 /**
  * How hard webhook deliveries are tried: {@code WEBHOOK_MAX_ATTEMPTS} POSTs at most, the n-th retry
- * {@code WEBHOOK_RETRY_BASE_MS x 2^(n-1)} after the failure before it (capped at an hour).
+ * {@code WEBHOOK_RETRY_BASE_MS x 2^(n-1)} after the failure before it (capped at an hour); and where they may go:
+ * endpoints on loopback, link-local (the cloud metadata address among them) and private networks only with
+ * {@code PICPEAK_WEBHOOK_ALLOW_PRIVATE=true}.
  */
-public record WebhookSettings(int maxAttempts, Duration retryBase) {
+public record WebhookSettings(int maxAttempts, Duration retryBase, boolean allowPrivateAddresses) {
     public static final String WEBHOOK_MAX_ATTEMPTS = "WEBHOOK_MAX_ATTEMPTS";
     public static final String WEBHOOK_RETRY_BASE_MS = "WEBHOOK_RETRY_BASE_MS";
+    /** Whether webhooks may be sent to loopback, link-local and private addresses (a receiver on the same network). */
+    public static final String ALLOW_PRIVATE = "PICPEAK_WEBHOOK_ALLOW_PRIVATE";
     public static final int DEFAULT_MAX_ATTEMPTS = 8;
     public static final long DEFAULT_RETRY_BASE_MS = 30_000;
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
     public static WebhookSettings defaults() {
-        return new WebhookSettings(DEFAULT_MAX_ATTEMPTS, Duration.ofMillis(DEFAULT_RETRY_BASE_MS));
+        return new WebhookSettings(DEFAULT_MAX_ATTEMPTS, Duration.ofMillis(DEFAULT_RETRY_BASE_MS), false);
     }
 
-    /** Reads the two variables; problems are added to {@code problems} (reported with all others). */
+    /** Reads the three variables; problems are added to {@code problems} (reported with all others). */
     public static WebhookSettings fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
         long attempts = EnvNumbers.wholeNumber(env, WEBHOOK_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS, 1, 50, problems);
         long baseMs = EnvNumbers.wholeNumber(env, WEBHOOK_RETRY_BASE_MS, DEFAULT_RETRY_BASE_MS, 10, 3_600_000, problems);
-        return new WebhookSettings((int) attempts, Duration.ofMillis(baseMs));
+        boolean allowPrivate = EnvFlags.yesNo(env, ALLOW_PRIVATE, false, problems);
+        return new WebhookSettings((int) attempts, Duration.ofMillis(baseMs), allowPrivate);
     }
 
     /** The wait before the attempt after {@code attemptsMade} failed ones. */

@@ -7,8 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +66,9 @@ public final class Webhooks implements EventSink, AutoCloseable {
      */
     public WebhookEndpoint register(String url, List<String> events, String secret) {
         URI target = parseUrl(url);
+        if (!settings.allowPrivateAddresses()) {
+            requirePublic(target);
+        }
         List<String> types = events == null || events.isEmpty() ? DomainEvent.TYPES : events.stream().distinct().sorted().toList();
         for (String type : types) {
             if (!DomainEvent.TYPES.contains(type)) {
@@ -113,6 +119,36 @@ public final class Webhooks implements EventSink, AutoCloseable {
         }
         throw new PicPeakException(ErrorCode.INVALID_REQUEST, "'url' must be an absolute http(s) address without "
                 + "credentials, like https://example.com/hooks/picpeak (got '" + url + "')");
+    }
+
+    /** Refuses an endpoint whose host is (or resolves to) an address of this machine or its private network. */
+    private static void requirePublic(URI target) {
+        Optional<InetAddress> local;
+        try {
+            local = WebhookAddresses.firstNonPublic(target.getHost());
+        } catch (UnknownHostException e) {
+            return; // not resolvable now: every delivery attempt resolves it again and checks then
+        }
+        local.ifPresent(address -> {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "'url' points at " + target.getHost() + " ("
+                    + address.getHostAddress() + "), an address of this machine or of a private network: webhooks go "
+                    + "only to public addresses unless " + WebhookSettings.ALLOW_PRIVATE + "=true (set it for a "
+                    + "receiver on your own network)");
+        });
+    }
+
+    /** Why an attempt to this endpoint must not be made now, or null when it may be. */
+    private String refusedTarget(URI target) {
+        if (settings.allowPrivateAddresses()) {
+            return null;
+        }
+        try {
+            return WebhookAddresses.firstNonPublic(target.getHost()).map(address -> "refused: " + target.getHost()
+                    + " resolves to the private address " + address.getHostAddress() + " ("
+                    + WebhookSettings.ALLOW_PRIVATE + " is off)").orElse(null);
+        } catch (UnknownHostException e) {
+            return "UnknownHostException: " + target.getHost();
+        }
     }
 
     private static String randomSecret() {
@@ -171,36 +207,40 @@ public final class Webhooks implements EventSink, AutoCloseable {
 
     private void attempt(WebhookEndpoint endpoint, WebhookDelivery delivery) {
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
+        long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(endpoint.url()).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "PicPeak-Webhooks/1")
                 .header(WebhookSigner.EVENT_HEADER, delivery.eventType())
                 .header(WebhookSigner.DELIVERY_HEADER, delivery.id())
-                .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(clock.instant().getEpochSecond()))
-                .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(endpoint.secret(), body))
+                .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(endpoint.secret(), timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        String outcome;
+        String outcome = refusedTarget(endpoint.url());
         boolean delivered = false;
-        try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            outcome = "HTTP " + response.statusCode();
-            delivered = response.statusCode() >= 200 && response.statusCode() < 300;
-        } catch (IOException e) {
-            outcome = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            outcome = "interrupted";
+        if (outcome == null) {
+            try {
+                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                outcome = "HTTP " + response.statusCode();
+                delivered = response.statusCode() >= 200 && response.statusCode() < 300;
+            } catch (IOException e) {
+                outcome = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcome = "interrupted";
+            }
         }
         int made = delivery.attempts() + 1;
         if (delivered) {
             store.finish(finished(delivery, WebhookDelivery.State.DELIVERED, made, outcome));
         } else if (made >= settings.maxAttempts()) {
-            log.warn("webhook {} to {} failed {} times, giving up: {}", delivery.id(), endpoint.url(), made, outcome);
+            log.warn("webhook {} to endpoint {} ({}) failed {} times, giving up: {}", delivery.id(), endpoint.id(),
+                    WebhookAddresses.origin(endpoint.url()), made, outcome);
             store.finish(finished(delivery, WebhookDelivery.State.FAILED, made, outcome));
         } else {
             Instant now = clock.instant();
-            log.info("webhook {} to {} failed (attempt {} of {}): {}", delivery.id(), endpoint.url(), made,
-                    settings.maxAttempts(), outcome);
+            log.info("webhook {} to endpoint {} ({}) failed (attempt {} of {}): {}", delivery.id(), endpoint.id(),
+                    WebhookAddresses.origin(endpoint.url()), made, settings.maxAttempts(), outcome);
             store.reschedule(new WebhookDelivery(delivery.id(), delivery.endpointId(), delivery.eventId(),
                     delivery.eventType(), delivery.body(), WebhookDelivery.State.PENDING, made,
                     now.plus(settings.backoffAfter(made)), outcome, delivery.createdAt(), now));

@@ -109,18 +109,19 @@ public final class ImageProtection {
     private final Clock clock;
 
     /**
-     * @param adminToken        the key material every instance shares (fingerprint ids and client hashes derive from it)
+     * @param keyMaterial       what every instance on the catalog shares ({@code ServerSecret}): fingerprint ids,
+     *                          client hashes and rate-limit keys are keyed from it
      * @param requestsPerMinute image requests one guest session may make per minute at enhanced and maximum
      */
     public ImageProtection(BlobStore store, WatermarkService renditions, Thumbnailer renderer, ProtectionStore records,
-                           String adminToken, long requestsPerMinute, Clock clock) {
+                           byte[] keyMaterial, long requestsPerMinute, Clock clock) {
         this.store = store;
         this.renditions = renditions;
         this.renderer = renderer;
         this.records = records;
-        this.fingerprintKey = Hmac.deriveKey(adminToken, "picpeak fingerprint v1");
-        this.clientKey = Hmac.deriveKey(adminToken, "picpeak client hash v1");
-        this.rateKey = Hmac.deriveKey(adminToken, "picpeak image rate limit v1");
+        this.fingerprintKey = Hmac.expand(keyMaterial, "picpeak fingerprint v1");
+        this.clientKey = Hmac.expand(keyMaterial, "picpeak client hash v1");
+        this.rateKey = Hmac.expand(keyMaterial, "picpeak image rate limit v1");
         this.requestsPerMinute = requestsPerMinute;
         this.clock = clock;
     }
@@ -305,7 +306,7 @@ public final class ImageProtection {
         return Fingerprints.read(image);
     }
 
-    /** The fingerprint id of one session and photo: the same on every instance, unguessable without the token. */
+    /** The fingerprint id of one session and photo: the same on every instance, unguessable without the key. */
     String fingerprintId(String slug, String sessionId, String photoId) {
         return HexFormat.of().formatHex(Hmac.sha256(fingerprintKey, slug + "|" + sessionId + "|" + photoId), 0, 10);
     }

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * by hand is never paired with stale metadata (its sha256 in particular).
  */
 public final class LocalBlobStore implements BlobStore {
-    static final String META_DIR = ".picpeak-meta";
+    public static final String META_DIR = ".picpeak-meta";
     static final String TEMP_PREFIX = ".picpeak-tmp-";
     private static final int COPY_BUFFER_BYTES = 256 * 1024;
 

@@ -106,7 +106,21 @@ public final class SentinelCheck {
         }
     }
 
+    /**
+     * The same check without writing anything (for a dry run): a missing sentinel passes as it is, not created. It
+     * proves the bucket answers and may be read and listed; write access shows only when something is written.
+     */
+    public static Result checkS3ReadOnly(StorageConfig.S3Settings settings) {
+        try (S3Client client = S3Clients.client(settings, S3Timeouts.startupCheck())) {
+            return checkS3(client, settings, false);
+        }
+    }
+
     static Result checkS3(S3Client client, StorageConfig.S3Settings settings) {
+        return checkS3(client, settings, true);
+    }
+
+    private static Result checkS3(S3Client client, StorageConfig.S3Settings settings, boolean createSentinel) {
         long start = System.nanoTime();
         String sentinel = settings.prefix().isEmpty() ? Keys.SENTINEL : settings.prefix() + "/" + Keys.SENTINEL;
         String where = "s3 " + settings.describe();
@@ -114,9 +128,9 @@ public final class SentinelCheck {
             client.headObject(b -> b.bucket(settings.bucket()).key(sentinel));
             return new Result(true, null, where, since(start));
         } catch (NoSuchKeyException e) {
-            return diagnose(client, settings, sentinel, 404, start);
+            return diagnose(client, settings, sentinel, 404, start, createSentinel);
         } catch (S3Exception e) {
-            return diagnose(client, settings, sentinel, e.statusCode(), start);
+            return diagnose(client, settings, sentinel, e.statusCode(), start, createSentinel);
         } catch (SdkException e) {
             return failed(classifyClientFailure(e, settings), settings, e, start);
         }
@@ -124,7 +138,7 @@ public final class SentinelCheck {
 
     /** The HEAD failed without a body: ask again with a LIST, whose error body names the cause. */
     private static Result diagnose(S3Client client, StorageConfig.S3Settings settings, String sentinel,
-                                   int headStatus, long start) {
+                                   int headStatus, long start, boolean createSentinel) {
         boolean listed;
         try {
             listed = client.listObjectsV2(b -> b.bucket(settings.bucket()).prefix(sentinel).maxKeys(1)).contents()
@@ -140,6 +154,9 @@ public final class SentinelCheck {
         boolean missing = headStatus == 404 || (headStatus == 403 && !listed);
         if (!missing) {
             return failed(Cause.ACCESS_DENIED, settings, null, start);
+        }
+        if (!createSentinel) {
+            return new Result(true, null, "s3 " + settings.describe() + " (no sentinel yet: nothing written)", since(start));
         }
         try { // the bucket answers and the sentinel is missing: a first start. Create it (proves write access).
             client.putObject(b -> b.bucket(settings.bucket()).key(sentinel).contentType("text/plain"),

@@ -64,6 +64,39 @@ class ZipWriterTest {
     }
 
     @Test
+    void namesWindowsRefusesOrThatMislead_areMadeSafe_keepingTheirLength_andNormalNamesAsTheyAre() throws Exception {
+        Map<String, byte[]> contents = new HashMap<>();
+        List<ZipItem> items = new ArrayList<>();
+        List<String> wanted = List.of("CON.jpg", "nul.txt.jpg", "Com1.JPG", "LPT9", "aux .jpg", "C:evil.jpg",
+                "a<b>c:d\"e|f?g*h.jpg", "invoice\u202Egpj.exe", "x\u2066y\u200Fz.jpg", "dots.jpg.", "a?.jpg", "a_.jpg",
+                "IMG_0001.JPG", "CONSOLE.jpg", "Hochzeit_Überraschung_😀.jpg");
+        for (int i = 0; i < wanted.size(); i++) {
+            add(items, contents, wanted.get(i), "events/active/e/" + i, TestData.bytes(100 + i, i));
+        }
+        ZipPlan plan = ZipPlan.of(items);
+
+        Path zip = write(plan, contents);
+
+        List<String> safe = List.of("CO_.jpg", "nu_.txt.jpg", "Com_.JPG", "LPT_", "au_ .jpg", "C_evil.jpg",
+                "a_b_c_d_e_f_g_h.jpg", "invoice___gpj.exe", "x___y___z.jpg", "dots.jpg_", "a_.jpg", "a_ (2).jpg",
+                "IMG_0001.JPG", "CONSOLE.jpg", "Hochzeit_Überraschung_😀.jpg");
+        try (ZipFile file = new ZipFile(zip.toFile(), StandardCharsets.UTF_8)) {
+            assertThat(Collections.list(file.entries()).stream().map(ZipEntry::getName).toList()).isEqualTo(safe);
+            assertThat(read(file, "invoice___gpj.exe")).isEqualTo(contents.get("events/active/e/7"));
+        }
+        // a name keeps its length in bytes, so the offsets (and archives written before) stay as they were
+        for (int i = 0; i < wanted.size(); i++) {
+            if (!wanted.get(i).equals("a_.jpg")) {
+                assertThat(plan.entries().get(i).name()).as(wanted.get(i))
+                        .hasSameSizeAs(wanted.get(i).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(plan.entries().get(12).name()).isEqualTo("IMG_0001.JPG".getBytes(StandardCharsets.UTF_8));
+        assertThat(run("unzip", "-t", zip.toString())).contains("No errors detected");
+        assertThat(run("bsdtar", "-tf", zip.toString()).lines().toList()).isEqualTo(safe);
+    }
+
+    @Test
     void moreThan65535Entries_useZip64_andStillOpenEverywhere() throws Exception {
         List<ZipItem> items = new ArrayList<>();
         byte[] one = {42};

@@ -72,9 +72,10 @@ class PasswordGuessingTest {
 
     /** A server process of its own (its own table client and services) on the same catalog table. */
     GalleryService instance(GuessPolicy policy) {
+        byte[] keyMaterial = ADMIN_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8); // instances share it
         PasswordGuesses guesses = new PasswordGuesses(new GuessStore(new DynamoTable(TestDynamo.client(), table)), policy,
-                ADMIN_TOKEN, clock);
-        return new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(ADMIN_TOKEN),
+                keyMaterial, clock);
+        return new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(keyMaterial),
                 Duration.ofHours(1), clock), guesses, clock);
     }
 

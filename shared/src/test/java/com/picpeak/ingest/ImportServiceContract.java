@@ -202,6 +202,49 @@ abstract class ImportServiceContract {
     }
 
     @Test
+    void fileNamesTooLongForTheirStoredNames_are400_onEveryBackend() {
+        // 245 to 255 bytes fit a file system, but not the names stored beside them (the local store's
+        // metadata file adds ".properties", a second copy "-1"): refused alike on every backend
+        for (int bytes : List.of(250, 245, 255, 241)) {
+            String name = "x".repeat(bytes - 4) + ".jpg";
+            assertNothingKept(() -> upload(name, jpeg), ErrorCode.INVALID_FILENAME, "longer than 240 bytes");
+        }
+        String multiByte = "\u00fc".repeat(119) + ".jpg"; // 242 bytes in UTF-8, 123 characters
+        assertNothingKept(() -> upload(multiByte, jpeg), ErrorCode.INVALID_FILENAME, "longer than 240 bytes");
+    }
+
+    @Test
+    void aFileNameAtTheLimit_isStored_andSoIsItsSecondCopy() {
+        String name = "y".repeat(236) + ".jpg"; // 240 bytes
+        byte[] other = TestImages.jpeg(TestImages.noisyHalves(320, 240, 5));
+
+        Photo first = upload(name, jpeg);
+        Photo second = upload(name, other);
+
+        assertThat(first.filename()).isEqualTo(name);
+        assertThat(second.filename()).isEqualTo("y".repeat(236) + "-1.jpg");
+        assertThat(store.head(second.key()).orElseThrow().sha256()).contains(TestData.sha256(other));
+    }
+
+    @Test
+    void aJpegWithMoreThanOneMiBOfMetadataBeforeItsFrameHeader_isImported_withItsOrientationAndThumbnail() throws IOException {
+        byte[] photo = TestImages.withMetadata(TestImages.withExif(jpeg, 6, "2026:06:20 14:30:00"), 3 * 1024 * 1024);
+        ImportService large = new ImportService(catalog, store, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS),
+                new Thumbnailer(), Clock.systemUTC(), 10_000_000);
+
+        Photo imported = large.importStream("wedding", "LIGHTROOM.jpg", new ByteArrayInputStream(photo), PhotoSource.UPLOAD);
+
+        assertThat(imported.width()).isEqualTo(480); // EXIF orientation 6 (found after the 3 MiB): upright portrait
+        assertThat(imported.height()).isEqualTo(640);
+        assertThat(imported.takenAt()).isEqualTo(java.time.Instant.parse("2026-06-20T14:30:00Z"));
+        assertThat(imported.sha256()).isEqualTo(TestData.sha256(photo));
+        try (BlobRead thumbnail = store.get(imported.thumbnailKey())) {
+            BufferedImage image = ImageIO.read(thumbnail.stream());
+            assertThat(image.getWidth()).isEqualTo(ImportService.THUMBNAIL_SIZE);
+        }
+    }
+
+    @Test
     void badSlugAndUnknownEvent_areRefused() {
         assertRefused(() -> imports.importStream("Bad Slug!", "a.jpg", new ByteArrayInputStream(jpeg), PhotoSource.UPLOAD),
                 ErrorCode.INVALID_SLUG, "Bad Slug!");

@@ -32,7 +32,11 @@ class ImageProbeTest {
 
         ImageHeader header = probe.probe(jpeg, jpeg.length);
 
-        assertThat(header).isEqualTo(new ImageHeader(ImageType.JPEG, 640, 480, 1, java.util.Optional.empty()));
+        assertThat(header).isEqualTo(new ImageHeader(ImageType.JPEG, 640, 480, 1, java.util.Optional.empty(),
+                header.headerLength()));
+        // the header reaches to the end of the first scan's SOS segment (12 bytes for three components)
+        assertThat(jpeg[header.headerLength() - 14] & 0xFF).isEqualTo(0xFF);
+        assertThat(jpeg[header.headerLength() - 13] & 0xFF).isEqualTo(0xDA);
         assertThat(header.pixels()).isEqualTo(640L * 480);
         assertThat(header.displayWidth()).isEqualTo(640);
         assertThat(header.displayHeight()).isEqualTo(480);
@@ -134,6 +138,45 @@ class ImageProbeTest {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
                     assertThat(e.getMessage()).contains("300 x 200", "59999");
                 });
+    }
+
+    @Test
+    void aJpegWhoseMetadataRunsPastTheFirstMiB_isProbedFromTheStream_onToItsImageData() throws IOException {
+        byte[] jpeg = TestImages.withMetadata(TestImages.withExif(TestImages.jpeg(TestImages.quadrants(400, 200, RED, GREEN,
+                BLUE, YELLOW)), 6, "2026:06:20 14:30:00"), 3 * 1024 * 1024);
+
+        ImageHeader header = probe.probe(new java.io.ByteArrayInputStream(jpeg));
+
+        assertThat(header.width()).isEqualTo(400);
+        assertThat(header.height()).isEqualTo(200);
+        assertThat(header.exifOrientation()).isEqualTo(6); // its EXIF comes after the 3 MiB
+        assertThat(header.takenAt()).contains(Instant.parse("2026-06-20T14:30:00Z"));
+        assertThat(header.headerLength()).isGreaterThan(3 * 1024 * 1024).isLessThan(jpeg.length);
+        assertThatThrownBy(() -> probe.probe(jpeg, ImageProbe.HEADER_BYTES)) // the first MiB alone is not enough
+                .isInstanceOfSatisfying(PicPeakException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CORRUPT_IMAGE));
+    }
+
+    @Test
+    void aJpegWithMoreMetadataThanTheLimit_is422_namingTheSetting() {
+        byte[] jpeg = TestImages.withMetadata(TestImages.jpeg(TestImages.quadrants(400, 200, RED, GREEN, BLUE, YELLOW)),
+                3 * 1024 * 1024);
+
+        assertThatThrownBy(() -> new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS, 2 * 1024 * 1024)
+                .probe(new java.io.ByteArrayInputStream(jpeg)))
+                .isInstanceOfSatisfying(PicPeakException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+                    assertThat(e.getMessage()).contains("larger than the limit of 2097152 bytes (PICPEAK_MAX_METADATA_BYTES)");
+                });
+    }
+
+    @Test
+    void aJpegsHeaderEnd_isFoundByFollowingItsSegments() {
+        byte[] jpeg = TestImages.jpeg(TestImages.quadrants(64, 32, RED, GREEN, BLUE, YELLOW));
+        long end = ImageProbe.jpegHeaderEnd(jpeg, jpeg.length);
+
+        assertThat(ImageProbe.jpegHeaderEnd(jpeg, 100)).isGreaterThan(100).isLessThanOrEqualTo(end); // needs more
+        assertThat(ImageProbe.jpegHeaderEnd("just text".getBytes(StandardCharsets.US_ASCII), 9)).isEqualTo(-1);
+        assertThat(ImageProbe.jpegHeaderEnd(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9}, 4)).isEqualTo(-1);
     }
 
     @Test

@@ -35,7 +35,8 @@ class WebhooksTest {
     ConcurrentLinkedQueue<Integer> answers = new ConcurrentLinkedQueue<>();
     TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     DynamoTable table;
-    WebhookSettings settings = new WebhookSettings(3, Duration.ofSeconds(30));
+    /** The receiver runs on 127.0.0.1: private addresses are allowed here, refused by default (see the tests below). */
+    WebhookSettings settings = new WebhookSettings(3, Duration.ofSeconds(30), true);
     Webhooks webhooks;
 
     @BeforeEach
@@ -85,7 +86,8 @@ class WebhooksTest {
 
         Received got = received.get(0);
         assertThat(got.headers()).containsEntry("x-picpeak-event", "photo.uploaded")
-                .containsEntry("x-picpeak-signature", WebhookSigner.sign(endpoint.secret(), got.body()))
+                .containsEntry("x-picpeak-signature", WebhookSigner.sign(endpoint.secret(), clock.instant().getEpochSecond(),
+                        got.body()))
                 .containsEntry("x-picpeak-timestamp", Long.toString(clock.instant().getEpochSecond()))
                 .containsEntry("content-type", "application/json");
         assertThat(got.headers().get("x-picpeak-delivery")).startsWith("dlv_");
@@ -164,6 +166,116 @@ class WebhooksTest {
 
         assertThat(webhooks.deliverDue()).isZero();
         assertThat(received).isEmpty();
+    }
+
+    @Test
+    void theSignature_coversTheTimestampAndTheBody_soAReplayWithAFreshTimestampFailsVerification() throws Exception {
+        WebhookEndpoint endpoint = webhooks.register(url(), null, null);
+        webhooks.publish(uploaded("p6"));
+
+        webhooks.deliverDue();
+
+        Received got = received.get(0);
+        String timestamp = got.headers().get("x-picpeak-timestamp");
+        assertThat(timestamp).isEqualTo(Long.toString(clock.instant().getEpochSecond()));
+        // the README's recipe: hex HMAC-SHA256 of "<timestamp>.<raw body>" with the endpoint's secret
+        assertThat(got.headers().get("x-picpeak-signature"))
+                .isEqualTo(hmacHex(endpoint.secret(), timestamp + "." + new String(got.body(), StandardCharsets.UTF_8)))
+                .isNotEqualTo(hmacHex(endpoint.secret(), (Long.parseLong(timestamp) + 600) + "."
+                        + new String(got.body(), StandardCharsets.UTF_8)));
+    }
+
+    static String hmacHex(String secret, String message) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void endpointsOnLoopbackLinkLocalAndPrivateNetworks_areRefusedByDefault_andNothingIsStored() {
+        Webhooks strict = new Webhooks(new WebhookStore(table), WebhookSettings.defaults(), clock);
+
+        for (String address : List.of(url(), "http://localhost/hook", "http://169.254.169.254/latest/meta-data/",
+                "http://10.1.2.3/hook", "https://172.16.0.1/hook", "http://192.168.1.20:8080/hook", "http://[::1]/hook",
+                "http://[fd00:ec2::254]/latest", "http://0.0.0.0:8080/hook", "http://100.100.100.200/meta")) {
+            assertThatThrownBy(() -> strict.register(address, null, null)).as(address)
+                    .isInstanceOfSatisfying(PicPeakException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST))
+                    .hasMessageContaining("PICPEAK_WEBHOOK_ALLOW_PRIVATE=true");
+        }
+        assertThat(strict.endpoints()).isEmpty();
+    }
+
+    @Test
+    void anEndpointStoredWhilePrivateAddressesWereAllowed_isNotPostedTo_onceTheyAreNot() {
+        webhooks.register(url(), null, null); // allowed here
+        try (Webhooks strict = new Webhooks(new WebhookStore(table), new WebhookSettings(3, Duration.ofSeconds(30), false),
+                clock)) {
+            strict.publish(uploaded("p7"));
+
+            strict.deliverDue();
+
+            assertThat(received).isEmpty();
+            assertThat(strict.deliveries(strict.endpoints().get(0).id(), 10)).singleElement()
+                    .satisfies(d -> assertThat(d.lastOutcome()).contains("private address"));
+        }
+    }
+
+    @Test
+    void failedDeliveries_areLoggedWithoutTheEndpointsQueryString() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Webhooks.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        WebhookEndpoint[] endpoint = new WebhookEndpoint[1];
+        logger.setLevel(ch.qos.logback.classic.Level.ALL);
+        try {
+            endpoint[0] = webhooks.register(url() + "?token=s3cr3t-in-query#frag", null, null);
+            answers.addAll(List.of(500, 500, 500));
+            webhooks.publish(uploaded("p8"));
+            for (int attempt = 0; attempt < 3; attempt++) {
+                webhooks.deliverDue();
+                clock.advance(Duration.ofHours(1));
+            }
+        } finally {
+            logger.detachAppender(logged);
+            logger.setLevel(level);
+        }
+
+        assertThat(received).hasSize(3);
+        List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3).allSatisfy(line -> assertThat(line)
+                .doesNotContain("s3cr3t").doesNotContain("token=").doesNotContain("frag").doesNotContain("/hook"));
+        // named by its id (the admin API shows the whole URL) and its origin
+        assertThat(lines).allSatisfy(line -> assertThat(line).contains("endpoint " + endpoint[0].id() + " (http://127.0.0.1:"
+                + receiver.getAddress().getPort() + ")"));
+    }
+
+    @Test
+    void allowingPrivateAddresses_isAYesNoSetting_reportedWithTheOtherProblems() {
+        List<com.picpeak.storage.ConfigException.Problem> problems = new java.util.ArrayList<>();
+
+        assertThat(WebhookSettings.fromEnv(Map.of(), problems).allowPrivateAddresses()).isFalse();
+        assertThat(WebhookSettings.fromEnv(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "Yes"), problems).allowPrivateAddresses())
+                .isTrue();
+        assertThat(problems).isEmpty();
+        WebhookSettings.fromEnv(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "sometimes", "WEBHOOK_MAX_ATTEMPTS", "0"), problems);
+        assertThat(problems).extracting(com.picpeak.storage.ConfigException.Problem::variable)
+                .containsExactlyInAnyOrder("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "WEBHOOK_MAX_ATTEMPTS");
+        assertThat(problems.toString()).contains("'sometimes' is not a yes/no value");
+    }
+
+    @Test
+    void publicAddresses_areAllowed_andOnlyThose() throws Exception {
+        for (String address : List.of("93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "100.63.255.255", "100.128.0.1")) {
+            assertThat(WebhookAddresses.isPublic(java.net.InetAddress.getByName(address))).as(address).isTrue();
+        }
+        for (String address : List.of("127.0.0.2", "0.0.0.0", "10.255.0.1", "172.31.255.255", "192.168.0.1", "169.254.169.254",
+                "100.64.0.1", "::1", "::", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1", "::169.254.169.254",
+                "64:ff9b::a9fe:a9fe", "224.0.0.1", "255.255.255.255")) {
+            assertThat(WebhookAddresses.isPublic(java.net.InetAddress.getByName(address))).as(address).isFalse();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.picpeak.protect;
 
+import com.picpeak.app.ServerSecret;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Event;
@@ -66,7 +67,7 @@ abstract class ImageProtectionContract {
         ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 50_000_000);
         renditions = new WatermarkService(store, new ImageProbe(), new Thumbnailer());
         protection = instance(1000);
-        sessions = new GuestSessions(GuestSessions.deriveKey(ADMIN_TOKEN), Duration.ofHours(1), clock);
+        sessions = new GuestSessions(GuestSessions.deriveKey(keyMaterial()), Duration.ofHours(1), clock);
         events.create("wedding", new EventPatch("Wedding", null, null, false, null, null, null, null));
         original = TestImages.jpeg(solid(800, 600, GREY));
         photo = imports.importStream("wedding", "IMG_1.jpg", new ByteArrayInputStream(original), PhotoSource.UPLOAD);
@@ -82,8 +83,13 @@ abstract class ImageProtectionContract {
     /** A second server process: its own services on the same catalog table and storage. */
     ImageProtection instance(long requestsPerMinute) {
         return new ImageProtection(store, new WatermarkService(store, new ImageProbe(), new Thumbnailer()),
-                new Thumbnailer(), new ProtectionStore(new DynamoTable(TestDynamo.client(), table)), ADMIN_TOKEN,
+                new Thumbnailer(), new ProtectionStore(new DynamoTable(TestDynamo.client(), table)), keyMaterial(),
                 requestsPerMinute, clock);
+    }
+
+    /** What each process reads from the catalog at start (the first one creates the secret). */
+    byte[] keyMaterial() {
+        return ServerSecret.keyMaterial(new DynamoTable(TestDynamo.client(), table), ADMIN_TOKEN);
     }
 
     @Test

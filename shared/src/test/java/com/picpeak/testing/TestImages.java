@@ -150,6 +150,28 @@ public final class TestImages {
         return insertAfterApp0(jpeg, segment.toByteArray());
     }
 
+    /**
+     * The JPEG with {@code bytes} (rounded up to whole segments) of APP9 segments after its JFIF APP0, before
+     * everything else: metadata as large as cameras and editors write (extended XMP, ICC profiles, previews)
+     * between the file's start and its frame header.
+     */
+    public static byte[] withMetadata(byte[] jpeg, int bytes) {
+        ByteArrayOutputStream segments = new ByteArrayOutputStream(bytes + 65_536);
+        int seed = 0;
+        while (segments.size() < bytes) {
+            int payload = 65_533;
+            segments.write(0xFF);
+            segments.write(0xE9);
+            segments.write((payload + 2) >> 8);
+            segments.write((payload + 2) & 0xFF);
+            for (int i = 0; i < payload; i++) {
+                segments.write((i * 31 + seed) & 0x7F); // never 0xFF: no marker inside
+            }
+            seed++;
+        }
+        return insertAfterApp0(jpeg, segments.toByteArray());
+    }
+
     /** Decodes image bytes (a served thumbnail or hero) for assertions on size and pixels. */
     public static BufferedImage decode(byte[] bytes) {
         try {

@@ -34,6 +34,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,10 @@ import java.util.Set;
 
 /**
  * The one place errors become {@code {"error": code, "message": ...}} with their HTTP status. 503 (storage or
- * catalog not answering) carries {@code Retry-After}: it is never "missing", only "not now".
+ * catalog not answering) carries {@code Retry-After}: it is never "missing", only "not now". Messages of failures on
+ * the server's side (storage, catalog, integrity, a refused storage key) can name absolute paths, bucket names and
+ * endpoints: the admin gets them, anyone else a message of the same code that names none of that (and the log has the
+ * details).
  *
  * <p>An error is answered only on a response that has not begun. A route may have set the headers of the object it
  * was about to send (Content-Length, ETag, Content-Disposition, ...) when storage failed: they are dropped, so the
@@ -58,11 +62,22 @@ public class ApiErrors implements WebMvcConfigurer {
     /** What describes the object a route was sending (lower case): never part of an error answer. */
     private static final Set<String> OBJECT_HEADERS = Set.of("content-length", "content-type", "etag", "last-modified",
             "content-disposition", "content-range", "accept-ranges", "cache-control", "location");
+    /** What guests read instead of the message, for the codes whose messages tell of the server's insides. */
+    private static final Map<ErrorCode, String> GUEST_MESSAGES = new EnumMap<>(Map.of(
+            ErrorCode.STORAGE_FAILURE, "the photo storage failed to answer: try again later (the server's log has the details)",
+            ErrorCode.STORAGE_UNAVAILABLE, "the storage or the catalog is not answering right now: try again in a minute",
+            ErrorCode.INTERNAL, "the server failed unexpectedly; the log has the details",
+            ErrorCode.DOWNLOAD_ALL_FAILED, "the download of all photos could not be prepared: the photographer has been "
+                    + "told; it is prepared anew once the gallery changes",
+            ErrorCode.INVALID_KEY, "this file cannot be served (the server refused its storage key; its log has the details)",
+            ErrorCode.INTEGRITY_MISMATCH, "a stored file does not match its record (the server's log has the details)"));
 
     private final RequestLimits limits;
+    private final PicPeakRuntime runtime;
 
     public ApiErrors(PicPeakRuntime runtime) {
         this.limits = RequestLimits.of(runtime.appConfig());
+        this.runtime = runtime;
     }
 
     public static Map<String, Object> body(ErrorCode code, String message) {
@@ -82,7 +97,7 @@ public class ApiErrors implements WebMvcConfigurer {
     }
 
     @ExceptionHandler(PicPeakException.class)
-    ResponseEntity<Map<String, Object>> domain(PicPeakException e) {
+    ResponseEntity<Map<String, Object>> domain(PicPeakException e, HttpServletRequest request) {
         if (e.errorCode().httpStatus() >= 500) {
             log.warn("{}: {}", e.errorCode().code(), e.getMessage(), e);
         }
@@ -92,7 +107,19 @@ public class ApiErrors implements WebMvcConfigurer {
             return ResponseEntity.status(429).contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-store")
                     .header("Retry-After", Long.toString(retryAfter)).body(body(e.errorCode(), e.getMessage()));
         }
-        return respond(e.errorCode(), e.getMessage());
+        return respond(e.errorCode(), shownMessage(e, request));
+    }
+
+    /** The message, or for anyone but the admin the code's guest message where the message may tell of the server. */
+    private String shownMessage(PicPeakException e, HttpServletRequest request) {
+        String guestMessage = GUEST_MESSAGES.get(e.errorCode());
+        if (guestMessage == null || AdminAccess.isAdmin(request, runtime.adminToken())) {
+            return e.getMessage();
+        }
+        if (e.errorCode().httpStatus() < 500) { // logged above otherwise
+            log.warn("{}: {}", e.errorCode().code(), e.getMessage());
+        }
+        return guestMessage;
     }
 
     /**
@@ -116,10 +143,10 @@ public class ApiErrors implements WebMvcConfigurer {
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof PicPeakException refused) { // the body limit, crossed while the JSON was read
-                return domain(refused);
+                return domain(refused, request);
             }
             if (cause instanceof StreamConstraintsException constraint) {
                 return respond(ErrorCode.INVALID_REQUEST, "the request body is JSON this server does not take ("

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -70,13 +71,13 @@ final class BackupCommands {
                     return work.apply(dynamo);
                 }
             }
-            Path dbDir = storage.dataDir().resolve("db");
-            try { // DynamoDB Local retries forever on a file it cannot open: make its folder first
-                Files.createDirectories(dbDir);
+            Path catalogFile;
+            try { // DynamoDB Local retries forever on a file it cannot open: make its folder first (owner-only)
+                catalogFile = OwnerOnly.catalogFile(storage.dataDir());
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create " + dbDir, e);
+                throw new java.io.UncheckedIOException("cannot create " + storage.dataDir().resolve("db"), e);
             }
-            AmazonDynamoDBLocal local = DynamoDBEmbedded.create(dbDir.resolve("catalog.db").toFile());
+            AmazonDynamoDBLocal local = DynamoDBEmbedded.create(catalogFile.toFile());
             try {
                 DynamoCatalog.createTableIfMissing(local.dynamoDbClient(), app.catalogTable());
                 return work.apply(local.dynamoDbClient());
@@ -117,13 +118,21 @@ final class BackupCommands {
             }
             if (to == null) {
                 to = new Location();
-                to.dir = storage.dataDir().resolve("backups").resolve(Instant.now().toString().replace(':', '-'));
+                to.dir = OwnerOnly.folder(storage.dataDir().resolve("backups"))
+                        .resolve(Instant.now().toString().replace(':', '-'));
+            }
+            if (to.dir != null) { // a backup holds the catalog (password hashes): owner-only, like the catalog itself
+                OwnerOnly.createFolder(to.dir);
             }
             PrintWriter out = spec.commandLine().getOut();
             Path scratch = Files.createTempDirectory("picpeak-backup");
             try (BlobStore store = BlobStores.open(storage); BlobStore destination = to.open(storage)) {
                 BackupService.BackupSummary summary = catalog.with(storage, app, c ->
                         new BackupService(c, store, Clock.systemUTC()).backup(destination, scratch));
+                if (to.dir != null) {
+                    OwnerOnly.restrict(List.of(to.dir.resolve(BackupService.CATALOG), to.dir.resolve(BackupService.MANIFEST),
+                            to.dir.resolve(BackupService.SUMMARY), to.dir.resolve(LocalBlobStore.META_DIR)));
+                }
                 out.printf("backup written to %s: %d events, %d photos, manifest of %d objects (%.1f MB)%n",
                         destination.describe(), summary.events(), summary.photos(), summary.objects(), summary.bytes() / 1e6);
             } finally {

@@ -62,13 +62,14 @@ final class LocalServer implements AutoCloseable {
         StorageConfig storage = StorageConfig.fromEnv(env);
         AppConfig app = AppConfig.fromEnv(env);
         Path dataDir = storage.dataDir();
-        Files.createDirectories(dataDir.resolve("db"));
+        // The embedded DynamoDB Local keeps the whole catalog in this one SQLite file; it and the data folder are
+        // owner-only (the catalog holds password hashes and webhook secrets).
+        Path catalogFile = OwnerOnly.catalogFile(dataDir);
         String token = app.adminToken().orElse(null);
         if (token == null) {
             token = loadOrCreateToken(dataDir.resolve(TOKEN_FILE));
         }
-        // The embedded DynamoDB Local keeps the whole catalog in this one SQLite file.
-        AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(dataDir.resolve("db").resolve("catalog.db").toFile());
+        AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(catalogFile.toFile());
         PicPeakRuntime runtime;
         try {
             runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.LOCAL, env, dynamo.dynamoDbClient(), token);

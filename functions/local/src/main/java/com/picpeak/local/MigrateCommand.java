@@ -79,7 +79,9 @@ final class MigrateCommand implements Callable<Integer> {
                     + "for STORAGE_BACKEND=s3 (STORAGE_BACKEND itself can stay 'local')");
             return CheckCommand.CONFIG_REFUSED;
         }
-        SentinelCheck.Result check = SentinelCheck.checkS3(config.s3().get());
+        // a dry run and a verification write nothing into the bucket, not even the start-up sentinel
+        SentinelCheck.Result check = dryRun || verify ? SentinelCheck.checkS3ReadOnly(config.s3().get())
+                : SentinelCheck.checkS3(config.s3().get());
         if (!check.ok()) {
             err.println(check.line());
             return CheckCommand.CHECK_FAILED;
@@ -135,12 +137,17 @@ final class MigrateCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** A progress bar on a terminal (files, bytes, rate, ETA); a plain line every 5 seconds otherwise. */
+    /**
+     * A progress bar on a terminal (files, bytes, rate, ETA); a plain line every 5 seconds otherwise. Done counts only
+     * what was copied, skipped or verified; failed files and their bytes are shown apart.
+     */
     private static final class Progress implements Migrator.Listener, AutoCloseable {
         private final PrintWriter out;
         private final boolean terminal;
         private final AtomicLong files = new AtomicLong();
         private final AtomicLong bytes = new AtomicLong();
+        private final AtomicLong failedFiles = new AtomicLong();
+        private final AtomicLong failedBytes = new AtomicLong();
         private volatile long totalFiles;
         private volatile long totalBytes;
         private volatile long lastLine = System.nanoTime();
@@ -168,21 +175,28 @@ final class MigrateCommand implements Callable<Integer> {
 
         @Override
         public synchronized void done(String key, long size, Outcome outcome, String detail) {
-            long doneFiles = files.incrementAndGet();
-            long doneBytes = bytes.addAndGet(size);
+            boolean failed = outcome == Outcome.FAILED || outcome == Outcome.VERIFY_FAILED;
+            long doneFiles = failed ? files.get() : files.incrementAndGet();
+            long doneBytes = failed ? bytes.get() : bytes.addAndGet(size);
+            long failures = failed ? failedFiles.incrementAndGet() : failedFiles.get();
+            long bytesFailed = failed ? failedBytes.addAndGet(size) : failedBytes.get();
+            String failedPart = failures == 0 ? ""
+                    : String.format(Locale.ROOT, ", failed %d (%.1f MB)", failures, bytesFailed / 1e6);
             if (bar != null) {
                 bar.stepTo(doneBytes);
-                bar.setExtraMessage(" " + doneFiles + "/" + totalFiles + " files");
-            } else if (System.nanoTime() - lastLine > Duration.ofSeconds(5).toNanos() || doneFiles == totalFiles) {
+                bar.setExtraMessage(" " + doneFiles + "/" + totalFiles + " files" + failedPart);
+            } else if (System.nanoTime() - lastLine > Duration.ofSeconds(5).toNanos()
+                    || doneFiles + failures == totalFiles) {
                 lastLine = System.nanoTime();
                 double seconds = (lastLine - start) / 1e9;
-                double rate = doneBytes / 1e6 / Math.max(seconds, 0.001);
-                long etaSeconds = rate > 0 ? (long) ((totalBytes - doneBytes) / 1e6 / rate) : 0;
-                out.printf(Locale.ROOT, "migrate: %d/%d files, %.1f/%.1f MB, %.1f MB/s, ETA %ds%n", doneFiles,
-                        totalFiles, doneBytes / 1e6, totalBytes / 1e6, rate, etaSeconds);
+                long handled = doneBytes + bytesFailed; // the rate and the time left count failed files as handled
+                double rate = handled / 1e6 / Math.max(seconds, 0.001);
+                long etaSeconds = rate > 0 ? (long) ((totalBytes - handled) / 1e6 / rate) : 0;
+                out.printf(Locale.ROOT, "migrate: %d/%d files, %.1f/%.1f MB%s, %.1f MB/s, ETA %ds%n", doneFiles,
+                        totalFiles, doneBytes / 1e6, totalBytes / 1e6, failedPart, rate, etaSeconds);
                 out.flush();
             }
-            if (outcome == Outcome.FAILED || outcome == Outcome.VERIFY_FAILED) {
+            if (failed) {
                 String line = "failed: " + key + ": " + detail;
                 if (bar != null) {
                     bar.pause();
