@@ -277,10 +277,13 @@ public final class ArchiveService {
             case "writing" -> {
                 ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
                 ZipBuild.State build = zipBuild.writeParts(plan, at.build(), deadline);
-                if (!build.allPartsWritten()) {
-                    return StepResult.progress(Progress.of("writing", build.bytesWritten(plan.length()), plan.length(),
-                            "bytes"), JobJson.write(new BuildCheckpoint("writing", at.rendered(), build)));
-                }
+                String phase = build.allPartsWritten() ? "completing" : "writing";
+                return StepResult.progress(Progress.of(phase, build.bytesWritten(plan.length()), plan.length(),
+                        "bytes"), JobJson.write(new BuildCheckpoint(phase, at.rendered(), build)));
+            }
+            case "completing" -> { // safe to repeat: an upload completed before a crash is found whole
+                ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
+                ZipBuild.State build = at.build();
                 zipBuild.complete(plan, build);
                 catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.READY,
                         plan.length(), null);

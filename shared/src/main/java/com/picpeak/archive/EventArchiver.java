@@ -171,18 +171,22 @@ public final class EventArchiver {
         String slug = slugOf(job);
         String key = Keys.archivedEvent(slug);
         ArchiveCheckpoint at = JobJson.read(job.checkpoint(), ArchiveCheckpoint.class);
-        if (at == null) {
+        if (at == null) { // what the event was like is saved before anything changes it
             Event event = event(slug);
             requireArchivable(event, true);
             if (event.isArchived()) {
                 throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived already");
             }
-            catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once
-            ZipPlan plan = archives.plan(slug);
-            at = new ArchiveCheckpoint("writing", event.active(), event.revision(), zipBuild.start(key, plan, partBytes), 0);
-            return StepResult.progress(Progress.of("writing", 0, plan.length(), "bytes"), JobJson.write(at));
+            at = new ArchiveCheckpoint("hiding", event.active(), event.revision(), null, 0);
+            return StepResult.progress(new Progress("hiding", 0, null, "bytes"), JobJson.write(at));
         }
         switch (at.phase()) {
+            case "hiding" -> {
+                catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once
+                ZipPlan plan = archives.plan(slug);
+                ArchiveCheckpoint writing = at.with("writing", zipBuild.start(key, plan, partBytes), 0);
+                return StepResult.progress(Progress.of("writing", 0, plan.length(), "bytes"), JobJson.write(writing));
+            }
             case "writing" -> {
                 ZipPlan plan = archives.plan(slug);
                 if (event(slug).revision() != at.revision()) { // cannot happen under the lock; kept as a guard
@@ -258,30 +262,32 @@ public final class EventArchiver {
         String slug = slugOf(job);
         Event event = event(slug);
         RestoreCheckpoint at = JobJson.read(job.checkpoint(), RestoreCheckpoint.class);
+        String key = Keys.archivedEvent(slug);
         if (!event.isArchived()) {
             if (at == null) {
                 throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is not archived");
             }
-            return restored(event); // a step that finished the event but not its checkpoint
+            store.delete(key); // a step that marked the event restored but was cut off before the end
+            return restored(event);
         }
         List<Photo> photos = photosOf(slug);
         ZipPlan plan = ArchiveService.planOf(photos); // the entries' offsets, as the archive was written
-        String key = Keys.archivedEvent(slug);
         int restored = at == null ? 0 : at.restored();
+        if (restored >= photos.size() && at != null) {
+            Instant now = clock.instant();
+            Event done = catalog.updateEvent(slug, e -> e.withArchivedAt(null, now)); // its visibility is as it was
+            store.delete(key);
+            log.info("restored {} ({} photos)", slug, photos.size());
+            return restored(done);
+        }
         int first = restored;
         while (restored < photos.size() && (restored == first || !deadline.passed())) { // one at least
             restorePhoto(event, photos.get(restored), plan.entries().get(restored), key);
             restored++;
         }
-        if (restored < photos.size()) {
-            return StepResult.progress(Progress.of("restoring", restored, photos.size(), "photos"),
-                    JobJson.write(new RestoreCheckpoint(restored)));
-        }
-        Instant now = clock.instant();
-        Event done = catalog.updateEvent(slug, e -> e.withArchivedAt(null, now)); // its visibility is as it was
-        store.delete(key);
-        log.info("restored {} ({} photos)", slug, photos.size());
-        return restored(done);
+        // every photo is back: saved before the event is marked restored, so a cut-off end is finished, not refused
+        return StepResult.progress(Progress.of(restored < photos.size() ? "restoring" : "finishing", restored,
+                photos.size(), "photos"), JobJson.write(new RestoreCheckpoint(restored)));
     }
 
     private StepResult restored(Event event) {

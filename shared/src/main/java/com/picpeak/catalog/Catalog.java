@@ -44,8 +44,11 @@ public interface Catalog {
 
     void releaseFilename(String slug, String filename);
 
-    /** Releases the claim only while it is still the one with this token (no one took it over). */
-    void releaseFilename(String slug, String filename, String claimToken);
+    /**
+     * Releases the claim only while it is still the one with this token (no one took it over); false when it
+     * was not (another import holds the name now, or its photo was added).
+     */
+    boolean releaseFilename(String slug, String filename, String claimToken);
 
     /**
      * Adds a photo and bumps the event's revision and photo count in one transaction.

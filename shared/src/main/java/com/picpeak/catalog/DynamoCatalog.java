@@ -276,14 +276,15 @@ public final class DynamoCatalog implements Catalog {
     }
 
     @Override
-    public void releaseFilename(String slug, String filename, String claimToken) {
+    public boolean releaseFilename(String slug, String filename, String claimToken) {
         try {
             dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(eventPk(slug)), "sk", s(fileSk(filename))))
                     .conditionExpression("#token = :token AND attribute_not_exists(photoId)")
                     .expressionAttributeNames(Map.of("#token", "token"))
                     .expressionAttributeValues(Map.of(":token", s(claimToken))));
+            return true;
         } catch (ConditionalCheckFailedException takenOver) {
-            // someone else holds the name now: not ours to release
+            return false; // someone else holds the name now: not ours to release
         } catch (SdkException e) {
             throw unavailable(e);
         }

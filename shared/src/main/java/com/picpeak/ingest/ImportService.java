@@ -343,24 +343,34 @@ public final class ImportService {
                 + " files named like '" + filename + "' already: rename the file");
     }
 
+    /**
+     * Removes what this import wrote. The thumbnail is named by this import's photo id: always ours. The original
+     * sits at the file name's key: removed only when this import still held the name (released here first), so an
+     * import that outlived its claim never removes the file of the import that took the name over.
+     */
     private void undo(String slug, Claim claim, List<String> written) {
+        boolean stillOurs = releaseQuietly(slug, claim);
+        String original = Keys.original(slug, claim.name());
         for (String key : written) {
+            if (key.equals(original) && !stillOurs) {
+                continue;
+            }
             try {
                 store.delete(key);
             } catch (RuntimeException e) {
                 log.warn("could not remove {} after a failed import: {}", key, e.getMessage());
             }
         }
-        releaseQuietly(slug, claim);
     }
 
     /** A claim that cannot be released now runs out with its lease; the walker or watcher imports the file then. */
-    private void releaseQuietly(String slug, Claim claim) {
+    private boolean releaseQuietly(String slug, Claim claim) {
         try {
-            catalog.releaseFilename(slug, claim.name(), claim.token());
+            return catalog.releaseFilename(slug, claim.name(), claim.token());
         } catch (RuntimeException e) {
             log.warn("could not release the name {} of {} after a failed import (its claim runs out after {}): {}",
                     claim.name(), slug, CLAIM_LEASE, e.getMessage());
+            return false; // not known to be ours any more: its original stays (a retry takes it over)
         }
     }
 }

@@ -95,12 +95,15 @@ public final class JobRunner {
                 log.info("job {} ({} {}) succeeded", job.id(), job.kind().wireName(), job.target());
                 return Outcome.FINISHED;
             }
+            // attempts start over only when the checkpoint moved: a step that keeps failing at one place fails
+            boolean progressed = !java.util.Objects.equals(result.checkpoint(), job.checkpoint());
             if (!store.checkpoint(job, owner, result.progress(), result.checkpoint(), after,
-                    after.plus(settings.lease()))) {
+                    after.plus(settings.lease()), progressed)) {
                 log.warn("job {} lost its lease to another worker; this one stops", job.id());
                 return Outcome.BUSY;
             }
-            job = new Job(job.id(), job.kind(), job.target(), JobState.RUNNING, 0, job.maxAttempts(), owner,
+            job = new Job(job.id(), job.kind(), job.target(), JobState.RUNNING, progressed ? 0 : job.attempts(),
+                    job.maxAttempts(), owner,
                     after.plus(settings.lease()), null, result.progress(), job.params(), result.checkpoint(),
                     job.lastError(), null, job.createdAt(), after, null);
             if (!after.plus(settings.minimumStep()).isBefore(workerDeadline)) {
@@ -130,12 +133,16 @@ public final class JobRunner {
     }
 
     private Outcome fail(Job job, JobStep step, String reason, boolean passing) {
+        // only the worker that still holds the job ends it and undoes it: never another worker's live work
+        if (!store.finish(job, owner, JobState.FAILED, job.progress(), null, reason, clock.instant())) {
+            log.warn("job {} failed here but had lost its lease: left to the worker that holds it", job.id());
+            return Outcome.BUSY;
+        }
         try {
             step.abandon(job, reason, passing);
         } catch (RuntimeException e) {
             log.warn("job {}: undoing after its failure failed too: {}", job.id(), e.toString());
         }
-        store.finish(job, owner, JobState.FAILED, job.progress(), null, reason, clock.instant());
         // JOB_FAILED is what the stack's metric filter counts (alarm on failed jobs)
         log.error("JOB_FAILED job {} ({} {}): {}", job.id(), job.kind().wireName(), job.target(), reason);
         return Outcome.FINISHED;

@@ -193,12 +193,15 @@ public final class JobStore {
 
     /** Saves a step's progress and renews the lease; false when the lease was lost (another worker took over). */
     public boolean checkpoint(Job job, String owner, Progress progress, String checkpoint, Instant now,
-                              Instant leaseUntil) {
+                              Instant leaseUntil, boolean progressed) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":owner", s(owner), ":running", s("running"),
                 ":progress", progressAttribute(progress), ":checkpoint", s(checkpoint), ":until",
-                n(leaseUntil.toEpochMilli()), ":at", s(now.toString()), ":zero", n(0)));
+                n(leaseUntil.toEpochMilli()), ":at", s(now.toString())));
+        if (progressed) {
+            values.put(":zero", n(0));
+        }
         return conditional(job.id(), "SET progress = :progress, checkpoint = :checkpoint, leaseUntil = :until, "
-                + "updatedAt = :at, attempts = :zero", owner, values);
+                + "updatedAt = :at" + (progressed ? ", attempts = :zero" : ""), owner, values);
     }
 
     /** Gives the job back to the queue (the worker's time is up, the job is not): due at once. */
@@ -240,20 +243,31 @@ public final class JobStore {
         update.append(" REMOVE leaseOwner, leaseUntil, notBefore, checkpoint");
         Map<String, String> names = Map.of("#state", "state", "#ttl", "ttl", "#result", "result");
         Map<String, String> usedNames = result != null ? names : Map.of("#state", "state", "#ttl", "ttl");
-        try {
-            table.call(c -> c.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().update(u -> u.tableName(table.name()).key(key(jobPk(job.id()), JOB_SK))
-                            .updateExpression(update.toString())
-                            .conditionExpression("#state = :running AND leaseOwner = :owner")
-                            .expressionAttributeNames(usedNames).expressionAttributeValues(values)).build(),
-                    TransactWriteItem.builder().delete(d -> d.tableName(table.name())
-                            .key(key(lockPk(job.kind(), job.target()), LOCK_SK))
-                            .conditionExpression("attribute_not_exists(pk) OR jobId = :id")
-                            .expressionAttributeValues(Map.of(":id", s(job.id())))).build())));
-            return true;
-        } catch (TransactionCanceledException lostLease) {
-            return false;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                finishOnce(job, update.toString(), usedNames, values);
+                return true;
+            } catch (TransactionCanceledException e) {
+                boolean conflict = e.cancellationReasons() != null && e.cancellationReasons().stream()
+                        .anyMatch(r -> "TransactionConflict".equals(r.code()));
+                if (!conflict || attempt >= 4) { // a failed condition: the lease is another worker's
+                    return false;
+                }
+            }
         }
+    }
+
+    /** The job's end and its lock's release, in one transaction (another on the lock row may conflict). */
+    private void finishOnce(Job job, String update, Map<String, String> usedNames, Map<String, AttributeValue> values) {
+        table.call(c -> c.transactWriteItems(b -> b.transactItems(
+                TransactWriteItem.builder().update(u -> u.tableName(table.name()).key(key(jobPk(job.id()), JOB_SK))
+                        .updateExpression(update)
+                        .conditionExpression("#state = :running AND leaseOwner = :owner")
+                        .expressionAttributeNames(usedNames).expressionAttributeValues(values)).build(),
+                TransactWriteItem.builder().delete(d -> d.tableName(table.name())
+                        .key(key(lockPk(job.kind(), job.target()), LOCK_SK))
+                        .conditionExpression("attribute_not_exists(pk) OR jobId = :id")
+                        .expressionAttributeValues(Map.of(":id", s(job.id())))).build())));
     }
 
     private boolean conditional(String id, String update, String owner, Map<String, AttributeValue> values) {

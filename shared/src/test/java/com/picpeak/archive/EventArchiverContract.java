@@ -204,15 +204,16 @@ abstract class EventArchiverContract {
         Job archive = archive("old");
 
         assertThat(archive.state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(steps.get(JobKind.EVENT_ARCHIVE).get()).as("steps: start, one per part, complete, one per photo")
-                .isEqualTo((int) (1 + expectedParts(onePass.length) + 1 + photos.size()));
+        assertThat(steps.get(JobKind.EVENT_ARCHIVE).get()).as("steps: check, hide, one per part, complete, one per photo")
+                .isEqualTo((int) (2 + expectedParts(onePass.length) + 1 + photos.size()));
         assertThat(bytes("events/archived/old.zip")).isEqualTo(onePass);
         assertThat(keys("events/active/old/")).isEmpty();
 
         Job restore = run(archiver.restore("old"));
 
         assertThat(restore.state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(steps.get(JobKind.EVENT_RESTORE).get()).as("one step per photo").isEqualTo(photos.size());
+        assertThat(steps.get(JobKind.EVENT_RESTORE).get()).as("one step per photo, then the end")
+                .isEqualTo(photos.size() + 1);
         assertRestored(photos);
     }
 
@@ -317,8 +318,8 @@ abstract class EventArchiverContract {
         Job failed = archive("old");
 
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
-        assertThat(steps.get(JobKind.EVENT_ARCHIVE).get()).as("the first step, then one per attempt")
-                .isEqualTo(1 + failed.maxAttempts());
+        assertThat(steps.get(JobKind.EVENT_ARCHIVE).get()).as("check, hide, then one per attempt")
+                .isEqualTo(2 + failed.maxAttempts());
         assertThat(failed.lastError()).contains("did not answer");
         assertThat(failed.finishedAt()).isNotNull();
         assertThat(store.head("events/archived/old.zip")).isEmpty();

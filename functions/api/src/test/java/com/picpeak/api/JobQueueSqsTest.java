@@ -58,7 +58,7 @@ class JobQueueSqsTest {
         assertThat(archived.get("state").asText()).as(archived.toString()).isEqualTo("succeeded");
         assertThat(archived.get("result").get("photos").asInt()).isEqualTo(4);
         assertThat(invocations).as("worker invocations: each runs out of time and queues the rest")
-                .isGreaterThanOrEqualTo(1 + 1 + 1 + 4); // start, a part, complete, one per photo
+                .isGreaterThanOrEqualTo(2 + 1 + 1 + 4); // check, hide, a part, complete, one per photo
         assertThat(runtime.store().head("events/archived/queued.zip")).isPresent();
         assertThat(runtime.store().head(photos.get(0).key())).isEmpty();
 
