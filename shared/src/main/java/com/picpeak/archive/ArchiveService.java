@@ -256,7 +256,7 @@ public final class ArchiveService {
         }
         switch (at.phase()) {
             case "rendering" -> {
-                List<Photo> photos = photosOf(slug);
+                List<Photo> photos = catalog.photosOf(slug);
                 int rendered = at.rendered();
                 int first = rendered;
                 while (rendered < photos.size() && (rendered == first || !deadline.passed())) { // one at least
@@ -297,11 +297,6 @@ public final class ArchiveService {
         }
     }
 
-    private List<Photo> photosOf(String slug) {
-        try (Stream<Photo> rows = catalog.allPhotos(slug)) {
-            return rows.toList();
-        }
-    }
 
     /** Renders the watermarked copies that are missing, then plans the archive from the copies. */
     ZipPlan planWatermarked(Event event) {

@@ -213,7 +213,7 @@ public final class EventArchiver {
                         JobJson.write(at.with("removing", at.build(), 0)));
             }
             case "removing" -> {
-                List<Photo> photos = photosOf(slug);
+                List<Photo> photos = catalog.photosOf(slug);
                 int removed = at.removed();
                 int first = removed;
                 while (removed < photos.size() && (removed == first || !deadline.passed())) { // one at least
@@ -270,7 +270,7 @@ public final class EventArchiver {
             store.delete(key); // a step that marked the event restored but was cut off before the end
             return restored(event);
         }
-        List<Photo> photos = photosOf(slug);
+        List<Photo> photos = catalog.photosOf(slug);
         ZipPlan plan = ArchiveService.planOf(photos); // the entries' offsets, as the archive was written
         int restored = at == null ? 0 : at.restored();
         if (restored >= photos.size() && at != null) {
@@ -349,11 +349,6 @@ public final class EventArchiver {
 
     // ---- helpers ----
 
-    private List<Photo> photosOf(String slug) {
-        try (Stream<Photo> rows = catalog.allPhotos(slug)) {
-            return rows.toList();
-        }
-    }
 
     private static String slugOf(Job job) {
         return JobJson.read(job.params(), Target.class).slug();

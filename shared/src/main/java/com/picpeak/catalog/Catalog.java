@@ -97,6 +97,13 @@ public interface Catalog {
         return Pages.stream(cursor -> listPhotos(slug, 500, cursor));
     }
 
+    /** Every photo of the event in upload order, as a list (a job's step reads them whole). */
+    default java.util.List<Photo> photosOf(String slug) {
+        try (java.util.stream.Stream<Photo> rows = allPhotos(slug)) {
+            return rows.toList();
+        }
+    }
+
     /** Every event in slug order, fetched lazily a page at a time. */
     default java.util.stream.Stream<Event> allEvents() {
         return Pages.stream(cursor -> listEvents(100, cursor));

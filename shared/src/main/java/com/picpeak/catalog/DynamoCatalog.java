@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -49,10 +48,12 @@ public final class DynamoCatalog implements Catalog {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final DynamoTable rows;
 
     public DynamoCatalog(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.rows = new DynamoTable(dynamo, table);
     }
 
     public String tableName() {
@@ -202,31 +203,10 @@ public final class DynamoCatalog implements Catalog {
             QueryResponse response = query(b -> b.tableName(table).keyConditionExpression("pk = :p")
                     .expressionAttributeValues(Map.of(":p", s(eventPk(slug)))).projectionExpression("pk, sk")
                     .exclusiveStartKey(exclusiveStart));
-            List<WriteRequest> deletes = new ArrayList<>();
-            for (Map<String, AttributeValue> item : response.items()) {
-                deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
-            }
-            for (int i = 0; i < deletes.size(); i += 25) { // BatchWriteItem takes 25 at a time
-                writeBatch(deletes.subList(i, Math.min(i + 25, deletes.size())));
-            }
+            rows.deleteAll(response.items());
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
         } while (start != null);
-    }
-
-    private void writeBatch(List<WriteRequest> batch) {
-        Map<String, List<WriteRequest>> pending = Map.of(table, batch);
-        try {
-            for (int attempt = 0; !pending.isEmpty() && attempt < 10; attempt++) {
-                Map<String, List<WriteRequest>> request = pending;
-                pending = dynamo.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
-            }
-        } catch (SdkException e) {
-            throw unavailable(e);
-        }
-        if (!pending.isEmpty()) {
-            throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the catalog is throttling deletes: try again");
-        }
     }
 
     // ---- photos ----
@@ -440,7 +420,7 @@ public final class DynamoCatalog implements Catalog {
         try (java.util.stream.Stream<Event> events = allEvents()) {
             for (Event event : (Iterable<Event>) events::iterator) {
                 List<Map<String, AttributeValue>> interrupted = new ArrayList<>();
-                new DynamoTable(dynamo, table).queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
+                rows.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
                         .filterExpression("attribute_exists(leaseUntil) AND attribute_not_exists(photoId)")
                         .expressionAttributeValues(Map.of(":p", s(eventPk(event.slug())), ":f", s("FILE#"))),
                         interrupted::add);
@@ -527,7 +507,7 @@ public final class DynamoCatalog implements Catalog {
     @Override
     public Optional<Tombstone> findTombstone(String slug, String photoId) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        new DynamoTable(dynamo, table).queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
+        rows.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
                 .filterExpression("tombstone = :id")
                 .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":f", s("FILE#"), ":id", s(photoId))),
                 items::add);
@@ -577,15 +557,8 @@ public final class DynamoCatalog implements Catalog {
                 .keyConditionExpression("pk = :p AND begins_with(sk, :a)")
                 .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":a", s("ARCHIVE#" + variant + "#")))
                 .projectionExpression("pk, sk"));
-        List<WriteRequest> deletes = new ArrayList<>();
-        for (Map<String, AttributeValue> item : response.items()) {
-            if (!item.get("sk").s().equals(archiveSk(variant, keepRevision))) {
-                deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
-            }
-        }
-        for (int i = 0; i < deletes.size(); i += 25) {
-            writeBatch(deletes.subList(i, Math.min(i + 25, deletes.size())));
-        }
+        rows.deleteAll(response.items().stream()
+                .filter(item -> !item.get("sk").s().equals(archiveSk(variant, keepRevision))).toList());
     }
 
     private static String archiveSk(String variant, long revision) {

@@ -9,8 +9,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -61,6 +64,28 @@ public final class DynamoTable {
 
     public void delete(String pk, String sk) {
         call(c -> c.deleteItem(b -> b.tableName(name).key(key(pk, sk))));
+    }
+
+    /**
+     * Deletes these items (their keys), 25 to a BatchWriteItem, retrying what the table left unprocessed.
+     *
+     * @throws PicPeakException STORAGE_UNAVAILABLE when the table keeps refusing some of them
+     */
+    public void deleteAll(List<Map<String, AttributeValue>> keys) {
+        for (int i = 0; i < keys.size(); i += 25) {
+            List<WriteRequest> batch = new ArrayList<>();
+            for (Map<String, AttributeValue> itemKey : keys.subList(i, Math.min(i + 25, keys.size()))) {
+                batch.add(WriteRequest.builder().deleteRequest(d -> d.key(itemKey)).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(name, batch);
+            for (int attempt = 0; !pending.isEmpty() && attempt < 10; attempt++) {
+                Map<String, List<WriteRequest>> request = pending;
+                pending = call(c -> c.batchWriteItem(b -> b.requestItems(request))).unprocessedItems();
+            }
+            if (!pending.isEmpty()) {
+                throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the catalog is throttling deletes: try again");
+            }
+        }
     }
 
     /** Every item of a query, page after page (consistent unless the request reads an index). */

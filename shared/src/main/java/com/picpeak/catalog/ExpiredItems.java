@@ -2,11 +2,8 @@ package com.picpeak.catalog;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,19 +30,8 @@ public final class ExpiredItems {
                     .expressionAttributeNames(Map.of("#ttl", "ttl"))
                     .expressionAttributeValues(Map.of(":now", DynamoTable.n(now.getEpochSecond())))
                     .exclusiveStartKey(exclusiveStart)));
-            List<WriteRequest> deletes = new ArrayList<>();
-            for (Map<String, AttributeValue> item : page.items()) {
-                deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
-            }
-            for (int i = 0; i < deletes.size(); i += 25) { // BatchWriteItem takes 25 at a time
-                List<WriteRequest> batch = deletes.subList(i, Math.min(i + 25, deletes.size()));
-                Map<String, List<WriteRequest>> pending = Map.of(table.name(), batch);
-                for (int attempt = 0; !pending.isEmpty() && attempt < 10; attempt++) {
-                    Map<String, List<WriteRequest>> request = pending;
-                    pending = table.call(c -> c.batchWriteItem(b -> b.requestItems(request))).unprocessedItems();
-                }
-            }
-            deleted += deletes.size();
+            table.deleteAll(page.items());
+            deleted += page.items().size();
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return deleted;

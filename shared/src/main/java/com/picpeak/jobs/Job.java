@@ -12,6 +12,14 @@ public record Job(String id, JobKind kind, String target, JobState state, int at
                   String checkpoint, String lastError, String result, Instant createdAt, Instant updatedAt,
                   Instant finishedAt) {
 
+    /** When another worker may take the job next: when its lease runs out, or it is due, whichever is later. */
+    public Instant nextChance() {
+        if (leaseUntil == null) {
+            return notBefore;
+        }
+        return notBefore == null || leaseUntil.isAfter(notBefore) ? leaseUntil : notBefore;
+    }
+
     /** A queued or running job nobody is working on: its lease ran out, or it waits with no lease. */
     public boolean abandonedAt(Instant now) {
         return state == JobState.RUNNING && leaseUntil != null && leaseUntil.isBefore(now);

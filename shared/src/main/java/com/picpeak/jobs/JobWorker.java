@@ -29,7 +29,7 @@ public final class JobWorker {
             case CONTINUE -> queue.dispatch(jobId, Duration.ZERO);
             case RETRY_LATER -> store.find(jobId).ifPresent(job -> queue.dispatch(jobId, untilDue(job.notBefore())));
             case BUSY -> store.find(jobId).filter(job -> !job.state().finished()).ifPresent(job -> queue.dispatch(jobId,
-                    untilDue(later(job.leaseUntil(), job.notBefore())).plusMillis(50)));
+                    untilDue(job.nextChance()).plusMillis(50)));
             default -> {
             }
         }
@@ -42,12 +42,5 @@ public final class JobWorker {
         }
         Duration wait = Duration.between(clock.instant(), at);
         return wait.isNegative() ? Duration.ZERO : wait;
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null || a.isAfter(b) ? a : b;
     }
 }

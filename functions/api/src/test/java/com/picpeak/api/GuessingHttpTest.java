@@ -98,6 +98,8 @@ class GuessingHttpTest {
             assertThat(in.statusCode()).as(new String(in.body(), StandardCharsets.UTF_8)).isEqualTo(200);
             assertThat(json(in).get("token").asText()).isNotBlank();
 
+            // the server holds the client back by its real clock: waiting out Retry-After is the point of the test
+            // (polling would send guesses that count)
             Thread.sleep(seconds * 1000 + 150);
             assertError(auth(proxied, "guarded", "guess-y" + round, attacker), 401, "wrong_password", "next try in");
         }
@@ -171,7 +173,7 @@ class GuessingHttpTest {
 
     private static void awaitFreshMinute() throws InterruptedException {
         long second = Instant.now().getEpochSecond() % 60;
-        if (second > 45) {
+        if (second > 45) { // the limit counts per clock minute: a count split across two minutes proves nothing
             Thread.sleep((61 - second) * 1000);
         }
     }
