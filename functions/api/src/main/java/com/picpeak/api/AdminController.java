@@ -1,5 +1,6 @@
 package com.picpeak.api;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Event;
@@ -261,7 +262,7 @@ public class AdminController {
     /** The global watermark laid on downloads of galleries with "watermarkDownloads" (a PNG with alpha). */
     @PutMapping(value = "/api/admin/watermark", consumes = "image/png")
     Map<String, Object> setGlobalWatermark(jakarta.servlet.http.HttpServletRequest request) throws IOException {
-        return watermarkJson(runtime.watermarks().setWatermark(null, request.getInputStream()));
+        return watermarkJson(runtime.renditions().setWatermark(null, request.getInputStream()));
     }
 
     /** An event's own watermark, used instead of the global one. */
@@ -269,24 +270,24 @@ public class AdminController {
     Map<String, Object> setEventWatermark(@PathVariable String slug, jakarta.servlet.http.HttpServletRequest request)
             throws IOException {
         runtime.events().get(slug);
-        return watermarkJson(runtime.watermarks().setWatermark(slug, request.getInputStream()));
+        return watermarkJson(runtime.renditions().setWatermark(slug, request.getInputStream()));
     }
 
-    private static Map<String, Object> watermarkJson(com.picpeak.media.WatermarkService.Watermark watermark) {
+    private static Map<String, Object> watermarkJson(com.picpeak.media.RenditionMaker.Watermark watermark) {
         return Map.of("key", watermark.key(), "version", watermark.version());
     }
 
     /** Who received the images carrying this fingerprint (from the access log). */
     @GetMapping("/api/admin/fingerprints/{id}")
     Map<String, Object> fingerprint(@PathVariable String id) {
-        return accessJson(runtime.protection().lookup(id).orElseThrow(() -> new PicPeakException(ErrorCode.NOT_FOUND,
+        return accessJson(runtime.protection().access().lookup(id).orElseThrow(() -> new PicPeakException(ErrorCode.NOT_FOUND,
                 "no image carrying fingerprint '" + id + "' was served (or its record expired)")));
     }
 
     /** The same for a leaked file: its fingerprint is read from the image's metadata, then looked up. */
     @PostMapping(value = "/api/admin/fingerprints/lookup", consumes = {"image/jpeg", "image/png", "application/octet-stream"})
     Map<String, Object> fingerprintOfFile(jakarta.servlet.http.HttpServletRequest request) throws IOException {
-        String id = com.picpeak.protect.ImageProtection.readFingerprint(request.getInputStream()).orElseThrow(() ->
+        String id = FingerprintedDelivery.readFingerprint(request.getInputStream()).orElseThrow(() ->
                 new PicPeakException(ErrorCode.NOT_FOUND, "the file carries no PicPeak fingerprint (it was served below "
                         + "protection level enhanced, or its metadata was stripped)"));
         return fingerprint(id);

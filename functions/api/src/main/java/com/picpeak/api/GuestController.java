@@ -1,5 +1,8 @@
 package com.picpeak.api;
 
+import com.picpeak.protect.ImageTiles;
+import com.picpeak.protect.ImageAccess;
+import com.picpeak.protect.FingerprintedDelivery;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.catalog.Event;
@@ -141,10 +144,10 @@ public class GuestController {
         if (purposeValue != null && !(purposeValue instanceof String)) {
             throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"purpose\" must be \"view\" or \"download\"");
         }
-        ImageProtection.Purpose purpose = purposeValue == null ? ImageProtection.Purpose.VIEW
-                : ImageProtection.Purpose.parse((String) purposeValue);
+        ImageAccess.Purpose purpose = purposeValue == null ? ImageAccess.Purpose.VIEW
+                : ImageAccess.Purpose.parse((String) purposeValue);
         GuestAccess access = access(slug, request);
-        Photo photo = purpose == ImageProtection.Purpose.DOWNLOAD ? runtime.gallery().downloadablePhoto(access, id)
+        Photo photo = purpose == ImageAccess.Purpose.DOWNLOAD ? runtime.gallery().downloadablePhoto(access, id)
                 : runtime.gallery().photo(access, id);
         ImageProtection.Grant grant = runtime.protection().grant(access, photo, purpose, client(runtime, request));
         String base = "/api/gallery/" + slug + "/photos/" + photo.id();
@@ -155,7 +158,7 @@ public class GuestController {
         json.put("expiresAt", grant.expiresAt());
         json.put("uses", grant.token() == null ? null : grant.uses());
         if (grant.tiles() != null) {
-            ImageProtection.TileLayout layout = grant.tiles();
+            ImageTiles.TileLayout layout = grant.tiles();
             Map<String, Object> tiles = new LinkedHashMap<>();
             tiles.put("columns", layout.columns());
             tiles.put("rows", layout.rows());
@@ -166,13 +169,13 @@ public class GuestController {
             json.put("url", null);
             json.put("tiles", tiles);
         } else {
-            json.put("url", base + (purpose == ImageProtection.Purpose.DOWNLOAD ? "/download" : "") + query);
+            json.put("url", base + (purpose == ImageAccess.Purpose.DOWNLOAD ? "/download" : "") + query);
             json.put("tiles", null);
         }
         return json;
     }
 
-    private void serve(HttpServletRequest request, HttpServletResponse response, ImageProtection.Served served,
+    private void serve(HttpServletRequest request, HttpServletResponse response, FingerprintedDelivery.Served served,
                        String cacheControl) throws IOException {
         if (!served.fingerprinted()) { // the stored bytes, the same for every guest: the browser may keep them
             BlobResponder.serve(request, response, runtime, served.key(), served.etag(), served.size(),
@@ -182,8 +185,8 @@ public class GuestController {
         BlobResponder.serveFingerprinted(request, response, runtime, served, cacheControl);
     }
 
-    static ImageProtection.Client client(PicPeakRuntime runtime, HttpServletRequest request) {
-        return new ImageProtection.Client(clientAddress(runtime, request), request.getHeader("User-Agent"));
+    static ImageAccess.Client client(PicPeakRuntime runtime, HttpServletRequest request) {
+        return new ImageAccess.Client(clientAddress(runtime, request), request.getHeader("User-Agent"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.picpeak.api;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.app.PicPeakRuntime;
@@ -491,9 +492,9 @@ class ApiHttpTest {
 
         HttpResponse<byte[]> thumbnail = get("/api/gallery/traced/photos/" + id + "/thumbnail", session);
         assertThat(thumbnail.statusCode()).isEqualTo(200);
-        String fingerprint = com.picpeak.protect.ImageProtection.readFingerprint(
+        String fingerprint = FingerprintedDelivery.readFingerprint(
                 new java.io.ByteArrayInputStream(view.body())).orElseThrow();
-        assertThat(com.picpeak.protect.ImageProtection.readFingerprint(new java.io.ByteArrayInputStream(thumbnail.body())))
+        assertThat(FingerprintedDelivery.readFingerprint(new java.io.ByteArrayInputStream(thumbnail.body())))
                 .contains(fingerprint); // one identifier per session and photo
 
         JsonNode traced = json(admin("GET", "/api/admin/fingerprints/" + fingerprint, null));

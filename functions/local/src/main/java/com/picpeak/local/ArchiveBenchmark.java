@@ -43,8 +43,8 @@ final class ArchiveBenchmark {
             DynamoCatalog catalog = new DynamoCatalog(dynamo.dynamoDbClient(), "bench-archive");
             DynamoCatalog.createTableIfMissing(dynamo.dynamoDbClient(), "bench-archive");
             ArchiveService archives = new ArchiveService(catalog, store,
-                    new com.picpeak.media.WatermarkService(store, new com.picpeak.media.ImageProbe(),
-                            new com.picpeak.media.Thumbnailer()), Clock.systemUTC());
+                    new com.picpeak.media.RenditionMaker(store, new com.picpeak.media.ImageProbe(),
+                            new com.picpeak.media.ImageScaler()), Clock.systemUTC());
 
             Event big = seed(catalog, "bench-big", largePhotos, largeMb * 1024 * 1024);
             double bestRaw = 0;

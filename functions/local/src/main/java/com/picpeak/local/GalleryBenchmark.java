@@ -4,7 +4,7 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 import com.picpeak.ingest.PhotoIds;
 
 import javax.imageio.IIOImage;
@@ -64,7 +64,7 @@ final class GalleryBenchmark {
             bytes += Files.size(file);
         }
         ImageProbe probe = new ImageProbe();
-        Thumbnailer thumbnailer = new Thumbnailer();
+        ImageScaler scaler = new ImageScaler();
         double best = Double.MAX_VALUE;
         for (int round = 0; round <= rounds; round++) { // round 0 warms up
             long start = System.nanoTime();
@@ -75,7 +75,7 @@ final class GalleryBenchmark {
                 }
                 ImageHeader header = probe.probe(head, head.length);
                 try (InputStream in = Files.newInputStream(file)) {
-                    thumbnailer.cover(in, header, 300, 300, OutputStream.nullOutputStream());
+                    scaler.cover(in, header, 300, 300, OutputStream.nullOutputStream());
                 }
             }
             if (round > 0) {
@@ -85,7 +85,7 @@ final class GalleryBenchmark {
         double ours = photos / best;
         out.printf(Locale.ROOT, "thumbnails: %d JPEGs of 6000x4000 (24 MP, %.1f MB each), 300x300 cover, q85, best of %d%n",
                 photos, bytes / 1e6 / photos, rounds);
-        out.printf(Locale.ROOT, "  picpeak Thumbnailer (1 thread)          %7.2f thumbnails/s%n", ours);
+        out.printf(Locale.ROOT, "  picpeak ImageScaler (1 thread)          %7.2f thumbnails/s%n", ours);
         if (!onPath("vipsthumbnail")) {
             out.println("  vipsthumbnail: not installed (Debian: apt-get install libvips-tools) - no ratio");
             return;

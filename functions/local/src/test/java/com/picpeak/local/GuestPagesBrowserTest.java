@@ -1,5 +1,6 @@
 package com.picpeak.local;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
@@ -225,7 +226,7 @@ class GuestPagesBrowserTest {
         browser.find("#viewer-download").click();
         Path saved = awaitDownload(names.get(0));
         byte[] bytes = Files.readAllBytes(saved);
-        String fingerprint = com.picpeak.protect.ImageProtection.readFingerprint(new java.io.ByteArrayInputStream(bytes))
+        String fingerprint = FingerprintedDelivery.readFingerprint(new java.io.ByteArrayInputStream(bytes))
                 .orElseThrow();
         assertThat(app.admin("GET", "/api/admin/fingerprints/" + fingerprint).get("lastVariant").asText()).isEqualTo("download");
         assertThat(TestImages.decode(bytes).getWidth()).isEqualTo(900);

@@ -27,15 +27,16 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Makes the "cover" derivatives (300 px thumbnail, 1920x1080 hero): fill the target box completely,
- * crop what overflows, bake in the EXIF orientation, write a baseline JPEG of quality 0.85.
+ * Decodes and scales images, writing baseline JPEGs of quality 0.85 with the EXIF orientation baked in:
+ * "cover" derivatives (the 300 px thumbnail, the 1920x1080 hero: fill the target box, crop what overflows),
+ * whole-image renditions (optionally with a watermark laid over), and tiles of a rendition.
  *
  * <p>Heap stays bounded for 100 MP originals: the original is read as a stream through a small
  * window (never buffered whole), and the decoder decodes only the region that survives the crop,
  * subsampling while it decodes, so the raster it allocates is two to three times the target in
  * each direction, not the full image. Thread-safe.
  */
-public final class Thumbnailer {
+public final class ImageScaler {
     /** JPEG quality of every derivative (DESIGN.md: "JPEG q85"). */
     public static final float JPEG_QUALITY = 0.85f;
 

@@ -29,7 +29,7 @@ import java.util.Optional;
  * old ones are never served. Size, CRC-32, width and height are kept as metadata: the watermarked Download
  * All archive is planned from them in one pass, and tiles are cut by them.
  */
-public final class WatermarkService {
+public final class RenditionMaker {
     /** Watermarked downloads are proofs: at most 12 MP, which bounds the memory of rendering one. */
     public static final long MAX_PIXELS = 12_000_000L;
     /** What a guest views: enough for a large screen, small enough to answer inline from a Lambda. */
@@ -43,9 +43,9 @@ public final class WatermarkService {
 
     private final BlobStore store;
     private final ImageProbe probe;
-    private final Thumbnailer renderer;
+    private final ImageScaler renderer;
 
-    public WatermarkService(BlobStore store, ImageProbe probe, Thumbnailer renderer) {
+    public RenditionMaker(BlobStore store, ImageProbe probe, ImageScaler renderer) {
         this.store = store;
         this.probe = probe;
         this.renderer = renderer;
@@ -161,7 +161,7 @@ public final class WatermarkService {
         }
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream(1024 * 1024);
         Protection p = event.protection();
-        Thumbnailer.MarkPlacement placement = new Thumbnailer.MarkPlacement(anchorX(p.position()), anchorY(p.position()),
+        ImageScaler.MarkPlacement placement = new ImageScaler.MarkPlacement(anchorX(p.position()), anchorY(p.position()),
                 p.sizePercent() / 100.0, p.opacityPercent() / 100f);
         try (BlobRead original = store.get(originalKey)) {
             renderer.rendition(original.stream(), header, maxPixels, mark, placement, jpeg);
