@@ -38,6 +38,8 @@ import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.ImageScaler;
 import com.picpeak.media.RenditionMaker;
+import com.picpeak.rendition.RenditionClaims;
+import com.picpeak.rendition.TierRenditions;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
 import com.picpeak.storage.ConfigException;
@@ -72,6 +74,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final GalleryService gallery;
     private final ImportService imports;
     private final RenditionMaker renditions;
+    private final TierRenditions tiers;
     private final ArchiveService archives;
     private final EventArchiver archiver;
     private final EventDeletion deletions;
@@ -118,7 +121,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
         this.renditions = new RenditionMaker(store, probe, renderer);
-        this.protection = ImageProtection.create(store, renditions, renderer, new ProtectionStore(table), keyMaterial,
+        this.tiers = new TierRenditions(store, probe, renderer, renditions, new RenditionClaims(table), clock);
+        this.protection = ImageProtection.create(store, renditions, tiers, renderer, new ProtectionStore(table), keyMaterial,
                 appConfig.imageRequestsPerMinute(), clock);
         this.jobSettings = jobSettings;
         this.jobQueue = jobQueue;
@@ -255,6 +259,10 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     public ImportService imports() {
         return imports;
+    }
+
+    public TierRenditions tiers() {
+        return tiers;
     }
 
     public RenditionMaker renditions() {

@@ -92,6 +92,22 @@ public final class RenditionMaker {
         return imageOf(event.slug()).map(info -> new Watermark(info.key(), imageVersion(info) + "-" + placement));
     }
 
+    /** The watermark a rendition for viewing carries: the one in force while the event's view watermark is on. */
+    public Optional<Watermark> viewWatermark(Event event) {
+        return event.protection().watermarkViews() ? resolve(event) : Optional.empty();
+    }
+
+    /** The watermark's image, read from storage. */
+    public BufferedImage image(Watermark watermark) {
+        return loadWatermark(watermark.key());
+    }
+
+    /** Where and how the event's watermark is laid over a rendition. */
+    public static ImageScaler.MarkPlacement placement(Protection p) {
+        return new ImageScaler.MarkPlacement(anchorX(p.position()), anchorY(p.position()), p.sizePercent() / 100.0,
+                p.opacityPercent() / 100f);
+    }
+
     /**
      * The watermarked download copy of a photo (at most {@link #MAX_PIXELS}), rendered and stored on first use.
      *
@@ -160,9 +176,7 @@ public final class RenditionMaker {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + originalKey + "' failed: " + e, e);
         }
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream(1024 * 1024);
-        Protection p = event.protection();
-        ImageScaler.MarkPlacement placement = new ImageScaler.MarkPlacement(anchorX(p.position()), anchorY(p.position()),
-                p.sizePercent() / 100.0, p.opacityPercent() / 100f);
+        ImageScaler.MarkPlacement placement = placement(event.protection());
         try (BlobRead original = store.get(originalKey)) {
             renderer.rendition(original.stream(), header, maxPixels, mark, placement, jpeg);
         } catch (IOException e) {

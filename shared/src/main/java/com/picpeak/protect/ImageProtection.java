@@ -13,6 +13,8 @@ import com.picpeak.protect.FingerprintedDelivery.Served;
 import com.picpeak.protect.ImageAccess.Client;
 import com.picpeak.protect.ImageAccess.Purpose;
 import com.picpeak.protect.ImageTiles.TileLayout;
+import com.picpeak.rendition.Tier;
+import com.picpeak.rendition.TierRenditions;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 
@@ -35,14 +37,16 @@ public final class ImageProtection {
 
     private final BlobStore store;
     private final RenditionMaker renditions;
+    private final TierRenditions tierRenditions;
     private final ImageAccess access;
     private final ImageTiles tiles;
     private final FingerprintedDelivery delivery;
 
-    public ImageProtection(BlobStore store, RenditionMaker renditions, ImageAccess access, ImageTiles tiles,
-                           FingerprintedDelivery delivery) {
+    public ImageProtection(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions, ImageAccess access,
+                           ImageTiles tiles, FingerprintedDelivery delivery) {
         this.store = store;
         this.renditions = renditions;
+        this.tierRenditions = tierRenditions;
         this.access = access;
         this.tiles = tiles;
         this.delivery = delivery;
@@ -53,10 +57,10 @@ public final class ImageProtection {
      *
      * @param requestsPerMinute image requests one guest session may make per minute at enhanced and maximum
      */
-    public static ImageProtection create(BlobStore store, RenditionMaker renditions, ImageScaler scaler,
-                                         ProtectionStore records, byte[] keyMaterial, long requestsPerMinute,
-                                         Clock clock) {
-        return new ImageProtection(store, renditions, new ImageAccess(records, keyMaterial, requestsPerMinute, clock),
+    public static ImageProtection create(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions,
+                                         ImageScaler scaler, ProtectionStore records, byte[] keyMaterial,
+                                         long requestsPerMinute, Clock clock) {
+        return new ImageProtection(store, renditions, tierRenditions, new ImageAccess(records, keyMaterial, requestsPerMinute, clock),
                 new ImageTiles(store, scaler), new FingerprintedDelivery(store, keyMaterial));
     }
 
@@ -142,9 +146,34 @@ public final class ImageProtection {
         return original(photo, photo.filename(), fingerprint);
     }
 
+    /** The 300 px thumbnail (the grid's 1x). */
     public Served thumbnail(GuestAccess guest, Photo photo, Client client) {
-        String fingerprint = access.traceWithoutToken(guest, photo.id(), client, "thumbnail");
-        return derived(guest.event().slug(), photo.thumbnailKey(), "thumb-" + photo.id(), fingerprint);
+        return tier(guest, photo, Tier.THUMB_300, client, null);
+    }
+
+    /**
+     * A rendition tier of the photo, made on first request. Thumbnails are served like the grid's always were
+     * (traced without a token at enhanced and maximum); previews are the viewer's image: with the view watermark
+     * when it is on, only with a token and a fingerprint at enhanced, and not at all at maximum (tiles only).
+     */
+    public Served tier(GuestAccess guest, Photo photo, Tier tier, Client client, String token) {
+        Event event = guest.event();
+        Protection protection = event.protection();
+        String fingerprint;
+        if (tier.thumbnail()) {
+            fingerprint = access.traceWithoutToken(guest, photo.id(), client, "thumbnail");
+        } else if (protection.fragments()) {
+            throw new PicPeakException(ErrorCode.TILES_ONLY, "gallery '" + event.slug() + "' shows photos only as tiles: "
+                    + "POST /api/gallery/" + event.slug() + "/photos/" + photo.id() + "/access, then fetch each tile");
+        } else if (protection.tracesGuests()) {
+            fingerprint = access.admit(guest, photo.id(), client, token, Purpose.VIEW, "view");
+        } else {
+            fingerprint = null;
+        }
+        TierRenditions.Rendition rendition = tierRenditions.rendition(event, photo, tier);
+        String etag = (fingerprint == null ? "" : fingerprint + "-") + tier.wireName() + "-" + rendition.version()
+                + "-" + photo.id();
+        return new Served(event.slug(), rendition.key(), etag, rendition.size(), "image/jpeg", null, fingerprint);
     }
 
     /** The hero image: with the view watermark when it is on; none at maximum, where photos exist only as tiles. */

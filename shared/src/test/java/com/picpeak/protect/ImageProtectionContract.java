@@ -18,6 +18,8 @@ import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.ImageScaler;
 import com.picpeak.media.RenditionMaker;
+import com.picpeak.rendition.RenditionClaims;
+import com.picpeak.rendition.TierRenditions;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.testing.TestClock;
@@ -82,8 +84,11 @@ abstract class ImageProtectionContract {
 
     /** A second server process: its own services on the same catalog table and storage. */
     ImageProtection instance(long requestsPerMinute) {
-        return ImageProtection.create(store, new RenditionMaker(store, new ImageProbe(), new ImageScaler()),
-                new ImageScaler(), new ProtectionStore(new DynamoTable(TestDynamo.client(), table)), keyMaterial(),
+        RenditionMaker marks = new RenditionMaker(store, new ImageProbe(), new ImageScaler());
+        DynamoTable rows = new DynamoTable(TestDynamo.client(), table);
+        TierRenditions tiers = new TierRenditions(store, new ImageProbe(), new ImageScaler(), marks,
+                new RenditionClaims(rows), clock);
+        return ImageProtection.create(store, marks, tiers, new ImageScaler(), new ProtectionStore(rows), keyMaterial(),
                 requestsPerMinute, clock);
     }
 

@@ -13,6 +13,7 @@ import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.TrustedProxies;
+import com.picpeak.rendition.Tier;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -120,6 +121,21 @@ public class GuestController {
         serve(request, response, runtime.protection().thumbnail(access, photo, client(runtime, request)), CACHE_PRIVATE);
     }
 
+    /**
+     * A rendition tier (thumbnail or preview) of the photo, made on its first request. At enhanced a preview
+     * needs the token of a view grant and carries the guest's fingerprint.
+     */
+    @GetMapping("/api/gallery/{slug}/photos/{id}/r/{tier}")
+    void rendition(@PathVariable String slug, @PathVariable String id, @PathVariable String tier,
+                   @RequestParam(name = "t", required = false) String token, HttpServletRequest request,
+                   HttpServletResponse response) throws IOException {
+        Tier chosen = Tier.parse(tier);
+        GuestAccess access = access(slug, request);
+        Photo photo = runtime.gallery().photo(access, id);
+        serve(request, response, runtime.protection().tier(access, photo, chosen, client(runtime, request), token),
+                chosen.thumbnail() ? CACHE_PRIVATE : NO_STORE);
+    }
+
     @GetMapping("/api/gallery/{slug}/photos/{id}/download")
     void download(@PathVariable String slug, @PathVariable String id, @RequestParam(name = "t", required = false) String token,
                   HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -172,6 +188,9 @@ public class GuestController {
             json.put("url", base + (purpose == ImageAccess.Purpose.DOWNLOAD ? "/download" : "") + query);
             json.put("tiles", null);
         }
+        // the viewer's preview tiers, each URL good for one fetch with the token (the browser fetches one of them)
+        json.put("previews", purpose == ImageAccess.Purpose.VIEW && grant.tiles() == null
+                ? Json.previews(photo, query) : null);
         return json;
     }
 
