@@ -510,6 +510,51 @@ class ApiHttpTest {
     }
 
     @Test
+    void renditionTiers_areListedWithTheirWidths_madeOnRequest_andProtectedLikeTheView() throws Exception {
+        createEvent("tiered", null);
+        byte[] original = TestImages.jpeg(TestImages.noisyHalves(3000, 2000, 43));
+        JsonNode uploaded = uploadOne("tiered", "big.jpg", original);
+        String id = uploaded.get("id").asText();
+        JsonNode listed = json(get("/api/gallery/tiered/photos", null)).get("photos").get(0);
+
+        assertThat(listed.get("thumbnails").findValuesAsText("tier")).containsExactly("t300", "t600");
+        assertThat(listed.get("previews").findValuesAsText("tier")).containsExactly("p1280", "p1920", "p2560");
+        assertThat(listed.get("previews").findValues("width").stream().map(JsonNode::asInt).toList())
+                .containsExactly(1280, 1920, 2560);
+        for (JsonNode tier : List.of(listed.get("thumbnails").get(1), listed.get("previews").get(0))) {
+            HttpResponse<byte[]> image = get(tier.get("url").asText(), null);
+            assertThat(image.statusCode()).isEqualTo(200);
+            assertThat(image.headers().firstValue("Content-Type")).contains("image/jpeg");
+            assertThat(image.headers().firstValueAsLong("Content-Length")).hasValue(image.body().length);
+            assertThat(TestImages.decode(image.body()).getWidth()).isEqualTo(tier.get("width").asInt());
+            assertThat(TestImages.decode(image.body()).getHeight()).isEqualTo(tier.get("height").asInt());
+            assertThat(image.body().length).isLessThan(original.length);
+            String etag = image.headers().firstValue("ETag").orElseThrow();
+            assertThat(send("GET", tier.get("url").asText(), null, null, null, "If-None-Match", etag).statusCode())
+                    .isEqualTo(304);
+        }
+        assertError(get("/api/gallery/tiered/photos/" + id + "/r/p4000", null), 404, "not_found", "p1280");
+
+        // enhanced: a preview needs a view token, and carries the guest's fingerprint
+        admin("PATCH", "/api/admin/events/tiered", "{\"protectionLevel\":\"enhanced\"}");
+        String session = json(send("POST", "/api/gallery/tiered/auth", "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json", null)).get("token").asText();
+        assertError(get(listed.get("previews").get(1).get("url").asText(), session), 403, "access_token_invalid", "/access");
+        JsonNode grant = json(send("POST", "/api/gallery/tiered/photos/" + id + "/access",
+                "{\"purpose\":\"view\"}".getBytes(StandardCharsets.UTF_8), "application/json", "Bearer " + session));
+        JsonNode preview = grant.get("previews").get(1);
+        assertThat(preview.get("url").asText()).endsWith("/r/p1920?t=" + grant.get("token").asText());
+        HttpResponse<byte[]> traced = get(preview.get("url").asText(), session);
+        assertThat(traced.statusCode()).isEqualTo(200);
+        assertThat(TestImages.decode(traced.body()).getWidth()).isEqualTo(1920);
+        assertThat(FingerprintedDelivery.readFingerprint(new java.io.ByteArrayInputStream(traced.body()))).isPresent();
+
+        // maximum: no preview, only tiles
+        admin("PATCH", "/api/admin/events/tiered", "{\"protectionLevel\":\"maximum\"}");
+        assertError(get(listed.get("previews").get(0).get("url").asText(), session), 403, "tiles_only", "tiles");
+    }
+
+    @Test
     void maximumProtection_overHttp_servesOnlyTiles() throws Exception {
         createEvent("tiled", null);
         JsonNode photo = uploadOne("tiled", "t.jpg", jpeg(42));
