@@ -357,7 +357,8 @@ public final class DynamoCatalog implements Catalog {
     public Page<Photo> listPhotos(String slug, int limit, String cursor) {
         Map<String, AttributeValue> start = cursor == null ? null
                 : Map.of("pk", s(eventPk(slug)), "sk", s(photoSk(decodeCursor(cursor))));
-        QueryResponse response = query(b -> b.tableName(table)
+        // consistent: a page is cached by the revision read just before it, so it must show that revision's photos
+        QueryResponse response = query(b -> b.tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :p AND begins_with(sk, :photo)")
                 .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":photo", s("PHOTO#")))
                 .exclusiveStartKey(start).limit(limit + 1));

@@ -11,6 +11,7 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.gallery.ContentTags;
 import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.rendition.Tier;
@@ -42,6 +43,8 @@ public class GuestController {
     private static final String CACHE_PRIVATE = "private, max-age=86400";
     /** Token-bound images: the browser keeps no copy (each view asks for a new token anyway). */
     private static final String NO_STORE = "private, no-store";
+    /** The version of a listing page's JSON shape (Json.guestPhoto): part of its entity tag. */
+    static final String LISTING_SHAPE = "tiers1";
 
     private final PicPeakRuntime runtime;
 
@@ -54,7 +57,7 @@ public class GuestController {
      * a guest who may open the gallery: it pages the photo rows once per revision.
      */
     @GetMapping("/api/gallery/{slug}")
-    Map<String, Object> info(@PathVariable String slug, HttpServletRequest request) {
+    ResponseEntity<Map<String, Object>> info(@PathVariable String slug, HttpServletRequest request) {
         Event event = runtime.gallery().visibleEvent(slug);
         Map<String, Object> json = Json.guestEvent(event);
         Long downloadAllSize = null;
@@ -63,7 +66,9 @@ public class GuestController {
             downloadAllSize = length.isPresent() ? length.getAsLong() : null;
         }
         json.put("downloadAllSize", downloadAllSize);
-        return json;
+        // the answer is small and made from the event row: its tag is a hash of what it says
+        String tag = ConditionalGet.quoted("e" + event.revision() + "-" + ContentTags.of(json.toString()));
+        return ConditionalGet.answer(request, tag, () -> json);
     }
 
     @PostMapping("/api/gallery/{slug}/auth")
@@ -83,16 +88,24 @@ public class GuestController {
         return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, cookie.toString()).body(json);
     }
 
+    /**
+     * A page of the listing, tagged by the event's revision and the page: a browser that has it revalidates with
+     * {@code If-None-Match} and gets 304 without a photo row being read; otherwise the page comes from the
+     * in-process cache of that revision's pages, or the catalog.
+     */
     @GetMapping("/api/gallery/{slug}/photos")
-    Map<String, Object> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
-                               @RequestParam(required = false) String cursor, HttpServletRequest request) {
+    ResponseEntity<Map<String, Object>> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
+                                               @RequestParam(required = false) String cursor, HttpServletRequest request) {
         GuestAccess access = access(slug, request);
-        Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
-        List<Map<String, Object>> photos = page.items().stream().map(Json::guestPhoto).toList();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("photos", photos);
-        json.put("nextCursor", page.nextCursor());
-        return json;
+        String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, LISTING_SHAPE));
+        return ConditionalGet.answer(request, tag, () -> {
+            Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
+            List<Map<String, Object>> photos = page.items().stream().map(Json::guestPhoto).toList();
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("photos", photos);
+            json.put("nextCursor", page.nextCursor());
+            return json;
+        });
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}")

@@ -555,6 +555,57 @@ class ApiHttpTest {
     }
 
     @Test
+    void listingAndEventInfo_carryETags_answer304_andChangeWithTheRevision() throws Exception {
+        createEvent("tagged", "secret");
+        String session = json(auth("tagged", "secret")).get("token").asText();
+        uploadOne("tagged", "a.jpg", jpeg(51));
+        uploadOne("tagged", "b.jpg", jpeg(52));
+        uploadOne("tagged", "c.jpg", jpeg(53));
+
+        HttpResponse<byte[]> page = get("/api/gallery/tagged/photos?limit=2", session);
+        String pageTag = page.headers().firstValue("ETag").orElseThrow();
+        assertThat(page.headers().firstValue("Cache-Control")).hasValueSatisfying(v ->
+                assertThat(v).contains("no-cache").contains("private"));
+        HttpResponse<byte[]> again = send("GET", "/api/gallery/tagged/photos?limit=2", null, null, "Bearer " + session,
+                "If-None-Match", pageTag);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(again.headers().firstValue("ETag")).contains(pageTag);
+        String cursor = json(page).get("nextCursor").asText();
+        String secondTag = get("/api/gallery/tagged/photos?limit=2&cursor=" + cursor, session).headers()
+                .firstValue("ETag").orElseThrow();
+        assertThat(secondTag).isNotEqualTo(pageTag);
+        assertThat(get("/api/gallery/tagged/photos?limit=3", session).headers().firstValue("ETag")).isNotEqualTo(
+                java.util.Optional.of(pageTag));
+        // the tag does not let a guest without the password skip the gate
+        assertError(send("GET", "/api/gallery/tagged/photos?limit=2", null, null, null, "If-None-Match", pageTag), 401,
+                "unauthorized", "password");
+
+        HttpResponse<byte[]> info = get("/api/gallery/tagged", session);
+        String infoTag = info.headers().firstValue("ETag").orElseThrow();
+        assertThat(send("GET", "/api/gallery/tagged", null, null, "Bearer " + session, "If-None-Match", infoTag)
+                .statusCode()).isEqualTo(304);
+
+        uploadOne("tagged", "d.jpg", jpeg(54)); // a new revision
+        HttpResponse<byte[]> changed = send("GET", "/api/gallery/tagged/photos?limit=2", null, null, "Bearer " + session,
+                "If-None-Match", pageTag);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("ETag")).isNotEqualTo(java.util.Optional.of(pageTag));
+        List<String> names = new ArrayList<>(json(get("/api/gallery/tagged/photos?limit=10", session)).get("photos")
+                .findValuesAsText("filename"));
+        assertThat(names).containsExactly("a.jpg", "b.jpg", "c.jpg", "d.jpg"); // not the cached page of the old revision
+        HttpResponse<byte[]> newInfo = send("GET", "/api/gallery/tagged", null, null, "Bearer " + session,
+                "If-None-Match", infoTag);
+        assertThat(newInfo.statusCode()).isEqualTo(200);
+        assertThat(json(newInfo).get("photoCount").asInt()).isEqualTo(4);
+        // a title change changes the event info's tag too (it is a hash of the answer)
+        String fourTag = newInfo.headers().firstValue("ETag").orElseThrow();
+        admin("PATCH", "/api/admin/events/tagged", "{\"title\":\"Renamed\"}");
+        assertThat(send("GET", "/api/gallery/tagged", null, null, "Bearer " + session, "If-None-Match", fourTag)
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void maximumProtection_overHttp_servesOnlyTiles() throws Exception {
         createEvent("tiled", null);
         JsonNode photo = uploadOne("tiled", "t.jpg", jpeg(42));
