@@ -4,8 +4,10 @@ import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.media.GalleryLook;
 import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
@@ -173,7 +175,7 @@ public final class ArchiveService {
         if (!event.watermarkDownloads()) {
             return ORIGINALS;
         }
-        return "wm-" + watermarks.resolve(event).map(WatermarkService.Watermark::version)
+        return "wm-" + watermarks.resolve(lookOf(event)).map(WatermarkService.Watermark::version)
                 .orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '"
                         + event.slug() + "' are to be watermarked but no watermark image is set: PUT a PNG to "
                         + "/api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
@@ -261,7 +263,7 @@ public final class ArchiveService {
                 int first = rendered;
                 while (rendered < photos.size() && (rendered == first || !deadline.passed())) { // one at least
                     Photo photo = photos.get(rendered);
-                    watermarks.copyOf(event, photo.id(), photo.key()); // kept: the plan reads it back
+                    watermarks.copyOf(lookOf(event), photo.id(), photo.key()); // kept: the plan reads it back
                     rendered++;
                 }
                 String phase = rendered < photos.size() ? "rendering" : "starting";
@@ -302,18 +304,17 @@ public final class ArchiveService {
     ZipPlan planWatermarked(Event event) {
         try (Stream<Photo> photos = catalog.allPhotos(event.slug())) {
             return ZipPlan.of(photos.map(photo -> {
-                WatermarkService.Copy copy = watermarks.copyOf(event, photo.id(), photo.key());
-                return new ZipItem(jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(), timeOf(photo));
+                WatermarkService.Copy copy = watermarks.copyOf(lookOf(event), photo.id(), photo.key());
+                return new ZipItem(WatermarkService.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(), timeOf(photo));
             }).toList());
         }
     }
 
-    /** A watermarked copy is a JPEG whatever the original was. */
-    public static String jpegName(String filename) {
-        int dot = filename.lastIndexOf('.');
-        String base = dot > 0 ? filename.substring(0, dot) : filename;
-        String extension = dot > 0 ? filename.substring(dot + 1).toLowerCase(java.util.Locale.ROOT) : "";
-        return extension.equals("jpg") || extension.equals("jpeg") ? filename : base + ".jpg";
+    /** What the renditions need of the event (media does not read the catalog). */
+    static GalleryLook lookOf(Event event) {
+        Protection p = event.protection();
+        return new GalleryLook(event.slug(), p.watermarkViews(), p.position().wireName(), p.sizePercent(),
+                p.opacityPercent(), event.heroPhotoId(), event.heroKey());
     }
 
     /** The plan of the event's photos in upload order, read from the catalog a page at a time. */

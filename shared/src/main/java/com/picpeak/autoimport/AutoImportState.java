@@ -1,6 +1,6 @@
 package com.picpeak.autoimport;
 
-import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.FileClaim;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -121,7 +121,7 @@ public final class AutoImportState {
     /** Every event that references a folder: slug to folder. */
     public Map<String, String> externalFolders() {
         Map<String, String> folders = new HashMap<>();
-        table.queryAll(b -> b.indexName(DynamoCatalog.GSI1).consistentRead(false)
+        table.queryAll(b -> b.indexName(CatalogKeys.GSI1).consistentRead(false)
                 .keyConditionExpression("gsi1pk = :p").expressionAttributeValues(Map.of(":p", s(EXTERNAL_GSI_PK))),
                 item -> folders.put(item.get("gsi1sk").s(), item.get("folder").s()));
         return folders;

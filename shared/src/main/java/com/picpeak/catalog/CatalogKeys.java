@@ -5,6 +5,8 @@ package com.picpeak.catalog;
  * A job's lock lives apart from the event it is about, so deleting the event's rows cannot drop it.
  */
 public final class CatalogKeys {
+    /** The table's one global secondary index (gsi1pk, gsi1sk). */
+    public static final String GSI1 = "gsi1";
     /** The sort key of every lock row. */
     public static final String LOCK_SK = "LOCK";
     /** The exclusion group of the jobs that change a whole event (archive, restore, delete). */

@@ -41,7 +41,6 @@ import java.util.function.UnaryOperator;
  * another event cannot be found.
  */
 public final class DynamoCatalog implements Catalog {
-    public static final String GSI1 = "gsi1";
     private static final String EVENT_SK = "EVENT";
     private static final String EVENTS_GSI_PK = "EVENTS";
     private static final int UPDATE_ATTEMPTS = 8;
@@ -66,7 +65,7 @@ public final class DynamoCatalog implements Catalog {
             dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(attribute("pk"), attribute("sk"), attribute("gsi1pk"), attribute("gsi1sk"))
                     .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(GSI1)
+                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName(CatalogKeys.GSI1)
                             .keySchema(key("gsi1pk", KeyType.HASH), key("gsi1sk", KeyType.RANGE))
                             .projection(p -> p.projectionType(ProjectionType.ALL)).build()));
         } catch (ResourceInUseException alreadyThere) {
@@ -111,7 +110,7 @@ public final class DynamoCatalog implements Catalog {
             start = Map.of("pk", s(eventPk(slug)), "sk", s(EVENT_SK), "gsi1pk", s(EVENTS_GSI_PK), "gsi1sk", s(slug));
         }
         Map<String, AttributeValue> exclusiveStart = start;
-        QueryResponse response = query(b -> b.tableName(table).indexName(GSI1)
+        QueryResponse response = query(b -> b.tableName(table).indexName(CatalogKeys.GSI1)
                 .keyConditionExpression("gsi1pk = :p").expressionAttributeValues(Map.of(":p", s(EVENTS_GSI_PK)))
                 .exclusiveStartKey(exclusiveStart).limit(limit + 1));
         List<Event> events = new ArrayList<>();

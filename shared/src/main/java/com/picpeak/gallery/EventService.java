@@ -2,6 +2,7 @@ package com.picpeak.gallery;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Names;
 import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
@@ -9,7 +10,7 @@ import com.picpeak.catalog.Tombstone;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.notify.DomainEvent;
-import com.picpeak.notify.EventSink;
+import com.picpeak.notify.DomainEventSink;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -32,14 +33,14 @@ public final class EventService {
     private final BlobStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
-    private final EventSink events;
+    private final DomainEventSink events;
 
     public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock) {
-        this(catalog, store, hasher, clock, EventSink.NONE);
+        this(catalog, store, hasher, clock, DomainEventSink.NONE);
     }
 
     /** @param events receives {@code photo.deleted} for every photo deleted */
-    public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock, EventSink events) {
+    public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock, DomainEventSink events) {
         this.events = events;
         this.catalog = catalog;
         this.store = store;

@@ -1,7 +1,6 @@
 package com.picpeak.jobs;
 
 import com.picpeak.catalog.CatalogKeys;
-import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Page;
 import com.picpeak.error.ErrorCode;
@@ -125,7 +124,7 @@ public final class JobStore {
         do { // a filter may leave a page short: read on until the page is full or the index ends
             Map<String, AttributeValue> exclusiveStart = next;
             QueryResponse page = table.call(c -> c.query(b -> {
-                b.tableName(table.name()).indexName(DynamoCatalog.GSI1).scanIndexForward(false)
+                b.tableName(table.name()).indexName(CatalogKeys.GSI1).scanIndexForward(false)
                         .keyConditionExpression("gsi1pk = :p").expressionAttributeValues(values)
                         .exclusiveStartKey(exclusiveStart).limit(Math.max(limit, 25));
                 if (!filters.isEmpty()) {
@@ -147,7 +146,7 @@ public final class JobStore {
     /** Every unfinished job (for resuming them: local mode at start, the sweep in the serverless shape). */
     public List<Job> unfinished() {
         List<Job> jobs = new ArrayList<>();
-        table.queryAll(b -> b.indexName(DynamoCatalog.GSI1).consistentRead(false)
+        table.queryAll(b -> b.indexName(CatalogKeys.GSI1).consistentRead(false)
                         .keyConditionExpression("gsi1pk = :p")
                         .filterExpression("#state IN (:queued, :running)")
                         .expressionAttributeNames(Map.of("#state", "state"))

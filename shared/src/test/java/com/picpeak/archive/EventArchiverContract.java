@@ -394,7 +394,7 @@ abstract class EventArchiverContract {
                 .isZero();
         events.create("old", new EventPatch("Again", null, null, false, null, null, null, null));
         assertThat(new WatermarkService(store, new ImageProbe(), new Thumbnailer())
-                .resolve(catalog.findEvent("old").orElseThrow())).as("no watermark of the old event").isEmpty();
+                .resolve(ArchiveService.lookOf(catalog.findEvent("old").orElseThrow()))).as("no watermark of the old event").isEmpty();
         assertThat(catalog.findEvent("old").orElseThrow().photoCount()).isZero();
     }
 

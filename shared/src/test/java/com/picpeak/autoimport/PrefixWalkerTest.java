@@ -11,7 +11,7 @@ import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
 import com.picpeak.notify.DomainEvent;
-import com.picpeak.notify.EventSink;
+import com.picpeak.notify.DomainEventSink;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.S3BlobStore;
@@ -72,7 +72,7 @@ class PrefixWalkerTest {
     }
 
     ImportService newImports(BlobStore target) {
-        EventSink recording = published::add;
+        DomainEventSink recording = published::add;
         return new ImportService(catalog, target, new ImageProbe(), new Thumbnailer(), clock, 10_000_000, recording);
     }
 

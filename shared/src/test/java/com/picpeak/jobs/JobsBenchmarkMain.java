@@ -9,7 +9,7 @@ import com.picpeak.gallery.EventPatch;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
-import com.picpeak.ingest.PhotoIds;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
 import com.picpeak.media.WatermarkService;
