@@ -107,7 +107,7 @@ public final class ArchiveService {
         }
         String variant = variant(event);
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
-        java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) { // the revision fixes the photo set: no need to page the catalog again
             return new Archive(event, variant, key, null, ready.get().length(), true);
         }
@@ -139,7 +139,7 @@ public final class ArchiveService {
             return OptionalLong.empty();
         }
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
-        java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) {
             return OptionalLong.of(ready.get().length());
         }
@@ -159,13 +159,13 @@ public final class ArchiveService {
      * The READY record of a cached archive whose file is really there. A READY record whose file is gone
      * (removed by an archive, not migrated, deleted by hand) is marked FAILED, so the next build may claim it.
      */
-    private java.util.Optional<ArchiveRecord> readyAndPresent(String slug, String variant, long revision, String key) {
-        java.util.Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
+    private Optional<ArchiveRecord> readyAndPresent(String slug, String variant, long revision, String key) {
+        Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
                 .filter(r -> r.state() == ArchiveRecord.State.READY);
         if (ready.isPresent() && store.head(key).map(BlobInfo::size).orElse(-1L) != ready.get().length()) {
             log.warn("the cached file {} is missing or has another size: it is built again", key);
             catalog.deleteArchiveRecordsExcept(slug, variant, -1); // not a failed build: the next request builds
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return ready;
     }

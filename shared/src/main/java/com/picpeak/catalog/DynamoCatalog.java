@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,7 +29,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The catalog in one DynamoDB table. Every row of an event shares its partition ({@code pk = EVENT#slug}):
@@ -149,7 +156,7 @@ public final class DynamoCatalog implements Catalog {
     private static void backOff(int attempt) {
         long bound = Math.min(250, 4L << attempt);
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, bound + 1));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PicPeakException(ErrorCode.CONFLICT, "interrupted while retrying an event update", e);
@@ -229,8 +236,8 @@ public final class DynamoCatalog implements Catalog {
      * or written before claims had leases) and claims of imported photos ({@code photoId}) never expire.
      */
     @Override
-    public Optional<String> leaseFilename(String slug, String filename, Instant now, java.time.Duration lease) {
-        String token = java.util.UUID.randomUUID().toString();
+    public Optional<String> leaseFilename(String slug, String filename, Instant now, Duration lease) {
+        String token = UUID.randomUUID().toString();
         try {
             dynamo.putItem(b -> b.tableName(table)
                     .item(Map.of("pk", s(eventPk(slug)), "sk", s(fileSk(filename)), "claimedAt", s(now.toString()),
@@ -416,7 +423,7 @@ public final class DynamoCatalog implements Catalog {
     @Override
     public int releaseInterruptedClaims() {
         int released = 0;
-        try (java.util.stream.Stream<Event> events = allEvents()) {
+        try (Stream<Event> events = allEvents()) {
             for (Event event : (Iterable<Event>) events::iterator) {
                 List<Map<String, AttributeValue>> interrupted = new ArrayList<>();
                 rows.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
@@ -662,7 +669,7 @@ public final class DynamoCatalog implements Catalog {
         }
     }
 
-    private QueryResponse query(java.util.function.Consumer<software.amazon.awssdk.services.dynamodb.model.QueryRequest.Builder> request) {
+    private QueryResponse query(Consumer<QueryRequest.Builder> request) {
         try {
             return dynamo.query(request);
         } catch (SdkException e) {
@@ -671,7 +678,7 @@ public final class DynamoCatalog implements Catalog {
     }
 
     /** Pages were fetched with limit + 1 items: the extra one only tells that there is a next page. */
-    private static <T> Page<T> page(List<T> items, int limit, java.util.function.Function<T, String> cursorOf) {
+    private static <T> Page<T> page(List<T> items, int limit, Function<T, String> cursorOf) {
         if (items.size() <= limit) {
             return new Page<>(items, null);
         }

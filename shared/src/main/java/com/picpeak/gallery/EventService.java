@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** What an admin does with events and their photos (imports go through ImportService). */
@@ -104,7 +106,7 @@ public final class EventService {
         if (!Names.isPhotoId(photoId)) {
             throw photoNotFound(slug, photoId);
         }
-        java.util.Optional<Photo> found = catalog.findPhoto(slug, photoId);
+        Optional<Photo> found = catalog.findPhoto(slug, photoId);
         if (found.isEmpty()) { // a delete that storage interrupted is finished now
             Tombstone tombstone = catalog.findTombstone(slug, photoId).orElseThrow(() -> photoNotFound(slug, photoId));
             boolean external = tombstone.originalKey().startsWith(Keys.EXTERNAL_PREFIX);
@@ -122,7 +124,7 @@ public final class EventService {
         }
         events.publish(DomainEvent.photoDeleted(photo, clock.instant()));
         catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? e.withHero(null, null, clock.instant()) : e);
-        List<String> keys = new java.util.ArrayList<>(List.of(photo.thumbnailKey()));
+        List<String> keys = new ArrayList<>(List.of(photo.thumbnailKey()));
         if (photo.source() != PhotoSource.EXTERNAL) {
             keys.add(photo.key());
         }
@@ -137,7 +139,7 @@ public final class EventService {
     /** The photo's objects, its hero and renditions; 503 naming what is left when storage fails meanwhile. */
     private void removeObjects(String slug, String photoId, List<String> keys) {
         try {
-            List<String> all = new java.util.ArrayList<>(keys);
+            List<String> all = new ArrayList<>(keys);
             all.add(Keys.hero(slug, photoId));
             try (Stream<BlobInfo> renditions = store.list(Keys.renditionsOf(slug, photoId))) {
                 renditions.forEach(rendition -> all.add(rendition.key()));

@@ -31,10 +31,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -52,7 +54,7 @@ public final class ImportService {
      * How long a file-name claim holds without its import finishing: longer than any import (a 5 GB upload
      * included). An import that died leaves its claim until then; the walker or watcher then imports the file.
      */
-    public static final java.time.Duration CLAIM_LEASE = java.time.Duration.ofHours(1);
+    public static final Duration CLAIM_LEASE = Duration.ofHours(1);
 
     private final Catalog catalog;
     private final BlobStore store;
@@ -266,7 +268,7 @@ public final class ImportService {
     }
 
     /** Media errors say what is wrong with the bytes; in an import the user also needs to know which file. */
-    private static <T> T named(String filename, java.util.function.Supplier<T> step) {
+    private static <T> T named(String filename, Supplier<T> step) {
         try {
             return step.get();
         } catch (PicPeakException e) {
@@ -326,7 +328,7 @@ public final class ImportService {
         String extension = dot > 0 ? filename.substring(dot) : "";
         for (int n = 0; n < MAX_NAME_ATTEMPTS; n++) {
             String candidate = n == 0 ? filename : base + "-" + n + extension;
-            java.util.Optional<String> token = catalog.leaseFilename(slug, candidate, clock.instant(), CLAIM_LEASE);
+            Optional<String> token = catalog.leaseFilename(slug, candidate, clock.instant(), CLAIM_LEASE);
             if (token.isPresent()) {
                 Claim claim = new Claim(candidate, token.get());
                 boolean free;

@@ -22,6 +22,7 @@ import com.picpeak.storage.PutOptions;
 import java.awt.Rectangle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -245,7 +246,7 @@ public final class ImageProtection {
     }
 
     /** An opened image: its bytes (fingerprinted when it is) and their exact length. */
-    public record Opened(InputStream stream, long length) implements java.io.Closeable {
+    public record Opened(InputStream stream, long length) implements Closeable {
         @Override
         public void close() throws IOException {
             stream.close();
