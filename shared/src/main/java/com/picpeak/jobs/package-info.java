@@ -5,9 +5,8 @@
  * in AWS, a bounded local executor in local mode). The steps themselves are registered by the packages that own
  * the work.
  *
- * <p>May import {@code catalog}, {@code storage} (its configuration helpers) and {@code error}. Must not import the
- * packages whose steps it
- * run (archive, gallery, autoimport): they depend on it.
+ * <p>May import {@code catalog}, {@code storage} (its configuration helpers) and {@code error}. Must not import
+ * the packages whose steps it runs (archive, gallery, autoimport): they depend on it.
  *
  * <p>Like all of shared: no Spring, servlet or Lambda types, nothing of {@code com.picpeak.api}, {@code local},
  * {@code poller} or {@code infra} (ArchitectureTest).
