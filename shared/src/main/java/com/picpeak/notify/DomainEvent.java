@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * Something that happened to the photos of an event, as sinks send it: the envelope
- * {@code {"id", "type", "created_at", "data"}} that webhook receivers of the original product read.
+ * {@code {"id", "type", "created_at", "data"}} that webhook receivers of PicPeak (the photo-sharing service
+ * this storage serves) read.
  * {@code data} of {@code photo.uploaded} / {@code photo.deleted}: {@code event_slug, photo_id, filename,
  * size, source, timestamp}.
  */

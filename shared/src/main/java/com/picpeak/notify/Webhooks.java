@@ -165,7 +165,7 @@ public final class Webhooks implements DomainEventSink, AutoCloseable {
             Instant now = clock.instant();
             for (WebhookEndpoint endpoint : store.endpoints()) {
                 if (endpoint.wants(event.type())) {
-                    // as the original product's receivers expect: the envelope's id is the delivery's, the one
+                    // as PicPeak's webhook receivers expect: the envelope's id is the delivery's, the one
                     // X-PicPeak-Delivery carries, so a receiver can drop a retried delivery it already has
                     String deliveryId = "dlv_" + PhotoIds.next(now);
                     String body = new String(new DomainEvent(deliveryId, event.type(), event.createdAt(), event.data())
