@@ -38,16 +38,24 @@ class ArchitectureTest {
     }
 
     @Test
-    void lowerPackagesDoNotReachBackUp() {
+    void mediaDoesNotReadTheCatalog() {
         noClasses().that().resideInAPackage("com.picpeak.media..")
                 .should().dependOnClassesThat().resideInAPackage("com.picpeak.catalog..")
                 .because("rendering is told what it needs of an event (GalleryLook), it does not read the catalog")
                 .check(shared);
+    }
+
+    @Test
+    void protectDoesNotBuildOnDownloadAllOrArchiving() {
         noClasses().that().resideInAPackage("com.picpeak.protect..")
                 .should().dependOnClassesThat().resideInAnyPackage("com.picpeak.archive..", "com.picpeak.zip..",
                         "com.picpeak.downloadall..", "com.picpeak.eventarchive..")
                 .because("image protection serves single images; Download All and archiving build on it, not under it")
                 .check(shared);
+    }
+
+    @Test
+    void onlyTheWiringNamesTheDynamoCatalog() {
         noClasses().that().resideOutsideOfPackage("com.picpeak.catalog..").and().resideOutsideOfPackage("com.picpeak.app..")
                 .should().dependOnClassesThat().haveSimpleName("DynamoCatalog")
                 .because("the domain speaks to the Catalog port; only the wiring (app) picks the DynamoDB adapter")
