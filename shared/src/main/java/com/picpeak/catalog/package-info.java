@@ -1,8 +1,10 @@
 /**
  * The catalog: events, photos, file-name and content claims, tombstones and Download All records behind the
  * {@link com.picpeak.catalog.Catalog} port, kept in one DynamoDB table whose every key shape is in
- * {@link com.picpeak.catalog.CatalogKeys}; {@link com.picpeak.catalog.DynamoTable} is the shared access to that
- * table for the stores of other packages (jobs, webhooks, protection, guesses, auto-import). Also the names that
+ * {@link com.picpeak.catalog.CatalogKeys}. Its adapter {@link com.picpeak.catalog.DynamoCatalog} is served by one
+ * part per kind of data (event, photo, file-claim and archive rows); {@link com.picpeak.catalog.DynamoTable} is the
+ * one access to the table, for those parts and for the stores of other packages (jobs, webhooks, protection,
+ * guesses, auto-import, the server secret). Also the names that
  * reach keys from outside ({@link com.picpeak.catalog.Names}: slugs, file names, photo ids) and the photo ids
  * issued ({@link com.picpeak.catalog.PhotoIds}).
  *
