@@ -41,7 +41,7 @@ import java.util.Objects;
  * each direction, not the full image. Thread-safe.
  */
 public final class ImageScaler {
-    /** JPEG quality of every derivative (DESIGN.md: "JPEG q85"). */
+    /** JPEG quality of every derivative (thumbnails, heroes, renditions): 85. */
     public static final float JPEG_QUALITY = 0.85f;
 
     static {

@@ -1,6 +1,5 @@
 package com.picpeak.protect;
 
-import com.picpeak.archive.ArchiveService;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.Protection;
@@ -15,6 +14,8 @@ import com.picpeak.protect.ImageAccess.Purpose;
 import com.picpeak.protect.ImageTiles.TileLayout;
 import com.picpeak.rendition.Tier;
 import com.picpeak.rendition.TierRenditions;
+
+import static com.picpeak.rendition.TierRenditions.lookOf;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 
@@ -86,7 +87,7 @@ public final class ImageProtection {
         TileLayout layout = null;
         int uses = 1;
         if (purpose == Purpose.VIEW && protection.fragments()) {
-            RenditionMaker.Copy view = renditions.viewCopyOf(event, photo.id(), photo.key());
+            RenditionMaker.Copy view = renditions.viewCopyOf(lookOf(event), photo.id(), photo.key());
             layout = ImageTiles.layout(view, protection.fragmentationLevel());
             uses = layout.tiles().size();
         }
@@ -99,7 +100,7 @@ public final class ImageProtection {
         Event event = guest.event();
         Protection protection = event.protection();
         if (!protection.tracesGuests()) {
-            return renditions.markedViewOf(event, photo.id(), photo.key())
+            return renditions.markedViewOf(lookOf(event), photo.id(), photo.key())
                     .map(copy -> rendition(event, copy, photo.id(), null, null))
                     .orElseGet(() -> original(photo, null, null));
         }
@@ -108,7 +109,7 @@ public final class ImageProtection {
                     + "POST /api/gallery/" + event.slug() + "/photos/" + photo.id() + "/access, then fetch each tile");
         }
         String fingerprint = access.admit(guest, photo.id(), client, token, Purpose.VIEW, "view");
-        return rendition(event, renditions.viewCopyOf(event, photo.id(), photo.key()), photo.id(), null, fingerprint);
+        return rendition(event, renditions.viewCopyOf(lookOf(event), photo.id(), photo.key()), photo.id(), null, fingerprint);
     }
 
     /** One tile of the view rendition (maximum only). */
@@ -124,7 +125,7 @@ public final class ImageProtection {
             throw new PicPeakException(ErrorCode.NOT_FOUND, "tile " + index + " does not exist: tiles are 0 to " + (n * n - 1));
         }
         String fingerprint = access.admit(guest, photo.id(), client, token, Purpose.VIEW, "tile");
-        RenditionMaker.Copy view = renditions.viewCopyOf(event, photo.id(), photo.key());
+        RenditionMaker.Copy view = renditions.viewCopyOf(lookOf(event), photo.id(), photo.key());
         ImageTiles.StoredTile tile = tiles.tile(event.slug(), photo.id(), view, n, index);
         return new Served(event.slug(), tile.key(), fingerprint + "-" + tile.version(), tile.size(), "image/jpeg", null,
                 fingerprint);
@@ -136,12 +137,12 @@ public final class ImageProtection {
         String fingerprint = event.protection().tracesGuests()
                 ? access.admit(guest, photo.id(), client, token, Purpose.DOWNLOAD, "download") : null;
         if (event.watermarkDownloads()) { // never the original: the copy with the watermark in force
-            return rendition(event, renditions.copyOf(event, photo.id(), photo.key()), photo.id(),
-                    ArchiveService.jpegName(photo.filename()), fingerprint);
+            return rendition(event, renditions.copyOf(lookOf(event), photo.id(), photo.key()), photo.id(),
+                    RenditionMaker.jpegName(photo.filename()), fingerprint);
         }
         if (fingerprint != null && !Fingerprints.canEmbed(photo.contentType())) {
-            return rendition(event, renditions.plainCopyOf(event, photo.id(), photo.key()), photo.id(),
-                    ArchiveService.jpegName(photo.filename()), fingerprint);
+            return rendition(event, renditions.plainCopyOf(lookOf(event), photo.id(), photo.key()), photo.id(),
+                    RenditionMaker.jpegName(photo.filename()), fingerprint);
         }
         return original(photo, photo.filename(), fingerprint);
     }
@@ -187,7 +188,7 @@ public final class ImageProtection {
                     + "tiles, so it has no hero image");
         }
         String fingerprint = access.traceWithoutToken(guest, event.heroPhotoId(), client, "hero");
-        Optional<RenditionMaker.Copy> marked = renditions.heroCopyOf(event);
+        Optional<RenditionMaker.Copy> marked = renditions.heroCopyOf(lookOf(event));
         if (marked.isPresent()) {
             return rendition(event, marked.get(), "hero-" + event.heroPhotoId(), null, fingerprint);
         }

@@ -1,5 +1,6 @@
 package com.picpeak.rendition;
 
+import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
@@ -57,6 +58,6 @@ public final class RenditionClaims {
     }
 
     private static String pk(String slug, String photoId) {
-        return "RENDITION#" + slug + "#" + photoId;
+        return CatalogKeys.renditionClaimPk(slug, photoId);
     }
 }

@@ -2,8 +2,10 @@ package com.picpeak.rendition;
 
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.media.GalleryLook;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.ImageScaler;
@@ -61,6 +63,13 @@ public final class TierRenditions {
         this.clock = clock;
     }
 
+    /** What the renditions need of the event (media does not read the catalog). */
+    public static GalleryLook lookOf(Event event) {
+        Protection p = event.protection();
+        return new GalleryLook(event.slug(), p.watermarkViews(), p.position().wireName(), p.sizePercent(),
+                p.opacityPercent(), event.heroPhotoId(), event.heroKey());
+    }
+
     /** The version of a tier's rendition of the event's photos: a new view watermark gives previews a new one. */
     public String version(Event event, Tier tier) {
         if (tier == Tier.THUMB_300) {
@@ -69,7 +78,7 @@ public final class TierRenditions {
         if (tier.thumbnail()) {
             return RENDERER_VERSION;
         }
-        return marks.viewWatermark(event).map(mark -> RENDERER_VERSION + "-wm" + mark.version()).orElse(RENDERER_VERSION);
+        return marks.viewWatermark(lookOf(event)).map(mark -> RENDERER_VERSION + "-wm" + mark.version()).orElse(RENDERER_VERSION);
     }
 
     /** The storage key of a photo's rendition in a tier and version (the import's thumbnail for 300). */
@@ -117,7 +126,7 @@ public final class TierRenditions {
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + photo.key() + "' failed: " + e, e);
         }
-        Optional<RenditionMaker.Watermark> mark = tier.thumbnail() ? Optional.empty() : marks.viewWatermark(event);
+        Optional<RenditionMaker.Watermark> mark = tier.thumbnail() ? Optional.empty() : marks.viewWatermark(lookOf(event));
         BufferedImage markImage = mark.map(marks::image).orElse(null);
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream(256 * 1024);
         try (BlobRead original = store.get(photo.key())) {
@@ -125,7 +134,7 @@ public final class TierRenditions {
                 scaler.cover(original.stream(), header, size.width(), size.height(), jpeg);
             } else {
                 scaler.fit(original.stream(), header, size.width(), size.height(), markImage,
-                        RenditionMaker.placement(event.protection()), jpeg);
+                        RenditionMaker.placement(lookOf(event)), jpeg);
             }
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + photo.key() + "' failed: " + e, e);

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of the HTTP contract (DESIGN.md), built in one place. */
+/** The JSON shapes of the HTTP contract (the routes the README lists), built in one place. */
 final class Json {
 
     private Json() {
