@@ -12,6 +12,7 @@ import com.picpeak.protect.FingerprintedDelivery.Served;
 import com.picpeak.protect.ImageAccess.Client;
 import com.picpeak.protect.ImageAccess.Purpose;
 import com.picpeak.protect.ImageTiles.TileLayout;
+import com.picpeak.rendition.DownloadSize;
 import com.picpeak.rendition.Tier;
 import com.picpeak.rendition.TierRenditions;
 
@@ -133,9 +134,25 @@ public final class ImageProtection {
 
     /** The photo as downloaded: the original, or the watermarked copy when downloads are watermarked. */
     public Served download(GuestAccess guest, Photo photo, Client client, String token) {
+        return download(guest, photo, client, token, DownloadSize.ORIGINAL);
+    }
+
+    /**
+     * The photo as downloaded at {@code size}: at the original size, the original (or the watermarked copy when
+     * downloads are watermarked); at "large" or "web", a JPEG fitted into that size (with the download watermark
+     * when downloads are watermarked), made on first request like the tiers.
+     */
+    public Served download(GuestAccess guest, Photo photo, Client client, String token, DownloadSize size) {
         Event event = guest.event();
         String fingerprint = event.protection().tracesGuests()
                 ? access.admit(guest, photo.id(), client, token, Purpose.DOWNLOAD, "download") : null;
+        if (size != DownloadSize.ORIGINAL) {
+            TierRenditions.Rendition sized = tierRenditions.rendition(event, photo, size.tier());
+            String etag = (fingerprint == null ? "" : fingerprint + "-") + sized.tier().wireName() + "-"
+                    + sized.version() + "-" + photo.id();
+            return new Served(event.slug(), sized.key(), etag, sized.size(), "image/jpeg",
+                    size.fileName(photo.filename()), fingerprint);
+        }
         if (event.watermarkDownloads()) { // never the original: the copy with the watermark in force
             return rendition(event, renditions.copyOf(lookOf(event), photo.id(), photo.key()), photo.id(),
                     RenditionMaker.jpegName(photo.filename()), fingerprint);

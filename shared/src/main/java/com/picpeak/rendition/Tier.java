@@ -15,7 +15,10 @@ public enum Tier {
     THUMB_600("t600", 600, true),
     PREVIEW_1280("p1280", 1280, false),
     PREVIEW_1920("p1920", 1920, false),
-    PREVIEW_2560("p2560", 2560, false);
+    PREVIEW_2560("p2560", 2560, false),
+    /** Download sizes (see {@link DownloadSize}): fitted like previews, never listed or served as a view. */
+    DOWNLOAD_LARGE("d2560", 2560, false),
+    DOWNLOAD_WEB("d2048", 2048, false);
 
     /** Width and height of a rendition, upright. */
     public record Size(int width, int height) {
@@ -41,6 +44,11 @@ public enum Tier {
 
     public boolean thumbnail() {
         return thumbnail;
+    }
+
+    /** A download size rather than something a guest views. */
+    public boolean download() {
+        return this == DOWNLOAD_LARGE || this == DOWNLOAD_WEB;
     }
 
     /**
@@ -80,9 +88,10 @@ public enum Tier {
         return tiers;
     }
 
+    /** A tier a guest views (a thumbnail or a preview), by its wire name. */
     public static Tier parse(String wireName) {
         for (Tier tier : values()) {
-            if (tier.wireName.equals(wireName)) {
+            if (!tier.download() && tier.wireName.equals(wireName)) {
                 return tier;
             }
         }

@@ -78,7 +78,27 @@ public final class TierRenditions {
         if (tier.thumbnail()) {
             return RENDERER_VERSION;
         }
-        return marks.viewWatermark(lookOf(event)).map(mark -> RENDERER_VERSION + "-wm" + mark.version()).orElse(RENDERER_VERSION);
+        return watermark(event, tier).map(mark -> RENDERER_VERSION + "-wm" + mark.version()).orElse(RENDERER_VERSION);
+    }
+
+    /**
+     * The watermark a tier carries: previews the view watermark while it is on; download sizes the download
+     * watermark while downloads are watermarked (and then one must be set: never an unmarked copy).
+     */
+    private Optional<RenditionMaker.Watermark> watermark(Event event, Tier tier) {
+        if (tier.thumbnail()) {
+            return Optional.empty();
+        }
+        if (!tier.download()) {
+            return marks.viewWatermark(lookOf(event));
+        }
+        if (!event.watermarkDownloads()) {
+            return Optional.empty();
+        }
+        return Optional.of(marks.resolve(lookOf(event)).orElseThrow(() -> new PicPeakException(
+                ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '" + event.slug() + "' are to be watermarked "
+                + "but no watermark image is set: PUT a PNG to /api/admin/events/" + event.slug()
+                + "/watermark or /api/admin/watermark")));
     }
 
     /** The storage key of a photo's rendition in a tier and version (the import's thumbnail for 300). */
@@ -126,7 +146,7 @@ public final class TierRenditions {
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + photo.key() + "' failed: " + e, e);
         }
-        Optional<RenditionMaker.Watermark> mark = tier.thumbnail() ? Optional.empty() : marks.viewWatermark(lookOf(event));
+        Optional<RenditionMaker.Watermark> mark = watermark(event, tier);
         BufferedImage markImage = mark.map(marks::image).orElse(null);
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream(256 * 1024);
         try (BlobRead original = store.get(photo.key())) {

@@ -6,6 +6,8 @@ import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.catalog.Protection;
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventPatch;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
@@ -43,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Rendition tiers on a real catalog (DynamoDB Local) and each backend (subclasses). */
 abstract class TierRenditionsContract {
@@ -233,6 +236,27 @@ abstract class TierRenditionsContract {
         assertNear(decode(plain).getRGB(640, 480), Color.WHITE);
         // thumbnails carry no view watermark: their version does not follow it
         assertThat(tiers.version(event, Tier.THUMB_600)).isEqualTo(TierRenditions.RENDERER_VERSION);
+    }
+
+    @Test
+    void downloadSizes_areFitted_andCarryTheDownloadWatermarkWhileDownloadsAreWatermarked() throws Exception {
+        Photo photo = upload("sized.jpg", TestImages.jpeg(solid(3000, 2000, Color.WHITE)));
+        BufferedImage web = decode(tiers.rendition(event, photo, DownloadSize.WEB.tier()).key());
+        assertThat(new int[]{web.getWidth(), web.getHeight()}).containsExactly(2048, 1365);
+        assertNear(web.getRGB(1024, 682), Color.WHITE);
+
+        event = events.update(SLUG, new EventPatch(null, null, null, false, null, null, true, null,
+                new EventPatch.ProtectionPatch(null, null, Protection.Position.CENTER, null, 100, null)));
+        assertThatThrownBy(() -> tiers.rendition(event, photo, DownloadSize.LARGE.tier()))
+                .isInstanceOfSatisfying(PicPeakException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.WATERMARK_UNAVAILABLE));
+        marks.setWatermark(null, new ByteArrayInputStream(TestImages.png(solid(80, 40, Color.RED))));
+        TierRenditions.Rendition marked = tiers.rendition(event, photo, DownloadSize.WEB.tier());
+
+        assertThat(marked.version()).isNotEqualTo(TierRenditions.RENDERER_VERSION);
+        assertNear(decode(marked.key()).getRGB(1024, 682), Color.RED);
+        // the view watermark is off: previews stay plain
+        assertNear(decode(tiers.rendition(event, photo, Tier.PREVIEW_1280).key()).getRGB(640, 426), Color.WHITE);
     }
 
     Photo upload(String name, byte[] bytes) {

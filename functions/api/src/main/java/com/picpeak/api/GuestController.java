@@ -14,6 +14,7 @@ import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.gallery.ContentTags;
 import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.TrustedProxies;
+import com.picpeak.rendition.DownloadSize;
 import com.picpeak.rendition.Tier;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,7 +45,7 @@ public class GuestController {
     /** Token-bound images: the browser keeps no copy (each view asks for a new token anyway). */
     private static final String NO_STORE = "private, no-store";
     /** The version of a listing page's JSON shape (Json.guestPhoto): part of its entity tag. */
-    static final String LISTING_SHAPE = "tiers1";
+    static final String LISTING_SHAPE = "tiers2";
 
     private final PicPeakRuntime runtime;
 
@@ -149,12 +150,16 @@ public class GuestController {
                 chosen.thumbnail() ? CACHE_PRIVATE : NO_STORE);
     }
 
+    /** A single download: the original, or with {@code size=large|web} a JPEG fitted into 2560 or 2048 px. */
     @GetMapping("/api/gallery/{slug}/photos/{id}/download")
     void download(@PathVariable String slug, @PathVariable String id, @RequestParam(name = "t", required = false) String token,
-                  HttpServletRequest request, HttpServletResponse response) throws IOException {
+                  @RequestParam(name = "size", required = false) String size, HttpServletRequest request,
+                  HttpServletResponse response) throws IOException {
+        DownloadSize chosen = DownloadSize.parse(size);
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().downloadablePhoto(access, id);
-        serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token), NO_STORE);
+        serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token, chosen),
+                NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/hero")

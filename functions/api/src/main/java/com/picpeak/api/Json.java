@@ -5,6 +5,7 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.Protection;
 import com.picpeak.jobs.Job;
 import com.picpeak.jobs.JobJson;
+import com.picpeak.rendition.DownloadSize;
 import com.picpeak.rendition.Tier;
 
 import java.util.ArrayList;
@@ -32,6 +33,11 @@ final class Json {
         json.put("previews", previews(p, ""));
         json.put("url", base);
         json.put("downloadUrl", base + "/download");
+        Map<String, Object> sizes = new LinkedHashMap<>();
+        for (DownloadSize size : DownloadSize.offered(p.width(), p.height())) {
+            sizes.put(size.wireName(), base + "/download" + (size == DownloadSize.ORIGINAL ? "" : "?size=" + size.wireName()));
+        }
+        json.put("downloadSizes", sizes);
         json.put("accessUrl", base + "/access");
         return json;
     }

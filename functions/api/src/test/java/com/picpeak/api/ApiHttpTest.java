@@ -534,6 +534,25 @@ class ApiHttpTest {
                     .isEqualTo(304);
         }
         assertError(get("/api/gallery/tiered/photos/" + id + "/r/p4000", null), 404, "not_found", "p1280");
+        assertError(get("/api/gallery/tiered/photos/" + id + "/r/d2048", null), 404, "not_found", "p1280");
+
+        // single downloads at the offered sizes: the original by default, "large" and "web" fitted, as JPEGs
+        assertThat(listed.get("downloadSizes").get("original").asText()).endsWith("/download");
+        for (String size : List.of("large", "web")) {
+            HttpResponse<byte[]> sized = get(listed.get("downloadSizes").get(size).asText(), null);
+            assertThat(sized.statusCode()).isEqualTo(200);
+            assertThat(sized.headers().firstValue("Content-Disposition")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("attachment; filename=\"big-" + size + ".jpg\""));
+            assertThat(TestImages.decode(sized.body()).getWidth()).isEqualTo(size.equals("large") ? 2560 : 2048);
+        }
+        assertThat(get("/api/gallery/tiered/photos/" + id + "/download", null).body()).isEqualTo(original);
+        assertError(get("/api/gallery/tiered/photos/" + id + "/download?size=huge", null), 400, "invalid_request",
+                "original, large");
+        JsonNode small = uploadOne("tiered", "small.jpg", jpeg(44));
+        assertThat(json(get("/api/gallery/tiered/photos", null)).get("photos").get(1).get("downloadSizes").size())
+                .isEqualTo(1); // 400 px: no smaller size to offer
+        assertThat(TestImages.decode(get("/api/gallery/tiered/photos/" + small.get("id").asText()
+                + "/download?size=web", null).body()).getWidth()).isEqualTo(400); // never enlarged
 
         // enhanced: a preview needs a view token, and carries the guest's fingerprint
         admin("PATCH", "/api/admin/events/tiered", "{\"protectionLevel\":\"enhanced\"}");
