@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,8 @@ final class LocalServer implements AutoCloseable {
 
     /** The oldest unfinished jobs one poll looks at (each poll reads at most the catalog pages that hold them). */
     static final int JOB_POLL_LIMIT = 100;
+    /** The archive sweep's interval: once a day (UTC), by one instance of those on a shared catalog. */
+    private static final Duration SWEEP_EVERY = Duration.ofDays(1);
 
     private final CatalogConnection catalog;
     private final PicPeakRuntime runtime;
@@ -135,7 +138,7 @@ final class LocalServer implements AutoCloseable {
             log.info("resuming {} unfinished jobs", resumed);
         }
         long jobPoll = app.jobPollInterval().toMillis();
-        server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, 24 * 60, TimeUnit.MINUTES);
+        server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
         server.sweeper.scheduleWithFixedDelay(server::resumeStranded, jobPoll, jobPoll, TimeUnit.MILLISECONDS);
         server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, 10, TimeUnit.MINUTES);
         server.startAutoImport();
@@ -172,8 +175,13 @@ final class LocalServer implements AutoCloseable {
     /** A poll within one interval; what it leaves goes to the next one (the same job, resumed). */
     private void pollPrefixes() {
         try {
+            Instant now = runtime.clock().instant();
+            // every instance on a shared catalog runs this timer: the first of an interval polls, the others skip it
+            if (!runtime.scheduledRuns().claim("autoimport-poll", now, runtime.storageConfig().autoImportInterval())) {
+                return;
+            }
             runtime.autoImportPolls().runScheduled(runtime.jobRunner(),
-                    runtime.clock().instant().plus(runtime.storageConfig().autoImportInterval()));
+                    now.plus(runtime.storageConfig().autoImportInterval()));
         } catch (RuntimeException e) {
             log.warn("the auto-import poll failed (the next one tries again): {}", e.getMessage());
         }
@@ -181,6 +189,9 @@ final class LocalServer implements AutoCloseable {
 
     private void sweepExpired() {
         try {
+            if (!runtime.scheduledRuns().claim("archive-sweep", runtime.clock().instant(), SWEEP_EVERY)) {
+                return; // another instance on the shared catalog swept today
+            }
             runtime.archiver().sweep();
         } catch (RuntimeException e) {
             log.warn("the daily archive sweep could not start: {}", e.getMessage());
