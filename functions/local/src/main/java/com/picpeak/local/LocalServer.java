@@ -41,6 +41,8 @@ final class LocalServer implements AutoCloseable {
     static final int JOB_POLL_LIMIT = 100;
     /** The archive sweep's interval: once a day (UTC), by one instance of those on a shared catalog. */
     private static final Duration SWEEP_EVERY = Duration.ofDays(1);
+    /** How often expired items are removed (a scan of the table: one instance per interval does it). */
+    private static final Duration EXPIRED_ITEMS_EVERY = Duration.ofMinutes(10);
 
     private final CatalogConnection catalog;
     private final PicPeakRuntime runtime;
@@ -140,7 +142,7 @@ final class LocalServer implements AutoCloseable {
         long jobPoll = app.jobPollInterval().toMillis();
         server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
         server.sweeper.scheduleWithFixedDelay(server::resumeStranded, jobPoll, jobPoll, TimeUnit.MILLISECONDS);
-        server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, 10, TimeUnit.MINUTES);
+        server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, EXPIRED_ITEMS_EVERY.toMinutes(), TimeUnit.MINUTES);
         server.startAutoImport();
         log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
                 server.port(), runtime.storageConfig().describe(), catalog.description(),
@@ -201,6 +203,9 @@ final class LocalServer implements AutoCloseable {
     /** DynamoDB Local has no TTL: tokens, counters, logs and finished jobs past their {@code ttl} go here. */
     private void removeExpiredItems() {
         try {
+            if (!runtime.scheduledRuns().claim("expired-items", runtime.clock().instant(), EXPIRED_ITEMS_EVERY)) {
+                return; // another instance on the shared catalog scans this interval
+            }
             int removed = runtime.expiredItems().sweep(runtime.clock().instant());
             if (removed > 0) {
                 log.info("removed {} expired catalog items (tokens, counters, logs, finished jobs)", removed);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -109,6 +110,7 @@ class ScaleOutTest {
         env.put("PICPEAK_JOB_LEASE_MS", "2000");
         env.put("PICPEAK_PASSWORD_FREE_FAILURES", "2");
         env.put("PICPEAK_PASSWORD_BACKOFF_MS", "60000");
+        env.put("PICPEAK_TRUSTED_PROXIES", "127.0.0.1"); // the load balancer (here: the test's own requests)
         return env;
     }
 
@@ -154,20 +156,26 @@ class ScaleOutTest {
     @Test
     void wrongPasswords_areCountedAcrossBothInstances_untilTheClientIsHeldBackOnEither() throws Exception {
         createEvent(a, "{\"slug\":\"guessing\",\"title\":\"Guessing\",\"password\":\"the right one\"}");
-        byte[] wrong = "{\"password\":\"a guess\"}".getBytes(StandardCharsets.UTF_8);
-        // two free failures (PICPEAK_PASSWORD_FREE_FAILURES=2), one on each instance; the third holds the client back
-        assertThat(send(base(a) + "/api/gallery/guessing/auth", "POST", null, "application/json", wrong).statusCode())
-                .isEqualTo(401);
-        assertThat(send(base(b) + "/api/gallery/guessing/auth", "POST", null, "application/json", wrong).statusCode())
-                .isEqualTo(401);
-        assertThat(send(base(a) + "/api/gallery/guessing/auth", "POST", null, "application/json", wrong).statusCode())
-                .isEqualTo(401);
-        HttpResponse<byte[]> heldOnB = send(base(b) + "/api/gallery/guessing/auth", "POST", null, "application/json",
-                "{\"password\":\"the right one\"}".getBytes(StandardCharsets.UTF_8));
+        String wrong = "a guess";
+        String guesser = "203.0.113.7"; // as the load balancer (a trusted proxy: PICPEAK_TRUSTED_PROXIES) forwards it
+        // two free failures (PICPEAK_PASSWORD_FREE_FAILURES=2), on A then B; the third, on A, holds the client back
+        assertThat(auth(a, guesser, wrong).statusCode()).isEqualTo(401);
+        assertThat(auth(b, guesser, wrong).statusCode()).isEqualTo(401);
+        assertThat(auth(a, guesser, wrong).statusCode()).isEqualTo(401);
+        HttpResponse<byte[]> heldOnB = auth(b, guesser, "the right one");
         assertThat(heldOnB.statusCode()).as("held back by the failures counted on A and B").isEqualTo(429);
         assertThat(json(heldOnB).get("error").asText()).isEqualTo("too_many_requests");
-        assertThat(send(base(a) + "/api/gallery/guessing/auth", "POST", null, "application/json", wrong).statusCode())
-                .isEqualTo(429);
+        assertThat(auth(a, guesser, wrong).statusCode()).isEqualTo(429);
+        assertThat(auth(b, "203.0.113.8", "the right one").statusCode())
+                .as("another guest behind the same load balancer is not held back").isEqualTo(200);
+    }
+
+    private static HttpResponse<byte[]> auth(LocalServer server, String forwardedFor, String password) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base(server) + "/api/gallery/guessing/auth"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("X-Forwarded-For", forwardedFor)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + password + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
@@ -358,6 +366,16 @@ class ScaleOutTest {
                 .execute(new String[]{"backup", "--dir", backupDir.toString()}, new PrintWriter(out), new PrintWriter(err));
         assertThat(exit).as(err.toString()).isZero();
         assertThat(Files.readString(backupDir.resolve("catalog.jsonl"))).contains("\"backed-up\"").contains("IMG_1.jpg");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theComposeFileOfTheDocs_setsOnlyVariablesTheseTestsSet() throws Exception {
+        Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("../../docs/scale-out/compose.yaml")));
+        Map<String, Object> instance = (Map<String, Object>) compose.get("x-picpeak");
+        Map<String, Object> settings = (Map<String, Object>) instance.get("environment");
+        assertThat(settings).containsEntry("PICPEAK_CATALOG", "dynamodb").containsEntry("STORAGE_BACKEND", "s3");
+        assertThat(env(scratch.resolve("compose"), "picpeak_scale_out").keySet()).containsAll(settings.keySet());
     }
 
     /** {@code picpeak serve} in a JVM of its own (SIGKILL-able), with the instances' settings. */
