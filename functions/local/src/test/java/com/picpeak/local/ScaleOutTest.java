@@ -106,7 +106,7 @@ class ScaleOutTest {
         env.put("STORAGE_AUTO_IMPORT", "true");
         env.put("STORAGE_AUTO_IMPORT_INTERVAL_MS", "5000");
         env.put("PICPEAK_JOB_POLL_MS", "500");
-        env.put("PICPEAK_JOB_STEP_MS", "50");
+        env.put("PICPEAK_JOB_STEP_MS", "1000"); // a walker's poll covers every event in one step
         env.put("PICPEAK_JOB_LEASE_MS", "2000");
         env.put("PICPEAK_PASSWORD_FREE_FAILURES", "2");
         env.put("PICPEAK_PASSWORD_BACKOFF_MS", "60000");
@@ -295,6 +295,7 @@ class ScaleOutTest {
         int port = DynamoDbLocalServer.freePort();
         childEnv.put("PORT", String.valueOf(port));
         childEnv.put("PICPEAK_MAX_METADATA_BYTES", String.valueOf(4 * 1024 * 1024));
+        childEnv.put("PICPEAK_JOB_STEP_MS", "50"); // a checkpoint after every part: killed between two of them
         String child = "http://127.0.0.1:" + port;
         Path log = Files.createDirectories(scratch).resolve("child-" + port + ".log");
         // 16 photos padded to 3 MB: an archive of about 10 parts of 5 MiB, one part per step
