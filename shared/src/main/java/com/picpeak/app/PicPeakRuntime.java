@@ -25,7 +25,7 @@ import com.picpeak.catalog.ScheduledRuns;
 import com.picpeak.notify.EventBridgeSink;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.protect.ProtectionStore;
-import com.picpeak.notify.EventSink;
+import com.picpeak.notify.DomainEventSink;
 import com.picpeak.notify.WebhookSettings;
 import com.picpeak.notify.WebhookStore;
 import com.picpeak.notify.Webhooks;
@@ -87,7 +87,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ScheduledRuns scheduledRuns;
     private final AutoImportState autoImportState;
     private final Webhooks webhooks;
-    private final EventSink eventSink;
+    private final DomainEventSink eventSink;
     private final ExternalFolders externalFolders;
     private final ImageProtection protection;
     private final Clock clock;
@@ -338,7 +338,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     }
 
     /** Where domain events go: the EventBridge bus, or {@link #webhooks()}. */
-    public EventSink eventSink() {
+    public DomainEventSink eventSink() {
         return eventSink;
     }
 

@@ -29,7 +29,7 @@ public final class ScheduledRuns {
     public boolean claim(String schedule, Instant now, Duration interval) {
         long slot = now.toEpochMilli() / interval.toMillis();
         try {
-            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key("SCHEDULE", schedule))
+            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.SCHEDULE_PK, schedule))
                     .updateExpression("SET slot = :slot")
                     .conditionExpression("attribute_not_exists(slot) OR slot < :slot")
                     .expressionAttributeValues(Map.of(":slot", n(slot)))));

@@ -1,9 +1,9 @@
 package com.picpeak.local;
 
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.gallery.EventPatch;
-import com.picpeak.ingest.PhotoIds;
 
 import java.io.PrintStream;
 import java.net.URI;
