@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.picpeak.media.RenditionMaker;
 
 /** The admin routes (behind {@link RequestGate}): events, photos, uploads, storage status. */
 @RestController
@@ -273,7 +274,7 @@ public class AdminController {
         return watermarkJson(runtime.renditions().setWatermark(slug, request.getInputStream()));
     }
 
-    private static Map<String, Object> watermarkJson(com.picpeak.media.RenditionMaker.Watermark watermark) {
+    private static Map<String, Object> watermarkJson(RenditionMaker.Watermark watermark) {
         return Map.of("key", watermark.key(), "version", watermark.version());
     }
 

@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.io.ByteArrayInputStream;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -493,8 +495,8 @@ class ApiHttpTest {
         HttpResponse<byte[]> thumbnail = get("/api/gallery/traced/photos/" + id + "/thumbnail", session);
         assertThat(thumbnail.statusCode()).isEqualTo(200);
         String fingerprint = FingerprintedDelivery.readFingerprint(
-                new java.io.ByteArrayInputStream(view.body())).orElseThrow();
-        assertThat(FingerprintedDelivery.readFingerprint(new java.io.ByteArrayInputStream(thumbnail.body())))
+                new ByteArrayInputStream(view.body())).orElseThrow();
+        assertThat(FingerprintedDelivery.readFingerprint(new ByteArrayInputStream(thumbnail.body())))
                 .contains(fingerprint); // one identifier per session and photo
 
         JsonNode traced = json(admin("GET", "/api/admin/fingerprints/" + fingerprint, null));
@@ -566,7 +568,7 @@ class ApiHttpTest {
         HttpResponse<byte[]> traced = get(preview.get("url").asText(), session);
         assertThat(traced.statusCode()).isEqualTo(200);
         assertThat(TestImages.decode(traced.body()).getWidth()).isEqualTo(1920);
-        assertThat(FingerprintedDelivery.readFingerprint(new java.io.ByteArrayInputStream(traced.body()))).isPresent();
+        assertThat(FingerprintedDelivery.readFingerprint(new ByteArrayInputStream(traced.body()))).isPresent();
 
         // maximum: no preview, only tiles
         admin("PATCH", "/api/admin/events/tiered", "{\"protectionLevel\":\"maximum\"}");
@@ -595,7 +597,7 @@ class ApiHttpTest {
                 .firstValue("ETag").orElseThrow();
         assertThat(secondTag).isNotEqualTo(pageTag);
         assertThat(get("/api/gallery/tagged/photos?limit=3", session).headers().firstValue("ETag")).isNotEqualTo(
-                java.util.Optional.of(pageTag));
+                Optional.of(pageTag));
         // the tag does not let a guest without the password skip the gate
         assertError(send("GET", "/api/gallery/tagged/photos?limit=2", null, null, null, "If-None-Match", pageTag), 401,
                 "unauthorized", "password");
@@ -609,7 +611,7 @@ class ApiHttpTest {
         HttpResponse<byte[]> changed = send("GET", "/api/gallery/tagged/photos?limit=2", null, null, "Bearer " + session,
                 "If-None-Match", pageTag);
         assertThat(changed.statusCode()).isEqualTo(200);
-        assertThat(changed.headers().firstValue("ETag")).isNotEqualTo(java.util.Optional.of(pageTag));
+        assertThat(changed.headers().firstValue("ETag")).isNotEqualTo(Optional.of(pageTag));
         List<String> names = new ArrayList<>(json(get("/api/gallery/tagged/photos?limit=10", session)).get("photos")
                 .findValuesAsText("filename"));
         assertThat(names).containsExactly("a.jpg", "b.jpg", "c.jpg", "d.jpg"); // not the cached page of the old revision

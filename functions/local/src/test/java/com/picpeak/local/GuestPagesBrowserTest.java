@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.io.ByteArrayInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -262,7 +263,7 @@ class GuestPagesBrowserTest {
         browser.find("#viewer-download").click();
         Path saved = awaitDownload(names.get(0));
         byte[] bytes = Files.readAllBytes(saved);
-        String fingerprint = FingerprintedDelivery.readFingerprint(new java.io.ByteArrayInputStream(bytes))
+        String fingerprint = FingerprintedDelivery.readFingerprint(new ByteArrayInputStream(bytes))
                 .orElseThrow();
         assertThat(app.admin("GET", "/api/admin/fingerprints/" + fingerprint).get("lastVariant").asText()).isEqualTo("download");
         assertThat(TestImages.decode(bytes).getWidth()).isEqualTo(900);
