@@ -229,7 +229,7 @@ class WebhooksTest {
         logger.addAppender(logged);
         ch.qos.logback.classic.Level level = logger.getLevel();
         WebhookEndpoint[] endpoint = new WebhookEndpoint[1];
-        logger.setLevel(ch.qos.logback.classic.Level.ALL);
+        logger.setLevel(ch.qos.logback.classic.Level.TRACE);
         try {
             endpoint[0] = webhooks.register(url() + "?token=s3cr3t-in-query#frag", null, null);
             answers.addAll(List.of(500, 500, 500));

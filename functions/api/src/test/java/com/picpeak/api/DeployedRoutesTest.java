@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Controller;
@@ -373,8 +374,8 @@ class DeployedRoutesTest {
         if (!seen.add(type)) {
             return;
         }
-        for (org.springframework.context.annotation.Import annotation
-                : AnnotatedElementUtils.findAllMergedAnnotations(type, org.springframework.context.annotation.Import.class)) {
+        for (Import annotation
+                : AnnotatedElementUtils.findAllMergedAnnotations(type, Import.class)) {
             for (Class<?> imported : annotation.value()) {
                 collectImports(imported, seen);
             }

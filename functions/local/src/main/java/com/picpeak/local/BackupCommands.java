@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code backup} and {@code restore}: the catalog plus a manifest of every object, to a folder or an S3 prefix. */
 final class BackupCommands {
@@ -60,12 +63,12 @@ final class BackupCommands {
                         + "in the account and region of the AWS environment)")
         String catalog;
 
-        <T> T with(StorageConfig storage, AppConfig app, java.util.function.Function<DynamoCatalog, T> work) {
+        <T> T with(StorageConfig storage, AppConfig app, Function<DynamoCatalog, T> work) {
             return withClient(storage, app, dynamo -> work.apply(new DynamoCatalog(dynamo, app.catalogTable())));
         }
 
         /** Runs {@code work} with a client of the catalog's DynamoDB (the table is {@code app.catalogTable()}). */
-        <T> T withClient(StorageConfig storage, AppConfig app, java.util.function.Function<DynamoDbClient, T> work) {
+        <T> T withClient(StorageConfig storage, AppConfig app, Function<DynamoDbClient, T> work) {
             if (catalog.equals("aws")) {
                 try (DynamoDbClient dynamo = AwsClients.dynamo()) {
                     return work.apply(dynamo);
@@ -74,8 +77,8 @@ final class BackupCommands {
             Path catalogFile;
             try { // DynamoDB Local retries forever on a file it cannot open: make its folder first (owner-only)
                 catalogFile = OwnerOnly.catalogFile(storage.dataDir());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create " + storage.dataDir().resolve("db"), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + storage.dataDir().resolve("db"), e);
             }
             AmazonDynamoDBLocal local = DynamoDBEmbedded.create(catalogFile.toFile());
             try {

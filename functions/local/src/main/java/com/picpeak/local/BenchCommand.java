@@ -1,8 +1,9 @@
 package com.picpeak.local;
 
-import com.picpeak.bench.StorageBenchmark;
+import com.picpeak.app.AppConfig;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
+import com.picpeak.storage.LocalBlobStore;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.Command;
@@ -10,9 +11,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -85,9 +89,9 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path scratch = Files.createTempDirectory("picpeak-bench-protection");
-            Map<String, String> env = new java.util.HashMap<>(GalleryBenchmark.env(scratch.resolve("data"), 0));
+            Map<String, String> env = new HashMap<>(GalleryBenchmark.env(scratch.resolve("data"), 0));
             // every request is still counted against the limit (its cost is measured); it just never refuses here
-            env.put(com.picpeak.app.AppConfig.IMAGE_RATE_LIMIT, "1000000");
+            env.put(AppConfig.IMAGE_RATE_LIMIT, "1000000");
             try (LocalServer server = LocalServer.start(env)) {
                 String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
                 new ProtectionBenchmark(server, token, new PrintStream(System.out, true)).run(scratch, photos, megapixels, rounds);
@@ -99,12 +103,12 @@ final class BenchCommand implements Runnable {
     }
 
     /** Removes a benchmark's scratch folder and everything in it. */
-    static void deleteTree(Path root) throws java.io.IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
         try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -132,7 +136,7 @@ final class BenchCommand implements Runnable {
             }
             Path scratch = Files.createTempDirectory("picpeak-bench-archive");
             try (BlobStore store = config.backend() == StorageConfig.Backend.LOCAL
-                    ? new com.picpeak.storage.LocalBlobStore(scratch) : BlobStores.open(config)) {
+                    ? new LocalBlobStore(scratch) : BlobStores.open(config)) {
                 new ArchiveBenchmark(store, new PrintStream(System.out, true)).run(photos, photoMb, rounds);
             } finally {
                 deleteTree(scratch);

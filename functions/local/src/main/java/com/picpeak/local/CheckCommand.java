@@ -1,5 +1,6 @@
 package com.picpeak.local;
 
+import com.picpeak.app.AppConfig;
 import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
@@ -39,9 +40,9 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** The application configuration, or null after printing every problem (the command then exits 2). */
-    static com.picpeak.app.AppConfig loadAppConfig(Map<String, String> env, CommandSpec spec) {
+    static AppConfig loadAppConfig(Map<String, String> env, CommandSpec spec) {
         try {
-            return com.picpeak.app.AppConfig.fromEnv(env);
+            return AppConfig.fromEnv(env);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("configuration refused, " + e.getMessage());
             return null;

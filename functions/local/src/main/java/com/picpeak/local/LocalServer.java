@@ -19,10 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Local mode: the API's Spring app on an embedded Tomcat, the catalog in DynamoDB Local running in this
@@ -44,8 +47,8 @@ final class LocalServer implements AutoCloseable {
      * The daily archive sweep and the S3 walker's polls of local mode (the serverless shape has scheduled
      * functions for them): two threads, so a long sweep never holds up a poll.
      */
-    private final java.util.concurrent.ScheduledExecutorService sweeper =
-            java.util.concurrent.Executors.newScheduledThreadPool(2, runnable -> {
+    private final ScheduledExecutorService sweeper =
+            Executors.newScheduledThreadPool(2, runnable -> {
                 Thread thread = new Thread(runnable, "sweep-and-poll");
                 thread.setDaemon(true);
                 return thread;
@@ -100,9 +103,9 @@ final class LocalServer implements AutoCloseable {
         if (resumed > 0) {
             log.info("resuming {} unfinished jobs", resumed);
         }
-        server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, 24 * 60, java.util.concurrent.TimeUnit.MINUTES);
-        server.sweeper.scheduleWithFixedDelay(server::resumeStranded, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
-        server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, 10, java.util.concurrent.TimeUnit.MINUTES);
+        server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, 24 * 60, TimeUnit.MINUTES);
+        server.sweeper.scheduleWithFixedDelay(server::resumeStranded, 1, 1, TimeUnit.MINUTES);
+        server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, 10, TimeUnit.MINUTES);
         server.startAutoImport();
         log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
                 server.port(), runtime.storageConfig().describe(), dataDir.resolve("db"),
@@ -126,7 +129,7 @@ final class LocalServer implements AutoCloseable {
         }
         if (!localBackend && storage.autoImport()) {
             long every = storage.autoImportInterval().toMillis();
-            sweeper.scheduleWithFixedDelay(this::pollPrefixes, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            sweeper.scheduleWithFixedDelay(this::pollPrefixes, every, every, TimeUnit.MILLISECONDS);
             log.info("S3 auto-import: polling every active event's prefix every {} ms", every);
         }
         if (!runtime.eventsGoToEventBridge()) {

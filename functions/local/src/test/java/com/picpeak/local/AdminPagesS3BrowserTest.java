@@ -87,7 +87,7 @@ class AdminPagesS3BrowserTest {
         browser.visible("#upload-files").sendKeys(file.toString());
 
         browser.until(d -> browser.findAll("#uploads li[data-state]").size() == 1);
-        assertThat(browser.find("#uploads li").getAttribute("data-state")).as(browser.find("#uploads li").getText())
+        assertThat(browser.find("#uploads li").getDomAttribute("data-state")).as(browser.find("#uploads li").getText())
                 .isEqualTo("done");
         browser.until(d -> browser.findAll("#photos li").size() == 1);
         JsonNode stored = app.admin("GET", "/api/admin/events/direct-upload/photos").get("photos").get(0);

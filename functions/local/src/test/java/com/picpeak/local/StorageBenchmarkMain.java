@@ -1,6 +1,7 @@
-package com.picpeak.storage;
+package com.picpeak.local;
 
-import com.picpeak.bench.StorageBenchmark;
+import com.picpeak.storage.LocalBlobStore;
+import com.picpeak.storage.S3BlobStore;
 import com.picpeak.testing.TestS3Server;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -10,13 +11,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Both backends on one 256 MiB object against plain file streams, {@code cp}, and the raw AWS SDK
  * calls on the same S3 server (disk-backed S3Proxy in this JVM), all in one run:
- * {@code mvn -q -pl shared test-compile exec:java@bench-storage} (size: {@code -Dexec.args="256"}).
+ * {@code mvn -q -pl functions/local test-compile exec:java@bench-storage} (size: {@code -Dexec.args="256"}).
  */
 public final class StorageBenchmarkMain {
 
@@ -41,6 +43,7 @@ public final class StorageBenchmarkMain {
             server.stop();
             deleteTree(scratch);
         }
+        System.exit(0); // S3Proxy threads would otherwise keep the JVM alive
     }
 
     /** What the SDK does alone (PutObject from a file, GetObject to a stream): the floor for S3BlobStore. */
@@ -66,7 +69,7 @@ public final class StorageBenchmarkMain {
 
     private static void deleteTree(Path root) throws IOException {
         try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
