@@ -81,6 +81,7 @@ class DeployedRoutesTest {
         return List.of(
                 // HtmlPages.page: the stylesheet and the script every page loads
                 new PageRequest("GET", "/assets/picpeak.css", GALLERY, "HtmlPages: stylesheet"),
+                new PageRequest("GET", "/assets/format.js", GALLERY, "HtmlPages: the script both pages share"),
                 new PageRequest("GET", "/assets/gallery.js", GALLERY, "GalleryPageController: script"),
                 new PageRequest("GET", "/assets/admin.js", GALLERY, "AdminPageController: script"),
                 // the guest page (GalleryPageController; Json.adminEvent galleryUrl; README "In a browser")

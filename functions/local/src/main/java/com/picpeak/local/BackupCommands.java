@@ -15,6 +15,7 @@ import com.picpeak.storage.S3BlobStore;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -102,7 +103,7 @@ final class BackupCommands {
         @ArgGroup(exclusive = true)
         Location to;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         CatalogOption catalog = new CatalogOption();
 
         Backup(Map<String, String> env) {
@@ -111,14 +112,8 @@ final class BackupCommands {
 
         @Override
         public Integer call() throws Exception {
-            StorageConfig storage = CheckCommand.loadConfig(env, spec);
-            if (storage == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
-            AppConfig app = CheckCommand.loadAppConfig(env, spec);
-            if (app == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
+            StorageConfig storage = StorageConfig.fromEnv(env);
+            AppConfig app = AppConfig.fromEnv(env);
             if (to == null) {
                 to = new Location();
                 to.dir = OwnerOnly.folder(storage.dataDir().resolve("backups"))
@@ -164,7 +159,7 @@ final class BackupCommands {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Location from;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         CatalogOption catalog = new CatalogOption();
 
         Restore(Map<String, String> env) {
@@ -173,14 +168,8 @@ final class BackupCommands {
 
         @Override
         public Integer call() {
-            StorageConfig storage = CheckCommand.loadConfig(env, spec);
-            if (storage == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
-            AppConfig app = CheckCommand.loadAppConfig(env, spec);
-            if (app == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
+            StorageConfig storage = StorageConfig.fromEnv(env);
+            AppConfig app = AppConfig.fromEnv(env);
             PrintWriter out = spec.commandLine().getOut();
             try (BlobStore store = BlobStores.open(storage); BlobStore source = from.open(storage)) {
                 BackupService.RestoreSummary summary;

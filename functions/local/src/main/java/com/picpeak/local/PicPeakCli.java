@@ -1,7 +1,10 @@
 package com.picpeak.local;
 
+import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.SentinelCheck;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
 
 import java.io.PrintWriter;
 import java.util.Map;
@@ -21,7 +24,24 @@ public final class PicPeakCli implements Runnable {
                 .addSubcommand(new BackupCommands.Backup(env))
                 .addSubcommand(new BackupCommands.Restore(env))
                 .addSubcommand(new FingerprintCommand(env))
-                .addSubcommand(new BenchCommand(env));
+                .addSubcommand(new BenchCommand(env))
+                .setExecutionExceptionHandler(PicPeakCli::refusal);
+    }
+
+    /**
+     * What every command answers when the configuration is refused (exit 2, every problem named) or storage fails the
+     * start-up check (exit 1, the cause named); any other exception is picocli's to report.
+     */
+    private static int refusal(Exception e, CommandLine command, ParseResult parsed) throws Exception {
+        if (e instanceof ConfigException) {
+            command.getErr().println("configuration refused, " + e.getMessage());
+            return CheckCommand.CONFIG_REFUSED;
+        }
+        if (e instanceof SentinelCheck.StartupCheckFailed) {
+            command.getErr().println(e.getMessage());
+            return CheckCommand.CHECK_FAILED;
+        }
+        throw e;
     }
 
     public static void main(String[] args) {

@@ -2,11 +2,8 @@ package com.picpeak.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -30,28 +27,8 @@ import static org.awaitility.Awaitility.await;
  * sign-in, creating an event, uploading through the file input with a result per file, hero and delete,
  * the storage panel and the download protection section.
  */
-class AdminPagesBrowserTest {
+class AdminPagesBrowserTest extends BrowserPageTest {
     static final Duration JOB_TIME = Duration.ofSeconds(30);
-    @TempDir
-    static Path work;
-    static PagesFixture app;
-    static HeadlessChromium browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        app = PagesFixture.start(Map.of("PICPEAK_DATA", work.resolve("data").toString()));
-        browser = HeadlessChromium.start(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-    }
 
     @BeforeEach
     void signedOut() {

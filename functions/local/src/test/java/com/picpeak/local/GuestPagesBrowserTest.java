@@ -3,11 +3,8 @@ package com.picpeak.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -34,28 +31,7 @@ import static org.awaitility.Awaitility.await;
  * port: the password gate, the grid loading every photo page by page, the viewer, and downloads whose
  * saved files are compared byte for byte.
  */
-class GuestPagesBrowserTest {
-    @TempDir
-    static Path work;
-    static PagesFixture app;
-    static HeadlessChromium browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        app = PagesFixture.start(Map.of("PICPEAK_DATA", work.resolve("data").toString()));
-        browser = HeadlessChromium.start(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-    }
-
+class GuestPagesBrowserTest extends BrowserPageTest {
     @BeforeEach
     void signedOut() {
         browser.open(app.base + "/health");

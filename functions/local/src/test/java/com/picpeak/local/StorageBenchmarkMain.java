@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,7 +40,7 @@ public final class StorageBenchmarkMain {
             }
         } finally {
             server.stop();
-            deleteTree(scratch);
+            BenchCommand.deleteTree(scratch);
         }
         System.exit(0); // S3Proxy threads would otherwise keep the JVM alive
     }
@@ -65,11 +64,5 @@ public final class StorageBenchmarkMain {
                 raw.deleteObject(b -> b.bucket(bucket).key("raw/bench.bin"));
             }
         };
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
