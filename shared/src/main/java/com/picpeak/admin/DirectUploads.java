@@ -1,13 +1,13 @@
 package com.picpeak.admin;
 
+import com.picpeak.catalog.Names;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventService;
-import com.picpeak.gallery.Names;
 import com.picpeak.ingest.ImportService;
-import com.picpeak.ingest.PhotoIds;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
 

@@ -24,7 +24,7 @@ import com.picpeak.catalog.ExpiredItems;
 import com.picpeak.notify.EventBridgeSink;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.protect.ProtectionStore;
-import com.picpeak.notify.EventSink;
+import com.picpeak.notify.DomainEventSink;
 import com.picpeak.notify.WebhookSettings;
 import com.picpeak.notify.WebhookStore;
 import com.picpeak.notify.Webhooks;
@@ -85,7 +85,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ExpiredItems expiredItems;
     private final AutoImportState autoImportState;
     private final Webhooks webhooks;
-    private final EventSink eventSink;
+    private final DomainEventSink eventSink;
     private final ExternalFolders externalFolders;
     private final ImageProtection protection;
     private final Clock clock;
@@ -330,7 +330,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     }
 
     /** Where domain events go: the EventBridge bus, or {@link #webhooks()}. */
-    public EventSink eventSink() {
+    public DomainEventSink eventSink() {
         return eventSink;
     }
 

@@ -2,9 +2,9 @@ package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.catalog.Names;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.gallery.Names;
 import com.picpeak.storage.StorageConfig;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -2,9 +2,9 @@ package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Names;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.gallery.Names;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.Keys;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,9 +1,9 @@
 package com.picpeak.local;
 
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.gallery.EventPatch;
-import com.picpeak.ingest.PhotoIds;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
