@@ -21,6 +21,7 @@ import com.picpeak.autoimport.PrefixWalker;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.ExpiredItems;
+import com.picpeak.catalog.ScheduledRuns;
 import com.picpeak.notify.EventBridgeSink;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.protect.ProtectionStore;
@@ -83,6 +84,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final JobRunner jobRunner;
     private final JobWorker jobWorker;
     private final ExpiredItems expiredItems;
+    private final ScheduledRuns scheduledRuns;
     private final AutoImportState autoImportState;
     private final Webhooks webhooks;
     private final DomainEventSink eventSink;
@@ -139,6 +141,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
         this.expiredItems = new ExpiredItems(table);
+        this.scheduledRuns = new ScheduledRuns(table);
         if (jobQueue instanceof LocalJobQueue local) {
             local.attach(jobWorker);
         }
@@ -302,6 +305,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** Removes catalog items past their {@code ttl} (local mode's timer; DynamoDB does it in AWS). */
     public ExpiredItems expiredItems() {
         return expiredItems;
+    }
+
+    /** Which process runs a timer's interval, when several run the same timers on one catalog. */
+    public ScheduledRuns scheduledRuns() {
+        return scheduledRuns;
     }
 
     public JobQueue jobQueue() {

@@ -37,6 +37,8 @@ import java.time.Instant;
  *   <tr><td>WEBHOOK_PENDING</td><td>delivery id</td><td></td><td>a delivery still to be made</td><td>WebhookStore</td></tr>
  *   <tr><td>WEBHOOK_LOG#endpoint</td><td>delivery id</td><td></td><td>a finished delivery</td><td>WebhookStore</td></tr>
  *   <tr><td>SETTINGS</td><td>SERVER_SECRET</td><td></td><td>the server secret</td><td>ServerSecret</td></tr>
+ *   <tr><td>SCHEDULE</td><td>schedule name</td><td></td><td>the last interval of a timer taken by a process (the
+ *       walker's polls, the daily sweep, the expired-item scan of local mode)</td><td>ScheduledRuns</td></tr>
  * </table>
  *
  * <p>Every row of an event shares its partition, so deleting the event removes them with it and a photo id of
@@ -79,6 +81,8 @@ public final class CatalogKeys {
 
     public static final String SETTINGS_PK = "SETTINGS";
     public static final String SERVER_SECRET_SK = "SERVER_SECRET";
+    /** The partition of the timers' last taken intervals (sort key: the schedule's name). */
+    public static final String SCHEDULE_PK = "SCHEDULE";
 
     private CatalogKeys() {
     }

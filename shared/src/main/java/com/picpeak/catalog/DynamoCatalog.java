@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.time.Duration;
@@ -44,6 +45,12 @@ public final class DynamoCatalog implements Catalog {
 
     /** Creates the table (on-demand, with its index) unless it exists; safe at every start. */
     public static void createTableIfMissing(DynamoDbClient dynamo, String table) {
+        try { // look first: a shared table's users need not be allowed to create it
+            dynamo.describeTable(b -> b.tableName(table));
+            return;
+        } catch (ResourceNotFoundException missing) {
+            // created below
+        }
         try {
             dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(attribute("pk"), attribute("sk"), attribute("gsi1pk"), attribute("gsi1sk"))

@@ -4,7 +4,8 @@
  * {@link com.picpeak.catalog.CatalogKeys}. Its adapter {@link com.picpeak.catalog.DynamoCatalog} is served by one
  * part per kind of data (event, photo, file-claim and archive rows); {@link com.picpeak.catalog.DynamoTable} is the
  * one access to the table, for those parts and for the stores of other packages (jobs, webhooks, protection,
- * guesses, auto-import, the server secret). Also the names that
+ * guesses, auto-import, the server secret). {@link com.picpeak.catalog.ScheduledRuns} gives each interval of a
+ * timer to one of the processes that run it on the same table. Also the names that
  * reach keys from outside ({@link com.picpeak.catalog.Names}: slugs, file names, photo ids) and the photo ids
  * issued ({@link com.picpeak.catalog.PhotoIds}).
  *

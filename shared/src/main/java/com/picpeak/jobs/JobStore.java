@@ -143,14 +143,33 @@ public final class JobStore {
 
     /** Every unfinished job (for resuming them: local mode at start, the sweep in the serverless shape). */
     public List<Job> unfinished() {
+        return unfinished(Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code limit} unfinished jobs, oldest first; reading stops as soon as that many are found (local mode's
+     * poll for jobs other instances left, which runs every few seconds on every instance).
+     */
+    public List<Job> unfinished(int limit) {
         List<Job> jobs = new ArrayList<>();
-        table.queryAll(b -> b.indexName(CatalogKeys.GSI1).consistentRead(false)
-                        .keyConditionExpression("gsi1pk = :p")
-                        .filterExpression("#state IN (:queued, :running)")
-                        .expressionAttributeNames(Map.of("#state", "state"))
-                        .expressionAttributeValues(Map.of(":p", s(CatalogKeys.JOBS_GSI_PK), ":queued", s("queued"),
-                                ":running", s("running"))),
-                item -> jobs.add(toJob(item)));
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = table.queryPage(b -> b.indexName(CatalogKeys.GSI1).consistentRead(false)
+                    .keyConditionExpression("gsi1pk = :p")
+                    .filterExpression("#state IN (:queued, :running)")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":p", s(CatalogKeys.JOBS_GSI_PK), ":queued", s("queued"),
+                            ":running", s("running")))
+                    .exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (jobs.size() == limit) {
+                    return jobs;
+                }
+                jobs.add(toJob(item));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && jobs.size() < limit);
         return jobs;
     }
 

@@ -1,10 +1,11 @@
 package com.picpeak.local;
 
+import com.picpeak.app.SharedCatalog;
 import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.SentinelCheck;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.Map;
@@ -29,8 +30,9 @@ public final class PicPeakCli implements Runnable {
     }
 
     /**
-     * What every command answers when the configuration is refused (exit 2, every problem named) or storage fails the
-     * start-up check (exit 1, the cause named); any other exception is picocli's to report.
+     * What every command answers when the configuration is refused (exit 2, every problem named), storage fails the
+     * start-up check or the shared catalog does not answer (exit 1, the cause and a fix, not a stack trace); any
+     * other exception is picocli's to report.
      */
     private static int refusal(Exception e, CommandLine command, ParseResult parsed) throws Exception {
         if (e instanceof ConfigException) {
@@ -39,6 +41,10 @@ public final class PicPeakCli implements Runnable {
         }
         if (e instanceof SentinelCheck.StartupCheckFailed) {
             command.getErr().println(e.getMessage());
+            return CheckCommand.CHECK_FAILED;
+        }
+        if (e instanceof SharedCatalog.Unreachable) {
+            command.getErr().println("catalog unreachable, " + e.getMessage());
             return CheckCommand.CHECK_FAILED;
         }
         throw e;
