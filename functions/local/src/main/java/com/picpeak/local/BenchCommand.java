@@ -121,7 +121,6 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    /** Removes a benchmark's scratch folder and everything in it. */
     /** What a benchmark does with a running local server and its admin token. */
     interface ServerBench {
         void run(LocalServer server, String adminToken) throws Exception;
@@ -137,6 +136,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** Removes a benchmark's scratch folder and everything in it. */
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
