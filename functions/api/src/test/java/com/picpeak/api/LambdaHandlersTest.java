@@ -3,6 +3,7 @@ package com.picpeak.api;
 import com.picpeak.protect.FingerprintedDelivery;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,7 @@ import com.picpeak.api.lambda.UploadHandler;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.jobs.JobKind;
 import com.picpeak.jobs.JobState;
+import com.picpeak.protect.ImageProtection;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -278,7 +280,7 @@ class LambdaHandlersTest {
         return JSON.writeValueAsString(event);
     }
 
-    static JsonNode invoke(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String event) throws Exception {
+    static JsonNode invoke(RequestStreamHandler handler, String event) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context());
         return JSON.readTree(out.toByteArray());
