@@ -3,6 +3,7 @@ package com.picpeak.app;
 import com.picpeak.gallery.GuessPolicy;
 import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.media.ImageProbe;
+import com.picpeak.protect.TierUrlTokens;
 import com.picpeak.storage.ConfigException;
 
 import java.time.Duration;
@@ -33,7 +34,8 @@ public record AppConfig(
         TrustedProxies trustedProxies,
         int maxMetadataBytes,
         CatalogMode catalog,
-        Duration jobPollInterval) {
+        Duration jobPollInterval,
+        Duration tierUrlWindow) {
 
     /**
      * Where local mode keeps its catalog: DynamoDB Local inside this process ({@code embedded}, one instance), or a
@@ -78,6 +80,11 @@ public record AppConfig(
     public static final long DEFAULT_MAX_ADMIN_JSON_BYTES = 1024 * 1024;
     /** How far into a JPEG its image data may begin (the metadata before it is read into memory to find it). */
     public static final String MAX_METADATA_BYTES = "PICPEAK_MAX_METADATA_BYTES";
+    /**
+     * How long the signed tier URLs of basic and standard galleries stay the same for every guest (a CDN caches them
+     * by URL for that long; each URL is good for one to two windows).
+     */
+    public static final String TIER_URL_WINDOW_SECONDS = "PICPEAK_TIER_URL_WINDOW_SECONDS";
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1024L * 1024 * 1024;
     public static final long DEFAULT_MAX_IMAGE_PIXELS = 100_000_000L;
@@ -135,12 +142,14 @@ public record AppConfig(
         TrustedProxies proxies = TrustedProxies.fromEnv(env, problems);
         long maxMetadata = number(env, MAX_METADATA_BYTES, ImageProbe.DEFAULT_MAX_METADATA_BYTES, ImageProbe.HEADER_BYTES,
                 256L * 1024 * 1024, problems);
+        long tierUrlWindow = number(env, TIER_URL_WINDOW_SECONDS, TierUrlTokens.DEFAULT_WINDOW.getSeconds(), 60, 86_400,
+                problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
                 maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies, (int) maxMetadata, catalog,
-                Duration.ofMillis(jobPoll));
+                Duration.ofMillis(jobPoll), Duration.ofSeconds(tierUrlWindow));
     }
 
     /**

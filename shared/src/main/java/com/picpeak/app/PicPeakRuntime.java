@@ -125,7 +125,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.renditions = new RenditionMaker(store, probe, renderer);
         this.tiers = new TierRenditions(store, probe, renderer, renditions, new RenditionClaims(table), clock);
         this.protection = ImageProtection.create(store, renditions, tiers, renderer, new ProtectionStore(table), keyMaterial,
-                appConfig.imageRequestsPerMinute(), clock);
+                appConfig.imageRequestsPerMinute(), appConfig.tierUrlWindow(), clock);
         this.jobSettings = jobSettings;
         this.jobQueue = jobQueue;
         JobStore jobStore = new JobStore(table);
@@ -168,6 +168,12 @@ public final class PicPeakRuntime implements AutoCloseable {
      */
     public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken,
                                        SqsClient sqs) {
+        return start(shape, env, dynamo, adminToken, sqs, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Shape, Map, DynamoDbClient, String, SqsClient)} on {@code clock} (tests move time). */
+    public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken,
+                                       SqsClient sqs, Clock clock) {
         List<ConfigException.Problem> problems = new ArrayList<>();
         StorageConfig storageConfig = null;
         AppConfig appConfig = null;
@@ -203,7 +209,6 @@ public final class PicPeakRuntime implements AutoCloseable {
         if (shape == Shape.LOCAL) {
             DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
         }
-        Clock clock = Clock.systemUTC();
         String queueUrl = blankToNull(env.get(JOB_QUEUE_URL));
         // Serverless: the stack's queue and worker function; without one (local mode, tests, sam local
         // without the queue) a bounded pool of threads in this process runs the jobs.

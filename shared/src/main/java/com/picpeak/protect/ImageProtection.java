@@ -21,7 +21,10 @@ import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,9 +46,47 @@ public final class ImageProtection {
     private final ImageAccess access;
     private final ImageTiles tiles;
     private final FingerprintedDelivery delivery;
+    private final TierUrlTokens tierUrls;
+
+    /** A tier served by a signed URL: the same bytes for every holder of the URL until {@code expiresAt}. */
+    public record SignedServe(Served served, Instant expiresAt) {
+    }
+
+    /**
+     * Signs the tier URLs of one event's listing (basic and standard only). Each tier's rendition version is found
+     * once per signer, so a listing page costs one version lookup per tier, not per photo.
+     */
+    public final class TierUrlSigner {
+        private final Event event;
+        private final Map<Tier, String> versions = new EnumMap<>(Tier.class);
+
+        private TierUrlSigner(Event event) {
+            this.event = event;
+        }
+
+        /** The window the signed URLs belong to: a listing that embeds them changes with it. */
+        public long window() {
+            return tierUrls.currentWindow();
+        }
+
+        /** The query that makes the tier's URL signed: {@code ?sig=<expiry>.<mac>}. */
+        public String query(Photo photo, Tier tier) {
+            String version = versions.computeIfAbsent(tier, t -> tierRenditions.version(event, t));
+            return "?" + SIGNED_URL_PARAMETER + "=" + tierUrls.issue(event.slug(), photo.id(), tier, version).value();
+        }
+    }
+
+    /** The query parameter of a signed tier URL (the per-guest access token of enhanced is {@code t}). */
+    public static final String SIGNED_URL_PARAMETER = "sig";
 
     public ImageProtection(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions, ImageAccess access,
                            ImageTiles tiles, FingerprintedDelivery delivery) {
+        this(store, renditions, tierRenditions, access, tiles, delivery, null);
+    }
+
+    public ImageProtection(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions, ImageAccess access,
+                           ImageTiles tiles, FingerprintedDelivery delivery, TierUrlTokens tierUrls) {
+        this.tierUrls = tierUrls;
         this.store = store;
         this.renditions = renditions;
         this.tierRenditions = tierRenditions;
@@ -62,8 +103,48 @@ public final class ImageProtection {
     public static ImageProtection create(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions,
                                          ImageScaler scaler, ProtectionStore records, byte[] keyMaterial,
                                          long requestsPerMinute, Clock clock) {
+        return create(store, renditions, tierRenditions, scaler, records, keyMaterial, requestsPerMinute,
+                TierUrlTokens.DEFAULT_WINDOW, clock);
+    }
+
+    /** @param tierUrlWindow how long the signed tier URLs of basic and standard stay the same for every guest */
+    public static ImageProtection create(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions,
+                                         ImageScaler scaler, ProtectionStore records, byte[] keyMaterial,
+                                         long requestsPerMinute, Duration tierUrlWindow, Clock clock) {
         return new ImageProtection(store, renditions, tierRenditions, new ImageAccess(records, keyMaterial, requestsPerMinute, clock),
-                new ImageTiles(store, scaler), new FingerprintedDelivery(store, keyMaterial));
+                new ImageTiles(store, scaler), new FingerprintedDelivery(store, keyMaterial),
+                new TierUrlTokens(keyMaterial, tierUrlWindow, clock));
+    }
+
+    /**
+     * The signer of the event's tier URLs at basic and standard, where every guest sees the same bytes; empty at
+     * enhanced and maximum, whose images stay per guest (session, token, fingerprint) and are never cached shared.
+     */
+    public Optional<TierUrlSigner> tierUrlSigner(Event event) {
+        if (tierUrls == null || event.protection().tracesGuests()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TierUrlSigner(event));
+    }
+
+    /**
+     * The tier by its signed URL, with no session: empty when the event is not at basic or standard, or the token is
+     * not this event's, photo's, tier's and rendition version's, or has expired (the caller then falls back to the
+     * guest's session).
+     */
+    public Optional<SignedServe> tierBySignedUrl(Event event, Photo photo, Tier tier, String token) {
+        if (tierUrls == null || event.protection().tracesGuests() || !photo.eventSlug().equals(event.slug())) {
+            return Optional.empty();
+        }
+        String version = tierRenditions.version(event, tier);
+        Optional<Instant> expiresAt = tierUrls.verify(token, event.slug(), photo.id(), tier, version);
+        if (expiresAt.isEmpty()) {
+            return Optional.empty();
+        }
+        TierRenditions.Rendition rendition = tierRenditions.rendition(event, photo, tier);
+        String etag = tier.wireName() + "-" + rendition.version() + "-" + photo.id();
+        return Optional.of(new SignedServe(new Served(event.slug(), rendition.key(), etag, rendition.size(), "image/jpeg",
+                null, null), expiresAt.get()));
     }
 
     public ImageAccess access() {

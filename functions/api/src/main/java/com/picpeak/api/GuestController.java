@@ -35,7 +35,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BiFunction;
 
 /** The guest routes. Each request is checked against its own event by {@code GalleryService.access}. */
 @RestController
@@ -46,6 +48,8 @@ public class GuestController {
     private static final String NO_STORE = "private, no-store";
     /** The version of a listing page's JSON shape (Json.guestPhoto): part of its entity tag. */
     static final String LISTING_SHAPE = "tiers2";
+    /** A shared cache keeps a signed tier at most this long, whatever its token's expiry. */
+    static final Duration MAX_SHARED_AGE = Duration.ofDays(1);
 
     private final PicPeakRuntime runtime;
 
@@ -98,10 +102,15 @@ public class GuestController {
     ResponseEntity<Map<String, Object>> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
                                                @RequestParam(required = false) String cursor, HttpServletRequest request) {
         GuestAccess access = access(slug, request);
-        String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, LISTING_SHAPE));
+        // at basic and standard the tier URLs are signed for the current window: the page changes with the window
+        Optional<ImageProtection.TierUrlSigner> signer = runtime.protection().tierUrlSigner(access.event());
+        String view = LISTING_SHAPE + signer.map(s -> "-w" + s.window()).orElse("");
+        String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, view));
         return ConditionalGet.answer(request, tag, () -> {
             Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
-            List<Map<String, Object>> photos = page.items().stream().map(Json::guestPhoto).toList();
+            BiFunction<Photo, Tier, String> tierQuery = signer.<BiFunction<Photo, Tier, String>>map(s -> s::query)
+                    .orElse((photo, tier) -> "");
+            List<Map<String, Object>> photos = page.items().stream().map(p -> Json.guestPhoto(p, tierQuery)).toList();
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("photos", photos);
             json.put("nextCursor", page.nextCursor());
@@ -136,18 +145,40 @@ public class GuestController {
     }
 
     /**
-     * A rendition tier (thumbnail or preview) of the photo, made on its first request. At enhanced a preview
-     * needs the token of a view grant and carries the guest's fingerprint.
+     * A rendition tier (thumbnail or preview) of the photo, made on its first request. At basic and standard a
+     * signed URL ({@code sig}, from the listing) opens it without a session and makes it cacheable by any shared
+     * cache (the CDN) until the token expires; without a valid one the guest's session decides, as before. At
+     * enhanced a preview needs the token of a view grant and carries the guest's fingerprint: never shared.
      */
     @GetMapping("/api/gallery/{slug}/photos/{id}/r/{tier}")
     void rendition(@PathVariable String slug, @PathVariable String id, @PathVariable String tier,
-                   @RequestParam(name = "t", required = false) String token, HttpServletRequest request,
-                   HttpServletResponse response) throws IOException {
+                   @RequestParam(name = "t", required = false) String token,
+                   @RequestParam(name = ImageProtection.SIGNED_URL_PARAMETER, required = false) String signature,
+                   HttpServletRequest request, HttpServletResponse response) throws IOException {
         Tier chosen = Tier.parse(tier);
+        if (signature != null) {
+            Event event = runtime.gallery().visibleEvent(slug);
+            Photo photo = runtime.gallery().photo(new GuestAccess(event, null), id);
+            Optional<ImageProtection.SignedServe> signed = runtime.protection().tierBySignedUrl(event, photo, chosen,
+                    signature);
+            if (signed.isPresent()) {
+                FingerprintedDelivery.Served served = signed.get().served();
+                long seconds = Duration.between(runtime.clock().instant(), signed.get().expiresAt()).getSeconds();
+                long maxAge = Math.max(0, Math.min(seconds, MAX_SHARED_AGE.getSeconds()));
+                BlobResponder.serve(request, response, runtime, served.key(), served.etag(), served.size(),
+                        served.contentType(), null, "public, max-age=" + maxAge);
+                return;
+            }
+            if (sessionToken(request) == null) {
+                throw new PicPeakException(ErrorCode.ACCESS_TOKEN_INVALID, "this image URL has expired or is not "
+                        + "this photo's: list the gallery again (GET /api/gallery/" + slug + "/photos) for fresh URLs");
+            }
+        }
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().photo(access, id);
+        boolean perGuest = access.event().protection().tracesGuests();
         serve(request, response, runtime.protection().tier(access, photo, chosen, client(runtime, request), token),
-                chosen.thumbnail() ? CACHE_PRIVATE : NO_STORE);
+                perGuest ? NO_STORE : chosen.thumbnail() ? CACHE_PRIVATE : NO_STORE);
     }
 
     /** A single download: the original, or with {@code size=large|web} a JPEG fitted into 2560 or 2048 px. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /** The JSON shapes of the HTTP contract (the routes the README lists), built in one place. */
 final class Json {
@@ -20,6 +21,14 @@ final class Json {
     }
 
     static Map<String, Object> guestPhoto(Photo p) {
+        return guestPhoto(p, (photo, tier) -> "");
+    }
+
+    /**
+     * The photo as the listing gives it, its tier URLs ending in {@code tierQuery} (a signed URL's {@code ?sig=...}
+     * at basic and standard, nothing otherwise).
+     */
+    static Map<String, Object> guestPhoto(Photo p, BiFunction<Photo, Tier, String> tierQuery) {
         String base = "/api/gallery/" + p.eventSlug() + "/photos/" + p.id();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", p.id());
@@ -29,8 +38,8 @@ final class Json {
         json.put("size", p.size());
         json.put("takenAt", p.takenAt());
         json.put("thumbnailUrl", base + "/thumbnail");
-        json.put("thumbnails", tiers(p, true, ""));
-        json.put("previews", previews(p, ""));
+        json.put("thumbnails", tiers(p, true, tierQuery));
+        json.put("previews", tiers(p, false, tierQuery));
         json.put("url", base);
         json.put("downloadUrl", base + "/download");
         Map<String, Object> sizes = new LinkedHashMap<>();
@@ -44,10 +53,10 @@ final class Json {
 
     /** The photo's preview tiers for the viewer's {@code srcset}: URL (with {@code query}), width and height. */
     static List<Map<String, Object>> previews(Photo p, String query) {
-        return tiers(p, false, query);
+        return tiers(p, false, (photo, tier) -> query);
     }
 
-    private static List<Map<String, Object>> tiers(Photo p, boolean thumbnails, String query) {
+    private static List<Map<String, Object>> tiers(Photo p, boolean thumbnails, BiFunction<Photo, Tier, String> query) {
         String base = "/api/gallery/" + p.eventSlug() + "/photos/" + p.id() + "/r/";
         List<Map<String, Object>> tiers = new ArrayList<>();
         for (Tier tier : Tier.offered(p.width(), p.height())) {
@@ -57,7 +66,7 @@ final class Json {
                 json.put("tier", tier.wireName());
                 json.put("width", size.width());
                 json.put("height", size.height());
-                json.put("url", base + tier.wireName() + query);
+                json.put("url", base + tier.wireName() + query.apply(p, tier));
                 tiers.add(json);
             }
         }

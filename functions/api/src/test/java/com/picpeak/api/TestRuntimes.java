@@ -5,6 +5,7 @@ import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestS3Server;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -17,10 +18,15 @@ final class TestRuntimes {
     }
 
     static PicPeakRuntime local(Path dataDir, Map<String, String> extraEnv) {
+        return local(dataDir, extraEnv, Clock.systemUTC());
+    }
+
+    /** As {@link #local(Path, Map)} on {@code clock} (a test clock to move time). */
+    static PicPeakRuntime local(Path dataDir, Map<String, String> extraEnv, Clock clock) {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("PICPEAK_DATA", dataDir.toString());
         env.put("CATALOG_TABLE", "picpeak-" + UUID.randomUUID().toString().substring(0, 8));
-        return PicPeakRuntime.start(PicPeakRuntime.Shape.LOCAL, env, TestDynamo.client(), ADMIN_TOKEN);
+        return PicPeakRuntime.start(PicPeakRuntime.Shape.LOCAL, env, TestDynamo.client(), ADMIN_TOKEN, null, clock);
     }
 
     static PicPeakRuntime serverlessOnS3(Map<String, String> extraEnv) {
