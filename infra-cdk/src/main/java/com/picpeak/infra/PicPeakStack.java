@@ -244,6 +244,7 @@ public final class PicPeakStack extends Stack {
 
         CfnOutput.Builder.create(this, "ApiUrl").description("base URL of the guest and admin API")
                 .value(httpApi.getApiEndpoint()).build();
+        cdn(httpApi);
         CfnOutput.Builder.create(this, "BucketName").value(bucket.getBucketName()).build();
         CfnOutput.Builder.create(this, "CatalogTable").value(table.getTableName()).build();
         CfnOutput.Builder.create(this, "EventBusName").value(bus.getEventBusName()).build();
@@ -256,6 +257,11 @@ public final class PicPeakStack extends Stack {
                 .description("read the admin token: aws secretsmanager get-secret-value --secret-id <this> "
                         + "--query SecretString --output text")
                 .value(adminToken.getSecretArn()).build();
+    }
+
+    /** CloudFront in front of the API: assets and signed tiers cached by URL, the rest passed through. */
+    private CdnDistribution cdn(HttpApi httpApi) {
+        return new CdnDistribution(this, "Cdn", httpApi);
     }
 
     /** The photo bucket: an existing one by name, or a private, encrypted, TLS-only, versioned one. */

@@ -423,7 +423,7 @@ class PicPeakStackTest {
         defaults.template.resourceCountIs("AWS::Events::EventBus", 1);
         assertThat(defaults.json.path("Outputs").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("ApiUrl", "BucketName", "CatalogTable", "EventBusName", "AdminTokenSecretArn",
-                        "JobQueueUrl", "JobDeadLettersUrl", "JobAlarms");
+                        "JobQueueUrl", "JobDeadLettersUrl", "JobAlarms", "CdnUrl", "CdnDistributionId");
         assertThat(defaults.json.path("Outputs").path("JobQueueUrl").path("Value").path("Ref").asText())
                 .isEqualTo(defaults.queueId("JobQueue"));
     }

@@ -4,7 +4,13 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.util.HtmlUtils;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The frame of every HTML page: the guest gallery and the admin pages are plain HTML, CSS and a little
@@ -19,7 +25,39 @@ final class HtmlPages {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' blob: data: https: http:; "
             + "connect-src 'self' https: http:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /** Every file under {@code /assets/}: their content hash versions the URLs the pages use. */
+    static final List<String> ASSETS = List.of("picpeak.css", "format.js", "gallery.js", "admin.js");
+    /**
+     * The version of the assets: a hash of their bytes, the same on every instance of one build. Pages link
+     * {@code /assets/<name>?v=<version>}, so a CDN may keep an asset by its URL for as long as it likes: a new build
+     * with changed assets gives new URLs (that is also how to purge them).
+     */
+    static final String ASSETS_VERSION = assetsVersion();
+
     private HtmlPages() {
+    }
+
+    /** The URL of an asset, as the pages link it: versioned by {@link #ASSETS_VERSION}. */
+    static String asset(String name) {
+        return "/assets/" + name + "?v=" + ASSETS_VERSION;
+    }
+
+    private static String assetsVersion() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String name : ASSETS) {
+                try (InputStream in = HtmlPages.class.getResourceAsStream("/assets/" + name)) {
+                    if (in == null) {
+                        throw new IllegalStateException("the asset " + name + " is missing from the classpath");
+                    }
+                    digest.update(name.getBytes(StandardCharsets.UTF_8));
+                    digest.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 6);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash the assets", e);
+        }
     }
 
     static ResponseEntity<String> page(int status, String title, String bodyClass, String script, String body) {
@@ -27,9 +65,9 @@ final class HtmlPages {
                 + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
                 + "<meta name=\"referrer\" content=\"same-origin\">"
                 + "<title>" + escape(title) + "</title>"
-                + "<link rel=\"stylesheet\" href=\"/assets/picpeak.css\">"
-                + (script == null ? "" : "<script src=\"/assets/format.js\" defer></script>"
-                        + "<script src=\"/assets/" + script + "\" defer></script>")
+                + "<link rel=\"stylesheet\" href=\"" + asset("picpeak.css") + "\">"
+                + (script == null ? "" : "<script src=\"" + asset("format.js") + "\" defer></script>"
+                        + "<script src=\"" + asset(script) + "\" defer></script>")
                 + "</head><body class=\"" + bodyClass + "\">\n" + body + "\n</body></html>\n";
         return ResponseEntity.status(status).contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .header("Cache-Control", "no-store").header("Content-Security-Policy", CONTENT_SECURITY_POLICY)

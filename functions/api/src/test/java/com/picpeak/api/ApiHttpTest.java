@@ -255,7 +255,7 @@ class ApiHttpTest {
         assertThat(open.headers().firstValue("Content-Type")).hasValue("text/html;charset=UTF-8");
         assertThat(open.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
         assertThat(new String(open.body(), StandardCharsets.UTF_8)).contains("<h1>page-open title</h1>")
-                .contains("data-photos-url=\"/api/gallery/page-open/photos\"").contains("<script src=\"/assets/gallery.js\" defer>")
+                .contains("data-photos-url=\"/api/gallery/page-open/photos\"").contains("<script src=\"/assets/gallery.js?v=" + HtmlPages.ASSETS_VERSION + "\" defer>")
                 .contains("id=\"viewer\"").doesNotContain("type=\"password\"");
         assertThat(locked.statusCode()).isEqualTo(401);
         assertThat(new String(locked.body(), StandardCharsets.UTF_8)).contains("<label for=\"password\">Password</label>")
@@ -282,7 +282,10 @@ class ApiHttpTest {
         assertThat(get("/assets/picpeak.css", null).statusCode()).isEqualTo(200);
         assertError(get("/assets/nothing.js", null), 404, "not_found", "");
         assertThat(admin.statusCode()).isEqualTo(200);
-        assertThat(new String(admin.body(), StandardCharsets.UTF_8)).contains("<script src=\"/assets/admin.js\" defer>");
+        assertThat(new String(admin.body(), StandardCharsets.UTF_8)).contains("<script src=\"/assets/admin.js?v=" + HtmlPages.ASSETS_VERSION + "\" defer>");
+        // the versioned URL the pages use is the same asset (the version is for caches: the CDN keeps it by URL)
+        assertThat(get(HtmlPages.asset("gallery.js"), null).body()).isEqualTo(script.body());
+        assertThat(HtmlPages.ASSETS_VERSION).matches("[0-9a-f]{12}");
         assertThat(get("/admin", null).statusCode()).isEqualTo(200);
     }
 
