@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
         subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.Archive.class,
-                BenchCommand.Protection.class, BenchCommand.ScaleOut.class, BenchCommand.Renditions.class})
+                BenchCommand.Protection.class, BenchCommand.ScaleOut.class, BenchCommand.Renditions.class,
+                BenchCommand.Cdn.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -98,6 +99,23 @@ final class BenchCommand implements Runnable {
             } finally {
                 deleteTree(scratch);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "cdn", mixinStandardHelpOptions = true,
+            description = "Origin requests (Lambda invocations) of two guests viewing one gallery, without a CDN and "
+                    + "through a simulated one that keeps what the server marks public (as CloudFront's behaviours do), "
+                    + "against a local server on a scratch data folder.")
+    static final class Cdn implements Callable<Integer> {
+        @Option(names = "--photos", defaultValue = "20", description = "photos each guest views (default ${DEFAULT-VALUE})")
+        int photos;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = Files.createTempDirectory("picpeak-bench-cdn");
+            onScratchServer(scratch, GalleryBenchmark.env(scratch.resolve("data"), 0), (server, token) ->
+                    new CdnBenchmark(server, token, scratch, new PrintStream(System.out, true)).run(photos));
             return 0;
         }
     }
