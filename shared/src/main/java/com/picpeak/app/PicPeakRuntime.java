@@ -1,7 +1,7 @@
 package com.picpeak.app;
 
-import com.picpeak.archive.ArchiveService;
-import com.picpeak.archive.EventArchiver;
+import com.picpeak.downloadall.DownloadAllService;
+import com.picpeak.eventarchive.EventArchiver;
 import com.picpeak.autoimport.AutoImportPolls;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.autoimport.AutoImportState;
@@ -72,7 +72,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final GalleryService gallery;
     private final ImportService imports;
     private final WatermarkService watermarks;
-    private final ArchiveService archives;
+    private final DownloadAllService downloadAll;
     private final EventArchiver archiver;
     private final EventDeletion deletions;
     private final AutoImportPolls autoImportPolls;
@@ -124,9 +124,9 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.jobQueue = jobQueue;
         JobStore jobStore = new JobStore(table);
         this.jobs = new Jobs(jobStore, jobQueue, jobSettings, clock);
-        this.archives = new ArchiveService(catalog, store, watermarks, clock);
-        archives.useJobs(jobs);
-        this.archiver = new EventArchiver(catalog, store, archives, imports, jobs, clock);
+        this.downloadAll = new DownloadAllService(catalog, store, watermarks, clock);
+        downloadAll.useJobs(jobs);
+        this.archiver = new EventArchiver(catalog, store, imports, jobs, clock);
         this.deletions = new EventDeletion(catalog, store, jobs, clock);
         this.autoImportPolls = new AutoImportPolls(jobs, this::prefixWalker);
         this.jobSteps = Map.of(
@@ -135,7 +135,7 @@ public final class PicPeakRuntime implements AutoCloseable {
                 JobKind.EVENT_DELETE, deletions.step(),
                 JobKind.ARCHIVE_SWEEP, archiver.sweepStep(),
                 JobKind.AUTO_IMPORT_POLL, autoImportPolls.step(),
-                JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(jobSettings.partBytes()));
+                JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()));
         this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
         this.expiredItems = new ExpiredItems(table);
@@ -266,8 +266,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         return protection;
     }
 
-    public ArchiveService archives() {
-        return archives;
+    public DownloadAllService downloadAll() {
+        return downloadAll;
     }
 
     public EventArchiver archiver() {

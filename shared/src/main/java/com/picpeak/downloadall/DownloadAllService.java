@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.downloadall;
 
 import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.Catalog;
@@ -22,6 +22,11 @@ import com.picpeak.jobs.JobStep;
 import com.picpeak.jobs.Jobs;
 import com.picpeak.jobs.Progress;
 import com.picpeak.jobs.StepResult;
+import com.picpeak.zip.PhotoZips;
+import com.picpeak.zip.ZipBuild;
+import com.picpeak.zip.ZipItem;
+import com.picpeak.zip.ZipPlan;
+import com.picpeak.zip.ZipWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,8 +49,8 @@ import java.util.stream.Stream;
  * caches of older revisions are removed. A build that fails for good is marked FAILED with its reason and
  * is not started again for that revision: guests are told, instead of waiting for ever.
  */
-public final class ArchiveService {
-    private static final Logger log = LoggerFactory.getLogger(ArchiveService.class);
+public final class DownloadAllService {
+    private static final Logger log = LoggerFactory.getLogger(DownloadAllService.class);
     public static final String ORIGINALS = "originals";
 
     private final Catalog catalog;
@@ -63,7 +68,7 @@ public final class ArchiveService {
                 }
             });
 
-    public ArchiveService(Catalog catalog, BlobStore store, WatermarkService watermarks, Clock clock) {
+    public DownloadAllService(Catalog catalog, BlobStore store, WatermarkService watermarks, Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.watermarks = watermarks;
@@ -105,7 +110,7 @@ public final class ArchiveService {
         }
         String variant = variant(event);
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
-        java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) { // the revision fixes the photo set: no need to page the catalog again
             return new Archive(event, variant, key, null, ready.get().length(), true);
         }
@@ -137,7 +142,7 @@ public final class ArchiveService {
             return OptionalLong.empty();
         }
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
-        java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) {
             return OptionalLong.of(ready.get().length());
         }
@@ -157,8 +162,8 @@ public final class ArchiveService {
      * The READY record of a cached archive whose file is really there. A READY record whose file is gone
      * (removed by an archive, not migrated, deleted by hand) is marked FAILED, so the next build may claim it.
      */
-    private java.util.Optional<ArchiveRecord> readyAndPresent(String slug, String variant, long revision, String key) {
-        java.util.Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
+    private Optional<ArchiveRecord> readyAndPresent(String slug, String variant, long revision, String key) {
+        Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
                 .filter(r -> r.state() == ArchiveRecord.State.READY);
         if (ready.isPresent() && store.head(key).map(BlobInfo::size).orElse(-1L) != ready.get().length()) {
             log.warn("the cached file {} is missing or has another size: it is built again", key);
@@ -303,34 +308,15 @@ public final class ArchiveService {
         try (Stream<Photo> photos = catalog.allPhotos(event.slug())) {
             return ZipPlan.of(photos.map(photo -> {
                 WatermarkService.Copy copy = watermarks.copyOf(event, photo.id(), photo.key());
-                return new ZipItem(jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(), timeOf(photo));
+                return new ZipItem(PhotoZips.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
+                        PhotoZips.timeOf(photo));
             }).toList());
         }
     }
 
-    /** A watermarked copy is a JPEG whatever the original was. */
-    public static String jpegName(String filename) {
-        int dot = filename.lastIndexOf('.');
-        String base = dot > 0 ? filename.substring(0, dot) : filename;
-        String extension = dot > 0 ? filename.substring(dot + 1).toLowerCase(java.util.Locale.ROOT) : "";
-        return extension.equals("jpg") || extension.equals("jpeg") ? filename : base + ".jpg";
-    }
-
-    /** The plan of the event's photos in upload order, read from the catalog a page at a time. */
+    /** The plan of the event's photos in upload order. */
     ZipPlan plan(String slug) {
-        try (Stream<Photo> photos = catalog.allPhotos(slug)) {
-            return planOf(photos.toList());
-        }
-    }
-
-    /** The plan of these photo rows, in their order (the originals, under their file names). */
-    static ZipPlan planOf(List<Photo> photos) {
-        return ZipPlan.of(photos.stream().map(photo -> new ZipItem(photo.filename(), photo.key(), photo.size(),
-                photo.crc32(), timeOf(photo))).toList());
-    }
-
-    private static Instant timeOf(Photo photo) {
-        return photo.takenAt() != null ? photo.takenAt() : photo.uploadedAt();
+        return PhotoZips.plan(catalog, slug);
     }
 
     /**

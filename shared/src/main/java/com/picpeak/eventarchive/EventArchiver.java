@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.eventarchive;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
@@ -16,6 +16,9 @@ import com.picpeak.jobs.JobStore;
 import com.picpeak.jobs.Jobs;
 import com.picpeak.jobs.Progress;
 import com.picpeak.jobs.StepResult;
+import com.picpeak.zip.PhotoZips;
+import com.picpeak.zip.ZipBuild;
+import com.picpeak.zip.ZipPlan;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
@@ -59,17 +62,15 @@ public final class EventArchiver {
 
     private final Catalog catalog;
     private final BlobStore store;
-    private final ArchiveService archives;
     private final ImportService imports;
     private final Jobs jobs;
     private final ZipBuild zipBuild;
     private final Clock clock;
 
-    public EventArchiver(Catalog catalog, BlobStore store, ArchiveService archives, ImportService imports, Jobs jobs,
+    public EventArchiver(Catalog catalog, BlobStore store, ImportService imports, Jobs jobs,
                          Clock clock) {
         this.catalog = catalog;
         this.store = store;
-        this.archives = archives;
         this.imports = imports;
         this.jobs = jobs;
         this.zipBuild = new ZipBuild(store);
@@ -183,12 +184,12 @@ public final class EventArchiver {
         switch (at.phase()) {
             case "hiding" -> {
                 catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once
-                ZipPlan plan = archives.plan(slug);
+                ZipPlan plan = PhotoZips.plan(catalog, slug);
                 ArchiveCheckpoint writing = at.with("writing", zipBuild.start(key, plan, partBytes), 0);
                 return StepResult.progress(Progress.of("writing", 0, plan.length(), "bytes"), JobJson.write(writing));
             }
             case "writing" -> {
-                ZipPlan plan = archives.plan(slug);
+                ZipPlan plan = PhotoZips.plan(catalog, slug);
                 if (event(slug).revision() != at.revision()) { // cannot happen under the lock; kept as a guard
                     throw new PicPeakException(ErrorCode.CONFLICT, "the photos of '" + slug + "' changed while it "
                             + "was archived: nothing was removed");
@@ -201,7 +202,7 @@ public final class EventArchiver {
             case "completing" -> {
                 ArchiveCheckpoint completing = at;
                 Event event = event(slug);
-                ZipPlan plan = archives.plan(slug);
+                ZipPlan plan = PhotoZips.plan(catalog, slug);
                 if (!event.isArchived()) {
                     zipBuild.complete(plan, at.build());
                     Instant now = clock.instant();
@@ -271,7 +272,7 @@ public final class EventArchiver {
             return restored(event);
         }
         List<Photo> photos = catalog.photosOf(slug);
-        ZipPlan plan = ArchiveService.planOf(photos); // the entries' offsets, as the archive was written
+        ZipPlan plan = PhotoZips.planOf(photos); // the entries' offsets, as the archive was written
         int restored = at == null ? 0 : at.restored();
         if (restored >= photos.size() && at != null) {
             Instant now = clock.instant();

@@ -16,6 +16,7 @@ import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.PutOptions;
+import com.picpeak.zip.PhotoZips;
 
 import java.awt.Rectangle;
 import java.io.ByteArrayInputStream;
@@ -199,11 +200,11 @@ public final class ImageProtection {
                 ? admit(access, photo.id(), client, token, Purpose.DOWNLOAD, "download") : null;
         if (event.watermarkDownloads()) { // never the original: the copy with the watermark in force
             return rendition(event, renditions.copyOf(event, photo.id(), photo.key()), photo.id(),
-                    com.picpeak.archive.ArchiveService.jpegName(photo.filename()), fingerprint);
+                    PhotoZips.jpegName(photo.filename()), fingerprint);
         }
         if (fingerprint != null && !Fingerprints.canEmbed(photo.contentType())) {
             return rendition(event, renditions.plainCopyOf(event, photo.id(), photo.key()), photo.id(),
-                    com.picpeak.archive.ArchiveService.jpegName(photo.filename()), fingerprint);
+                    PhotoZips.jpegName(photo.filename()), fingerprint);
         }
         return original(photo, photo.filename(), fingerprint);
     }

@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.zip;
 
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
@@ -108,7 +108,7 @@ public final class ZipBuild {
             throw ZipSlice.changed(entry.item(), "was not read whole by the archive's parts");
         }
         try {
-            store.completeParts(state.key(), state.uploadId(), state.parts());
+            store.completeParts(state.key(), state.uploadId(), state.parts(), List.of());
         } catch (PicPeakException e) {
             if (e.errorCode() != ErrorCode.NOT_FOUND || storedLength(state.key()) != plan.length()) {
                 throw e;

@@ -4,6 +4,7 @@ import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventPatch;
@@ -115,9 +116,9 @@ class LocalFolderWatcherTest {
         assertThat(after.width()).isEqualTo(640);
         assertThat(photos("wedding")).as("the same photo, not a second one").isEqualTo(1);
         assertThat(catalog.findEvent("wedding").orElseThrow().revision()).isGreaterThan(revision);
-        com.picpeak.archive.ArchiveService archives = new com.picpeak.archive.ArchiveService(catalog, store,
+        DownloadAllService archives = new DownloadAllService(catalog, store,
                 new com.picpeak.media.WatermarkService(store, new ImageProbe(), new Thumbnailer()), Clock.systemUTC());
-        com.picpeak.archive.ArchiveService.Archive archive = archives.current(catalog.findEvent("wedding").orElseThrow());
+        DownloadAllService.Archive archive = archives.current(catalog.findEvent("wedding").orElseThrow());
         java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
         archives.writeFromOriginals(archive, zip);
         assertThat((long) zip.size()).as("the length Download All promises is the one it delivers").isEqualTo(archive.length());

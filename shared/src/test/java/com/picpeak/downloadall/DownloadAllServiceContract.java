@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.downloadall;
 
 import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.DynamoCatalog;
@@ -54,11 +54,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Download All's cache on a real catalog and each backend (subclasses). */
-abstract class ArchiveServiceContract {
+abstract class DownloadAllServiceContract {
     BlobStore store;
     DynamoCatalog catalog;
     ImportService imports;
-    ArchiveService archives;
+    DownloadAllService archives;
     WatermarkService watermarks;
     TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     TestJobs jobs;
@@ -75,7 +75,7 @@ abstract class ArchiveServiceContract {
         catalog = TestDynamo.newCatalog();
         imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 10_000_000);
         watermarks = new WatermarkService(store, new ImageProbe(), new Thumbnailer());
-        archives = new ArchiveService(catalog, store, watermarks, clock);
+        archives = new DownloadAllService(catalog, store, watermarks, clock);
         jobs = new TestJobs(catalog.tableName(), clock, TestJobs.ONE_STEP);
         archives.useJobs(jobs.jobs);
         // small parts: photos straddle part edges (S3 raises them to its 5 MiB minimum)
@@ -94,13 +94,13 @@ abstract class ArchiveServiceContract {
 
     @Test
     void theCache_isBuiltOnce_andHoldsEveryPhoto_withThePlannedLength() throws Exception {
-        ArchiveService.Archive before = archives.current(event());
+        DownloadAllService.Archive before = archives.current(event());
         assertThat(before.ready()).isFalse();
 
         assertThat(outcomeOf(build())).isEqualTo("built");
         assertThat(outcomeOf(build())).isEqualTo("ready already");
 
-        ArchiveService.Archive after = archives.current(event());
+        DownloadAllService.Archive after = archives.current(event());
         assertThat(after.ready()).isTrue();
         assertThat(after.key()).isEqualTo("events/active/party/.download-cache/3.zip");
         assertThat(store.head(after.key()).orElseThrow().size()).isEqualTo(after.length());
@@ -117,7 +117,7 @@ abstract class ArchiveServiceContract {
 
     @Test
     void streamingFromTheOriginals_givesTheSameBytesAsTheCache() throws Exception {
-        ArchiveService.Archive archive = archives.current(event());
+        DownloadAllService.Archive archive = archives.current(event());
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         archives.writeFromOriginals(archive, streamed);
         build();
@@ -192,7 +192,7 @@ abstract class ArchiveServiceContract {
         String old = archives.current(event()).key();
 
         addPhoto("late.jpg", 9);
-        ArchiveService.Archive current = archives.current(event());
+        DownloadAllService.Archive current = archives.current(event());
         assertThat(current.ready()).isFalse();
         assertThat(current.plan().entries()).hasSize(4);
         build();
@@ -213,8 +213,8 @@ abstract class ArchiveServiceContract {
 
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
         assertThat(failed.lastError()).contains(gone.key());
-        assertThat(store.head(Keys.downloadCache("party", 3, ArchiveService.ORIGINALS))).isEmpty();
-        assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).hasValueSatisfying(r -> {
+        assertThat(store.head(Keys.downloadCache("party", 3, DownloadAllService.ORIGINALS))).isEmpty();
+        assertThat(catalog.findArchive("party", DownloadAllService.ORIGINALS, 3)).hasValueSatisfying(r -> {
             assertThat(r.state()).isEqualTo(ArchiveRecord.State.FAILED);
             assertThat(r.error()).contains(gone.key());
         });
@@ -230,7 +230,7 @@ abstract class ArchiveServiceContract {
 
     @Test
     void aBuildThatFailsBecauseStorageIsDown_isNotMarkedFailed_andTheNextRequestBuildsIt() {
-        ArchiveService failing = new ArchiveService(catalog, new com.picpeak.testing.DelegatingStore(store) {
+        DownloadAllService failing = new DownloadAllService(catalog, new com.picpeak.testing.DelegatingStore(store) {
             @Override
             public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content,
                                     long length) {
@@ -244,7 +244,7 @@ abstract class ArchiveServiceContract {
 
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
         assertThat(failed.lastError()).contains("did not answer");
-        assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).as("an outage is no verdict").isEmpty();
+        assertThat(catalog.findArchive("party", DownloadAllService.ORIGINALS, 3)).as("an outage is no verdict").isEmpty();
         jobs.register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(16 * 1024)); // storage answers again
         assertThat(outcomeOf(build())).isEqualTo("built");
     }
@@ -276,12 +276,12 @@ abstract class ArchiveServiceContract {
                 new ByteArrayInputStream(TestImages.png(TestImages.quadrants(64, 32, TestImages.RED, TestImages.RED,
                         TestImages.RED, TestImages.RED))));
 
-        ArchiveService.Archive pending = archives.current(event());
+        DownloadAllService.Archive pending = archives.current(event());
         assertThat(pending.ready()).isFalse();
         assertThat(pending.streamable()).isFalse();
         assertThat(outcomeOf(build())).isEqualTo("built");
 
-        ArchiveService.Archive ready = archives.current(event());
+        DownloadAllService.Archive ready = archives.current(event());
         assertThat(ready.ready()).isTrue();
         // the variant names the watermark image and where it is laid, so either changing makes a new archive
         String version = first.version() + "-bottom-right-25-60";

@@ -1,9 +1,10 @@
-package com.picpeak.archive;
+package com.picpeak.eventarchive;
 
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventPatch;
@@ -65,7 +66,7 @@ abstract class EventArchiverContract {
     EventService events;
     ImportService imports;
     EventArchiver archiver;
-    ArchiveService archives;
+    DownloadAllService archives;
     EventDeletion deletions;
     TestJobs jobs;
     /** Counts the steps each job took. */
@@ -115,10 +116,10 @@ abstract class EventArchiverContract {
         jobs = new TestJobs(catalog.tableName(), clock, settings);
         ImportService jobImports = new ImportService(catalog, interruptible, new ImageProbe(), new Thumbnailer(), clock,
                 10_000_000);
-        archives = new ArchiveService(catalog, interruptible, new WatermarkService(interruptible, new ImageProbe(),
+        archives = new DownloadAllService(catalog, interruptible, new WatermarkService(interruptible, new ImageProbe(),
                 new Thumbnailer()), clock);
         archives.useJobs(jobs.jobs);
-        archiver = new EventArchiver(catalog, interruptible, archives, jobImports, jobs.jobs, clock);
+        archiver = new EventArchiver(catalog, interruptible, jobImports, jobs.jobs, clock);
         deletions = new EventDeletion(catalog, interruptible, jobs.jobs, clock);
         long partBytes = settings.partBytes();
         register(JobKind.EVENT_ARCHIVE, archiver.archiveStep(partBytes));

@@ -1,7 +1,7 @@
 package com.picpeak.jobs;
 
-import com.picpeak.archive.ArchiveService;
-import com.picpeak.archive.EventArchiver;
+import com.picpeak.downloadall.DownloadAllService;
+import com.picpeak.eventarchive.EventArchiver;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
@@ -91,9 +91,9 @@ public final class JobsBenchmarkMain {
         TestJobs jobs = new TestJobs(catalog.tableName(), clock, settings, perRun);
         ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock,
                 Long.MAX_VALUE);
-        ArchiveService archives = new ArchiveService(catalog, store, new WatermarkService(store, new ImageProbe(),
+        DownloadAllService archives = new DownloadAllService(catalog, store, new WatermarkService(store, new ImageProbe(),
                 new Thumbnailer()), clock);
-        EventArchiver archiver = new EventArchiver(catalog, store, archives, imports, jobs.jobs, clock);
+        EventArchiver archiver = new EventArchiver(catalog, store, imports, jobs.jobs, clock);
         int[] steps = {0};
         JobStep archive = archiver.archiveStep(settings.partBytes());
         JobStep restore = archiver.restoreStep();

@@ -1,7 +1,7 @@
 package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
-import com.picpeak.archive.ArchiveService.Archive;
+import com.picpeak.downloadall.DownloadAllService.Archive;
 import com.picpeak.catalog.Event;
 import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.storage.ContentDisposition;
@@ -44,7 +44,7 @@ public class DownloadController {
         runtime.gallery().requireDownloads(access);
         runtime.protection().admitArchive(access, GuestController.client(runtime, request));
         Event event = access.event();
-        Archive archive = runtime.archives().current(event);
+        Archive archive = runtime.downloadAll().current(event);
         if (archive.ready()) {
             if (event.allowDirectS3Download() && runtime.store().canPresign()) {
                 redirect(response, runtime.store().presignGet(archive.key(), DIRECT_DOWNLOAD_VALIDITY, archive.fileName())
@@ -55,7 +55,7 @@ public class DownloadController {
                     "application/zip", archive.fileName(), "private, no-cache");
             return;
         }
-        runtime.archives().requestBuild(archive); // once per revision; a failed build is reported, not retried
+        runtime.downloadAll().requestBuild(archive); // once per revision; a failed build is reported, not retried
         if (!archive.streamable() || archive.length() > runtime.inlineResponseLimit()) {
             response.setStatus(HttpServletResponse.SC_ACCEPTED);
             response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
@@ -74,7 +74,7 @@ public class DownloadController {
         response.setContentType("application/zip");
         response.setContentLengthLong(archive.length());
         if (!"HEAD".equals(request.getMethod())) {
-            runtime.archives().writeFromOriginals(archive, response.getOutputStream());
+            runtime.downloadAll().writeFromOriginals(archive, response.getOutputStream());
         }
     }
 

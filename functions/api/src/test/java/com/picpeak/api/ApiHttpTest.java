@@ -335,7 +335,7 @@ class ApiHttpTest {
         }
 
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                runtime.archives().current(runtime.catalog().findEvent("download").orElseThrow()).ready());
+                runtime.downloadAll().current(runtime.catalog().findEvent("download").orElseThrow()).ready());
         String etag = first.headers().firstValue("ETag").orElseThrow();
         HttpResponse<byte[]> resumed = send("GET", "/api/gallery/download/download-all", null, null, null,
                 "Range", "bytes=1000-", "If-Range", etag);
@@ -387,7 +387,7 @@ class ApiHttpTest {
         HttpResponse<byte[]> building = get("/gallery/proofs/download-all", null);
         assertThat(building.statusCode()).isEqualTo(202);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                runtime.archives().current(runtime.catalog().findEvent("proofs").orElseThrow()).ready());
+                runtime.downloadAll().current(runtime.catalog().findEvent("proofs").orElseThrow()).ready());
         HttpResponse<byte[]> zip = get("/gallery/proofs/download-all", null);
         assertThat(zip.statusCode()).isEqualTo(200);
         Path file = dataDir.resolve("proofs.zip");

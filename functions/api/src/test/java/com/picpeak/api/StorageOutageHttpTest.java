@@ -85,7 +85,7 @@ class StorageOutageHttpTest {
                 .statusCode()).isEqualTo(200);
         assertThat(get("/gallery/guest/download-all").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() ->
-                runtime.archives().current(runtime.catalog().findEvent("guest").orElseThrow()).ready());
+                runtime.downloadAll().current(runtime.catalog().findEvent("guest").orElseThrow()).ready());
         assertThat(send("PUT", "/api/admin/events/marked/watermark", TestImages.png(TestImages.quadrants(64, 32,
                 TestImages.RED, TestImages.RED, TestImages.RED, TestImages.RED)), "image/png",
                 "Bearer " + TestRuntimes.ADMIN_TOKEN).statusCode()).isEqualTo(200);

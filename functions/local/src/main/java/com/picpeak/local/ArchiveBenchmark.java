@@ -2,7 +2,7 @@ package com.picpeak.local;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
-import com.picpeak.archive.ArchiveService;
+import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
@@ -42,7 +42,7 @@ final class ArchiveBenchmark {
         try {
             DynamoCatalog catalog = new DynamoCatalog(dynamo.dynamoDbClient(), "bench-archive");
             DynamoCatalog.createTableIfMissing(dynamo.dynamoDbClient(), "bench-archive");
-            ArchiveService archives = new ArchiveService(catalog, store,
+            DownloadAllService archives = new DownloadAllService(catalog, store,
                     new com.picpeak.media.WatermarkService(store, new com.picpeak.media.ImageProbe(),
                             new com.picpeak.media.Thumbnailer()), Clock.systemUTC());
 
@@ -74,7 +74,7 @@ final class ArchiveBenchmark {
 
             for (int count : new int[] {1_000, 10_000}) {
                 Event event = seed(catalog, "bench-" + count, count, 4096);
-                ArchiveService.Archive archive = archives.current(event);
+                DownloadAllService.Archive archive = archives.current(event);
                 com.picpeak.bench.HeapPeak.reset();
                 long start = System.nanoTime();
                 archives.writeFromOriginals(archive, OutputStream.nullOutputStream());
