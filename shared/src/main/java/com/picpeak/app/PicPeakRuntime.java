@@ -2,6 +2,7 @@ package com.picpeak.app;
 
 import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.eventarchive.EventArchiver;
+import com.picpeak.zip.ZipParts;
 import com.picpeak.autoimport.AutoImportPolls;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.autoimport.AutoImportState;
@@ -125,7 +126,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         JobStore jobStore = new JobStore(table);
         this.jobs = new Jobs(jobStore, jobQueue, jobSettings, clock);
         this.downloadAll = new DownloadAllService(catalog, store, watermarks, clock);
-        downloadAll.useJobs(jobs);
+        downloadAll.useJobs(jobs, new ZipParts(store, table, jobs, clock));
         this.archiver = new EventArchiver(catalog, store, imports, jobs, clock);
         this.deletions = new EventDeletion(catalog, store, jobs, clock);
         this.autoImportPolls = new AutoImportPolls(jobs, this::prefixWalker);
@@ -135,7 +136,8 @@ public final class PicPeakRuntime implements AutoCloseable {
                 JobKind.EVENT_DELETE, deletions.step(),
                 JobKind.ARCHIVE_SWEEP, archiver.sweepStep(),
                 JobKind.AUTO_IMPORT_POLL, autoImportPolls.step(),
-                JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()));
+                JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()),
+                JobKind.DOWNLOAD_ALL_PART, downloadAll.partStep());
         this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
         this.expiredItems = new ExpiredItems(table);

@@ -17,6 +17,11 @@ public final class CatalogKeys {
         return "EVENT#" + slug;
     }
 
+    /** The rows of the parts written so far of one unfinished object ({@code zip.ZipParts}), one per part. */
+    public static String zipPartsPk(String key, String uploadId) {
+        return "ZIPPARTS#" + key + "#" + uploadId;
+    }
+
     /** The lock row held by the one unfinished job of a group and target. */
     public static String jobLockPk(String group, String target) {
         return "JOBLOCK#" + group + "#" + target;

@@ -2,6 +2,7 @@ package com.picpeak.downloadall;
 
 import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
@@ -18,10 +19,12 @@ import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
+import com.picpeak.testing.DelegatingStore;
 import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestJobs;
+import com.picpeak.zip.ZipParts;
 import com.picpeak.jobs.Job;
 import com.picpeak.jobs.JobJson;
 import com.picpeak.jobs.JobKind;
@@ -77,9 +80,10 @@ abstract class DownloadAllServiceContract {
         watermarks = new WatermarkService(store, new ImageProbe(), new Thumbnailer());
         archives = new DownloadAllService(catalog, store, watermarks, clock);
         jobs = new TestJobs(catalog.tableName(), clock, TestJobs.ONE_STEP);
-        archives.useJobs(jobs.jobs);
+        archives.useJobs(jobs.jobs, parts(store));
         // small parts: photos straddle part edges (S3 raises them to its 5 MiB minimum)
         jobs.register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(16 * 1024));
+        jobs.register(JobKind.DOWNLOAD_ALL_PART, archives.partStep());
         new EventService(catalog, store, new PasswordHasher(1000), clock)
                 .create("party", new EventPatch("Party", null, null, false, null, null, null, null));
         for (int i = 0; i < 3; i++) {
@@ -177,7 +181,7 @@ abstract class DownloadAllServiceContract {
         }
         assertThat(jobs.pending()).hasSize(1); // one job: the others found it
 
-        List<Job> ran = jobs.drain();
+        List<Job> ran = builds(jobs.drain());
 
         assertThat(ran).singleElement().satisfies(job -> {
             assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
@@ -230,15 +234,17 @@ abstract class DownloadAllServiceContract {
 
     @Test
     void aBuildThatFailsBecauseStorageIsDown_isNotMarkedFailed_andTheNextRequestBuildsIt() {
-        DownloadAllService failing = new DownloadAllService(catalog, new com.picpeak.testing.DelegatingStore(store) {
+        BlobStore down = new DelegatingStore(store) {
             @Override
             public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content,
                                     long length) {
                 throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the S3 store did not answer");
             }
-        }, watermarks, clock);
-        failing.useJobs(jobs.jobs);
+        };
+        DownloadAllService failing = new DownloadAllService(catalog, down, watermarks, clock);
+        failing.useJobs(jobs.jobs, parts(down));
         jobs.register(JobKind.DOWNLOAD_ALL_BUILD, failing.buildStep(16 * 1024));
+        jobs.register(JobKind.DOWNLOAD_ALL_PART, failing.partStep());
 
         Job failed = build();
 
@@ -246,6 +252,7 @@ abstract class DownloadAllServiceContract {
         assertThat(failed.lastError()).contains("did not answer");
         assertThat(catalog.findArchive("party", DownloadAllService.ORIGINALS, 3)).as("an outage is no verdict").isEmpty();
         jobs.register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(16 * 1024)); // storage answers again
+        jobs.register(JobKind.DOWNLOAD_ALL_PART, archives.partStep());
         assertThat(outcomeOf(build())).isEqualTo("built");
     }
 
@@ -257,7 +264,7 @@ abstract class DownloadAllServiceContract {
         assertThat(jobs.store.acquire(id, "worker-that-died", now, now.plus(TestJobs.ONE_STEP.lease()))).isPresent();
 
         archives.requestBuild(archives.current(event())); // a guest asking meanwhile finds the same job
-        List<Job> ran = jobs.drain(); // the first delivery finds it held; after the lease another takes over
+        List<Job> ran = builds(jobs.drain()); // the first delivery finds it held; after the lease another takes over
 
         assertThat(ran).singleElement().satisfies(job -> {
             assertThat(job.id()).isEqualTo(id);
@@ -337,9 +344,18 @@ abstract class DownloadAllServiceContract {
     /** Asks for the cache as a guest's Download All would, and runs the build job to its end. */
     private Job build() {
         archives.requestBuild(archives.current(event()));
-        List<Job> ran = jobs.drain();
+        List<Job> ran = builds(jobs.drain());
         assertThat(ran).hasSize(1);
         return ran.get(0);
+    }
+
+    /** The build jobs of those that ran (the part jobs they fanned out into left out). */
+    private static List<Job> builds(List<Job> ran) {
+        return ran.stream().filter(job -> job.kind() == JobKind.DOWNLOAD_ALL_BUILD).toList();
+    }
+
+    private ZipParts parts(BlobStore partStore) {
+        return new ZipParts(partStore, new DynamoTable(TestDynamo.client(), catalog.tableName()), jobs.jobs, clock);
     }
 
     private static String outcomeOf(Job job) {

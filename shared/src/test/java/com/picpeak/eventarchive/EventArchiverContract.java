@@ -1,6 +1,7 @@
 package com.picpeak.eventarchive;
 
 import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
@@ -23,6 +24,7 @@ import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.DelegatingStore;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestJobs;
+import com.picpeak.zip.ZipParts;
 import com.picpeak.gallery.EventDeletion;
 import com.picpeak.jobs.Deadline;
 import com.picpeak.jobs.Job;
@@ -118,7 +120,8 @@ abstract class EventArchiverContract {
                 10_000_000);
         archives = new DownloadAllService(catalog, interruptible, new WatermarkService(interruptible, new ImageProbe(),
                 new Thumbnailer()), clock);
-        archives.useJobs(jobs.jobs);
+        archives.useJobs(jobs.jobs, new ZipParts(interruptible, new DynamoTable(TestDynamo.client(), catalog.tableName()),
+                jobs.jobs, clock));
         archiver = new EventArchiver(catalog, interruptible, jobImports, jobs.jobs, clock);
         deletions = new EventDeletion(catalog, interruptible, jobs.jobs, clock);
         long partBytes = settings.partBytes();
@@ -127,6 +130,7 @@ abstract class EventArchiverContract {
         register(JobKind.ARCHIVE_SWEEP, archiver.sweepStep());
         register(JobKind.EVENT_DELETE, deletions.step());
         register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(partBytes));
+        register(JobKind.DOWNLOAD_ALL_PART, archives.partStep());
     }
 
     private void register(JobKind kind, JobStep step) {

@@ -1,6 +1,5 @@
 package com.picpeak.jobs;
 
-import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.eventarchive.EventArchiver;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.Photo;
@@ -12,7 +11,6 @@ import com.picpeak.ingest.ImportService;
 import com.picpeak.ingest.PhotoIds;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.PutOptions;
@@ -91,8 +89,6 @@ public final class JobsBenchmarkMain {
         TestJobs jobs = new TestJobs(catalog.tableName(), clock, settings, perRun);
         ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock,
                 Long.MAX_VALUE);
-        DownloadAllService archives = new DownloadAllService(catalog, store, new WatermarkService(store, new ImageProbe(),
-                new Thumbnailer()), clock);
         EventArchiver archiver = new EventArchiver(catalog, store, imports, jobs.jobs, clock);
         int[] steps = {0};
         JobStep archive = archiver.archiveStep(settings.partBytes());

@@ -93,7 +93,8 @@ public final class TestJobs implements JobQueue {
                 ran.add(id);
             }
             JobRunner.Outcome outcome = worker.work(id, clock.instant().plus(perDelivery));
-            if (outcome == JobRunner.Outcome.BUSY || outcome == JobRunner.Outcome.RETRY_LATER) {
+            boolean waitingAlone = outcome == JobRunner.Outcome.WAITING && pending().stream().allMatch(id::equals);
+            if (outcome == JobRunner.Outcome.BUSY || outcome == JobRunner.Outcome.RETRY_LATER || waitingAlone) {
                 Job job = store.find(id).orElseThrow();
                 waitUntil(job.nextChance());
             }
