@@ -126,12 +126,14 @@ public final class PicPeakRuntime implements AutoCloseable {
         JobStore jobStore = new JobStore(table);
         this.jobs = new Jobs(jobStore, jobQueue, jobSettings, clock);
         this.downloadAll = new DownloadAllService(catalog, store, watermarks, clock);
-        downloadAll.useJobs(jobs, new ZipParts(store, table, jobs, clock));
-        this.archiver = new EventArchiver(catalog, store, imports, jobs, clock);
+        ZipParts zipParts = new ZipParts(store, table, jobs, clock);
+        downloadAll.useJobs(jobs, zipParts);
+        this.archiver = new EventArchiver(catalog, store, imports, jobs, zipParts, clock);
         this.deletions = new EventDeletion(catalog, store, jobs, clock);
         this.autoImportPolls = new AutoImportPolls(jobs, this::prefixWalker);
         this.jobSteps = Map.of(
                 JobKind.EVENT_ARCHIVE, archiver.archiveStep(jobSettings.partBytes()),
+                JobKind.EVENT_ARCHIVE_PART, archiver.partStep(),
                 JobKind.EVENT_RESTORE, archiver.restoreStep(),
                 JobKind.EVENT_DELETE, deletions.step(),
                 JobKind.ARCHIVE_SWEEP, archiver.sweepStep(),

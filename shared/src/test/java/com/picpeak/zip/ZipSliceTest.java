@@ -2,8 +2,12 @@ package com.picpeak.zip;
 
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.storage.BlobInfo;
+import com.picpeak.storage.BlobRead;
+import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.LocalBlobStore;
 import com.picpeak.storage.PutOptions;
+import com.picpeak.testing.DelegatingStore;
 import com.picpeak.testing.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,13 +16,17 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -112,6 +120,149 @@ class ZipSliceTest {
         assertThatThrownBy(() -> slice.transferTo(java.io.OutputStream.nullOutputStream())).isInstanceOf(IOException.class);
         assertThat(slice.failure()).isNotNull();
         assertThat(slice.failure().getMessage()).contains(entry.item().storageKey());
+    }
+
+    /**
+     * Zip64 both ways at once, from a synthetic store (no 4 GiB on disk): more than 65,535 entries and one entry of
+     * 4 GiB and more. Slices at random cut points (and at the big entry's edges) join to the one-pass archive: both
+     * streams are compared by length and CRC-32C, as neither fits in memory; every photo cut by an edge is checked.
+     */
+    @Test
+    void zip64_withMoreThan65535EntriesAndA4GiBEntry_slicesJoinToTheOnePassArchive() throws IOException {
+        long bigSize = 4L * 1024 * 1024 * 1024 + 4099;
+        List<ZipItem> items = new ArrayList<>();
+        for (int i = 0; i < 70_000; i++) {
+            items.add(new ZipItem(String.format("p%05d.jpg", i), "small/" + (i % 7), 1 + i % 7,
+                    TestData.crc32(SyntheticStore.bytes(1 + i % 7)), Instant.parse("2026-11-30T10:00:00Z")));
+            if (i == 35_000) {
+                items.add(new ZipItem("video.jpg", "big", bigSize, SyntheticStore.crc32(bigSize),
+                        Instant.parse("2026-11-30T10:00:00Z")));
+            }
+        }
+        ZipPlan big = ZipPlan.of(items);
+        SyntheticStore synthetic = new SyntheticStore(bigSize);
+        assertThat(big.zip64()).isTrue();
+        assertThat(big.length()).isGreaterThan(bigSize);
+        ZipPlan.Entry video = big.entries().get(35_001);
+        assertThat(video.item().storageKey()).isEqualTo("big");
+
+        CountingCrc onePass = new CountingCrc();
+        ZipWriter.write(big, item -> synthetic.get(item.storageKey()).stream(), onePass);
+
+        SplittableRandom random = new SplittableRandom(17);
+        TreeSet<Long> cuts = new TreeSet<>(List.of(0L, big.length(), video.dataOffset(), video.dataOffset() + 1,
+                video.dataOffset() + bigSize - 1, video.dataOffset() + bigSize, big.centralDirectoryOffset() + 3));
+        for (int i = 0; i < 12; i++) {
+            cuts.add(random.nextLong(big.length()));
+        }
+        CountingCrc joined = new CountingCrc();
+        List<ZipSlice.Piece> open = new ArrayList<>();
+        Long from = null;
+        for (long cut : cuts) {
+            if (from != null) {
+                try (ZipSlice slice = ZipSlice.of(big, synthetic, from, cut)) {
+                    slice.transferTo(joined);
+                    open.addAll(slice.pieces());
+                }
+                open = ZipSlice.joinPieces(big, open);
+            }
+            from = cut;
+        }
+        assertThat(joined.count).isEqualTo(onePass.count).isEqualTo(big.length());
+        assertThat(joined.crc.getValue()).as("cuts %s", cuts).isEqualTo(onePass.crc.getValue());
+        assertThat(open).as("the 4 GiB entry, cut many times, was joined and checked").isEmpty();
+    }
+
+    /** Objects made up on request: {@code big} is {@code bigSize} bytes of a repeating pattern, {@code small/n} n bytes. */
+    private static final class SyntheticStore extends DelegatingStore {
+        private static final byte[] PERIOD = bytes(256);
+        private final long bigSize;
+
+        SyntheticStore(long bigSize) {
+            super(null);
+            this.bigSize = bigSize;
+        }
+
+        static byte[] bytes(int length) {
+            byte[] bytes = new byte[length];
+            for (int i = 0; i < length; i++) {
+                bytes[i] = (byte) (i * 31 + 7);
+            }
+            return bytes;
+        }
+
+        /** The CRC-32 of {@code size} bytes of the pattern (which repeats every 256 bytes), joined by doubling. */
+        static long crc32(long size) {
+            byte[] block = bytes(1 << 20); // 1 MiB: a whole number of the pattern's periods
+            long blockCrc = TestData.crc32(block);
+            long crc = 0;
+            long done = 0;
+            long doubling = blockCrc;
+            long doublingLength = block.length;
+            long wholeBlocks = size / block.length;
+            for (long n = wholeBlocks; n > 0; n >>= 1) {
+                if ((n & 1) == 1) {
+                    crc = done == 0 ? doubling : Crc32Combine.combine(crc, doubling, doublingLength);
+                    done += doublingLength;
+                }
+                doubling = Crc32Combine.combine(doubling, doubling, doublingLength);
+                doublingLength *= 2;
+            }
+            byte[] tail = bytes((int) (size - done));
+            return done == 0 ? TestData.crc32(tail) : Crc32Combine.combine(crc, TestData.crc32(tail), tail.length);
+        }
+
+        @Override
+        public BlobRead get(String key, ByteRange range) {
+            long size = key.equals("big") ? bigSize : Long.parseLong(key.substring("small/".length())) + 1;
+            long first = range == null ? 0 : range.first();
+            long last = range == null ? size - 1 : Math.min(size - 1, range.last());
+            InputStream pattern = new InputStream() {
+                private long position = first;
+
+                @Override
+                public int read() {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) {
+                    if (position > last) {
+                        return -1;
+                    }
+                    int n = (int) Math.min(length, last - position + 1);
+                    for (int done = 0; done < n; ) { // the pattern repeats every 256 bytes: copy from one period
+                        int at = (int) ((position + done) & 0xff);
+                        int chunk = Math.min(n - done, PERIOD.length - at);
+                        System.arraycopy(PERIOD, at, buffer, offset + done, chunk);
+                        done += chunk;
+                    }
+                    position += n;
+                    return n;
+                }
+            };
+            return new BlobRead(pattern, new BlobInfo(key, size, "etag", Instant.EPOCH, "image/jpeg", Map.of()),
+                    first, last);
+        }
+    }
+
+    /** Counts and checksums what is written, keeping none of it. */
+    private static final class CountingCrc extends OutputStream {
+        final CRC32C crc = new CRC32C();
+        long count;
+
+        @Override
+        public void write(int b) {
+            crc.update(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) {
+            crc.update(buffer, offset, length);
+            count += length;
+        }
     }
 
     @Test

@@ -59,6 +59,7 @@ final class ServerlessTestRuntime {
         env.put("PICPEAK_JOB_STEP_MS", "0"); // steps of one unit (a part, a photo, an object): many of them
         env.put("PICPEAK_JOB_LEASE_MS", "1500");
         env.put("PICPEAK_JOB_RETRY_MS", "0");
+        env.put("PICPEAK_JOB_PART_BYTES", String.valueOf(5 * 1024 * 1024)); // S3's least: a few photos make parts
         runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.SERVERLESS, env, TestDynamo.client(), null, sqs);
         RuntimeHolder.install(runtime);
     }
