@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -23,8 +24,8 @@ public final class AwsClients {
         return withTimeouts(SqsClient.builder(), 5, 5, 10);
     }
 
-    public static software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
-        return withTimeouts(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder(), 5, 5, 8);
+    public static EventBridgeClient eventBridge() {
+        return withTimeouts(EventBridgeClient.builder(), 5, 5, 8);
     }
 
     public static DynamoDbClient dynamo() {

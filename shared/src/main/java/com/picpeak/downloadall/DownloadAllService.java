@@ -4,8 +4,10 @@ import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.media.GalleryLook;
 import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
@@ -183,7 +185,7 @@ public final class DownloadAllService {
         if (ready.isPresent() && store.head(key).map(BlobInfo::size).orElse(-1L) != ready.get().length()) {
             log.warn("the cached file {} is missing or has another size: it is built again", key);
             catalog.deleteArchiveRecordsExcept(slug, variant, -1); // not a failed build: the next request builds
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return ready;
     }
@@ -193,7 +195,7 @@ public final class DownloadAllService {
         if (!event.watermarkDownloads()) {
             return ORIGINALS;
         }
-        return "wm-" + watermarks.resolve(event).map(WatermarkService.Watermark::version)
+        return "wm-" + watermarks.resolve(lookOf(event)).map(WatermarkService.Watermark::version)
                 .orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '"
                         + event.slug() + "' are to be watermarked but no watermark image is set: PUT a PNG to "
                         + "/api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
@@ -316,7 +318,7 @@ public final class DownloadAllService {
                 int first = rendered;
                 while (rendered < photos.size() && (rendered == first || !deadline.passed())) { // one at least
                     Photo photo = photos.get(rendered);
-                    watermarks.copyOf(event, photo.id(), photo.key()); // kept: the plan reads it back
+                    watermarks.copyOf(lookOf(event), photo.id(), photo.key()); // kept: the plan reads it back
                     rendered++;
                 }
                 String phase = rendered < photos.size() ? "rendering" : "starting";
@@ -393,14 +395,21 @@ public final class DownloadAllService {
     ZipPlan planWatermarked(Event event) {
         try (Stream<Photo> photos = catalog.allPhotos(event.slug())) {
             return ZipPlan.of(photos.map(photo -> {
-                WatermarkService.Copy copy = watermarks.copyOf(event, photo.id(), photo.key());
-                return new ZipItem(PhotoZips.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
+                WatermarkService.Copy copy = watermarks.copyOf(lookOf(event), photo.id(), photo.key());
+                return new ZipItem(WatermarkService.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
                         PhotoZips.timeOf(photo));
             }).toList());
         }
     }
 
-    /** The plan of the event's photos in upload order. */
+    /** What the renditions need of the event (media does not read the catalog). */
+    public static GalleryLook lookOf(Event event) {
+        Protection p = event.protection();
+        return new GalleryLook(event.slug(), p.watermarkViews(), p.position().wireName(), p.sizePercent(),
+                p.opacityPercent(), event.heroPhotoId(), event.heroKey());
+    }
+
+    /** The plan of the event's photos in upload order, read from the catalog a page at a time. */
     ZipPlan plan(String slug) {
         return PhotoZips.plan(catalog, slug);
     }

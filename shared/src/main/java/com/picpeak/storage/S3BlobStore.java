@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -66,7 +67,7 @@ public final class S3BlobStore implements BlobStore {
      * every request (benchmarks count them).
      */
     public static S3BlobStore create(StorageConfig.S3Settings settings,
-                                     software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+                                     ExecutionInterceptor... interceptors) {
         return new S3BlobStore(S3Clients.client(settings, S3Timeouts.standard(), interceptors),
                 S3Clients.presigner(settings), settings, S3Compat.PART_SIZE_BYTES, S3Compat.partsInFlight());
     }

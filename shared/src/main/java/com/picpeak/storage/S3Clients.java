@@ -5,10 +5,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Builds the SDK clients of one {@link StorageConfig.S3Settings}, with the quirks of {@link S3Compat}. */
 public final class S3Clients {
@@ -17,7 +21,7 @@ public final class S3Clients {
     }
 
     public static S3Client client(StorageConfig.S3Settings settings, S3Timeouts timeouts,
-                                  software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+                                  ExecutionInterceptor... interceptors) {
         var builder = S3Client.builder()
                 .region(S3Compat.region(settings))
                 .credentialsProvider(credentials(settings))
@@ -40,9 +44,9 @@ public final class S3Clients {
     }
 
     /** Every client counts its requests per thread (what a poll reports it cost). */
-    private static java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> withRequestCounter(
-            software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
-        var all = new java.util.ArrayList<>(java.util.List.of(interceptors));
+    private static List<ExecutionInterceptor> withRequestCounter(
+            ExecutionInterceptor... interceptors) {
+        var all = new ArrayList<>(List.of(interceptors));
         all.add(S3RequestCounter.INSTANCE);
         return all;
     }

@@ -5,7 +5,6 @@ import com.picpeak.catalog.Photo;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -33,13 +32,5 @@ public final class PhotoZips {
     /** The entry time of a photo: when it was taken if known, else when it was uploaded. */
     public static Instant timeOf(Photo photo) {
         return photo.takenAt() != null ? photo.takenAt() : photo.uploadedAt();
-    }
-
-    /** A watermarked copy is a JPEG whatever the original was: its entry name says so. */
-    public static String jpegName(String filename) {
-        int dot = filename.lastIndexOf('.');
-        String base = dot > 0 ? filename.substring(0, dot) : filename;
-        String extension = dot > 0 ? filename.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
-        return extension.equals("jpg") || extension.equals("jpeg") ? filename : base + ".jpg";
     }
 }

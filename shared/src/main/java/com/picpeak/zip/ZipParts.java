@@ -52,7 +52,7 @@ public final class ZipParts {
     /** How often a waiting build looks at its parts when no part wakes it (a wake can race its going to sleep). */
     public static final Duration RECHECK = Duration.ofSeconds(5);
     private static final Duration KEEP_ROWS = Duration.ofDays(7);
-    private static final String HEAD = "HEAD";
+    private static final String HEAD = CatalogKeys.ZIP_PARTS_HEAD_SK;
 
     /** One part job: part {@code part} (1-based) of the object {@code key}/{@code uploadId} of {@code subject}. */
     public record Task(String subject, String parentJobId, String key, String uploadId, long partBytes, int parts,
@@ -287,7 +287,7 @@ public final class ZipParts {
         List<Recorded> records = new ArrayList<>();
         table.queryAll(b -> b.keyConditionExpression("pk = :pk AND begins_with(sk, :part)")
                         .expressionAttributeValues(Map.of(":pk", s(CatalogKeys.zipPartsPk(state.key(), state.uploadId())),
-                                ":part", s("PART#"))),
+                                ":part", s(CatalogKeys.ZIP_PART_PREFIX))),
                 item -> records.add(toRecorded(item)));
         return records;
     }
@@ -321,7 +321,7 @@ public final class ZipParts {
     }
 
     private static String partSk(int part) {
-        return String.format("PART#%05d", part);
+        return CatalogKeys.zipPartSk(part);
     }
 
     private static int number(Map<String, AttributeValue> item, String name) {

@@ -93,7 +93,7 @@ class ZipSliceTest {
 
         List<ZipSlice.Piece> first;
         try (ZipSlice slice = ZipSlice.of(plan, store, 0, middle)) {
-            slice.transferTo(java.io.OutputStream.nullOutputStream());
+            slice.transferTo(OutputStream.nullOutputStream());
             first = new ArrayList<>(slice.pieces());
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -101,7 +101,7 @@ class ZipSliceTest {
         List<ZipSlice.Piece> pieces = new ArrayList<>(first);
         assertThatThrownBy(() -> {
             try (ZipSlice slice = ZipSlice.of(plan, store, middle, plan.length())) {
-                slice.transferTo(java.io.OutputStream.nullOutputStream());
+                slice.transferTo(OutputStream.nullOutputStream());
                 pieces.addAll(slice.pieces());
             }
             ZipSlice.joinPieces(plan, pieces);
@@ -117,7 +117,7 @@ class ZipSliceTest {
         store.delete(entry.item().storageKey());
         ZipSlice slice = ZipSlice.of(plan, store, 0, plan.length());
 
-        assertThatThrownBy(() -> slice.transferTo(java.io.OutputStream.nullOutputStream())).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> slice.transferTo(OutputStream.nullOutputStream())).isInstanceOf(IOException.class);
         assertThat(slice.failure()).isNotNull();
         assertThat(slice.failure().getMessage()).contains(entry.item().storageKey());
     }
