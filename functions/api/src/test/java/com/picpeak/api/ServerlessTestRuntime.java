@@ -102,6 +102,14 @@ final class ServerlessTestRuntime {
         return invocations;
     }
 
+    /** Whether the queue holds no message at all: none waiting, in flight or delayed. */
+    boolean idle() {
+        Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        return counts.values().stream().allMatch("0"::equals);
+    }
+
     /** The next message, as a worker would receive it (long polling for a second); null when none came. */
     Message receive() {
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(1).waitTimeSeconds(1))
