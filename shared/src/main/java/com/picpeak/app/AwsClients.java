@@ -40,6 +40,8 @@ public final class AwsClients {
      * A client that never waits unbounded: 3 s to connect, then the given socket timeout, per-attempt and
      * whole-call limits (seconds).
      */
+    // ApacheHttpClient (HttpClient 4) is deprecated for apache5-client; the client choice is the Lambda runtime work's, not this lint fix
+    @SuppressWarnings("deprecation")
     private static <C, B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>> C withTimeouts(
             B builder, int socketSeconds, int attemptSeconds, int callSeconds) {
         return builder.httpClientBuilder(ApacheHttpClient.builder()

@@ -47,6 +47,7 @@ public final class SharedCatalog {
 
     /** The shared catalog could not be reached or prepared at start: the message names the cause and the fix. */
     public static final class Unreachable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         public Unreachable(String message, Throwable cause) {
             super(message, cause);
         }
@@ -80,6 +81,8 @@ public final class SharedCatalog {
                 + region(env).map(r -> " (" + r + ")").orElse("");
     }
 
+    // ApacheHttpClient (HttpClient 4) is deprecated for apache5-client; the client choice is the Lambda runtime work's, not this lint fix
+    @SuppressWarnings("deprecation")
     static DynamoDbClient client(Map<String, String> env) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder()

@@ -20,6 +20,8 @@ public final class S3Clients {
     private S3Clients() {
     }
 
+    // ApacheHttpClient (HttpClient 4) is deprecated for apache5-client; the client choice is the Lambda runtime work's, not this lint fix
+    @SuppressWarnings("deprecation")
     public static S3Client client(StorageConfig.S3Settings settings, S3Timeouts timeouts,
                                   ExecutionInterceptor... interceptors) {
         var builder = S3Client.builder()

@@ -1,10 +1,16 @@
 package com.picpeak.api.lambda;
 
-import com.picpeak.api.AdminController;
+import com.picpeak.api.AdminEventsController;
 import com.picpeak.api.AdminPageController;
-import com.picpeak.api.AutoImportController;
-import com.picpeak.api.JobsController;
+import com.picpeak.api.AdminPhotosController;
 import com.picpeak.api.ApiConfiguration;
+import com.picpeak.api.AutoImportController;
+import com.picpeak.api.BrandingController;
+import com.picpeak.api.EventArchiveController;
+import com.picpeak.api.FingerprintsController;
+import com.picpeak.api.JobsController;
+import com.picpeak.api.StorageController;
+import com.picpeak.api.WebhooksController;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
@@ -15,7 +21,8 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ApiConfiguration.class, AdminController.class, AutoImportController.class, AdminPageController.class,
-        JobsController.class})
+@Import({ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
+        BrandingController.class, FingerprintsController.class, StorageController.class, WebhooksController.class,
+        AutoImportController.class, AdminPageController.class, JobsController.class})
 public class AdminFunctionApp {
 }
