@@ -64,7 +64,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Shape shape;
     private final StorageConfig storageConfig;
     private final AppConfig appConfig;
-    private final String adminToken;
+    private final AdminToken adminToken;
     private final SentinelCheck.Result startupCheck;
     private final BlobStore store;
     private final Catalog catalog;
@@ -90,7 +90,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ImageProtection protection;
     private final Clock clock;
 
-    private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, String adminToken,
+    private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, AdminToken adminToken,
                            SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock,
                            JobSettings jobSettings, JobQueue jobQueue, DynamoTable table,
                            WebhookSettings webhookSettings, String eventBusName) {
@@ -106,11 +106,11 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.autoImportState = new AutoImportState(table);
         this.webhooks = new Webhooks(new WebhookStore(table), webhookSettings, clock);
         // AWS: the stack's bus, whose rules deliver; otherwise (local mode, tests) signed webhooks from here
-        this.eventSink = eventBusName != null ? new EventBridgeSink(AwsClients.eventBridge(), eventBusName) : webhooks;
+        this.eventSink = eventBusName != null ? new EventBridgeSink(AwsClients::eventBridge, eventBusName) : webhooks;
         this.externalFolders = new ExternalFolders(catalog, autoImportState, storageConfig.externalMediaRoot());
         this.events = new EventService(catalog, store, hasher, clock, eventSink);
         // keys of sessions and fingerprints: from the catalog's random secret with the admin token (never the token alone)
-        byte[] keyMaterial = ServerSecret.keyMaterial(table, adminToken);
+        byte[] keyMaterial = ServerSecret.keyMaterial(table, adminToken.current());
         this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(keyMaterial),
                 GuestSessions.DEFAULT_VALIDITY, clock),
                 new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial, clock), clock);
@@ -177,9 +177,11 @@ public final class PicPeakRuntime implements AutoCloseable {
         WebhookSettings webhookSettings = WebhookSettings.fromEnv(env, problems);
         JobSettings jobSettings = JobSettings.fromEnv(env, problems);
         String token = adminToken;
+        boolean fromSecret = false;
         if (token == null && appConfig != null) {
             try {
                 token = appConfig.resolveAdminToken(AwsClients::readAdminTokenSecret).orElse(null);
+                fromSecret = token != null && appConfig.adminToken().isEmpty();
                 if (token == null) {
                     problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless "
                             + "shape: set it, or " + AppConfig.ADMIN_TOKEN_SECRET_ARN + " to the Secrets Manager secret "
@@ -197,12 +199,15 @@ public final class PicPeakRuntime implements AutoCloseable {
             DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
         }
         Clock clock = Clock.systemUTC();
+        AppConfig app = appConfig;
+        AdminToken admin = fromSecret ? AdminToken.rereadable(token,
+                () -> app.resolveAdminToken(AwsClients::readAdminTokenSecret).orElse(null), clock) : AdminToken.fixed(token);
         String queueUrl = blankToNull(env.get(JOB_QUEUE_URL));
         // Serverless: the stack's queue and worker function; without one (local mode, tests, sam local
         // without the queue) a bounded pool of threads in this process runs the jobs.
-        JobQueue queue = queueUrl != null ? new SqsJobQueue(sqs != null ? sqs : AwsClients.sqs(), queueUrl)
+        JobQueue queue = queueUrl != null ? (sqs != null ? new SqsJobQueue(sqs, queueUrl) : new SqsJobQueue(AwsClients::sqs, queueUrl))
                 : new LocalJobQueue(jobSettings.workers(), clock);
-        return new PicPeakRuntime(shape, storageConfig, appConfig, token, check, BlobStores.open(storageConfig),
+        return new PicPeakRuntime(shape, storageConfig, appConfig, admin, check, BlobStores.open(storageConfig),
                 new DynamoCatalog(dynamo, appConfig.catalogTable()), clock, jobSettings, queue,
                 new DynamoTable(dynamo, appConfig.catalogTable()), webhookSettings, blankToNull(env.get(EVENT_BUS_NAME)));
     }
@@ -229,7 +234,13 @@ public final class PicPeakRuntime implements AutoCloseable {
         return appConfig;
     }
 
+    /** The admin token as last read. */
     public String adminToken() {
+        return adminToken.current();
+    }
+
+    /** The admin token, compared in constant time and read again from its secret when due ({@link AdminToken}). */
+    public AdminToken adminTokens() {
         return adminToken;
     }
 

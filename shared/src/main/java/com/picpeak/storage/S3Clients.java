@@ -2,13 +2,16 @@ package com.picpeak.storage;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Builds the SDK clients of one {@link StorageConfig.S3Settings}, with the quirks of {@link S3Compat}. */
 public final class S3Clients {
@@ -16,19 +19,18 @@ public final class S3Clients {
     private S3Clients() {
     }
 
-    public static S3Client client(StorageConfig.S3Settings settings, S3Timeouts timeouts,
-                                  software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+    public static S3Client client(StorageConfig.S3Settings settings, S3Timeouts timeouts, ExecutionInterceptor... interceptors) {
         var builder = S3Client.builder()
                 .region(S3Compat.region(settings))
                 .credentialsProvider(credentials(settings))
                 .forcePathStyle(S3Compat.pathStyle(settings))
                 .requestChecksumCalculation(S3Compat.requestChecksums(settings))
                 .responseChecksumValidation(S3Compat.responseChecksums(settings))
-                .httpClientBuilder(ApacheHttpClient.builder()
+                // the JDK's HttpURLConnection: the lightest client to start (Lambda cold starts); keep-alive reuses
+                // connections, and every call is still bounded by the attempt and call timeouts below
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(timeouts.connect())
-                        .socketTimeout(timeouts.socket())
-                        .connectionAcquisitionTimeout(timeouts.call())
-                        .maxConnections(64))
+                        .socketTimeout(timeouts.socket()))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallAttemptTimeout(timeouts.attempt())
                         .apiCallTimeout(timeouts.call())
@@ -40,9 +42,8 @@ public final class S3Clients {
     }
 
     /** Every client counts its requests per thread (what a poll reports it cost). */
-    private static java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> withRequestCounter(
-            software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
-        var all = new java.util.ArrayList<>(java.util.List.of(interceptors));
+    private static List<ExecutionInterceptor> withRequestCounter(ExecutionInterceptor... interceptors) {
+        List<ExecutionInterceptor> all = new ArrayList<>(List.of(interceptors));
         all.add(S3RequestCounter.INSTANCE);
         return all;
     }
@@ -58,12 +59,12 @@ public final class S3Clients {
         return builder.build();
     }
 
-    /** Static keys when configured; otherwise the default chain (environment, profile, Lambda or instance role). */
+    /** Static keys when configured; otherwise the process's own ({@link ProcessCredentials}). */
     static AwsCredentialsProvider credentials(StorageConfig.S3Settings settings) {
         if (settings.accessKey().isPresent() && settings.secretKey().isPresent()) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(settings.accessKey().get(), settings.secretKey().get()));
         }
-        return DefaultCredentialsProvider.builder().build();
+        return ProcessCredentials.INSTANCE;
     }
 }

@@ -6,7 +6,6 @@ import com.picpeak.api.AutoImportController;
 import com.picpeak.api.JobsController;
 import com.picpeak.api.ApiConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -14,8 +13,7 @@ import org.springframework.context.annotation.Import;
  * function more memory and time (uploads decode images) and routes only upload paths to it.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
-@Import({ApiConfiguration.class, AdminController.class, AutoImportController.class, AdminPageController.class,
+@Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminController.class, AutoImportController.class, AdminPageController.class,
         JobsController.class})
 public class AdminFunctionApp {
 }
