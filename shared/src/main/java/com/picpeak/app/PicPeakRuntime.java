@@ -36,6 +36,9 @@ import com.picpeak.gallery.PasswordGuesses;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
+import com.picpeak.metrics.EmfMetrics;
+import com.picpeak.metrics.LoggedMetrics;
+import com.picpeak.metrics.Metrics;
 import com.picpeak.media.Thumbnailer;
 import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobStore;
@@ -89,6 +92,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ExternalFolders externalFolders;
     private final ImageProtection protection;
     private final Clock clock;
+    private final Metrics metrics;
 
     private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, AdminToken adminToken,
                            SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock,
@@ -102,6 +106,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
+        // Lambda: embedded metric format lines that CloudWatch turns into metrics; local mode: log lines
+        this.metrics = shape == Shape.SERVERLESS ? new EmfMetrics(System.out, clock) : new LoggedMetrics();
         PasswordHasher hasher = new PasswordHasher();
         this.autoImportState = new AutoImportState(table);
         this.webhooks = new Webhooks(new WebhookStore(table), webhookSettings, clock);
@@ -117,6 +123,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         Thumbnailer renderer = new Thumbnailer();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
+        imports.useMetrics(metrics);
         this.watermarks = new WatermarkService(store, probe, renderer);
         this.protection = new ImageProtection(store, watermarks, renderer, new ProtectionStore(table), keyMaterial,
                 appConfig.imageRequestsPerMinute(), clock);
@@ -302,7 +309,7 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     /** Another runner of the same jobs under its own name (a second worker of this process, in tests). */
     public JobRunner jobRunner(String owner) {
-        return new JobRunner(jobs.store(), jobSteps, jobSettings, clock, owner);
+        return new JobRunner(jobs.store(), jobSteps, jobSettings, clock, owner).useMetrics(metrics);
     }
 
     /** Runs a delivered job and hands on what is left (the worker function's and local mode's entry). */
@@ -326,6 +333,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** S3 auto-import polls as jobs ("poll now", and the schedule's). */
     public AutoImportPolls autoImportPolls() {
         return autoImportPolls;
+    }
+
+    /** Where operational figures go (CloudWatch embedded metric format in Lambda, log lines in local mode). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     public Clock clock() {

@@ -5,6 +5,7 @@ import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
+import com.picpeak.metrics.Metrics;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.Names;
 import com.picpeak.media.ImageHeader;
@@ -31,6 +32,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The one path every photo takes into the system (upload, direct upload, folder watcher, S3 walker,
@@ -40,6 +44,7 @@ import java.util.List;
  * what this import wrote is removed: no row without its object, no object without its row.
  */
 public final class ImportService {
+    private volatile Metrics metrics = Metrics.NONE;
     private static final Logger log = LoggerFactory.getLogger(ImportService.class);
     public static final int THUMBNAIL_SIZE = 300;
     private static final int MAX_NAME_ATTEMPTS = 50;
@@ -83,6 +88,10 @@ public final class ImportService {
      * @throws PicPeakException with the reason (415, 422, 413, 409 duplicate, 404 event), nothing kept
      */
     public Photo importStream(String slug, String filename, InputStream content, PhotoSource source) {
+        return measured(source, () -> importStreamOnce(slug, filename, content, source));
+    }
+
+    private Photo importStreamOnce(String slug, String filename, InputStream content, PhotoSource source) {
         requireEvent(slug);
         Names.filename(filename);
         BufferedInputStream in = new BufferedInputStream(content, ImageProbe.HEADER_BYTES); // grows to the probe's need
@@ -181,6 +190,29 @@ public final class ImportService {
     }
 
     private Photo importInPlace(String slug, String key, String filename, PhotoSource source) {
+        return measured(source, () -> importInPlaceOnce(slug, key, filename, source));
+    }
+
+    /** Counts an import, or its failure by reason (the error code, or the exception's class). */
+    private Photo measured(PhotoSource source, Supplier<Photo> importing) {
+        try {
+            Photo photo = importing.get();
+            metrics.count("Imports", Map.of("Source", source.name().toLowerCase(Locale.ROOT)));
+            return photo;
+        } catch (RuntimeException e) {
+            String reason = e instanceof PicPeakException refused ? refused.errorCode().name().toLowerCase(Locale.ROOT)
+                    : e.getClass().getSimpleName();
+            metrics.count("ImportFailures", Map.of("Reason", reason));
+            throw e;
+        }
+    }
+
+    /** Where imports and their failures are counted. */
+    public void useMetrics(Metrics figures) {
+        this.metrics = figures;
+    }
+
+    private Photo importInPlaceOnce(String slug, String key, String filename, PhotoSource source) {
         Claim claim = catalog.leaseFilename(slug, filename, clock.instant(), CLAIM_LEASE)
                 .map(token -> new Claim(filename, token))
                 .orElseThrow(() -> new PicPeakException(ErrorCode.CONFLICT, "'" + filename + "' of event '" + slug

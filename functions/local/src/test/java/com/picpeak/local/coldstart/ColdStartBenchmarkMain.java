@@ -58,7 +58,8 @@ import java.util.zip.ZipInputStream;
  *
  * <p>Run (from the repository's top folder): {@code mvn -B -o -q -pl functions/local -am -Pbench-coldstart -DskipTests
  * verify} (builds the packages first); {@code -Dbench.runs=5} for more runs, {@code -Dbench.java=/path/to/java} for
- * another JVM. Lives in the test sources of the local program: it never ships in a Lambda package.
+ * another JVM, {@code -Dbench.only=Gallery} for one function, {@code -Dbench.jvmArgs=...} for more JVM flags (e.g.
+ * {@code -Xlog:class+load} to see where init goes). Lives in the test sources of the local program: it never ships in a Lambda package.
  */
 public final class ColdStartBenchmarkMain {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -167,6 +168,9 @@ public final class ColdStartBenchmarkMain {
                     .add(runChild(java, pinned, hello, List.of(childDir, apiDir.resolve("lib/aws-lambda-java-core-1.4.0.jar")),
                             null, null, scratch.resolve("hello-" + round + ".log")));
             for (Function function : functions) {
+                if (!System.getProperty("bench.only", function.name()).equals(function.name())) {
+                    continue;
+                }
                 Path[] eventFiles = eventsFor(function, events, round);
                 Path unpacked = function.zip();
                 List<Path> classpath = List.of(unpacked.resolve("lib/*"), childDir);
@@ -179,6 +183,9 @@ public final class ColdStartBenchmarkMain {
                 "init ms", "1st ms", "2nd ms", "init/hello", "1st/2nd", "lines", "first answer");
         for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
             Sample s = median(entry.getValue());
+            if (s == null) {
+                continue;
+            }
             Function f = functions.stream().filter(fn -> fn.name().equals(entry.getKey())).findFirst().orElse(hello);
             out.printf("%-12s %-7s %-6s %6d %9d %9.1f %9.1f %10.1f %12.1f %6d  %s%n", f.name(), f.runtime(),
                     f.architecture(), f.memoryMb(), s.initMs(), s.firstMs(), s.secondMs(),
@@ -250,7 +257,12 @@ public final class ColdStartBenchmarkMain {
         }
         command.addAll(List.of(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Xmx" + (function.memoryMb() * 85 / 100) + "m", "-XX:ActiveProcessorCount=1", "-Xshare:auto",
-                "-Djava.net.preferIPv4Stack=true",
+                "-Djava.net.preferIPv4Stack=true"));
+        String extra = System.getProperty("bench.jvmArgs", "").trim(); // e.g. -Xlog:class+load to see where init goes
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of(
                 "-cp", String.join(":", classpath.stream().map(Path::toString).toList()),
                 LambdaInvokeChild.class.getName(), function.handlerClass(), function.kind()));
         if (firstEvent != null) {
