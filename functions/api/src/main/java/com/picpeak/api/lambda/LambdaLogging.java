@@ -1,6 +1,7 @@
 package com.picpeak.api.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -20,12 +21,15 @@ final class LambdaLogging {
 
     /** Points logback (and Spring Boot's logging system) at the JSON configuration; call before the first logger. */
     static void configure() {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", CONFIG);
+        if (System.getProperty("logging.config") != null) {
+            return; // configured already (another handler of this JVM, or the command line)
         }
-        if (System.getProperty("logging.config") == null) {
-            System.setProperty("logging.config", "classpath:" + CONFIG);
-        }
+        // logback reads the file now, for the lines logged before Spring starts; Spring Boot then reads the same file
+        // through logging.config (and warns about logback's own property, hence its removal once logback has started)
+        System.setProperty("logback.configurationFile", CONFIG);
+        LoggerFactory.getILoggerFactory();
+        System.clearProperty("logback.configurationFile");
+        System.setProperty("logging.config", "classpath:" + CONFIG);
     }
 
     /** Puts the invocation's ids in the MDC: every line logged until {@link #end()} carries them. */

@@ -338,8 +338,8 @@ public final class ColdStartBenchmarkMain {
             case "Gallery" -> same(dir, "gallery", http("GET", "/api/gallery/" + SLUG + "/photos", Map.of(), null));
             case "Download" -> same(dir, "download", http("GET", "/api/gallery/" + SLUG + "/download-all", Map.of(), null));
             case "Admin" -> same(dir, "admin", http("GET", "/api/admin/events", admin, null));
-            case "Upload" -> new Path[]{write(dir, "upload-a-" + round, upload("a-" + round + ".jpg")),
-                    write(dir, "upload-b-" + round, upload("b-" + round + ".jpg"))};
+            case "Upload" -> new Path[]{write(dir, "upload-a-" + round, upload("a-" + round + ".jpg", 700 + round)),
+                    write(dir, "upload-b-" + round, upload("b-" + round + ".jpg", 800 + round))}; // new photos each time
             case "Worker" -> same(dir, "worker", "{\"jobId\":\"bench-absent-job\"}");
             default -> same(dir, "empty", "{}");
         };
@@ -354,12 +354,12 @@ public final class ColdStartBenchmarkMain {
         return Files.writeString(dir.resolve(name + ".json"), content);
     }
 
-    private static String upload(String filename) throws Exception {
+    private static String upload(String filename, int width) throws Exception {
         String boundary = "benchboundary7MA4YWxkTrZu0gW";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + filename
                 + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.write(TestImages.jpeg(TestImages.noisyHalves(640, 480, filename.hashCode())));
+        body.write(TestImages.jpeg(TestImages.noisyHalves(width, 480, filename.hashCode())));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return http("POST", "/api/admin/events/" + SLUG + "/photos", Map.of("authorization", "Bearer " + ADMIN_TOKEN,
                 "content-type", "multipart/form-data; boundary=" + boundary), body.toByteArray());
