@@ -82,7 +82,7 @@ public final class PicPeakStack extends Stack {
 
     static final String API_HANDLERS = "com.picpeak.api.lambda.";
     static final String POLLER_HANDLER = "com.picpeak.poller.PollerHandler::handleRequest";
-    /** The catalog's layout (shared DynamoCatalog): string keys pk/sk and the admin list index gsi1. */
+    /** The catalog's layout (shared catalog/CatalogKeys): string keys pk/sk and the index gsi1. */
     static final String CATALOG_INDEX = "gsi1";
     /** Direct uploads wait here between the presigned PUT and "complete" (shared Keys.directUpload). */
     static final String STAGED_UPLOADS_FOLDER = "uploads/";

@@ -5,8 +5,10 @@ import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.storage.ConfigException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -29,12 +31,35 @@ public record AppConfig(
         long maxAdminJsonBytes,
         GuessPolicy passwordGuesses,
         TrustedProxies trustedProxies,
-        int maxMetadataBytes) {
+        int maxMetadataBytes,
+        CatalogMode catalog,
+        Duration jobPollInterval) {
+
+    /**
+     * Where local mode keeps its catalog: DynamoDB Local inside this process ({@code embedded}, one instance), or a
+     * DynamoDB reached over the network ({@code dynamodb}: AWS, or DynamoDB Local run as a server) that several
+     * instances behind a load balancer share.
+     */
+    public enum CatalogMode {
+        EMBEDDED, DYNAMODB;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
     /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
     public static final String ADMIN_TOKEN_SECRET_ARN = "ADMIN_TOKEN_SECRET_ARN";
     public static final String CATALOG_TABLE = "CATALOG_TABLE";
+    /** Local mode's catalog: {@code embedded} (default) or {@code dynamodb} (shared by several instances). */
+    public static final String CATALOG = "PICPEAK_CATALOG";
+    /**
+     * Local mode: how often an instance looks in the catalog for jobs nobody works on (left by an instance that
+     * stopped, this one before a restart or another one on a shared catalog).
+     */
+    public static final String JOB_POLL_MS = "PICPEAK_JOB_POLL_MS";
+    public static final long DEFAULT_JOB_POLL_MS = 60_000;
     public static final String PORT = "PORT";
     public static final String MAX_UPLOAD_BYTES = "PICPEAK_MAX_UPLOAD_BYTES";
     public static final String MAX_IMAGE_PIXELS = "PICPEAK_MAX_IMAGE_PIXELS";
@@ -80,6 +105,18 @@ public record AppConfig(
             problems.add(new ConfigException.Problem(CATALOG_TABLE, "'" + table
                     + "' is not a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -"));
         }
+        CatalogMode catalog = CatalogMode.EMBEDDED;
+        String catalogValue = blankToNull(env.get(CATALOG));
+        if (catalogValue != null) {
+            try {
+                catalog = CatalogMode.valueOf(catalogValue.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigException.Problem(CATALOG, "'" + catalogValue + "' is neither 'embedded' (DynamoDB "
+                        + "Local inside this process, one instance) nor 'dynamodb' (a DynamoDB server several instances "
+                        + "share: region, credentials and AWS_ENDPOINT_URL_DYNAMODB as the AWS SDK reads them)"));
+            }
+        }
+        long jobPoll = number(env, JOB_POLL_MS, DEFAULT_JOB_POLL_MS, 100, 3_600_000, problems);
         long port = number(env, PORT, 8080, 0, 65535, problems); // 0: any free port (tests, benchmarks)
         long maxUpload = number(env, MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE, problems);
         long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
@@ -102,7 +139,8 @@ public record AppConfig(
             throw new ConfigException(problems);
         }
         return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
-                maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies, (int) maxMetadata);
+                maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies, (int) maxMetadata, catalog,
+                Duration.ofMillis(jobPoll));
     }
 
     /**
@@ -148,10 +186,11 @@ public record AppConfig(
 
     @Override
     public String toString() { // never print the token
-        return "AppConfig[catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
+        return "AppConfig[catalog=" + catalog.wireName() + ", catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
                 + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute
                 + ", maxUploadRequestBytes=" + maxUploadRequestBytes + ", maxGuestBodyBytes=" + maxGuestBodyBytes
                 + ", maxAdminJsonBytes=" + maxAdminJsonBytes + ", passwordGuesses=" + passwordGuesses
-                + ", trustedProxies=" + trustedProxies + ", maxMetadataBytes=" + maxMetadataBytes + "]";
+                + ", trustedProxies=" + trustedProxies + ", maxMetadataBytes=" + maxMetadataBytes
+                + ", jobPollInterval=" + jobPollInterval + "]";
     }
 }

@@ -21,10 +21,11 @@ import com.picpeak.autoimport.PrefixWalker;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.ExpiredItems;
+import com.picpeak.catalog.ScheduledRuns;
 import com.picpeak.notify.EventBridgeSink;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.protect.ProtectionStore;
-import com.picpeak.notify.EventSink;
+import com.picpeak.notify.DomainEventSink;
 import com.picpeak.notify.WebhookSettings;
 import com.picpeak.notify.WebhookStore;
 import com.picpeak.notify.Webhooks;
@@ -86,9 +87,10 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final JobRunner jobRunner;
     private final JobWorker jobWorker;
     private final ExpiredItems expiredItems;
+    private final ScheduledRuns scheduledRuns;
     private final AutoImportState autoImportState;
     private final Webhooks webhooks;
-    private final EventSink eventSink;
+    private final DomainEventSink eventSink;
     private final ExternalFolders externalFolders;
     private final ImageProtection protection;
     private final Clock clock;
@@ -146,6 +148,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
         this.expiredItems = new ExpiredItems(table);
+        this.scheduledRuns = new ScheduledRuns(table);
         if (jobQueue instanceof LocalJobQueue local) {
             local.attach(jobWorker);
         }
@@ -322,6 +325,11 @@ public final class PicPeakRuntime implements AutoCloseable {
         return expiredItems;
     }
 
+    /** Which process runs a timer's interval, when several run the same timers on one catalog. */
+    public ScheduledRuns scheduledRuns() {
+        return scheduledRuns;
+    }
+
     public JobQueue jobQueue() {
         return jobQueue;
     }
@@ -353,7 +361,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     }
 
     /** Where domain events go: the EventBridge bus, or {@link #webhooks()}. */
-    public EventSink eventSink() {
+    public DomainEventSink eventSink() {
         return eventSink;
     }
 

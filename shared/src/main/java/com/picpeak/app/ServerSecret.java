@@ -1,5 +1,6 @@
 package com.picpeak.app;
 
+import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.gallery.Hmac;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,8 +23,8 @@ import java.util.Map;
  * secret, which signs every guest out.
  */
 public final class ServerSecret {
-    static final String PK = "SETTINGS";
-    static final String SK = "SERVER_SECRET";
+    static final String PK = CatalogKeys.SETTINGS_PK;
+    static final String SK = CatalogKeys.SERVER_SECRET_SK;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ServerSecret() {

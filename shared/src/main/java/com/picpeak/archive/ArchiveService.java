@@ -4,8 +4,10 @@ import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.media.GalleryLook;
 import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
@@ -105,7 +107,7 @@ public final class ArchiveService {
         }
         String variant = variant(event);
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
-        java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) { // the revision fixes the photo set: no need to page the catalog again
             return new Archive(event, variant, key, null, ready.get().length(), true);
         }
@@ -137,7 +139,7 @@ public final class ArchiveService {
             return OptionalLong.empty();
         }
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
-        java.util.Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) {
             return OptionalLong.of(ready.get().length());
         }
@@ -157,13 +159,13 @@ public final class ArchiveService {
      * The READY record of a cached archive whose file is really there. A READY record whose file is gone
      * (removed by an archive, not migrated, deleted by hand) is marked FAILED, so the next build may claim it.
      */
-    private java.util.Optional<ArchiveRecord> readyAndPresent(String slug, String variant, long revision, String key) {
-        java.util.Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
+    private Optional<ArchiveRecord> readyAndPresent(String slug, String variant, long revision, String key) {
+        Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
                 .filter(r -> r.state() == ArchiveRecord.State.READY);
         if (ready.isPresent() && store.head(key).map(BlobInfo::size).orElse(-1L) != ready.get().length()) {
             log.warn("the cached file {} is missing or has another size: it is built again", key);
             catalog.deleteArchiveRecordsExcept(slug, variant, -1); // not a failed build: the next request builds
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return ready;
     }
@@ -173,7 +175,7 @@ public final class ArchiveService {
         if (!event.watermarkDownloads()) {
             return ORIGINALS;
         }
-        return "wm-" + watermarks.resolve(event).map(WatermarkService.Watermark::version)
+        return "wm-" + watermarks.resolve(lookOf(event)).map(WatermarkService.Watermark::version)
                 .orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '"
                         + event.slug() + "' are to be watermarked but no watermark image is set: PUT a PNG to "
                         + "/api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
@@ -261,7 +263,7 @@ public final class ArchiveService {
                 int first = rendered;
                 while (rendered < photos.size() && (rendered == first || !deadline.passed())) { // one at least
                     Photo photo = photos.get(rendered);
-                    watermarks.copyOf(event, photo.id(), photo.key()); // kept: the plan reads it back
+                    watermarks.copyOf(lookOf(event), photo.id(), photo.key()); // kept: the plan reads it back
                     rendered++;
                 }
                 String phase = rendered < photos.size() ? "rendering" : "starting";
@@ -302,18 +304,17 @@ public final class ArchiveService {
     ZipPlan planWatermarked(Event event) {
         try (Stream<Photo> photos = catalog.allPhotos(event.slug())) {
             return ZipPlan.of(photos.map(photo -> {
-                WatermarkService.Copy copy = watermarks.copyOf(event, photo.id(), photo.key());
-                return new ZipItem(jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(), timeOf(photo));
+                WatermarkService.Copy copy = watermarks.copyOf(lookOf(event), photo.id(), photo.key());
+                return new ZipItem(WatermarkService.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(), timeOf(photo));
             }).toList());
         }
     }
 
-    /** A watermarked copy is a JPEG whatever the original was. */
-    public static String jpegName(String filename) {
-        int dot = filename.lastIndexOf('.');
-        String base = dot > 0 ? filename.substring(0, dot) : filename;
-        String extension = dot > 0 ? filename.substring(dot + 1).toLowerCase(java.util.Locale.ROOT) : "";
-        return extension.equals("jpg") || extension.equals("jpeg") ? filename : base + ".jpg";
+    /** What the renditions need of the event (media does not read the catalog). */
+    static GalleryLook lookOf(Event event) {
+        Protection p = event.protection();
+        return new GalleryLook(event.slug(), p.watermarkViews(), p.position().wireName(), p.sizePercent(),
+                p.opacityPercent(), event.heroPhotoId(), event.heroKey());
     }
 
     /** The plan of the event's photos in upload order, read from the catalog a page at a time. */

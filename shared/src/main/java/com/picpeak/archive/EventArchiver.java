@@ -36,7 +36,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Archiving an expired event, as the original product keeps "archive zips" in storage, and restoring it:
+ * Archiving an expired event, as PicPeak keeps "archive zips" in storage, and restoring it:
  * both are jobs (see {@link com.picpeak.jobs}) that run in steps and resume from their checkpoint.
  * <ul>
  *   <li><b>Archive</b>: the event is hidden, its originals are written to {@code events/archived/<slug>.zip}

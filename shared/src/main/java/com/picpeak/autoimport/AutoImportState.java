@@ -1,6 +1,6 @@
 package com.picpeak.autoimport;
 
-import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.FileClaim;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,10 +28,6 @@ import static com.picpeak.catalog.DynamoTable.s;
  * ({@code FILE#name}, written by imports) are read here to know what is imported already.
  */
 public final class AutoImportState {
-    private static final String SIGHT = "SIGHT#";
-    private static final String FILE = "FILE#";
-    private static final String EXTERNAL_SK = "EXTERNAL";
-    private static final String EXTERNAL_GSI_PK = "EXTERNAL_FOLDERS";
 
     private final DynamoTable table;
 
@@ -55,13 +51,13 @@ public final class AutoImportState {
         Map<String, FileClaim> claims = new HashMap<>();
         table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
                 .projectionExpression("sk, photoId, leaseUntil, objectEtag, tombstone")
-                .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":f", s(FILE))),
+                .expressionAttributeValues(Map.of(":p", s(CatalogKeys.eventPk(slug)), ":f", s(CatalogKeys.FILE_PREFIX))),
                 item -> {
                     AttributeValue leaseUntil = item.get("leaseUntil");
                     boolean expired = !item.containsKey("photoId") && leaseUntil != null
                             && Long.parseLong(leaseUntil.n()) < now.toEpochMilli();
                     if (!expired) {
-                        String name = item.get("sk").s().substring(FILE.length());
+                        String name = CatalogKeys.filenameOf(item.get("sk").s());
                         claims.put(name, new FileClaim(name, text(item, "photoId"), text(item, "objectEtag"),
                                 text(item, "tombstone")));
                     }
@@ -75,13 +71,13 @@ public final class AutoImportState {
     }
 
     public boolean isClaimed(String slug, String filename) {
-        return table.get(eventPk(slug), FILE + filename).isPresent();
+        return table.get(CatalogKeys.eventPk(slug), CatalogKeys.fileSk(filename)).isPresent();
     }
 
     public Map<String, Sighting> sightings(String slug) {
         Map<String, Sighting> sightings = new HashMap<>();
         table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :s)")
-                .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":s", s(SIGHT))),
+                .expressionAttributeValues(Map.of(":p", s(CatalogKeys.eventPk(slug)), ":s", s(CatalogKeys.SIGHT_PREFIX))),
                 item -> {
                     Sighting sighting = toSighting(item);
                     sightings.put(sighting.filename(), sighting);
@@ -90,7 +86,7 @@ public final class AutoImportState {
     }
 
     public void record(String slug, Sighting sighting) {
-        Map<String, AttributeValue> item = key(eventPk(slug), SIGHT + sighting.filename());
+        Map<String, AttributeValue> item = key(CatalogKeys.eventPk(slug), CatalogKeys.sightSk(sighting.filename()));
         item.put("etag", s(sighting.etag()));
         item.put("size", n(sighting.size()));
         item.put("seenAt", n(sighting.seenAt().toEpochMilli()));
@@ -101,28 +97,28 @@ public final class AutoImportState {
     }
 
     public void forget(String slug, String filename) {
-        table.delete(eventPk(slug), SIGHT + filename);
+        table.delete(CatalogKeys.eventPk(slug), CatalogKeys.sightSk(filename));
     }
 
     // ---- referenced folders ----
 
     public void linkExternalFolder(String slug, String folder) {
-        Map<String, AttributeValue> item = key(eventPk(slug), EXTERNAL_SK);
+        Map<String, AttributeValue> item = key(CatalogKeys.eventPk(slug), CatalogKeys.EXTERNAL_SK);
         item.put("folder", s(folder));
-        item.put("gsi1pk", s(EXTERNAL_GSI_PK));
+        item.put("gsi1pk", s(CatalogKeys.EXTERNAL_FOLDERS_GSI_PK));
         item.put("gsi1sk", s(slug));
         table.put(item);
     }
 
     public Optional<String> externalFolder(String slug) {
-        return table.get(eventPk(slug), EXTERNAL_SK).map(item -> item.get("folder").s());
+        return table.get(CatalogKeys.eventPk(slug), CatalogKeys.EXTERNAL_SK).map(item -> item.get("folder").s());
     }
 
     /** Every event that references a folder: slug to folder. */
     public Map<String, String> externalFolders() {
         Map<String, String> folders = new HashMap<>();
-        table.queryAll(b -> b.indexName(DynamoCatalog.GSI1).consistentRead(false)
-                .keyConditionExpression("gsi1pk = :p").expressionAttributeValues(Map.of(":p", s(EXTERNAL_GSI_PK))),
+        table.queryAll(b -> b.indexName(CatalogKeys.GSI1).consistentRead(false)
+                .keyConditionExpression("gsi1pk = :p").expressionAttributeValues(Map.of(":p", s(CatalogKeys.EXTERNAL_FOLDERS_GSI_PK))),
                 item -> folders.put(item.get("gsi1sk").s(), item.get("folder").s()));
         return folders;
     }
@@ -130,23 +126,20 @@ public final class AutoImportState {
     // ---- last poll ----
 
     public void saveLastPoll(PollReport report) {
-        Map<String, AttributeValue> item = key("AUTOIMPORT", "LAST_POLL");
+        Map<String, AttributeValue> item = key(CatalogKeys.AUTOIMPORT_PK, CatalogKeys.LAST_POLL_SK);
         item.put("report", s(report.toJson()));
         table.put(item);
     }
 
     public Optional<PollReport> lastPoll() {
-        return table.get("AUTOIMPORT", "LAST_POLL").map(item -> PollReport.fromJson(item.get("report").s()));
+        return table.get(CatalogKeys.AUTOIMPORT_PK, CatalogKeys.LAST_POLL_SK).map(item -> PollReport.fromJson(item.get("report").s()));
     }
 
     private static Sighting toSighting(Map<String, AttributeValue> item) {
         AttributeValue rejected = item.get("rejectedBecause");
-        return new Sighting(item.get("sk").s().substring(SIGHT.length()), item.get("etag").s(),
+        return new Sighting(CatalogKeys.sightedFilename(item.get("sk").s()), item.get("etag").s(),
                 Long.parseLong(item.get("size").n()), Instant.ofEpochMilli(Long.parseLong(item.get("seenAt").n())),
                 rejected == null ? null : rejected.s());
     }
 
-    private static String eventPk(String slug) {
-        return "EVENT#" + slug;
-    }
 }

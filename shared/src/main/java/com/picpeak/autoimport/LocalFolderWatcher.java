@@ -24,8 +24,10 @@ import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -236,7 +238,7 @@ public final class LocalFolderWatcher implements AutoCloseable {
     }
 
     private void settleCandidates() {
-        java.util.List<Candidate> settled = new java.util.ArrayList<>();
+        List<Candidate> settled = new ArrayList<>();
         var it = candidates.entrySet().iterator();
         while (it.hasNext()) {
             var entry = it.next();

@@ -2,6 +2,7 @@ package com.picpeak.bench;
 
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.HashingInputStream;
 import com.picpeak.storage.PutOptions;
 
 import java.io.IOException;
@@ -210,7 +211,7 @@ public final class StorageBenchmark {
 
             public void put(Path source) throws IOException {
                 if (sha256[0] == null) { // computed in the warm-up round, which is not counted
-                    try (var hashing = new com.picpeak.storage.HashingInputStream(Files.newInputStream(source))) {
+                    try (var hashing = new HashingInputStream(Files.newInputStream(source))) {
                         hashing.transferTo(OutputStream.nullOutputStream());
                         sha256[0] = hashing.sha256Hex();
                     }

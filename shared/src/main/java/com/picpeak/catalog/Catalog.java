@@ -1,7 +1,11 @@
 package com.picpeak.catalog;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The catalog: events and their photos. Writes that must happen once are conditional: a second
@@ -40,7 +44,7 @@ public interface Catalog {
      * once it has run out (the photo is then imported by them, once). Returns the claim's token, or empty
      * when the name is taken (by a photo, or by a live claim).
      */
-    Optional<String> leaseFilename(String slug, String filename, java.time.Instant now, java.time.Duration lease);
+    Optional<String> leaseFilename(String slug, String filename, Instant now, Duration lease);
 
     void releaseFilename(String slug, String filename);
 
@@ -93,19 +97,19 @@ public interface Catalog {
     Page<Photo> listPhotos(String slug, int limit, String cursor);
 
     /** Every photo of the event in upload order, fetched lazily a page at a time. */
-    default java.util.stream.Stream<Photo> allPhotos(String slug) {
+    default Stream<Photo> allPhotos(String slug) {
         return Pages.stream(cursor -> listPhotos(slug, 500, cursor));
     }
 
     /** Every photo of the event in upload order, as a list (a job's step reads them whole). */
-    default java.util.List<Photo> photosOf(String slug) {
-        try (java.util.stream.Stream<Photo> rows = allPhotos(slug)) {
+    default List<Photo> photosOf(String slug) {
+        try (Stream<Photo> rows = allPhotos(slug)) {
             return rows.toList();
         }
     }
 
     /** Every event in slug order, fetched lazily a page at a time. */
-    default java.util.stream.Stream<Event> allEvents() {
+    default Stream<Event> allEvents() {
         return Pages.stream(cursor -> listEvents(100, cursor));
     }
 

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,9 +49,14 @@ public final class DynamoTable {
         } catch (ConditionalCheckFailedException | TransactionCanceledException answer) {
             throw answer;
         } catch (SdkException e) {
-            throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the catalog (DynamoDB) did not answer: "
-                    + e.getMessage(), e);
+            throw unavailable(e);
         }
+    }
+
+    /** The error every failed catalog request becomes. */
+    public static PicPeakException unavailable(SdkException e) {
+        return new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the catalog (DynamoDB) did not answer: "
+                + e.getMessage(), e);
     }
 
     public Optional<Map<String, AttributeValue>> get(String pk, String sk) {
@@ -103,6 +109,17 @@ public final class DynamoTable {
         } while (start != null);
     }
 
+    /**
+     * One page of a query, read as the request asks (eventually consistent unless it sets
+     * {@code consistentRead}): for listings that page with a cursor, and deletes that go a page at a time.
+     */
+    public QueryResponse queryPage(Consumer<QueryRequest.Builder> request) {
+        return call(c -> c.query(b -> {
+            request.accept(b);
+            b.tableName(name);
+        }));
+    }
+
     public static Map<String, AttributeValue> key(String pk, String sk) {
         Map<String, AttributeValue> key = new HashMap<>();
         key.put("pk", s(pk));
@@ -116,5 +133,28 @@ public final class DynamoTable {
 
     public static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
+    }
+
+    public static AttributeValue bool(boolean value) {
+        return AttributeValue.fromBool(value);
+    }
+
+    /** A string attribute, or null when the item has none. */
+    public static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    /** An ISO-8601 instant kept as a string, or null when the item has none. */
+    public static Instant instant(Map<String, AttributeValue> item, String name) {
+        String value = str(item, name);
+        return value == null ? null : Instant.parse(value);
+    }
+
+    /** Sets the string attribute when the value is not null. */
+    public static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, s(value));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package com.picpeak.gallery;
 
 import com.picpeak.catalog.Catalog;
+import com.picpeak.catalog.Names;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.jobs.Deadline;

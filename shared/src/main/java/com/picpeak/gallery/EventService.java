@@ -2,6 +2,7 @@ package com.picpeak.gallery;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Names;
 import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
@@ -9,7 +10,7 @@ import com.picpeak.catalog.Tombstone;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.notify.DomainEvent;
-import com.picpeak.notify.EventSink;
+import com.picpeak.notify.DomainEventSink;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** What an admin does with events and their photos (imports go through ImportService). */
@@ -32,14 +35,14 @@ public final class EventService {
     private final BlobStore store;
     private final PasswordHasher hasher;
     private final Clock clock;
-    private final EventSink events;
+    private final DomainEventSink events;
 
     public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock) {
-        this(catalog, store, hasher, clock, EventSink.NONE);
+        this(catalog, store, hasher, clock, DomainEventSink.NONE);
     }
 
     /** @param events receives {@code photo.deleted} for every photo deleted */
-    public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock, EventSink events) {
+    public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock, DomainEventSink events) {
         this.events = events;
         this.catalog = catalog;
         this.store = store;
@@ -103,7 +106,7 @@ public final class EventService {
         if (!Names.isPhotoId(photoId)) {
             throw photoNotFound(slug, photoId);
         }
-        java.util.Optional<Photo> found = catalog.findPhoto(slug, photoId);
+        Optional<Photo> found = catalog.findPhoto(slug, photoId);
         if (found.isEmpty()) { // a delete that storage interrupted is finished now
             Tombstone tombstone = catalog.findTombstone(slug, photoId).orElseThrow(() -> photoNotFound(slug, photoId));
             boolean external = tombstone.originalKey().startsWith(Keys.EXTERNAL_PREFIX);
@@ -121,7 +124,7 @@ public final class EventService {
         }
         events.publish(DomainEvent.photoDeleted(photo, clock.instant()));
         catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? e.withHero(null, null, clock.instant()) : e);
-        List<String> keys = new java.util.ArrayList<>(List.of(photo.thumbnailKey()));
+        List<String> keys = new ArrayList<>(List.of(photo.thumbnailKey()));
         if (photo.source() != PhotoSource.EXTERNAL) {
             keys.add(photo.key());
         }
@@ -136,7 +139,7 @@ public final class EventService {
     /** The photo's objects, its hero and renditions; 503 naming what is left when storage fails meanwhile. */
     private void removeObjects(String slug, String photoId, List<String> keys) {
         try {
-            List<String> all = new java.util.ArrayList<>(keys);
+            List<String> all = new ArrayList<>(keys);
             all.add(Keys.hero(slug, photoId));
             try (Stream<BlobInfo> renditions = store.list(Keys.renditionsOf(slug, photoId))) {
                 renditions.forEach(rendition -> all.add(rendition.key()));

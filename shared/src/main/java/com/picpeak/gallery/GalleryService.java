@@ -2,6 +2,7 @@ package com.picpeak.gallery;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.Names;
 import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;

@@ -1,5 +1,6 @@
 package com.picpeak.gallery;
 
+import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -37,7 +38,7 @@ public final class GuessStore {
     }
 
     public Optional<ClientRow> client(String slug, String client) {
-        return table.get(pk(slug), clientSk(client)).map(item -> new ClientRow(
+        return table.get(CatalogKeys.guessPk(slug), CatalogKeys.guessClientSk(client)).map(item -> new ClientRow(
                 Integer.parseInt(item.get("failures").n()),
                 Instant.ofEpochMilli(Long.parseLong(item.get("lastFailureAt").n())),
                 item.containsKey("heldUntil") ? Instant.ofEpochMilli(Long.parseLong(item.get("heldUntil").n())) : null));
@@ -48,7 +49,7 @@ public final class GuessStore {
      * false when another request changed it first.
      */
     public boolean replaceClient(String slug, String client, Integer expectedFailures, ClientRow row, Instant expires) {
-        Map<String, AttributeValue> item = key(pk(slug), clientSk(client));
+        Map<String, AttributeValue> item = key(CatalogKeys.guessPk(slug), CatalogKeys.guessClientSk(client));
         item.put("failures", n(row.failures()));
         item.put("lastFailureAt", n(row.lastFailureAt().toEpochMilli()));
         if (row.heldUntil() != null) {
@@ -72,17 +73,17 @@ public final class GuessStore {
 
     /** Forgets the client's wrong passwords at the gallery. */
     public void forgetClient(String slug, String client) {
-        table.delete(pk(slug), clientSk(client));
+        table.delete(CatalogKeys.guessPk(slug), CatalogKeys.guessClientSk(client));
     }
 
     /** The gallery's wrong passwords in the clock hour (from every client). */
     public long eventFailures(String slug, long hour) {
-        return table.get(pk(slug), hourSk(hour)).map(item -> Long.parseLong(item.get("failures").n())).orElse(0L);
+        return table.get(CatalogKeys.guessPk(slug), CatalogKeys.guessHourSk(hour)).map(item -> Long.parseLong(item.get("failures").n())).orElse(0L);
     }
 
     /** Counts one wrong password at the gallery in the clock hour; returns the hour's count so far. */
     public long addEventFailure(String slug, long hour) {
-        var response = table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(pk(slug), hourSk(hour)))
+        var response = table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.guessPk(slug), CatalogKeys.guessHourSk(hour)))
                 .updateExpression("ADD failures :one SET #ttl = :ttl")
                 .expressionAttributeNames(Map.of("#ttl", "ttl"))
                 .expressionAttributeValues(Map.of(":one", n(1), ":ttl", n((hour + 2) * 3600)))
@@ -90,15 +91,4 @@ public final class GuessStore {
         return Long.parseLong(response.attributes().get("failures").n());
     }
 
-    private static String pk(String slug) {
-        return "GUESS#" + slug;
-    }
-
-    private static String clientSk(String client) {
-        return "CLIENT#" + client;
-    }
-
-    private static String hourSk(long hour) {
-        return "HOUR#" + hour;
-    }
 }

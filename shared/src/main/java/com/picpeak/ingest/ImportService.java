@@ -2,17 +2,20 @@ package com.picpeak.ingest;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.FileClaim;
+import com.picpeak.catalog.Names;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.metrics.Metrics;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.gallery.Names;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
 import com.picpeak.notify.DomainEvent;
-import com.picpeak.notify.EventSink;
+import com.picpeak.notify.DomainEventSink;
+import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.HashingInputStream;
@@ -29,12 +32,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The one path every photo takes into the system (upload, direct upload, folder watcher, S3 walker,
@@ -52,7 +58,7 @@ public final class ImportService {
      * How long a file-name claim holds without its import finishing: longer than any import (a 5 GB upload
      * included). An import that died leaves its claim until then; the walker or watcher then imports the file.
      */
-    public static final java.time.Duration CLAIM_LEASE = java.time.Duration.ofHours(1);
+    public static final Duration CLAIM_LEASE = Duration.ofHours(1);
 
     private final Catalog catalog;
     private final BlobStore store;
@@ -60,17 +66,17 @@ public final class ImportService {
     private final Thumbnailer thumbnailer;
     private final Clock clock;
     private final long maxUploadBytes;
-    private final EventSink events;
+    private final DomainEventSink events;
 
     /** An import service that tells nobody (tools and tests of other things). */
     public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, Thumbnailer thumbnailer, Clock clock,
                          long maxUploadBytes) {
-        this(catalog, store, probe, thumbnailer, clock, maxUploadBytes, EventSink.NONE);
+        this(catalog, store, probe, thumbnailer, clock, maxUploadBytes, DomainEventSink.NONE);
     }
 
     /** @param events receives {@code photo.uploaded} for every photo imported, whatever its source */
     public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, Thumbnailer thumbnailer, Clock clock,
-                         long maxUploadBytes, EventSink events) {
+                         long maxUploadBytes, DomainEventSink events) {
         this.events = events;
         this.catalog = catalog;
         this.store = store;
@@ -135,7 +141,7 @@ public final class ImportService {
      */
     public Photo importOrReplaceStored(String slug, String key, PhotoSource source) {
         String filename = Names.filename(key.substring(key.lastIndexOf('/') + 1));
-        java.util.Optional<com.picpeak.catalog.FileClaim> claim = catalog.findFileClaim(Names.slug(slug), filename);
+        Optional<FileClaim> claim = catalog.findFileClaim(Names.slug(slug), filename);
         if (claim.isEmpty() || claim.get().photoId() == null) {
             return importStored(slug, key, source);
         }
@@ -144,7 +150,7 @@ public final class ImportService {
             throw imported(slug, filename); // a referenced photo's name: its file is not this one
         }
         String recorded = claim.get().objectEtag();
-        com.picpeak.storage.BlobInfo now = store.head(key).orElseThrow(() -> imported(slug, filename));
+        BlobInfo now = store.head(key).orElseThrow(() -> imported(slug, filename));
         if (recorded == null ? now.size() == current.size() : recorded.equals(now.etag())) {
             throw imported(slug, filename); // the version imported (or, unrecorded, the same size: kept as it is)
         }
@@ -161,7 +167,7 @@ public final class ImportService {
                 header.displayHeight(), header.takenAt().orElse(null), current.uploadedAt(), current.source());
         catalog.replacePhoto(current, updated, digest.etag());
         store.put(current.thumbnailKey(), new ByteArrayInputStream(thumbnail), PutOptions.of("image/jpeg"));
-        try (java.util.stream.Stream<com.picpeak.storage.BlobInfo> renditions = store.list(Keys.renditionsOf(slug, current.id()))) {
+        try (Stream<BlobInfo> renditions = store.list(Keys.renditionsOf(slug, current.id()))) {
             renditions.forEach(r -> store.delete(r.key())); // of the old bytes; made again on demand
         }
         catalog.findEvent(slug).filter(e -> current.id().equals(e.heroPhotoId()) && e.heroKey() != null)
@@ -293,7 +299,7 @@ public final class ImportService {
     }
 
     /** Media errors say what is wrong with the bytes; in an import the user also needs to know which file. */
-    private static <T> T named(String filename, java.util.function.Supplier<T> step) {
+    private static <T> T named(String filename, Supplier<T> step) {
         try {
             return step.get();
         } catch (PicPeakException e) {
@@ -353,7 +359,7 @@ public final class ImportService {
         String extension = dot > 0 ? filename.substring(dot) : "";
         for (int n = 0; n < MAX_NAME_ATTEMPTS; n++) {
             String candidate = n == 0 ? filename : base + "-" + n + extension;
-            java.util.Optional<String> token = catalog.leaseFilename(slug, candidate, clock.instant(), CLAIM_LEASE);
+            Optional<String> token = catalog.leaseFilename(slug, candidate, clock.instant(), CLAIM_LEASE);
             if (token.isPresent()) {
                 Claim claim = new Claim(candidate, token.get());
                 boolean free;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -110,7 +111,7 @@ public final class JobRunner {
                 return Outcome.FINISHED;
             }
             // attempts start over only when the checkpoint moved: a step that keeps failing at one place fails
-            boolean progressed = !java.util.Objects.equals(result.checkpoint(), job.checkpoint());
+            boolean progressed = !Objects.equals(result.checkpoint(), job.checkpoint());
             if (!store.checkpoint(job, owner, result.progress(), result.checkpoint(), after,
                     after.plus(settings.lease()), progressed)) {
                 log.warn("job {} lost its lease to another worker; this one stops", job.id());

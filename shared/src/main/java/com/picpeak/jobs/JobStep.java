@@ -1,5 +1,7 @@
 package com.picpeak.jobs;
 
+import java.util.function.BiFunction;
+
 /**
  * The work of one kind of job, one step at a time. A step reads the job's parameters and checkpoint, does
  * what it can before the deadline (checking it between units of work: a part, a photo, a batch), and
@@ -25,7 +27,7 @@ public interface JobStep {
     }
 
     /** A step whose failure for good is undone by {@code undo}. */
-    static JobStep of(java.util.function.BiFunction<Job, Deadline, StepResult> run, Undo undo) {
+    static JobStep of(BiFunction<Job, Deadline, StepResult> run, Undo undo) {
         return new JobStep() {
             @Override
             public StepResult run(Job job, Deadline deadline) {

@@ -1,7 +1,6 @@
 package com.picpeak.jobs;
 
 import com.picpeak.catalog.CatalogKeys;
-import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Page;
 import com.picpeak.error.ErrorCode;
@@ -27,6 +26,7 @@ import java.util.Optional;
 import static com.picpeak.catalog.DynamoTable.key;
 import static com.picpeak.catalog.DynamoTable.n;
 import static com.picpeak.catalog.DynamoTable.s;
+import static com.picpeak.catalog.DynamoTable.str;
 
 /**
  * Jobs in the catalog table. Every change is a conditional write, so any number of workers on any number
@@ -41,9 +41,6 @@ import static com.picpeak.catalog.DynamoTable.s;
  */
 public final class JobStore {
     public static final Duration KEEP_FINISHED = Duration.ofDays(30);
-    private static final String JOB_SK = "JOB";
-    private static final String LOCK_SK = CatalogKeys.LOCK_SK;
-    private static final String JOBS_GSI_PK = "JOBS";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DynamoTable table;
@@ -59,9 +56,9 @@ public final class JobStore {
     /** Creates a queued job unless one of its group and target is unfinished; then returns that one. */
     public Submission create(JobKind kind, String target, String params, int maxAttempts, Instant now) {
         String id = newId(now);
-        Map<String, AttributeValue> job = new HashMap<>(key(jobPk(id), JOB_SK));
-        job.put("gsi1pk", s(JOBS_GSI_PK));
-        job.put("gsi1sk", s(now + "#" + id));
+        Map<String, AttributeValue> job = new HashMap<>(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK));
+        job.put("gsi1pk", s(CatalogKeys.JOBS_GSI_PK));
+        job.put("gsi1sk", s(CatalogKeys.jobsGsiSk(now, id)));
         job.put("id", s(id));
         job.put("kind", s(kind.wireName()));
         job.put("target", s(target));
@@ -72,7 +69,7 @@ public final class JobStore {
         job.put("params", s(params));
         job.put("createdAt", s(now.toString()));
         job.put("updatedAt", s(now.toString()));
-        Map<String, AttributeValue> lock = new HashMap<>(key(lockPk(kind, target), LOCK_SK));
+        Map<String, AttributeValue> lock = new HashMap<>(key(lockPk(kind, target), CatalogKeys.LOCK_SK));
         lock.put("jobId", s(id));
         lock.put("kind", s(kind.wireName()));
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -97,21 +94,21 @@ public final class JobStore {
 
     /** The unfinished job that holds the lock of this group and target, if any. */
     public Optional<Job> lockHolder(JobKind kind, String target) {
-        return table.get(lockPk(kind, target), LOCK_SK).flatMap(lock -> find(lock.get("jobId").s()));
+        return table.get(lockPk(kind, target), CatalogKeys.LOCK_SK).flatMap(lock -> find(lock.get("jobId").s()));
     }
 
     public Optional<Job> find(String id) {
         if (id == null || !id.matches("j[0-9a-z]{1,16}-[0-9a-f]{8}")) {
             return Optional.empty();
         }
-        return table.get(jobPk(id), JOB_SK).map(JobStore::toJob);
+        return table.get(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK).map(JobStore::toJob);
     }
 
     /** Jobs newest first, optionally of one state and kind. */
     public Page<Job> list(JobState state, JobKind kind, int limit, String cursor) {
         List<Job> jobs = new ArrayList<>();
         Map<String, AttributeValue> start = cursor == null ? null : decodeCursor(cursor);
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", s(JOBS_GSI_PK)));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", s(CatalogKeys.JOBS_GSI_PK)));
         List<String> filters = new ArrayList<>();
         if (state != null) {
             filters.add("#state = :state");
@@ -125,7 +122,7 @@ public final class JobStore {
         do { // a filter may leave a page short: read on until the page is full or the index ends
             Map<String, AttributeValue> exclusiveStart = next;
             QueryResponse page = table.call(c -> c.query(b -> {
-                b.tableName(table.name()).indexName(DynamoCatalog.GSI1).scanIndexForward(false)
+                b.tableName(table.name()).indexName(CatalogKeys.GSI1).scanIndexForward(false)
                         .keyConditionExpression("gsi1pk = :p").expressionAttributeValues(values)
                         .exclusiveStartKey(exclusiveStart).limit(Math.max(limit, 25));
                 if (!filters.isEmpty()) {
@@ -146,14 +143,33 @@ public final class JobStore {
 
     /** Every unfinished job (for resuming them: local mode at start, the sweep in the serverless shape). */
     public List<Job> unfinished() {
+        return unfinished(Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code limit} unfinished jobs, oldest first; reading stops as soon as that many are found (local mode's
+     * poll for jobs other instances left, which runs every few seconds on every instance).
+     */
+    public List<Job> unfinished(int limit) {
         List<Job> jobs = new ArrayList<>();
-        table.queryAll(b -> b.indexName(DynamoCatalog.GSI1).consistentRead(false)
-                        .keyConditionExpression("gsi1pk = :p")
-                        .filterExpression("#state IN (:queued, :running)")
-                        .expressionAttributeNames(Map.of("#state", "state"))
-                        .expressionAttributeValues(Map.of(":p", s(JOBS_GSI_PK), ":queued", s("queued"),
-                                ":running", s("running"))),
-                item -> jobs.add(toJob(item)));
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = table.queryPage(b -> b.indexName(CatalogKeys.GSI1).consistentRead(false)
+                    .keyConditionExpression("gsi1pk = :p")
+                    .filterExpression("#state IN (:queued, :running)")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":p", s(CatalogKeys.JOBS_GSI_PK), ":queued", s("queued"),
+                            ":running", s("running")))
+                    .exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (jobs.size() == limit) {
+                    return jobs;
+                }
+                jobs.add(toJob(item));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && jobs.size() < limit);
         return jobs;
     }
 
@@ -168,7 +184,7 @@ public final class JobStore {
         Map<String, String> names = Map.of("#state", "state");
         try {
             values.put(":queued", s("queued"));
-            return Optional.of(toJob(table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(jobPk(id), JOB_SK))
+            return Optional.of(toJob(table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK))
                     .updateExpression("SET #state = :running, leaseOwner = :owner, leaseUntil = :until, updatedAt = :at")
                     .conditionExpression("#state = :queued AND (attribute_not_exists(notBefore) OR notBefore <= :now)")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
@@ -180,7 +196,7 @@ public final class JobStore {
             values.put(":one", n(1));
             values.put(":error", s("its worker stopped before the step ended (a timeout, a crash or a deploy): "
                     + "resumed from the last checkpoint"));
-            return Optional.of(toJob(table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(jobPk(id), JOB_SK))
+            return Optional.of(toJob(table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK))
                     .updateExpression("SET #state = :running, leaseOwner = :owner, leaseUntil = :until, "
                             + "updatedAt = :at, lastError = :error ADD attempts :one")
                     .conditionExpression("#state = :running AND leaseUntil < :now")
@@ -260,19 +276,19 @@ public final class JobStore {
     /** The job's end and its lock's release, in one transaction (another on the lock row may conflict). */
     private void finishOnce(Job job, String update, Map<String, String> usedNames, Map<String, AttributeValue> values) {
         table.call(c -> c.transactWriteItems(b -> b.transactItems(
-                TransactWriteItem.builder().update(u -> u.tableName(table.name()).key(key(jobPk(job.id()), JOB_SK))
+                TransactWriteItem.builder().update(u -> u.tableName(table.name()).key(key(CatalogKeys.jobPk(job.id()), CatalogKeys.JOB_SK))
                         .updateExpression(update)
                         .conditionExpression("#state = :running AND leaseOwner = :owner")
                         .expressionAttributeNames(usedNames).expressionAttributeValues(values)).build(),
                 TransactWriteItem.builder().delete(d -> d.tableName(table.name())
-                        .key(key(lockPk(job.kind(), job.target()), LOCK_SK))
+                        .key(key(lockPk(job.kind(), job.target()), CatalogKeys.LOCK_SK))
                         .conditionExpression("attribute_not_exists(pk) OR jobId = :id")
                         .expressionAttributeValues(Map.of(":id", s(job.id())))).build())));
     }
 
     private boolean conditional(String id, String update, String owner, Map<String, AttributeValue> values) {
         try {
-            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(jobPk(id), JOB_SK))
+            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK))
                     .updateExpression(update).conditionExpression("#state = :running AND leaseOwner = :owner")
                     .expressionAttributeNames(Map.of("#state", "state")).expressionAttributeValues(values)));
             return true;
@@ -284,10 +300,6 @@ public final class JobStore {
     /** Time-sortable and hard to guess: {@code j<epoch ms, base 36>-<8 hex>}. */
     private static String newId(Instant now) {
         return "j" + Long.toString(now.toEpochMilli(), 36) + "-" + String.format("%08x", RANDOM.nextInt());
-    }
-
-    private static String jobPk(String id) {
-        return "JOB#" + id;
     }
 
     private static String lockPk(JobKind kind, String target) {
@@ -315,18 +327,13 @@ public final class JobStore {
                 i.containsKey("finishedAt") ? Instant.parse(i.get("finishedAt").s()) : null);
     }
 
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
     private static Instant millis(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
         return value == null ? null : Instant.ofEpochMilli(Long.parseLong(value.n()));
     }
 
     private static String encodeCursor(Job last) {
-        String value = last.createdAt() + "#" + last.id();
+        String value = CatalogKeys.jobsGsiSk(last.createdAt(), last.id());
         return Base64.getUrlEncoder().withoutPadding().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -337,7 +344,7 @@ public final class JobStore {
             if (!id.matches("j[0-9a-z]{1,16}-[0-9a-f]{8}")) {
                 throw new IllegalArgumentException();
             }
-            return Map.of("pk", s(jobPk(id)), "sk", s(JOB_SK), "gsi1pk", s(JOBS_GSI_PK), "gsi1sk", s(value));
+            return Map.of("pk", s(CatalogKeys.jobPk(id)), "sk", s(CatalogKeys.JOB_SK), "gsi1pk", s(CatalogKeys.JOBS_GSI_PK), "gsi1sk", s(value));
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new PicPeakException(ErrorCode.INVALID_REQUEST, "cursor '" + cursor
                     + "' is not one this server issued: start again without a cursor");

@@ -53,9 +53,19 @@ public final class Jobs {
 
     /** Dispatches every unfinished job that no worker holds (local mode at start, the daily sweep). */
     public int resumeStranded() {
+        return resumeStranded(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Dispatches the unfinished jobs that no worker holds among the oldest {@code limit} unfinished ones: local
+     * mode's poll, so that an instance takes over what another instance on the same catalog submitted or held and
+     * then died with (a queued job whose thread is gone, a running one whose lease ran out). Jobs held by a live
+     * lease are left to their worker. Returns how many were dispatched.
+     */
+    public int resumeStranded(int limit) {
         Instant now = clock.instant();
         int dispatched = 0;
-        for (Job job : store.unfinished()) {
+        for (Job job : store.unfinished(limit)) {
             if (isStranded(job, now)) {
                 queue.dispatch(job.id(), Duration.ZERO);
                 dispatched++;

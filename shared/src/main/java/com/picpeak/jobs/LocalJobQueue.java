@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Local mode's jobs: a bounded pool of threads in this process runs them, one delivery at a time per job.
- * Nothing is lost when the process stops: the jobs are in the catalog, and {@link Jobs#resumeStranded} at
- * the next start dispatches those that were running (once their lease has run out) or waiting.
+ * Nothing is lost when the process stops: the jobs are in the catalog, and local mode's poll
+ * ({@link Jobs#resumeStranded(int)}, at start and every {@code PICPEAK_JOB_POLL_MS}) dispatches those that were
+ * running (once their lease has run out) or waiting, whether this process or another instance on a shared
+ * catalog left them.
  */
 public final class LocalJobQueue implements JobQueue, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalJobQueue.class);

@@ -4,6 +4,7 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import org.imgscalr.Scalr;
 
+import java.awt.AlphaComposite;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -16,6 +17,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.EOFException;
 import java.io.IOException;
@@ -36,7 +38,7 @@ import java.util.Objects;
  * each direction, not the full image. Thread-safe.
  */
 public final class Thumbnailer {
-    /** JPEG quality of every derivative (DESIGN.md: "JPEG q85"). */
+    /** JPEG quality of every derivative (thumbnails, heroes, renditions): 85. */
     public static final float JPEG_QUALITY = 0.85f;
 
     static {
@@ -115,8 +117,8 @@ public final class Thumbnailer {
                 int margin = Math.max(1, upright.getWidth() / 40);
                 int x = margin + (int) Math.round((upright.getWidth() - markWidth - 2 * margin) * placement.anchorX());
                 int y = margin + (int) Math.round((upright.getHeight() - markHeight - 2 * margin) * placement.anchorY());
-                g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-                g.setComposite(java.awt.AlphaComposite.getInstance(java.awt.AlphaComposite.SRC_OVER, placement.opacity()));
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, placement.opacity()));
                 g.drawImage(watermark, x, y, markWidth, markHeight, null);
             } finally {
                 g.dispose();

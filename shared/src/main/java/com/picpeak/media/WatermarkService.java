@@ -1,7 +1,5 @@
 package com.picpeak.media;
 
-import com.picpeak.catalog.Event;
-import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.BlobInfo;
@@ -17,13 +15,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.CRC32;
 
 /**
  * Renditions of photos: watermarked downloads, and the images guests view when a view watermark or image
  * protection is in force. The watermark is a PNG with alpha, per event or global, kept in storage; where it
- * sits, how big and how opaque it is are the event's {@link Protection} settings. Each rendition is rendered
+ * sits, how big and how opaque it is are the event's protection settings (a {@link GalleryLook}). Each rendition is rendered
  * once (upright, JPEG) and stored under a key that carries a version of everything it was made from (the
  * watermark image's sha256 and the placement), so a new watermark or new settings make new renditions and
  * old ones are never served. Size, CRC-32, width and height are kept as metadata: the watermarked Download
@@ -36,7 +36,7 @@ public final class WatermarkService {
     public static final long VIEW_MAX_PIXELS = 4_000_000L;
     public static final int MAX_WATERMARK_SIDE = 2048;
     public static final long MAX_WATERMARK_BYTES = 8L * 1024 * 1024;
-    private static final String CRC32 = "crc32";
+    private static final String CRC32_KEY = "crc32";
     private static final String WIDTH = "width";
     private static final String HEIGHT = "height";
     private static final String PLAIN = "plain";
@@ -86,9 +86,8 @@ public final class WatermarkService {
     }
 
     /** The event's watermark, else the global one, with the event's placement in its version. */
-    public Optional<Watermark> resolve(Event event) {
-        Protection p = event.protection();
-        String placement = p.position().wireName() + "-" + p.sizePercent() + "-" + p.opacityPercent();
+    public Optional<Watermark> resolve(GalleryLook event) {
+        String placement = event.position() + "-" + event.sizePercent() + "-" + event.opacityPercent();
         return imageOf(event.slug()).map(info -> new Watermark(info.key(), imageVersion(info) + "-" + placement));
     }
 
@@ -97,7 +96,7 @@ public final class WatermarkService {
      *
      * @throws PicPeakException WATERMARK_UNAVAILABLE when no watermark image is set
      */
-    public Copy copyOf(Event event, String photoId, String originalKey) {
+    public Copy copyOf(GalleryLook event, String photoId, String originalKey) {
         Watermark watermark = resolve(event).orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE,
                 "downloads of gallery '" + event.slug() + "' are to be watermarked but no watermark image is set: PUT a "
                         + "PNG to /api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
@@ -105,7 +104,7 @@ public final class WatermarkService {
     }
 
     /** The download copy without a watermark: a JPEG rendition of an original no fingerprint can be written into. */
-    public Copy plainCopyOf(Event event, String photoId, String originalKey) {
+    public Copy plainCopyOf(GalleryLook event, String photoId, String originalKey) {
         return render(event, photoId, originalKey, null, "", MAX_PIXELS);
     }
 
@@ -113,8 +112,8 @@ public final class WatermarkService {
      * What a guest views (at most {@link #VIEW_MAX_PIXELS}): with the watermark when the event's view watermark
      * is on and a watermark image is set, else plain.
      */
-    public Copy viewCopyOf(Event event, String photoId, String originalKey) {
-        Watermark watermark = event.protection().watermarkViews() ? resolve(event).orElse(null) : null;
+    public Copy viewCopyOf(GalleryLook event, String photoId, String originalKey) {
+        Watermark watermark = event.watermarkViews() ? resolve(event).orElse(null) : null;
         return render(event, photoId, originalKey, watermark, "view-", VIEW_MAX_PIXELS);
     }
 
@@ -122,8 +121,8 @@ public final class WatermarkService {
      * The watermarked view when the event's view watermark is on and a watermark image is set, else empty (the
      * original is shown as it is): the watermark is looked up once.
      */
-    public Optional<Copy> markedViewOf(Event event, String photoId, String originalKey) {
-        if (!event.protection().watermarkViews()) {
+    public Optional<Copy> markedViewOf(GalleryLook event, String photoId, String originalKey) {
+        if (!event.watermarkViews()) {
             return Optional.empty();
         }
         return resolve(event).map(watermark -> render(event, photoId, originalKey, watermark, "view-", VIEW_MAX_PIXELS));
@@ -133,23 +132,23 @@ public final class WatermarkService {
      * The event's hero image (a 1920x1080 cover) with the view watermark when it is on and a watermark image is
      * set, else empty: the stored hero is served as it is.
      */
-    public Optional<Copy> heroCopyOf(Event event) {
-        if (event.heroKey() == null || !event.protection().watermarkViews()) {
+    public Optional<Copy> heroCopyOf(GalleryLook event) {
+        if (event.heroKey() == null || !event.watermarkViews()) {
             return Optional.empty();
         }
         return resolve(event).map(watermark -> render(event, event.heroPhotoId(), event.heroKey(), watermark, "hero-",
                 Long.MAX_VALUE));
     }
 
-    private Copy render(Event event, String photoId, String originalKey, Watermark watermark, String kind,
+    private Copy render(GalleryLook event, String photoId, String originalKey, Watermark watermark, String kind,
                         long maxPixels) {
         String version = kind + (watermark == null ? PLAIN : watermark.version());
         String key = Keys.watermarkedCopy(event.slug(), photoId, version);
         Optional<BlobInfo> existing = store.head(key);
-        if (existing.isPresent() && existing.get().metadata().containsKey(CRC32)
+        if (existing.isPresent() && existing.get().metadata().containsKey(CRC32_KEY)
                 && existing.get().metadata().containsKey(WIDTH)) {
             Map<String, String> m = existing.get().metadata();
-            return new Copy(key, existing.get().size(), Long.parseLong(m.get(CRC32)), version,
+            return new Copy(key, existing.get().size(), Long.parseLong(m.get(CRC32_KEY)), version,
                     Integer.parseInt(m.get(WIDTH)), Integer.parseInt(m.get(HEIGHT)));
         }
         BufferedImage mark = watermark == null ? null : loadWatermark(watermark.key());
@@ -160,9 +159,8 @@ public final class WatermarkService {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + originalKey + "' failed: " + e, e);
         }
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream(1024 * 1024);
-        Protection p = event.protection();
-        Thumbnailer.MarkPlacement placement = new Thumbnailer.MarkPlacement(anchorX(p.position()), anchorY(p.position()),
-                p.sizePercent() / 100.0, p.opacityPercent() / 100f);
+        Thumbnailer.MarkPlacement placement = new Thumbnailer.MarkPlacement(anchorX(event.position()),
+                anchorY(event.position()), event.sizePercent() / 100.0, event.opacityPercent() / 100f);
         try (BlobRead original = store.get(originalKey)) {
             renderer.rendition(original.stream(), header, maxPixels, mark, placement, jpeg);
         } catch (IOException e) {
@@ -170,29 +168,39 @@ public final class WatermarkService {
         }
         byte[] bytes = jpeg.toByteArray();
         ImageHeader rendered = probe.probe(bytes, bytes.length);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        CRC32 crc = new CRC32();
         crc.update(bytes);
         StoredBlob stored = store.put(key, new ByteArrayInputStream(bytes), PutOptions.of("image/jpeg")
-                .withMetadata(CRC32, Long.toString(crc.getValue()))
+                .withMetadata(CRC32_KEY, Long.toString(crc.getValue()))
                 .withMetadata(WIDTH, Integer.toString(rendered.width()))
                 .withMetadata(HEIGHT, Integer.toString(rendered.height())));
         return new Copy(key, stored.size(), stored.crc32(), version, rendered.width(), rendered.height());
     }
 
-    private static double anchorX(Protection.Position position) {
+    private static double anchorX(String position) {
         return switch (position) {
-            case TOP_LEFT, BOTTOM_LEFT -> 0;
-            case CENTER -> 0.5;
-            case TOP_RIGHT, BOTTOM_RIGHT -> 1;
+            case "top-left", "bottom-left" -> 0;
+            case "center" -> 0.5;
+            case "top-right", "bottom-right" -> 1;
+            default -> throw new IllegalArgumentException("unknown watermark position '" + position + "'");
         };
     }
 
-    private static double anchorY(Protection.Position position) {
+    private static double anchorY(String position) {
         return switch (position) {
-            case TOP_LEFT, TOP_RIGHT -> 0;
-            case CENTER -> 0.5;
-            case BOTTOM_LEFT, BOTTOM_RIGHT -> 1;
+            case "top-left", "top-right" -> 0;
+            case "center" -> 0.5;
+            case "bottom-left", "bottom-right" -> 1;
+            default -> throw new IllegalArgumentException("unknown watermark position '" + position + "'");
         };
+    }
+
+    /** The file name of a rendition of {@code filename}: a rendition is a JPEG whatever the original was. */
+    public static String jpegName(String filename) {
+        int dot = filename.lastIndexOf('.');
+        String base = dot > 0 ? filename.substring(0, dot) : filename;
+        String extension = dot > 0 ? filename.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+        return extension.equals("jpg") || extension.equals("jpeg") ? filename : base + ".jpg";
     }
 
     private Optional<BlobInfo> imageOf(String slug) {

@@ -15,6 +15,7 @@ import com.picpeak.storage.PutOptions;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -103,7 +105,7 @@ public final class BackupService {
             json.put("photos", summary.photos());
             json.put("objects", summary.objects());
             json.put("bytes", summary.bytes());
-            destination.put(SUMMARY, new java.io.ByteArrayInputStream(JSON.writerWithDefaultPrettyPrinter()
+            destination.put(SUMMARY, new ByteArrayInputStream(JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(json)), PutOptions.of("application/json"));
             Files.deleteIfExists(catalogFile);
             Files.deleteIfExists(manifestFile);
@@ -139,7 +141,7 @@ public final class BackupService {
     }
 
     /** Copies one file of the backup to a local temporary file (owner-only), handing each line to {@code check}. */
-    private static Path checkedCopy(BlobStore source, String name, java.util.function.ObjIntConsumer<String> check)
+    private static Path checkedCopy(BlobStore source, String name, ObjIntConsumer<String> check)
             throws IOException {
         Path copy = Files.createTempFile("picpeak-restore-", "-" + name);
         try (BlobRead read = source.get(name);

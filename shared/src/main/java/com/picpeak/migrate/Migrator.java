@@ -11,9 +11,11 @@ import com.picpeak.storage.PutOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -79,7 +81,7 @@ public final class Migrator {
             });
         }
         listener.planned(plan[0], plan[1]);
-        Map<Outcome, AtomicLong> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Outcome, AtomicLong> counts = new ConcurrentHashMap<>();
         AtomicLong bytesCopied = new AtomicLong();
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), runnable -> {
             Thread thread = new Thread(runnable, "migrate");
@@ -119,7 +121,7 @@ public final class Migrator {
                 Thread.currentThread().interrupt();
             }
         }
-        Map<Outcome, Long> totals = new java.util.EnumMap<>(Outcome.class);
+        Map<Outcome, Long> totals = new EnumMap<>(Outcome.class);
         counts.forEach((outcome, count) -> totals.put(outcome, count.get()));
         return new Summary(plan[0], plan[1], totals, bytesCopied.get(), Duration.ofNanos(System.nanoTime() - start));
     }

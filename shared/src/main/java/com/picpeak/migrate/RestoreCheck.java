@@ -9,7 +9,7 @@ import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventService;
-import com.picpeak.gallery.Names;
+import com.picpeak.catalog.Names;
 import com.picpeak.media.ImageType;
 import com.picpeak.storage.Keys;
 

@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.catalog.Photo;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Something that happened to the photos of an event, as sinks send it: the envelope
- * {@code {"id", "type", "created_at", "data"}} that webhook receivers of the original product read.
+ * {@code {"id", "type", "created_at", "data"}} that webhook receivers of PicPeak (the photo-sharing service
+ * this storage serves) read.
  * {@code data} of {@code photo.uploaded} / {@code photo.deleted}: {@code event_slug, photo_id, filename,
  * size, source, timestamp}.
  */
@@ -22,7 +25,7 @@ public record DomainEvent(String id, String type, Instant createdAt, Map<String,
     /** A photo's file was replaced in its folder: the new bytes are the photo now. */
     public static final String PHOTO_UPDATED = "photo.updated";
     /** Every type a webhook endpoint can subscribe to. */
-    public static final java.util.List<String> TYPES = java.util.List.of(PHOTO_UPLOADED, PHOTO_DELETED, PHOTO_UPDATED);
+    public static final List<String> TYPES = List.of(PHOTO_UPLOADED, PHOTO_DELETED, PHOTO_UPDATED);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,7 +72,7 @@ public record DomainEvent(String id, String type, Instant createdAt, Map<String,
             Map<String, Object> envelope = JSON.readValue(json, Map.class);
             return new DomainEvent((String) envelope.get("id"), (String) envelope.get("type"),
                     Instant.parse((String) envelope.get("created_at")), (Map<String, Object>) envelope.get("data"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("not a domain event envelope: "
                     + new String(json, StandardCharsets.UTF_8), e);
         }

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * the bus deliver webhooks; EventBridge retries them, so nothing is queued here. A failed put is logged
  * with the event's id and not retried: the import that caused it stays done.
  */
-public final class EventBridgeSink implements EventSink {
+public final class EventBridgeSink implements DomainEventSink {
     public static final String SOURCE = "picpeak.storage";
     private static final Logger log = LoggerFactory.getLogger(EventBridgeSink.class);
 

@@ -1,5 +1,6 @@
 package com.picpeak.notify;
 
+import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -27,10 +28,6 @@ import static com.picpeak.catalog.DynamoTable.s;
  * one catalog never POST the same attempt twice.
  */
 public final class WebhookStore {
-    private static final String ENDPOINTS_PK = "WEBHOOKS";
-    private static final String ENDPOINT = "ENDPOINT#";
-    private static final String PENDING_PK = "WEBHOOK_PENDING";
-    private static final String LOG_PK = "WEBHOOK_LOG#";
     private static final Duration LOG_RETENTION = Duration.ofDays(30);
 
     private final DynamoTable table;
@@ -42,7 +39,7 @@ public final class WebhookStore {
     // ---- endpoints ----
 
     public void addEndpoint(WebhookEndpoint endpoint) {
-        Map<String, AttributeValue> item = key(ENDPOINTS_PK, ENDPOINT + endpoint.id());
+        Map<String, AttributeValue> item = key(CatalogKeys.WEBHOOKS_PK, CatalogKeys.endpointSk(endpoint.id()));
         item.put("url", s(endpoint.url().toString()));
         item.put("secret", s(endpoint.secret()));
         item.put("events", AttributeValue.fromSs(endpoint.events()));
@@ -54,8 +51,8 @@ public final class WebhookStore {
     public List<WebhookEndpoint> endpoints() {
         List<WebhookEndpoint> endpoints = new ArrayList<>();
         table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :e)")
-                .expressionAttributeValues(Map.of(":p", s(ENDPOINTS_PK), ":e", s(ENDPOINT))),
-                item -> endpoints.add(new WebhookEndpoint(item.get("sk").s().substring(ENDPOINT.length()),
+                .expressionAttributeValues(Map.of(":p", s(CatalogKeys.WEBHOOKS_PK), ":e", s(CatalogKeys.ENDPOINT_PREFIX))),
+                item -> endpoints.add(new WebhookEndpoint(CatalogKeys.endpointIdOf(item.get("sk").s()),
                         URI.create(item.get("url").s()), item.get("secret").s(),
                         item.get("events").ss().stream().sorted().toList(), Instant.parse(item.get("createdAt").s()))));
         return endpoints;
@@ -64,7 +61,7 @@ public final class WebhookStore {
     /** False when there was no such endpoint. Its pending deliveries are dropped when they come due. */
     public boolean deleteEndpoint(String id) {
         try {
-            table.call(c -> c.deleteItem(b -> b.tableName(table.name()).key(key(ENDPOINTS_PK, ENDPOINT + id))
+            table.call(c -> c.deleteItem(b -> b.tableName(table.name()).key(key(CatalogKeys.WEBHOOKS_PK, CatalogKeys.endpointSk(id)))
                     .conditionExpression("attribute_exists(pk)")));
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -75,7 +72,7 @@ public final class WebhookStore {
     // ---- deliveries ----
 
     public void addPending(WebhookDelivery delivery) {
-        table.put(deliveryItem(PENDING_PK, delivery));
+        table.put(deliveryItem(CatalogKeys.WEBHOOK_PENDING_PK, delivery));
     }
 
     /** Pending deliveries whose next attempt is due and that nobody holds a lease on, oldest first. */
@@ -83,7 +80,7 @@ public final class WebhookStore {
         List<WebhookDelivery> due = new ArrayList<>();
         table.queryAll(b -> b.keyConditionExpression("pk = :p")
                 .filterExpression("nextAttemptAt <= :now AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)")
-                .expressionAttributeValues(Map.of(":p", s(PENDING_PK), ":now", n(now.toEpochMilli()))),
+                .expressionAttributeValues(Map.of(":p", s(CatalogKeys.WEBHOOK_PENDING_PK), ":now", n(now.toEpochMilli()))),
                 item -> {
                     if (due.size() < limit) {
                         due.add(toDelivery(item));
@@ -95,7 +92,7 @@ public final class WebhookStore {
     /** Takes the delivery for one attempt; false when another dispatcher took it or it is gone. */
     public boolean lease(WebhookDelivery delivery, Instant now, Duration leaseFor) {
         try {
-            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(PENDING_PK, delivery.id()))
+            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.WEBHOOK_PENDING_PK, delivery.id()))
                     .updateExpression("SET leaseUntil = :until")
                     .conditionExpression("attribute_exists(pk) AND attempts = :attempts "
                             + "AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)")
@@ -109,16 +106,16 @@ public final class WebhookStore {
 
     /** After a failed attempt that will be retried: the new attempt count and time; the lease is released. */
     public void reschedule(WebhookDelivery delivery) {
-        table.put(deliveryItem(PENDING_PK, delivery));
+        table.put(deliveryItem(CatalogKeys.WEBHOOK_PENDING_PK, delivery));
     }
 
     /** Moves a delivered or abandoned delivery from the queue to its endpoint's log, in one transaction. */
     public void finish(WebhookDelivery delivery) {
-        Map<String, AttributeValue> logged = deliveryItem(LOG_PK + delivery.endpointId(), delivery);
+        Map<String, AttributeValue> logged = deliveryItem(CatalogKeys.webhookLogPk(delivery.endpointId()), delivery);
         logged.put("ttl", n(delivery.updatedAt().plus(LOG_RETENTION).getEpochSecond()));
         table.call(c -> c.transactWriteItems(b -> b.transactItems(
                 TransactWriteItem.builder().delete(d -> d.tableName(table.name())
-                        .key(key(PENDING_PK, delivery.id()))).build(),
+                        .key(key(CatalogKeys.WEBHOOK_PENDING_PK, delivery.id()))).build(),
                 TransactWriteItem.builder().put(p -> p.tableName(table.name()).item(logged)).build())));
     }
 
@@ -126,10 +123,10 @@ public final class WebhookStore {
     public List<WebhookDelivery> deliveries(String endpointId, int limit) {
         List<WebhookDelivery> result = new ArrayList<>();
         table.queryAll(b -> b.keyConditionExpression("pk = :p").filterExpression("endpointId = :e")
-                .expressionAttributeValues(Map.of(":p", s(PENDING_PK), ":e", s(endpointId))).scanIndexForward(false),
+                .expressionAttributeValues(Map.of(":p", s(CatalogKeys.WEBHOOK_PENDING_PK), ":e", s(endpointId))).scanIndexForward(false),
                 item -> result.add(toDelivery(item)));
         var finished = table.call(c -> c.query(b -> b.tableName(table.name()).keyConditionExpression("pk = :p")
-                .expressionAttributeValues(Map.of(":p", s(LOG_PK + endpointId))).scanIndexForward(false)
+                .expressionAttributeValues(Map.of(":p", s(CatalogKeys.webhookLogPk(endpointId)))).scanIndexForward(false)
                 .limit(limit)));
         finished.items().forEach(item -> result.add(toDelivery(item)));
         return result.size() > limit ? List.copyOf(result.subList(0, limit)) : result;

@@ -2,7 +2,7 @@ package com.picpeak.notify;
 
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.ingest.PhotoIds;
+import com.picpeak.catalog.PhotoIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.utils.Lazy;
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * with growing waits until {@link WebhookSettings#maxAttempts()} is reached. Deliveries live in the
  * catalog, so a restart picks up where the last process stopped.
  */
-public final class Webhooks implements EventSink, AutoCloseable {
+public final class Webhooks implements DomainEventSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -167,7 +167,7 @@ public final class Webhooks implements EventSink, AutoCloseable {
             Instant now = clock.instant();
             for (WebhookEndpoint endpoint : store.endpoints()) {
                 if (endpoint.wants(event.type())) {
-                    // as the original product's receivers expect: the envelope's id is the delivery's, the one
+                    // as PicPeak's webhook receivers expect: the envelope's id is the delivery's, the one
                     // X-PicPeak-Delivery carries, so a receiver can drop a retried delivery it already has
                     String deliveryId = "dlv_" + PhotoIds.next(now);
                     String body = new String(new DomainEvent(deliveryId, event.type(), event.createdAt(), event.data())

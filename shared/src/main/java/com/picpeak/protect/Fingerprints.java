@@ -1,5 +1,6 @@
 package com.picpeak.protect;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -89,7 +90,7 @@ public final class Fingerprints {
         } else {
             throw new IllegalArgumentException("cannot embed a fingerprint into " + contentType);
         }
-        return new SequenceInputStream(new java.io.ByteArrayInputStream(head.toByteArray()), in);
+        return new SequenceInputStream(new ByteArrayInputStream(head.toByteArray()), in);
     }
 
     /** The identifier written into the file by {@link #embed}, if any (JPEG or PNG, found by its magic bytes). */

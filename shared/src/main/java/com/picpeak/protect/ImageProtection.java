@@ -8,7 +8,9 @@ import com.picpeak.error.PicPeakException;
 import com.picpeak.error.TooManyRequestsException;
 import com.picpeak.gallery.ClientAddresses;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.Hmac;
+import com.picpeak.media.GalleryLook;
 import com.picpeak.media.Thumbnailer;
 import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobInfo;
@@ -20,6 +22,7 @@ import com.picpeak.storage.PutOptions;
 import java.awt.Rectangle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,7 +144,7 @@ public final class ImageProtection {
         TileLayout tiles = null;
         int uses = 1;
         if (purpose == Purpose.VIEW && protection.fragments()) {
-            WatermarkService.Copy view = renditions.viewCopyOf(event, photo.id(), photo.key());
+            WatermarkService.Copy view = renditions.viewCopyOf(lookOf(event), photo.id(), photo.key());
             tiles = layout(view, protection.fragmentationLevel());
             uses = tiles.tiles().size();
         }
@@ -159,7 +162,7 @@ public final class ImageProtection {
         Event event = access.event();
         Protection protection = event.protection();
         if (!protection.tracesGuests()) {
-            return renditions.markedViewOf(event, photo.id(), photo.key())
+            return renditions.markedViewOf(lookOf(event), photo.id(), photo.key())
                     .map(copy -> rendition(event, copy, photo.id(), null, null))
                     .orElseGet(() -> original(photo, null, null));
         }
@@ -168,7 +171,7 @@ public final class ImageProtection {
                     + "POST /api/gallery/" + event.slug() + "/photos/" + photo.id() + "/access, then fetch each tile");
         }
         String fingerprint = admit(access, photo.id(), client, token, Purpose.VIEW, "view");
-        return rendition(event, renditions.viewCopyOf(event, photo.id(), photo.key()), photo.id(), null, fingerprint);
+        return rendition(event, renditions.viewCopyOf(lookOf(event), photo.id(), photo.key()), photo.id(), null, fingerprint);
     }
 
     /** One tile of the view rendition (maximum only). */
@@ -184,7 +187,7 @@ public final class ImageProtection {
             throw new PicPeakException(ErrorCode.NOT_FOUND, "tile " + index + " does not exist: tiles are 0 to " + (n * n - 1));
         }
         String fingerprint = admit(access, photo.id(), client, token, Purpose.VIEW, "tile");
-        WatermarkService.Copy view = renditions.viewCopyOf(event, photo.id(), photo.key());
+        WatermarkService.Copy view = renditions.viewCopyOf(lookOf(event), photo.id(), photo.key());
         Tile tile = layout(view, n).tiles().get(index);
         String key = Keys.watermarkedCopy(event.slug(), photo.id(), view.watermarkVersion() + "-tile" + n + "-" + index);
         long size = store.head(key).map(BlobInfo::size).orElseGet(() -> renderTile(view, tile, key));
@@ -198,12 +201,12 @@ public final class ImageProtection {
         String fingerprint = event.protection().tracesGuests()
                 ? admit(access, photo.id(), client, token, Purpose.DOWNLOAD, "download") : null;
         if (event.watermarkDownloads()) { // never the original: the copy with the watermark in force
-            return rendition(event, renditions.copyOf(event, photo.id(), photo.key()), photo.id(),
-                    com.picpeak.archive.ArchiveService.jpegName(photo.filename()), fingerprint);
+            return rendition(event, renditions.copyOf(lookOf(event), photo.id(), photo.key()), photo.id(),
+                    WatermarkService.jpegName(photo.filename()), fingerprint);
         }
         if (fingerprint != null && !Fingerprints.canEmbed(photo.contentType())) {
-            return rendition(event, renditions.plainCopyOf(event, photo.id(), photo.key()), photo.id(),
-                    com.picpeak.archive.ArchiveService.jpegName(photo.filename()), fingerprint);
+            return rendition(event, renditions.plainCopyOf(lookOf(event), photo.id(), photo.key()), photo.id(),
+                    WatermarkService.jpegName(photo.filename()), fingerprint);
         }
         return original(photo, photo.filename(), fingerprint);
     }
@@ -224,7 +227,7 @@ public final class ImageProtection {
                     + "tiles, so it has no hero image");
         }
         String fingerprint = traceWithoutToken(access, event.heroPhotoId(), client, "hero");
-        Optional<WatermarkService.Copy> marked = renditions.heroCopyOf(event);
+        Optional<WatermarkService.Copy> marked = renditions.heroCopyOf(lookOf(event));
         if (marked.isPresent()) {
             return rendition(event, marked.get(), "hero-" + event.heroPhotoId(), null, fingerprint);
         }
@@ -243,7 +246,7 @@ public final class ImageProtection {
     }
 
     /** An opened image: its bytes (fingerprinted when it is) and their exact length. */
-    public record Opened(InputStream stream, long length) implements java.io.Closeable {
+    public record Opened(InputStream stream, long length) implements Closeable {
         @Override
         public void close() throws IOException {
             stream.close();
@@ -373,7 +376,7 @@ public final class ImageProtection {
         return fingerprint;
     }
 
-    private com.picpeak.gallery.GuestSessions.Session requireSession(GuestAccess access) {
+    private GuestSessions.Session requireSession(GuestAccess access) {
         if (access.session() == null) {
             String slug = access.event().slug();
             throw new PicPeakException(ErrorCode.UNAUTHORIZED, "gallery '" + slug + "' protects its images: sign in "
@@ -394,6 +397,13 @@ public final class ImageProtection {
     private Served original(Photo photo, String downloadName, String fingerprint) {
         String etag = fingerprint == null ? photo.sha256() : fingerprint + "-" + photo.sha256();
         return new Served(photo.eventSlug(), photo.key(), etag, photo.size(), photo.contentType(), downloadName, fingerprint);
+    }
+
+    /** What the renditions need of the event (media does not read the catalog). */
+    static GalleryLook lookOf(Event event) {
+        Protection p = event.protection();
+        return new GalleryLook(event.slug(), p.watermarkViews(), p.position().wireName(), p.sizePercent(),
+                p.opacityPercent(), event.heroPhotoId(), event.heroKey());
     }
 
     private Served rendition(Event event, WatermarkService.Copy copy, String photoId, String downloadName,

@@ -1,5 +1,6 @@
 package com.picpeak.protect;
 
+import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -48,7 +49,7 @@ public final class ProtectionStore {
     // ---- access tokens ----
 
     public void putToken(AccessToken t) {
-        Map<String, AttributeValue> item = key("ACCESS#" + t.token(), "ACCESS");
+        Map<String, AttributeValue> item = key(CatalogKeys.accessPk(t.token()), CatalogKeys.ACCESS_SK);
         item.put("slug", s(t.slug()));
         item.put("photoId", s(t.photoId()));
         item.put("sessionId", s(t.sessionId()));
@@ -73,7 +74,7 @@ public final class ProtectionStore {
         values.put(":session", s(sessionId));
         values.put(":purpose", s(purpose));
         try {
-            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key("ACCESS#" + token, "ACCESS"))
+            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.accessPk(token), CatalogKeys.ACCESS_SK))
                     .updateExpression("SET usesLeft = usesLeft - :one")
                     .conditionExpression("attribute_exists(pk) AND usesLeft >= :one AND expiresAt > :now AND slug = :slug "
                             + "AND photoId = :photo AND sessionId = :session AND purpose = :purpose")
@@ -98,7 +99,7 @@ public final class ProtectionStore {
         values.put(":now", s(now.toString()));
         values.put(":one", n(1));
         values.put(":ttl", n(now.plus(ACCESS_LOG_RETENTION).getEpochSecond()));
-        table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key("FINGERPRINT#" + fingerprintId, "FP"))
+        table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.fingerprintPk(fingerprintId), CatalogKeys.FINGERPRINT_SK))
                 .updateExpression("SET slug = :slug, photoId = :photo, sessionId = :session, clientHash = :client, "
                         + "lastVariant = :variant, lastServedAt = :now, firstServedAt = if_not_exists(firstServedAt, :now), "
                         + "#ttl = :ttl ADD serves :one")
@@ -107,7 +108,7 @@ public final class ProtectionStore {
     }
 
     public Optional<AccessRecord> findServe(String fingerprintId) {
-        return table.get("FINGERPRINT#" + fingerprintId, "FP").map(i -> new AccessRecord(fingerprintId, i.get("slug").s(),
+        return table.get(CatalogKeys.fingerprintPk(fingerprintId), CatalogKeys.FINGERPRINT_SK).map(i -> new AccessRecord(fingerprintId, i.get("slug").s(),
                 i.get("photoId").s(), i.get("sessionId").s(), i.get("clientHash").s(),
                 Instant.parse(i.get("firstServedAt").s()), Instant.parse(i.get("lastServedAt").s()),
                 Long.parseLong(i.get("serves").n()), i.get("lastVariant").s()));
@@ -119,7 +120,7 @@ public final class ProtectionStore {
     public long countRequest(String clientHash, Instant now) {
         long minute = now.getEpochSecond() / 60;
         var response = table.call(c -> c.updateItem(b -> b.tableName(table.name())
-                .key(key("RATE#" + clientHash + "#" + minute, "RATE"))
+                .key(key(CatalogKeys.ratePk(clientHash, minute), CatalogKeys.RATE_SK))
                 .updateExpression("ADD hits :one SET #ttl = :ttl")
                 .expressionAttributeNames(Map.of("#ttl", "ttl"))
                 .expressionAttributeValues(Map.of(":one", n(1), ":ttl", n((minute + 2) * 60)))

@@ -3,6 +3,7 @@ package com.picpeak.storage;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public final class ExternalMediaStore implements BlobStore {
         if (isExternal(sourceKey)) {
             try (BlobRead read = get(sourceKey)) {
                 backend.put(targetKey, read.stream(), PutOptions.of(read.info().contentType()));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + sourceKey + "' failed: " + e, e);
             }
             return;

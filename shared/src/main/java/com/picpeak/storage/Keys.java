@@ -4,6 +4,7 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** The rules every storage key obeys, and the keys with a fixed name. */
 public final class Keys {
@@ -95,8 +96,8 @@ public final class Keys {
      * Every prefix of objects that belong to one event (for deleting the event): its folders, its own
      * watermark, and its archive (a slug has no '.', so the archive's key is a prefix of nothing else).
      */
-    public static java.util.List<String> eventPrefixes(String slug) {
-        return java.util.List.of(eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",
+    public static List<String> eventPrefixes(String slug) {
+        return List.of(eventFolder(slug), "thumbnails/" + slug + "/", "heroes/" + slug + "/",
                 "watermarks/" + slug + "/", "uploads/" + slug + "/", "fingerprinted/" + slug + "/",
                 "branding/" + slug + "/", archivedEvent(slug));
     }

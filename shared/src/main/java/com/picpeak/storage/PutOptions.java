@@ -1,5 +1,8 @@
 package com.picpeak.storage;
 
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
+
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +42,7 @@ public record PutOptions(String contentType, Map<String, String> metadata, Optio
     public void verify(String key, String actualSha256) {
         expectedSha256.ifPresent(expected -> {
             if (!expected.equals(actualSha256)) {
-                throw new com.picpeak.error.PicPeakException(com.picpeak.error.ErrorCode.INTEGRITY_MISMATCH,
+                throw new PicPeakException(ErrorCode.INTEGRITY_MISMATCH,
                         "the bytes for '" + key + "' have sha256 " + actualSha256 + " but " + expected
                                 + " was expected: nothing was stored");
             }

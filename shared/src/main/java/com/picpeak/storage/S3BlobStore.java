@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +82,7 @@ public final class S3BlobStore implements BlobStore {
      * every request (benchmarks count them).
      */
     public static S3BlobStore create(StorageConfig.S3Settings settings,
-                                     software.amazon.awssdk.core.interceptor.ExecutionInterceptor... interceptors) {
+                                     ExecutionInterceptor... interceptors) {
         return new S3BlobStore(S3Clients.client(settings, S3Timeouts.standard(), interceptors),
                 S3Clients.presigner(settings), settings, S3Compat.PART_SIZE_BYTES, S3Compat.partsInFlight());
     }
@@ -363,7 +365,7 @@ public final class S3BlobStore implements BlobStore {
             List<CompletedPart> written = new ArrayList<>();
             s3.listPartsPaginator(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)).parts()
                     .forEach(p -> written.add(CompletedPart.builder().partNumber(p.partNumber()).eTag(p.eTag()).build()));
-            written.sort(java.util.Comparator.comparing(CompletedPart::partNumber));
+            written.sort(Comparator.comparing(CompletedPart::partNumber));
             for (int i = 0; i < parts; i++) {
                 if (written.size() <= i || written.get(i).partNumber() != i + 1) {
                     throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "part " + (i + 1) + " of " + parts + " of '"

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Limits of every S3 call. A store that stops answering must fail a request, never hang the process
- * (an R2 upload that hung the whole server is a known failure of the original product).
+ * (an R2 upload that hung the whole server is a known failure of PicPeak itself).
  *
  * @param connect      opening a connection
  * @param socket       silence on an open connection (also bounds reading a streamed body)

@@ -1,6 +1,7 @@
 package com.picpeak.app;
 
 import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.gallery.EventPatch;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,8 +124,8 @@ class LocalStackIntegrationTest {
                 assertThat(TestData.sha256(read.stream())).isEqualTo(TestData.sha256(jpeg));
             }
             assertThat(runtime.events().photos("wedding", 10, null).items()).extracting(Photo::id).containsExactly(photo.id());
-            assertThat(runtime.events().list(10, null).items()).extracting(com.picpeak.catalog.Event::slug).contains("wedding");
-            assertThat(runtime.store().presignGet(photo.key(), java.time.Duration.ofSeconds(30), "IMG_0001.JPG").toString())
+            assertThat(runtime.events().list(10, null).items()).extracting(Event::slug).contains("wedding");
+            assertThat(runtime.store().presignGet(photo.key(), Duration.ofSeconds(30), "IMG_0001.JPG").toString())
                     .contains(BUCKET, "X-Amz-Signature");
         }
     }

@@ -5,6 +5,7 @@ import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventPatch;
@@ -26,11 +27,13 @@ import com.picpeak.jobs.Job;
 import com.picpeak.jobs.JobJson;
 import com.picpeak.jobs.JobKind;
 import com.picpeak.jobs.JobState;
+import com.picpeak.testing.DelegatingStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -42,6 +45,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -230,7 +234,7 @@ abstract class ArchiveServiceContract {
 
     @Test
     void aBuildThatFailsBecauseStorageIsDown_isNotMarkedFailed_andTheNextRequestBuildsIt() {
-        ArchiveService failing = new ArchiveService(catalog, new com.picpeak.testing.DelegatingStore(store) {
+        ArchiveService failing = new ArchiveService(catalog, new DelegatingStore(store) {
             @Override
             public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content,
                                     long length) {
@@ -285,7 +289,7 @@ abstract class ArchiveServiceContract {
         assertThat(ready.ready()).isTrue();
         // the variant names the watermark image and where it is laid, so either changing makes a new archive
         String version = first.version() + "-bottom-right-25-60";
-        assertThat(watermarks.resolve(event()).orElseThrow().version()).isEqualTo(version);
+        assertThat(watermarks.resolve(ArchiveService.lookOf(event())).orElseThrow().version()).isEqualTo(version);
         assertThat(ready.key()).isEqualTo("events/active/party/.download-cache/3-wm-" + version + ".zip");
         assertThat(ready.etag()).endsWith("-wm-" + version);
         try (ZipFile file = new ZipFile(download(ready.key()).toFile())) {
@@ -293,7 +297,7 @@ abstract class ArchiveServiceContract {
             try (InputStream in = file.getInputStream(file.getEntry("IMG_0.jpg"))) {
                 byte[] watermarked = in.readAllBytes();
                 assertThat(watermarked).isNotEqualTo(photos.get(0));
-                java.awt.image.BufferedImage image = TestImages.decode(watermarked);
+                BufferedImage image = TestImages.decode(watermarked);
                 assertThat(image.getWidth()).isEqualTo(200);
                 int rgb = image.getRGB(200 - 5 - 20, 150 - 5 - 6); // inside the bottom-right watermark
                 assertThat((rgb >> 16) & 0xff).as("red channel under the red watermark").isGreaterThan(150);
@@ -307,7 +311,7 @@ abstract class ArchiveServiceContract {
         build();
         assertThat(archives.current(event()).ready()).isTrue();
         catalog.updateEvent("party", e -> e.withProtection(e.protection().with(null, null,
-                com.picpeak.catalog.Protection.Position.TOP_LEFT, null, null, null), e.updatedAt()));
+                Protection.Position.TOP_LEFT, null, null, null), e.updatedAt()));
         assertThat(archives.current(event()).ready()).isFalse(); // moved watermark, new archive
     }
 
@@ -345,7 +349,7 @@ abstract class ArchiveServiceContract {
     private static String outcomeOf(Job job) {
         assertThat(job.state()).as("job %s ended %s: %s", job.id(), job.state(), job.lastError())
                 .isEqualTo(JobState.SUCCEEDED);
-        return String.valueOf(((java.util.Map<?, ?>) JobJson.tree(job.result())).get("outcome"));
+        return String.valueOf(((Map<?, ?>) JobJson.tree(job.result())).get("outcome"));
     }
 
     private Event event() {

@@ -32,12 +32,16 @@ import com.picpeak.jobs.JobState;
 import com.picpeak.jobs.JobStep;
 import com.picpeak.jobs.JobStore;
 import com.picpeak.jobs.StepResult;
+import com.picpeak.storage.ByteRange;
+import com.picpeak.storage.PutOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +98,7 @@ abstract class EventArchiverContract {
     void useJobs(JobSettings settings) {
         BlobStore interruptible = new DelegatingStore(store) {
             @Override
-            public com.picpeak.storage.BlobRead get(String key, com.picpeak.storage.ByteRange range) {
+            public BlobRead get(String key, ByteRange range) {
                 beforeStorageCall.accept("get", key);
                 return super.get(key, range);
             }
@@ -154,10 +158,10 @@ abstract class EventArchiverContract {
         List<Photo> photos = catalog.listPhotos("old", 10, null).items();
         Photo hero = photos.get(0);
         events.setHero("old", hero.id(), Keys.hero("old", hero.id()));
-        store.put(Keys.hero("old", hero.id()), new ByteArrayInputStream(new byte[] {1}), com.picpeak.storage.PutOptions.of(null));
+        store.put(Keys.hero("old", hero.id()), new ByteArrayInputStream(new byte[] {1}), PutOptions.of(null));
         byte[] onePass = onePassArchive("old");
         store.put(Keys.original("old", "notes.txt"), new ByteArrayInputStream(new byte[] {7}),
-                com.picpeak.storage.PutOptions.of(null)); // not a photo of the catalog: not the archive's to remove
+                PutOptions.of(null)); // not a photo of the catalog: not the archive's to remove
 
         EventArchiver.Result result = resultOf(archive("old"));
 
@@ -368,14 +372,14 @@ abstract class EventArchiverContract {
         List<Photo> photos = catalog.listPhotos("old", 10, null).items();
         events.setHero("old", photos.get(0).id(), Keys.hero("old", photos.get(0).id()));
         store.put(Keys.hero("old", photos.get(0).id()), new ByteArrayInputStream(new byte[] {1}),
-                com.picpeak.storage.PutOptions.of("image/jpeg"));
+                PutOptions.of("image/jpeg"));
         new WatermarkService(store, new ImageProbe(), new Thumbnailer()).setWatermark("old", new ByteArrayInputStream(
                 TestImages.png(TestImages.quadrants(64, 32, TestImages.RED, TestImages.RED, TestImages.RED,
                         TestImages.RED))));
         catalog.updateEvent("old", e -> e.withDownloadFlags(true, false, e.updatedAt()));
         archives.requestBuild(archives.current(catalog.findEvent("old").orElseThrow())); // watermarked copies + cache
         jobs.drain();
-        store.put("uploads/old/u1", new ByteArrayInputStream(new byte[] {2}), com.picpeak.storage.PutOptions.of(null));
+        store.put("uploads/old/u1", new ByteArrayInputStream(new byte[] {2}), PutOptions.of(null));
         assertThat(keys("watermarks/old/")).isNotEmpty();
         assertThat(keys(Keys.downloadCacheFolder("old"))).isNotEmpty();
         useJobs(TestJobs.TINY_STEPS);
@@ -389,12 +393,12 @@ abstract class EventArchiverContract {
         }
         assertThat(keys("events/active/current/")).hasSize(1);
         assertThat(TestDynamo.client().query(b -> b.tableName(catalog.tableName()).keyConditionExpression("pk = :p")
-                .expressionAttributeValues(java.util.Map.of(":p",
-                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EVENT#old")))).count())
+                .expressionAttributeValues(Map.of(":p",
+                        AttributeValue.fromS("EVENT#old")))).count())
                 .isZero();
         events.create("old", new EventPatch("Again", null, null, false, null, null, null, null));
         assertThat(new WatermarkService(store, new ImageProbe(), new Thumbnailer())
-                .resolve(catalog.findEvent("old").orElseThrow())).as("no watermark of the old event").isEmpty();
+                .resolve(ArchiveService.lookOf(catalog.findEvent("old").orElseThrow()))).as("no watermark of the old event").isEmpty();
         assertThat(catalog.findEvent("old").orElseThrow().photoCount()).isZero();
     }
 
@@ -421,7 +425,7 @@ abstract class EventArchiverContract {
 
     /** The archive as the one-pass writer makes it from the originals (what the synchronous archive stored). */
     private byte[] onePassArchive(String slug) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         archives.writeFromOriginals(archives.current(catalog.findEvent(slug).orElseThrow()), out);
         return out.toByteArray();
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ class ZipSliceTest {
 
         List<ZipSlice.Piece> first;
         try (ZipSlice slice = ZipSlice.of(plan, store, 0, middle)) {
-            slice.transferTo(java.io.OutputStream.nullOutputStream());
+            slice.transferTo(OutputStream.nullOutputStream());
             first = new ArrayList<>(slice.pieces());
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -93,7 +94,7 @@ class ZipSliceTest {
         List<ZipSlice.Piece> pieces = new ArrayList<>(first);
         assertThatThrownBy(() -> {
             try (ZipSlice slice = ZipSlice.of(plan, store, middle, plan.length())) {
-                slice.transferTo(java.io.OutputStream.nullOutputStream());
+                slice.transferTo(OutputStream.nullOutputStream());
                 pieces.addAll(slice.pieces());
             }
             ZipSlice.joinPieces(plan, pieces);
@@ -109,7 +110,7 @@ class ZipSliceTest {
         store.delete(entry.item().storageKey());
         ZipSlice slice = ZipSlice.of(plan, store, 0, plan.length());
 
-        assertThatThrownBy(() -> slice.transferTo(java.io.OutputStream.nullOutputStream())).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> slice.transferTo(OutputStream.nullOutputStream())).isInstanceOf(IOException.class);
         assertThat(slice.failure()).isNotNull();
         assertThat(slice.failure().getMessage()).contains(entry.item().storageKey());
     }

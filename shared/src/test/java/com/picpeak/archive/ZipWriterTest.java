@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ class ZipWriterTest {
             assertThat(read(file, "Hochzeit_Überraschung_😀.jpg")).isEqualTo(contents.get("events/active/e/u.jpg"));
             ZipEntry first = file.getEntry("IMG_0001.JPG");
             assertThat(first.getMethod()).isEqualTo(ZipEntry.STORED);
-            assertThat(first.getTimeLocal()).isEqualTo(java.time.LocalDateTime.of(2026, 6, 20, 14, 30));
+            assertThat(first.getTimeLocal()).isEqualTo(LocalDateTime.of(2026, 6, 20, 14, 30));
         }
         assertThat(run("unzip", "-t", zip.toString())).contains("No errors detected");
         assertThat(run("zipinfo", zip.toString())).contains("5 files").contains("Hochzeit_Überraschung_😀.jpg");

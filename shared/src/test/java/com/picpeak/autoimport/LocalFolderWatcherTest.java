@@ -1,5 +1,6 @@
 package com.picpeak.autoimport;
 
+import com.picpeak.archive.ArchiveService;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Photo;
@@ -12,6 +13,7 @@ import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.ExternalMediaStore;
@@ -24,14 +26,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -105,7 +111,7 @@ class LocalFolderWatcherTest {
         byte[] second = TestImages.jpeg(TestImages.noisyHalves(640, 480, 62)); // another photo copied over it
         Path temp = eventFolder("wedding").resolve(".copying");
         Files.write(temp, second);
-        Files.move(temp, eventFolder("wedding").resolve("IMG_1.jpg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, eventFolder("wedding").resolve("IMG_1.jpg"), StandardCopyOption.REPLACE_EXISTING);
 
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 catalog.findPhoto("wedding", before.id()).orElseThrow().sha256().equals(TestData.sha256(second)));
@@ -115,13 +121,13 @@ class LocalFolderWatcherTest {
         assertThat(after.width()).isEqualTo(640);
         assertThat(photos("wedding")).as("the same photo, not a second one").isEqualTo(1);
         assertThat(catalog.findEvent("wedding").orElseThrow().revision()).isGreaterThan(revision);
-        com.picpeak.archive.ArchiveService archives = new com.picpeak.archive.ArchiveService(catalog, store,
-                new com.picpeak.media.WatermarkService(store, new ImageProbe(), new Thumbnailer()), Clock.systemUTC());
-        com.picpeak.archive.ArchiveService.Archive archive = archives.current(catalog.findEvent("wedding").orElseThrow());
-        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        ArchiveService archives = new ArchiveService(catalog, store,
+                new WatermarkService(store, new ImageProbe(), new Thumbnailer()), Clock.systemUTC());
+        ArchiveService.Archive archive = archives.current(catalog.findEvent("wedding").orElseThrow());
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
         archives.writeFromOriginals(archive, zip);
         assertThat((long) zip.size()).as("the length Download All promises is the one it delivers").isEqualTo(archive.length());
-        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.toByteArray()))) {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.toByteArray()))) {
             assertThat(in.getNextEntry().getName()).isEqualTo("IMG_1.jpg");
             assertThat(in.readAllBytes()).isEqualTo(second);
         }

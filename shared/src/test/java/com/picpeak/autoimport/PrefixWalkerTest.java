@@ -8,12 +8,14 @@ import com.picpeak.gallery.EventPatch;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
+import com.picpeak.jobs.Deadline;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
 import com.picpeak.notify.DomainEvent;
-import com.picpeak.notify.EventSink;
+import com.picpeak.notify.DomainEventSink;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
+import com.picpeak.storage.PutOptions;
 import com.picpeak.storage.S3BlobStore;
 import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestData;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +75,7 @@ class PrefixWalkerTest {
     }
 
     ImportService newImports(BlobStore target) {
-        EventSink recording = published::add;
+        DomainEventSink recording = published::add;
         return new ImportService(catalog, target, new ImageProbe(), new Thumbnailer(), clock, 10_000_000, recording);
     }
 
@@ -165,7 +168,7 @@ class PrefixWalkerTest {
         walker.poll();
         clock.advance(INTERVAL);
 
-        PollReport cut = walker.poll(new com.picpeak.jobs.Deadline(clock.instant(), clock), null);
+        PollReport cut = walker.poll(new Deadline(clock.instant(), clock), null);
 
         assertThat(cut.resumeAfter()).isEqualTo("party"); // one event at least, then out of time
         assertThat(cut.imported()).isEqualTo(1);
@@ -340,8 +343,8 @@ class PrefixWalkerTest {
         TestS3Server own = TestS3Server.start(Optional.of(s3Data));
         String bucket = own.createBucket();
         S3BlobStore ownStore = S3BlobStore.create(own.settings(bucket, "studio"));
-        ownStore.put(Keys.original("wedding", "down.jpg"), new java.io.ByteArrayInputStream(jpeg(9)),
-                com.picpeak.storage.PutOptions.of("image/jpeg"));
+        ownStore.put(Keys.original("wedding", "down.jpg"), new ByteArrayInputStream(jpeg(9)),
+                PutOptions.of("image/jpeg"));
         PrefixWalker ownWalker = new PrefixWalker(catalog, ownStore, newImports(ownStore), state, clock, INTERVAL);
         ownWalker.poll();
         own.stop();

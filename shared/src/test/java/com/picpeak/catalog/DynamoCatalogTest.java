@@ -6,12 +6,14 @@ import com.picpeak.testing.TestDynamo;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -129,12 +131,12 @@ class DynamoCatalogTest {
             catalog.addPhoto(photo("ev-000", String.format("%04d", i), i + ".jpg", "sha" + i));
         }
 
-        try (java.util.stream.Stream<Photo> photos = catalog.allPhotos("ev-000");
-             java.util.stream.Stream<Event> events = catalog.allEvents()) {
+        try (Stream<Photo> photos = catalog.allPhotos("ev-000");
+             Stream<Event> events = catalog.allEvents()) {
             assertThat(photos.map(Photo::id).toList()).hasSize(520).isSorted().doesNotHaveDuplicates();
             assertThat(events.map(Event::slug).toList()).hasSize(105).isSorted();
         }
-        try (java.util.stream.Stream<Photo> none = catalog.allPhotos("ev-001")) {
+        try (Stream<Photo> none = catalog.allPhotos("ev-001")) {
             assertThat(none).isEmpty();
         }
     }
@@ -174,8 +176,8 @@ class DynamoCatalogTest {
             assertThat(t.originalKey()).isEqualTo("events/active/e/a.jpg");
         });
         assertThat(catalog.claimFilename("e", "a.jpg")).as("taken by the tombstone").isFalse();
-        assertThat(catalog.leaseFilename("e", "a.jpg", java.time.Instant.now().plusSeconds(86_400 * 365),
-                java.time.Duration.ofHours(1))).as("and it never runs out").isEmpty();
+        assertThat(catalog.leaseFilename("e", "a.jpg", Instant.now().plusSeconds(86_400 * 365),
+                Duration.ofHours(1))).as("and it never runs out").isEmpty();
         catalog.clearTombstone("e", "a.jpg", "0001");
         assertThat(catalog.findTombstone("e", "0001")).isEmpty();
         assertThat(catalog.claimFilename("e", "a.jpg")).isTrue();

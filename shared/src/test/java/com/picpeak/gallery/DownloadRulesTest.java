@@ -3,6 +3,7 @@ package com.picpeak.gallery;
 import com.picpeak.catalog.Event;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -49,7 +50,7 @@ class DownloadRulesTest {
         return new Event("e", "E", null, null, true, true, watermark, direct, 0, null, null, 0, now, now, null);
     }
 
-    private static void assertConflict(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String messagePart) {
+    private static void assertConflict(ThrowableAssert.ThrowingCallable call, String messagePart) {
         assertThatThrownBy(call).isInstanceOfSatisfying(PicPeakException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT);
             assertThat(e.getMessage()).contains(messagePart);

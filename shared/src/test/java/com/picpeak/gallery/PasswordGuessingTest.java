@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -72,7 +74,7 @@ class PasswordGuessingTest {
 
     /** A server process of its own (its own table client and services) on the same catalog table. */
     GalleryService instance(GuessPolicy policy) {
-        byte[] keyMaterial = ADMIN_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8); // instances share it
+        byte[] keyMaterial = ADMIN_TOKEN.getBytes(StandardCharsets.UTF_8); // instances share it
         PasswordGuesses guesses = new PasswordGuesses(new GuessStore(new DynamoTable(TestDynamo.client(), table)), policy,
                 keyMaterial, clock);
         return new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(keyMaterial),
@@ -283,7 +285,7 @@ class PasswordGuessingTest {
     // ---- helpers ----
 
     PicPeakRuntime runtime(Map<String, String> env, String name) {
-        Map<String, String> own = new java.util.HashMap<>(env);
+        Map<String, String> own = new HashMap<>(env);
         own.put("PICPEAK_DATA", root.resolve(name).toString());
         return PicPeakRuntime.start(PicPeakRuntime.Shape.LOCAL, own, TestDynamo.client(), ADMIN_TOKEN);
     }

@@ -29,8 +29,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,7 +114,7 @@ abstract class ImportServiceContract {
             boolean failed;
 
             @Override
-            public java.util.Optional<com.picpeak.storage.BlobInfo> head(String key) {
+            public Optional<BlobInfo> head(String key) {
                 if (!failed) {
                     failed = true;
                     throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the S3 store did not answer");
@@ -236,7 +238,7 @@ abstract class ImportServiceContract {
 
         assertThat(imported.width()).isEqualTo(480); // EXIF orientation 6 (found after the 3 MiB): upright portrait
         assertThat(imported.height()).isEqualTo(640);
-        assertThat(imported.takenAt()).isEqualTo(java.time.Instant.parse("2026-06-20T14:30:00Z"));
+        assertThat(imported.takenAt()).isEqualTo(Instant.parse("2026-06-20T14:30:00Z"));
         assertThat(imported.sha256()).isEqualTo(TestData.sha256(photo));
         try (BlobRead thumbnail = store.get(imported.thumbnailKey())) {
             BufferedImage image = ImageIO.read(thumbnail.stream());

@@ -4,6 +4,9 @@ import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.LocalBlobStore;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 class LocalImportServiceTest extends ImportServiceContract {
@@ -18,10 +21,10 @@ class LocalImportServiceTest extends ImportServiceContract {
     @Override
     protected void dropByHand(String key, byte[] bytes) {
         try {
-            java.nio.file.Files.createDirectories(root.resolve(key).getParent());
-            java.nio.file.Files.write(root.resolve(key), bytes);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            Files.createDirectories(root.resolve(key).getParent());
+            Files.write(root.resolve(key), bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,7 +1,9 @@
 package com.picpeak.ingest;
 
 import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.S3BlobStore;
 import com.picpeak.testing.TestS3Server;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 class S3ImportServiceTest extends ImportServiceContract {
     @Override
@@ -12,10 +14,10 @@ class S3ImportServiceTest extends ImportServiceContract {
     /** As a photographer's sync tool writes it: a plain PUT, without the sha256 PicPeak records. */
     @Override
     protected void dropByHand(String key, byte[] bytes) {
-        com.picpeak.storage.S3BlobStore s3 = (com.picpeak.storage.S3BlobStore) store;
+        S3BlobStore s3 = (S3BlobStore) store;
         try (var raw = TestS3Server.shared().client(TestS3Server.SECRET_KEY)) {
             raw.putObject(b -> b.bucket(s3.settings().bucket()).key(s3.settings().prefix() + "/" + key),
-                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+                    RequestBody.fromBytes(bytes));
         }
     }
 }

@@ -9,7 +9,7 @@ import com.picpeak.gallery.EventPatch;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
-import com.picpeak.ingest.PhotoIds;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
 import com.picpeak.media.WatermarkService;
@@ -26,11 +26,13 @@ import com.picpeak.testing.TestS3Server;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -77,7 +79,7 @@ public final class JobsBenchmarkMain {
         } finally {
             server.stop();
             try (var paths = Files.walk(scratch)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         System.exit(0); // DynamoDB Local's and the S3 server's threads would keep the JVM (and the build) alive
@@ -150,7 +152,7 @@ public final class JobsBenchmarkMain {
     }
 
     private static byte[] withComment(byte[] jpeg, String comment) {
-        byte[] text = comment.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] text = comment.getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + text.length + 4);
         out.write(jpeg, 0, 2); // SOI
         out.write(0xFF);

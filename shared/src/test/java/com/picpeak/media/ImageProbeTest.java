@@ -8,11 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -32,7 +35,7 @@ class ImageProbeTest {
 
         ImageHeader header = probe.probe(jpeg, jpeg.length);
 
-        assertThat(header).isEqualTo(new ImageHeader(ImageType.JPEG, 640, 480, 1, java.util.Optional.empty(),
+        assertThat(header).isEqualTo(new ImageHeader(ImageType.JPEG, 640, 480, 1, Optional.empty(),
                 header.headerLength()));
         // the header reaches to the end of the first scan's SOS segment (12 bytes for three components)
         assertThat(jpeg[header.headerLength() - 14] & 0xFF).isEqualTo(0xFF);
@@ -145,7 +148,7 @@ class ImageProbeTest {
         byte[] jpeg = TestImages.withMetadata(TestImages.withExif(TestImages.jpeg(TestImages.quadrants(400, 200, RED, GREEN,
                 BLUE, YELLOW)), 6, "2026:06:20 14:30:00"), 3 * 1024 * 1024);
 
-        ImageHeader header = probe.probe(new java.io.ByteArrayInputStream(jpeg));
+        ImageHeader header = probe.probe(new ByteArrayInputStream(jpeg));
 
         assertThat(header.width()).isEqualTo(400);
         assertThat(header.height()).isEqualTo(200);
@@ -162,7 +165,7 @@ class ImageProbeTest {
                 3 * 1024 * 1024);
 
         assertThatThrownBy(() -> new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS, 2 * 1024 * 1024)
-                .probe(new java.io.ByteArrayInputStream(jpeg)))
+                .probe(new ByteArrayInputStream(jpeg)))
                 .isInstanceOfSatisfying(PicPeakException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
                     assertThat(e.getMessage()).contains("larger than the limit of 2097152 bytes (PICPEAK_MAX_METADATA_BYTES)");
@@ -245,7 +248,7 @@ class ImageProbeTest {
 
     @Test
     void otherFormats_areRefusedNamingWhatWasFound() throws IOException {
-        java.awt.image.BufferedImage small = TestImages.quadrants(8, 8, RED, GREEN, BLUE, YELLOW);
+        BufferedImage small = TestImages.quadrants(8, 8, RED, GREEN, BLUE, YELLOW);
         assertRefusedAs(TestImages.encode(small, "gif"), "found a GIF image");
         assertRefusedAs(TestImages.encode(small, "bmp"), "found a BMP image");
         assertRefusedAs(TestImages.encode(small, "tiff"), "found a TIFF image or camera raw file");
@@ -280,9 +283,9 @@ class ImageProbeTest {
 
     @Test
     void imageHeader_rejectsImpossibleValues() {
-        assertThatThrownBy(() -> new ImageHeader(ImageType.JPEG, 0, 10, 1, java.util.Optional.empty()))
+        assertThatThrownBy(() -> new ImageHeader(ImageType.JPEG, 0, 10, 1, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ImageHeader(ImageType.JPEG, 10, 10, 9, java.util.Optional.empty()))
+        assertThatThrownBy(() -> new ImageHeader(ImageType.JPEG, 10, 10, 9, Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -10,16 +10,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import javax.imageio.IIOException;
 
 import static com.picpeak.testing.TestImages.BLUE;
 import static com.picpeak.testing.TestImages.GREEN;
@@ -53,7 +59,7 @@ class ThumbnailerTest {
     void portraitIntoLandscapeHero_scalesToTheWidthAndCropsTopAndBottom() {
         // 300x900 (top third red, middle green, bottom blue) into 192x108: scaled to 192x576, rows 234..342 kept.
         BufferedImage source = new BufferedImage(300, 900, BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = source.createGraphics();
+        Graphics2D g = source.createGraphics();
         g.setColor(RED);
         g.fillRect(0, 0, 300, 300);
         g.setColor(GREEN);
@@ -146,7 +152,7 @@ class ThumbnailerTest {
     @Test
     void transparentPng_getsAWhiteBackground() {
         BufferedImage source = new BufferedImage(200, 100, BufferedImage.TYPE_INT_ARGB);
-        java.awt.Graphics2D g = source.createGraphics();
+        Graphics2D g = source.createGraphics();
         g.setColor(BLUE);
         g.fillRect(0, 0, 100, 100);                       // right half stays fully transparent
         g.dispose();
@@ -291,11 +297,11 @@ class ThumbnailerTest {
 
     @Test
     void onlyTheRegionThatSurvivesTheCrop_isDecoded() {
-        assertThat(Thumbnailer.coverRegion(12000, 8400, 300, 300)).isEqualTo(new java.awt.Rectangle(1800, 0, 8400, 8400));
-        assertThat(Thumbnailer.coverRegion(12000, 8400, 1920, 1080)).isEqualTo(new java.awt.Rectangle(0, 825, 12000, 6750));
+        assertThat(Thumbnailer.coverRegion(12000, 8400, 300, 300)).isEqualTo(new Rectangle(1800, 0, 8400, 8400));
+        assertThat(Thumbnailer.coverRegion(12000, 8400, 1920, 1080)).isEqualTo(new Rectangle(0, 825, 12000, 6750));
         // A landscape original (stored) for a portrait target: a 4725-wide column.
-        assertThat(Thumbnailer.coverRegion(12000, 8400, 1080, 1920)).isEqualTo(new java.awt.Rectangle(3637, 0, 4725, 8400));
-        assertThat(Thumbnailer.coverRegion(40, 20, 300, 300)).isEqualTo(new java.awt.Rectangle(10, 0, 20, 20));
+        assertThat(Thumbnailer.coverRegion(12000, 8400, 1080, 1920)).isEqualTo(new Rectangle(3637, 0, 4725, 8400));
+        assertThat(Thumbnailer.coverRegion(40, 20, 300, 300)).isEqualTo(new Rectangle(10, 0, 20, 20));
     }
 
     @Test
@@ -305,9 +311,9 @@ class ThumbnailerTest {
         assertThat(Thumbnailer.saysDataRanOut("Unexpected end of ZLIB input stream")).isTrue();   // PNG
         assertThat(Thumbnailer.saysDataRanOut("Corrupt JPEG data: 12 extraneous bytes before marker 0xd9")).isFalse();
         assertThat(Thumbnailer.saysDataRanOut(null)).isFalse();
-        assertThat(Thumbnailer.isTruncation(new javax.imageio.IIOException("Error reading PNG image data",
-                new java.io.EOFException()))).isTrue();
-        assertThat(Thumbnailer.isTruncation(new javax.imageio.IIOException("Unsupported JPEG process"))).isFalse();
+        assertThat(Thumbnailer.isTruncation(new IIOException("Error reading PNG image data",
+                new EOFException()))).isTrue();
+        assertThat(Thumbnailer.isTruncation(new IIOException("Unsupported JPEG process"))).isFalse();
     }
 
     private BufferedImage cover(byte[] original, int width, int height) {
@@ -329,8 +335,8 @@ class ThumbnailerTest {
     }
 
     /** The marker codes of the segments before the scan data. */
-    private static java.util.List<Integer> markers(byte[] jpeg) {
-        java.util.List<Integer> markers = new java.util.ArrayList<>();
+    private static List<Integer> markers(byte[] jpeg) {
+        List<Integer> markers = new ArrayList<>();
         int i = 2;
         while (i + 4 <= jpeg.length && (jpeg[i] & 0xFF) == 0xFF) {
             int marker = jpeg[i + 1] & 0xFF;

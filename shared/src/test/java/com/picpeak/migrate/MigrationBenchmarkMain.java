@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -70,7 +71,7 @@ public final class MigrationBenchmarkMain {
         } finally {
             server.stop();
             try (var paths = Files.walk(scratch)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ class MigratorTest {
                 if (key.equals("events/active/e/IMG_1.jpg")) {
                     try { // the photographer re-exports the file while it is being copied
                         Files.write(changing, TestData.bytes(1000, 99));
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new IllegalStateException(e);
                     }
                 }

@@ -1,26 +1,38 @@
 package com.picpeak.notify;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.storage.ConfigException;
 import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestDynamo;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,7 +56,7 @@ class WebhooksTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            Map<String, String> headers = new java.util.HashMap<>();
+            Map<String, String> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
             received.add(new Received(headers, body));
             Integer status = answers.poll();
@@ -186,9 +198,9 @@ class WebhooksTest {
     }
 
     static String hmacHex(String secret, String message) throws Exception {
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return java.util.HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -222,14 +234,14 @@ class WebhooksTest {
 
     @Test
     void failedDeliveries_areLoggedWithoutTheEndpointsQueryString() {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Webhooks.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-                new ch.qos.logback.core.read.ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(Webhooks.class);
+        ListAppender<ILoggingEvent> logged =
+                new ListAppender<>();
         logged.start();
         logger.addAppender(logged);
-        ch.qos.logback.classic.Level level = logger.getLevel();
+        Level level = logger.getLevel();
         WebhookEndpoint[] endpoint = new WebhookEndpoint[1];
-        logger.setLevel(ch.qos.logback.classic.Level.ALL);
+        logger.setLevel(Level.ALL);
         try {
             endpoint[0] = webhooks.register(url() + "?token=s3cr3t-in-query#frag", null, null);
             answers.addAll(List.of(500, 500, 500));
@@ -244,7 +256,7 @@ class WebhooksTest {
         }
 
         assertThat(received).hasSize(3);
-        List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(3).allSatisfy(line -> assertThat(line)
                 .doesNotContain("s3cr3t").doesNotContain("token=").doesNotContain("frag").doesNotContain("/hook"));
         // named by its id (the admin API shows the whole URL) and its origin
@@ -254,14 +266,14 @@ class WebhooksTest {
 
     @Test
     void allowingPrivateAddresses_isAYesNoSetting_reportedWithTheOtherProblems() {
-        List<com.picpeak.storage.ConfigException.Problem> problems = new java.util.ArrayList<>();
+        List<ConfigException.Problem> problems = new ArrayList<>();
 
         assertThat(WebhookSettings.fromEnv(Map.of(), problems).allowPrivateAddresses()).isFalse();
         assertThat(WebhookSettings.fromEnv(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "Yes"), problems).allowPrivateAddresses())
                 .isTrue();
         assertThat(problems).isEmpty();
         WebhookSettings.fromEnv(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "sometimes", "WEBHOOK_MAX_ATTEMPTS", "0"), problems);
-        assertThat(problems).extracting(com.picpeak.storage.ConfigException.Problem::variable)
+        assertThat(problems).extracting(ConfigException.Problem::variable)
                 .containsExactlyInAnyOrder("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "WEBHOOK_MAX_ATTEMPTS");
         assertThat(problems.toString()).contains("'sometimes' is not a yes/no value");
     }
@@ -269,12 +281,12 @@ class WebhooksTest {
     @Test
     void publicAddresses_areAllowed_andOnlyThose() throws Exception {
         for (String address : List.of("93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "100.63.255.255", "100.128.0.1")) {
-            assertThat(WebhookAddresses.isPublic(java.net.InetAddress.getByName(address))).as(address).isTrue();
+            assertThat(WebhookAddresses.isPublic(InetAddress.getByName(address))).as(address).isTrue();
         }
         for (String address : List.of("127.0.0.2", "0.0.0.0", "10.255.0.1", "172.31.255.255", "192.168.0.1", "169.254.169.254",
                 "100.64.0.1", "::1", "::", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1", "::169.254.169.254",
                 "64:ff9b::a9fe:a9fe", "224.0.0.1", "255.255.255.255")) {
-            assertThat(WebhookAddresses.isPublic(java.net.InetAddress.getByName(address))).as(address).isFalse();
+            assertThat(WebhookAddresses.isPublic(InetAddress.getByName(address))).as(address).isFalse();
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -80,15 +81,15 @@ class DerivedKeysTest {
     @Test
     void hkdf_isRfc5869s() {
         // RFC 5869, A.1: the first 32 bytes of the output are T(1)
-        byte[] ikm = java.util.HexFormat.of().parseHex("0b".repeat(22));
-        byte[] salt = java.util.HexFormat.of().parseHex("000102030405060708090a0b0c");
-        byte[] info = java.util.HexFormat.of().parseHex("f0f1f2f3f4f5f6f7f8f9");
+        byte[] ikm = HexFormat.of().parseHex("0b".repeat(22));
+        byte[] salt = HexFormat.of().parseHex("000102030405060708090a0b0c");
+        byte[] info = HexFormat.of().parseHex("f0f1f2f3f4f5f6f7f8f9");
 
         byte[] prk = Hmac.extract(salt, ikm);
 
-        assertThat(java.util.HexFormat.of().formatHex(prk))
+        assertThat(HexFormat.of().formatHex(prk))
                 .isEqualTo("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5");
-        assertThat(java.util.HexFormat.of().formatHex(Hmac.expand(prk, info)))
+        assertThat(HexFormat.of().formatHex(Hmac.expand(prk, info)))
                 .isEqualTo("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf");
     }
 

@@ -2,6 +2,7 @@ package com.picpeak.protect;
 
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.xmp.XmpDirectory;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class FingerprintsTest {
         byte[] fingerprinted = embed("image/jpeg", TestImages.jpeg(TestImages.noisyHalves(60, 40, 2)), "fedcba9876543210fedc");
 
         var xmp = ImageMetadataReader.readMetadata(new ByteArrayInputStream(fingerprinted))
-                .getFirstDirectoryOfType(com.drew.metadata.xmp.XmpDirectory.class);
+                .getFirstDirectoryOfType(XmpDirectory.class);
         assertThat(xmp.getXmpProperties()).containsValue("fedcba9876543210fedc");
     }
 

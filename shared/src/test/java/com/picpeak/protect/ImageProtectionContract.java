@@ -9,6 +9,7 @@ import com.picpeak.catalog.PhotoSource;
 import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.error.TooManyRequestsException;
 import com.picpeak.gallery.EventPatch;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.GalleryService.GuestAccess;
@@ -20,6 +21,8 @@ import com.picpeak.media.Thumbnailer;
 import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.Keys;
+import com.picpeak.storage.PutOptions;
 import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
@@ -199,7 +202,7 @@ abstract class ImageProtectionContract {
         g.dispose();
 
         BufferedImage view;
-        try (BlobRead read = store.get(renditions.viewCopyOf(event, photo.id(), photo.key()).key())) {
+        try (BlobRead read = store.get(renditions.viewCopyOf(ImageProtection.lookOf(event), photo.id(), photo.key()).key())) {
             view = TestImages.decode(read.stream().readAllBytes());
         }
         assertThat(meanDifference(assembled, view)).isLessThan(3.0);
@@ -245,7 +248,7 @@ abstract class ImageProtectionContract {
         // another guest behind the same address (one proxy, one NAT) has a limit of its own
         strict.thumbnail(ben, photo, GUEST);
         assertThatThrownBy(() -> strict.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST))
-                .isInstanceOfSatisfying(com.picpeak.error.TooManyRequestsException.class,
+                .isInstanceOfSatisfying(TooManyRequestsException.class,
                         e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(45)));
         clock.advance(Duration.ofSeconds(45));
         strict.thumbnail(anna, photo, GUEST);
@@ -274,7 +277,7 @@ abstract class ImageProtectionContract {
         GuestAccess anna = signedIn(event);
         ImageProtection.Grant grant = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST);
         read(protection.tile(anna, photo, 0, GUEST, grant.token()));
-        try (var made = store.list(com.picpeak.storage.Keys.renditionsOf("wedding", photo.id()))) {
+        try (var made = store.list(Keys.renditionsOf("wedding", photo.id()))) {
             assertThat(made.count()).isEqualTo(2); // the view rendition and the tile
         }
 
@@ -288,9 +291,9 @@ abstract class ImageProtectionContract {
     @Test
     void theHero_carriesTheViewWatermark_andAtMaximumIsNotServed() throws Exception {
         byte[] cover = TestImages.jpeg(solid(1920, 1080, GREY));
-        store.put(com.picpeak.storage.Keys.hero("wedding", photo.id()), new ByteArrayInputStream(cover),
-                com.picpeak.storage.PutOptions.of("image/jpeg"));
-        events.setHero("wedding", photo.id(), com.picpeak.storage.Keys.hero("wedding", photo.id()));
+        store.put(Keys.hero("wedding", photo.id()), new ByteArrayInputStream(cover),
+                PutOptions.of("image/jpeg"));
+        events.setHero("wedding", photo.id(), Keys.hero("wedding", photo.id()));
         assertThat(read(protection.hero(anonymous(catalog.findEvent("wedding").orElseThrow()), GUEST))).isEqualTo(cover);
 
         Event marked = events.update("wedding", patch(Protection.Level.STANDARD, true, Protection.Position.BOTTOM_RIGHT, 100));

@@ -3,16 +3,24 @@ package com.picpeak.storage;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.testing.TestData;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,10 +100,10 @@ abstract class BlobStoreContract {
 
     private static String md5Hex(byte[] bytes, int offset, int length) {
         try {
-            java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
             md5.update(bytes, offset, length);
-            return java.util.HexFormat.of().formatHex(md5.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(md5.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
     }
@@ -219,7 +227,7 @@ abstract class BlobStoreContract {
 
     @Test
     void listing_2500KeysAcrossPages_returnsExactlyThoseUnderThePrefix() throws Exception {
-        Set<String> expected = new java.util.HashSet<>();
+        Set<String> expected = new HashSet<>();
         for (int i = 0; i < 2_500; i++) {
             expected.add(String.format("events/active/big/IMG_%05d.JPG", i));
         }
@@ -324,7 +332,7 @@ abstract class BlobStoreContract {
     @Test
     void inputFailingMidway_leavesNothingBehind() {
         long size = 20L * 1024 * 1024;
-        InputStream failing = new java.io.FilterInputStream(TestData.stream(size, 9)) {
+        InputStream failing = new FilterInputStream(TestData.stream(size, 9)) {
             long read;
 
             @Override
@@ -355,11 +363,11 @@ abstract class BlobStoreContract {
             assertThat(read.last()).as(range.toHeader()).isEqualTo(last);
             assertThat(read.info().size()).isEqualTo(all.length);
             assertThat(read.stream().readAllBytes()).as(range.toHeader())
-                    .isEqualTo(java.util.Arrays.copyOfRange(all, first, last + 1));
+                    .isEqualTo(Arrays.copyOfRange(all, first, last + 1));
         }
     }
 
-    private void putAll(java.util.Collection<String> keys) throws Exception {
+    private void putAll(Collection<String> keys) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -375,7 +383,7 @@ abstract class BlobStoreContract {
         }
     }
 
-    private static void assertInvalidKey(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    private static void assertInvalidKey(ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(PicPeakException.class,
                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_KEY));
     }

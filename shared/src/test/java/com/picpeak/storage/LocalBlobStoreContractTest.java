@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +32,7 @@ class LocalBlobStoreContractTest extends BlobStoreContract {
         try (Stream<Path> files = Files.walk(root)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .noneMatch(name -> name.startsWith(LocalBlobStore.TEMP_PREFIX));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -91,7 +93,7 @@ class LocalBlobStoreContractTest extends BlobStoreContract {
 
         assertThatThrownBy(() -> store.get(LocalBlobStore.META_DIR + "/events/active/e/a.jpg.properties"))
                 .isInstanceOf(PicPeakException.class);
-        assertThatThrownBy(() -> store.put("x/" + LocalBlobStore.TEMP_PREFIX + "1", java.io.InputStream.nullInputStream(),
+        assertThatThrownBy(() -> store.put("x/" + LocalBlobStore.TEMP_PREFIX + "1", InputStream.nullInputStream(),
                 PutOptions.of(null))).isInstanceOf(PicPeakException.class);
         try (Stream<BlobInfo> all = store.list("")) {
             assertThat(all.map(BlobInfo::key)).containsExactly("events/active/e/a.jpg");

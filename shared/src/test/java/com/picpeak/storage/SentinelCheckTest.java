@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -146,7 +148,7 @@ class SentinelCheckTest {
 
     @Test
     void aMissingSentinel_answered403_asAwsDoesWhenListingIsGrantedUnderThePrefixOnly_isCreated() throws IOException {
-        java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> requests = new CopyOnWriteArrayList<>();
         HttpServer aws = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         aws.createContext("/", exchange -> {
             requests.add(exchange.getRequestMethod());
@@ -211,7 +213,7 @@ class SentinelCheckTest {
                 });
     }
 
-    private static Result check(java.util.function.Consumer<Map<String, String>> change) {
+    private static Result check(Consumer<Map<String, String>> change) {
         Map<String, String> env = new HashMap<>(server.env(bucket, "sentinel"));
         change.accept(env);
         return SentinelCheck.check(StorageConfig.fromEnv(env));

@@ -1,10 +1,13 @@
 package com.picpeak.testing;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
+import java.util.zip.CRC32;
 
 /** Deterministic pseudo-random bytes of any length, generated on the fly (never held in memory). */
 public final class TestData {
@@ -45,17 +48,17 @@ public final class TestData {
     public static byte[] bytes(int length, long seed) {
         try (InputStream in = stream(length, seed)) {
             return in.readAllBytes();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public static String sha256(byte[] bytes) {
-        return sha256(new java.io.ByteArrayInputStream(bytes));
+        return sha256(new ByteArrayInputStream(bytes));
     }
 
     public static long crc32(byte[] bytes) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        CRC32 crc = new CRC32();
         crc.update(bytes);
         return crc.getValue();
     }
@@ -69,7 +72,7 @@ public final class TestData {
                 digest.update(buffer, 0, n);
             }
             return HexFormat.of().formatHex(digest.digest());
-        } catch (java.io.IOException | NoSuchAlgorithmException e) {
+        } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

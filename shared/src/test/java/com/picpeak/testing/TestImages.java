@@ -4,6 +4,7 @@ import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -175,7 +176,7 @@ public final class TestImages {
     /** Decodes image bytes (a served thumbnail or hero) for assertions on size and pixels. */
     public static BufferedImage decode(byte[] bytes) {
         try {
-            BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
             if (image == null) {
                 throw new IllegalArgumentException("not a decodable image (" + bytes.length + " bytes)");
             }

@@ -1,7 +1,9 @@
 package com.picpeak.testing;
 
+import com.picpeak.storage.S3BlobStore;
 import com.picpeak.storage.StorageConfig;
 import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -92,8 +94,8 @@ public final class TestS3Server {
                     .blobStore(BlobStores.create(provider, properties))
                     .endpoint(URI.create("http://127.0.0.1:" + port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                    .corsRules(crossOrigin ? new org.gaul.s3proxy.CrossOriginResourceSharing()
-                            : org.gaul.s3proxy.CrossOriginResourceSharing.disabled())
+                    .corsRules(crossOrigin ? new CrossOriginResourceSharing()
+                            : CrossOriginResourceSharing.disabled())
                     .build();
             proxy.start();
             long deadline = System.nanoTime() + 30_000_000_000L;
@@ -133,11 +135,11 @@ public final class TestS3Server {
     private String sharedBucket;
 
     /** An S3 store of its own: a unique prefix in a bucket shared by the tests of this JVM. */
-    public synchronized com.picpeak.storage.S3BlobStore newStore(String prefixStem) {
+    public synchronized S3BlobStore newStore(String prefixStem) {
         if (sharedBucket == null) {
             sharedBucket = createBucket();
         }
-        return com.picpeak.storage.S3BlobStore.create(settings(sharedBucket,
+        return S3BlobStore.create(settings(sharedBucket,
                 prefixStem + "-" + UUID.randomUUID().toString().substring(0, 8)));
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.gallery.Names;
+import com.picpeak.catalog.Names;
 import com.picpeak.notify.WebhookDelivery;
 import com.picpeak.notify.WebhookEndpoint;
 import com.picpeak.storage.StorageConfig;

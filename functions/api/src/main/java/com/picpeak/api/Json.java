@@ -9,7 +9,7 @@ import com.picpeak.jobs.JobJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The JSON shapes of the HTTP contract (DESIGN.md), built in one place. */
+/** The JSON shapes of the HTTP contract (the routes the README lists), built in one place. */
 final class Json {
 
     private Json() {

@@ -7,7 +7,7 @@ import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
-import com.picpeak.ingest.PhotoIds;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;

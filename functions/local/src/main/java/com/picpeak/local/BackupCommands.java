@@ -1,7 +1,5 @@
 package com.picpeak.local;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import com.picpeak.app.AppConfig;
 import com.picpeak.app.AwsClients;
 import com.picpeak.catalog.DynamoCatalog;
@@ -53,36 +51,39 @@ final class BackupCommands {
         }
     }
 
-    /** The catalog of local mode (its DynamoDB Local file; stop `serve` first) or of the AWS deployment. */
+    /**
+     * The catalog to back up or restore into: the one {@code PICPEAK_CATALOG} names, as {@code serve} uses it (the
+     * embedded file, stop {@code serve} first; or the shared DynamoDB), or that of the AWS deployment.
+     */
     static final class CatalogOption {
-        @Option(names = "--catalog", defaultValue = "local",
-                description = "local (the file under $PICPEAK_DATA/db; stop serve first) or aws (CATALOG_TABLE "
-                        + "in the account and region of the AWS environment)")
+        @Option(names = "--catalog",
+                description = "embedded (alias local: the file under $PICPEAK_DATA/db; stop serve first), dynamodb (the "
+                        + "shared catalog: CATALOG_TABLE at AWS_ENDPOINT_URL_DYNAMODB / AWS_REGION, as serve uses it) or "
+                        + "aws (CATALOG_TABLE of the AWS deployment, from the standard AWS environment). "
+                        + "Default: PICPEAK_CATALOG (embedded)")
         String catalog;
 
-        <T> T with(StorageConfig storage, AppConfig app, java.util.function.Function<DynamoCatalog, T> work) {
-            return withClient(storage, app, dynamo -> work.apply(new DynamoCatalog(dynamo, app.catalogTable())));
+        <T> T with(StorageConfig storage, AppConfig app, Map<String, String> env,
+                   java.util.function.Function<DynamoCatalog, T> work) {
+            return withClient(storage, app, env, dynamo -> work.apply(new DynamoCatalog(dynamo, app.catalogTable())));
         }
 
         /** Runs {@code work} with a client of the catalog's DynamoDB (the table is {@code app.catalogTable()}). */
-        <T> T withClient(StorageConfig storage, AppConfig app, java.util.function.Function<DynamoDbClient, T> work) {
-            if (catalog.equals("aws")) {
+        <T> T withClient(StorageConfig storage, AppConfig app, Map<String, String> env,
+                         java.util.function.Function<DynamoDbClient, T> work) {
+            if ("aws".equals(catalog)) {
                 try (DynamoDbClient dynamo = AwsClients.dynamo()) {
                     return work.apply(dynamo);
                 }
             }
-            Path catalogFile;
-            try { // DynamoDB Local retries forever on a file it cannot open: make its folder first (owner-only)
-                catalogFile = OwnerOnly.catalogFile(storage.dataDir());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create " + storage.dataDir().resolve("db"), e);
-            }
-            AmazonDynamoDBLocal local = DynamoDBEmbedded.create(catalogFile.toFile());
-            try {
-                DynamoCatalog.createTableIfMissing(local.dynamoDbClient(), app.catalogTable());
-                return work.apply(local.dynamoDbClient());
-            } finally {
-                local.shutdown();
+            AppConfig.CatalogMode mode = switch (catalog == null ? app.catalog().wireName() : catalog) {
+                case "embedded", "local" -> AppConfig.CatalogMode.EMBEDDED;
+                case "dynamodb" -> AppConfig.CatalogMode.DYNAMODB;
+                default -> throw new IllegalArgumentException("--catalog '" + catalog
+                        + "' is not one of embedded, local, dynamodb, aws");
+            };
+            try (CatalogConnection connection = CatalogConnection.open(storage, app, env, mode)) {
+                return work.apply(connection.client());
             }
         }
     }
@@ -127,7 +128,7 @@ final class BackupCommands {
             PrintWriter out = spec.commandLine().getOut();
             Path scratch = Files.createTempDirectory("picpeak-backup");
             try (BlobStore store = BlobStores.open(storage); BlobStore destination = to.open(storage)) {
-                BackupService.BackupSummary summary = catalog.with(storage, app, c ->
+                BackupService.BackupSummary summary = catalog.with(storage, app, env, c ->
                         new BackupService(c, store, Clock.systemUTC()).backup(destination, scratch));
                 if (to.dir != null) {
                     OwnerOnly.restrict(List.of(to.dir.resolve(BackupService.CATALOG), to.dir.resolve(BackupService.MANIFEST),
@@ -182,7 +183,7 @@ final class BackupCommands {
             try (BlobStore store = BlobStores.open(storage); BlobStore source = from.open(storage)) {
                 BackupService.RestoreSummary summary;
                 try {
-                    summary = catalog.with(storage, app, c -> new BackupService(c, store, Clock.systemUTC()).restore(source));
+                    summary = catalog.with(storage, app, env, c -> new BackupService(c, store, Clock.systemUTC()).restore(source));
                 } catch (PicPeakException e) {
                     if (e.errorCode() != ErrorCode.INVALID_BACKUP) {
                         throw e;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
         subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.Archive.class,
-                BenchCommand.Protection.class})
+                BenchCommand.Protection.class, BenchCommand.ScaleOut.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -91,6 +92,32 @@ final class BenchCommand implements Runnable {
             try (LocalServer server = LocalServer.start(env)) {
                 String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
                 new ProtectionBenchmark(server, token, new PrintStream(System.out, true)).run(scratch, photos, megapixels, rounds);
+            } finally {
+                deleteTree(scratch);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "scaleout", mixinStandardHelpOptions = true,
+            description = "Gallery listing throughput of one local-mode instance against two on one shared catalog "
+                    + "(DynamoDB Local as a server in a child process, its CPU time shown), the same client threads each time.")
+    static final class ScaleOut implements Callable<Integer> {
+        @Option(names = "--photos", defaultValue = "500", description = "photos in the listed gallery (default ${DEFAULT-VALUE})")
+        int photos;
+
+        @Option(names = "--clients", defaultValue = "8", description = "client threads (default ${DEFAULT-VALUE})")
+        int clients;
+
+        @Option(names = "--seconds", defaultValue = "15", description = "length of each timed run (default ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = Files.createTempDirectory("picpeak-bench-scaleout");
+            try {
+                new ScaleOutBenchmark(scratch, new PrintStream(System.out, true))
+                        .run(photos, clients, Duration.ofSeconds(seconds));
             } finally {
                 deleteTree(scratch);
             }

@@ -67,7 +67,7 @@ final class FingerprintCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("'" + target + "' is neither a file nor a fingerprint id (20 hex digits)");
             return 1;
         }
-        Optional<ProtectionStore.AccessRecord> record = catalog.withClient(storage, app, dynamo ->
+        Optional<ProtectionStore.AccessRecord> record = catalog.withClient(storage, app, env, dynamo ->
                 new ProtectionStore(new DynamoTable(dynamo, app.catalogTable())).findServe(id));
         if (record.isEmpty()) {
             spec.commandLine().getErr().println("fingerprint " + id + ": no image carrying it was served (or its record expired)");

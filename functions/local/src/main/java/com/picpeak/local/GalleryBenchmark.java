@@ -5,7 +5,7 @@ import com.picpeak.catalog.PhotoSource;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
-import com.picpeak.ingest.PhotoIds;
+import com.picpeak.catalog.PhotoIds;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;

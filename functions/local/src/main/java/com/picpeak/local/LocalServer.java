@@ -1,12 +1,11 @@
 package com.picpeak.local;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import com.picpeak.api.PicPeakApiApp;
 import com.picpeak.api.RuntimeHolder;
 import com.picpeak.app.AppConfig;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.autoimport.LocalFolderWatcher;
+import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.StorageConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,19 +19,32 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Local mode: the API's Spring app on an embedded Tomcat, the catalog in DynamoDB Local running in this
- * process with its files under {@code $PICPEAK_DATA/db}, storage as configured (local by default).
+ * process with its files under {@code $PICPEAK_DATA/db} (or, with {@code PICPEAK_CATALOG=dynamodb}, a DynamoDB
+ * server shared by several instances behind a load balancer), storage as configured (local by default).
  */
 final class LocalServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalServer.class);
     static final String TOKEN_FILE = "admin-token";
 
-    private final AmazonDynamoDBLocal dynamo;
+    /** The oldest unfinished jobs one poll looks at (each poll reads at most the catalog pages that hold them). */
+    static final int JOB_POLL_LIMIT = 100;
+    /** The archive sweep's interval: once a day (UTC), by one instance of those on a shared catalog. */
+    private static final Duration SWEEP_EVERY = Duration.ofDays(1);
+    /** How often expired items are removed (a scan of the table: one instance per interval does it). */
+    private static final Duration EXPIRED_ITEMS_EVERY = Duration.ofMinutes(10);
+
+    private final CatalogConnection catalog;
     private final PicPeakRuntime runtime;
     private final ConfigurableApplicationContext context;
     /** A dropped file is imported once it has not changed for this long. */
@@ -44,68 +56,96 @@ final class LocalServer implements AutoCloseable {
      * The daily archive sweep and the S3 walker's polls of local mode (the serverless shape has scheduled
      * functions for them): two threads, so a long sweep never holds up a poll.
      */
-    private final java.util.concurrent.ScheduledExecutorService sweeper =
-            java.util.concurrent.Executors.newScheduledThreadPool(2, runnable -> {
+    private final ScheduledExecutorService sweeper =
+            Executors.newScheduledThreadPool(2, runnable -> {
                 Thread thread = new Thread(runnable, "sweep-and-poll");
                 thread.setDaemon(true);
                 return thread;
             });
 
-    private LocalServer(AmazonDynamoDBLocal dynamo, PicPeakRuntime runtime, ConfigurableApplicationContext context) {
-        this.dynamo = dynamo;
+    private LocalServer(CatalogConnection catalog, PicPeakRuntime runtime, ConfigurableApplicationContext context) {
+        this.catalog = catalog;
         this.runtime = runtime;
         this.context = context;
     }
 
-    /** Starts everything or fails naming the cause (configuration, start-up check). */
+    /**
+     * Starts everything or fails naming the cause (configuration, start-up check, a shared catalog that does not
+     * answer).
+     */
     static LocalServer start(Map<String, String> env) throws IOException {
         StorageConfig storage = StorageConfig.fromEnv(env);
         AppConfig app = AppConfig.fromEnv(env);
+        boolean sharedCatalog = app.catalog() == AppConfig.CatalogMode.DYNAMODB;
+        if (sharedCatalog && app.adminToken().isEmpty()) {
+            // a token generated here would be known to this instance only: the others would refuse it
+            throw new ConfigException(List.of(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required with "
+                    + AppConfig.CATALOG + "=dynamodb: every instance on the shared catalog must accept the same admin "
+                    + "token (and derive the same session keys from it); set the same long random value on each "
+                    + "(e.g. `openssl rand -hex 32`)")));
+        }
         Path dataDir = storage.dataDir();
-        // The embedded DynamoDB Local keeps the whole catalog in this one SQLite file; it and the data folder are
-        // owner-only (the catalog holds password hashes and webhook secrets).
-        Path catalogFile = OwnerOnly.catalogFile(dataDir);
+        OwnerOnly.folder(dataDir); // the token file, the upload spool and the embedded catalog live here
         String token = app.adminToken().orElse(null);
         if (token == null) {
             token = loadOrCreateToken(dataDir.resolve(TOKEN_FILE));
         }
-        AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(catalogFile.toFile());
+        // The embedded catalog keeps everything in one SQLite file; it and the data folder are owner-only (the
+        // catalog holds password hashes and webhook secrets).
+        CatalogConnection catalog = CatalogConnection.open(storage, app, env);
+        log.info("catalog: {}", catalog.description());
+        if (sharedCatalog && storage.backend() == StorageConfig.Backend.LOCAL) {
+            log.warn("{}=local with a shared catalog: every instance must see the same files at {} (a shared "
+                    + "filesystem such as NFS or EFS mounted there), or photos uploaded through one instance are "
+                    + "missing on the others; {}=s3 needs nothing shared but the bucket",
+                    StorageConfig.STORAGE_BACKEND, storage.localRoot(), StorageConfig.STORAGE_BACKEND);
+        }
         PicPeakRuntime runtime;
         try {
-            runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.LOCAL, env, dynamo.dynamoDbClient(), token);
+            runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.LOCAL, env, catalog.client(), token);
         } catch (RuntimeException e) {
-            dynamo.shutdown();
+            catalog.close();
             throw e;
         }
-        // The embedded catalog is this process's alone: a name claimed by an import that was under way when
-        // the last run was killed is free again, and the watcher's first look imports its file, once.
-        int interrupted = runtime.catalog().releaseInterruptedClaims();
-        if (interrupted > 0) {
-            log.info("{} imports were interrupted when the server last stopped: their files are imported again", interrupted);
+        if (catalog.shared()) {
+            // Other instances may be importing right now: their claims are left to their leases, which the next
+            // import of the name takes over once run out (the walker's next poll, a watcher's next start).
+            log.info("shared catalog: imports interrupted on any instance are taken over when their claims' leases run out");
+        } else {
+            // The embedded catalog is this process's alone: a name claimed by an import that was under way when
+            // the last run was killed is free again, and the watcher's first look imports its file, once.
+            int interrupted = runtime.catalog().releaseInterruptedClaims();
+            if (interrupted > 0) {
+                log.info("{} imports were interrupted when the server last stopped: their files are imported again", interrupted);
+            }
         }
-        RuntimeHolder.install(runtime);
-        SpringApplication spring = new SpringApplication(PicPeakApiApp.class);
-        spring.setDefaultProperties(Map.of("server.port", String.valueOf(app.port())));
         ConfigurableApplicationContext context;
-        try {
-            context = spring.run();
-        } catch (RuntimeException e) { // e.g. the port is taken: release the catalog and storage
-            runtime.close();
-            dynamo.shutdown();
-            throw e;
+        synchronized (RuntimeHolder.class) { // the Spring context takes its runtime from the holder while it starts
+            RuntimeHolder.install(runtime);
+            SpringApplication spring = new SpringApplication(PicPeakApiApp.class);
+            spring.setDefaultProperties(Map.of("server.port", String.valueOf(app.port())));
+            try {
+                context = spring.run();
+            } catch (RuntimeException e) { // e.g. the port is taken: release the catalog and storage
+                runtime.close();
+                catalog.close();
+                throw e;
+            }
         }
-        LocalServer server = new LocalServer(dynamo, runtime, context);
-        // jobs that were running or waiting when the server last stopped go on (after their lease has run out)
-        int resumed = runtime.jobs().resumeUnfinished();
+        LocalServer server = new LocalServer(catalog, runtime, context);
+        // Jobs that were running or waiting when the server last stopped go on (after their lease has run out). On a
+        // shared catalog, only those nobody works on: the others' live jobs are theirs.
+        int resumed = catalog.shared() ? runtime.jobs().resumeStranded(JOB_POLL_LIMIT) : runtime.jobs().resumeUnfinished();
         if (resumed > 0) {
             log.info("resuming {} unfinished jobs", resumed);
         }
-        server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, 24 * 60, java.util.concurrent.TimeUnit.MINUTES);
-        server.sweeper.scheduleWithFixedDelay(server::resumeStranded, 1, 1, java.util.concurrent.TimeUnit.MINUTES);
-        server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, 10, java.util.concurrent.TimeUnit.MINUTES);
+        long jobPoll = app.jobPollInterval().toMillis();
+        server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
+        server.sweeper.scheduleWithFixedDelay(server::resumeStranded, jobPoll, jobPoll, TimeUnit.MILLISECONDS);
+        server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, EXPIRED_ITEMS_EVERY.toMinutes(), TimeUnit.MINUTES);
         server.startAutoImport();
         log.info("PicPeak local mode on http://localhost:{}  storage: {}  catalog: {}  admin token: {}",
-                server.port(), runtime.storageConfig().describe(), dataDir.resolve("db"),
+                server.port(), runtime.storageConfig().describe(), catalog.description(),
                 app.adminToken().isPresent() ? "from ADMIN_TOKEN" : "in " + dataDir.resolve(TOKEN_FILE));
         return server;
     }
@@ -126,7 +166,7 @@ final class LocalServer implements AutoCloseable {
         }
         if (!localBackend && storage.autoImport()) {
             long every = storage.autoImportInterval().toMillis();
-            sweeper.scheduleWithFixedDelay(this::pollPrefixes, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            sweeper.scheduleWithFixedDelay(this::pollPrefixes, every, every, TimeUnit.MILLISECONDS);
             log.info("S3 auto-import: polling every active event's prefix every {} ms", every);
         }
         if (!runtime.eventsGoToEventBridge()) {
@@ -137,8 +177,13 @@ final class LocalServer implements AutoCloseable {
     /** A poll within one interval; what it leaves goes to the next one (the same job, resumed). */
     private void pollPrefixes() {
         try {
+            Instant now = runtime.clock().instant();
+            // every instance on a shared catalog runs this timer: the first of an interval polls, the others skip it
+            if (!runtime.scheduledRuns().claim("autoimport-poll", now, runtime.storageConfig().autoImportInterval())) {
+                return;
+            }
             runtime.autoImportPolls().runScheduled(runtime.jobRunner(),
-                    runtime.clock().instant().plus(runtime.storageConfig().autoImportInterval()));
+                    now.plus(runtime.storageConfig().autoImportInterval()));
         } catch (RuntimeException e) {
             log.warn("the auto-import poll failed (the next one tries again): {}", e.getMessage());
         }
@@ -146,6 +191,9 @@ final class LocalServer implements AutoCloseable {
 
     private void sweepExpired() {
         try {
+            if (!runtime.scheduledRuns().claim("archive-sweep", runtime.clock().instant(), SWEEP_EVERY)) {
+                return; // another instance on the shared catalog swept today
+            }
             runtime.archiver().sweep();
         } catch (RuntimeException e) {
             log.warn("the daily archive sweep could not start: {}", e.getMessage());
@@ -155,6 +203,9 @@ final class LocalServer implements AutoCloseable {
     /** DynamoDB Local has no TTL: tokens, counters, logs and finished jobs past their {@code ttl} go here. */
     private void removeExpiredItems() {
         try {
+            if (!runtime.scheduledRuns().claim("expired-items", runtime.clock().instant(), EXPIRED_ITEMS_EVERY)) {
+                return; // another instance on the shared catalog scans this interval
+            }
             int removed = runtime.expiredItems().sweep(runtime.clock().instant());
             if (removed > 0) {
                 log.info("removed {} expired catalog items (tokens, counters, logs, finished jobs)", removed);
@@ -164,10 +215,13 @@ final class LocalServer implements AutoCloseable {
         }
     }
 
-    /** Jobs whose lease ran out while held by a process that died (this one before a restart, or another). */
+    /**
+     * Jobs nobody works on: held by a process that died (this one before a restart, or another instance on a shared
+     * catalog) once their lease ran out, or queued by one that died before running them.
+     */
     private void resumeStranded() {
         try {
-            runtime.jobs().resumeStranded();
+            runtime.jobs().resumeStranded(JOB_POLL_LIMIT);
         } catch (RuntimeException e) {
             log.warn("looking for unfinished jobs failed (tried again in a minute): {}", e.getMessage());
         }
@@ -201,7 +255,7 @@ final class LocalServer implements AutoCloseable {
             context.close();
         }
         runtime.close();
-        dynamo.shutdown();
+        catalog.close();
     }
 
     /** The saved admin token, or a new random one saved (owner-only) and printed once, at the first start. */

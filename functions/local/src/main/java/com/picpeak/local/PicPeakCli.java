@@ -1,5 +1,6 @@
 package com.picpeak.local;
 
+import com.picpeak.app.SharedCatalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,14 @@ public final class PicPeakCli implements Runnable {
                 .addSubcommand(new BackupCommands.Backup(env))
                 .addSubcommand(new BackupCommands.Restore(env))
                 .addSubcommand(new FingerprintCommand(env))
-                .addSubcommand(new BenchCommand(env));
+                .addSubcommand(new BenchCommand(env))
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    if (e instanceof SharedCatalog.Unreachable) { // a cause and a fix, not a stack trace
+                        line.getErr().println("catalog unreachable, " + e.getMessage());
+                        return CheckCommand.CHECK_FAILED;
+                    }
+                    throw e;
+                });
     }
 
     public static void main(String[] args) {

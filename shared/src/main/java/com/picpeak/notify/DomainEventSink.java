@@ -4,10 +4,10 @@ package com.picpeak.notify;
  * Where domain events go. {@link #publish} must return quickly and never fail the caller: an import is
  * done when its catalog row is written, whether or not anyone has been told yet.
  */
-public interface EventSink {
+public interface DomainEventSink {
 
     void publish(DomainEvent event);
 
     /** For processes that emit nothing (tools, tests of other things). */
-    EventSink NONE = event -> { };
+    DomainEventSink NONE = event -> { };
 }

@@ -1,4 +1,4 @@
-package com.picpeak.ingest;
+package com.picpeak.catalog;
 
 import java.security.SecureRandom;
 import java.time.Instant;

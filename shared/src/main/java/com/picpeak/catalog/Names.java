@@ -1,4 +1,4 @@
-package com.picpeak.gallery;
+package com.picpeak.catalog;
 
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
