@@ -5,17 +5,7 @@
 (function () {
   const PAGE_SIZE = 60;
 
-  function formatBytes(bytes) {
-    if (bytes < 1024) return bytes + ' B';
-    const units = ['KB', 'MB', 'GB', 'TB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return value.toFixed(value < 10 ? 1 : 0) + ' ' + units[unit];
-  }
+  const formatBytes = window.PicPeakFormat.bytes; // assets/format.js
 
   async function errorMessage(response) {
     try {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ class SamLocalConfigTest {
     @Test
     void overrideScript_readsOutputsTheStackHas_andSetsVariablesTheFunctionsDeclare() throws IOException {
         String script = Files.readString(REPO.resolve("infra-cdk/sam/env-from-stack.sh"));
-        Synth synth = Synth.of(java.util.Map.of("snapStart", "false"));
+        Synth synth = Synth.of(Map.of("snapStart", "false"));
 
         Set<String> outputs = new HashSet<>();
         synth.json.path("Outputs").fieldNames().forEachRemaining(outputs::add);

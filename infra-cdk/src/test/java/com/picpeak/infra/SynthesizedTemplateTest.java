@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -60,7 +62,7 @@ class SynthesizedTemplateTest {
     @Test
     void pollerPackage_holdsThePollerHandler() throws IOException {
         Set<String> classes = classesIn(Path.of(System.getProperty(FunctionPackages.POLLER_PACKAGE)));
-        String handler = Synth.of(java.util.Map.of("autoImport", "true")).resourcesOfType("AWS::Lambda::Function")
+        String handler = Synth.of(Map.of("autoImport", "true")).resourcesOfType("AWS::Lambda::Function")
                 .values().stream().map(fn -> fn.path("Properties").path("Handler").asText().split("::")[0])
                 .filter(name -> name.contains("Poller")).findFirst().orElseThrow();
         assertThat(classes).contains(handler, "com.picpeak.autoimport.PrefixWalker");
@@ -80,7 +82,7 @@ class SynthesizedTemplateTest {
     private static Set<String> classesIn(Path zip) throws IOException {
         Set<String> classes = new HashSet<>();
         try (ZipFile file = new ZipFile(zip.toFile())) {
-            for (ZipEntry entry : java.util.Collections.list(file.entries())) {
+            for (ZipEntry entry : Collections.list(file.entries())) {
                 if (!entry.getName().startsWith("lib/") || !entry.getName().endsWith(".jar")) {
                     continue;
                 }

@@ -47,6 +47,7 @@ public final class SharedCatalog {
 
     /** The shared catalog could not be reached or prepared at start: the message names the cause and the fix. */
     public static final class Unreachable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         public Unreachable(String message, Throwable cause) {
             super(message, cause);
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 /** {@link ErrorCode#TOO_MANY_REQUESTS}, with how long the client should wait (the API's {@code Retry-After}). */
 public class TooManyRequestsException extends PicPeakException {
+    private static final long serialVersionUID = 1L;
     private final Duration retryAfter;
 
     public TooManyRequestsException(String message, Duration retryAfter) {

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 import software.amazon.awssdk.utils.Lazy;
@@ -37,9 +38,9 @@ public final class EventBridgeSink implements DomainEventSink {
     @Override
     public void publish(DomainEvent event) {
         try {
-            PutEventsResponse response = client.getValue().putEvents(b -> b.entries(e -> e.eventBusName(busName).source(SOURCE)
+            PutEventsResponse response = client.getValue().putEvents(b -> b.entries(PutEventsRequestEntry.builder().eventBusName(busName).source(SOURCE)
                     .detailType(event.type()).time(event.createdAt())
-                    .detail(new String(event.toJson(), StandardCharsets.UTF_8))));
+                    .detail(new String(event.toJson(), StandardCharsets.UTF_8)).build()));
             if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
                 PutEventsResultEntry entry = response.entries().get(0);
                 log.error("EventBridge refused {} {}: {} {}", event.type(), event.id(), entry.errorCode(),

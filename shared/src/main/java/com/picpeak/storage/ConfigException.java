@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 /** A configuration that must not start. Carries every problem found, each naming its variable. */
 public class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public record Problem(String variable, String message) {
         @Override

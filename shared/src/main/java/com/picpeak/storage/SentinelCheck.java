@@ -52,6 +52,7 @@ public final class SentinelCheck {
 
     /** Thrown by {@link #requireOk} so a process refuses to start. */
     public static final class StartupCheckFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         private final Result result;
 
         public StartupCheckFailed(Result result) {

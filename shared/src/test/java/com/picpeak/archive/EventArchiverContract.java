@@ -404,6 +404,7 @@ abstract class EventArchiverContract {
 
     /** Thrown where a test kills the worker: it is no exception a step handles, as a dead process handles none. */
     static final class WorkerKilled extends Error {
+        private static final long serialVersionUID = 1L;
         WorkerKilled() {
             super("the worker was killed", null, false, false);
         }

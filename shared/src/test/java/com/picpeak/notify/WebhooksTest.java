@@ -241,7 +241,7 @@ class WebhooksTest {
         logger.addAppender(logged);
         Level level = logger.getLevel();
         WebhookEndpoint[] endpoint = new WebhookEndpoint[1];
-        logger.setLevel(Level.ALL);
+        logger.setLevel(Level.TRACE);
         try {
             endpoint[0] = webhooks.register(url() + "?token=s3cr3t-in-query#frag", null, null);
             answers.addAll(List.of(500, 500, 500));

@@ -33,6 +33,7 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ public class ApiErrors implements WebMvcConfigurer {
         }
         if (e.errorCode() == ErrorCode.TOO_MANY_REQUESTS) { // how long to wait: the exception's, else to the next minute
             long retryAfter = e instanceof TooManyRequestsException limited ? limited.retryAfterSeconds()
-                    : 60 - java.time.Instant.now().getEpochSecond() % 60;
+                    : 60 - Instant.now().getEpochSecond() % 60;
             return ResponseEntity.status(429).contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-store")
                     .header("Retry-After", Long.toString(retryAfter)).body(body(e.errorCode(), e.getMessage()));
         }
@@ -236,6 +237,7 @@ public class ApiErrors implements WebMvcConfigurer {
 
     /** An error after the answer had begun: it goes on to the container, which ends the connection. */
     static final class AnswerCutOff extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         AnswerCutOff(Exception cause) {
             super("the answer had begun when this failed: " + cause, cause);
         }

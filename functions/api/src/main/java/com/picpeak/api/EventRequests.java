@@ -46,14 +46,14 @@ final class EventRequests {
                 }
             }
         }
-        return new EventPatch(text(body, "title"), password(body), expiresAt, clearExpiry, bool(body, "active"),
+        return new EventPatch(JsonFields.text(body, "title"), password(body), expiresAt, clearExpiry, bool(body, "active"),
                 bool(body, "allowDownloads"), bool(body, "watermarkDownloads"), bool(body, "allowDirectS3Download"),
                 protection(body));
     }
 
     private static EventPatch.ProtectionPatch protection(JsonNode body) {
-        String level = text(body, "protectionLevel");
-        String position = text(body, "watermarkPosition");
+        String level = JsonFields.text(body, "protectionLevel");
+        String position = JsonFields.text(body, "watermarkPosition");
         return new EventPatch.ProtectionPatch(level == null ? null : Protection.Level.parse(level),
                 bool(body, "watermarkViews"), position == null ? null : Protection.Position.parse(position),
                 integer(body, "watermarkSize"), integer(body, "watermarkOpacity"), integer(body, "fragmentationLevel"));
@@ -71,7 +71,7 @@ final class EventRequests {
     }
 
     static String slug(JsonNode body) {
-        String slug = body == null ? null : text(body, "slug");
+        String slug = body == null ? null : JsonFields.text(body, "slug");
         if (slug == null) {
             throw bad("\"slug\" is required: a-z, 0-9 and '-', e.g. \"anna-ben-2026\"");
         }
@@ -82,18 +82,7 @@ final class EventRequests {
         if (body.has("password") && body.get("password").isNull()) {
             return ""; // null removes the password, like ""
         }
-        return text(body, "password");
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw bad("\"" + field + "\" must be a string");
-        }
-        return value.asText();
+        return JsonFields.text(body, "password");
     }
 
     private static Boolean bool(JsonNode body, String field) {

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The frame of every HTML page: the guest gallery and the admin pages are plain HTML, CSS and a little
- * script served from the classpath under {@code /assets/} (no build step), their data from the JSON API.
+ * script served from the classpath under {@code /assets/} (no build step), their data from the JSON API. Each page's
+ * script comes after {@code format.js}, the helpers both pages share (deferred scripts run in order).
  */
 final class HtmlPages {
     /**
@@ -27,7 +28,8 @@ final class HtmlPages {
                 + "<meta name=\"referrer\" content=\"same-origin\">"
                 + "<title>" + escape(title) + "</title>"
                 + "<link rel=\"stylesheet\" href=\"/assets/picpeak.css\">"
-                + (script == null ? "" : "<script src=\"/assets/" + script + "\" defer></script>")
+                + (script == null ? "" : "<script src=\"/assets/format.js\" defer></script>"
+                        + "<script src=\"/assets/" + script + "\" defer></script>")
                 + "</head><body class=\"" + bodyClass + "\">\n" + body + "\n</body></html>\n";
         return ResponseEntity.status(status).contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
                 .header("Cache-Control", "no-store").header("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The admin's view of jobs (behind {@link RequestGate}): one by id, or a page of them. */
@@ -47,14 +46,9 @@ public class JobsController {
     @GetMapping("/api/admin/jobs")
     Map<String, Object> jobs(@RequestParam(required = false) String state, @RequestParam(required = false) String kind,
                              @RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String cursor) {
-        if (limit < 1 || limit > 200) {
-            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "limit must be 1 to 200");
-        }
+        int checkedLimit = PagedJson.limit(limit, 200);
         Page<Job> page = runtime.jobs().list(state == null || state.isBlank() ? null : JobState.fromWireName(state),
-                kind == null || kind.isBlank() ? null : JobKind.fromWireName(kind), limit, cursor);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("jobs", page.items().stream().map(Json::job).toList());
-        json.put("nextCursor", page.nextCursor());
-        return json;
+                kind == null || kind.isBlank() ? null : JobKind.fromWireName(kind), checkedLimit, cursor);
+        return PagedJson.of("jobs", page, Json::job);
     }
 }

@@ -8,6 +8,8 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class, DownloadController.class,
-        AdminController.class, AutoImportController.class, AdminPageController.class, JobsController.class})
+        AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class, BrandingController.class,
+        FingerprintsController.class, StorageController.class, WebhooksController.class, AutoImportController.class,
+        AdminPageController.class, JobsController.class})
 public class PicPeakApiApp {
 }

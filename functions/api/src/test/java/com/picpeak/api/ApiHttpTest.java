@@ -3,7 +3,9 @@ package com.picpeak.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.protect.ImageProtection;
 import com.picpeak.testing.TestImages;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,18 +14,23 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -325,16 +332,16 @@ class ApiHttpTest {
         assertThat(first.headers().firstValue("Content-Disposition")).hasValueSatisfying(
                 v -> assertThat(v).startsWith("attachment; filename=\"download.zip\""));
         Path zip = dataDir.resolve("download-all.zip");
-        java.nio.file.Files.write(zip, first.body());
-        try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+        Files.write(zip, first.body());
+        try (ZipFile file = new ZipFile(zip.toFile())) {
             for (int i = 0; i < jpegs.size(); i++) {
-                try (java.io.InputStream in = file.getInputStream(file.getEntry("DSC_" + i + ".jpg"))) {
+                try (InputStream in = file.getInputStream(file.getEntry("DSC_" + i + ".jpg"))) {
                     assertThat(in.readAllBytes()).isEqualTo(jpegs.get(i));
                 }
             }
         }
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 runtime.archives().current(runtime.catalog().findEvent("download").orElseThrow()).ready());
         String etag = first.headers().firstValue("ETag").orElseThrow();
         HttpResponse<byte[]> resumed = send("GET", "/api/gallery/download/download-all", null, null, null,
@@ -378,7 +385,7 @@ class ApiHttpTest {
         HttpResponse<byte[]> download = get("/api/gallery/proofs/photos/" + photo.get("id").asText() + "/download", null);
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).isNotEqualTo(original);
-        java.awt.image.BufferedImage image = TestImages.decode(download.body());
+        BufferedImage image = TestImages.decode(download.body());
         assertThat(image.getWidth()).isEqualTo(400);
         assertThat((image.getRGB(400 - 10 - 40, 300 - 10 - 10) >> 16) & 0xff).isGreaterThan(150);
         assertThat(get("/api/gallery/proofs/photos/" + photo.get("id").asText(), null).body())
@@ -386,14 +393,14 @@ class ApiHttpTest {
 
         HttpResponse<byte[]> building = get("/gallery/proofs/download-all", null);
         assertThat(building.statusCode()).isEqualTo(202);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 runtime.archives().current(runtime.catalog().findEvent("proofs").orElseThrow()).ready());
         HttpResponse<byte[]> zip = get("/gallery/proofs/download-all", null);
         assertThat(zip.statusCode()).isEqualTo(200);
         Path file = dataDir.resolve("proofs.zip");
-        java.nio.file.Files.write(file, zip.body());
-        try (java.util.zip.ZipFile archive = new java.util.zip.ZipFile(file.toFile());
-             java.io.InputStream in = archive.getInputStream(archive.getEntry("proof.jpg"))) {
+        Files.write(file, zip.body());
+        try (ZipFile archive = new ZipFile(file.toFile());
+             InputStream in = archive.getInputStream(archive.getEntry("proof.jpg"))) {
             assertThat(in.readAllBytes()).isEqualTo(download.body());
         }
     }
@@ -414,9 +421,9 @@ class ApiHttpTest {
         HttpResponse<byte[]> zip = admin("GET", "/api/admin/events/archive-me/archive", null);
         assertThat(zip.statusCode()).isEqualTo(200);
         Path file = dataDir.resolve("archived.zip");
-        java.nio.file.Files.write(file, zip.body());
-        try (java.util.zip.ZipFile archive = new java.util.zip.ZipFile(file.toFile());
-             java.io.InputStream in = archive.getInputStream(archive.getEntry("keep.jpg"))) {
+        Files.write(file, zip.body());
+        try (ZipFile archive = new ZipFile(file.toFile());
+             InputStream in = archive.getInputStream(archive.getEntry("keep.jpg"))) {
             assertThat(in.readAllBytes()).isEqualTo(original);
         }
 
@@ -444,7 +451,7 @@ class ApiHttpTest {
         assertThat(accepted.statusCode()).as(new String(accepted.body())).isEqualTo(202);
         String location = accepted.headers().firstValue("Location").orElseThrow();
         assertThat(json(accepted).get("url").asText()).isEqualTo(location);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
                 json(admin("GET", location, null)).get("state").asText().matches("succeeded|failed"));
         return json(admin("GET", location, null));
     }
@@ -491,9 +498,9 @@ class ApiHttpTest {
 
         HttpResponse<byte[]> thumbnail = get("/api/gallery/traced/photos/" + id + "/thumbnail", session);
         assertThat(thumbnail.statusCode()).isEqualTo(200);
-        String fingerprint = com.picpeak.protect.ImageProtection.readFingerprint(
-                new java.io.ByteArrayInputStream(view.body())).orElseThrow();
-        assertThat(com.picpeak.protect.ImageProtection.readFingerprint(new java.io.ByteArrayInputStream(thumbnail.body())))
+        String fingerprint = ImageProtection.readFingerprint(
+                new ByteArrayInputStream(view.body())).orElseThrow();
+        assertThat(ImageProtection.readFingerprint(new ByteArrayInputStream(thumbnail.body())))
                 .contains(fingerprint); // one identifier per session and photo
 
         JsonNode traced = json(admin("GET", "/api/admin/fingerprints/" + fingerprint, null));

@@ -15,6 +15,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -138,7 +139,7 @@ class AutoImportApiTest {
         assertError(admin("POST", "/api/admin/auto-import/poll", null), 409, "conflict", "folder watcher");
     }
 
-    static JsonNode json(HttpResponse<byte[]> response) throws java.io.IOException {
+    static JsonNode json(HttpResponse<byte[]> response) throws IOException {
         return JSON.readTree(response.body());
     }
 

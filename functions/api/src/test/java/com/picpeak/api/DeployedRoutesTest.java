@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Controller;
@@ -80,6 +81,7 @@ class DeployedRoutesTest {
         return List.of(
                 // HtmlPages.page: the stylesheet and the script every page loads
                 new PageRequest("GET", "/assets/picpeak.css", GALLERY, "HtmlPages: stylesheet"),
+                new PageRequest("GET", "/assets/format.js", GALLERY, "HtmlPages: the script both pages share"),
                 new PageRequest("GET", "/assets/gallery.js", GALLERY, "GalleryPageController: script"),
                 new PageRequest("GET", "/assets/admin.js", GALLERY, "AdminPageController: script"),
                 // the guest page (GalleryPageController; Json.adminEvent galleryUrl; README "In a browser")
@@ -373,8 +375,8 @@ class DeployedRoutesTest {
         if (!seen.add(type)) {
             return;
         }
-        for (org.springframework.context.annotation.Import annotation
-                : AnnotatedElementUtils.findAllMergedAnnotations(type, org.springframework.context.annotation.Import.class)) {
+        for (Import annotation
+                : AnnotatedElementUtils.findAllMergedAnnotations(type, Import.class)) {
             for (Class<?> imported : annotation.value()) {
                 collectImports(imported, seen);
             }

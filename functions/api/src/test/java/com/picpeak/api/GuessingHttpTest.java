@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +64,7 @@ class GuessingHttpTest {
 
     @BeforeAll
     static void start() {
-        Map<String, String> behindProxy = new java.util.HashMap<>(POLICY);
+        Map<String, String> behindProxy = new HashMap<>(POLICY);
         behindProxy.put("PICPEAK_TRUSTED_PROXIES", "127.0.0.1");
         proxied = Server.start(dataDir.resolve("proxied"), behindProxy);
         direct = Server.start(dataDir.resolve("direct"), POLICY);

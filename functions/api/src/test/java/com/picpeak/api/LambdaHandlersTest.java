@@ -2,6 +2,7 @@ package com.picpeak.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import com.picpeak.api.lambda.UploadHandler;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.jobs.JobKind;
 import com.picpeak.jobs.JobState;
+import com.picpeak.protect.ImageProtection;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,7 +203,7 @@ class LambdaHandlersTest {
         assertThat(download.get("statusCode").asInt()).as(download.toString()).isEqualTo(302);
         HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(download.get("headers").get("Location").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
-        String fingerprint = com.picpeak.protect.ImageProtection.readFingerprint(
+        String fingerprint = ImageProtection.readFingerprint(
                 new ByteArrayInputStream(fetched.body())).orElseThrow();
         assertThat(fetched.body().length).isGreaterThan(large.length);
         assertThat(runtime.protection().lookup(fingerprint).orElseThrow().lastVariant()).isEqualTo("download");
@@ -216,7 +218,7 @@ class LambdaHandlersTest {
         assertThat(tile.get("isBase64Encoded").asBoolean()).isTrue();
         byte[] tileBytes = Base64.getDecoder().decode(tile.get("body").asText());
         assertThat(TestImages.decode(tileBytes).getWidth()).isEqualTo(tiles.get("items").get(4).get("width").asInt());
-        assertThat(com.picpeak.protect.ImageProtection.readFingerprint(new ByteArrayInputStream(tileBytes)))
+        assertThat(ImageProtection.readFingerprint(new ByteArrayInputStream(tileBytes)))
                 .contains(fingerprint);
     }
 
@@ -277,7 +279,7 @@ class LambdaHandlersTest {
         return JSON.writeValueAsString(event);
     }
 
-    static JsonNode invoke(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String event) throws Exception {
+    static JsonNode invoke(RequestStreamHandler handler, String event) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context());
         return JSON.readTree(out.toByteArray());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.gallery.EventPatch;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +79,7 @@ class StorageOutageHttpTest {
             assertThat(admin("POST", "/api/admin/events", "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\"}")
                     .statusCode()).isEqualTo(201);
             for (int i = 0; i < (slug.equals("tiled") || slug.equals("archived") ? 1 : 2); i++) {
-                photoIds.computeIfAbsent(slug, s -> new java.util.ArrayList<>()).add(runtime.imports().importStream(slug,
+                photoIds.computeIfAbsent(slug, s -> new ArrayList<>()).add(runtime.imports().importStream(slug,
                         slug + "-" + i + ".jpg", new ByteArrayInputStream(TestImages.jpeg(TestImages.noisyHalves(400,
                                 300, slug.hashCode() + i))), PhotoSource.UPLOAD).id());
             }
@@ -96,7 +99,7 @@ class StorageOutageHttpTest {
                 .orElseThrow();
         await().atMost(Duration.ofSeconds(60)).until(() -> json(admin("GET", archiveJob, null)).get("state").asText()
                 .equals("succeeded"));
-        runtime.events().create("big", new com.picpeak.gallery.EventPatch("Big", null, null, false, null, null, null, null));
+        runtime.events().create("big", new EventPatch("Big", null, null, false, null, null, null, null));
         for (int i = 0; i < 6; i++) { // about 3 MB each: more than every buffer between the server and a slow client
             runtime.imports().importStream("big", "noise-" + i + ".png", new ByteArrayInputStream(noisePng(1000, 1000, i)),
                     PhotoSource.UPLOAD);
@@ -354,7 +357,7 @@ class StorageOutageHttpTest {
         Path file = Files.createTempFile(dataDir, "archive", ".zip");
         Files.write(file, zip);
         try (ZipFile archive = new ZipFile(file.toFile())) {
-            return archive.stream().map(java.util.zip.ZipEntry::getName).toList();
+            return archive.stream().map(ZipEntry::getName).toList();
         }
     }
 

@@ -6,8 +6,11 @@ import com.picpeak.archive.ArchiveService;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
-import com.picpeak.catalog.PhotoSource;
 import com.picpeak.catalog.PhotoIds;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.media.ImageProbe;
+import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -43,8 +46,8 @@ final class ArchiveBenchmark {
             DynamoCatalog catalog = new DynamoCatalog(dynamo.dynamoDbClient(), "bench-archive");
             DynamoCatalog.createTableIfMissing(dynamo.dynamoDbClient(), "bench-archive");
             ArchiveService archives = new ArchiveService(catalog, store,
-                    new com.picpeak.media.WatermarkService(store, new com.picpeak.media.ImageProbe(),
-                            new com.picpeak.media.Thumbnailer()), Clock.systemUTC());
+                    new WatermarkService(store, new ImageProbe(),
+                            new Thumbnailer()), Clock.systemUTC());
 
             Event big = seed(catalog, "bench-big", largePhotos, largeMb * 1024 * 1024);
             double bestRaw = 0;
@@ -75,12 +78,12 @@ final class ArchiveBenchmark {
             for (int count : new int[] {1_000, 10_000}) {
                 Event event = seed(catalog, "bench-" + count, count, 4096);
                 ArchiveService.Archive archive = archives.current(event);
-                com.picpeak.bench.HeapPeak.reset();
+                HeapPeak.reset();
                 long start = System.nanoTime();
                 archives.writeFromOriginals(archive, OutputStream.nullOutputStream());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.printf(Locale.ROOT, "  %,6d photos: archive %.1f MB in %.2f s, heap peak %.0f MB (sum of heap pools' peaks)%n",
-                        count, archive.length() / 1e6, seconds, com.picpeak.bench.HeapPeak.sinceReset() / 1e6);
+                        count, archive.length() / 1e6, seconds, HeapPeak.sinceReset() / 1e6);
             }
         } finally {
             dynamo.shutdown();

@@ -13,12 +13,15 @@ import com.picpeak.storage.S3BlobStore;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code backup} and {@code restore}: the catalog plus a manifest of every object, to a folder or an S3 prefix. */
 final class BackupCommands {
@@ -64,13 +68,13 @@ final class BackupCommands {
         String catalog;
 
         <T> T with(StorageConfig storage, AppConfig app, Map<String, String> env,
-                   java.util.function.Function<DynamoCatalog, T> work) {
+                   Function<DynamoCatalog, T> work) {
             return withClient(storage, app, env, dynamo -> work.apply(new DynamoCatalog(dynamo, app.catalogTable())));
         }
 
         /** Runs {@code work} with a client of the catalog's DynamoDB (the table is {@code app.catalogTable()}). */
         <T> T withClient(StorageConfig storage, AppConfig app, Map<String, String> env,
-                         java.util.function.Function<DynamoDbClient, T> work) {
+                         Function<DynamoDbClient, T> work) {
             if ("aws".equals(catalog)) {
                 try (DynamoDbClient dynamo = AwsClients.dynamo()) {
                     return work.apply(dynamo);
@@ -100,7 +104,7 @@ final class BackupCommands {
         @ArgGroup(exclusive = true)
         Location to;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         CatalogOption catalog = new CatalogOption();
 
         Backup(Map<String, String> env) {
@@ -109,14 +113,8 @@ final class BackupCommands {
 
         @Override
         public Integer call() throws Exception {
-            StorageConfig storage = CheckCommand.loadConfig(env, spec);
-            if (storage == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
-            AppConfig app = CheckCommand.loadAppConfig(env, spec);
-            if (app == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
+            StorageConfig storage = StorageConfig.fromEnv(env);
+            AppConfig app = AppConfig.fromEnv(env);
             if (to == null) {
                 to = new Location();
                 to.dir = OwnerOnly.folder(storage.dataDir().resolve("backups"))
@@ -162,7 +160,7 @@ final class BackupCommands {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Location from;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         CatalogOption catalog = new CatalogOption();
 
         Restore(Map<String, String> env) {
@@ -171,14 +169,8 @@ final class BackupCommands {
 
         @Override
         public Integer call() {
-            StorageConfig storage = CheckCommand.loadConfig(env, spec);
-            if (storage == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
-            AppConfig app = CheckCommand.loadAppConfig(env, spec);
-            if (app == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
+            StorageConfig storage = StorageConfig.fromEnv(env);
+            AppConfig app = AppConfig.fromEnv(env);
             PrintWriter out = spec.commandLine().getOut();
             try (BlobStore store = BlobStores.open(storage); BlobStore source = from.open(storage)) {
                 BackupService.RestoreSummary summary;

@@ -1,19 +1,24 @@
 package com.picpeak.local;
 
-import com.picpeak.bench.StorageBenchmark;
+import com.picpeak.app.AppConfig;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
+import com.picpeak.storage.LocalBlobStore;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -57,15 +62,10 @@ final class BenchCommand implements Runnable {
             PrintStream out = new PrintStream(System.out, true);
             GalleryBenchmark bench = new GalleryBenchmark(scratch, out);
             bench.thumbnails(photos, rounds);
-            try {
-                try (LocalServer server = LocalServer.start(GalleryBenchmark.env(scratch.resolve("data"), 0))) {
-                    String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
-                    bench.uploadHeap(server, token);
-                    bench.listing(server, gallerySize, rounds);
-                }
-            } finally {
-                deleteTree(scratch);
-            }
+            onScratchServer(scratch, GalleryBenchmark.env(scratch.resolve("data"), 0), (server, token) -> {
+                bench.uploadHeap(server, token);
+                bench.listing(server, gallerySize, rounds);
+            });
             return 0;
         }
     }
@@ -86,15 +86,11 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path scratch = Files.createTempDirectory("picpeak-bench-protection");
-            Map<String, String> env = new java.util.HashMap<>(GalleryBenchmark.env(scratch.resolve("data"), 0));
+            Map<String, String> env = new HashMap<>(GalleryBenchmark.env(scratch.resolve("data"), 0));
             // every request is still counted against the limit (its cost is measured); it just never refuses here
-            env.put(com.picpeak.app.AppConfig.IMAGE_RATE_LIMIT, "1000000");
-            try (LocalServer server = LocalServer.start(env)) {
-                String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
-                new ProtectionBenchmark(server, token, new PrintStream(System.out, true)).run(scratch, photos, megapixels, rounds);
-            } finally {
-                deleteTree(scratch);
-            }
+            env.put(AppConfig.IMAGE_RATE_LIMIT, "1000000");
+            onScratchServer(scratch, env, (server, token) ->
+                    new ProtectionBenchmark(server, token, new PrintStream(System.out, true)).run(scratch, photos, megapixels, rounds));
             return 0;
         }
     }
@@ -125,13 +121,28 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** What a benchmark does with a running local server and its admin token. */
+    interface ServerBench {
+        void run(LocalServer server, String adminToken) throws Exception;
+    }
+
+    /** Runs the benchmark against a local server on {@code scratch/data}, then deletes the scratch folder. */
+    static void onScratchServer(Path scratch, Map<String, String> env, ServerBench bench) throws Exception {
+        try (LocalServer server = LocalServer.start(env)) {
+            String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
+            bench.run(server, token);
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
     /** Removes a benchmark's scratch folder and everything in it. */
-    static void deleteTree(Path root) throws java.io.IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
         try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -148,18 +159,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rounds", defaultValue = "3", description = "timed rounds after a warm-up (default ${DEFAULT-VALUE})")
         int rounds;
 
-        @picocli.CommandLine.ParentCommand
+        @ParentCommand
         BenchCommand parent;
 
         @Override
         public Integer call() throws Exception {
-            StorageConfig config = CheckCommand.loadConfig(parent.env, parent.spec);
-            if (config == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
+            StorageConfig config = StorageConfig.fromEnv(parent.env);
             Path scratch = Files.createTempDirectory("picpeak-bench-archive");
             try (BlobStore store = config.backend() == StorageConfig.Backend.LOCAL
-                    ? new com.picpeak.storage.LocalBlobStore(scratch) : BlobStores.open(config)) {
+                    ? new LocalBlobStore(scratch) : BlobStores.open(config)) {
                 new ArchiveBenchmark(store, new PrintStream(System.out, true)).run(photos, photoMb, rounds);
             } finally {
                 deleteTree(scratch);
@@ -181,15 +189,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--scratch", description = "folder for the reference copies (default: a new temp folder)")
         Path scratch;
 
-        @picocli.CommandLine.ParentCommand
+        @ParentCommand
         BenchCommand parent;
 
         @Override
         public Integer call() throws Exception {
-            StorageConfig config = CheckCommand.loadConfig(parent.env, parent.spec);
-            if (config == null) {
-                return CheckCommand.CONFIG_REFUSED;
-            }
+            StorageConfig config = StorageConfig.fromEnv(parent.env);
             SentinelCheck.Result check = SentinelCheck.check(config);
             if (!check.ok()) {
                 parent.spec.commandLine().getErr().println(check.line());

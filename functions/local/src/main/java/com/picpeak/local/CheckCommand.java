@@ -1,6 +1,5 @@
 package com.picpeak.local;
 
-import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.Command;
@@ -10,7 +9,10 @@ import picocli.CommandLine.Spec;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code check}: the start-up check alone. Exit 0 when storage answers, 1 when it does not, 2 on bad configuration. */
+/**
+ * {@code check}: the start-up check alone. Exit 0 when storage answers, 1 when it does not, 2 on bad configuration
+ * (the exit codes of every command; {@link PicPeakCli} reports a refused configuration).
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Load the configuration from the environment and run the storage start-up check.",
         exitCodeListHeading = "Exit codes:%n",
@@ -28,32 +30,9 @@ final class CheckCommand implements Callable<Integer> {
         this.env = env;
     }
 
-    /** The storage configuration, or null after printing every problem (the command then exits 2). */
-    static StorageConfig loadConfig(Map<String, String> env, CommandSpec spec) {
-        try {
-            return StorageConfig.fromEnv(env);
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println("configuration refused, " + e.getMessage());
-            return null;
-        }
-    }
-
-    /** The application configuration, or null after printing every problem (the command then exits 2). */
-    static com.picpeak.app.AppConfig loadAppConfig(Map<String, String> env, CommandSpec spec) {
-        try {
-            return com.picpeak.app.AppConfig.fromEnv(env);
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println("configuration refused, " + e.getMessage());
-            return null;
-        }
-    }
-
     @Override
     public Integer call() {
-        StorageConfig config = loadConfig(env, spec);
-        if (config == null) {
-            return CONFIG_REFUSED;
-        }
+        StorageConfig config = StorageConfig.fromEnv(env);
         SentinelCheck.Result result = SentinelCheck.check(config);
         (result.ok() ? spec.commandLine().getOut() : spec.commandLine().getErr()).println(result.line());
         return result.ok() ? 0 : CHECK_FAILED;

@@ -102,16 +102,32 @@ final class DynamoDbLocalServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server; never throws {@link InterruptedException} (try-with-resources would have to handle it). */
     @Override
-    public void close() throws Exception {
-        if (inProcess != null) {
-            inProcess.stop();
+    public void close() {
+        try {
+            if (inProcess != null) {
+                inProcess.stop();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not stop", e);
+        } finally {
+            stopChild();
         }
-        if (child != null) {
-            child.destroy();
+    }
+
+    private void stopChild() {
+        if (child == null) {
+            return;
+        }
+        child.destroy();
+        try {
             if (!child.waitFor(5, TimeUnit.SECONDS)) {
                 child.destroyForcibly();
             }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -6,6 +6,7 @@ import com.picpeak.protect.ImageProtection;
 import com.picpeak.protect.ProtectionStore;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -32,7 +33,7 @@ final class FingerprintCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE|ID", description = "a JPEG or PNG file, or a fingerprint id (20 hex digits)")
     String target;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     BackupCommands.CatalogOption catalog = new BackupCommands.CatalogOption();
 
     FingerprintCommand(Map<String, String> env) {
@@ -41,14 +42,8 @@ final class FingerprintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StorageConfig storage = CheckCommand.loadConfig(env, spec);
-        if (storage == null) {
-            return CheckCommand.CONFIG_REFUSED;
-        }
-        AppConfig app = CheckCommand.loadAppConfig(env, spec);
-        if (app == null) {
-            return CheckCommand.CONFIG_REFUSED;
-        }
+        StorageConfig storage = StorageConfig.fromEnv(env);
+        AppConfig app = AppConfig.fromEnv(env);
         Path file = Path.of(target);
         String id;
         if (Files.isRegularFile(file)) {

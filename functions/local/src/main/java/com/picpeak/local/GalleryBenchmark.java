@@ -1,21 +1,18 @@
 package com.picpeak.local;
 
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.gallery.EventPatch;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.Thumbnailer;
-import com.picpeak.catalog.PhotoIds;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +33,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /**
  * The figures of the import and gallery paths, each against a reference measured in the same run:
@@ -130,7 +132,7 @@ final class GalleryBenchmark {
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.jpg\"\r\n"
                 + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        com.picpeak.bench.HeapPeak.reset();
+        HeapPeak.reset();
         long before = heapUsed();
         long start = System.nanoTime();
         send(HttpRequest.newBuilder(URI.create(base + "/api/admin/events/heap/photos"))
@@ -139,7 +141,7 @@ final class GalleryBenchmark {
                 .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
                         HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail))).build(), 201);
         double seconds = (System.nanoTime() - start) / 1e9;
-        long peak = com.picpeak.bench.HeapPeak.sinceReset();
+        long peak = HeapPeak.sinceReset();
         out.printf(Locale.ROOT, "100 MP upload: 11904x8400 JPEG, %.1f MB, imported in %.2f s through the local server%n",
                 Files.size(file) / 1e6, seconds);
         out.printf(Locale.ROOT, "  heap in use before %.0f MB, peak during the upload %.0f MB (sum of heap pools' peaks, "
@@ -151,7 +153,7 @@ final class GalleryBenchmark {
     void listing(LocalServer server, int photoCount, int rounds) throws Exception {
         String base = "http://127.0.0.1:" + server.port();
         String slug = "listing";
-        server.runtime().events().create(slug, new com.picpeak.gallery.EventPatch("Listing", null, null, false,
+        server.runtime().events().create(slug, new EventPatch("Listing", null, null, false,
                 null, null, null, null));
         for (int i = 0; i < photoCount; i++) {
             String id = PhotoIds.next(Instant.now());
@@ -235,7 +237,7 @@ final class GalleryBenchmark {
         g.setPaint(new GradientPaint(0, 0, new Color(30, 80 + (int) (seed % 100), 160), width, height, new Color(240, 190, 60)));
         g.fillRect(0, 0, width, height);
         g.dispose();
-        byte[] pixels = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) Math.max(0, Math.min(255, (pixels[i] & 0xff) + random.nextInt(-12, 13)));

@@ -66,10 +66,7 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        StorageConfig config = CheckCommand.loadConfig(env, spec);
-        if (config == null) {
-            return CheckCommand.CONFIG_REFUSED;
-        }
+        StorageConfig config = StorageConfig.fromEnv(env);
         if (!to.equals("s3") && !to.equals("local")) {
             err.println("--to must be 's3' or 'local', not '" + to + "'");
             return CheckCommand.CONFIG_REFUSED;

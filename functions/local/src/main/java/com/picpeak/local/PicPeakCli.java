@@ -1,8 +1,11 @@
 package com.picpeak.local;
 
 import com.picpeak.app.SharedCatalog;
-import picocli.CommandLine;
+import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.SentinelCheck;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.Map;
@@ -23,13 +26,28 @@ public final class PicPeakCli implements Runnable {
                 .addSubcommand(new BackupCommands.Restore(env))
                 .addSubcommand(new FingerprintCommand(env))
                 .addSubcommand(new BenchCommand(env))
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    if (e instanceof SharedCatalog.Unreachable) { // a cause and a fix, not a stack trace
-                        line.getErr().println("catalog unreachable, " + e.getMessage());
-                        return CheckCommand.CHECK_FAILED;
-                    }
-                    throw e;
-                });
+                .setExecutionExceptionHandler(PicPeakCli::refusal);
+    }
+
+    /**
+     * What every command answers when the configuration is refused (exit 2, every problem named), storage fails the
+     * start-up check or the shared catalog does not answer (exit 1, the cause and a fix, not a stack trace); any
+     * other exception is picocli's to report.
+     */
+    private static int refusal(Exception e, CommandLine command, ParseResult parsed) throws Exception {
+        if (e instanceof ConfigException) {
+            command.getErr().println("configuration refused, " + e.getMessage());
+            return CheckCommand.CONFIG_REFUSED;
+        }
+        if (e instanceof SentinelCheck.StartupCheckFailed) {
+            command.getErr().println(e.getMessage());
+            return CheckCommand.CHECK_FAILED;
+        }
+        if (e instanceof SharedCatalog.Unreachable) {
+            command.getErr().println("catalog unreachable, " + e.getMessage());
+            return CheckCommand.CHECK_FAILED;
+        }
+        throw e;
     }
 
     public static void main(String[] args) {

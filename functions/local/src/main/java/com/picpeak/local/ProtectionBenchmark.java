@@ -3,6 +3,10 @@ package com.picpeak.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /**
  * What each protection level costs per photo a guest views, through the local server: the time to get
@@ -147,13 +152,13 @@ final class ProtectionBenchmark {
     }
 
     private static byte[] watermarkPng() throws IOException {
-        java.awt.image.BufferedImage mark = new java.awt.image.BufferedImage(400, 120, java.awt.image.BufferedImage.TYPE_INT_ARGB);
-        java.awt.Graphics2D g = mark.createGraphics();
-        g.setColor(new java.awt.Color(255, 255, 255, 180));
+        BufferedImage mark = new BufferedImage(400, 120, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = mark.createGraphics();
+        g.setColor(new Color(255, 255, 255, 180));
         g.fillRoundRect(0, 0, 400, 120, 30, 30);
         g.dispose();
-        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(mark, "png", png);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(mark, "png", png);
         return png.toByteArray();
     }
 }

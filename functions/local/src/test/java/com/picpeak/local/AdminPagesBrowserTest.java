@@ -2,12 +2,11 @@ package com.picpeak.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,28 +27,8 @@ import static org.awaitility.Awaitility.await;
  * sign-in, creating an event, uploading through the file input with a result per file, hero and delete,
  * the storage panel and the download protection section.
  */
-class AdminPagesBrowserTest {
+class AdminPagesBrowserTest extends BrowserPageTest {
     static final Duration JOB_TIME = Duration.ofSeconds(30);
-    @TempDir
-    static Path work;
-    static PagesFixture app;
-    static HeadlessChromium browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        app = PagesFixture.start(Map.of("PICPEAK_DATA", work.resolve("data").toString()));
-        browser = HeadlessChromium.start(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-    }
 
     @BeforeEach
     void signedOut() {
@@ -90,20 +69,20 @@ class AdminPagesBrowserTest {
         app.signIn(browser, "/admin");
 
         browser.visible("#new-title").sendKeys("Browser Upload");
-        assertThat(browser.find("#new-slug").getAttribute("value")).isEqualTo("browser-upload");
+        assertThat(browser.find("#new-slug").getDomProperty("value")).isEqualTo("browser-upload");
         browser.find("#create-event button").click();
         browser.until(d -> d.getCurrentUrl().endsWith("/admin/events/browser-upload"));
         browser.visible("#upload-files").sendKeys(String.join("\n", files.get(0).toString(), files.get(1).toString(),
                 files.get(2).toString(), notAPhoto.toString()));
 
         browser.until(d -> browser.findAll("#uploads li[data-state]").size() == 4);
-        assertThat(browser.findAll("#uploads li[data-state=done]")).extracting(li -> li.getAttribute("data-filename"))
+        assertThat(browser.findAll("#uploads li[data-state=done]")).extracting(li -> li.getDomAttribute("data-filename"))
                 .containsExactlyInAnyOrder("upload_001.jpg", "upload_002.jpg", "upload_003.jpg");
         WebElement failed = browser.find("#uploads li[data-state=failed]");
-        assertThat(failed.getAttribute("data-filename")).isEqualTo("notes.jpg");
+        assertThat(failed.getDomAttribute("data-filename")).isEqualTo("notes.jpg");
         assertThat(failed.getText()).contains("not a JPEG, PNG or WebP image");
         browser.until(d -> browser.findAll("#photos li").size() == 3);
-        assertThat(browser.findAll("#photos img")).extracting(img -> img.getAttribute("alt"))
+        assertThat(browser.findAll("#photos img")).extracting(img -> img.getDomAttribute("alt"))
                 .containsExactlyInAnyOrder("upload_001.jpg", "upload_002.jpg", "upload_003.jpg");
         browser.until(d -> (Boolean) browser.script("return Array.from(document.querySelectorAll('#photos img'))"
                 + ".every(img => img.complete && img.naturalWidth === 300)"));
@@ -132,7 +111,7 @@ class AdminPagesBrowserTest {
                 payload);
 
         browser.until(d -> browser.findAll("#uploads li[data-state=done]").size() == 2);
-        assertThat(browser.findAll("#uploads progress")).extracting(p -> p.getAttribute("value")).containsOnly("100");
+        assertThat(browser.findAll("#uploads progress")).extracting(p -> p.getDomProperty("value")).containsOnly("100");
         browser.until(d -> browser.findAll("#photos li").size() == 2);
         assertThat(app.photoFilenames("dropped")).containsExactlyInAnyOrderElementsOf(files.keySet());
     }
@@ -178,12 +157,12 @@ class AdminPagesBrowserTest {
 
         browser.find("#photos li:nth-child(2) button.secondary").click();
         browser.until(d -> browser.findAll("#photos li.is-hero").size() == 1);
-        String heroId = browser.find("#photos li.is-hero").getAttribute("data-photo-id");
+        String heroId = browser.find("#photos li.is-hero").getDomAttribute("data-photo-id");
         assertThat(app.admin("GET", "/api/admin/events/curate").get("heroPhotoId").asText()).isEqualTo(heroId);
 
         WebElement third = browser.find("#photos li:nth-child(3)");
-        String deletedId = third.getAttribute("data-photo-id");
-        third.findElement(org.openqa.selenium.By.cssSelector("button.danger")).click();
+        String deletedId = third.getDomAttribute("data-photo-id");
+        third.findElement(By.cssSelector("button.danger")).click();
         browser.driver.switchTo().alert().accept();
         browser.until(d -> browser.findAll("#photos li").size() == 5);
         assertThat(app.admin("GET", "/api/admin/events/curate/photos").get("photos").findValuesAsText("id"))
@@ -209,7 +188,7 @@ class AdminPagesBrowserTest {
 
         browser.find("#archive-event").click();
 
-        browser.until(d -> "succeeded".equals(browser.find("#archive-status").getAttribute("data-state")));
+        browser.until(d -> "succeeded".equals(browser.find("#archive-status").getDomAttribute("data-state")));
         assertThat(browser.find("#archive-status").getText()).startsWith("Archive succeeded");
         assertThat(browser.find("#event-state").getText()).isEqualTo("archived");
         assertFollowedUntilSucceeded("Archiving… ");
@@ -219,7 +198,7 @@ class AdminPagesBrowserTest {
         assertThat(originals).hasSize(3).noneMatch(app::stored);
         JsonNode job = app.jobs("kind=event.archive&state=succeeded").stream()
                 .filter(j -> j.get("target").asText().equals("season")).findFirst().orElseThrow();
-        assertThat(browser.find("#archive-status").getAttribute("data-job-id")).isEqualTo(job.get("id").asText());
+        assertThat(browser.find("#archive-status").getDomAttribute("data-job-id")).isEqualTo(job.get("id").asText());
         browser.screenshot("admin-event-archived");
 
         recordStatusLine("#archive-status");
@@ -273,7 +252,7 @@ class AdminPagesBrowserTest {
 
         browser.find("#restore-event").click();
 
-        browser.until(d -> "error".equals(browser.find("#archive-status").getAttribute("class")));
+        browser.until(d -> "error".equals(browser.find("#archive-status").getDomAttribute("class")));
         JsonNode conflict = app.refused(409, "POST", "/api/admin/events/lost/restore");
         assertThat(browser.find("#archive-status").getText()).isEqualTo(conflict.get("message").asText());
         assertThat(browser.find("#restore-event").isEnabled()).isTrue();
@@ -314,10 +293,10 @@ class AdminPagesBrowserTest {
         app.upload("guarded", GuestPagesBrowserTest.colourful("guarded", 1, 640, 480));
         app.signIn(browser, "/admin/events/guarded");
 
-        new org.openqa.selenium.support.ui.Select(browser.visible("#protection-level")).selectByValue("enhanced");
+        new Select(browser.visible("#protection-level")).selectByValue("enhanced");
         assertThat(browser.find("#protection-level-hint").getText()).contains("fingerprint");
         browser.find("#watermark-views").click();
-        new org.openqa.selenium.support.ui.Select(browser.find("#watermark-position")).selectByValue("top-left");
+        new Select(browser.find("#watermark-position")).selectByValue("top-left");
         browser.find("#watermark-opacity").clear();
         browser.find("#watermark-opacity").sendKeys("200");
         assertThat((Boolean) browser.script("return document.getElementById('watermark-opacity').checkValidity()")).isFalse();

@@ -1,16 +1,11 @@
 package com.picpeak.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.picpeak.testing.TestS3Server;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,35 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * browsers' cross-origin requests): the direct-download toggle follows the watermark, and an upload goes
  * straight to the bucket with a presigned URL, then through the server's import.
  */
-class AdminPagesS3BrowserTest {
-    @TempDir
-    static Path work;
-    static TestS3Server s3;
-    static PagesFixture app;
-    static HeadlessChromium browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        s3 = TestS3Server.startForBrowsers();
-        Map<String, String> env = new HashMap<>(s3.env(s3.createBucket(), "pages"));
-        env.put("PICPEAK_DATA", work.resolve("data").toString());
-        app = PagesFixture.start(env);
-        browser = HeadlessChromium.start(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-        if (s3 != null) {
-            s3.stop();
-        }
-    }
-
+@BrowserPageTest.S3Backend
+class AdminPagesS3BrowserTest extends BrowserPageTest {
     @Test
     void theDirectDownloadToggle_isDisabledWhileWatermarkingIsOn_andStaysOffAfterwards() throws Exception {
         app.createEvent("protect", "Protect", null);
@@ -87,7 +55,7 @@ class AdminPagesS3BrowserTest {
         browser.visible("#upload-files").sendKeys(file.toString());
 
         browser.until(d -> browser.findAll("#uploads li[data-state]").size() == 1);
-        assertThat(browser.find("#uploads li").getAttribute("data-state")).as(browser.find("#uploads li").getText())
+        assertThat(browser.find("#uploads li").getDomAttribute("data-state")).as(browser.find("#uploads li").getText())
                 .isEqualTo("done");
         browser.until(d -> browser.findAll("#photos li").size() == 1);
         JsonNode stored = app.admin("GET", "/api/admin/events/direct-upload/photos").get("photos").get(0);

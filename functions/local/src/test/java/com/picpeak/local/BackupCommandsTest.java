@@ -1,5 +1,6 @@
 package com.picpeak.local;
 
+import com.picpeak.catalog.Event;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.gallery.EventPatch;
 import com.picpeak.testing.TestImages;
@@ -99,7 +100,7 @@ class BackupCommandsTest {
         assertThat(restoreOut.toString()).isEmpty();
         assertThat(files(storage)).isEqualTo(storageBefore);
         try (LocalServer server = LocalServer.start(fresh);
-             Stream<com.picpeak.catalog.Event> events = server.runtime().catalog().allEvents()) {
+             Stream<Event> events = server.runtime().catalog().allEvents()) {
             assertThat(events).isEmpty();
         }
     }

@@ -1,22 +1,24 @@
 package com.picpeak.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.protect.ImageProtection;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 
+import java.awt.Color;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -29,28 +31,7 @@ import static org.awaitility.Awaitility.await;
  * port: the password gate, the grid loading every photo page by page, the viewer, and downloads whose
  * saved files are compared byte for byte.
  */
-class GuestPagesBrowserTest {
-    @TempDir
-    static Path work;
-    static PagesFixture app;
-    static HeadlessChromium browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        app = PagesFixture.start(Map.of("PICPEAK_DATA", work.resolve("data").toString()));
-        browser = HeadlessChromium.start(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-    }
-
+class GuestPagesBrowserTest extends BrowserPageTest {
     @BeforeEach
     void signedOut() {
         browser.open(app.base + "/health");
@@ -91,7 +72,7 @@ class GuestPagesBrowserTest {
         browser.script("window.scrollTo(0, document.body.scrollHeight)");
 
         browser.until(d -> browser.findAll("#grid img").size() == count);
-        List<String> shown = browser.findAll("#grid img").stream().map(img -> img.getAttribute("alt")).toList();
+        List<String> shown = browser.findAll("#grid img").stream().map(img -> img.getDomAttribute("alt")).toList();
         assertThat(shown).containsExactlyElementsOf(uploaded.keySet());
         browser.script("window.scrollTo(0, 0)");
         browser.until(d -> (Boolean) browser.script("return Array.from(document.querySelectorAll('#grid img'))"
@@ -112,7 +93,7 @@ class GuestPagesBrowserTest {
         browser.findAll("#grid .open").get(0).click();
 
         WebElement viewer = browser.visible("#viewer");
-        assertThat(viewer.getAttribute("open")).isNotNull();
+        assertThat(viewer.getDomAttribute("open")).isNotNull();
         assertShowing(names.get(0), "1 of 3");
         browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#viewer-stage img');"
                 + "return img.complete && img.naturalWidth === 800"));
@@ -127,11 +108,11 @@ class GuestPagesBrowserTest {
         assertShowing(names.get(1), "2 of 3");
         browser.find("#viewer-prev").click();
         assertShowing(names.get(0), "1 of 3");
-        assertThat(browser.find("#viewer-stage img").getAttribute("src"))
+        assertThat(browser.find("#viewer-stage img").getDomProperty("src"))
                 .isEqualTo(app.base + guestPhotos("viewer").get(0).get("url").asText());
 
         new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
-        browser.until(d -> browser.find("#viewer").getAttribute("open") == null);
+        browser.until(d -> browser.find("#viewer").getDomAttribute("open") == null);
     }
 
     @Test
@@ -190,7 +171,7 @@ class GuestPagesBrowserTest {
         JsonNode job = app.jobs("kind=downloadall.build&state=failed").stream()
                 .filter(j -> j.get("target").asText().startsWith("broken")).findFirst().orElseThrow();
         assertThat(job.get("lastError").asText()).isNotBlank();
-        java.net.http.HttpResponse<byte[]> answer = app.guest("GET", "/gallery/broken/download-all");
+        HttpResponse<byte[]> answer = app.guest("GET", "/gallery/broken/download-all");
         assertThat(answer.statusCode()).isEqualTo(500);
         JsonNode body = PagesFixture.JSON.readTree(answer.body());
         assertThat(body.get("error").asText()).isEqualTo("download_all_failed");
@@ -204,7 +185,7 @@ class GuestPagesBrowserTest {
         Map<String, byte[]> uploaded = colourful("tiles", 2, 900, 600);
         app.upload("tiles", uploaded);
         app.put("/api/admin/events/tiles/watermark", "image/png", TestImages.png(TestImages.quadrants(120, 60,
-                java.awt.Color.WHITE, java.awt.Color.WHITE, java.awt.Color.WHITE, java.awt.Color.WHITE)));
+                Color.WHITE, Color.WHITE, Color.WHITE, Color.WHITE)));
         app.patchEvent("tiles", "{\"protectionLevel\":\"maximum\",\"watermarkViews\":true,"
                 + "\"watermarkPosition\":\"center\",\"watermarkOpacity\":100}");
         List<String> names = new ArrayList<>(uploaded.keySet());
@@ -212,10 +193,10 @@ class GuestPagesBrowserTest {
         browser.open(app.base + "/gallery/tiles");
         browser.until(d -> browser.findAll("#grid img").size() == 2);
         browser.findAll("#grid .open").get(0).click();
-        browser.until(d -> "9".equals(browser.find("#viewer-stage canvas").getAttribute("data-drawn")));
+        browser.until(d -> "9".equals(browser.find("#viewer-stage canvas").getDomAttribute("data-drawn")));
 
         assertThat(browser.findAll("#viewer-stage img")).isEmpty(); // no single image to save
-        assertThat(browser.find("#viewer-stage canvas").getAttribute("aria-label")).isEqualTo(names.get(0));
+        assertThat(browser.find("#viewer-stage canvas").getDomAttribute("aria-label")).isEqualTo(names.get(0));
         // the canvas holds the photo: its quadrant colours, and the white watermark in the middle
         assertClose(canvasPixel(225, 150), rgbOf(uploaded.get(names.get(0)), 225, 150));
         assertClose(canvasPixel(675, 450), rgbOf(uploaded.get(names.get(0)), 675, 450));
@@ -225,7 +206,7 @@ class GuestPagesBrowserTest {
         browser.find("#viewer-download").click();
         Path saved = awaitDownload(names.get(0));
         byte[] bytes = Files.readAllBytes(saved);
-        String fingerprint = com.picpeak.protect.ImageProtection.readFingerprint(new java.io.ByteArrayInputStream(bytes))
+        String fingerprint = ImageProtection.readFingerprint(new ByteArrayInputStream(bytes))
                 .orElseThrow();
         assertThat(app.admin("GET", "/api/admin/fingerprints/" + fingerprint).get("lastVariant").asText()).isEqualTo("download");
         assertThat(TestImages.decode(bytes).getWidth()).isEqualTo(900);
@@ -269,8 +250,8 @@ class GuestPagesBrowserTest {
     private void assertShowing(String filename, String position) {
         browser.until(d -> browser.find("#viewer-caption").getText().equals(filename)
                 && browser.find("#viewer-position").getText().equals(position));
-        assertThat(browser.find("#viewer-stage img").getAttribute("alt")).isEqualTo(filename);
-        assertThat(browser.find("#viewer-download").getAttribute("href")).endsWith("/download");
+        assertThat(browser.find("#viewer-stage img").getDomAttribute("alt")).isEqualTo(filename);
+        assertThat(browser.find("#viewer-download").getDomProperty("href")).endsWith("/download");
     }
 
     private long sizeFromInfo() {
@@ -305,14 +286,14 @@ class GuestPagesBrowserTest {
             value /= 1024;
             unit++;
         }
-        return value < 10 ? String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit])
-                : String.format(java.util.Locale.ROOT, "%.0f %s", value, units[unit]);
+        return value < 10 ? String.format(Locale.ROOT, "%.1f %s", value, units[unit])
+                : String.format(Locale.ROOT, "%.0f %s", value, units[unit]);
     }
 
     /** Photos of flat colour blocks, each different: screenshots of them stay small enough to keep in the repository. */
     static Map<String, byte[]> colourful(String stem, int count, int width, int height) {
-        java.awt.Color[] palette = {new java.awt.Color(0x2f5d8a), new java.awt.Color(0xe8a33d), new java.awt.Color(0x7aa95c),
-                new java.awt.Color(0xc8553d), new java.awt.Color(0xf2e8cf), new java.awt.Color(0x3d405b)};
+        Color[] palette = {new Color(0x2f5d8a), new Color(0xe8a33d), new Color(0x7aa95c),
+                new Color(0xc8553d), new Color(0xf2e8cf), new Color(0x3d405b)};
         Map<String, byte[]> photos = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             photos.put(stem + "_" + String.format("%03d", i + 1) + ".jpg", TestImages.jpeg(TestImages.quadrants(width, height,

@@ -2,6 +2,7 @@ package com.picpeak.local;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -10,10 +11,13 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -54,7 +58,7 @@ final class HeadlessChromium implements AutoCloseable {
                 "download.directory_upgrade", true,
                 "safebrowsing.enabled", false));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().withLogOutput(java.io.OutputStream.nullOutputStream()).build();
+                .usingAnyFreePort().withLogOutput(OutputStream.nullOutputStream()).build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
         return new HeadlessChromium(driver, downloads);
@@ -68,7 +72,7 @@ final class HeadlessChromium implements AutoCloseable {
         return driver.findElement(By.cssSelector(css));
     }
 
-    java.util.List<WebElement> findAll(String css) {
+    List<WebElement> findAll(String css) {
         return driver.findElements(By.cssSelector(css));
     }
 
@@ -83,7 +87,7 @@ final class HeadlessChromium implements AutoCloseable {
 
     WebDriverWait await() {
         WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }
 
@@ -97,7 +101,7 @@ final class HeadlessChromium implements AutoCloseable {
         Map<?, ?> content = (Map<?, ?>) metrics.get("cssContentSize");
         Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
                 "clip", Map.of("x", 0, "y", 0, "width", content.get("width"), "height", content.get("height"), "scale", 1)));
-        return save(name, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+        return save(name, Base64.getDecoder().decode((String) shot.get("data")));
     }
 
     /** Keeps a screenshot of what is on the screen (a modal viewer) under target/screenshots. */

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -140,27 +145,30 @@ class LocalServerTest {
         Path leftover = spool.resolve("upload_3f2a9c1e_0000.tmp"); // what a kill during an upload leaves
         Files.write(leftover, new byte[1024 * 1024]);
 
-        try (LocalServer server = LocalServer.start(Map.of("PICPEAK_DATA", dataDir.toString(), "PORT", "0"))) {
+        LocalServer server = LocalServer.start(Map.of("PICPEAK_DATA", dataDir.toString(), "PORT", "0"));
+        try {
             assertThat(spool).isEmptyDirectory();
+        } finally {
+            server.close();
         }
     }
 
-    private static void chunk(OutputStream out, byte[] bytes) throws java.io.IOException {
+    private static void chunk(OutputStream out, byte[] bytes) throws IOException {
         out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.write(bytes);
         out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    private static long bytesUnder(Path folder) throws java.io.IOException {
+    private static long bytesUnder(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             return 0;
         }
-        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+        try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
         }
     }
 
-    private java.util.List<String> listedFilenames(String base, String slug) throws Exception {
+    private List<String> listedFilenames(String base, String slug) throws Exception {
         return JSON.readTree(send(base + "/api/gallery/" + slug + "/photos?limit=200", "GET", null, null, null).body())
                 .get("photos").findValuesAsText("filename");
     }
@@ -168,7 +176,7 @@ class LocalServerTest {
     @Test
     void aBadConfiguration_refusesToServe_namingTheVariable() {
         int code = new PicPeakCli(Map.of("STORAGE_BACKEND", "ftp")).execute(new String[] {"serve"},
-                new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(new java.io.StringWriter(), true));
+                new PrintWriter(System.out, true), new PrintWriter(new StringWriter(), true));
 
         assertThat(code).isEqualTo(CheckCommand.CONFIG_REFUSED);
     }

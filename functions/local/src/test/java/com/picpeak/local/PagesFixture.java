@@ -2,6 +2,7 @@ package com.picpeak.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.picpeak.catalog.Photo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -135,8 +136,8 @@ final class PagesFixture implements AutoCloseable {
 
     /** The storage keys of an event's originals, from the catalog. */
     List<String> originalKeys(String slug) {
-        try (Stream<com.picpeak.catalog.Photo> photos = server.runtime().catalog().allPhotos(slug)) {
-            return photos.map(com.picpeak.catalog.Photo::key).toList();
+        try (Stream<Photo> photos = server.runtime().catalog().allPhotos(slug)) {
+            return photos.map(Photo::key).toList();
         }
     }
 

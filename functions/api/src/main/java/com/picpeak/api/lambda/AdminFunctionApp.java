@@ -1,10 +1,16 @@
 package com.picpeak.api.lambda;
 
-import com.picpeak.api.AdminController;
+import com.picpeak.api.AdminEventsController;
 import com.picpeak.api.AdminPageController;
-import com.picpeak.api.AutoImportController;
-import com.picpeak.api.JobsController;
+import com.picpeak.api.AdminPhotosController;
 import com.picpeak.api.ApiConfiguration;
+import com.picpeak.api.AutoImportController;
+import com.picpeak.api.BrandingController;
+import com.picpeak.api.EventArchiveController;
+import com.picpeak.api.FingerprintsController;
+import com.picpeak.api.JobsController;
+import com.picpeak.api.StorageController;
+import com.picpeak.api.WebhooksController;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Import;
 
@@ -13,7 +19,8 @@ import org.springframework.context.annotation.Import;
  * function more memory and time (uploads decode images) and routes only upload paths to it.
  */
 @SpringBootConfiguration
-@Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminController.class, AutoImportController.class, AdminPageController.class,
-        JobsController.class})
+@Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
+        BrandingController.class, FingerprintsController.class, StorageController.class, WebhooksController.class,
+        AutoImportController.class, AdminPageController.class, JobsController.class})
 public class AdminFunctionApp {
 }

@@ -1,4 +1,4 @@
-package com.picpeak.bench;
+package com.picpeak.local;
 
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;

@@ -1,4 +1,4 @@
-package com.picpeak.bench;
+package com.picpeak.local;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,6 +1,7 @@
-package com.picpeak.storage;
+package com.picpeak.local;
 
-import com.picpeak.bench.StorageBenchmark;
+import com.picpeak.storage.LocalBlobStore;
+import com.picpeak.storage.S3BlobStore;
 import com.picpeak.testing.TestS3Server;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -17,7 +18,7 @@ import java.util.Optional;
 /**
  * Both backends on one 256 MiB object against plain file streams, {@code cp}, and the raw AWS SDK
  * calls on the same S3 server (disk-backed S3Proxy in this JVM), all in one run:
- * {@code mvn -q -pl shared test-compile exec:java@bench-storage} (size: {@code -Dexec.args="256"}).
+ * {@code mvn -q -pl functions/local test-compile exec:java@bench-storage} (size: {@code -Dexec.args="256"}).
  */
 public final class StorageBenchmarkMain {
 
@@ -40,8 +41,9 @@ public final class StorageBenchmarkMain {
             }
         } finally {
             server.stop();
-            deleteTree(scratch);
+            BenchCommand.deleteTree(scratch);
         }
+        System.exit(0); // S3Proxy threads would otherwise keep the JVM alive
     }
 
     /** What the SDK does alone (PutObject from a file, GetObject to a stream): the floor for S3BlobStore. */
@@ -63,11 +65,5 @@ public final class StorageBenchmarkMain {
                 raw.deleteObject(b -> b.bucket(bucket).key("raw/bench.bin"));
             }
         };
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
