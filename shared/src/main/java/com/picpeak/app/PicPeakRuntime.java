@@ -37,11 +37,13 @@ import com.picpeak.gallery.PasswordGuesses;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
+import com.picpeak.media.ImageScaler;
+import com.picpeak.media.RenditionMaker;
+import com.picpeak.rendition.RenditionClaims;
+import com.picpeak.rendition.TierRenditions;
 import com.picpeak.metrics.EmfMetrics;
 import com.picpeak.metrics.LoggedMetrics;
 import com.picpeak.metrics.Metrics;
-import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
 import com.picpeak.storage.ConfigException;
@@ -75,7 +77,8 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final EventService events;
     private final GalleryService gallery;
     private final ImportService imports;
-    private final WatermarkService watermarks;
+    private final RenditionMaker renditions;
+    private final TierRenditions tiers;
     private final ArchiveService archives;
     private final EventArchiver archiver;
     private final EventDeletion deletions;
@@ -123,17 +126,18 @@ public final class PicPeakRuntime implements AutoCloseable {
                 GuestSessions.DEFAULT_VALIDITY, clock),
                 new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial, clock), clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
-        Thumbnailer renderer = new Thumbnailer();
+        ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
         imports.useMetrics(metrics);
-        this.watermarks = new WatermarkService(store, probe, renderer);
-        this.protection = new ImageProtection(store, watermarks, renderer, new ProtectionStore(table), keyMaterial,
+        this.renditions = new RenditionMaker(store, probe, renderer);
+        this.tiers = new TierRenditions(store, probe, renderer, renditions, new RenditionClaims(table), clock);
+        this.protection = ImageProtection.create(store, renditions, tiers, renderer, new ProtectionStore(table), keyMaterial,
                 appConfig.imageRequestsPerMinute(), clock);
         this.jobSettings = jobSettings;
         this.jobQueue = jobQueue;
         JobStore jobStore = new JobStore(table);
         this.jobs = new Jobs(jobStore, jobQueue, jobSettings, clock);
-        this.archives = new ArchiveService(catalog, store, watermarks, clock);
+        this.archives = new ArchiveService(catalog, store, renditions, clock);
         archives.useJobs(jobs);
         this.archiver = new EventArchiver(catalog, store, archives, imports, jobs, clock);
         this.deletions = new EventDeletion(catalog, store, jobs, clock);
@@ -278,8 +282,12 @@ public final class PicPeakRuntime implements AutoCloseable {
         return imports;
     }
 
-    public WatermarkService watermarks() {
-        return watermarks;
+    public TierRenditions tiers() {
+        return tiers;
+    }
+
+    public RenditionMaker renditions() {
+        return renditions;
     }
 
     /** What guests' image requests are answered with, by each event's protection level. */

@@ -12,7 +12,7 @@ import com.picpeak.metrics.Metrics;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 import com.picpeak.notify.DomainEvent;
 import com.picpeak.notify.DomainEventSink;
 import com.picpeak.storage.BlobInfo;
@@ -63,25 +63,25 @@ public final class ImportService {
     private final Catalog catalog;
     private final BlobStore store;
     private final ImageProbe probe;
-    private final Thumbnailer thumbnailer;
+    private final ImageScaler scaler;
     private final Clock clock;
     private final long maxUploadBytes;
     private final DomainEventSink events;
 
     /** An import service that tells nobody (tools and tests of other things). */
-    public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, Thumbnailer thumbnailer, Clock clock,
+    public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, ImageScaler scaler, Clock clock,
                          long maxUploadBytes) {
-        this(catalog, store, probe, thumbnailer, clock, maxUploadBytes, DomainEventSink.NONE);
+        this(catalog, store, probe, scaler, clock, maxUploadBytes, DomainEventSink.NONE);
     }
 
     /** @param events receives {@code photo.uploaded} for every photo imported, whatever its source */
-    public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, Thumbnailer thumbnailer, Clock clock,
+    public ImportService(Catalog catalog, BlobStore store, ImageProbe probe, ImageScaler scaler, Clock clock,
                          long maxUploadBytes, DomainEventSink events) {
         this.events = events;
         this.catalog = catalog;
         this.store = store;
         this.probe = probe;
-        this.thumbnailer = thumbnailer;
+        this.scaler = scaler;
         this.clock = clock;
         this.maxUploadBytes = maxUploadBytes;
     }
@@ -282,7 +282,7 @@ public final class ImportService {
     public byte[] render(String key, ImageHeader header, int width, int height) {
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream(64 * 1024);
         try (BlobRead original = store.get(key)) {
-            thumbnailer.cover(original.stream(), header, width, height, jpeg);
+            scaler.cover(original.stream(), header, width, height, jpeg);
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + key + "' failed: " + e, e);
         }

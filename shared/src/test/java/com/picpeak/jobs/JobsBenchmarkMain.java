@@ -11,8 +11,8 @@ import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.catalog.PhotoIds;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.ImageScaler;
+import com.picpeak.media.RenditionMaker;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.PutOptions;
@@ -91,10 +91,10 @@ public final class JobsBenchmarkMain {
     /** Archive then restore with these settings, each worker run given {@code perRun} (a function's time). */
     private static Run run(DynamoCatalog catalog, BlobStore store, JobSettings settings, Duration perRun, Clock clock) {
         TestJobs jobs = new TestJobs(catalog.tableName(), clock, settings, perRun);
-        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock,
+        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock,
                 Long.MAX_VALUE);
-        ArchiveService archives = new ArchiveService(catalog, store, new WatermarkService(store, new ImageProbe(),
-                new Thumbnailer()), clock);
+        ArchiveService archives = new ArchiveService(catalog, store, new RenditionMaker(store, new ImageProbe(),
+                new ImageScaler()), clock);
         EventArchiver archiver = new EventArchiver(catalog, store, archives, imports, jobs.jobs, clock);
         int[] steps = {0};
         JobStep archive = archiver.archiveStep(settings.partBytes());

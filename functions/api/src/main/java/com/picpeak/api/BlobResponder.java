@@ -1,8 +1,8 @@
 package com.picpeak.api;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.error.ErrorCode;
-import com.picpeak.protect.ImageProtection;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
@@ -102,7 +102,7 @@ final class BlobResponder {
      * once with the fingerprint and handed out by a presigned GET.
      */
     static void serveFingerprinted(HttpServletRequest request, HttpServletResponse response, PicPeakRuntime runtime,
-                                   ImageProtection.Served served, String cacheControl) throws IOException {
+                                   FingerprintedDelivery.Served served, String cacheControl) throws IOException {
         String quotedEtag = "\"" + served.etag() + "\"";
         if (matches(request.getHeader("If-None-Match"), quotedEtag)) {
             response.setHeader("ETag", quotedEtag);
@@ -111,7 +111,7 @@ final class BlobResponder {
             return;
         }
         if (served.length() > runtime.inlineResponseLimit() && runtime.store().canPresign()) {
-            String key = runtime.protection().storeFingerprinted(served);
+            String key = runtime.protection().delivery().storeFingerprinted(served);
             runtime.metrics().record("BytesPresigned", served.length(), Metrics.Unit.BYTES, Map.of());
             response.setHeader("Cache-Control", "no-store");
             response.setHeader("Location", runtime.store().presignGet(key, PRESIGNED_VALIDITY, served.downloadName()).toString());
@@ -129,7 +129,7 @@ final class BlobResponder {
             response.setContentLengthLong(served.length());
             return;
         }
-        try (ImageProtection.Opened opened = runtime.protection().open(served)) {
+        try (FingerprintedDelivery.Opened opened = runtime.protection().delivery().open(served)) {
             response.setContentLengthLong(opened.length()); // what is sent, even if the file changed since cataloguing
             copy(opened.stream(), response.getOutputStream());
         }

@@ -9,8 +9,8 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.ImageScaler;
+import com.picpeak.media.RenditionMaker;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -46,8 +46,8 @@ final class ArchiveBenchmark {
             DynamoCatalog catalog = new DynamoCatalog(dynamo.dynamoDbClient(), "bench-archive");
             DynamoCatalog.createTableIfMissing(dynamo.dynamoDbClient(), "bench-archive");
             ArchiveService archives = new ArchiveService(catalog, store,
-                    new WatermarkService(store, new ImageProbe(),
-                            new Thumbnailer()), Clock.systemUTC());
+                    new RenditionMaker(store, new ImageProbe(),
+                            new ImageScaler()), Clock.systemUTC());
 
             Event big = seed(catalog, "bench-big", largePhotos, largeMb * 1024 * 1024);
             double bestRaw = 0;
