@@ -1,5 +1,7 @@
-// The guest gallery page (/gallery/{slug}). Every image URL comes from the API's JSON (thumbnailUrl, url,
-// downloadUrl, heroUrl, downloadAllUrl): the page never builds one, so the server may change them.
+// The guest gallery page (/gallery/{slug}). Every image URL comes from the API's JSON (thumbnails, previews,
+// url, downloadUrl, heroUrl, downloadAllUrl): the page never builds one, so the server may change them.
+// The grid shows the thumbnail tiers (1x, 2x) and the viewer the preview tiers by srcset; the original is
+// fetched only by "Download" and "View original".
 'use strict';
 
 (function () {
@@ -67,6 +69,7 @@
   const caption = document.getElementById('viewer-caption');
   const position = document.getElementById('viewer-position');
   const viewerDownload = document.getElementById('viewer-download');
+  const viewerOriginal = document.getElementById('viewer-original');
   const prev = document.getElementById('viewer-prev');
   const next = document.getElementById('viewer-next');
   let current = -1;
@@ -83,9 +86,21 @@
     return response.json();
   }
 
-  function renderImage(container, photo, url) {
+  /** The srcset of a photo's preview tiers: each URL with its width. */
+  function previewSrcset(previews) {
+    return previews.map((tier) => tier.url + ' ' + tier.width + 'w').join(', ');
+  }
+
+  function renderImage(container, photo, url, previews) {
     const img = document.createElement('img');
-    img.src = url;
+    if (previews && previews.length) {
+      // the stage is the whole window, less the bar and the arrows: the browser picks the tier that fills it
+      img.sizes = '100vw';
+      img.srcset = previewSrcset(previews);
+      img.src = previews[0].url;
+    } else {
+      img.src = url;
+    }
     img.alt = photo.filename;
     img.draggable = false;
     if (photo.width && photo.height) {
@@ -121,7 +136,7 @@
   /** Shows one photo in the viewer's stage: the only place that renders a full photo. */
   async function renderPhoto(container, photo) {
     if (!info.imageTokensRequired) {
-      renderImage(container, photo, photo.url);
+      renderImage(container, photo, photo.url, photo.previews);
       return;
     }
     try {
@@ -130,7 +145,7 @@
       if (access.tiles) {
         renderTiles(container, photo, access.tiles);
       } else {
-        renderImage(container, photo, access.url);
+        renderImage(container, photo, access.url, access.previews);
       }
     } catch (failure) {
       const message = document.createElement('p');
@@ -177,6 +192,13 @@
     } else {
       viewerDownload.hidden = true;
     }
+    // the original, full size: only where downloads are allowed and the original is what the view route serves
+    if (info && info.downloadsAllowed && !info.imageTokensRequired && photo.url) {
+      viewerOriginal.href = photo.url;
+      viewerOriginal.hidden = false;
+    } else {
+      viewerOriginal.hidden = true;
+    }
     prev.disabled = index === 0;
     next.disabled = index === photos.length - 1 && exhausted;
     if (!viewer.open) viewer.showModal();
@@ -217,7 +239,11 @@
     open.className = 'open';
     open.setAttribute('aria-label', 'Open ' + photo.filename);
     const img = document.createElement('img');
-    img.src = photo.thumbnailUrl;
+    const thumbnails = photo.thumbnails || [];
+    if (thumbnails.length > 1) {
+      img.srcset = thumbnails.map((tier, i) => tier.url + ' ' + (i + 1) + 'x').join(', ');
+    }
+    img.src = thumbnails.length ? thumbnails[0].url : photo.thumbnailUrl;
     img.alt = photo.filename;
     img.loading = 'lazy';
     img.draggable = false;

@@ -33,6 +33,8 @@ import java.time.Instant;
  *   <tr><td>FINGERPRINT#id</td><td>FP</td><td></td><td>the access log of one fingerprint</td><td>ProtectionStore</td></tr>
  *   <tr><td>RATE#client#minute</td><td>RATE</td><td></td><td>image requests of one client in one
  *       minute</td><td>ProtectionStore</td></tr>
+ *   <tr><td>RENDITION#slug#photoId</td><td>tier-version</td><td></td><td>the claim (with a lease) of whoever makes
+ *       that rendition now</td><td>RenditionClaims</td></tr>
  *   <tr><td>GUESS#slug</td><td>CLIENT#client</td><td></td><td>one client's wrong passwords at a
  *       gallery</td><td>GuessStore</td></tr>
  *   <tr><td>GUESS#slug</td><td>HOUR#hour</td><td></td><td>every client's wrong passwords at a gallery in one clock
@@ -176,6 +178,12 @@ public final class CatalogKeys {
 
     public static String ratePk(String clientHash, long minute) {
         return "RATE#" + clientHash + "#" + minute;
+    }
+
+    // ---- rendition tiers ----
+
+    public static String renditionClaimPk(String slug, String photoId) {
+        return "RENDITION#" + slug + "#" + photoId;
     }
 
     // ---- password guesses ----

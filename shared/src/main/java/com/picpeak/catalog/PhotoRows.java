@@ -121,7 +121,8 @@ final class PhotoRows {
     Page<Photo> list(String slug, int limit, String cursor) {
         Map<String, AttributeValue> start = cursor == null ? null
                 : Map.of("pk", s(eventPk(slug)), "sk", s(photoSk(Pages.decodeCursor(cursor))));
-        QueryResponse response = table.queryPage(b -> b
+        // consistent: a page is cached by the revision read just before it, so it must show that revision's photos
+        QueryResponse response = table.queryPage(b -> b.consistentRead(true)
                 .keyConditionExpression("pk = :p AND begins_with(sk, :photo)")
                 .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":photo", s(CatalogKeys.PHOTO_PREFIX)))
                 .exclusiveStartKey(start).limit(limit + 1));

@@ -8,7 +8,7 @@ import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.media.GalleryLook;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.RenditionMaker;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -61,7 +61,7 @@ public final class DownloadAllService {
 
     private final Catalog catalog;
     private final BlobStore store;
-    private final WatermarkService watermarks;
+    private final RenditionMaker watermarks;
     private final Clock clock;
     private Jobs jobs;
     private ZipParts zipParts;
@@ -82,7 +82,7 @@ public final class DownloadAllService {
                 }
             });
 
-    public DownloadAllService(Catalog catalog, BlobStore store, WatermarkService watermarks, Clock clock) {
+    public DownloadAllService(Catalog catalog, BlobStore store, RenditionMaker watermarks, Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.watermarks = watermarks;
@@ -195,7 +195,7 @@ public final class DownloadAllService {
         if (!event.watermarkDownloads()) {
             return ORIGINALS;
         }
-        return "wm-" + watermarks.resolve(lookOf(event)).map(WatermarkService.Watermark::version)
+        return "wm-" + watermarks.resolve(lookOf(event)).map(RenditionMaker.Watermark::version)
                 .orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '"
                         + event.slug() + "' are to be watermarked but no watermark image is set: PUT a PNG to "
                         + "/api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
@@ -395,8 +395,8 @@ public final class DownloadAllService {
     ZipPlan planWatermarked(Event event) {
         try (Stream<Photo> photos = catalog.allPhotos(event.slug())) {
             return ZipPlan.of(photos.map(photo -> {
-                WatermarkService.Copy copy = watermarks.copyOf(lookOf(event), photo.id(), photo.key());
-                return new ZipItem(WatermarkService.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
+                RenditionMaker.Copy copy = watermarks.copyOf(lookOf(event), photo.id(), photo.key());
+                return new ZipItem(RenditionMaker.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
                         PhotoZips.timeOf(photo));
             }).toList());
         }

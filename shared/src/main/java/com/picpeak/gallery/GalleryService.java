@@ -25,6 +25,7 @@ public final class GalleryService {
     private final GuestSessions sessions;
     private final PasswordGuesses guesses;
     private final Clock clock;
+    private final ListingPages pages = new ListingPages(256);
 
     /** @param guesses holds back clients that guess passwords (counted in the catalog, so across instances) */
     public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
@@ -101,12 +102,34 @@ public final class GalleryService {
         return !event.requiresPassword() || sessions.verify(token, event) != null;
     }
 
+    /**
+     * A page of the event's photos. Pages are kept in process memory by the event's revision (read with the
+     * event row on every request), so a repeat view reads no photo rows.
+     */
     public Page<Photo> photos(GuestAccess access, Integer limit, String cursor) {
+        int size = pageSize(limit);
+        Event event = access.event();
+        return pages.get(event.slug(), event.revision(), size, cursor,
+                () -> catalog.listPhotos(event.slug(), size, cursor));
+    }
+
+    /**
+     * The entity tag of a listing page: the event's revision and what names the page, plus {@code view} (what
+     * else the caller's answer depends on, such as its JSON shape). The same on every instance, so a browser's
+     * {@code If-None-Match} is answered without reading a photo row.
+     */
+    public String pageTag(GuestAccess access, Integer limit, String cursor, String view) {
+        Event event = access.event();
+        return "l" + event.revision() + "-" + ContentTags.of(event.slug() + "|" + pageSize(limit) + "|"
+                + (cursor == null ? "" : cursor) + "|" + view);
+    }
+
+    private static int pageSize(Integer limit) {
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > MAX_PAGE_SIZE) {
             throw new PicPeakException(ErrorCode.INVALID_REQUEST, "limit must be 1 to " + MAX_PAGE_SIZE);
         }
-        return catalog.listPhotos(access.event().slug(), size, cursor);
+        return size;
     }
 
     public Photo photo(GuestAccess access, String photoId) {

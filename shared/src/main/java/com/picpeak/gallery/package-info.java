@@ -2,7 +2,7 @@
  * Events as the admin and guests see them: creating, changing and deleting events and photos
  * ({@link com.picpeak.gallery.EventService}, {@link com.picpeak.gallery.EventDeletion}), guest access
  * (password, expiry, active; sessions; password-guess limits; trusted proxies and client addresses), listings
- * and the download rules.
+ * (pages kept in process memory by revision, {@code ListingPages}, and their entity tags) and the download rules.
  *
  * <p>May import {@code catalog}, {@code jobs}, {@code notify}, {@code storage} and {@code error}. Must not import
  * {@code ingest}, {@code protect}, {@code archive}, {@code migrate}, {@code autoimport} or {@code app}.

@@ -1,10 +1,12 @@
 package com.picpeak.jobs;
 
 import com.picpeak.error.PicPeakException;
+import com.picpeak.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -43,6 +45,14 @@ public final class JobRunner {
     private final JobSettings settings;
     private final Clock clock;
     private final String owner;
+
+    private volatile Metrics metrics = Metrics.NONE;
+
+    /** Where succeeded and failed jobs, and their durations, are counted. */
+    public JobRunner useMetrics(Metrics figures) {
+        this.metrics = figures;
+        return this;
+    }
 
     public JobRunner(JobStore store, Map<JobKind, JobStep> steps, JobSettings settings, Clock clock, String owner) {
         this.store = store;
@@ -96,6 +106,10 @@ public final class JobRunner {
                     return Outcome.BUSY;
                 }
                 log.info("job {} ({} {}) succeeded", job.id(), job.kind().wireName(), job.target());
+                Map<String, String> kind = Map.of("Kind", job.kind().wireName());
+                metrics.count("JobsSucceeded", kind); // Kind=download-all-build: Download All builds
+                metrics.record("JobDuration", Duration.between(job.createdAt(), after).toMillis(),
+                        Metrics.Unit.MILLISECONDS, kind);
                 return Outcome.FINISHED;
             }
             // attempts start over only when the checkpoint moved: a step that keeps failing at one place fails
@@ -152,6 +166,7 @@ public final class JobRunner {
         }
         // JOB_FAILED is what the stack's metric filter counts (alarm on failed jobs)
         log.error("JOB_FAILED job {} ({} {}): {}", job.id(), job.kind().wireName(), job.target(), reason);
+        metrics.count("JobsFailed", Map.of("Kind", job.kind().wireName()));
         return Outcome.FINISHED;
     }
 

@@ -9,7 +9,7 @@ import java.io.InputStream;
  * read position. {@link MemoryCacheImageInputStream} keeps every byte read until the reader calls
  * {@code flushBefore}, which the JPEG readers never do, so a 40 MB original would sit whole in the
  * heap. The PNG and WebP readers only seek back a few KB; the JPEG readers seek back to the start to
- * read the header again, so the window covers the header (see {@link Thumbnailer#window}) plus
+ * read the header again, so the window covers the header (see {@link ImageScaler#window}) plus
  * {@link ImageProbe#HEADER_BYTES}; a seek further back fails with an IndexOutOfBoundsException or
  * IOException rather than silently reading wrong bytes.
  */

@@ -1,6 +1,7 @@
 /**
  * Images: probing type and size from the header (before any decode, with the decompression-bomb guard), EXIF
- * orientation, thumbnails and heroes, and the renditions guests view or download (watermarked or plain), stored
+ * orientation, decoding and scaling ({@link com.picpeak.media.ImageScaler}: covers, fitted sizes in sRGB, tiles), and
+ * the watermarked or plain renditions guests view or download ({@link com.picpeak.media.RenditionMaker}), stored
  * through the {@code BlobStore}. What a rendition needs of its event comes in as a
  * {@link com.picpeak.media.GalleryLook}.
  *

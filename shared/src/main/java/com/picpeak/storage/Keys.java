@@ -67,6 +67,14 @@ public final class Keys {
     }
 
     /**
+     * A rendition tier of a photo (a thumbnail or preview size), per rendition version: a cache, rebuilt on demand
+     * when deleted, and under {@link #renditionsOf} so that deleting the photo deletes it.
+     */
+    public static String tierRendition(String slug, String photoId, String tier, String version) {
+        return renditionsOf(slug, photoId) + tier + "-" + version + ".jpg";
+    }
+
+    /**
      * A download with a guest's fingerprint written into it, stored only when it is too large to answer inline
      * (serverless shape) and handed out by a short presigned URL; the stack's lifecycle rule removes it.
      */

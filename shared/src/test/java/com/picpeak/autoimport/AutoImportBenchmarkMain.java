@@ -7,7 +7,7 @@ import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.S3BlobStore;
 import com.picpeak.testing.TestDynamo;
@@ -67,7 +67,7 @@ public final class AutoImportBenchmarkMain {
             for (Future<?> f : work) {
                 f.get();
             }
-            ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(),
+            ImportService imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(),
                     Clock.systemUTC(), 10_000_000);
             PrefixWalker walker = new PrefixWalker(catalog, store, imports, state, Clock.systemUTC(), Duration.ofMinutes(5));
             walker.poll(); // warm-up: class loading, connections

@@ -12,8 +12,8 @@ import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.ImageScaler;
+import com.picpeak.media.RenditionMaker;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.ExternalMediaStore;
@@ -64,7 +64,7 @@ class LocalFolderWatcherTest {
         String table = TestDynamo.createTable();
         catalog = new DynamoCatalog(TestDynamo.client(), table);
         state = new AutoImportState(new DynamoTable(TestDynamo.client(), table));
-        imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), Clock.systemUTC(), 10_000_000);
+        imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), Clock.systemUTC(), 10_000_000);
         events = new EventService(catalog, store, new PasswordHasher(1000), Clock.systemUTC());
         events.create("wedding", new EventPatch("Wedding", null, null, false, null, null, null, null));
         watcher = new LocalFolderWatcher(catalog, store, imports, state, Optional.of(root), Optional.of(externalRoot),
@@ -122,7 +122,7 @@ class LocalFolderWatcherTest {
         assertThat(photos("wedding")).as("the same photo, not a second one").isEqualTo(1);
         assertThat(catalog.findEvent("wedding").orElseThrow().revision()).isGreaterThan(revision);
         DownloadAllService archives = new DownloadAllService(catalog, store,
-                new WatermarkService(store, new ImageProbe(), new Thumbnailer()), Clock.systemUTC());
+                new RenditionMaker(store, new ImageProbe(), new ImageScaler()), Clock.systemUTC());
         DownloadAllService.Archive archive = archives.current(catalog.findEvent("wedding").orElseThrow());
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         archives.writeFromOriginals(archive, zip);

@@ -10,7 +10,7 @@ import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.jobs.Deadline;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 import com.picpeak.notify.DomainEvent;
 import com.picpeak.notify.DomainEventSink;
 import com.picpeak.storage.BlobStore;
@@ -76,7 +76,7 @@ class PrefixWalkerTest {
 
     ImportService newImports(BlobStore target) {
         DomainEventSink recording = published::add;
-        return new ImportService(catalog, target, new ImageProbe(), new Thumbnailer(), clock, 10_000_000, recording);
+        return new ImportService(catalog, target, new ImageProbe(), new ImageScaler(), clock, 10_000_000, recording);
     }
 
     @AfterEach

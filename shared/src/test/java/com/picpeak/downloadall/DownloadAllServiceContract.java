@@ -14,8 +14,8 @@ import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.ImageScaler;
+import com.picpeak.media.RenditionMaker;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
@@ -65,7 +65,7 @@ abstract class DownloadAllServiceContract {
     DynamoCatalog catalog;
     ImportService imports;
     DownloadAllService archives;
-    WatermarkService watermarks;
+    RenditionMaker watermarks;
     TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     TestJobs jobs;
     List<byte[]> photos = new ArrayList<>();
@@ -79,8 +79,8 @@ abstract class DownloadAllServiceContract {
     void setUp() {
         store = newStore();
         catalog = TestDynamo.newCatalog();
-        imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 10_000_000);
-        watermarks = new WatermarkService(store, new ImageProbe(), new Thumbnailer());
+        imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock, 10_000_000);
+        watermarks = new RenditionMaker(store, new ImageProbe(), new ImageScaler());
         archives = new DownloadAllService(catalog, store, watermarks, clock);
         jobs = new TestJobs(catalog.tableName(), clock, TestJobs.ONE_STEP);
         archives.useJobs(jobs.jobs, parts(store));
@@ -282,7 +282,7 @@ abstract class DownloadAllServiceContract {
         catalog.updateEvent("party", e -> e.withDownloadFlags(true, false, e.updatedAt()));
         assertThatThrownBy(() -> archives.current(event())).isInstanceOfSatisfying(PicPeakException.class,
                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.WATERMARK_UNAVAILABLE));
-        WatermarkService.Watermark first = watermarks.setWatermark(null,
+        RenditionMaker.Watermark first = watermarks.setWatermark(null,
                 new ByteArrayInputStream(TestImages.png(TestImages.quadrants(64, 32, TestImages.RED, TestImages.RED,
                         TestImages.RED, TestImages.RED))));
 

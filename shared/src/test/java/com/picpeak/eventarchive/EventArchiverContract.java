@@ -13,8 +13,8 @@ import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.ImageScaler;
+import com.picpeak.media.RenditionMaker;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
@@ -90,7 +90,7 @@ abstract class EventArchiverContract {
     void setUp() {
         store = newStore();
         catalog = TestDynamo.newCatalog();
-        imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 10_000_000);
+        imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock, 10_000_000);
         events = new EventService(catalog, store, new PasswordHasher(1000), clock);
         createEvent("old", Instant.parse("2026-11-01T00:00:00Z"), 3);
         createEvent("current", Instant.parse("2099-01-01T00:00:00Z"), 1);
@@ -120,10 +120,10 @@ abstract class EventArchiverContract {
             }
         };
         jobs = new TestJobs(catalog.tableName(), clock, settings);
-        ImportService jobImports = new ImportService(catalog, interruptible, new ImageProbe(), new Thumbnailer(), clock,
+        ImportService jobImports = new ImportService(catalog, interruptible, new ImageProbe(), new ImageScaler(), clock,
                 10_000_000);
-        archives = new DownloadAllService(catalog, interruptible, new WatermarkService(interruptible, new ImageProbe(),
-                new Thumbnailer()), clock);
+        archives = new DownloadAllService(catalog, interruptible, new RenditionMaker(interruptible, new ImageProbe(),
+                new ImageScaler()), clock);
         ZipParts zipParts = new ZipParts(interruptible, new DynamoTable(TestDynamo.client(), catalog.tableName()),
                 jobs.jobs, clock);
         archives.useJobs(jobs.jobs, zipParts);
@@ -390,7 +390,7 @@ abstract class EventArchiverContract {
         events.setHero("old", photos.get(0).id(), Keys.hero("old", photos.get(0).id()));
         store.put(Keys.hero("old", photos.get(0).id()), new ByteArrayInputStream(new byte[] {1}),
                 PutOptions.of("image/jpeg"));
-        new WatermarkService(store, new ImageProbe(), new Thumbnailer()).setWatermark("old", new ByteArrayInputStream(
+        new RenditionMaker(store, new ImageProbe(), new ImageScaler()).setWatermark("old", new ByteArrayInputStream(
                 TestImages.png(TestImages.quadrants(64, 32, TestImages.RED, TestImages.RED, TestImages.RED,
                         TestImages.RED))));
         catalog.updateEvent("old", e -> e.withDownloadFlags(true, false, e.updatedAt()));
@@ -414,7 +414,7 @@ abstract class EventArchiverContract {
                         AttributeValue.fromS("EVENT#old")))).count())
                 .isZero();
         events.create("old", new EventPatch("Again", null, null, false, null, null, null, null));
-        assertThat(new WatermarkService(store, new ImageProbe(), new Thumbnailer())
+        assertThat(new RenditionMaker(store, new ImageProbe(), new ImageScaler())
                 .resolve(DownloadAllService.lookOf(catalog.findEvent("old").orElseThrow()))).as("no watermark of the old event").isEmpty();
         assertThat(catalog.findEvent("old").orElseThrow().photoCount()).isZero();
     }

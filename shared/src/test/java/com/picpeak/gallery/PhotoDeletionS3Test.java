@@ -11,7 +11,7 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.S3BlobStore;
 import com.picpeak.testing.DelegatingStore;
@@ -57,7 +57,7 @@ class PhotoDeletionS3Test {
         s3 = S3BlobStore.create(server.settings(server.createBucket(), "studio"));
         String table = TestDynamo.createTable();
         catalog = new DynamoCatalog(TestDynamo.client(), table);
-        imports = new ImportService(catalog, s3, new ImageProbe(), new Thumbnailer(), clock, 10_000_000);
+        imports = new ImportService(catalog, s3, new ImageProbe(), new ImageScaler(), clock, 10_000_000);
         walker = new PrefixWalker(catalog, s3, imports, new AutoImportState(new DynamoTable(TestDynamo.client(), table)),
                 clock, INTERVAL);
         new EventService(catalog, s3, new PasswordHasher(1000), clock)

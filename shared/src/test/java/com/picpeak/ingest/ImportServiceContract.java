@@ -10,7 +10,7 @@ import com.picpeak.gallery.EventPatch;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
@@ -56,7 +56,7 @@ abstract class ImportServiceContract {
     void setUp() {
         store = newStore();
         catalog = TestDynamo.newCatalog();
-        imports = new ImportService(catalog, store, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS), new Thumbnailer(),
+        imports = new ImportService(catalog, store, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS), new ImageScaler(),
                 Clock.systemUTC(), MAX_UPLOAD);
         new EventService(catalog, store, new PasswordHasher(1000), Clock.systemUTC())
                 .create("wedding", new EventPatch("Wedding", null, null, false, null, null, null, null));
@@ -121,7 +121,7 @@ abstract class ImportServiceContract {
                 }
                 return super.head(key);
             }
-        }, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS), new Thumbnailer(), Clock.systemUTC(), MAX_UPLOAD);
+        }, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS), new ImageScaler(), Clock.systemUTC(), MAX_UPLOAD);
 
         assertThatThrownBy(() -> failingOnce.importStream("wedding", "IMG_0007.JPG", new ByteArrayInputStream(jpeg),
                 PhotoSource.UPLOAD)).isInstanceOfSatisfying(PicPeakException.class,
@@ -232,7 +232,7 @@ abstract class ImportServiceContract {
     void aJpegWithMoreThanOneMiBOfMetadataBeforeItsFrameHeader_isImported_withItsOrientationAndThumbnail() throws IOException {
         byte[] photo = TestImages.withMetadata(TestImages.withExif(jpeg, 6, "2026:06:20 14:30:00"), 3 * 1024 * 1024);
         ImportService large = new ImportService(catalog, store, new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS),
-                new Thumbnailer(), Clock.systemUTC(), 10_000_000);
+                new ImageScaler(), Clock.systemUTC(), 10_000_000);
 
         Photo imported = large.importStream("wedding", "LIGHTROOM.jpg", new ByteArrayInputStream(photo), PhotoSource.UPLOAD);
 

@@ -11,7 +11,7 @@ import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.catalog.PhotoIds;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.PutOptions;
@@ -91,7 +91,7 @@ public final class JobsBenchmarkMain {
     /** Archive then restore with these settings, each worker run given {@code perRun} (a function's time). */
     private static Run run(DynamoCatalog catalog, BlobStore store, JobSettings settings, Duration perRun, Clock clock) {
         TestJobs jobs = new TestJobs(catalog.tableName(), clock, settings, perRun);
-        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock,
+        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock,
                 Long.MAX_VALUE);
         EventArchiver archiver = new EventArchiver(catalog, store, imports, jobs.jobs,
                 new ZipParts(store, new DynamoTable(TestDynamo.client(), catalog.tableName()), jobs.jobs, clock), clock);

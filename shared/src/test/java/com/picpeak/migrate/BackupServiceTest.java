@@ -10,7 +10,7 @@ import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
@@ -60,7 +60,7 @@ class BackupServiceTest {
     /** Two events, "party" (one photo) and "wedding" (three, the first its hero), imported into {@code store}. */
     private static void seed(BlobStore store, DynamoCatalog catalog) {
         EventService events = new EventService(catalog, store, new PasswordHasher(1000), Clock.systemUTC());
-        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), Clock.systemUTC(), 10_000_000);
+        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), Clock.systemUTC(), 10_000_000);
         events.create("wedding", new EventPatch("Wedding", "secret", null, false, null, null, null, null));
         events.create("party", new EventPatch("Party", null, null, false, null, false, null, null));
         for (int i = 0; i < 3; i++) {

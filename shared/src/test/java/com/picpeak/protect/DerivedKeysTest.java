@@ -114,11 +114,11 @@ class DerivedKeysTest {
         PicPeakRuntime sameCatalog = runtime(table);
         PicPeakRuntime otherCatalog = runtime(TestDynamo.createTable());
 
-        String id = first.protection().fingerprintId("open-party", "0123456789abcdef01234567", "mi2x7k0qa1b2c3d4");
+        String id = first.protection().access().fingerprintId("open-party", "0123456789abcdef01234567", "mi2x7k0qa1b2c3d4");
 
-        assertThat(sameCatalog.protection().fingerprintId("open-party", "0123456789abcdef01234567", "mi2x7k0qa1b2c3d4"))
+        assertThat(sameCatalog.protection().access().fingerprintId("open-party", "0123456789abcdef01234567", "mi2x7k0qa1b2c3d4"))
                 .isEqualTo(id);
-        assertThat(otherCatalog.protection().fingerprintId("open-party", "0123456789abcdef01234567", "mi2x7k0qa1b2c3d4"))
+        assertThat(otherCatalog.protection().access().fingerprintId("open-party", "0123456789abcdef01234567", "mi2x7k0qa1b2c3d4"))
                 .isNotEqualTo(id);
     }
 }

@@ -17,8 +17,10 @@ import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.ImageScaler;
+import com.picpeak.media.RenditionMaker;
+import com.picpeak.rendition.RenditionClaims;
+import com.picpeak.rendition.TierRenditions;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -46,13 +48,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 abstract class ImageProtectionContract {
     static final String ADMIN_TOKEN = "protection-test-admin-token";
     static final Color GREY = new Color(128, 128, 128);
-    static final ImageProtection.Client GUEST = new ImageProtection.Client("203.0.113.7", "Firefox/140");
+    static final ImageAccess.Client GUEST = new ImageAccess.Client("203.0.113.7", "Firefox/140");
 
     BlobStore store;
     DynamoCatalog catalog;
     String table;
     EventService events;
-    WatermarkService renditions;
+    RenditionMaker renditions;
     ImageProtection protection;
     GuestSessions sessions;
     TestClock clock = new TestClock(Instant.parse("2026-11-29T10:00:00Z"));
@@ -67,8 +69,8 @@ abstract class ImageProtectionContract {
         table = TestDynamo.createTable();
         catalog = new DynamoCatalog(TestDynamo.client(), table);
         events = new EventService(catalog, store, new PasswordHasher(1000), clock);
-        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 50_000_000);
-        renditions = new WatermarkService(store, new ImageProbe(), new Thumbnailer());
+        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock, 50_000_000);
+        renditions = new RenditionMaker(store, new ImageProbe(), new ImageScaler());
         protection = instance(1000);
         sessions = new GuestSessions(GuestSessions.deriveKey(keyMaterial()), Duration.ofHours(1), clock);
         events.create("wedding", new EventPatch("Wedding", null, null, false, null, null, null, null));
@@ -85,8 +87,11 @@ abstract class ImageProtectionContract {
 
     /** A second server process: its own services on the same catalog table and storage. */
     ImageProtection instance(long requestsPerMinute) {
-        return new ImageProtection(store, new WatermarkService(store, new ImageProbe(), new Thumbnailer()),
-                new Thumbnailer(), new ProtectionStore(new DynamoTable(TestDynamo.client(), table)), keyMaterial(),
+        RenditionMaker marks = new RenditionMaker(store, new ImageProbe(), new ImageScaler());
+        DynamoTable rows = new DynamoTable(TestDynamo.client(), table);
+        TierRenditions tiers = new TierRenditions(store, new ImageProbe(), new ImageScaler(), marks,
+                new RenditionClaims(rows), clock);
+        return ImageProtection.create(store, marks, tiers, new ImageScaler(), new ProtectionStore(rows), keyMaterial(),
                 requestsPerMinute, clock);
     }
 
@@ -99,7 +104,7 @@ abstract class ImageProtectionContract {
     void belowEnhanced_theStoredOriginalIsServed_untouched() throws Exception {
         GuestAccess guest = anonymous(protect(Protection.Level.BASIC, false));
 
-        ImageProtection.Served served = protection.view(guest, photo, GUEST, null);
+        FingerprintedDelivery.Served served = protection.view(guest, photo, GUEST, null);
 
         assertThat(served.key()).isEqualTo(photo.key());
         assertThat(served.fingerprinted()).isFalse();
@@ -109,7 +114,7 @@ abstract class ImageProtectionContract {
     @Test
     void viewWatermark_isInTheServedPixels_andFollowsItsSettings() throws Exception {
         Event event = events.update("wedding", patch(Protection.Level.STANDARD, true, Protection.Position.BOTTOM_RIGHT, 100));
-        ImageProtection.Served bottomRight = protection.view(anonymous(event), photo, GUEST, null);
+        FingerprintedDelivery.Served bottomRight = protection.view(anonymous(event), photo, GUEST, null);
         BufferedImage image = TestImages.decode(read(bottomRight));
 
         assertThat(bottomRight.key()).startsWith("watermarks/wedding/" + photo.id() + "-view-");
@@ -118,7 +123,7 @@ abstract class ImageProtectionContract {
         mean(image, 20, 20, 10, 10).isCloseTo(GREY, 12);         // the photo as it was
 
         event = events.update("wedding", patch(null, null, Protection.Position.TOP_LEFT, null));
-        ImageProtection.Served topLeft = protection.view(anonymous(event), photo, GUEST, null);
+        FingerprintedDelivery.Served topLeft = protection.view(anonymous(event), photo, GUEST, null);
         BufferedImage moved = TestImages.decode(read(topLeft));
 
         assertThat(topLeft.key()).isNotEqualTo(bottomRight.key()); // new settings, new rendition: the old one is never served
@@ -132,23 +137,23 @@ abstract class ImageProtectionContract {
         GuestAccess anna = signedIn(event);
         GuestAccess ben = signedIn(event);
 
-        byte[] annas = read(protection.view(anna, photo, GUEST, protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token()));
-        ImageProtection.Served bensServed = protection.download(ben, photo, new ImageProtection.Client("198.51.100.2", "Safari"),
-                protection.grant(ben, photo, ImageProtection.Purpose.DOWNLOAD, GUEST).token());
+        byte[] annas = read(protection.view(anna, photo, GUEST, protection.grant(anna, photo, ImageAccess.Purpose.VIEW, GUEST).token()));
+        FingerprintedDelivery.Served bensServed = protection.download(ben, photo, new ImageAccess.Client("198.51.100.2", "Safari"),
+                protection.grant(ben, photo, ImageAccess.Purpose.DOWNLOAD, GUEST).token());
         byte[] bens = read(bensServed);
 
         String annasId = Fingerprints.read(new ByteArrayInputStream(annas)).orElseThrow();
         String bensId = Fingerprints.read(new ByteArrayInputStream(bens)).orElseThrow();
         assertThat(annasId).isNotEqualTo(bensId);
-        ProtectionStore.AccessRecord annasRecord = protection.lookup(annasId).orElseThrow();
+        ProtectionStore.AccessRecord annasRecord = protection.access().lookup(annasId).orElseThrow();
         assertThat(annasRecord.sessionId()).isEqualTo(anna.session().sessionId());
         assertThat(annasRecord.slug()).isEqualTo("wedding");
         assertThat(annasRecord.photoId()).isEqualTo(photo.id());
         assertThat(annasRecord.lastVariant()).isEqualTo("view");
         assertThat(annasRecord.serves()).isEqualTo(1);
         assertThat(annasRecord.firstServedAt()).isEqualTo(clock.instant());
-        assertThat(annasRecord.clientHash()).isEqualTo(protection.clientHash(GUEST)).doesNotContain("203.0.113.7");
-        ProtectionStore.AccessRecord bensRecord = protection.lookup(bensId).orElseThrow();
+        assertThat(annasRecord.clientHash()).isEqualTo(protection.access().clientHash(GUEST)).doesNotContain("203.0.113.7");
+        ProtectionStore.AccessRecord bensRecord = protection.access().lookup(bensId).orElseThrow();
         assertThat(bensRecord.sessionId()).isEqualTo(ben.session().sessionId());
         assertThat(bensRecord.lastVariant()).isEqualTo("download");
         // the download is the original's bytes with only the XMP block added, and still a JPEG that decodes
@@ -164,11 +169,11 @@ abstract class ImageProtectionContract {
         GuestAccess anna = signedIn(event);
         GuestAccess ben = signedIn(event);
 
-        String token = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token();
+        String token = protection.grant(anna, photo, ImageAccess.Purpose.VIEW, GUEST).token();
         assertThat(read(protection.view(anna, photo, GUEST, token))).isNotEmpty();
         assertRefused(() -> protection.view(anna, photo, GUEST, token), ErrorCode.ACCESS_TOKEN_INVALID);   // used up
 
-        String annasNext = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token();
+        String annasNext = protection.grant(anna, photo, ImageAccess.Purpose.VIEW, GUEST).token();
         assertRefused(() -> protection.view(ben, photo, GUEST, annasNext), ErrorCode.ACCESS_TOKEN_INVALID); // another session
         assertRefused(() -> protection.download(anna, photo, GUEST, annasNext), ErrorCode.ACCESS_TOKEN_INVALID); // another purpose
         assertRefused(() -> protection.view(anna, photo, GUEST, null), ErrorCode.ACCESS_TOKEN_INVALID);    // none
@@ -176,7 +181,7 @@ abstract class ImageProtectionContract {
 
         assertRefused(() -> protection.view(anna, photo, GUEST, "x".repeat(3000)), ErrorCode.ACCESS_TOKEN_INVALID); // not one of ours
 
-        clock.advance(ImageProtection.TOKEN_VALIDITY.plusSeconds(1));
+        clock.advance(ImageAccess.TOKEN_VALIDITY.plusSeconds(1));
         assertRefused(() -> protection.view(anna, photo, GUEST, annasNext), ErrorCode.ACCESS_TOKEN_INVALID); // expired
     }
 
@@ -185,13 +190,13 @@ abstract class ImageProtectionContract {
         Event event = events.update("wedding", patch(Protection.Level.MAXIMUM, true, Protection.Position.CENTER, 50));
         GuestAccess anna = signedIn(event);
 
-        ImageProtection.Grant grant = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST);
-        ImageProtection.TileLayout layout = grant.tiles();
+        ImageProtection.Grant grant = protection.grant(anna, photo, ImageAccess.Purpose.VIEW, GUEST);
+        ImageTiles.TileLayout layout = grant.tiles();
         assertThat(layout.columns()).isEqualTo(3);
         assertThat(grant.uses()).isEqualTo(9);
         BufferedImage assembled = new BufferedImage(layout.width(), layout.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = assembled.createGraphics();
-        for (ImageProtection.Tile tile : layout.tiles()) {
+        for (ImageTiles.Tile tile : layout.tiles()) {
             byte[] bytes = read(protection.tile(anna, photo, tile.index(), GUEST, grant.token()));
             assertThat(Fingerprints.read(new ByteArrayInputStream(bytes))).isPresent();
             BufferedImage part = TestImages.decode(bytes);
@@ -202,13 +207,13 @@ abstract class ImageProtectionContract {
         g.dispose();
 
         BufferedImage view;
-        try (BlobRead read = store.get(renditions.viewCopyOf(ImageProtection.lookOf(event), photo.id(), photo.key()).key())) {
+        try (BlobRead read = store.get(renditions.viewCopyOf(TierRenditions.lookOf(event), photo.id(), photo.key()).key())) {
             view = TestImages.decode(read.stream().readAllBytes());
         }
         assertThat(meanDifference(assembled, view)).isLessThan(3.0);
         mean(assembled, 400, 300, 10, 10).isCloseTo(new Color(192, 64, 64), 12); // the mark at 50 % over grey
         assertRefused(() -> protection.tile(anna, photo, 0, GUEST, grant.token()), ErrorCode.ACCESS_TOKEN_INVALID);
-        String fresh = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token();
+        String fresh = protection.grant(anna, photo, ImageAccess.Purpose.VIEW, GUEST).token();
         assertRefused(() -> protection.view(anna, photo, GUEST, fresh), ErrorCode.TILES_ONLY);
         assertRefused(() -> protection.tile(anna, photo, 9, GUEST, fresh), ErrorCode.NOT_FOUND);
     }
@@ -219,13 +224,13 @@ abstract class ImageProtectionContract {
         GuestAccess anna = signedIn(event);
         ImageProtection other = instance(1000);
 
-        String token = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST).token();
+        String token = protection.grant(anna, photo, ImageAccess.Purpose.VIEW, GUEST).token();
         byte[] served = read(other, other.view(anna, photo, GUEST, token));
         assertRefused(() -> protection.view(anna, photo, GUEST, token), ErrorCode.ACCESS_TOKEN_INVALID); // one use, wherever
 
         String id = Fingerprints.read(new ByteArrayInputStream(served)).orElseThrow();
-        assertThat(protection.lookup(id).orElseThrow().sessionId()).isEqualTo(anna.session().sessionId());
-        assertThat(id).isEqualTo(protection.fingerprintId("wedding", anna.session().sessionId(), photo.id()));
+        assertThat(protection.access().lookup(id).orElseThrow().sessionId()).isEqualTo(anna.session().sessionId());
+        assertThat(id).isEqualTo(protection.access().fingerprintId("wedding", anna.session().sessionId(), photo.id()));
     }
 
     @Test
@@ -241,13 +246,13 @@ abstract class ImageProtectionContract {
 
         assertRefused(() -> strict.thumbnail(anna, photo, GUEST), ErrorCode.TOO_MANY_REQUESTS);
         // a new user agent, or a new address, is still the same guest
-        assertRefused(() -> strict.thumbnail(anna, photo, new ImageProtection.Client("203.0.113.7", "Brand-new/1.0")),
+        assertRefused(() -> strict.thumbnail(anna, photo, new ImageAccess.Client("203.0.113.7", "Brand-new/1.0")),
                 ErrorCode.TOO_MANY_REQUESTS);
-        assertRefused(() -> strict.thumbnail(anna, photo, new ImageProtection.Client("198.51.100.9", "Firefox/140")),
+        assertRefused(() -> strict.thumbnail(anna, photo, new ImageAccess.Client("198.51.100.9", "Firefox/140")),
                 ErrorCode.TOO_MANY_REQUESTS);
         // another guest behind the same address (one proxy, one NAT) has a limit of its own
         strict.thumbnail(ben, photo, GUEST);
-        assertThatThrownBy(() -> strict.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST))
+        assertThatThrownBy(() -> strict.grant(anna, photo, ImageAccess.Purpose.VIEW, GUEST))
                 .isInstanceOfSatisfying(TooManyRequestsException.class,
                         e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(45)));
         clock.advance(Duration.ofSeconds(45));
@@ -257,16 +262,16 @@ abstract class ImageProtectionContract {
     @Test
     void pngOriginals_carryTheFingerprintInAnITXtChunk_andStillDecode() throws Exception {
         byte[] png = TestImages.png(solid(120, 90, Color.BLUE));
-        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new Thumbnailer(), clock, 50_000_000);
+        ImportService imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock, 50_000_000);
         Photo pngPhoto = imports.importStream("wedding", "logo.png", new ByteArrayInputStream(png), PhotoSource.UPLOAD);
         Event event = protect(Protection.Level.ENHANCED, false);
         GuestAccess anna = signedIn(event);
 
         byte[] served = read(protection.download(anna, pngPhoto, GUEST,
-                protection.grant(anna, pngPhoto, ImageProtection.Purpose.DOWNLOAD, GUEST).token()));
+                protection.grant(anna, pngPhoto, ImageAccess.Purpose.DOWNLOAD, GUEST).token()));
 
         String id = Fingerprints.read(new ByteArrayInputStream(served)).orElseThrow();
-        assertThat(protection.lookup(id).orElseThrow().photoId()).isEqualTo(pngPhoto.id());
+        assertThat(protection.access().lookup(id).orElseThrow().photoId()).isEqualTo(pngPhoto.id());
         assertThat(served.length - png.length).isEqualTo((int) Fingerprints.addedBytes("image/png", id));
         assertThat(TestImages.decode(served).getRGB(60, 45)).isEqualTo(Color.BLUE.getRGB());
     }
@@ -275,7 +280,7 @@ abstract class ImageProtectionContract {
     void deletingAPhoto_removesItsRenditionsAndTiles() throws Exception {
         Event event = events.update("wedding", patch(Protection.Level.MAXIMUM, true, null, null));
         GuestAccess anna = signedIn(event);
-        ImageProtection.Grant grant = protection.grant(anna, photo, ImageProtection.Purpose.VIEW, GUEST);
+        ImageProtection.Grant grant = protection.grant(anna, photo, ImageAccess.Purpose.VIEW, GUEST);
         read(protection.tile(anna, photo, 0, GUEST, grant.token()));
         try (var made = store.list(Keys.renditionsOf("wedding", photo.id()))) {
             assertThat(made.count()).isEqualTo(2); // the view rendition and the tile
@@ -325,12 +330,12 @@ abstract class ImageProtectionContract {
         return new GuestAccess(event, null);
     }
 
-    byte[] read(ImageProtection.Served served) throws Exception {
+    byte[] read(FingerprintedDelivery.Served served) throws Exception {
         return read(protection, served);
     }
 
-    static byte[] read(ImageProtection instance, ImageProtection.Served served) throws Exception {
-        try (InputStream in = instance.open(served).stream()) {
+    static byte[] read(ImageProtection instance, FingerprintedDelivery.Served served) throws Exception {
+        try (InputStream in = instance.delivery().open(served).stream()) {
             return in.readAllBytes();
         }
     }

@@ -151,6 +151,25 @@ public final class TestImages {
         return insertAfterApp0(jpeg, segment.toByteArray());
     }
 
+    /** The JPEG with an ICC profile (an APP2 ICC_PROFILE segment, one chunk) after its JFIF APP0. */
+    public static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
+        byte[] tag = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+        int length = 2 + tag.length + 2 + profile.length;
+        if (length > 65_535) {
+            throw new IllegalArgumentException("a one-chunk ICC profile has at most 65519 bytes");
+        }
+        ByteArrayOutputStream segment = new ByteArrayOutputStream();
+        segment.write(0xFF);
+        segment.write(0xE2);
+        segment.write(length >> 8);
+        segment.write(length & 0xFF);
+        segment.writeBytes(tag);
+        segment.write(1); // chunk 1
+        segment.write(1); // of 1
+        segment.writeBytes(profile);
+        return insertAfterApp0(jpeg, segment.toByteArray());
+    }
+
     /**
      * The JPEG with {@code bytes} (rounded up to whole segments) of APP9 segments after its JFIF APP0, before
      * everything else: metadata as large as cameras and editors write (extended XMP, ICC profiles, previews)

@@ -1,13 +1,14 @@
 package com.picpeak.api;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.error.ErrorCode;
-import com.picpeak.protect.ImageProtection;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.ContentDisposition;
+import com.picpeak.metrics.Metrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Writes a stored object as an HTTP response: ETag and conditional GET (304), single byte ranges
@@ -50,6 +52,7 @@ final class BlobResponder {
             long size = knownSize >= 0 ? knownSize : runtime.store().head(key).map(BlobInfo::size).orElse(0L);
             long length = range == null ? size : span(range, size);
             if (length > limit && runtime.store().canPresign()) {
+                runtime.metrics().record("BytesPresigned", length, Metrics.Unit.BYTES, Map.of());
                 response.setHeader("Cache-Control", "no-store");
                 response.setHeader("Location", runtime.store().presignGet(key, PRESIGNED_VALIDITY, downloadName).toString());
                 response.setStatus(HttpServletResponse.SC_FOUND);
@@ -67,6 +70,9 @@ final class BlobResponder {
             throw e; // validators and caching are only for the object itself (ApiErrors answers no-store)
         }
         try (BlobRead read = opened) {
+            if (limit != Long.MAX_VALUE) { // the serverless shape's choice between inline and presigned
+                runtime.metrics().record("BytesInline", read.last() - read.first() + 1, Metrics.Unit.BYTES, Map.of());
+            }
             response.setHeader("ETag", quotedEtag);
             response.setHeader("Cache-Control", cacheControl);
             response.setStatus(read.partial() ? HttpServletResponse.SC_PARTIAL_CONTENT : HttpServletResponse.SC_OK);
@@ -92,7 +98,7 @@ final class BlobResponder {
      * once with the fingerprint and handed out by a presigned GET.
      */
     static void serveFingerprinted(HttpServletRequest request, HttpServletResponse response, PicPeakRuntime runtime,
-                                   ImageProtection.Served served, String cacheControl) throws IOException {
+                                   FingerprintedDelivery.Served served, String cacheControl) throws IOException {
         String quotedEtag = "\"" + served.etag() + "\"";
         if (matches(request.getHeader("If-None-Match"), quotedEtag)) {
             response.setHeader("ETag", quotedEtag);
@@ -101,7 +107,8 @@ final class BlobResponder {
             return;
         }
         if (served.length() > runtime.inlineResponseLimit() && runtime.store().canPresign()) {
-            String key = runtime.protection().storeFingerprinted(served);
+            String key = runtime.protection().delivery().storeFingerprinted(served);
+            runtime.metrics().record("BytesPresigned", served.length(), Metrics.Unit.BYTES, Map.of());
             response.setHeader("Cache-Control", "no-store");
             response.setHeader("Location", runtime.store().presignGet(key, PRESIGNED_VALIDITY, served.downloadName()).toString());
             response.setStatus(HttpServletResponse.SC_FOUND);
@@ -118,7 +125,7 @@ final class BlobResponder {
             response.setContentLengthLong(served.length());
             return;
         }
-        try (ImageProtection.Opened opened = runtime.protection().open(served)) {
+        try (FingerprintedDelivery.Opened opened = runtime.protection().delivery().open(served)) {
             response.setContentLengthLong(opened.length()); // what is sent, even if the file changed since cataloguing
             copy(opened.stream(), response.getOutputStream());
         }

@@ -5,7 +5,7 @@ import com.picpeak.admin.HeroImages;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.RenditionMaker;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -39,17 +39,17 @@ public class BrandingController {
     /** The global watermark laid on downloads of galleries with "watermarkDownloads" (a PNG with alpha). */
     @PutMapping(value = "/api/admin/watermark", consumes = "image/png")
     Map<String, Object> setGlobalWatermark(HttpServletRequest request) throws IOException {
-        return watermarkJson(runtime.watermarks().setWatermark(null, request.getInputStream()));
+        return watermarkJson(runtime.renditions().setWatermark(null, request.getInputStream()));
     }
 
     /** An event's own watermark, used instead of the global one. */
     @PutMapping(value = "/api/admin/events/{slug}/watermark", consumes = "image/png")
     Map<String, Object> setEventWatermark(@PathVariable String slug, HttpServletRequest request) throws IOException {
         runtime.events().get(slug);
-        return watermarkJson(runtime.watermarks().setWatermark(slug, request.getInputStream()));
+        return watermarkJson(runtime.renditions().setWatermark(slug, request.getInputStream()));
     }
 
-    private static Map<String, Object> watermarkJson(WatermarkService.Watermark watermark) {
+    private static Map<String, Object> watermarkJson(RenditionMaker.Watermark watermark) {
         return Map.of("key", watermark.key(), "version", watermark.version());
     }
 }

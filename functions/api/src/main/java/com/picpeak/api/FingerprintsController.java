@@ -3,7 +3,7 @@ package com.picpeak.api;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.protect.ImageProtection;
+import com.picpeak.protect.FingerprintedDelivery;
 import com.picpeak.protect.ProtectionStore;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,14 +27,14 @@ public class FingerprintsController {
     /** Who received the images carrying this fingerprint (from the access log). */
     @GetMapping("/api/admin/fingerprints/{id}")
     Map<String, Object> fingerprint(@PathVariable String id) {
-        return accessJson(runtime.protection().lookup(id).orElseThrow(() -> new PicPeakException(ErrorCode.NOT_FOUND,
+        return accessJson(runtime.protection().access().lookup(id).orElseThrow(() -> new PicPeakException(ErrorCode.NOT_FOUND,
                 "no image carrying fingerprint '" + id + "' was served (or its record expired)")));
     }
 
     /** The same for a leaked file: its fingerprint is read from the image's metadata, then looked up. */
     @PostMapping(value = "/api/admin/fingerprints/lookup", consumes = {"image/jpeg", "image/png", "application/octet-stream"})
     Map<String, Object> fingerprintOfFile(HttpServletRequest request) throws IOException {
-        String id = ImageProtection.readFingerprint(request.getInputStream()).orElseThrow(() ->
+        String id = FingerprintedDelivery.readFingerprint(request.getInputStream()).orElseThrow(() ->
                 new PicPeakException(ErrorCode.NOT_FOUND, "the file carries no PicPeak fingerprint (it was served below "
                         + "protection level enhanced, or its metadata was stripped)"));
         return fingerprint(id);

@@ -66,6 +66,7 @@ public class GalleryPageController {
                 + "</main>"
                 + "<dialog id=\"viewer\" class=\"viewer\" aria-label=\"Photo viewer\">"
                 + "<div class=\"viewer-bar\"><p><span id=\"viewer-caption\"></span> <span id=\"viewer-position\" class=\"muted\"></span></p>"
+                + "<a id=\"viewer-original\" class=\"button\" target=\"_blank\" rel=\"noopener\" hidden>View original</a>"
                 + "<a id=\"viewer-download\" class=\"button\" download hidden>Download</a>"
                 + "<button id=\"viewer-close\" type=\"button\" aria-label=\"Close the viewer\">&#x2715;</button></div>"
                 + "<div id=\"viewer-stage\" class=\"viewer-stage\"></div>"

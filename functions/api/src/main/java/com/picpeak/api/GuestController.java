@@ -1,5 +1,8 @@
 package com.picpeak.api;
 
+import com.picpeak.protect.ImageTiles;
+import com.picpeak.protect.ImageAccess;
+import com.picpeak.protect.FingerprintedDelivery;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.catalog.Event;
@@ -8,8 +11,11 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.gallery.ContentTags;
 import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.TrustedProxies;
+import com.picpeak.rendition.DownloadSize;
+import com.picpeak.rendition.Tier;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -38,6 +44,8 @@ public class GuestController {
     private static final String CACHE_PRIVATE = "private, max-age=86400";
     /** Token-bound images: the browser keeps no copy (each view asks for a new token anyway). */
     private static final String NO_STORE = "private, no-store";
+    /** The version of a listing page's JSON shape (Json.guestPhoto): part of its entity tag. */
+    static final String LISTING_SHAPE = "tiers2";
 
     private final PicPeakRuntime runtime;
 
@@ -50,7 +58,7 @@ public class GuestController {
      * a guest who may open the gallery: it pages the photo rows once per revision.
      */
     @GetMapping("/api/gallery/{slug}")
-    Map<String, Object> info(@PathVariable String slug, HttpServletRequest request) {
+    ResponseEntity<Map<String, Object>> info(@PathVariable String slug, HttpServletRequest request) {
         Event event = runtime.gallery().visibleEvent(slug);
         Map<String, Object> json = Json.guestEvent(event);
         Long downloadAllSize = null;
@@ -59,7 +67,9 @@ public class GuestController {
             downloadAllSize = length.isPresent() ? length.getAsLong() : null;
         }
         json.put("downloadAllSize", downloadAllSize);
-        return json;
+        // the answer is small and made from the event row: its tag is a hash of what it says
+        String tag = ConditionalGet.quoted("e" + event.revision() + "-" + ContentTags.of(json.toString()));
+        return ConditionalGet.answer(request, tag, () -> json);
     }
 
     @PostMapping("/api/gallery/{slug}/auth")
@@ -79,16 +89,24 @@ public class GuestController {
         return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, cookie.toString()).body(json);
     }
 
+    /**
+     * A page of the listing, tagged by the event's revision and the page: a browser that has it revalidates with
+     * {@code If-None-Match} and gets 304 without a photo row being read; otherwise the page comes from the
+     * in-process cache of that revision's pages, or the catalog.
+     */
     @GetMapping("/api/gallery/{slug}/photos")
-    Map<String, Object> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
-                               @RequestParam(required = false) String cursor, HttpServletRequest request) {
+    ResponseEntity<Map<String, Object>> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
+                                               @RequestParam(required = false) String cursor, HttpServletRequest request) {
         GuestAccess access = access(slug, request);
-        Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
-        List<Map<String, Object>> photos = page.items().stream().map(Json::guestPhoto).toList();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("photos", photos);
-        json.put("nextCursor", page.nextCursor());
-        return json;
+        String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, LISTING_SHAPE));
+        return ConditionalGet.answer(request, tag, () -> {
+            Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
+            List<Map<String, Object>> photos = page.items().stream().map(Json::guestPhoto).toList();
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("photos", photos);
+            json.put("nextCursor", page.nextCursor());
+            return json;
+        });
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}")
@@ -117,12 +135,31 @@ public class GuestController {
         serve(request, response, runtime.protection().thumbnail(access, photo, client(runtime, request)), CACHE_PRIVATE);
     }
 
+    /**
+     * A rendition tier (thumbnail or preview) of the photo, made on its first request. At enhanced a preview
+     * needs the token of a view grant and carries the guest's fingerprint.
+     */
+    @GetMapping("/api/gallery/{slug}/photos/{id}/r/{tier}")
+    void rendition(@PathVariable String slug, @PathVariable String id, @PathVariable String tier,
+                   @RequestParam(name = "t", required = false) String token, HttpServletRequest request,
+                   HttpServletResponse response) throws IOException {
+        Tier chosen = Tier.parse(tier);
+        GuestAccess access = access(slug, request);
+        Photo photo = runtime.gallery().photo(access, id);
+        serve(request, response, runtime.protection().tier(access, photo, chosen, client(runtime, request), token),
+                chosen.thumbnail() ? CACHE_PRIVATE : NO_STORE);
+    }
+
+    /** A single download: the original, or with {@code size=large|web} a JPEG fitted into 2560 or 2048 px. */
     @GetMapping("/api/gallery/{slug}/photos/{id}/download")
     void download(@PathVariable String slug, @PathVariable String id, @RequestParam(name = "t", required = false) String token,
-                  HttpServletRequest request, HttpServletResponse response) throws IOException {
+                  @RequestParam(name = "size", required = false) String size, HttpServletRequest request,
+                  HttpServletResponse response) throws IOException {
+        DownloadSize chosen = DownloadSize.parse(size);
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().downloadablePhoto(access, id);
-        serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token), NO_STORE);
+        serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token, chosen),
+                NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/hero")
@@ -141,10 +178,10 @@ public class GuestController {
         if (purposeValue != null && !(purposeValue instanceof String)) {
             throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"purpose\" must be \"view\" or \"download\"");
         }
-        ImageProtection.Purpose purpose = purposeValue == null ? ImageProtection.Purpose.VIEW
-                : ImageProtection.Purpose.parse((String) purposeValue);
+        ImageAccess.Purpose purpose = purposeValue == null ? ImageAccess.Purpose.VIEW
+                : ImageAccess.Purpose.parse((String) purposeValue);
         GuestAccess access = access(slug, request);
-        Photo photo = purpose == ImageProtection.Purpose.DOWNLOAD ? runtime.gallery().downloadablePhoto(access, id)
+        Photo photo = purpose == ImageAccess.Purpose.DOWNLOAD ? runtime.gallery().downloadablePhoto(access, id)
                 : runtime.gallery().photo(access, id);
         ImageProtection.Grant grant = runtime.protection().grant(access, photo, purpose, client(runtime, request));
         String base = "/api/gallery/" + slug + "/photos/" + photo.id();
@@ -155,7 +192,7 @@ public class GuestController {
         json.put("expiresAt", grant.expiresAt());
         json.put("uses", grant.token() == null ? null : grant.uses());
         if (grant.tiles() != null) {
-            ImageProtection.TileLayout layout = grant.tiles();
+            ImageTiles.TileLayout layout = grant.tiles();
             Map<String, Object> tiles = new LinkedHashMap<>();
             tiles.put("columns", layout.columns());
             tiles.put("rows", layout.rows());
@@ -166,13 +203,16 @@ public class GuestController {
             json.put("url", null);
             json.put("tiles", tiles);
         } else {
-            json.put("url", base + (purpose == ImageProtection.Purpose.DOWNLOAD ? "/download" : "") + query);
+            json.put("url", base + (purpose == ImageAccess.Purpose.DOWNLOAD ? "/download" : "") + query);
             json.put("tiles", null);
         }
+        // the viewer's preview tiers, each URL good for one fetch with the token (the browser fetches one of them)
+        json.put("previews", purpose == ImageAccess.Purpose.VIEW && grant.tiles() == null
+                ? Json.previews(photo, query) : null);
         return json;
     }
 
-    private void serve(HttpServletRequest request, HttpServletResponse response, ImageProtection.Served served,
+    private void serve(HttpServletRequest request, HttpServletResponse response, FingerprintedDelivery.Served served,
                        String cacheControl) throws IOException {
         if (!served.fingerprinted()) { // the stored bytes, the same for every guest: the browser may keep them
             BlobResponder.serve(request, response, runtime, served.key(), served.etag(), served.size(),
@@ -182,8 +222,8 @@ public class GuestController {
         BlobResponder.serveFingerprinted(request, response, runtime, served, cacheControl);
     }
 
-    static ImageProtection.Client client(PicPeakRuntime runtime, HttpServletRequest request) {
-        return new ImageProtection.Client(clientAddress(runtime, request), request.getHeader("User-Agent"));
+    static ImageAccess.Client client(PicPeakRuntime runtime, HttpServletRequest request) {
+        return new ImageAccess.Client(clientAddress(runtime, request), request.getHeader("User-Agent"));
     }
 
     /**

@@ -5,8 +5,12 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.Protection;
 import com.picpeak.jobs.Job;
 import com.picpeak.jobs.JobJson;
+import com.picpeak.rendition.DownloadSize;
+import com.picpeak.rendition.Tier;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The JSON shapes of the HTTP contract (the routes the README lists), built in one place. */
@@ -25,10 +29,39 @@ final class Json {
         json.put("size", p.size());
         json.put("takenAt", p.takenAt());
         json.put("thumbnailUrl", base + "/thumbnail");
+        json.put("thumbnails", tiers(p, true, ""));
+        json.put("previews", previews(p, ""));
         json.put("url", base);
         json.put("downloadUrl", base + "/download");
+        Map<String, Object> sizes = new LinkedHashMap<>();
+        for (DownloadSize size : DownloadSize.offered(p.width(), p.height())) {
+            sizes.put(size.wireName(), base + "/download" + (size == DownloadSize.ORIGINAL ? "" : "?size=" + size.wireName()));
+        }
+        json.put("downloadSizes", sizes);
         json.put("accessUrl", base + "/access");
         return json;
+    }
+
+    /** The photo's preview tiers for the viewer's {@code srcset}: URL (with {@code query}), width and height. */
+    static List<Map<String, Object>> previews(Photo p, String query) {
+        return tiers(p, false, query);
+    }
+
+    private static List<Map<String, Object>> tiers(Photo p, boolean thumbnails, String query) {
+        String base = "/api/gallery/" + p.eventSlug() + "/photos/" + p.id() + "/r/";
+        List<Map<String, Object>> tiers = new ArrayList<>();
+        for (Tier tier : Tier.offered(p.width(), p.height())) {
+            if (tier.thumbnail() == thumbnails) {
+                Tier.Size size = tier.sizeFor(p.width(), p.height());
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("tier", tier.wireName());
+                json.put("width", size.width());
+                json.put("height", size.height());
+                json.put("url", base + tier.wireName() + query);
+                tiers.add(json);
+            }
+        }
+        return tiers;
     }
 
     static Map<String, Object> adminPhoto(Photo p) {

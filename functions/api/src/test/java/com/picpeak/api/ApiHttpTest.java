@@ -1,5 +1,6 @@
 package com.picpeak.api;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.app.PicPeakRuntime;
@@ -549,9 +550,9 @@ class ApiHttpTest {
 
         HttpResponse<byte[]> thumbnail = get("/api/gallery/traced/photos/" + id + "/thumbnail", session);
         assertThat(thumbnail.statusCode()).isEqualTo(200);
-        String fingerprint = ImageProtection.readFingerprint(
+        String fingerprint = FingerprintedDelivery.readFingerprint(
                 new ByteArrayInputStream(view.body())).orElseThrow();
-        assertThat(ImageProtection.readFingerprint(new ByteArrayInputStream(thumbnail.body())))
+        assertThat(FingerprintedDelivery.readFingerprint(new ByteArrayInputStream(thumbnail.body())))
                 .contains(fingerprint); // one identifier per session and photo
 
         JsonNode traced = json(admin("GET", "/api/admin/fingerprints/" + fingerprint, null));
@@ -564,6 +565,121 @@ class ApiHttpTest {
         assertError(send("POST", "/api/admin/fingerprints/lookup", original, "image/jpeg",
                 "Bearer " + TestRuntimes.ADMIN_TOKEN), 404, "not_found", "no PicPeak fingerprint");
         assertError(admin("GET", "/api/admin/fingerprints/not-hex", null), 400, "invalid_request", "20 hex digits");
+    }
+
+    @Test
+    void renditionTiers_areListedWithTheirWidths_madeOnRequest_andProtectedLikeTheView() throws Exception {
+        createEvent("tiered", null);
+        byte[] original = TestImages.jpeg(TestImages.noisyHalves(3000, 2000, 43));
+        JsonNode uploaded = uploadOne("tiered", "big.jpg", original);
+        String id = uploaded.get("id").asText();
+        JsonNode listed = json(get("/api/gallery/tiered/photos", null)).get("photos").get(0);
+
+        assertThat(listed.get("thumbnails").findValuesAsText("tier")).containsExactly("t300", "t600");
+        assertThat(listed.get("previews").findValuesAsText("tier")).containsExactly("p1280", "p1920", "p2560");
+        assertThat(listed.get("previews").findValues("width").stream().map(JsonNode::asInt).toList())
+                .containsExactly(1280, 1920, 2560);
+        for (JsonNode tier : List.of(listed.get("thumbnails").get(1), listed.get("previews").get(0))) {
+            HttpResponse<byte[]> image = get(tier.get("url").asText(), null);
+            assertThat(image.statusCode()).isEqualTo(200);
+            assertThat(image.headers().firstValue("Content-Type")).contains("image/jpeg");
+            assertThat(image.headers().firstValueAsLong("Content-Length")).hasValue(image.body().length);
+            assertThat(TestImages.decode(image.body()).getWidth()).isEqualTo(tier.get("width").asInt());
+            assertThat(TestImages.decode(image.body()).getHeight()).isEqualTo(tier.get("height").asInt());
+            assertThat(image.body().length).isLessThan(original.length);
+            String etag = image.headers().firstValue("ETag").orElseThrow();
+            assertThat(send("GET", tier.get("url").asText(), null, null, null, "If-None-Match", etag).statusCode())
+                    .isEqualTo(304);
+        }
+        assertError(get("/api/gallery/tiered/photos/" + id + "/r/p4000", null), 404, "not_found", "p1280");
+        assertError(get("/api/gallery/tiered/photos/" + id + "/r/d2048", null), 404, "not_found", "p1280");
+
+        // single downloads at the offered sizes: the original by default, "large" and "web" fitted, as JPEGs
+        assertThat(listed.get("downloadSizes").get("original").asText()).endsWith("/download");
+        for (String size : List.of("large", "web")) {
+            HttpResponse<byte[]> sized = get(listed.get("downloadSizes").get(size).asText(), null);
+            assertThat(sized.statusCode()).isEqualTo(200);
+            assertThat(sized.headers().firstValue("Content-Disposition")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("attachment; filename=\"big-" + size + ".jpg\""));
+            assertThat(TestImages.decode(sized.body()).getWidth()).isEqualTo(size.equals("large") ? 2560 : 2048);
+        }
+        assertThat(get("/api/gallery/tiered/photos/" + id + "/download", null).body()).isEqualTo(original);
+        assertError(get("/api/gallery/tiered/photos/" + id + "/download?size=huge", null), 400, "invalid_request",
+                "original, large");
+        JsonNode small = uploadOne("tiered", "small.jpg", jpeg(44));
+        assertThat(json(get("/api/gallery/tiered/photos", null)).get("photos").get(1).get("downloadSizes").size())
+                .isEqualTo(1); // 400 px: no smaller size to offer
+        assertThat(TestImages.decode(get("/api/gallery/tiered/photos/" + small.get("id").asText()
+                + "/download?size=web", null).body()).getWidth()).isEqualTo(400); // never enlarged
+
+        // enhanced: a preview needs a view token, and carries the guest's fingerprint
+        admin("PATCH", "/api/admin/events/tiered", "{\"protectionLevel\":\"enhanced\"}");
+        String session = json(send("POST", "/api/gallery/tiered/auth", "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json", null)).get("token").asText();
+        assertError(get(listed.get("previews").get(1).get("url").asText(), session), 403, "access_token_invalid", "/access");
+        JsonNode grant = json(send("POST", "/api/gallery/tiered/photos/" + id + "/access",
+                "{\"purpose\":\"view\"}".getBytes(StandardCharsets.UTF_8), "application/json", "Bearer " + session));
+        JsonNode preview = grant.get("previews").get(1);
+        assertThat(preview.get("url").asText()).endsWith("/r/p1920?t=" + grant.get("token").asText());
+        HttpResponse<byte[]> traced = get(preview.get("url").asText(), session);
+        assertThat(traced.statusCode()).isEqualTo(200);
+        assertThat(TestImages.decode(traced.body()).getWidth()).isEqualTo(1920);
+        assertThat(FingerprintedDelivery.readFingerprint(new ByteArrayInputStream(traced.body()))).isPresent();
+
+        // maximum: no preview, only tiles
+        admin("PATCH", "/api/admin/events/tiered", "{\"protectionLevel\":\"maximum\"}");
+        assertError(get(listed.get("previews").get(0).get("url").asText(), session), 403, "tiles_only", "tiles");
+    }
+
+    @Test
+    void listingAndEventInfo_carryETags_answer304_andChangeWithTheRevision() throws Exception {
+        createEvent("tagged", "secret");
+        String session = json(auth("tagged", "secret")).get("token").asText();
+        uploadOne("tagged", "a.jpg", jpeg(51));
+        uploadOne("tagged", "b.jpg", jpeg(52));
+        uploadOne("tagged", "c.jpg", jpeg(53));
+
+        HttpResponse<byte[]> page = get("/api/gallery/tagged/photos?limit=2", session);
+        String pageTag = page.headers().firstValue("ETag").orElseThrow();
+        assertThat(page.headers().firstValue("Cache-Control")).hasValueSatisfying(v ->
+                assertThat(v).contains("no-cache").contains("private"));
+        HttpResponse<byte[]> again = send("GET", "/api/gallery/tagged/photos?limit=2", null, null, "Bearer " + session,
+                "If-None-Match", pageTag);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(again.headers().firstValue("ETag")).contains(pageTag);
+        String cursor = json(page).get("nextCursor").asText();
+        String secondTag = get("/api/gallery/tagged/photos?limit=2&cursor=" + cursor, session).headers()
+                .firstValue("ETag").orElseThrow();
+        assertThat(secondTag).isNotEqualTo(pageTag);
+        assertThat(get("/api/gallery/tagged/photos?limit=3", session).headers().firstValue("ETag")).isNotEqualTo(
+                Optional.of(pageTag));
+        // the tag does not let a guest without the password skip the gate
+        assertError(send("GET", "/api/gallery/tagged/photos?limit=2", null, null, null, "If-None-Match", pageTag), 401,
+                "unauthorized", "password");
+
+        HttpResponse<byte[]> info = get("/api/gallery/tagged", session);
+        String infoTag = info.headers().firstValue("ETag").orElseThrow();
+        assertThat(send("GET", "/api/gallery/tagged", null, null, "Bearer " + session, "If-None-Match", infoTag)
+                .statusCode()).isEqualTo(304);
+
+        uploadOne("tagged", "d.jpg", jpeg(54)); // a new revision
+        HttpResponse<byte[]> changed = send("GET", "/api/gallery/tagged/photos?limit=2", null, null, "Bearer " + session,
+                "If-None-Match", pageTag);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("ETag")).isNotEqualTo(Optional.of(pageTag));
+        List<String> names = new ArrayList<>(json(get("/api/gallery/tagged/photos?limit=10", session)).get("photos")
+                .findValuesAsText("filename"));
+        assertThat(names).containsExactly("a.jpg", "b.jpg", "c.jpg", "d.jpg"); // not the cached page of the old revision
+        HttpResponse<byte[]> newInfo = send("GET", "/api/gallery/tagged", null, null, "Bearer " + session,
+                "If-None-Match", infoTag);
+        assertThat(newInfo.statusCode()).isEqualTo(200);
+        assertThat(json(newInfo).get("photoCount").asInt()).isEqualTo(4);
+        // a title change changes the event info's tag too (it is a hash of the answer)
+        String fourTag = newInfo.headers().firstValue("ETag").orElseThrow();
+        admin("PATCH", "/api/admin/events/tagged", "{\"title\":\"Renamed\"}");
+        assertThat(send("GET", "/api/gallery/tagged", null, null, "Bearer " + session, "If-None-Match", fourTag)
+                .statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.picpeak.api;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -203,10 +204,10 @@ class LambdaHandlersTest {
         assertThat(download.get("statusCode").asInt()).as(download.toString()).isEqualTo(302);
         HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(download.get("headers").get("Location").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
-        String fingerprint = ImageProtection.readFingerprint(
+        String fingerprint = FingerprintedDelivery.readFingerprint(
                 new ByteArrayInputStream(fetched.body())).orElseThrow();
         assertThat(fetched.body().length).isGreaterThan(large.length);
-        assertThat(runtime.protection().lookup(fingerprint).orElseThrow().lastVariant()).isEqualTo("download");
+        assertThat(runtime.protection().access().lookup(fingerprint).orElseThrow().lastVariant()).isEqualTo("download");
 
         invoke(new AdminHandler(), event("PATCH", "/api/admin/events/guarded", admin,
                 "{\"protectionLevel\":\"maximum\"}".getBytes(StandardCharsets.UTF_8)));
@@ -218,7 +219,7 @@ class LambdaHandlersTest {
         assertThat(tile.get("isBase64Encoded").asBoolean()).isTrue();
         byte[] tileBytes = Base64.getDecoder().decode(tile.get("body").asText());
         assertThat(TestImages.decode(tileBytes).getWidth()).isEqualTo(tiles.get("items").get(4).get("width").asInt());
-        assertThat(ImageProtection.readFingerprint(new ByteArrayInputStream(tileBytes)))
+        assertThat(FingerprintedDelivery.readFingerprint(new ByteArrayInputStream(tileBytes)))
                 .contains(fingerprint);
     }
 

@@ -19,8 +19,8 @@ import com.picpeak.jobs.JobWorker;
 import com.picpeak.jobs.Jobs;
 import com.picpeak.jobs.LocalJobQueue;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
-import com.picpeak.media.WatermarkService;
+import com.picpeak.media.ImageScaler;
+import com.picpeak.media.RenditionMaker;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.ByteRange;
@@ -79,7 +79,7 @@ final class ArchiveBenchmark {
             DynamoCatalog catalog = new DynamoCatalog(dynamo.dynamoDbClient(), "bench-archive");
             DynamoCatalog.createTableIfMissing(dynamo.dynamoDbClient(), "bench-archive");
             DownloadAllService archives = new DownloadAllService(catalog, store,
-                    new WatermarkService(store, new ImageProbe(), new Thumbnailer()), Clock.systemUTC());
+                    new RenditionMaker(store, new ImageProbe(), new ImageScaler()), Clock.systemUTC());
             if (sections.contains(Section.STREAM)) {
                 stream(catalog, archives, largePhotos, largeMb, rounds);
             }
@@ -173,7 +173,7 @@ final class ArchiveBenchmark {
             JobStore jobStore = new JobStore(table);
             Jobs jobs = new Jobs(jobStore, queue, settings, clock);
             DownloadAllService archives = new DownloadAllService(catalog, store,
-                    new WatermarkService(store, new ImageProbe(), new Thumbnailer()), clock);
+                    new RenditionMaker(store, new ImageProbe(), new ImageScaler()), clock);
             archives.useJobs(jobs, new ZipParts(store, table, jobs, clock));
             JobRunner runner = new JobRunner(jobStore, Map.of(JobKind.DOWNLOAD_ALL_BUILD,
                     archives.buildStep(settings.partBytes()), JobKind.DOWNLOAD_ALL_PART, archives.partStep()),

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
         subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.Archive.class,
-                BenchCommand.Protection.class, BenchCommand.ScaleOut.class})
+                BenchCommand.Protection.class, BenchCommand.ScaleOut.class, BenchCommand.Renditions.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -67,6 +67,38 @@ final class BenchCommand implements Runnable {
                 bench.uploadHeap(server, token);
                 bench.listing(server, gallerySize, rounds);
             });
+            return 0;
+        }
+    }
+
+    @Command(name = "renditions", mixinStandardHelpOptions = true,
+            description = "Listing of a 2,000-photo gallery (page of 100, 304 revalidation) against event info; the "
+                    + "bytes of a viewer session (originals against previews); a preview's first-request latency "
+                    + "against vipsthumbnail; through a local server on a scratch data folder.")
+    static final class Renditions implements Callable<Integer> {
+        @Option(names = "--photos", defaultValue = "20", description = "photos viewed (default ${DEFAULT-VALUE})")
+        int photos;
+
+        @Option(names = "--gallery-size", defaultValue = "2000", description = "photos in the listed gallery (default ${DEFAULT-VALUE})")
+        int gallerySize;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "timed listing walks after a warm-up (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = Files.createTempDirectory("picpeak-bench-renditions");
+            PrintStream out = new PrintStream(System.out, true);
+            GalleryBenchmark bench = new GalleryBenchmark(scratch, out);
+            try {
+                try (LocalServer server = LocalServer.start(GalleryBenchmark.env(scratch.resolve("data"), 0))) {
+                    String token = Files.readString(scratch.resolve("data").resolve(LocalServer.TOKEN_FILE)).trim();
+                    bench.listing(server, gallerySize, rounds);
+                    bench.renditions(server, token, photos, 5640, 3172);
+                }
+            } finally {
+                deleteTree(scratch);
+            }
             return 0;
         }
     }

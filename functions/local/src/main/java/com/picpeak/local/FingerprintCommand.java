@@ -1,8 +1,8 @@
 package com.picpeak.local;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.picpeak.app.AppConfig;
 import com.picpeak.catalog.DynamoTable;
-import com.picpeak.protect.ImageProtection;
 import com.picpeak.protect.ProtectionStore;
 import com.picpeak.storage.StorageConfig;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ final class FingerprintCommand implements Callable<Integer> {
         String id;
         if (Files.isRegularFile(file)) {
             try (InputStream in = Files.newInputStream(file)) {
-                Optional<String> found = ImageProtection.readFingerprint(in);
+                Optional<String> found = FingerprintedDelivery.readFingerprint(in);
                 if (found.isEmpty()) {
                     spec.commandLine().getErr().println(file + " carries no PicPeak fingerprint (it was served below "
                             + "protection level enhanced, or its metadata was stripped)");

@@ -1,12 +1,14 @@
 package com.picpeak.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.gallery.EventPatch;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
-import com.picpeak.media.Thumbnailer;
+import com.picpeak.media.ImageScaler;
 
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -46,6 +48,7 @@ import javax.imageio.stream.ImageOutputStream;
  * through the local server against the event-info request.
  */
 final class GalleryBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path scratch;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -66,7 +69,7 @@ final class GalleryBenchmark {
             bytes += Files.size(file);
         }
         ImageProbe probe = new ImageProbe();
-        Thumbnailer thumbnailer = new Thumbnailer();
+        ImageScaler scaler = new ImageScaler();
         double best = Double.MAX_VALUE;
         for (int round = 0; round <= rounds; round++) { // round 0 warms up
             long start = System.nanoTime();
@@ -77,7 +80,7 @@ final class GalleryBenchmark {
                 }
                 ImageHeader header = probe.probe(head, head.length);
                 try (InputStream in = Files.newInputStream(file)) {
-                    thumbnailer.cover(in, header, 300, 300, OutputStream.nullOutputStream());
+                    scaler.cover(in, header, 300, 300, OutputStream.nullOutputStream());
                 }
             }
             if (round > 0) {
@@ -87,7 +90,7 @@ final class GalleryBenchmark {
         double ours = photos / best;
         out.printf(Locale.ROOT, "thumbnails: %d JPEGs of 6000x4000 (24 MP, %.1f MB each), 300x300 cover, q85, best of %d%n",
                 photos, bytes / 1e6 / photos, rounds);
-        out.printf(Locale.ROOT, "  picpeak Thumbnailer (1 thread)          %7.2f thumbnails/s%n", ours);
+        out.printf(Locale.ROOT, "  picpeak ImageScaler (1 thread)          %7.2f thumbnails/s%n", ours);
         if (!onPath("vipsthumbnail")) {
             out.println("  vipsthumbnail: not installed (Debian: apt-get install libvips-tools) - no ratio");
             return;
@@ -162,6 +165,7 @@ final class GalleryBenchmark {
                     6000, 4000, null, Instant.now(), PhotoSource.UPLOAD));
         }
         List<Double> pages = new ArrayList<>();
+        List<Double> notModified = new ArrayList<>();
         List<Double> info = new ArrayList<>();
         for (int round = 0; round <= rounds; round++) {
             String cursor = null;
@@ -169,13 +173,20 @@ final class GalleryBenchmark {
             do {
                 String url = base + "/api/gallery/" + slug + "/photos?limit=100" + (cursor == null ? "" : "&cursor=" + cursor);
                 long start = System.nanoTime();
-                String body = send(HttpRequest.newBuilder(URI.create(url)).build(), 200);
+                HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 double ms = (System.nanoTime() - start) / 1e6;
+                String body = page.body();
+                String etag = page.headers().firstValue("ETag").orElseThrow(() -> new IllegalStateException("no ETag"));
+                long t1 = System.nanoTime();
+                send(HttpRequest.newBuilder(URI.create(url)).header("If-None-Match", etag).build(), 304);
+                double revalidateMs = (System.nanoTime() - t1) / 1e6;
                 long t0 = System.nanoTime();
                 send(HttpRequest.newBuilder(URI.create(base + "/api/gallery/" + slug)).build(), 200);
                 double infoMs = (System.nanoTime() - t0) / 1e6;
                 if (round > 0) {
                     pages.add(ms);
+                    notModified.add(revalidateMs);
                     info.add(infoMs);
                 }
                 listed += count(body, "\"id\":");
@@ -188,9 +199,104 @@ final class GalleryBenchmark {
         }
         out.printf(Locale.ROOT, "listing: %d photos, pages of 100 through the local server, %d full walks (%d requests)%n",
                 photoCount, rounds, pages.size());
-        out.printf(Locale.ROOT, "  page of 100: p50 %.1f ms  p99 %.1f ms;  reference event-info GET: p50 %.1f ms  p99 %.1f ms;"
-                + "  ratio p50 %.1f%n", pct(pages, 50), pct(pages, 99), pct(info, 50), pct(info, 99),
-                pct(pages, 50) / pct(info, 50));
+        out.printf(Locale.ROOT, "  page of 100 (200, from the in-process cache of the revision): p50 %.2f ms  p99 %.2f ms%n",
+                pct(pages, 50), pct(pages, 99));
+        out.printf(Locale.ROOT, "  revalidation (If-None-Match, 304):                          p50 %.2f ms  p99 %.2f ms%n",
+                pct(notModified, 50), pct(notModified, 99));
+        out.printf(Locale.ROOT, "  reference event-info GET:                                   p50 %.2f ms  p99 %.2f ms%n",
+                pct(info, 50), pct(info, 99));
+        out.printf(Locale.ROOT, "  ratio page p50 / info p50 %.2f (goal <= 1.2);  304 p50 / info p50 %.2f (goal <= 1.0)%n",
+                pct(pages, 50) / pct(info, 50), pct(notModified, 50) / pct(info, 50));
+    }
+
+    /**
+     * What a viewer session of {@code photos} photos transfers, originals (what the viewer loaded before tiers)
+     * against the 1920 preview, and the preview's first-request latency (made on that request) against
+     * {@code vipsthumbnail} making the same size from the same files.
+     */
+    void renditions(LocalServer server, String adminToken, int photos, int width, int height) throws Exception {
+        String base = "http://127.0.0.1:" + server.port();
+        String slug = "viewer";
+        send(HttpRequest.newBuilder(URI.create(base + "/api/admin/events")).header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"slug\":\"" + slug + "\",\"title\":\"Viewer\"}")).build(), 201);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < photos; i++) {
+            Path file = writeJpeg(scratch.resolve("view-" + i + ".jpg"), width, height, 100 + i);
+            files.add(file);
+            upload(base, adminToken, slug, file);
+        }
+        JsonNode listed = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/gallery/" + slug
+                + "/photos?limit=100")).build(), 200)).get("photos");
+        long originalBytes = 0;
+        long previewBytes = 0;
+        long preview2560Bytes = 0;
+        List<Double> firstRequest = new ArrayList<>();
+        List<Double> repeatRequest = new ArrayList<>();
+        for (JsonNode photo : listed) {
+            String p1920 = tierUrl(photo, "p1920");
+            long start = System.nanoTime();
+            HttpResponse<byte[]> preview = http.send(HttpRequest.newBuilder(URI.create(base + p1920)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            firstRequest.add((System.nanoTime() - start) / 1e6);
+            if (preview.statusCode() != 200) {
+                throw new IllegalStateException(p1920 + " answered " + preview.statusCode());
+            }
+            previewBytes += preview.body().length;
+            long again = System.nanoTime();
+            http.send(HttpRequest.newBuilder(URI.create(base + p1920)).build(), HttpResponse.BodyHandlers.discarding());
+            repeatRequest.add((System.nanoTime() - again) / 1e6);
+            preview2560Bytes += http.send(HttpRequest.newBuilder(URI.create(base + tierUrl(photo, "p2560"))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body().length;
+            originalBytes += http.send(HttpRequest.newBuilder(URI.create(base + photo.get("url").asText())).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body().length;
+        }
+        out.printf(Locale.ROOT, "viewer session: %d photos of %dx%d (%.1f MB each on average)%n", photos, width, height,
+                originalBytes / 1e6 / photos);
+        out.printf(Locale.ROOT, "  originals (the viewer before tiers)  %8.1f MB%n", originalBytes / 1e6);
+        out.printf(Locale.ROOT, "  previews p1920 (a 1920 px screen)    %8.1f MB   %.1f %% of the originals%n",
+                previewBytes / 1e6, 100.0 * previewBytes / originalBytes);
+        out.printf(Locale.ROOT, "  previews p2560 (2x on 1280 px)       %8.1f MB   %.1f %% of the originals%n",
+                preview2560Bytes / 1e6, 100.0 * preview2560Bytes / originalBytes);
+        out.printf(Locale.ROOT, "  p1920 first request (made on it): p50 %.0f ms  max %.0f ms;  repeat request p50 %.1f ms%n",
+                pct(firstRequest, 50), pct(firstRequest, 100), pct(repeatRequest, 50));
+        if (!onPath("vipsthumbnail")) {
+            out.println("  vipsthumbnail: not installed (Debian: apt-get install libvips-tools) - no ratio");
+            return;
+        }
+        List<Double> vips = new ArrayList<>();
+        for (Path file : files) {
+            long start = System.nanoTime();
+            Process process = new ProcessBuilder("vipsthumbnail", "-s", "1920x1920", "--vips-concurrency=1", "-o",
+                    scratch.resolve("%s-1920.jpg[Q=85]").toString(), file.toString()).inheritIO().start();
+            if (process.waitFor() != 0) {
+                throw new IOException("vipsthumbnail failed");
+            }
+            vips.add((System.nanoTime() - start) / 1e6);
+        }
+        out.printf(Locale.ROOT, "  vipsthumbnail -s 1920x1920 (1 thread, one process per file): p50 %.0f ms;  ratio ours/vips "
+                + "p50 %.2f%n", pct(vips, 50), pct(firstRequest, 50) / pct(vips, 50));
+    }
+
+    private static String tierUrl(JsonNode photo, String tier) {
+        for (JsonNode preview : photo.get("previews")) {
+            if (preview.get("tier").asText().equals(tier)) {
+                return preview.get("url").asText();
+            }
+        }
+        throw new IllegalStateException("photo " + photo.get("id") + " offers no " + tier);
+    }
+
+    private void upload(String base, String adminToken, String slug, Path file) throws Exception {
+        String boundary = "benchboundary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\""
+                + file.getFileName() + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        send(HttpRequest.newBuilder(URI.create(base + "/api/admin/events/" + slug + "/photos"))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofByteArray(tail))).build(), 201);
     }
 
     private String send(HttpRequest request, int expected) throws Exception {

@@ -1,11 +1,12 @@
 package com.picpeak.local;
 
+import com.picpeak.protect.ImageAccess;
+import com.picpeak.protect.FingerprintedDelivery;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.catalog.Protection;
 import com.picpeak.gallery.EventPatch;
 import com.picpeak.gallery.GalleryService;
-import com.picpeak.protect.ImageProtection;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +38,16 @@ class FingerprintCommandTest {
             var session = runtime.gallery().signIn("studio", null, "127.0.0.1");
             GalleryService.GuestAccess access = runtime.gallery().access("studio", session.token());
             sessionId = session.sessionId();
-            ImageProtection.Client client = new ImageProtection.Client("192.0.2.1", "curl");
-            ImageProtection.Served served = runtime.protection().download(access, photo, client,
-                    runtime.protection().grant(access, photo, ImageProtection.Purpose.DOWNLOAD, client).token());
-            try (InputStream in = runtime.protection().open(served).stream()) {
+            ImageAccess.Client client = new ImageAccess.Client("192.0.2.1", "curl");
+            FingerprintedDelivery.Served served = runtime.protection().download(access, photo, client,
+                    runtime.protection().grant(access, photo, ImageAccess.Purpose.DOWNLOAD, client).token());
+            try (InputStream in = runtime.protection().delivery().open(served).stream()) {
                 Files.write(leaked, in.readAllBytes());
             }
         }
 
         Run byFile = run(env, leaked.toString());
-        String id = ImageProtection.readFingerprint(Files.newInputStream(leaked)).orElseThrow();
+        String id = FingerprintedDelivery.readFingerprint(Files.newInputStream(leaked)).orElseThrow();
         Run byId = run(env, id);
         Path plain = Files.write(dir.resolve("plain.jpg"), TestImages.jpeg(TestImages.noisyHalves(50, 50, 4)));
         Run none = run(env, plain.toString());

@@ -1,5 +1,6 @@
 package com.picpeak.local;
 
+import com.picpeak.protect.FingerprintedDelivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.protect.ImageProtection;
 import com.picpeak.testing.TestImages;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.io.ByteArrayInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -95,8 +97,7 @@ class GuestPagesBrowserTest extends BrowserPageTest {
         WebElement viewer = browser.visible("#viewer");
         assertThat(viewer.getDomAttribute("open")).isNotNull();
         assertShowing(names.get(0), "1 of 3");
-        browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#viewer-stage img');"
-                + "return img.complete && img.naturalWidth === 800"));
+        assertThat(intrinsicWidthOfTheViewerImage()).isEqualTo(800);
         browser.screenshotOfTheScreen("gallery-viewer");
 
         new Actions(browser.driver).sendKeys(Keys.ARROW_RIGHT).perform();
@@ -108,11 +109,48 @@ class GuestPagesBrowserTest extends BrowserPageTest {
         assertShowing(names.get(1), "2 of 3");
         browser.find("#viewer-prev").click();
         assertShowing(names.get(0), "1 of 3");
+        // the viewer shows the preview tier (an 800 px photo: the first tier, at the photo's own size), not the original
         assertThat(browser.find("#viewer-stage img").getDomProperty("src"))
-                .isEqualTo(app.base + guestPhotos("viewer").get(0).get("url").asText());
+                .isEqualTo(app.base + guestPhotos("viewer").get(0).get("previews").get(0).get("url").asText());
 
         new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
         browser.until(d -> browser.find("#viewer").getDomAttribute("open") == null);
+    }
+
+    @Test
+    void theGridAndTheViewer_loadRenditionTiers_whileDownloadGivesTheOriginal() throws Exception {
+        app.createEvent("tiers", "Tiers", null);
+        Map<String, byte[]> uploaded = photos("tiers", 2, 3000, 2000);
+        app.upload("tiers", uploaded);
+        List<String> names = new ArrayList<>(uploaded.keySet());
+        JsonNode listed = guestPhotos("tiers").get(0);
+
+        browser.open(app.base + "/gallery/tiers");
+        browser.until(d -> browser.findAll("#grid img").size() == 2);
+        // the grid: the 300 and 600 thumbnails as 1x and 2x
+        WebElement thumbnail = browser.findAll("#grid img").get(0);
+        assertThat(thumbnail.getAttribute("srcset")).contains("/r/t300 1x").contains("/r/t600 2x");
+        browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#grid img');"
+                + "return img.complete && img.currentSrc.endsWith(devicePixelRatio > 1 ? '/r/t600' : '/r/t300')"));
+        browser.findAll("#grid .open").get(0).click();
+
+        long naturalWidth = intrinsicWidthOfTheViewerImage();
+        String shown = (String) browser.script("return document.querySelector('#viewer-stage img').currentSrc");
+        JsonNode tier = null;
+        for (JsonNode preview : listed.get("previews")) {
+            if (shown.equals(app.base + preview.get("url").asText())) {
+                tier = preview;
+            }
+        }
+        assertThat(tier).as("the viewer shows one of the preview tiers, not %s", shown).isNotNull();
+        assertThat(naturalWidth).isEqualTo(tier.get("width").asLong()).isLessThan(3000);
+        assertThat(browser.find("#viewer-stage img").getAttribute("srcset")).contains("/r/p1280 1280w")
+                .contains("/r/p1920 1920w").contains("/r/p2560 2560w");
+        assertThat(browser.find("#viewer-original").getAttribute("href")).isEqualTo(app.base + listed.get("url").asText());
+
+        browser.find("#viewer-download").click();
+        Path saved = awaitDownload(names.get(0));
+        assertThat(saved).hasBinaryContent(uploaded.get(names.get(0)));
     }
 
     @Test
@@ -206,10 +244,22 @@ class GuestPagesBrowserTest extends BrowserPageTest {
         browser.find("#viewer-download").click();
         Path saved = awaitDownload(names.get(0));
         byte[] bytes = Files.readAllBytes(saved);
-        String fingerprint = ImageProtection.readFingerprint(new ByteArrayInputStream(bytes))
+        String fingerprint = FingerprintedDelivery.readFingerprint(new ByteArrayInputStream(bytes))
                 .orElseThrow();
         assertThat(app.admin("GET", "/api/admin/fingerprints/" + fingerprint).get("lastVariant").asText()).isEqualTo("download");
         assertThat(TestImages.decode(bytes).getWidth()).isEqualTo(900);
+    }
+
+    /**
+     * The pixel width of the image the viewer loaded. The element's own naturalWidth is scaled by the srcset
+     * descriptor's density, so the chosen URL is loaded again into a fresh image and measured there.
+     */
+    private long intrinsicWidthOfTheViewerImage() {
+        browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#viewer-stage img');"
+                + "return img !== null && img.complete && img.naturalWidth > 0 && img.currentSrc !== ''"));
+        browser.script("window.probe = new Image(); window.probe.src = document.querySelector('#viewer-stage img').currentSrc;");
+        browser.until(d -> (Boolean) browser.script("return window.probe.complete && window.probe.naturalWidth > 0"));
+        return ((Number) browser.script("return window.probe.naturalWidth")).longValue();
     }
 
     /** A pixel of the viewer's canvas, as [r, g, b]. */

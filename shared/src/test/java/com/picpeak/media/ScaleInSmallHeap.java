@@ -11,12 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Run by {@link ThumbnailerBoundedMemoryTest} in a JVM whose heap ({@code -Xmx256m}) is smaller than
+ * Run by {@link ImageScalerBoundedMemoryTest} in a JVM whose heap ({@code -Xmx256m}) is smaller than
  * the decoded original (11904 x 8400 x 3 bytes = 300 MB): probes the file, makes a 300x300 thumbnail
- * and a 1920x1080 hero from a file stream, and prints their sizes and a few pixels. A thumbnailer
+ * and a 1920x1080 hero from a file stream, and prints their sizes and a few pixels. An image scaler
  * that decoded the whole raster dies with OutOfMemoryError here. Argument: the JPEG's path.
  */
-public final class ThumbnailInSmallHeap {
+public final class ScaleInSmallHeap {
 
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
@@ -28,11 +28,11 @@ public final class ThumbnailInSmallHeap {
         ImageHeader header = new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS).probe(head, length);
         StringBuilder report = new StringBuilder("header " + header.width() + "x" + header.height()
                 + " orientation " + header.exifOrientation());
-        Thumbnailer thumbnailer = new Thumbnailer();
+        ImageScaler scaler = new ImageScaler();
         for (int[] target : new int[][]{{300, 300}, {1920, 1080}}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
-                thumbnailer.cover(in, header, target[0], target[1], out);
+                scaler.cover(in, header, target[0], target[1], out);
             }
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(out.toByteArray()));
             int w = image.getWidth();

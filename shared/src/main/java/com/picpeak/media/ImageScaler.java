@@ -4,7 +4,6 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import org.imgscalr.Scalr;
 
-import java.awt.AlphaComposite;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -14,10 +13,13 @@ import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
+import java.awt.image.ColorConvertOp;
 import java.awt.image.BufferedImage;
 import java.io.EOFException;
 import java.io.IOException;
@@ -29,15 +31,16 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Makes the "cover" derivatives (300 px thumbnail, 1920x1080 hero): fill the target box completely,
- * crop what overflows, bake in the EXIF orientation, write a baseline JPEG of quality 0.85.
+ * Decodes and scales images, writing baseline JPEGs of quality 0.85 with the EXIF orientation baked in:
+ * "cover" derivatives (the 300 px thumbnail, the 1920x1080 hero: fill the target box, crop what overflows),
+ * whole-image renditions (optionally with a watermark laid over), and tiles of a rendition.
  *
  * <p>Heap stays bounded for 100 MP originals: the original is read as a stream through a small
  * window (never buffered whole), and the decoder decodes only the region that survives the crop,
  * subsampling while it decodes, so the raster it allocates is two to three times the target in
  * each direction, not the full image. Thread-safe.
  */
-public final class Thumbnailer {
+public final class ImageScaler {
     /** JPEG quality of every derivative (thumbnails, heroes, renditions): 85. */
     public static final float JPEG_QUALITY = 0.85f;
 
@@ -65,9 +68,55 @@ public final class Thumbnailer {
             Rectangle region = coverRegion(sourceWidth, sourceHeight, storedWidth, storedHeight);
             return new DecodePlan(region, subsampling(region.width, region.height, storedWidth, storedHeight));
         });
-        BufferedImage covered = coverCrop(decoded, storedWidth, storedHeight);
+        BufferedImage covered = coverCrop(toSrgb(decoded), storedWidth, storedHeight);
         BufferedImage oriented = ExifOrientation.apply(covered, header.exifOrientation());
         writeJpeg(opaqueRgb(oriented), jpegOut);
+    }
+
+    /**
+     * The whole image, upright and in sRGB, scaled to exactly {@code width x height} (the upright size, which the
+     * caller derives from the original's so that it never exceeds it), with {@code watermark} laid over it when it
+     * is not null. The decode is subsampled to between once and twice the target in each direction, so memory is
+     * that of the target, whatever the size of the original.
+     */
+    public void fit(InputStream original, ImageHeader header, int width, int height, BufferedImage watermark,
+                    MarkPlacement placement, OutputStream jpegOut) {
+        Objects.requireNonNull(header, "header");
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("target must be positive: " + width + " x " + height);
+        }
+        int storedWidth = header.swapsAxes() ? height : width;
+        int storedHeight = header.swapsAxes() ? width : height;
+        BufferedImage decoded = decode(original, header.type(), window(header), (sourceWidth, sourceHeight) -> {
+            int step = Math.max(1, Math.min(sourceWidth / storedWidth, sourceHeight / storedHeight));
+            return new DecodePlan(new Rectangle(0, 0, sourceWidth, sourceHeight), step);
+        });
+        BufferedImage srgb = toSrgb(decoded);
+        BufferedImage scaled = srgb;
+        if (srgb.getWidth() != storedWidth || srgb.getHeight() != storedHeight) {
+            scaled = Scalr.resize(srgb, Scalr.Method.QUALITY, Scalr.Mode.FIT_EXACT, storedWidth, storedHeight);
+            srgb.flush();
+        }
+        BufferedImage upright = opaqueRgb(ExifOrientation.apply(scaled, header.exifOrientation()));
+        if (watermark != null) {
+            overlay(upright, watermark, placement);
+        }
+        writeJpeg(upright, jpegOut);
+    }
+
+    /**
+     * The image in sRGB: a photo that carries another colour profile (Adobe RGB, Display P3, ...) is converted, so
+     * that a rendition, which is written without a profile, shows the same colours in every browser.
+     */
+    static BufferedImage toSrgb(BufferedImage image) {
+        ColorSpace space = image.getColorModel().getColorSpace();
+        if (space.isCS_sRGB() || space.getType() != ColorSpace.TYPE_RGB || image.getColorModel().hasAlpha()) {
+            return image; // grey and sRGB need no conversion (opaqueRgb draws them); alpha is kept for opaqueRgb's white
+        }
+        BufferedImage srgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        new ColorConvertOp(null).filter(image, srgb);
+        image.flush();
+        return srgb;
     }
 
     /**
@@ -108,23 +157,27 @@ public final class Thumbnailer {
             int step = (int) Math.max(1, Math.ceil(Math.sqrt((double) pixels / maxPixels)));
             return new DecodePlan(new Rectangle(0, 0, sourceWidth, sourceHeight), step);
         });
-        BufferedImage upright = opaqueRgb(ExifOrientation.apply(decoded, header.exifOrientation()));
+        BufferedImage upright = opaqueRgb(ExifOrientation.apply(toSrgb(decoded), header.exifOrientation()));
         if (watermark != null) {
-            Graphics2D g = upright.createGraphics();
-            try {
-                int markWidth = Math.max(1, (int) Math.round(upright.getWidth() * placement.widthShare()));
-                int markHeight = Math.max(1, (int) Math.round((double) watermark.getHeight() * markWidth / watermark.getWidth()));
-                int margin = Math.max(1, upright.getWidth() / 40);
-                int x = margin + (int) Math.round((upright.getWidth() - markWidth - 2 * margin) * placement.anchorX());
-                int y = margin + (int) Math.round((upright.getHeight() - markHeight - 2 * margin) * placement.anchorY());
-                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-                g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, placement.opacity()));
-                g.drawImage(watermark, x, y, markWidth, markHeight, null);
-            } finally {
-                g.dispose();
-            }
+            overlay(upright, watermark, placement);
         }
         writeJpeg(upright, jpegOut);
+    }
+
+    private static void overlay(BufferedImage upright, BufferedImage watermark, MarkPlacement placement) {
+        Graphics2D g = upright.createGraphics();
+        try {
+            int markWidth = Math.max(1, (int) Math.round(upright.getWidth() * placement.widthShare()));
+            int markHeight = Math.max(1, (int) Math.round((double) watermark.getHeight() * markWidth / watermark.getWidth()));
+            int margin = Math.max(1, upright.getWidth() / 40);
+            int x = margin + (int) Math.round((upright.getWidth() - markWidth - 2 * margin) * placement.anchorX());
+            int y = margin + (int) Math.round((upright.getHeight() - markHeight - 2 * margin) * placement.anchorY());
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, placement.opacity()));
+            g.drawImage(watermark, x, y, markWidth, markHeight, null);
+        } finally {
+            g.dispose();
+        }
     }
 
     /**

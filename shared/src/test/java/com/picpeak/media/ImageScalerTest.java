@@ -34,12 +34,12 @@ import static com.picpeak.testing.TestImages.YELLOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ThumbnailerTest {
+class ImageScalerTest {
     private static final Color WHITE = Color.WHITE;
     private static final Map<Character, Color> COLOURS = Map.of('R', RED, 'G', GREEN, 'B', BLUE, 'Y', YELLOW);
 
     private final ImageProbe probe = new ImageProbe(ImageProbe.DEFAULT_MAX_PIXELS);
-    private final Thumbnailer thumbnailer = new Thumbnailer();
+    private final ImageScaler scaler = new ImageScaler();
 
     @Test
     void landscapeIntoSquare_scalesToTheHeightAndCropsTheCentre() {
@@ -97,7 +97,7 @@ class ThumbnailerTest {
         ImageHeader header = probe.probe(original, original.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        thumbnailer.cover(new ByteArrayInputStream(original), header, 120, 80, out);
+        scaler.cover(new ByteArrayInputStream(original), header, 120, 80, out);
 
         byte[] jpeg = out.toByteArray();
         assertThat(ImageProbe.detectType(jpeg, jpeg.length)).isEqualTo(ImageType.JPEG);
@@ -179,7 +179,7 @@ class ThumbnailerTest {
         ImageHeader header = probe.probe(jpeg, jpeg.length);
         byte[] half = Arrays.copyOf(jpeg, jpeg.length / 2);
 
-        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(half), header, 300, 300,
+        assertThatThrownBy(() -> scaler.cover(new ByteArrayInputStream(half), header, 300, 300,
                 new ByteArrayOutputStream()))
                 .isInstanceOfSatisfying(PicPeakException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
@@ -194,7 +194,7 @@ class ThumbnailerTest {
         ImageHeader header = probe.probe(jpeg, jpeg.length);
         byte[] cut = Arrays.copyOf(jpeg, jpeg.length * 95 / 100);
 
-        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(cut), header, 300, 100,
+        assertThatThrownBy(() -> scaler.cover(new ByteArrayInputStream(cut), header, 300, 100,
                 new ByteArrayOutputStream()))
                 .isInstanceOfSatisfying(PicPeakException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TRUNCATED_IMAGE));
@@ -206,7 +206,7 @@ class ThumbnailerTest {
         ImageHeader header = probe.probe(jpeg, jpeg.length);
         byte[] cut = Arrays.copyOf(jpeg, jpeg.length - 2);
 
-        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(cut), header, 100, 100,
+        assertThatThrownBy(() -> scaler.cover(new ByteArrayInputStream(cut), header, 100, 100,
                 new ByteArrayOutputStream()))
                 .isInstanceOfSatisfying(PicPeakException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TRUNCATED_IMAGE));
@@ -218,7 +218,7 @@ class ThumbnailerTest {
         ImageHeader header = probe.probe(png, png.length);
         byte[] cut = Arrays.copyOf(png, png.length * 95 / 100);
 
-        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(cut), header, 300, 100,
+        assertThatThrownBy(() -> scaler.cover(new ByteArrayInputStream(cut), header, 300, 100,
                 new ByteArrayOutputStream()))
                 .isInstanceOfSatisfying(PicPeakException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.TRUNCATED_IMAGE));
@@ -230,7 +230,7 @@ class ThumbnailerTest {
         ImageHeader header = probe.probe(png, png.length);
         byte[] half = Arrays.copyOf(png, png.length / 2);
 
-        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(half), header, 300, 300,
+        assertThatThrownBy(() -> scaler.cover(new ByteArrayInputStream(half), header, 300, 300,
                 new ByteArrayOutputStream()))
                 .isInstanceOfSatisfying(PicPeakException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.TRUNCATED_IMAGE);
@@ -266,7 +266,7 @@ class ThumbnailerTest {
             scrambled[i] = (byte) 0xFF;
         }
 
-        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(scrambled), header, 50, 50,
+        assertThatThrownBy(() -> scaler.cover(new ByteArrayInputStream(scrambled), header, 50, 50,
                 new ByteArrayOutputStream()))
                 .isInstanceOfSatisfying(PicPeakException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CORRUPT_IMAGE);
@@ -279,7 +279,7 @@ class ThumbnailerTest {
         ImageHeader claimsJpeg = new ImageHeader(ImageType.JPEG, 100, 100, 1, Optional.empty());
         byte[] text = "this is not a JPEG at all".getBytes(StandardCharsets.US_ASCII);
 
-        assertThatThrownBy(() -> thumbnailer.cover(new ByteArrayInputStream(text), claimsJpeg, 50, 50,
+        assertThatThrownBy(() -> scaler.cover(new ByteArrayInputStream(text), claimsJpeg, 50, 50,
                 new ByteArrayOutputStream()))
                 .isInstanceOfSatisfying(PicPeakException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(ErrorCode.CORRUPT_IMAGE);
@@ -289,37 +289,37 @@ class ThumbnailerTest {
 
     @Test
     void decodeSubsampling_keepsTheDecodedRasterAtLeastTwiceTheTarget() {
-        assertThat(Thumbnailer.subsampling(12000, 8400, 300, 300)).isEqualTo(14);    // 858 x 600 decoded
-        assertThat(Thumbnailer.subsampling(12000, 8400, 1920, 1080)).isEqualTo(3);   // 4000 x 2800 decoded
-        assertThat(Thumbnailer.subsampling(8400, 12000, 1080, 1920)).isEqualTo(3);
-        assertThat(Thumbnailer.subsampling(500, 400, 300, 300)).isEqualTo(1);
+        assertThat(ImageScaler.subsampling(12000, 8400, 300, 300)).isEqualTo(14);    // 858 x 600 decoded
+        assertThat(ImageScaler.subsampling(12000, 8400, 1920, 1080)).isEqualTo(3);   // 4000 x 2800 decoded
+        assertThat(ImageScaler.subsampling(8400, 12000, 1080, 1920)).isEqualTo(3);
+        assertThat(ImageScaler.subsampling(500, 400, 300, 300)).isEqualTo(1);
     }
 
     @Test
     void onlyTheRegionThatSurvivesTheCrop_isDecoded() {
-        assertThat(Thumbnailer.coverRegion(12000, 8400, 300, 300)).isEqualTo(new Rectangle(1800, 0, 8400, 8400));
-        assertThat(Thumbnailer.coverRegion(12000, 8400, 1920, 1080)).isEqualTo(new Rectangle(0, 825, 12000, 6750));
+        assertThat(ImageScaler.coverRegion(12000, 8400, 300, 300)).isEqualTo(new Rectangle(1800, 0, 8400, 8400));
+        assertThat(ImageScaler.coverRegion(12000, 8400, 1920, 1080)).isEqualTo(new Rectangle(0, 825, 12000, 6750));
         // A landscape original (stored) for a portrait target: a 4725-wide column.
-        assertThat(Thumbnailer.coverRegion(12000, 8400, 1080, 1920)).isEqualTo(new Rectangle(3637, 0, 4725, 8400));
-        assertThat(Thumbnailer.coverRegion(40, 20, 300, 300)).isEqualTo(new Rectangle(10, 0, 20, 20));
+        assertThat(ImageScaler.coverRegion(12000, 8400, 1080, 1920)).isEqualTo(new Rectangle(3637, 0, 4725, 8400));
+        assertThat(ImageScaler.coverRegion(40, 20, 300, 300)).isEqualTo(new Rectangle(10, 0, 20, 20));
     }
 
     @Test
     void readerMessagesSayingTheDataRanOut_countAsTruncation_othersDoNot() {
-        assertThat(Thumbnailer.saysDataRanOut("Premature end of JPEG file")).isTrue();            // libjpeg
-        assertThat(Thumbnailer.saysDataRanOut("Truncated File - Missing EOI marker")).isTrue();   // TwelveMonkeys
-        assertThat(Thumbnailer.saysDataRanOut("Unexpected end of ZLIB input stream")).isTrue();   // PNG
-        assertThat(Thumbnailer.saysDataRanOut("Corrupt JPEG data: 12 extraneous bytes before marker 0xd9")).isFalse();
-        assertThat(Thumbnailer.saysDataRanOut(null)).isFalse();
-        assertThat(Thumbnailer.isTruncation(new IIOException("Error reading PNG image data",
+        assertThat(ImageScaler.saysDataRanOut("Premature end of JPEG file")).isTrue();            // libjpeg
+        assertThat(ImageScaler.saysDataRanOut("Truncated File - Missing EOI marker")).isTrue();   // TwelveMonkeys
+        assertThat(ImageScaler.saysDataRanOut("Unexpected end of ZLIB input stream")).isTrue();   // PNG
+        assertThat(ImageScaler.saysDataRanOut("Corrupt JPEG data: 12 extraneous bytes before marker 0xd9")).isFalse();
+        assertThat(ImageScaler.saysDataRanOut(null)).isFalse();
+        assertThat(ImageScaler.isTruncation(new IIOException("Error reading PNG image data",
                 new EOFException()))).isTrue();
-        assertThat(Thumbnailer.isTruncation(new IIOException("Unsupported JPEG process"))).isFalse();
+        assertThat(ImageScaler.isTruncation(new IIOException("Unsupported JPEG process"))).isFalse();
     }
 
     private BufferedImage cover(byte[] original, int width, int height) {
         ImageHeader header = probe.probe(original, Math.min(original.length, ImageProbe.HEADER_BYTES));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        thumbnailer.cover(new ByteArrayInputStream(original), header, width, height, out);
+        scaler.cover(new ByteArrayInputStream(original), header, width, height, out);
         try {
             return ImageIO.read(new ByteArrayInputStream(out.toByteArray()));
         } catch (IOException e) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A 100 MP JPEG (stored landscape, EXIF orientation 6) becomes a thumbnail and a hero in a 256 MB heap. */
-class ThumbnailerBoundedMemoryTest {
+class ImageScalerBoundedMemoryTest {
     private static final int WIDTH = 11_904;          // 99.99 MP: just inside the default limit
     private static final int HEIGHT = 8_400;
 
@@ -36,7 +36,7 @@ class ThumbnailerBoundedMemoryTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
                 "-cp", System.getProperty("java.class.path"),
-                ThumbnailInSmallHeap.class.getName(), original.toString()))
+                ScaleInSmallHeap.class.getName(), original.toString()))
                 .redirectErrorStream(true).start();
         boolean finished = process.waitFor(2, TimeUnit.MINUTES);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -29,7 +29,7 @@ import java.util.zip.CRC32;
  * old ones are never served. Size, CRC-32, width and height are kept as metadata: the watermarked Download
  * All archive is planned from them in one pass, and tiles are cut by them.
  */
-public final class WatermarkService {
+public final class RenditionMaker {
     /** Watermarked downloads are proofs: at most 12 MP, which bounds the memory of rendering one. */
     public static final long MAX_PIXELS = 12_000_000L;
     /** What a guest views: enough for a large screen, small enough to answer inline from a Lambda. */
@@ -43,9 +43,9 @@ public final class WatermarkService {
 
     private final BlobStore store;
     private final ImageProbe probe;
-    private final Thumbnailer renderer;
+    private final ImageScaler renderer;
 
-    public WatermarkService(BlobStore store, ImageProbe probe, Thumbnailer renderer) {
+    public RenditionMaker(BlobStore store, ImageProbe probe, ImageScaler renderer) {
         this.store = store;
         this.probe = probe;
         this.renderer = renderer;
@@ -89,6 +89,22 @@ public final class WatermarkService {
     public Optional<Watermark> resolve(GalleryLook event) {
         String placement = event.position() + "-" + event.sizePercent() + "-" + event.opacityPercent();
         return imageOf(event.slug()).map(info -> new Watermark(info.key(), imageVersion(info) + "-" + placement));
+    }
+
+    /** The watermark a rendition for viewing carries: the one in force while the event's view watermark is on. */
+    public Optional<Watermark> viewWatermark(GalleryLook event) {
+        return event.watermarkViews() ? resolve(event) : Optional.empty();
+    }
+
+    /** The watermark's image, read from storage. */
+    public BufferedImage image(Watermark watermark) {
+        return loadWatermark(watermark.key());
+    }
+
+    /** Where and how the event's watermark is laid over a rendition. */
+    public static ImageScaler.MarkPlacement placement(GalleryLook event) {
+        return new ImageScaler.MarkPlacement(anchorX(event.position()), anchorY(event.position()),
+                event.sizePercent() / 100.0, event.opacityPercent() / 100f);
     }
 
     /**
@@ -159,8 +175,7 @@ public final class WatermarkService {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + originalKey + "' failed: " + e, e);
         }
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream(1024 * 1024);
-        Thumbnailer.MarkPlacement placement = new Thumbnailer.MarkPlacement(anchorX(event.position()),
-                anchorY(event.position()), event.sizePercent() / 100.0, event.opacityPercent() / 100f);
+        ImageScaler.MarkPlacement placement = placement(event);
         try (BlobRead original = store.get(originalKey)) {
             renderer.rendition(original.stream(), header, maxPixels, mark, placement, jpeg);
         } catch (IOException e) {

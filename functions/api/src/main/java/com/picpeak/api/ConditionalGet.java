@@ -1,0 +1,51 @@
+package com.picpeak.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+
+import java.util.Collections;
+import java.util.function.Supplier;
+
+/**
+ * Revalidation of cacheable JSON: an answer carries its entity tag and {@code Cache-Control: private, no-cache} (the
+ * browser keeps it, and asks again with {@code If-None-Match} each time); a matching tag is answered 304 without a
+ * body.
+ */
+final class ConditionalGet {
+    static final CacheControl REVALIDATE = CacheControl.noCache().cachePrivate();
+
+    private ConditionalGet() {
+    }
+
+    /** The quoted entity tag of an opaque tag value. */
+    static String quoted(String tag) {
+        return "\"" + tag + "\"";
+    }
+
+    /** Whether the request's {@code If-None-Match} names this (quoted) tag, weakly compared, or is {@code *}. */
+    static boolean notModified(HttpServletRequest request, String quotedTag) {
+        for (String header : Collections.list(request.getHeaders(HttpHeaders.IF_NONE_MATCH))) {
+            for (String candidate : header.split(",")) {
+                String tag = candidate.trim();
+                if (tag.startsWith("W/")) {
+                    tag = tag.substring(2);
+                }
+                if (tag.equals("*") || tag.equals(quotedTag)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** 304 with the tag, or 200 with the tag and the body. */
+    static <T> ResponseEntity<T> answer(HttpServletRequest request, String quotedTag, Supplier<T> body) {
+        if (notModified(request, quotedTag)) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(quotedTag).cacheControl(REVALIDATE).build();
+        }
+        return ResponseEntity.ok().eTag(quotedTag).cacheControl(REVALIDATE).body(body.get());
+    }
+}
