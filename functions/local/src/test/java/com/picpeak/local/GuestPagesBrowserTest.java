@@ -110,8 +110,11 @@ class GuestPagesBrowserTest extends BrowserPageTest {
         browser.find("#viewer-prev").click();
         assertShowing(names.get(0), "1 of 3");
         // the viewer shows the preview tier (an 800 px photo: the first tier, at the photo's own size), not the original
-        assertThat(browser.find("#viewer-stage img").getDomProperty("src"))
+        // (the guest's tier URLs are signed for the CDN: ?sig=..., which the admin listing does not carry)
+        String viewerSrc = browser.find("#viewer-stage img").getDomProperty("src");
+        assertThat(withoutQuery(viewerSrc))
                 .isEqualTo(app.base + guestPhotos("viewer").get(0).get("previews").get(0).get("url").asText());
+        assertThat(viewerSrc).contains("?sig=");
 
         new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
         browser.until(d -> browser.find("#viewer").getDomAttribute("open") == null);
@@ -129,23 +132,24 @@ class GuestPagesBrowserTest extends BrowserPageTest {
         browser.until(d -> browser.findAll("#grid img").size() == 2);
         // the grid: the 300 and 600 thumbnails as 1x and 2x
         WebElement thumbnail = browser.findAll("#grid img").get(0);
-        assertThat(thumbnail.getAttribute("srcset")).contains("/r/t300 1x").contains("/r/t600 2x");
+        assertThat(thumbnail.getAttribute("srcset")).containsPattern("/r/t300\\?sig=\\S+ 1x")
+                .containsPattern("/r/t600\\?sig=\\S+ 2x");
         browser.until(d -> (Boolean) browser.script("const img = document.querySelector('#grid img');"
-                + "return img.complete && img.currentSrc.endsWith(devicePixelRatio > 1 ? '/r/t600' : '/r/t300')"));
+                + "return img.complete && new URL(img.currentSrc).pathname.endsWith(devicePixelRatio > 1 ? '/r/t600' : '/r/t300')"));
         browser.findAll("#grid .open").get(0).click();
 
         long naturalWidth = intrinsicWidthOfTheViewerImage();
         String shown = (String) browser.script("return document.querySelector('#viewer-stage img').currentSrc");
         JsonNode tier = null;
         for (JsonNode preview : listed.get("previews")) {
-            if (shown.equals(app.base + preview.get("url").asText())) {
+            if (withoutQuery(shown).equals(app.base + preview.get("url").asText())) {
                 tier = preview;
             }
         }
         assertThat(tier).as("the viewer shows one of the preview tiers, not %s", shown).isNotNull();
         assertThat(naturalWidth).isEqualTo(tier.get("width").asLong()).isLessThan(3000);
-        assertThat(browser.find("#viewer-stage img").getAttribute("srcset")).contains("/r/p1280 1280w")
-                .contains("/r/p1920 1920w").contains("/r/p2560 2560w");
+        assertThat(browser.find("#viewer-stage img").getAttribute("srcset")).containsPattern("/r/p1280\\?sig=\\S+ 1280w")
+                .containsPattern("/r/p1920\\?sig=\\S+ 1920w").containsPattern("/r/p2560\\?sig=\\S+ 2560w");
         assertThat(browser.find("#viewer-original").getAttribute("href")).isEqualTo(app.base + listed.get("url").asText());
 
         browser.find("#viewer-download").click();
@@ -308,6 +312,11 @@ class GuestPagesBrowserTest extends BrowserPageTest {
         Object size = browser.script("return fetch(document.getElementById('gallery').dataset.infoUrl)"
                 + ".then(r => r.json()).then(info => info.downloadAllSize)");
         return ((Number) size).longValue();
+    }
+
+    private static String withoutQuery(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
     }
 
     private List<JsonNode> guestPhotos(String slug) throws Exception {
