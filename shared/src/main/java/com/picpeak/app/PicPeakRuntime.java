@@ -1,7 +1,8 @@
 package com.picpeak.app;
 
-import com.picpeak.archive.ArchiveService;
-import com.picpeak.archive.EventArchiver;
+import com.picpeak.downloadall.DownloadAllService;
+import com.picpeak.eventarchive.EventArchiver;
+import com.picpeak.zip.ZipParts;
 import com.picpeak.autoimport.AutoImportPolls;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.autoimport.AutoImportState;
@@ -79,7 +80,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ImportService imports;
     private final RenditionMaker renditions;
     private final TierRenditions tiers;
-    private final ArchiveService archives;
+    private final DownloadAllService downloadAll;
     private final EventArchiver archiver;
     private final EventDeletion deletions;
     private final AutoImportPolls autoImportPolls;
@@ -137,18 +138,21 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.jobQueue = jobQueue;
         JobStore jobStore = new JobStore(table);
         this.jobs = new Jobs(jobStore, jobQueue, jobSettings, clock);
-        this.archives = new ArchiveService(catalog, store, renditions, clock);
-        archives.useJobs(jobs);
-        this.archiver = new EventArchiver(catalog, store, archives, imports, jobs, clock);
+        this.downloadAll = new DownloadAllService(catalog, store, renditions, clock);
+        ZipParts zipParts = new ZipParts(store, table, jobs, clock);
+        downloadAll.useJobs(jobs, zipParts);
+        this.archiver = new EventArchiver(catalog, store, imports, jobs, zipParts, clock);
         this.deletions = new EventDeletion(catalog, store, jobs, clock);
         this.autoImportPolls = new AutoImportPolls(jobs, this::prefixWalker);
         this.jobSteps = Map.of(
                 JobKind.EVENT_ARCHIVE, archiver.archiveStep(jobSettings.partBytes()),
+                JobKind.EVENT_ARCHIVE_PART, archiver.partStep(),
                 JobKind.EVENT_RESTORE, archiver.restoreStep(),
                 JobKind.EVENT_DELETE, deletions.step(),
                 JobKind.ARCHIVE_SWEEP, archiver.sweepStep(),
                 JobKind.AUTO_IMPORT_POLL, autoImportPolls.step(),
-                JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(jobSettings.partBytes()));
+                JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()),
+                JobKind.DOWNLOAD_ALL_PART, downloadAll.partStep());
         this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
         this.expiredItems = new ExpiredItems(table);
@@ -295,8 +299,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         return protection;
     }
 
-    public ArchiveService archives() {
-        return archives;
+    public DownloadAllService downloadAll() {
+        return downloadAll;
     }
 
     public EventArchiver archiver() {

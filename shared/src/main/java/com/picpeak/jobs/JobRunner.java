@@ -33,6 +33,8 @@ public final class JobRunner {
         CONTINUE,
         /** A step failed; queued again, due after {@link JobSettings#retryDelay()}. */
         RETRY_LATER,
+        /** The job waits for other jobs; queued again, due later or when woken ({@link Jobs#wake}). */
+        WAITING,
         /** Another worker holds a live lease, or the job is not due yet. */
         BUSY,
         MISSING
@@ -111,7 +113,7 @@ public final class JobRunner {
                 return Outcome.FINISHED;
             }
             // attempts start over only when the checkpoint moved: a step that keeps failing at one place fails
-            boolean progressed = !Objects.equals(result.checkpoint(), job.checkpoint());
+            boolean progressed = !Objects.equals(result.checkpoint(), job.checkpoint()) || result.waitFor() != null;
             if (!store.checkpoint(job, owner, result.progress(), result.checkpoint(), after,
                     after.plus(settings.lease()), progressed)) {
                 log.warn("job {} lost its lease to another worker; this one stops", job.id());
@@ -121,6 +123,10 @@ public final class JobRunner {
                     job.maxAttempts(), owner,
                     after.plus(settings.lease()), null, result.progress(), job.params(), result.checkpoint(),
                     job.lastError(), null, job.createdAt(), after, null);
+            if (result.waitFor() != null) { // waiting on other jobs: the worker is free for them meanwhile
+                store.release(job, owner, clock.instant(), after.plus(result.waitFor()));
+                return Outcome.WAITING;
+            }
             if (!after.plus(settings.minimumStep()).isBefore(workerDeadline)) {
                 store.release(job, owner, clock.instant());
                 return Outcome.CONTINUE;

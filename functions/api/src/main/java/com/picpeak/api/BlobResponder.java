@@ -46,11 +46,7 @@ final class BlobResponder {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
-        ByteRange range = ByteRange.parseHeader(request.getHeader("Range"));
-        String ifRange = request.getHeader("If-Range");
-        if (range != null && ifRange != null && !ifRange.equals(quotedEtag)) {
-            range = null; // the client's partial copy is of another version: send it all
-        }
+        ByteRange range = rangeOf(request, quotedEtag);
         long limit = runtime.inlineResponseLimit();
         if (limit != Long.MAX_VALUE) {
             long size = knownSize >= 0 ? knownSize : runtime.store().head(key).map(BlobInfo::size).orElse(0L);
@@ -135,6 +131,13 @@ final class BlobResponder {
         }
     }
 
+    /** The request's single byte range, or null: none, or an {@code If-Range} of another version (send it all). */
+    static ByteRange rangeOf(HttpServletRequest request, String quotedEtag) {
+        ByteRange range = ByteRange.parseHeader(request.getHeader("Range"));
+        String ifRange = request.getHeader("If-Range");
+        return range != null && ifRange != null && !ifRange.equals(quotedEtag) ? null : range;
+    }
+
     private static long span(ByteRange range, long size) {
         try {
             long[] resolved = range.resolve(size);
@@ -144,7 +147,7 @@ final class BlobResponder {
         }
     }
 
-    private static boolean matches(String ifNoneMatch, String quotedEtag) {
+    static boolean matches(String ifNoneMatch, String quotedEtag) {
         if (ifNoneMatch == null) {
             return false;
         }
@@ -157,7 +160,7 @@ final class BlobResponder {
         return false;
     }
 
-    private static void copy(InputStream in, OutputStream out) throws IOException {
+    static void copy(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[BUFFER_BYTES];
         for (int n; (n = in.read(buffer)) > 0; ) {
             out.write(buffer, 0, n);

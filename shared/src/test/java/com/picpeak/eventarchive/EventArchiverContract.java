@@ -1,9 +1,11 @@
-package com.picpeak.archive;
+package com.picpeak.eventarchive;
 
 import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventPatch;
@@ -22,6 +24,7 @@ import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.DelegatingStore;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestJobs;
+import com.picpeak.zip.ZipParts;
 import com.picpeak.gallery.EventDeletion;
 import com.picpeak.jobs.Deadline;
 import com.picpeak.jobs.Job;
@@ -69,7 +72,7 @@ abstract class EventArchiverContract {
     EventService events;
     ImportService imports;
     EventArchiver archiver;
-    ArchiveService archives;
+    DownloadAllService archives;
     EventDeletion deletions;
     TestJobs jobs;
     /** Counts the steps each job took. */
@@ -119,17 +122,21 @@ abstract class EventArchiverContract {
         jobs = new TestJobs(catalog.tableName(), clock, settings);
         ImportService jobImports = new ImportService(catalog, interruptible, new ImageProbe(), new ImageScaler(), clock,
                 10_000_000);
-        archives = new ArchiveService(catalog, interruptible, new RenditionMaker(interruptible, new ImageProbe(),
+        archives = new DownloadAllService(catalog, interruptible, new RenditionMaker(interruptible, new ImageProbe(),
                 new ImageScaler()), clock);
-        archives.useJobs(jobs.jobs);
-        archiver = new EventArchiver(catalog, interruptible, archives, jobImports, jobs.jobs, clock);
+        ZipParts zipParts = new ZipParts(interruptible, new DynamoTable(TestDynamo.client(), catalog.tableName()),
+                jobs.jobs, clock);
+        archives.useJobs(jobs.jobs, zipParts);
+        archiver = new EventArchiver(catalog, interruptible, jobImports, jobs.jobs, zipParts, clock);
         deletions = new EventDeletion(catalog, interruptible, jobs.jobs, clock);
         long partBytes = settings.partBytes();
         register(JobKind.EVENT_ARCHIVE, archiver.archiveStep(partBytes));
+        register(JobKind.EVENT_ARCHIVE_PART, archiver.partStep());
         register(JobKind.EVENT_RESTORE, archiver.restoreStep());
         register(JobKind.ARCHIVE_SWEEP, archiver.sweepStep());
         register(JobKind.EVENT_DELETE, deletions.step());
         register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(partBytes));
+        register(JobKind.DOWNLOAD_ALL_PART, archives.partStep());
     }
 
     private void register(JobKind kind, JobStep step) {
@@ -208,8 +215,11 @@ abstract class EventArchiverContract {
         Job archive = archive("old");
 
         assertThat(archive.state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(steps.get(JobKind.EVENT_ARCHIVE).get()).as("steps: check, hide, one per part, complete, one per photo")
-                .isEqualTo((int) (2 + expectedParts(onePass.length) + 1 + photos.size()));
+        long parts = expectedParts(onePass.length);
+        assertThat(steps.get(JobKind.EVENT_ARCHIVE_PART).get()).as("one part job of one step per part").isEqualTo(parts);
+        assertThat(steps.get(JobKind.EVENT_ARCHIVE).get())
+                .as("steps: check, hide, one submission per part, a wait or two, complete, one per photo")
+                .isBetween((int) (2 + parts + 1 + 1 + photos.size()), (int) (2 + parts + 2 + 1 + photos.size()));
         assertThat(bytes("events/archived/old.zip")).isEqualTo(onePass);
         assertThat(keys("events/active/old/")).isEmpty();
 
@@ -236,15 +246,20 @@ abstract class EventArchiverContract {
         };
         JobStore.Submission submitted = archiver.archive("old");
 
-        assertThatThrownBy(jobs::drain).isInstanceOf(WorkerKilled.class);
+        assertThatThrownBy(jobs::drain).isInstanceOf(WorkerKilled.class); // in the middle of its first part
+        Job killedPart = jobs.store.list(JobState.RUNNING, JobKind.EVENT_ARCHIVE_PART, 10, null).items().get(0);
+        assertThat(killedPart.leaseOwner()).isNotNull(); // nobody finished it: its lease runs out
+        assertThat(archiver.archive("old").job().id()).as("a second request finds the same job")
+                .isEqualTo(submitted.job().id());
+        jobs.dispatch(killedPart.id(), Duration.ZERO); // the queue delivers it again (SQS: after the visibility timeout)
+        assertThatThrownBy(jobs::drain).isInstanceOf(WorkerKilled.class); // the part taken over; killed again removing
+        assertThat(jobs.store.find(killedPart.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         Job held = jobs.store.find(submitted.job().id()).orElseThrow();
-        assertThat(held.state()).isEqualTo(JobState.RUNNING); // nobody finished it: its lease runs out
-        assertThat(archiver.archive("old").job().id()).as("a second request finds the same job").isEqualTo(held.id());
-        jobs.dispatch(held.id(), Duration.ZERO); // the queue delivers it again (SQS: after the visibility timeout)
-        assertThatThrownBy(jobs::drain).isInstanceOf(WorkerKilled.class); // taken over, killed again later
+        assertThat(held.state()).isEqualTo(JobState.RUNNING);
         jobs.dispatch(held.id(), Duration.ZERO);
 
-        Job done = jobs.drain().get(0);
+        jobs.drain();
+        Job done = jobs.store.find(held.id()).orElseThrow();
 
         assertThat(done.id()).isEqualTo(held.id());
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
@@ -322,8 +337,9 @@ abstract class EventArchiverContract {
         Job failed = archive("old");
 
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
-        assertThat(steps.get(JobKind.EVENT_ARCHIVE).get()).as("check, hide, then one per attempt")
-                .isEqualTo(2 + failed.maxAttempts());
+        assertThat(steps.get(JobKind.EVENT_ARCHIVE_PART).get())
+                .as("the one part: its attempts, then its attempts again in each round it is submitted again")
+                .isEqualTo((1 + EventArchiver.PART_RETRY_ROUNDS) * failed.maxAttempts());
         assertThat(failed.lastError()).contains("did not answer");
         assertThat(failed.finishedAt()).isNotNull();
         assertThat(store.head("events/archived/old.zip")).isEmpty();
@@ -359,7 +375,8 @@ abstract class EventArchiverContract {
         archiver.sweep();
         List<Job> ran = jobs.drain();
 
-        assertThat(ran).extracting(j -> j.kind().wireName() + " " + j.target() + " " + j.state().wireName())
+        assertThat(ran).filteredOn(j -> j.kind() != JobKind.EVENT_ARCHIVE_PART)
+                .extracting(j -> j.kind().wireName() + " " + j.target() + " " + j.state().wireName())
                 .containsExactly("archive.sweep expired-events succeeded", "event.archive old succeeded");
         assertThat(catalog.findEvent("old").orElseThrow().isArchived()).isTrue();
         assertThat(catalog.findEvent("current").orElseThrow().isArchived()).isFalse();
@@ -398,7 +415,7 @@ abstract class EventArchiverContract {
                 .isZero();
         events.create("old", new EventPatch("Again", null, null, false, null, null, null, null));
         assertThat(new RenditionMaker(store, new ImageProbe(), new ImageScaler())
-                .resolve(ArchiveService.lookOf(catalog.findEvent("old").orElseThrow()))).as("no watermark of the old event").isEmpty();
+                .resolve(DownloadAllService.lookOf(catalog.findEvent("old").orElseThrow()))).as("no watermark of the old event").isEmpty();
         assertThat(catalog.findEvent("old").orElseThrow().photoCount()).isZero();
     }
 

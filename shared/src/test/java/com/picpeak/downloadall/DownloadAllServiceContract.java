@@ -1,7 +1,8 @@
-package com.picpeak.archive;
+package com.picpeak.downloadall;
 
 import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
@@ -19,15 +20,16 @@ import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
+import com.picpeak.testing.DelegatingStore;
 import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestJobs;
+import com.picpeak.zip.ZipParts;
 import com.picpeak.jobs.Job;
 import com.picpeak.jobs.JobJson;
 import com.picpeak.jobs.JobKind;
 import com.picpeak.jobs.JobState;
-import com.picpeak.testing.DelegatingStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,11 +60,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Download All's cache on a real catalog and each backend (subclasses). */
-abstract class ArchiveServiceContract {
+abstract class DownloadAllServiceContract {
     BlobStore store;
     DynamoCatalog catalog;
     ImportService imports;
-    ArchiveService archives;
+    DownloadAllService archives;
     RenditionMaker watermarks;
     TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     TestJobs jobs;
@@ -79,11 +81,12 @@ abstract class ArchiveServiceContract {
         catalog = TestDynamo.newCatalog();
         imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock, 10_000_000);
         watermarks = new RenditionMaker(store, new ImageProbe(), new ImageScaler());
-        archives = new ArchiveService(catalog, store, watermarks, clock);
+        archives = new DownloadAllService(catalog, store, watermarks, clock);
         jobs = new TestJobs(catalog.tableName(), clock, TestJobs.ONE_STEP);
-        archives.useJobs(jobs.jobs);
+        archives.useJobs(jobs.jobs, parts(store));
         // small parts: photos straddle part edges (S3 raises them to its 5 MiB minimum)
         jobs.register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(16 * 1024));
+        jobs.register(JobKind.DOWNLOAD_ALL_PART, archives.partStep());
         new EventService(catalog, store, new PasswordHasher(1000), clock)
                 .create("party", new EventPatch("Party", null, null, false, null, null, null, null));
         for (int i = 0; i < 3; i++) {
@@ -98,13 +101,13 @@ abstract class ArchiveServiceContract {
 
     @Test
     void theCache_isBuiltOnce_andHoldsEveryPhoto_withThePlannedLength() throws Exception {
-        ArchiveService.Archive before = archives.current(event());
+        DownloadAllService.Archive before = archives.current(event());
         assertThat(before.ready()).isFalse();
 
         assertThat(outcomeOf(build())).isEqualTo("built");
         assertThat(outcomeOf(build())).isEqualTo("ready already");
 
-        ArchiveService.Archive after = archives.current(event());
+        DownloadAllService.Archive after = archives.current(event());
         assertThat(after.ready()).isTrue();
         assertThat(after.key()).isEqualTo("events/active/party/.download-cache/3.zip");
         assertThat(store.head(after.key()).orElseThrow().size()).isEqualTo(after.length());
@@ -121,7 +124,7 @@ abstract class ArchiveServiceContract {
 
     @Test
     void streamingFromTheOriginals_givesTheSameBytesAsTheCache() throws Exception {
-        ArchiveService.Archive archive = archives.current(event());
+        DownloadAllService.Archive archive = archives.current(event());
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();
         archives.writeFromOriginals(archive, streamed);
         build();
@@ -181,7 +184,7 @@ abstract class ArchiveServiceContract {
         }
         assertThat(jobs.pending()).hasSize(1); // one job: the others found it
 
-        List<Job> ran = jobs.drain();
+        List<Job> ran = builds(jobs.drain());
 
         assertThat(ran).singleElement().satisfies(job -> {
             assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
@@ -196,7 +199,7 @@ abstract class ArchiveServiceContract {
         String old = archives.current(event()).key();
 
         addPhoto("late.jpg", 9);
-        ArchiveService.Archive current = archives.current(event());
+        DownloadAllService.Archive current = archives.current(event());
         assertThat(current.ready()).isFalse();
         assertThat(current.plan().entries()).hasSize(4);
         build();
@@ -217,8 +220,8 @@ abstract class ArchiveServiceContract {
 
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
         assertThat(failed.lastError()).contains(gone.key());
-        assertThat(store.head(Keys.downloadCache("party", 3, ArchiveService.ORIGINALS))).isEmpty();
-        assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).hasValueSatisfying(r -> {
+        assertThat(store.head(Keys.downloadCache("party", 3, DownloadAllService.ORIGINALS))).isEmpty();
+        assertThat(catalog.findArchive("party", DownloadAllService.ORIGINALS, 3)).hasValueSatisfying(r -> {
             assertThat(r.state()).isEqualTo(ArchiveRecord.State.FAILED);
             assertThat(r.error()).contains(gone.key());
         });
@@ -234,22 +237,25 @@ abstract class ArchiveServiceContract {
 
     @Test
     void aBuildThatFailsBecauseStorageIsDown_isNotMarkedFailed_andTheNextRequestBuildsIt() {
-        ArchiveService failing = new ArchiveService(catalog, new DelegatingStore(store) {
+        BlobStore down = new DelegatingStore(store) {
             @Override
             public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content,
                                     long length) {
                 throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the S3 store did not answer");
             }
-        }, watermarks, clock);
-        failing.useJobs(jobs.jobs);
+        };
+        DownloadAllService failing = new DownloadAllService(catalog, down, watermarks, clock);
+        failing.useJobs(jobs.jobs, parts(down));
         jobs.register(JobKind.DOWNLOAD_ALL_BUILD, failing.buildStep(16 * 1024));
+        jobs.register(JobKind.DOWNLOAD_ALL_PART, failing.partStep());
 
         Job failed = build();
 
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
         assertThat(failed.lastError()).contains("did not answer");
-        assertThat(catalog.findArchive("party", ArchiveService.ORIGINALS, 3)).as("an outage is no verdict").isEmpty();
+        assertThat(catalog.findArchive("party", DownloadAllService.ORIGINALS, 3)).as("an outage is no verdict").isEmpty();
         jobs.register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(16 * 1024)); // storage answers again
+        jobs.register(JobKind.DOWNLOAD_ALL_PART, archives.partStep());
         assertThat(outcomeOf(build())).isEqualTo("built");
     }
 
@@ -261,7 +267,7 @@ abstract class ArchiveServiceContract {
         assertThat(jobs.store.acquire(id, "worker-that-died", now, now.plus(TestJobs.ONE_STEP.lease()))).isPresent();
 
         archives.requestBuild(archives.current(event())); // a guest asking meanwhile finds the same job
-        List<Job> ran = jobs.drain(); // the first delivery finds it held; after the lease another takes over
+        List<Job> ran = builds(jobs.drain()); // the first delivery finds it held; after the lease another takes over
 
         assertThat(ran).singleElement().satisfies(job -> {
             assertThat(job.id()).isEqualTo(id);
@@ -280,16 +286,16 @@ abstract class ArchiveServiceContract {
                 new ByteArrayInputStream(TestImages.png(TestImages.quadrants(64, 32, TestImages.RED, TestImages.RED,
                         TestImages.RED, TestImages.RED))));
 
-        ArchiveService.Archive pending = archives.current(event());
+        DownloadAllService.Archive pending = archives.current(event());
         assertThat(pending.ready()).isFalse();
         assertThat(pending.streamable()).isFalse();
         assertThat(outcomeOf(build())).isEqualTo("built");
 
-        ArchiveService.Archive ready = archives.current(event());
+        DownloadAllService.Archive ready = archives.current(event());
         assertThat(ready.ready()).isTrue();
         // the variant names the watermark image and where it is laid, so either changing makes a new archive
         String version = first.version() + "-bottom-right-25-60";
-        assertThat(watermarks.resolve(ArchiveService.lookOf(event())).orElseThrow().version()).isEqualTo(version);
+        assertThat(watermarks.resolve(DownloadAllService.lookOf(event())).orElseThrow().version()).isEqualTo(version);
         assertThat(ready.key()).isEqualTo("events/active/party/.download-cache/3-wm-" + version + ".zip");
         assertThat(ready.etag()).endsWith("-wm-" + version);
         try (ZipFile file = new ZipFile(download(ready.key()).toFile())) {
@@ -341,9 +347,18 @@ abstract class ArchiveServiceContract {
     /** Asks for the cache as a guest's Download All would, and runs the build job to its end. */
     private Job build() {
         archives.requestBuild(archives.current(event()));
-        List<Job> ran = jobs.drain();
+        List<Job> ran = builds(jobs.drain());
         assertThat(ran).hasSize(1);
         return ran.get(0);
+    }
+
+    /** The build jobs of those that ran (the part jobs they fanned out into left out). */
+    private static List<Job> builds(List<Job> ran) {
+        return ran.stream().filter(job -> job.kind() == JobKind.DOWNLOAD_ALL_BUILD).toList();
+    }
+
+    private ZipParts parts(BlobStore partStore) {
+        return new ZipParts(partStore, new DynamoTable(TestDynamo.client(), catalog.tableName()), jobs.jobs, clock);
     }
 
     private static String outcomeOf(Job job) {

@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.eventarchive;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
@@ -16,6 +16,10 @@ import com.picpeak.jobs.JobStore;
 import com.picpeak.jobs.Jobs;
 import com.picpeak.jobs.Progress;
 import com.picpeak.jobs.StepResult;
+import com.picpeak.zip.PhotoZips;
+import com.picpeak.zip.ZipBuild;
+import com.picpeak.zip.ZipParts;
+import com.picpeak.zip.ZipPlan;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
@@ -40,7 +44,8 @@ import java.util.stream.Stream;
  * both are jobs (see {@link com.picpeak.jobs}) that run in steps and resume from their checkpoint.
  * <ul>
  *   <li><b>Archive</b>: the event is hidden, its originals are written to {@code events/archived/<slug>.zip}
- *   part by part ({@link ZipBuild}: every photo checked against the catalog's size and CRC-32 as it passes,
+ *   by part jobs rendering its parts in parallel ({@link ZipParts}, as Download All's cache is built: every photo
+ *   checked against the catalog's size and CRC-32 as it passes, each part's digest,
  *   the length checked at the end), the event is marked archived with the visibility it had, and only then
  *   are the photos' originals and everything derived from them removed, photo by photo. The event and its
  *   photo rows stay (listed for admins as archived). Files in the folder that are not photos of the catalog
@@ -59,20 +64,18 @@ public final class EventArchiver {
 
     private final Catalog catalog;
     private final BlobStore store;
-    private final ArchiveService archives;
     private final ImportService imports;
     private final Jobs jobs;
-    private final ZipBuild zipBuild;
+    private final ZipParts zipParts;
     private final Clock clock;
 
-    public EventArchiver(Catalog catalog, BlobStore store, ArchiveService archives, ImportService imports, Jobs jobs,
+    public EventArchiver(Catalog catalog, BlobStore store, ImportService imports, Jobs jobs, ZipParts zipParts,
                          Clock clock) {
         this.catalog = catalog;
         this.store = store;
-        this.archives = archives;
         this.imports = imports;
         this.jobs = jobs;
-        this.zipBuild = new ZipBuild(store);
+        this.zipParts = zipParts;
         this.clock = clock;
     }
 
@@ -148,11 +151,27 @@ public final class EventArchiver {
 
     // ---- the archive job ----
 
-    /** Where an archive job is: writing parts, completing, removing (with the photos removed so far). */
-    public record ArchiveCheckpoint(String phase, boolean wasActive, long revision, ZipBuild.State build, int removed) {
+    /**
+     * Where an archive job is: submitting part jobs ({@code submitted} so far), waiting for them (failed parts
+     * submitted again {@code retries} times), completing, removing (with the photos removed so far).
+     */
+    public record ArchiveCheckpoint(String phase, boolean wasActive, long revision, ZipBuild.State build, int removed,
+                                    int submitted, int retries) {
         ArchiveCheckpoint with(String newPhase, ZipBuild.State newBuild, int newRemoved) {
-            return new ArchiveCheckpoint(newPhase, wasActive, revision, newBuild, newRemoved);
+            return new ArchiveCheckpoint(newPhase, wasActive, revision, newBuild, newRemoved, submitted, retries);
         }
+
+        ArchiveCheckpoint parts(String newPhase, int newSubmitted, int newRetries) {
+            return new ArchiveCheckpoint(newPhase, wasActive, revision, build, removed, newSubmitted, newRetries);
+        }
+    }
+
+    /** Rounds of submitting failed parts again before the archive gives up (each part has its own attempts too). */
+    static final int PART_RETRY_ROUNDS = 3;
+
+    /** The step of a part job of an archive: one part of the event's zip, rendered from the plan. */
+    public JobStep partStep() {
+        return zipParts.partStep(task -> PhotoZips.plan(catalog, task.subject()));
     }
 
     public JobStep archiveStep(long partBytes) {
@@ -161,7 +180,7 @@ public final class EventArchiver {
             if (at == null || "removing".equals(at.phase())) {
                 return; // nothing started, or archived already: the zip holds every photo
             }
-            zipBuild.abort(at.build());
+            zipParts.abort(at.build());
             catalog.updateEvent(slugOf(job), e -> e.isArchived() ? e : e.withActive(at.wasActive(), clock.instant()));
             log.warn("archiving {} failed for good ({}): the event is as it was", slugOf(job), reason);
         });
@@ -177,33 +196,55 @@ public final class EventArchiver {
             if (event.isArchived()) {
                 throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived already");
             }
-            at = new ArchiveCheckpoint("hiding", event.active(), event.revision(), null, 0);
+            at = new ArchiveCheckpoint("hiding", event.active(), event.revision(), null, 0, 0, 0);
             return StepResult.progress(new Progress("hiding", 0, null, "bytes"), JobJson.write(at));
         }
         switch (at.phase()) {
             case "hiding" -> {
                 catalog.updateEvent(slug, e -> e.withActive(false, clock.instant())); // guests stop seeing it at once
-                ZipPlan plan = archives.plan(slug);
-                ArchiveCheckpoint writing = at.with("writing", zipBuild.start(key, plan, partBytes), 0);
-                return StepResult.progress(Progress.of("writing", 0, plan.length(), "bytes"), JobJson.write(writing));
+                ZipPlan plan = PhotoZips.plan(catalog, slug);
+                ArchiveCheckpoint submitting = at.with("submitting", zipParts.start(key, plan, partBytes), 0)
+                        .parts("submitting", 0, 0);
+                return StepResult.progress(Progress.of("submitting parts", 0, submitting.build().parts(), "parts"),
+                        JobJson.write(submitting));
             }
-            case "writing" -> {
-                ZipPlan plan = archives.plan(slug);
+            case "writing" -> { // an archive of the sequential kind, interrupted by an upgrade: started again in parts
+                zipParts.abort(at.build());
+                return StepResult.progress(Progress.of("hiding", 0, 0, "parts"), JobJson.write(at.with("hiding", null, 0)));
+            }
+            case "submitting" -> {
+                ZipPlan plan = PhotoZips.plan(catalog, slug);
                 if (event(slug).revision() != at.revision()) { // cannot happen under the lock; kept as a guard
                     throw new PicPeakException(ErrorCode.CONFLICT, "the photos of '" + slug + "' changed while it "
                             + "was archived: nothing was removed");
                 }
-                ZipBuild.State build = zipBuild.writeParts(plan, at.build(), deadline);
-                String phase = build.allPartsWritten() ? "completing" : "writing";
-                return StepResult.progress(Progress.of(phase, build.bytesWritten(plan.length()), plan.length(), "bytes"),
-                        JobJson.write(at.with(phase, build, 0)));
+                int submitted = zipParts.fanOut(JobKind.EVENT_ARCHIVE_PART, slug, job.id(), at.build(), plan.length(),
+                        at.submitted(), deadline);
+                String phase = submitted < at.build().parts() ? "submitting" : "waiting";
+                return StepResult.progress(Progress.of("submitting parts", submitted, at.build().parts(), "parts"),
+                        JobJson.write(at.parts(phase, submitted, 0)));
+            }
+            case "waiting" -> {
+                ZipParts.Count count = zipParts.count(at.build());
+                if (count.written() == at.build().parts()) {
+                    return StepResult.progress(Progress.of("completing", count.written(), at.build().parts(), "parts"),
+                            JobJson.write(at.parts("completing", at.submitted(), at.retries())));
+                }
+                ArchiveCheckpoint next = at;
+                if (count.failures() > 0) { // a refusal fails the archive here; a passing failure is tried again alone
+                    zipParts.retryFailed(JobKind.EVENT_ARCHIVE_PART, slug, job.id(), at.build(),
+                            PhotoZips.plan(catalog, slug).length(), at.retries() < PART_RETRY_ROUNDS);
+                    next = at.parts("waiting", at.submitted(), at.retries() + 1);
+                }
+                return StepResult.waiting(Progress.of("writing parts", count.written(), at.build().parts(), "parts"),
+                        JobJson.write(next), ZipParts.RECHECK);
             }
             case "completing" -> {
                 ArchiveCheckpoint completing = at;
                 Event event = event(slug);
-                ZipPlan plan = archives.plan(slug);
+                ZipPlan plan = PhotoZips.plan(catalog, slug);
                 if (!event.isArchived()) {
-                    zipBuild.complete(plan, at.build());
+                    zipParts.complete(plan, at.build());
                     Instant now = clock.instant();
                     // Archived before anything is removed: a run that stops half-way leaves an archived event
                     // whose zip holds every photo, which restore can always bring back.
@@ -271,7 +312,7 @@ public final class EventArchiver {
             return restored(event);
         }
         List<Photo> photos = catalog.photosOf(slug);
-        ZipPlan plan = ArchiveService.planOf(photos); // the entries' offsets, as the archive was written
+        ZipPlan plan = PhotoZips.planOf(photos); // the entries' offsets, as the archive was written
         int restored = at == null ? 0 : at.restored();
         if (restored >= photos.size() && at != null) {
             Instant now = clock.instant();

@@ -1,9 +1,9 @@
-package com.picpeak.archive;
+package com.picpeak.downloadall;
 
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.LocalBlobStore;
 
-class LocalEventArchiverTest extends EventArchiverContract {
+class LocalDownloadAllServiceTest extends DownloadAllServiceContract {
     @Override
     protected BlobStore newStore() {
         return new LocalBlobStore(scratch.resolve("storage"));

@@ -1,9 +1,9 @@
-package com.picpeak.archive;
+package com.picpeak.eventarchive;
 
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.LocalBlobStore;
 
-class LocalArchiveServiceTest extends ArchiveServiceContract {
+class LocalEventArchiverTest extends EventArchiverContract {
     @Override
     protected BlobStore newStore() {
         return new LocalBlobStore(scratch.resolve("storage"));

@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.downloadall;
 
 import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.Catalog;
@@ -24,6 +24,13 @@ import com.picpeak.jobs.JobStep;
 import com.picpeak.jobs.Jobs;
 import com.picpeak.jobs.Progress;
 import com.picpeak.jobs.StepResult;
+import com.picpeak.zip.PhotoZips;
+import com.picpeak.zip.ZipBuild;
+import com.picpeak.zip.ZipItem;
+import com.picpeak.zip.ZipParts;
+import com.picpeak.zip.ZipPlan;
+import com.picpeak.zip.ZipSlice;
+import com.picpeak.zip.ZipWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,23 +46,33 @@ import java.util.stream.Stream;
 
 /**
  * Download All. The archive of an event is a pure function of its photo set, so its bytes, its length and
- * its ETag (slug and revision) are known before anything is written: it can be streamed straight from
- * the originals, or served from the cached copy at {@link Keys#downloadCache}, with identical bytes.
- * The cache is built by a job (one per event, variant and revision: asking again returns the same job) in
- * steps, part by part ({@link ZipBuild}), checked for its exact length, and only then marked READY; the
- * caches of older revisions are removed. A build that fails for good is marked FAILED with its reason and
- * is not started again for that revision: guests are told, instead of waiting for ever.
+ * its ETag (slug, revision and variant) are known before anything is written: any byte range of it can be
+ * rendered straight from the originals ({@link #slice}), or served from the cached copy at
+ * {@link Keys#downloadCache}, with identical bytes. The cache is built by a job (one per event, variant and
+ * revision: asking again returns the same job) that fans out into part jobs rendered in parallel
+ * ({@link ZipParts}), is checked without a second read (each photo's CRC-32, the parts' digests, the length),
+ * and only then marked READY; the caches of older revisions are removed. A build that fails for good is
+ * marked FAILED with its reason and is not started again for that revision: guests are told, instead of
+ * waiting for ever.
  */
-public final class ArchiveService {
-    private static final Logger log = LoggerFactory.getLogger(ArchiveService.class);
+public final class DownloadAllService {
+    private static final Logger log = LoggerFactory.getLogger(DownloadAllService.class);
     public static final String ORIGINALS = "originals";
 
     private final Catalog catalog;
     private final BlobStore store;
     private final RenditionMaker watermarks;
     private final Clock clock;
-    private final ZipBuild zipBuild;
     private Jobs jobs;
+    private ZipParts zipParts;
+    /** Plans by build target (slug, variant, revision: the photo set is fixed), bounded: every part job plans. */
+    private final Map<String, ZipPlan> plans = Collections.synchronizedMap(
+            new LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ZipPlan> eldest) {
+                    return size() > 4;
+                }
+            });
     /** Planned lengths of originals archives by slug and revision (the revision fixes the photo set), bounded. */
     private final Map<String, Long> plannedLengths = Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
@@ -65,17 +82,20 @@ public final class ArchiveService {
                 }
             });
 
-    public ArchiveService(Catalog catalog, BlobStore store, RenditionMaker watermarks, Clock clock) {
+    public DownloadAllService(Catalog catalog, BlobStore store, RenditionMaker watermarks, Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.watermarks = watermarks;
         this.clock = clock;
-        this.zipBuild = new ZipBuild(store);
     }
 
-    /** Where builds are submitted (wired after construction: the build step is registered with the jobs). */
-    public void useJobs(Jobs buildJobs) {
+    /**
+     * Where builds are submitted and how their parts are written (wired after construction: the steps are
+     * registered with the jobs).
+     */
+    public void useJobs(Jobs buildJobs, ZipParts parts) {
         this.jobs = buildJobs;
+        this.zipParts = parts;
     }
 
     /**
@@ -190,10 +210,27 @@ public final class ArchiveService {
         ZipWriter.write(archive.plan(), item -> store.get(item.storageKey()).stream(), out);
     }
 
+    /**
+     * Bytes {@code [from, to)} of a not-ready originals archive, rendered from its plan and ranged reads of the
+     * originals (every photo checked as it passes): the same bytes the cached copy will hold.
+     */
+    public ZipSlice slice(Archive archive, long from, long to) {
+        if (!archive.streamable()) {
+            throw new IllegalStateException("only a not-ready originals archive is rendered; a ready one is served from "
+                    + archive.key());
+        }
+        return ZipSlice.of(archive.plan(), store, from, to);
+    }
+
     /** What a Download All build job is about: one event, variant and revision. */
     public record BuildTarget(String slug, String variant, long revision) {
         String target() {
             return slug + "/" + variant + "/" + revision;
+        }
+
+        static BuildTarget parse(String target) {
+            String[] parts = target.split("/");
+            return new BuildTarget(parts[0], parts[1], Long.parseLong(parts[2]));
         }
     }
 
@@ -215,17 +252,30 @@ public final class ArchiveService {
         jobs.submit(JobKind.DOWNLOAD_ALL_BUILD, target.target(), target);
     }
 
-    /** Where a build is: rendering watermarked copies, writing parts, completing. */
-    public record BuildCheckpoint(String phase, int rendered, ZipBuild.State build) {
+    /**
+     * Where a build is: rendering watermarked copies, starting the object, submitting part jobs
+     * ({@code submitted} so far), waiting for them (failed parts submitted again {@code retries} times), completing.
+     */
+    public record BuildCheckpoint(String phase, int rendered, ZipBuild.State build, int submitted, int retries) {
+        BuildCheckpoint in(String next) {
+            return new BuildCheckpoint(next, rendered, build, submitted, retries);
+        }
     }
 
-    /** The build job's step (see {@link ZipBuild}); parts of {@code partBytes}. */
+    /** Rounds of submitting failed parts again before the build gives up (each part has its own attempts too). */
+    static final int PART_RETRY_ROUNDS = 3;
+
+    /**
+     * The build job's step: renders watermarked copies if the variant needs them, starts the unfinished object
+     * with parts of {@code partBytes}, fans out into {@link JobKind#DOWNLOAD_ALL_PART} jobs (see {@link ZipParts}),
+     * waits for them with its worker freed, then completes and checks the object.
+     */
     public JobStep buildStep(long partBytes) {
         return JobStep.of((job, deadline) -> buildStep(job, deadline, partBytes), (job, reason, passing) -> {
             BuildTarget target = JobJson.read(job.params(), BuildTarget.class);
             BuildCheckpoint at = JobJson.read(job.checkpoint(), BuildCheckpoint.class);
             if (at != null) {
-                zipBuild.abort(at.build());
+                zipParts.abort(at.build());
             }
             if (passing) { // storage was down: the next guest's request builds it anew, nothing is "failed"
                 catalog.deleteArchiveRecordsExcept(target.slug(), target.variant(), -1);
@@ -236,6 +286,11 @@ public final class ArchiveService {
         });
     }
 
+    /** The step of a part job: one part of the archive of its build's target, rendered from the plan. */
+    public JobStep partStep() {
+        return zipParts.partStep(task -> planOf(BuildTarget.parse(task.subject())));
+    }
+
     private StepResult buildStep(Job job, Deadline deadline, long partBytes) {
         BuildTarget target = JobJson.read(job.params(), BuildTarget.class);
         String slug = target.slug();
@@ -243,7 +298,7 @@ public final class ArchiveService {
         BuildCheckpoint at = JobJson.read(job.checkpoint(), BuildCheckpoint.class);
         Event event = catalog.findEvent(slug).orElse(null);
         if (event == null || event.revision() != target.revision() || !variant(event).equals(target.variant())) {
-            zipBuild.abort(at == null ? null : at.build());
+            zipParts.abort(at == null ? null : at.build());
             return StepResult.done(Progress.of("superseded", 0, 0, "bytes"), JobJson.write(Map.of("key", key,
                     "outcome", "superseded: the gallery changed, its next Download All builds the new one")));
         }
@@ -254,7 +309,7 @@ public final class ArchiveService {
                         JobJson.write(Map.of("key", key, "outcome", "ready already")));
             }
             catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.BUILDING, 0, null);
-            at = new BuildCheckpoint(watermarked ? "rendering" : "starting", 0, null);
+            at = new BuildCheckpoint(watermarked ? "rendering" : "starting", 0, null, 0, 0);
         }
         switch (at.phase()) {
             case "rendering" -> {
@@ -268,25 +323,42 @@ public final class ArchiveService {
                 }
                 String phase = rendered < photos.size() ? "rendering" : "starting";
                 return StepResult.progress(Progress.of("rendering watermarked copies", rendered, photos.size(), "photos"),
-                        JobJson.write(new BuildCheckpoint(phase, rendered, null)));
+                        JobJson.write(new BuildCheckpoint(phase, rendered, null, 0, 0)));
             }
             case "starting" -> {
-                ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
-                ZipBuild.State build = zipBuild.start(key, plan, partBytes);
-                return StepResult.progress(Progress.of("writing", 0, plan.length(), "bytes"),
-                        JobJson.write(new BuildCheckpoint("writing", at.rendered(), build)));
+                ZipPlan plan = planOf(target);
+                ZipBuild.State build = zipParts.start(key, plan, partBytes);
+                return StepResult.progress(Progress.of("submitting parts", 0, build.parts(), "parts"),
+                        JobJson.write(new BuildCheckpoint("submitting", at.rendered(), build, 0, 0)));
             }
-            case "writing" -> {
-                ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
-                ZipBuild.State build = zipBuild.writeParts(plan, at.build(), deadline);
-                String phase = build.allPartsWritten() ? "completing" : "writing";
-                return StepResult.progress(Progress.of(phase, build.bytesWritten(plan.length()), plan.length(),
-                        "bytes"), JobJson.write(new BuildCheckpoint(phase, at.rendered(), build)));
+            case "submitting" -> {
+                ZipPlan plan = planOf(target);
+                int submitted = zipParts.fanOut(JobKind.DOWNLOAD_ALL_PART, target.target(), job.id(), at.build(),
+                        plan.length(), at.submitted(), deadline);
+                String phase = submitted < at.build().parts() ? "submitting" : "waiting";
+                return StepResult.progress(Progress.of("submitting parts", submitted, at.build().parts(), "parts"),
+                        JobJson.write(new BuildCheckpoint(phase, at.rendered(), at.build(), submitted, 0)));
+            }
+            case "waiting" -> {
+                ZipBuild.State build = at.build();
+                ZipParts.Count count = zipParts.count(build);
+                if (count.written() == build.parts()) {
+                    return StepResult.progress(Progress.of("completing", build.parts(), build.parts(), "parts"),
+                            JobJson.write(at.in("completing")));
+                }
+                BuildCheckpoint next = at;
+                if (count.failures() > 0) { // a refusal fails the build here; a passing failure is tried again alone
+                    zipParts.retryFailed(JobKind.DOWNLOAD_ALL_PART, target.target(), job.id(), build,
+                            planOf(target).length(), at.retries() < PART_RETRY_ROUNDS);
+                    next = new BuildCheckpoint("waiting", at.rendered(), build, at.submitted(), at.retries() + 1);
+                }
+                return StepResult.waiting(Progress.of("writing parts", count.written(), build.parts(), "parts"),
+                        JobJson.write(next), ZipParts.RECHECK);
             }
             case "completing" -> { // safe to repeat: an upload completed before a crash is found whole
-                ZipPlan plan = watermarked ? planWatermarked(event) : plan(slug);
+                ZipPlan plan = planOf(target);
                 ZipBuild.State build = at.build();
-                zipBuild.complete(plan, build);
+                zipParts.complete(plan, build);
                 catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.READY,
                         plan.length(), null);
                 removeStale(slug, key, target.variant(), target.revision());
@@ -295,23 +367,43 @@ public final class ArchiveService {
                 return StepResult.done(Progress.of("ready", plan.length(), plan.length(), "bytes"),
                         JobJson.write(Map.of("key", key, "outcome", "built", "size", plan.length(), "parts", build.parts())));
             }
+            case "writing" -> { // a build of the sequential kind, interrupted by an upgrade: started again in parts
+                zipParts.abort(at.build());
+                return StepResult.progress(Progress.of("starting", 0, 0, "parts"), JobJson.write(at.in("starting")));
+            }
             default -> throw new IllegalStateException("unknown phase " + at.phase());
         }
     }
 
+    /** The plan of a build's archive, planned once per process and target (its photo set is fixed). */
+    private ZipPlan planOf(BuildTarget target) {
+        ZipPlan plan = plans.get(target.target());
+        if (plan == null) {
+            if (ORIGINALS.equals(target.variant())) {
+                plan = plan(target.slug());
+            } else {
+                Event event = catalog.findEvent(target.slug()).orElseThrow(() -> new PicPeakException(
+                        ErrorCode.EVENT_NOT_FOUND, "gallery '" + target.slug() + "' is gone: its archive is not built"));
+                plan = planWatermarked(event);
+            }
+            plans.put(target.target(), plan);
+        }
+        return plan;
+    }
 
     /** Renders the watermarked copies that are missing, then plans the archive from the copies. */
     ZipPlan planWatermarked(Event event) {
         try (Stream<Photo> photos = catalog.allPhotos(event.slug())) {
             return ZipPlan.of(photos.map(photo -> {
                 RenditionMaker.Copy copy = watermarks.copyOf(lookOf(event), photo.id(), photo.key());
-                return new ZipItem(RenditionMaker.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(), timeOf(photo));
+                return new ZipItem(RenditionMaker.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
+                        PhotoZips.timeOf(photo));
             }).toList());
         }
     }
 
     /** What the renditions need of the event (media does not read the catalog). */
-    static GalleryLook lookOf(Event event) {
+    public static GalleryLook lookOf(Event event) {
         Protection p = event.protection();
         return new GalleryLook(event.slug(), p.watermarkViews(), p.position().wireName(), p.sizePercent(),
                 p.opacityPercent(), event.heroPhotoId(), event.heroKey());
@@ -319,19 +411,7 @@ public final class ArchiveService {
 
     /** The plan of the event's photos in upload order, read from the catalog a page at a time. */
     ZipPlan plan(String slug) {
-        try (Stream<Photo> photos = catalog.allPhotos(slug)) {
-            return planOf(photos.toList());
-        }
-    }
-
-    /** The plan of these photo rows, in their order (the originals, under their file names). */
-    static ZipPlan planOf(List<Photo> photos) {
-        return ZipPlan.of(photos.stream().map(photo -> new ZipItem(photo.filename(), photo.key(), photo.size(),
-                photo.crc32(), timeOf(photo))).toList());
-    }
-
-    private static Instant timeOf(Photo photo) {
-        return photo.takenAt() != null ? photo.takenAt() : photo.uploadedAt();
+        return PhotoZips.plan(catalog, slug);
     }
 
     /**

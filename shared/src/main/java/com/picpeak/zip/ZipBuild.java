@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.zip;
 
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
@@ -77,14 +77,7 @@ public final class ZipBuild {
         try (slice) {
             store.writePart(state.key(), state.uploadId(), number, from, slice, to - from);
         } catch (IOException | RuntimeException e) {
-            if (slice.failure() != null) {
-                throw slice.failure(); // the photo that changed, not the transport that carried the error
-            }
-            if (e instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "writing part " + number + " of " + state.key()
-                    + " failed: " + e, e);
+            throw causeOf(slice, e, number, state.key());
         }
         if (slice.failure() != null) {
             throw slice.failure();
@@ -95,11 +88,27 @@ public final class ZipBuild {
                 ZipSlice.joinPieces(plan, pieces));
     }
 
+    /** Why writing a part failed: the photo that changed, not the transport that carried the error. */
+    static RuntimeException causeOf(ZipSlice slice, Exception e, int part, String key) {
+        if (slice.failure() != null) {
+            return slice.failure();
+        }
+        if (e instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new PicPeakException(ErrorCode.STORAGE_FAILURE, "writing part " + part + " of " + key + " failed: " + e, e);
+    }
+
     /**
      * Checks the photos cut by part edges, makes the object visible and checks its length. Safe to repeat
      * after a crash: an object already completed with the planned length counts as done.
      */
     public void complete(ZipPlan plan, State state) {
+        complete(plan, state, List.of());
+    }
+
+    /** As {@link #complete(ZipPlan, State)}, the store checking each part against its recorded digest. */
+    void complete(ZipPlan plan, State state, List<String> partDigests) {
         if (!state.allPartsWritten()) {
             throw new IllegalStateException(state.partsWritten() + " of " + state.parts() + " parts are written");
         }
@@ -108,7 +117,7 @@ public final class ZipBuild {
             throw ZipSlice.changed(entry.item(), "was not read whole by the archive's parts");
         }
         try {
-            store.completeParts(state.key(), state.uploadId(), state.parts());
+            store.completeParts(state.key(), state.uploadId(), state.parts(), partDigests);
         } catch (PicPeakException e) {
             if (e.errorCode() != ErrorCode.NOT_FOUND || storedLength(state.key()) != plan.length()) {
                 throw e;

@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.zip;
 
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;

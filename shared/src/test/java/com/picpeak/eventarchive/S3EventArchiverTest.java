@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.eventarchive;
 
 import com.picpeak.storage.BlobStore;
 import com.picpeak.testing.TestS3Server;

@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.zip;
 
 import java.time.Instant;
 

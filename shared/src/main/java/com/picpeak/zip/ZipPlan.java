@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.zip;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

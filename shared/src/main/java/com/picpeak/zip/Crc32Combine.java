@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.zip;
 
 /**
  * The CRC-32 of two concatenated pieces from the CRC-32 of each and the length of the second, as zlib's

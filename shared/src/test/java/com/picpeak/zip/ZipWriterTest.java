@@ -1,4 +1,4 @@
-package com.picpeak.archive;
+package com.picpeak.zip;
 
 import com.picpeak.error.PicPeakException;
 import com.picpeak.testing.TestData;
