@@ -57,7 +57,7 @@ import java.util.zip.ZipInputStream;
  * the process start to the handler constructed, as Lambda's Init Duration), the first invocation and the second,
  * with a hello-world JVM under the same flags as the reference of the same run, and prints the medians and ratios.
  *
- * <p>Run (from the repository's top folder): {@code mvn -B -o -q -pl functions/local -am -Pbench-coldstart -DskipTests
+ * <p>Run (from the repository's top folder): {@code mvn -B -o -q -pl functions/poller,functions/local -am -Pbench-coldstart -DskipTests
  * verify} (builds the packages first); {@code -Dbench.runs=5} for more runs, {@code -Dbench.java=/path/to/java} for
  * another JVM, {@code -Dbench.only=Gallery,Worker} for some functions, {@code -Dbench.jvmArgs=...} for more JVM flags (e.g.
  * {@code -Xlog:class+load} to see where init goes). Lives in the test sources of the local program: it never ships in a Lambda package.
