@@ -560,11 +560,16 @@ class ApiHttpTest {
                 + "\"downloadSizes\":[\"large\",\"original\",\"large\"]}"));
         assertThat(created.get("downloadSizes").toString()).isEqualTo("[\"original\",\"large\"]");
 
-        // downloads off: the guest is offered no size
+        // downloads off: the guest is offered no size, and the photo's own route no longer hands out the original
         admin("PATCH", "/api/admin/events/offered", "{\"allowDownloads\":false}");
         assertThat(json(get("/api/gallery/offered", null)).get("downloadSizes").size()).isZero();
         assertError(get("/api/gallery/offered/photos/" + id + "/download?size=web", null), 403, "downloads_disabled",
                 "turned off");
+        HttpResponse<byte[]> inline = get("/api/gallery/offered/photos/" + id, null);
+        assertThat(inline.statusCode()).isEqualTo(200);
+        assertThat(inline.headers().firstValue("Content-Type")).contains("image/jpeg");
+        assertThat(TestImages.decode(inline.body()).getWidth()).isEqualTo(2560); // the largest preview
+        assertThat(inline.body()).isNotEqualTo(original);
     }
 
     @Test
