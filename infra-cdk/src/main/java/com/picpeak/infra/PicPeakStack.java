@@ -9,9 +9,11 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -37,8 +39,13 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.FilterPattern;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.MetricFilter;
@@ -113,6 +120,8 @@ public final class PicPeakStack extends Stack {
     private final ISecret adminToken;
     private final Queue jobDeadLetters;
     private final Queue jobQueue;
+    /** Every function, by construct id: each gets an errors and a throttles alarm. */
+    private final Map<String, Function> functions = new LinkedHashMap<>();
 
     public PicPeakStack(Construct scope, String id, StackProps props, StackSettings settings, FunctionPackages packages) {
         super(scope, id, props);
@@ -241,6 +250,9 @@ public final class PicPeakStack extends Stack {
                 "POST /api/admin/events/{slug}/uploads/{uploadId}/complete"));
         route(httpApi, "Admin", live(admin), List.of(
                 "ANY /api/admin/{proxy+}", "GET /admin", "GET /admin/{proxy+}"));
+
+        apiAccessLogs(httpApi);
+        functionAlarms(httpApi);
 
         CfnOutput.Builder.create(this, "ApiUrl").description("base URL of the guest and admin API")
                 .value(httpApi.getApiEndpoint()).build();
@@ -392,19 +404,84 @@ public final class PicPeakStack extends Stack {
         environment.putAll(extraEnvironment);
         Function.Builder builder = Function.Builder.create(this, id)
                 .description("PicPeak " + id)
-                .runtime(Runtime.JAVA_17)
+                // java21 on Graviton; the bytecode stays release 17 (local mode runs on 17: docs/lambda-runtime.md)
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
                 .handler(handler)
                 .code(code)
                 .memorySize(memoryMb)
                 .timeout(timeout)
                 .role(role)
                 .logGroup(logs)
+                // Lambda's JSON log format: its own records and the functions' (JSON lines through SLF4J) as JSON
+                .loggingFormat(LoggingFormat.JSON)
+                .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                .systemLogLevelV2(SystemLogLevel.WARN)
+                .tracing(Tracing.ACTIVE)
                 .environment(environment);
         if (snapStart) {
             builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
         }
         tune.accept(builder);
-        return builder.build();
+        Function function = builder.build();
+        functions.put(id, function);
+        return function;
+    }
+
+    /**
+     * The HTTP API's access log (one JSON line per request, with the request id the functions log too), kept a month.
+     * Through the stage's CloudFormation properties: the L2 default stage takes no access log settings.
+     */
+    private void apiAccessLogs(HttpApi api) {
+        LogGroup accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs")
+                .retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        CfnStage stage = (CfnStage) api.getDefaultStage().getNode().getDefaultChild();
+        stage.setAccessLogSettings(CfnStage.AccessLogSettingsProperty.builder()
+                .destinationArn(accessLogs.getLogGroupArn())
+                .format(ACCESS_LOG_FORMAT)
+                .build());
+    }
+
+    /** The access log line: API Gateway's $context variables as JSON (requestId matches the functions' correlation id). */
+    static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"ip\":\"$context.identity.sourceIp\","
+            + "\"requestTime\":\"$context.requestTime\",\"method\":\"$context.httpMethod\",\"routeKey\":\"$context.routeKey\","
+            + "\"path\":\"$context.path\",\"status\":\"$context.status\",\"responseLength\":\"$context.responseLength\","
+            + "\"latencyMs\":\"$context.responseLatency\",\"integrationStatus\":\"$context.integrationStatus\","
+            + "\"integrationError\":\"$context.integrationErrorMessage\",\"userAgent\":\"$context.identity.userAgent\"}";
+
+    /**
+     * Alarms without a notification target (add an SNS action, or watch the console): any error or throttle of a
+     * function within five minutes, and any 5xx answer of the API.
+     */
+    private void functionAlarms(HttpApi api) {
+        List<String> names = new ArrayList<>();
+        functions.forEach((id, function) -> {
+            names.add(alarm(id + "ErrorsAlarm", "PicPeak " + id + ": the function failed (errors)",
+                    function.metricErrors(sumOverFiveMinutes())).getAlarmName());
+            names.add(alarm(id + "ThrottlesAlarm", "PicPeak " + id + ": invocations were throttled",
+                    function.metricThrottles(sumOverFiveMinutes())).getAlarmName());
+        });
+        names.add(alarm("Api5xxAlarm", "PicPeak API: answers with a 5xx status",
+                api.metricServerError(sumOverFiveMinutes())).getAlarmName());
+        CfnOutput.Builder.create(this, "FunctionAlarms").description("the CloudWatch alarms on functions and the API")
+                .value(String.join(" ", names)).build();
+    }
+
+    private static MetricOptions sumOverFiveMinutes() {
+        return MetricOptions.builder().statistic("Sum").period(Duration.minutes(5)).build();
+    }
+
+    private Alarm alarm(String id, String description, IMetric metric) {
+        return Alarm.Builder.create(this, id)
+                .alarmDescription(description)
+                .metric(metric)
+                .threshold(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
     }
 
     /** What every function reads at start (shared StorageConfig and AppConfig). */

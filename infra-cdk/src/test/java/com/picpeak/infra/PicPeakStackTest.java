@@ -93,7 +93,7 @@ class PicPeakStackTest {
     }
 
     @Test
-    void functions_areJava17_sizedForTheirWork_httpOnesWithSnapStart() {
+    void functions_areJava21OnArm64_sizedForTheirWork_httpOnesWithSnapStart() {
         Map<String, List<Integer>> memoryAndTimeout = new LinkedHashMap<>();
         memoryAndTimeout.put(GALLERY, List.of(1024, 29));
         memoryAndTimeout.put(DOWNLOAD, List.of(1024, 29));
@@ -104,7 +104,8 @@ class PicPeakStackTest {
         assertThat(defaults.resourcesOfType("AWS::Lambda::Function")).hasSize(memoryAndTimeout.size());
         memoryAndTimeout.forEach((handler, sizes) -> {
             JsonNode p = defaults.function(handler).path("Properties");
-            assertThat(p.path("Runtime").asText()).as(handler).isEqualTo("java17");
+            assertThat(p.path("Runtime").asText()).as(handler).isEqualTo("java21");
+            assertThat(Synth.strings(p.path("Architectures"))).as(handler).containsExactly("arm64");
             assertThat(p.path("Handler").asText()).isEqualTo(handler + "::handleRequest");
             assertThat(List.of(p.path("MemorySize").asInt(), p.path("Timeout").asInt())).as(handler).isEqualTo(sizes);
             boolean http = List.of(GALLERY, DOWNLOAD, UPLOAD, ADMIN).contains(handler);
@@ -143,7 +144,8 @@ class PicPeakStackTest {
                 "Targets", List.of(Match.objectLike(Map.of("Arn",
                         Map.of("Fn::GetAtt", List.of(on.functionId(POLLER), "Arn")))))));
         JsonNode poller = on.function(POLLER).path("Properties");
-        assertThat(poller.path("Runtime").asText()).isEqualTo("java17");
+        assertThat(poller.path("Runtime").asText()).isEqualTo("java21");
+        assertThat(Synth.strings(poller.path("Architectures"))).containsExactly("arm64");
         assertThat(poller.path("Timeout").asInt()).isEqualTo(120);
         JsonNode env = poller.path("Environment").path("Variables");
         assertThat(env.path("STORAGE_AUTO_IMPORT").asText()).isEqualTo("true");
@@ -158,7 +160,8 @@ class PicPeakStackTest {
     @Test
     void roles_allowOnlyWhatEachFunctionUses() {
         Map<String, Set<String>> expected = new LinkedHashMap<>();
-        Set<String> base = Set.of("logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue", "s3:ListBucket");
+        Set<String> base = Set.of("logs:CreateLogStream", "logs:PutLogEvents", "secretsmanager:GetSecretValue", "s3:ListBucket",
+                "xray:PutTraceSegments", "xray:PutTelemetryRecords");
         expected.put(GALLERY, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query",
                 "dynamodb:PutItem", "dynamodb:UpdateItem"));
         expected.put(DOWNLOAD, union(base, "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query",
@@ -187,8 +190,13 @@ class PicPeakStackTest {
                     List<String> actions = Synth.strings(statement.path("Action"));
                     List<String> resources = Synth.strings(statement.path("Resource"));
                     assertThat(actions).as(handler).noneMatch(a -> a.contains("*"));
-                    assertThat(resources).as(handler + " " + actions).isNotEmpty().noneMatch("*"::equals);
                     String service = actions.get(0).split(":")[0];
+                    if (service.equals("xray")) { // X-Ray has no resource-level permissions: these two actions only
+                        assertThat(actions).containsExactlyInAnyOrder("xray:PutTraceSegments", "xray:PutTelemetryRecords");
+                        assertThat(resources).containsExactly("*");
+                        continue;
+                    }
+                    assertThat(resources).as(handler + " " + actions).isNotEmpty().noneMatch("*"::equals);
                     assertThat(actions).as("one service per statement").allMatch(a -> a.startsWith(service + ":"));
                     switch (service) {
                         case "s3" -> {
@@ -406,7 +414,6 @@ class PicPeakStackTest {
                 "FilterPattern", "\"JOB_FAILED\"",
                 "MetricTransformations", List.of(Map.of("MetricNamespace", "PicPeak", "MetricName", "FailedJobs",
                         "MetricValue", "1", "Unit", "Count"))));
-        defaults.template.resourceCountIs("AWS::CloudWatch::Alarm", 2);
         defaults.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "PicPeak", "MetricName", "FailedJobs", "Statistic", "Sum", "Period", 300,
                 "Threshold", 1, "ComparisonOperator", "GreaterThanOrEqualToThreshold", "EvaluationPeriods", 1,
@@ -419,11 +426,82 @@ class PicPeakStackTest {
     }
 
     @Test
+    void everyFunction_logsJson_isTracedActively_andHasErrorAndThrottleAlarms() {
+        for (Synth synth : List.of(defaults, withAutoImportAndPrefix)) {
+            Map<String, JsonNode> alarms = synth.resourcesOfType("AWS::CloudWatch::Alarm");
+            for (String handler : handlersOf(synth)) {
+                JsonNode p = synth.function(handler).path("Properties");
+                assertThat(p.path("LoggingConfig").path("LogFormat").asText()).as(handler).isEqualTo("JSON");
+                assertThat(p.path("LoggingConfig").path("ApplicationLogLevel").asText()).as(handler).isEqualTo("INFO");
+                assertThat(p.path("TracingConfig").path("Mode").asText()).as(handler).isEqualTo("Active");
+                String id = synth.functionId(handler);
+                for (String metric : List.of("Errors", "Throttles")) {
+                    assertThat(alarms.values()).as(handler + " " + metric).anySatisfy(alarm -> {
+                        JsonNode a = alarm.path("Properties");
+                        assertThat(a.path("Namespace").asText()).isEqualTo("AWS/Lambda");
+                        assertThat(a.path("MetricName").asText()).isEqualTo(metric);
+                        assertThat(a.path("Dimensions").get(0).path("Value").path("Ref").asText()).isEqualTo(id);
+                        assertThat(a.path("Statistic").asText()).isEqualTo("Sum");
+                        assertThat(a.path("Threshold").asInt()).isEqualTo(1);
+                        assertThat(a.path("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
+                    });
+                }
+            }
+            // errors and throttles of every function, failed jobs, dead letters, API 5xx
+            assertThat(alarms).hasSize(2 * handlersOf(synth).size() + 3);
+        }
+    }
+
+    @Test
+    void theApi_alarmsOn5xx_andWritesJsonAccessLogs_withTheRequestId() {
+        String apiId = only(defaults.resourcesOfType("AWS::ApiGatewayV2::Api"));
+        defaults.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/ApiGateway", "MetricName", "5xx", "Statistic", "Sum", "Threshold", 1,
+                "Dimensions", List.of(Map.of("Name", "ApiId", "Value", Map.of("Ref", apiId)))));
+        JsonNode stage = defaults.resourcesOfType("AWS::ApiGatewayV2::Stage").values().iterator().next().path("Properties");
+        assertThat(stage.path("StageName").asText()).isEqualTo("$default");
+        JsonNode access = stage.path("AccessLogSettings");
+        String logGroup = access.path("DestinationArn").path("Fn::GetAtt").get(0).asText();
+        assertThat(logGroup).startsWith("ApiAccessLogs");
+        assertThat(defaults.resources().get(logGroup).path("Properties").path("RetentionInDays").asInt()).isEqualTo(30);
+        JsonNode format = assertThatJson(access.path("Format").asText());
+        assertThat(format.path("requestId").asText()).isEqualTo("$context.requestId");
+        assertThat(format.path("status").asText()).isEqualTo("$context.status");
+        assertThat(format.path("integrationError").asText()).isEqualTo("$context.integrationErrorMessage");
+    }
+
+    @Test
+    void everyHttpFunction_hasSnapStart_andTheApiCallsItsAliasLive() {
+        Map<String, JsonNode> aliases = defaults.resourcesOfType("AWS::Lambda::Alias");
+        for (String handler : List.of(GALLERY, DOWNLOAD, UPLOAD, ADMIN)) {
+            String id = defaults.functionId(handler);
+            assertThat(defaults.function(handler).path("Properties").path("SnapStart").path("ApplyOn").asText())
+                    .as(handler).isEqualTo("PublishedVersions");
+            assertThat(aliases.values()).as(handler).anySatisfy(alias -> {
+                assertThat(alias.path("Properties").path("Name").asText()).isEqualTo("live");
+                assertThat(alias.path("Properties").path("FunctionName").path("Ref").asText()).isEqualTo(id);
+            });
+        }
+        for (JsonNode integration : defaults.resourcesOfType("AWS::ApiGatewayV2::Integration").values()) {
+            String target = integration.path("Properties").path("IntegrationUri").path("Ref").asText();
+            assertThat(aliases).as("every integration invokes an alias").containsKey(target);
+        }
+    }
+
+    private static JsonNode assertThatJson(String text) {
+        try {
+            return Synth.JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    @Test
     void eventBus_isCreated_andOutputsNameWhatAUserNeeds() {
         defaults.template.resourceCountIs("AWS::Events::EventBus", 1);
         assertThat(defaults.json.path("Outputs").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("ApiUrl", "BucketName", "CatalogTable", "EventBusName", "AdminTokenSecretArn",
-                        "JobQueueUrl", "JobDeadLettersUrl", "JobAlarms");
+                        "JobQueueUrl", "JobDeadLettersUrl", "JobAlarms", "FunctionAlarms");
         assertThat(defaults.json.path("Outputs").path("JobQueueUrl").path("Value").path("Ref").asText())
                 .isEqualTo(defaults.queueId("JobQueue"));
     }

@@ -1,11 +1,15 @@
 package com.picpeak.app;
 
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.ProcessCredentials;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -14,7 +18,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.time.Duration;
 import java.util.List;
 
-/** SDK clients of the serverless shape, each with timeouts (region and endpoint from the standard AWS variables). */
+/**
+ * SDK clients of the serverless shape, each with timeouts, the URL connection HTTP client (the lightest to start),
+ * the region named by {@code AWS_REGION} when set (Lambda always sets it: no region lookup chain) and the process's
+ * credentials ({@link ProcessCredentials}: one provider chosen from the environment, renewed after a SnapStart
+ * restore). Endpoints come from the SDK's standard variables ({@code AWS_ENDPOINT_URL...}).
+ */
 public final class AwsClients {
 
     private AwsClients() {
@@ -40,13 +49,13 @@ public final class AwsClients {
      * A client that never waits unbounded: 3 s to connect, then the given socket timeout, per-attempt and
      * whole-call limits (seconds).
      */
-    // ApacheHttpClient (HttpClient 4) is deprecated for apache5-client; the client choice is the Lambda runtime work's, not this lint fix
-    @SuppressWarnings("deprecation")
-    private static <C, B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>> C withTimeouts(
+    private static <C, B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C> & SdkClientBuilder<B, C>> C withTimeouts(
             B builder, int socketSeconds, int attemptSeconds, int callSeconds) {
-        return builder.httpClientBuilder(ApacheHttpClient.builder()
+        SdkSystemSetting.AWS_REGION.getStringValue().ifPresent(region -> builder.region(Region.of(region)));
+        return builder.httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(3))
                         .socketTimeout(Duration.ofSeconds(socketSeconds)))
+                .credentialsProvider(ProcessCredentials.INSTANCE)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallAttemptTimeout(Duration.ofSeconds(attemptSeconds))
                         .apiCallTimeout(Duration.ofSeconds(callSeconds))
@@ -54,7 +63,7 @@ public final class AwsClients {
                 .build();
     }
 
-    /** Reads the admin token secret once at start (the client is not kept: nothing else reads secrets). */
+    /** Reads the admin token secret (the client is not kept: a restore or a rotation reads it again, rarely). */
     public static String readAdminTokenSecret(String secretArn) {
         try (SecretsManagerClient client = secretsManager()) {
             return readSecret(client, secretArn);

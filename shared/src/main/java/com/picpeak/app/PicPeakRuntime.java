@@ -1,7 +1,8 @@
 package com.picpeak.app;
 
-import com.picpeak.archive.ArchiveService;
-import com.picpeak.archive.EventArchiver;
+import com.picpeak.downloadall.DownloadAllService;
+import com.picpeak.eventarchive.EventArchiver;
+import com.picpeak.zip.ZipParts;
 import com.picpeak.autoimport.AutoImportPolls;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.autoimport.AutoImportState;
@@ -41,6 +42,9 @@ import com.picpeak.media.ImageScaler;
 import com.picpeak.media.RenditionMaker;
 import com.picpeak.rendition.RenditionClaims;
 import com.picpeak.rendition.TierRenditions;
+import com.picpeak.metrics.EmfMetrics;
+import com.picpeak.metrics.LoggedMetrics;
+import com.picpeak.metrics.Metrics;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
 import com.picpeak.storage.ConfigException;
@@ -67,7 +71,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Shape shape;
     private final StorageConfig storageConfig;
     private final AppConfig appConfig;
-    private final String adminToken;
+    private final AdminToken adminToken;
     private final SentinelCheck.Result startupCheck;
     private final BlobStore store;
     private final Catalog catalog;
@@ -76,7 +80,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ImportService imports;
     private final RenditionMaker renditions;
     private final TierRenditions tiers;
-    private final ArchiveService archives;
+    private final DownloadAllService downloadAll;
     private final EventArchiver archiver;
     private final EventDeletion deletions;
     private final AutoImportPolls autoImportPolls;
@@ -94,8 +98,9 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final ExternalFolders externalFolders;
     private final ImageProtection protection;
     private final Clock clock;
+    private final Metrics metrics;
 
-    private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, String adminToken,
+    private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, AdminToken adminToken,
                            SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock,
                            JobSettings jobSettings, JobQueue jobQueue, DynamoTable table,
                            WebhookSettings webhookSettings, String eventBusName) {
@@ -107,21 +112,24 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
+        // Lambda: embedded metric format lines that CloudWatch turns into metrics; local mode: log lines
+        this.metrics = shape == Shape.SERVERLESS ? new EmfMetrics(System.out, clock) : new LoggedMetrics();
         PasswordHasher hasher = new PasswordHasher();
         this.autoImportState = new AutoImportState(table);
         this.webhooks = new Webhooks(new WebhookStore(table), webhookSettings, clock);
         // AWS: the stack's bus, whose rules deliver; otherwise (local mode, tests) signed webhooks from here
-        this.eventSink = eventBusName != null ? new EventBridgeSink(AwsClients.eventBridge(), eventBusName) : webhooks;
+        this.eventSink = eventBusName != null ? new EventBridgeSink(AwsClients::eventBridge, eventBusName) : webhooks;
         this.externalFolders = new ExternalFolders(catalog, autoImportState, storageConfig.externalMediaRoot());
         this.events = new EventService(catalog, store, hasher, clock, eventSink);
         // keys of sessions and fingerprints: from the catalog's random secret with the admin token (never the token alone)
-        byte[] keyMaterial = ServerSecret.keyMaterial(table, adminToken);
+        byte[] keyMaterial = ServerSecret.keyMaterial(table, adminToken.current());
         this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(keyMaterial),
                 GuestSessions.DEFAULT_VALIDITY, clock),
                 new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial, clock), clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
+        imports.useMetrics(metrics);
         this.renditions = new RenditionMaker(store, probe, renderer);
         this.tiers = new TierRenditions(store, probe, renderer, renditions, new RenditionClaims(table), clock);
         this.protection = ImageProtection.create(store, renditions, tiers, renderer, new ProtectionStore(table), keyMaterial,
@@ -130,18 +138,21 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.jobQueue = jobQueue;
         JobStore jobStore = new JobStore(table);
         this.jobs = new Jobs(jobStore, jobQueue, jobSettings, clock);
-        this.archives = new ArchiveService(catalog, store, renditions, clock);
-        archives.useJobs(jobs);
-        this.archiver = new EventArchiver(catalog, store, archives, imports, jobs, clock);
+        this.downloadAll = new DownloadAllService(catalog, store, renditions, clock);
+        ZipParts zipParts = new ZipParts(store, table, jobs, clock);
+        downloadAll.useJobs(jobs, zipParts);
+        this.archiver = new EventArchiver(catalog, store, imports, jobs, zipParts, clock);
         this.deletions = new EventDeletion(catalog, store, jobs, clock);
         this.autoImportPolls = new AutoImportPolls(jobs, this::prefixWalker);
         this.jobSteps = Map.of(
                 JobKind.EVENT_ARCHIVE, archiver.archiveStep(jobSettings.partBytes()),
+                JobKind.EVENT_ARCHIVE_PART, archiver.partStep(),
                 JobKind.EVENT_RESTORE, archiver.restoreStep(),
                 JobKind.EVENT_DELETE, deletions.step(),
                 JobKind.ARCHIVE_SWEEP, archiver.sweepStep(),
                 JobKind.AUTO_IMPORT_POLL, autoImportPolls.step(),
-                JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(jobSettings.partBytes()));
+                JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()),
+                JobKind.DOWNLOAD_ALL_PART, downloadAll.partStep());
         this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
         this.expiredItems = new ExpiredItems(table);
@@ -184,9 +195,11 @@ public final class PicPeakRuntime implements AutoCloseable {
         WebhookSettings webhookSettings = WebhookSettings.fromEnv(env, problems);
         JobSettings jobSettings = JobSettings.fromEnv(env, problems);
         String token = adminToken;
+        boolean fromSecret = false;
         if (token == null && appConfig != null) {
             try {
                 token = appConfig.resolveAdminToken(AwsClients::readAdminTokenSecret).orElse(null);
+                fromSecret = token != null && appConfig.adminToken().isEmpty();
                 if (token == null) {
                     problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless "
                             + "shape: set it, or " + AppConfig.ADMIN_TOKEN_SECRET_ARN + " to the Secrets Manager secret "
@@ -204,12 +217,15 @@ public final class PicPeakRuntime implements AutoCloseable {
             DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
         }
         Clock clock = Clock.systemUTC();
+        AppConfig app = appConfig;
+        AdminToken admin = fromSecret ? AdminToken.rereadable(token,
+                () -> app.resolveAdminToken(AwsClients::readAdminTokenSecret).orElse(null), clock) : AdminToken.fixed(token);
         String queueUrl = blankToNull(env.get(JOB_QUEUE_URL));
         // Serverless: the stack's queue and worker function; without one (local mode, tests, sam local
         // without the queue) a bounded pool of threads in this process runs the jobs.
-        JobQueue queue = queueUrl != null ? new SqsJobQueue(sqs != null ? sqs : AwsClients.sqs(), queueUrl)
+        JobQueue queue = queueUrl != null ? (sqs != null ? new SqsJobQueue(sqs, queueUrl) : new SqsJobQueue(AwsClients::sqs, queueUrl))
                 : new LocalJobQueue(jobSettings.workers(), clock);
-        return new PicPeakRuntime(shape, storageConfig, appConfig, token, check, BlobStores.open(storageConfig),
+        return new PicPeakRuntime(shape, storageConfig, appConfig, admin, check, BlobStores.open(storageConfig),
                 new DynamoCatalog(dynamo, appConfig.catalogTable()), clock, jobSettings, queue,
                 new DynamoTable(dynamo, appConfig.catalogTable()), webhookSettings, blankToNull(env.get(EVENT_BUS_NAME)));
     }
@@ -236,7 +252,13 @@ public final class PicPeakRuntime implements AutoCloseable {
         return appConfig;
     }
 
+    /** The admin token as last read. */
     public String adminToken() {
+        return adminToken.current();
+    }
+
+    /** The admin token, compared in constant time and read again from its secret when due ({@link AdminToken}). */
+    public AdminToken adminTokens() {
         return adminToken;
     }
 
@@ -277,8 +299,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         return protection;
     }
 
-    public ArchiveService archives() {
-        return archives;
+    public DownloadAllService downloadAll() {
+        return downloadAll;
     }
 
     public EventArchiver archiver() {
@@ -302,7 +324,7 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     /** Another runner of the same jobs under its own name (a second worker of this process, in tests). */
     public JobRunner jobRunner(String owner) {
-        return new JobRunner(jobs.store(), jobSteps, jobSettings, clock, owner);
+        return new JobRunner(jobs.store(), jobSteps, jobSettings, clock, owner).useMetrics(metrics);
     }
 
     /** Runs a delivered job and hands on what is left (the worker function's and local mode's entry). */
@@ -331,6 +353,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** S3 auto-import polls as jobs ("poll now", and the schedule's). */
     public AutoImportPolls autoImportPolls() {
         return autoImportPolls;
+    }
+
+    /** Where operational figures go (CloudWatch embedded metric format in Lambda, log lines in local mode). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     public Clock clock() {

@@ -8,7 +8,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -81,11 +81,9 @@ public final class SharedCatalog {
                 + region(env).map(r -> " (" + r + ")").orElse("");
     }
 
-    // ApacheHttpClient (HttpClient 4) is deprecated for apache5-client; the client choice is the Lambda runtime work's, not this lint fix
-    @SuppressWarnings("deprecation")
     static DynamoDbClient client(Map<String, String> env) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(3))
                         .socketTimeout(Duration.ofSeconds(5)))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()

@@ -25,6 +25,10 @@ import java.time.Instant;
  *   <tr><td>JOB#id</td><td>JOB</td><td>JOBS / createdAt#id</td><td>a job</td><td>JobStore</td></tr>
  *   <tr><td>JOBLOCK#group#target</td><td>LOCK</td><td></td><td>held by the one unfinished job of a group and
  *       target</td><td>JobStore (PhotoRows checks the event group's)</td></tr>
+ *   <tr><td>ZIPPARTS#key#uploadId</td><td>HEAD</td><td></td><td>parts written and failed of a zip built by part
+ *       jobs (ttl)</td><td>ZipParts</td></tr>
+ *   <tr><td>ZIPPARTS#key#uploadId</td><td>PART#n</td><td></td><td>one part: its MD5 and the CRC-32 pieces of the
+ *       photos its edges cut, or why its job failed (ttl)</td><td>ZipParts</td></tr>
  *   <tr><td>ACCESS#token</td><td>ACCESS</td><td></td><td>an image access token</td><td>ProtectionStore</td></tr>
  *   <tr><td>FINGERPRINT#id</td><td>FP</td><td></td><td>the access log of one fingerprint</td><td>ProtectionStore</td></tr>
  *   <tr><td>RATE#client#minute</td><td>RATE</td><td></td><td>image requests of one client in one
@@ -80,6 +84,10 @@ public final class CatalogKeys {
     public static final String WEBHOOKS_PK = "WEBHOOKS";
     public static final String ENDPOINT_PREFIX = "ENDPOINT#";
     public static final String WEBHOOK_PENDING_PK = "WEBHOOK_PENDING";
+
+    /** The head row of a zip's parts: how many are written and how many failed for good. */
+    public static final String ZIP_PARTS_HEAD_SK = "HEAD";
+    public static final String ZIP_PART_PREFIX = "PART#";
 
     public static final String SETTINGS_PK = "SETTINGS";
     public static final String SERVER_SECRET_SK = "SERVER_SECRET";
@@ -139,6 +147,18 @@ public final class CatalogKeys {
     /** gsi1sk of a job: the admin list sorts by creation time. */
     public static String jobsGsiSk(Instant createdAt, String jobId) {
         return createdAt + "#" + jobId;
+    }
+
+    // ---- the parts of a zip built in parallel ----
+
+    /** The rows of one unfinished object's parts ({@code zip.ZipParts}): a head counting them, one row per part. */
+    public static String zipPartsPk(String key, String uploadId) {
+        return "ZIPPARTS#" + key + "#" + uploadId;
+    }
+
+    /** The sort key of a part's row; parts sort by number. */
+    public static String zipPartSk(int part) {
+        return String.format(ZIP_PART_PREFIX + "%05d", part);
     }
 
     /** The lock row held by the one unfinished job of a group and target. */

@@ -8,6 +8,7 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
+import com.picpeak.metrics.Metrics;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.media.ImageHeader;
 import com.picpeak.media.ImageProbe;
@@ -35,6 +36,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -47,6 +50,7 @@ import java.util.stream.Stream;
  * what this import wrote is removed: no row without its object, no object without its row.
  */
 public final class ImportService {
+    private volatile Metrics metrics = Metrics.NONE;
     private static final Logger log = LoggerFactory.getLogger(ImportService.class);
     public static final int THUMBNAIL_SIZE = 300;
     private static final int MAX_NAME_ATTEMPTS = 50;
@@ -90,6 +94,10 @@ public final class ImportService {
      * @throws PicPeakException with the reason (415, 422, 413, 409 duplicate, 404 event), nothing kept
      */
     public Photo importStream(String slug, String filename, InputStream content, PhotoSource source) {
+        return measured(source, () -> importStreamOnce(slug, filename, content, source));
+    }
+
+    private Photo importStreamOnce(String slug, String filename, InputStream content, PhotoSource source) {
         requireEvent(slug);
         Names.filename(filename);
         BufferedInputStream in = new BufferedInputStream(content, ImageProbe.HEADER_BYTES); // grows to the probe's need
@@ -188,6 +196,29 @@ public final class ImportService {
     }
 
     private Photo importInPlace(String slug, String key, String filename, PhotoSource source) {
+        return measured(source, () -> importInPlaceOnce(slug, key, filename, source));
+    }
+
+    /** Counts an import, or its failure by reason (the error code, or the exception's class). */
+    private Photo measured(PhotoSource source, Supplier<Photo> importing) {
+        try {
+            Photo photo = importing.get();
+            metrics.count("Imports", Map.of("Source", source.name().toLowerCase(Locale.ROOT)));
+            return photo;
+        } catch (RuntimeException e) {
+            String reason = e instanceof PicPeakException refused ? refused.errorCode().name().toLowerCase(Locale.ROOT)
+                    : e.getClass().getSimpleName();
+            metrics.count("ImportFailures", Map.of("Reason", reason));
+            throw e;
+        }
+    }
+
+    /** Where imports and their failures are counted. */
+    public void useMetrics(Metrics figures) {
+        this.metrics = figures;
+    }
+
+    private Photo importInPlaceOnce(String slug, String key, String filename, PhotoSource source) {
         Claim claim = catalog.leaseFilename(slug, filename, clock.instant(), CLAIM_LEASE)
                 .map(token -> new Claim(filename, token))
                 .orElseThrow(() -> new PicPeakException(ErrorCode.CONFLICT, "'" + filename + "' of event '" + slug

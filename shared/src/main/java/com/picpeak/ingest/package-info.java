@@ -4,7 +4,7 @@
  * catalog row (conditional, under a leased file-name claim), then a {@code photo.uploaded} domain event; a
  * failure leaves no row and no orphan object.
  *
- * <p>May import {@code catalog}, {@code media}, {@code notify}, {@code storage} and {@code error}. Must not import
+ * <p>May import {@code catalog}, {@code media}, {@code notify}, {@code storage}, {@code metrics} and {@code error}. Must not import
  * {@code gallery}, {@code autoimport}, {@code archive} or {@code migrate}: they call it.
  *
  * <p>Like all of shared: no Spring, servlet or Lambda types, nothing of {@code com.picpeak.api}, {@code local},

@@ -14,9 +14,13 @@ public enum JobKind {
     EVENT_ARCHIVE("event.archive", CatalogKeys.EVENT_JOBS),
     EVENT_RESTORE("event.restore", CatalogKeys.EVENT_JOBS),
     EVENT_DELETE("event.delete", CatalogKeys.EVENT_JOBS),
+    /** One part of an event's archive zip, rendered on its own (target: the object, its upload and the part). */
+    EVENT_ARCHIVE_PART("event.archive.part", "event-archive-part"),
     ARCHIVE_SWEEP("archive.sweep", "archive-sweep"),
     AUTO_IMPORT_POLL("autoimport.poll", "autoimport-poll"),
-    DOWNLOAD_ALL_BUILD("downloadall.build", "downloadall");
+    DOWNLOAD_ALL_BUILD("downloadall.build", "downloadall"),
+    /** One part of a Download All build, rendered on its own (target: the object, its upload and the part). */
+    DOWNLOAD_ALL_PART("downloadall.part", "downloadall-part");
 
     private final String wireName;
     private final String exclusionGroup;

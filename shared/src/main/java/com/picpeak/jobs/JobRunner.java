@@ -1,10 +1,12 @@
 package com.picpeak.jobs;
 
 import com.picpeak.error.PicPeakException;
+import com.picpeak.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -31,6 +33,8 @@ public final class JobRunner {
         CONTINUE,
         /** A step failed; queued again, due after {@link JobSettings#retryDelay()}. */
         RETRY_LATER,
+        /** The job waits for other jobs; queued again, due later or when woken ({@link Jobs#wake}). */
+        WAITING,
         /** Another worker holds a live lease, or the job is not due yet. */
         BUSY,
         MISSING
@@ -41,6 +45,14 @@ public final class JobRunner {
     private final JobSettings settings;
     private final Clock clock;
     private final String owner;
+
+    private volatile Metrics metrics = Metrics.NONE;
+
+    /** Where succeeded and failed jobs, and their durations, are counted. */
+    public JobRunner useMetrics(Metrics figures) {
+        this.metrics = figures;
+        return this;
+    }
 
     public JobRunner(JobStore store, Map<JobKind, JobStep> steps, JobSettings settings, Clock clock, String owner) {
         this.store = store;
@@ -94,10 +106,14 @@ public final class JobRunner {
                     return Outcome.BUSY;
                 }
                 log.info("job {} ({} {}) succeeded", job.id(), job.kind().wireName(), job.target());
+                Map<String, String> kind = Map.of("Kind", job.kind().wireName());
+                metrics.count("JobsSucceeded", kind); // Kind=download-all-build: Download All builds
+                metrics.record("JobDuration", Duration.between(job.createdAt(), after).toMillis(),
+                        Metrics.Unit.MILLISECONDS, kind);
                 return Outcome.FINISHED;
             }
             // attempts start over only when the checkpoint moved: a step that keeps failing at one place fails
-            boolean progressed = !Objects.equals(result.checkpoint(), job.checkpoint());
+            boolean progressed = !Objects.equals(result.checkpoint(), job.checkpoint()) || result.waitFor() != null;
             if (!store.checkpoint(job, owner, result.progress(), result.checkpoint(), after,
                     after.plus(settings.lease()), progressed)) {
                 log.warn("job {} lost its lease to another worker; this one stops", job.id());
@@ -107,6 +123,10 @@ public final class JobRunner {
                     job.maxAttempts(), owner,
                     after.plus(settings.lease()), null, result.progress(), job.params(), result.checkpoint(),
                     job.lastError(), null, job.createdAt(), after, null);
+            if (result.waitFor() != null) { // waiting on other jobs: the worker is free for them meanwhile
+                store.release(job, owner, clock.instant(), after.plus(result.waitFor()));
+                return Outcome.WAITING;
+            }
             if (!after.plus(settings.minimumStep()).isBefore(workerDeadline)) {
                 store.release(job, owner, clock.instant());
                 return Outcome.CONTINUE;
@@ -146,6 +166,7 @@ public final class JobRunner {
         }
         // JOB_FAILED is what the stack's metric filter counts (alarm on failed jobs)
         log.error("JOB_FAILED job {} ({} {}): {}", job.id(), job.kind().wireName(), job.target(), reason);
+        metrics.count("JobsFailed", Map.of("Kind", job.kind().wireName()));
         return Outcome.FINISHED;
     }
 

@@ -228,6 +228,27 @@ public final class JobStore {
                 owner, values);
     }
 
+    /** Gives a waiting job back to the queue, due at {@code dueAt} (sooner when woken); no attempt is counted. */
+    public boolean release(Job job, String owner, Instant now, Instant dueAt) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":owner", s(owner), ":running", s("running"),
+                ":queued", s("queued"), ":at", s(now.toString()), ":due", n(dueAt.toEpochMilli())));
+        return conditional(job.id(), "SET #state = :queued, updatedAt = :at, notBefore = :due REMOVE leaseOwner, leaseUntil",
+                owner, values);
+    }
+
+    /** Makes a queued job due now (what it waited for has happened); false when it is not queued. */
+    public boolean wake(String id, Instant now) {
+        try {
+            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK))
+                    .updateExpression("SET notBefore = :now").conditionExpression("#state = :queued")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":queued", s("queued"), ":now", n(now.toEpochMilli())))));
+            return true;
+        } catch (ConditionalCheckFailedException notQueued) {
+            return false;
+        }
+    }
+
     /** A failed step: queued again, due at {@code retryAt}, with the reason; counts an attempt. */
     public boolean retryLater(Job job, String owner, String error, Instant now, Instant retryAt) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":owner", s(owner), ":running", s("running"),

@@ -27,7 +27,7 @@ public final class JobWorker {
         JobRunner.Outcome outcome = runner.run(jobId, until);
         switch (outcome) {
             case CONTINUE -> queue.dispatch(jobId, Duration.ZERO);
-            case RETRY_LATER -> store.find(jobId).ifPresent(job -> queue.dispatch(jobId, untilDue(job.notBefore())));
+            case RETRY_LATER, WAITING -> store.find(jobId).ifPresent(job -> queue.dispatch(jobId, untilDue(job.notBefore())));
             case BUSY -> store.find(jobId).filter(job -> !job.state().finished()).ifPresent(job -> queue.dispatch(jobId,
                     untilDue(job.nextChance()).plusMillis(50)));
             default -> {

@@ -96,6 +96,16 @@ public final class Jobs {
                 && job.updatedAt().plus(settings.lease()).isBefore(now);
     }
 
+    /**
+     * A job that waits for others (a build for its parts) is made due and dispatched now. One that is running
+     * sees what it waits for at its next step; one that is finished is left alone.
+     */
+    public void wake(String jobId) {
+        if (store.wake(jobId, clock.instant())) {
+            queue.dispatch(jobId, Duration.ZERO);
+        }
+    }
+
     public Optional<Job> find(String id) {
         return store.find(id);
     }

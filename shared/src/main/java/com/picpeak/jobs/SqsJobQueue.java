@@ -4,8 +4,10 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.utils.Lazy;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The serverless shape's jobs: one SQS message {@code {"jobId": ...}} per delivery; the worker function
@@ -18,11 +20,16 @@ public final class SqsJobQueue implements JobQueue {
     /** SQS delays a message by at most 15 minutes. */
     static final long MAX_DELAY_SECONDS = 900;
 
-    private final SqsClient sqs;
+    private final Lazy<SqsClient> sqs;
     private final String queueUrl;
 
     public SqsJobQueue(SqsClient sqs, String queueUrl) {
-        this.sqs = sqs;
+        this(() -> sqs, queueUrl);
+    }
+
+    /** The client is built at the first message (a function that never submits a job never pays for it). */
+    public SqsJobQueue(Supplier<SqsClient> sqs, String queueUrl) {
+        this.sqs = new Lazy<>(sqs);
         this.queueUrl = queueUrl;
     }
 
@@ -30,7 +37,7 @@ public final class SqsJobQueue implements JobQueue {
     public void dispatch(String jobId, Duration delay) {
         int seconds = (int) Math.min(MAX_DELAY_SECONDS, Math.max(0, (delay.toMillis() + 999) / 1000));
         try {
-            sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(message(jobId)).delaySeconds(seconds));
+            sqs.getValue().sendMessage(b -> b.queueUrl(queueUrl).messageBody(message(jobId)).delaySeconds(seconds));
         } catch (SdkException e) {
             throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "job " + jobId + " is saved but could not be "
                     + "queued (" + e.getMessage() + "): the next request for it, or the daily sweep, queues it again", e);

@@ -5,7 +5,7 @@
  * in AWS, a bounded local executor in local mode). The steps themselves come from the packages that own the work;
  * {@code app} maps them to job kinds.
  *
- * <p>May import {@code catalog}, {@code storage} (its configuration helpers) and {@code error}. Must not import
+ * <p>May import {@code catalog}, {@code storage} (its configuration helpers), {@code metrics} and {@code error}. Must not import
  * the packages whose steps it runs (archive, gallery, autoimport): they depend on it.
  *
  * <p>Like all of shared: no Spring, servlet or Lambda types, nothing of {@code com.picpeak.api}, {@code local},

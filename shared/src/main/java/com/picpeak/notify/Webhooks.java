@@ -5,6 +5,7 @@ import com.picpeak.error.PicPeakException;
 import com.picpeak.catalog.PhotoIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.utils.Lazy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,15 +48,16 @@ public final class Webhooks implements DomainEventSink, AutoCloseable {
     private final WebhookStore store;
     private final WebhookSettings settings;
     private final Clock clock;
-    private final HttpClient http;
+    /** Built at the first delivery: where domain events go to EventBridge, never (its start costs a cold start). */
+    private final Lazy<HttpClient> http;
     private ScheduledExecutorService dispatcher;
 
     public Webhooks(WebhookStore store, WebhookSettings settings, Clock clock) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = new Lazy<>(() -> HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     // ---- endpoints (admin API) ----
@@ -220,7 +222,7 @@ public final class Webhooks implements DomainEventSink, AutoCloseable {
         boolean delivered = false;
         if (outcome == null) {
             try {
-                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.getValue().send(request, HttpResponse.BodyHandlers.discarding());
                 outcome = "HTTP " + response.statusCode();
                 delivered = response.statusCode() >= 200 && response.statusCode() < 300;
             } catch (IOException e) {

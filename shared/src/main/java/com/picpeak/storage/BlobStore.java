@@ -3,6 +3,7 @@ package com.picpeak.storage;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -66,10 +67,12 @@ public interface BlobStore extends AutoCloseable {
     String writePart(String key, String uploadId, int partNumber, long offset, InputStream content, long length);
 
     /**
-     * Makes the object of parts 1..{@code parts} visible at once (the store knows what each part holds: a
-     * caller keeps no list of them). Fails when a part is missing.
+     * Makes the object of parts 1..{@code parts} visible at once (the store knows what each part holds). Fails
+     * when a part is missing. {@code partDigests}: empty, or the hex MD5 {@link #writePart} returned for each
+     * part (recorded by the caller, in part order); a store that reports its parts' MD5s completes nothing when
+     * one differs.
      */
-    void completeParts(String key, String uploadId, int parts);
+    void completeParts(String key, String uploadId, int parts, List<String> partDigests);
 
     /** Discards an unfinished object and its parts; an unknown or finished id is not an error. */
     void abortParts(String key, String uploadId);

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -102,8 +103,8 @@ public final class ExternalMediaStore implements BlobStore {
     }
 
     @Override
-    public void completeParts(String key, String uploadId, int parts) {
-        backend.completeParts(key, uploadId, parts);
+    public void completeParts(String key, String uploadId, int parts, List<String> partDigests) {
+        backend.completeParts(key, uploadId, parts, partDigests);
     }
 
     @Override

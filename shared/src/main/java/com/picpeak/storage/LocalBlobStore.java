@@ -24,6 +24,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -224,7 +225,7 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
-    public void completeParts(String key, String uploadId, int parts) {
+    public void completeParts(String key, String uploadId, int parts, List<String> partDigests) {
         Path target = resolve(key);
         Path unfinished = partsFile(target, uploadId);
         try {

@@ -10,7 +10,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -26,25 +25,17 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Objects in one bucket of an S3-compatible store, every key under the configured prefix. Uploads of
  * unknown length are buffered one part at a time: a single PUT when the stream ends within the first
- * part, multipart otherwise, aborted on any failure so no part is left behind.
+ * part, multipart otherwise ({@link S3Multipart}, the engine of both multipart uses), aborted on any failure
+ * so no part is left behind.
  */
 public final class S3BlobStore implements BlobStore {
     private static final Logger log = LoggerFactory.getLogger(S3BlobStore.class);
@@ -53,8 +44,7 @@ public final class S3BlobStore implements BlobStore {
     private final S3Presigner presigner;
     private final StorageConfig.S3Settings settings;
     private final int partSize;
-    private final int partsInFlight;
-    private final ExecutorService partUploader;
+    private final S3Multipart multipart;
 
     /**
      * @param partSize      bytes of each multipart part (and the single-PUT threshold)
@@ -69,12 +59,7 @@ public final class S3BlobStore implements BlobStore {
         this.presigner = presigner;
         this.settings = settings;
         this.partSize = partSize;
-        this.partsInFlight = Math.max(1, partsInFlight);
-        this.partUploader = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "s3-part-upload");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.multipart = new S3Multipart(s3, settings.bucket(), partSize, partsInFlight);
     }
 
     /**
@@ -156,7 +141,7 @@ public final class S3BlobStore implements BlobStore {
         HashingInputStream hashing = new HashingInputStream(content);
         byte[] part = new byte[partSize]; // objects that fit one part never need a second buffer
         try {
-            int filled = readFully(hashing, part);
+            int filled = S3Multipart.readFully(hashing, part);
             if (filled < partSize) {
                 String sha256 = hashing.sha256Hex();
                 options.verify(key, sha256);
@@ -167,121 +152,13 @@ public final class S3BlobStore implements BlobStore {
                         RequestBody.fromInputStream(new ByteArrayInputStream(part, 0, filled), filled)).eTag();
                 return new StoredBlob(key, filled, sha256, hashing.crc32(), unquote(etag));
             }
-            return putMultipart(key, fullKey, contentType, options, hashing, part, filled);
+            return multipart.upload(key, fullKey, contentType, options, hashing, part, filled);
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading the bytes for '" + key
                     + "' failed, nothing was stored: " + e, e);
         } catch (SdkException e) {
             throw translate(e, "write", key);
         }
-    }
-
-    private StoredBlob putMultipart(String key, String fullKey, String contentType, PutOptions options,
-                                    HashingInputStream hashing, byte[] firstPart, int firstFill) throws IOException {
-        Map<String, String> metadata = new HashMap<>(options.metadata());
-        // The hash is known up front only when the caller says what it must be (migration does).
-        options.expectedSha256().ifPresent(sha -> metadata.put(BlobInfo.SHA256, sha));
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey)
-                .contentType(contentType).metadata(metadata)).uploadId();
-        String sha256;
-        String etag;
-        List<Future<CompletedPart>> uploads = new ArrayList<>();
-        try {
-            // Up to partsInFlight parts upload while the next is read: memory is partsInFlight buffers.
-            BlockingQueue<byte[]> freeBuffers = new ArrayBlockingQueue<>(partsInFlight);
-            int allocated = 1;
-            byte[] buffer = firstPart;
-            int filled = firstFill;
-            while (filled > 0) {
-                uploads.add(uploadPart(fullKey, uploadId, uploads.size() + 1, buffer, filled, freeBuffers));
-                if (allocated < partsInFlight) {
-                    buffer = new byte[partSize];
-                    allocated++;
-                } else {
-                    buffer = takeBuffer(freeBuffers, uploads);
-                }
-                filled = readFully(hashing, buffer);
-            }
-            List<CompletedPart> parts = new ArrayList<>();
-            for (Future<CompletedPart> upload : uploads) {
-                parts.add(await(upload));
-            }
-            sha256 = hashing.sha256Hex();
-            options.verify(key, sha256);
-            etag = s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts))).eTag();
-        } catch (IOException | RuntimeException e) {
-            uploads.forEach(upload -> upload.cancel(true));
-            abortQuietly(fullKey, uploadId);
-            throw e;
-        }
-        if (options.expectedSha256().isEmpty()) {
-            etag = recordSha256(key, fullKey, contentType, metadata, sha256, hashing.count(), etag);
-        }
-        return new StoredBlob(key, hashing.count(), sha256, hashing.crc32(), unquote(etag));
-    }
-
-    private Future<CompletedPart> uploadPart(String fullKey, String uploadId, int partNumber, byte[] buffer,
-                                             int length, BlockingQueue<byte[]> freeBuffers) {
-        return partUploader.submit(() -> {
-            try {
-                String partEtag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength((long) length),
-                        RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length)).eTag();
-                return CompletedPart.builder().partNumber(partNumber).eTag(partEtag).build();
-            } finally {
-                freeBuffers.offer(buffer);
-            }
-        });
-    }
-
-    /** The next free part buffer; fails fast if an upload in flight has failed. */
-    private static byte[] takeBuffer(BlockingQueue<byte[]> freeBuffers, List<Future<CompletedPart>> uploads) {
-        try {
-            while (true) {
-                byte[] buffer = freeBuffers.poll(200, TimeUnit.MILLISECONDS);
-                if (buffer != null) {
-                    return buffer;
-                }
-                for (Future<CompletedPart> upload : uploads) {
-                    if (upload.isDone()) {
-                        await(upload); // throws if that part failed
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "interrupted while uploading", e);
-        }
-    }
-
-    private static CompletedPart await(Future<CompletedPart> upload) {
-        try {
-            return upload.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "interrupted while uploading", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "a part upload failed: " + e.getCause(), e);
-        }
-    }
-
-    /** Multipart metadata is fixed before the bytes are seen: add the hash by copying the object onto itself. */
-    private String recordSha256(String key, String fullKey, String contentType, Map<String, String> metadata,
-                                String sha256, long size, String etag) {
-        if (size > S3Compat.MAX_COPY_OBJECT_BYTES) {
-            log.warn("{} is over 5 GiB: stored without sha256 metadata (pass the expected hash to keep it)", key);
-            return etag;
-        }
-        Map<String, String> withHash = new HashMap<>(metadata);
-        withHash.put(BlobInfo.SHA256, sha256);
-        return s3.copyObject(b -> b.sourceBucket(settings.bucket()).sourceKey(fullKey)
-                .destinationBucket(settings.bucket()).destinationKey(fullKey)
-                .metadataDirective(MetadataDirective.REPLACE).contentType(contentType).metadata(withHash)
-                .copySourceIfMatch(etag)).copyObjectResult().eTag();
     }
 
     @Override
@@ -325,27 +202,17 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public String startParts(String key, String contentType) {
-        String fullKey = fullKey(key);
         try {
-            return s3.createMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).contentType(contentType))
-                    .uploadId();
+            return multipart.start(fullKey(key), contentType);
         } catch (SdkException e) {
             throw translate(e, "start writing", key);
         }
     }
 
-    /** Streams the part (its length is known): no buffer. A part ETag that is an MD5 must be the one sent. */
     @Override
     public String writePart(String key, String uploadId, int partNumber, long offset, InputStream content, long length) {
-        String fullKey = fullKey(key);
-        try (var digesting = PartDigest.md5(content, length)) {
-            String etag = unquote(s3.uploadPart(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
-                    .partNumber(partNumber).contentLength(length), RequestBody.fromInputStream(digesting, length)).eTag());
-            String sent = PartDigest.hex(digesting);
-            if (S3Compat.isMd5(etag) && !etag.equalsIgnoreCase(sent)) {
-                throw PartDigest.mismatch(key, partNumber, etag, sent);
-            }
-            return sent;
+        try {
+            return multipart.writePart(key, fullKey(key), uploadId, partNumber, content, length);
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading part " + partNumber + " of '" + key
                     + "' failed: " + e, e);
@@ -357,24 +224,10 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    /** The parts' ETags come from the store's own list of them (ListParts, a page per 1,000 parts). */
     @Override
-    public void completeParts(String key, String uploadId, int parts) {
-        String fullKey = fullKey(key);
+    public void completeParts(String key, String uploadId, int parts, List<String> partDigests) {
         try {
-            List<CompletedPart> written = new ArrayList<>();
-            s3.listPartsPaginator(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)).parts()
-                    .forEach(p -> written.add(CompletedPart.builder().partNumber(p.partNumber()).eTag(p.eTag()).build()));
-            written.sort(Comparator.comparing(CompletedPart::partNumber));
-            for (int i = 0; i < parts; i++) {
-                if (written.size() <= i || written.get(i).partNumber() != i + 1) {
-                    throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "part " + (i + 1) + " of " + parts + " of '"
-                            + key + "' is not in the store: nothing was completed");
-                }
-            }
-            List<CompletedPart> ours = written.subList(0, parts);
-            s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(ours)));
+            multipart.complete(key, fullKey(key), uploadId, parts, partDigests.isEmpty() ? null : partDigests);
         } catch (SdkException e) {
             throw translate(e, "complete", key);
         }
@@ -382,9 +235,8 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void abortParts(String key, String uploadId) {
-        String fullKey = fullKey(key);
         try {
-            s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId));
+            multipart.abort(fullKey(key), uploadId);
         } catch (S3Exception e) {
             if (e.statusCode() != 404) { // NoSuchUpload: aborted or completed already
                 throw translate(e, "abort the unfinished", key);
@@ -437,7 +289,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void close() {
-        partUploader.shutdownNow();
+        multipart.close();
         presigner.close();
         s3.close();
     }
@@ -448,29 +300,7 @@ public final class S3BlobStore implements BlobStore {
         return settings.prefix().isEmpty() ? key : settings.prefix() + "/" + key;
     }
 
-    private void abortQuietly(String fullKey, String uploadId) {
-        try {
-            s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(fullKey).uploadId(uploadId));
-        } catch (SdkException e) {
-            // The bucket's lifecycle rule for incomplete uploads (see the CDK stack) is the backstop.
-            log.warn("could not abort multipart upload {} of {}: {}", uploadId, fullKey, e.toString());
-        }
-    }
-
-    private static int readFully(InputStream in, byte[] buffer) throws IOException {
-        int filled = 0;
-        while (filled < buffer.length) {
-            int n = in.read(buffer, filled, buffer.length - filled);
-            if (n < 0) {
-                break;
-            }
-            filled += n;
-        }
-        return filled;
-    }
-
-
-    private static String unquote(String etag) {
+    static String unquote(String etag) {
         if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
             return etag.substring(1, etag.length() - 1);
         }

@@ -2,11 +2,10 @@ package com.picpeak.storage;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -20,21 +19,18 @@ public final class S3Clients {
     private S3Clients() {
     }
 
-    // ApacheHttpClient (HttpClient 4) is deprecated for apache5-client; the client choice is the Lambda runtime work's, not this lint fix
-    @SuppressWarnings("deprecation")
-    public static S3Client client(StorageConfig.S3Settings settings, S3Timeouts timeouts,
-                                  ExecutionInterceptor... interceptors) {
+    public static S3Client client(StorageConfig.S3Settings settings, S3Timeouts timeouts, ExecutionInterceptor... interceptors) {
         var builder = S3Client.builder()
                 .region(S3Compat.region(settings))
                 .credentialsProvider(credentials(settings))
                 .forcePathStyle(S3Compat.pathStyle(settings))
                 .requestChecksumCalculation(S3Compat.requestChecksums(settings))
                 .responseChecksumValidation(S3Compat.responseChecksums(settings))
-                .httpClientBuilder(ApacheHttpClient.builder()
+                // the JDK's HttpURLConnection: the lightest client to start (Lambda cold starts); keep-alive reuses
+                // connections, and every call is still bounded by the attempt and call timeouts below
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(timeouts.connect())
-                        .socketTimeout(timeouts.socket())
-                        .connectionAcquisitionTimeout(timeouts.call())
-                        .maxConnections(64))
+                        .socketTimeout(timeouts.socket()))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallAttemptTimeout(timeouts.attempt())
                         .apiCallTimeout(timeouts.call())
@@ -46,9 +42,8 @@ public final class S3Clients {
     }
 
     /** Every client counts its requests per thread (what a poll reports it cost). */
-    private static List<ExecutionInterceptor> withRequestCounter(
-            ExecutionInterceptor... interceptors) {
-        var all = new ArrayList<>(List.of(interceptors));
+    private static List<ExecutionInterceptor> withRequestCounter(ExecutionInterceptor... interceptors) {
+        List<ExecutionInterceptor> all = new ArrayList<>(List.of(interceptors));
         all.add(S3RequestCounter.INSTANCE);
         return all;
     }
@@ -64,12 +59,12 @@ public final class S3Clients {
         return builder.build();
     }
 
-    /** Static keys when configured; otherwise the default chain (environment, profile, Lambda or instance role). */
+    /** Static keys when configured; otherwise the process's own ({@link ProcessCredentials}). */
     static AwsCredentialsProvider credentials(StorageConfig.S3Settings settings) {
         if (settings.accessKey().isPresent() && settings.secretKey().isPresent()) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(settings.accessKey().get(), settings.secretKey().get()));
         }
-        return DefaultCredentialsProvider.builder().build();
+        return ProcessCredentials.INSTANCE;
     }
 }

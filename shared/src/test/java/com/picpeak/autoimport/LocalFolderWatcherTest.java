@@ -1,10 +1,10 @@
 package com.picpeak.autoimport;
 
-import com.picpeak.archive.ArchiveService;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventPatch;
@@ -121,9 +121,9 @@ class LocalFolderWatcherTest {
         assertThat(after.width()).isEqualTo(640);
         assertThat(photos("wedding")).as("the same photo, not a second one").isEqualTo(1);
         assertThat(catalog.findEvent("wedding").orElseThrow().revision()).isGreaterThan(revision);
-        ArchiveService archives = new ArchiveService(catalog, store,
+        DownloadAllService archives = new DownloadAllService(catalog, store,
                 new RenditionMaker(store, new ImageProbe(), new ImageScaler()), Clock.systemUTC());
-        ArchiveService.Archive archive = archives.current(catalog.findEvent("wedding").orElseThrow());
+        DownloadAllService.Archive archive = archives.current(catalog.findEvent("wedding").orElseThrow());
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         archives.writeFromOriginals(archive, zip);
         assertThat((long) zip.size()).as("the length Download All promises is the one it delivers").isEqualTo(archive.length());

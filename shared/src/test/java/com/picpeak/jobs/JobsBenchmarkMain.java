@@ -1,10 +1,10 @@
 package com.picpeak.jobs;
 
-import com.picpeak.archive.ArchiveService;
-import com.picpeak.archive.EventArchiver;
 import com.picpeak.catalog.DynamoCatalog;
+import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
+import com.picpeak.eventarchive.EventArchiver;
 import com.picpeak.gallery.EventPatch;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.PasswordHasher;
@@ -12,7 +12,6 @@ import com.picpeak.ingest.ImportService;
 import com.picpeak.catalog.PhotoIds;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.ImageScaler;
-import com.picpeak.media.RenditionMaker;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.PutOptions;
@@ -22,6 +21,7 @@ import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestJobs;
 import com.picpeak.testing.TestS3Server;
+import com.picpeak.zip.ZipParts;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -93,11 +93,15 @@ public final class JobsBenchmarkMain {
         TestJobs jobs = new TestJobs(catalog.tableName(), clock, settings, perRun);
         ImportService imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock,
                 Long.MAX_VALUE);
-        ArchiveService archives = new ArchiveService(catalog, store, new RenditionMaker(store, new ImageProbe(),
-                new ImageScaler()), clock);
-        EventArchiver archiver = new EventArchiver(catalog, store, archives, imports, jobs.jobs, clock);
+        EventArchiver archiver = new EventArchiver(catalog, store, imports, jobs.jobs,
+                new ZipParts(store, new DynamoTable(TestDynamo.client(), catalog.tableName()), jobs.jobs, clock), clock);
         int[] steps = {0};
         JobStep archive = archiver.archiveStep(settings.partBytes());
+        JobStep part = archiver.partStep();
+        jobs.register(JobKind.EVENT_ARCHIVE_PART, (job, deadline) -> {
+            steps[0]++;
+            return part.run(job, deadline);
+        });
         JobStep restore = archiver.restoreStep();
         jobs.register(JobKind.EVENT_ARCHIVE, (job, deadline) -> {
             steps[0]++;

@@ -1,5 +1,6 @@
 package com.picpeak.storage;
 
+import com.picpeak.error.PicPeakException;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The {@link BlobStore} contract against a real S3-compatible server (S3Proxy, in-process) through the
@@ -47,6 +49,21 @@ class S3BlobStoreContractTest extends BlobStoreContract {
             List<MultipartUpload> uploads = raw.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix + "/")).uploads();
             assertThat(uploads).as("unfinished multipart uploads").isEmpty();
         }
+    }
+
+    @Test
+    void partsWhoseRecordedDigestsDifferFromTheStoresEtags_completeNothing() {
+        byte[] bytes = bytes("a part that is not what was recorded");
+        String key = "events/archived/recorded.zip";
+        String upload = store.startParts(key, "application/zip");
+        String md5 = store.writePart(key, upload, 1, 0, new ByteArrayInputStream(bytes), bytes.length);
+
+        assertThatThrownBy(() -> store.completeParts(key, upload, 1, List.of("0".repeat(32))))
+                .isInstanceOf(PicPeakException.class).hasMessageContaining("part 1");
+        assertThat(store.head(key)).as("nothing completed").isEmpty();
+
+        store.completeParts(key, upload, 1, List.of(md5));
+        assertThat(store.head(key).orElseThrow().size()).isEqualTo(bytes.length);
     }
 
     @Test

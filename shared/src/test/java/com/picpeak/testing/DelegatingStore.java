@@ -10,6 +10,7 @@ import com.picpeak.storage.StoredBlob;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -54,8 +55,8 @@ public class DelegatingStore implements BlobStore {
         return inner.writePart(key, uploadId, partNumber, offset, content, length);
     }
 
-    public void completeParts(String key, String uploadId, int parts) {
-        inner.completeParts(key, uploadId, parts);
+    public void completeParts(String key, String uploadId, int parts, List<String> partDigests) {
+        inner.completeParts(key, uploadId, parts, partDigests);
     }
 
     public void abortParts(String key, String uploadId) {

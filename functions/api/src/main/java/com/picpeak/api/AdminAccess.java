@@ -1,9 +1,7 @@
 package com.picpeak.api;
 
+import com.picpeak.app.AdminToken;
 import jakarta.servlet.http.HttpServletRequest;
-
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * Whether a request carries the admin token ({@code Authorization: Bearer <ADMIN_TOKEN>}, compared in constant time),
@@ -14,12 +12,16 @@ final class AdminAccess {
     private AdminAccess() {
     }
 
-    static boolean isAdmin(HttpServletRequest request, String adminToken) {
-        String header = request.getHeader("Authorization");
-        if (header == null || adminToken == null) {
-            return false;
+    static boolean isAdmin(HttpServletRequest request, AdminToken adminToken) {
+        return adminToken.matches(bearer(request.getHeader("Authorization")));
+    }
+
+    /** The value of an {@code Authorization: Bearer <value>} header; null for anything else. */
+    static String bearer(String header) {
+        if (header == null) {
+            return null;
         }
-        return MessageDigest.isEqual(("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8),
-                header.trim().getBytes(StandardCharsets.UTF_8));
+        String trimmed = header.trim();
+        return trimmed.startsWith("Bearer ") ? trimmed.substring("Bearer ".length()) : null;
     }
 }

@@ -8,6 +8,7 @@ import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.ContentDisposition;
+import com.picpeak.metrics.Metrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Writes a stored object as an HTTP response: ETag and conditional GET (304), single byte ranges
@@ -44,16 +46,13 @@ final class BlobResponder {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
-        ByteRange range = ByteRange.parseHeader(request.getHeader("Range"));
-        String ifRange = request.getHeader("If-Range");
-        if (range != null && ifRange != null && !ifRange.equals(quotedEtag)) {
-            range = null; // the client's partial copy is of another version: send it all
-        }
+        ByteRange range = rangeOf(request, quotedEtag);
         long limit = runtime.inlineResponseLimit();
         if (limit != Long.MAX_VALUE) {
             long size = knownSize >= 0 ? knownSize : runtime.store().head(key).map(BlobInfo::size).orElse(0L);
             long length = range == null ? size : span(range, size);
             if (length > limit && runtime.store().canPresign()) {
+                runtime.metrics().record("BytesPresigned", length, Metrics.Unit.BYTES, Map.of());
                 response.setHeader("Cache-Control", "no-store");
                 response.setHeader("Location", runtime.store().presignGet(key, PRESIGNED_VALIDITY, downloadName).toString());
                 response.setStatus(HttpServletResponse.SC_FOUND);
@@ -71,6 +70,9 @@ final class BlobResponder {
             throw e; // validators and caching are only for the object itself (ApiErrors answers no-store)
         }
         try (BlobRead read = opened) {
+            if (limit != Long.MAX_VALUE) { // the serverless shape's choice between inline and presigned
+                runtime.metrics().record("BytesInline", read.last() - read.first() + 1, Metrics.Unit.BYTES, Map.of());
+            }
             response.setHeader("ETag", quotedEtag);
             response.setHeader("Cache-Control", cacheControl);
             response.setStatus(read.partial() ? HttpServletResponse.SC_PARTIAL_CONTENT : HttpServletResponse.SC_OK);
@@ -106,6 +108,7 @@ final class BlobResponder {
         }
         if (served.length() > runtime.inlineResponseLimit() && runtime.store().canPresign()) {
             String key = runtime.protection().delivery().storeFingerprinted(served);
+            runtime.metrics().record("BytesPresigned", served.length(), Metrics.Unit.BYTES, Map.of());
             response.setHeader("Cache-Control", "no-store");
             response.setHeader("Location", runtime.store().presignGet(key, PRESIGNED_VALIDITY, served.downloadName()).toString());
             response.setStatus(HttpServletResponse.SC_FOUND);
@@ -128,6 +131,13 @@ final class BlobResponder {
         }
     }
 
+    /** The request's single byte range, or null: none, or an {@code If-Range} of another version (send it all). */
+    static ByteRange rangeOf(HttpServletRequest request, String quotedEtag) {
+        ByteRange range = ByteRange.parseHeader(request.getHeader("Range"));
+        String ifRange = request.getHeader("If-Range");
+        return range != null && ifRange != null && !ifRange.equals(quotedEtag) ? null : range;
+    }
+
     private static long span(ByteRange range, long size) {
         try {
             long[] resolved = range.resolve(size);
@@ -137,7 +147,7 @@ final class BlobResponder {
         }
     }
 
-    private static boolean matches(String ifNoneMatch, String quotedEtag) {
+    static boolean matches(String ifNoneMatch, String quotedEtag) {
         if (ifNoneMatch == null) {
             return false;
         }
@@ -150,7 +160,7 @@ final class BlobResponder {
         return false;
     }
 
-    private static void copy(InputStream in, OutputStream out) throws IOException {
+    static void copy(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[BUFFER_BYTES];
         for (int n; (n = in.read(buffer)) > 0; ) {
             out.write(buffer, 0, n);

@@ -1,10 +1,13 @@
 package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
-import com.picpeak.archive.ArchiveService.Archive;
 import com.picpeak.catalog.Event;
+import com.picpeak.downloadall.DownloadAllService.Archive;
+import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.ContentDisposition;
+import com.picpeak.zip.ZipSlice;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,8 +25,10 @@ import java.time.Duration;
  *   on, a 302 to a 5-minute presigned URL instead; in the serverless shape, above the inline cap, a 302
  *   to a 60-second presigned URL;</li>
  *   <li>cache not ready: its build is requested (once) and, where the body may be streamed (local mode,
- *   or it fits the inline cap), the archive is written from the originals now; otherwise, and always for
- *   the watermarked variant (its copies are rendered by the build), 202 with Retry-After.</li>
+ *   or it fits the inline cap), the archive, or the one range asked for (206, {@code If-Range} against the
+ *   ETag of revision and variant), is rendered from the plan and the originals now ({@link ZipSlice}): a
+ *   resume needs no finished cache. Otherwise, and always for the watermarked variant (its copies are
+ *   rendered by the build), 202 with Retry-After.</li>
  * </ul>
  */
 @RestController
@@ -44,7 +49,7 @@ public class DownloadController {
         runtime.gallery().requireDownloads(access);
         runtime.protection().admitArchive(access, GuestController.client(runtime, request));
         Event event = access.event();
-        Archive archive = runtime.archives().current(event);
+        Archive archive = runtime.downloadAll().current(event);
         if (archive.ready()) {
             if (event.allowDirectS3Download() && runtime.store().canPresign()) {
                 redirect(response, runtime.store().presignGet(archive.key(), DIRECT_DOWNLOAD_VALIDITY, archive.fileName())
@@ -55,8 +60,18 @@ public class DownloadController {
                     "application/zip", archive.fileName(), "private, no-cache");
             return;
         }
-        runtime.archives().requestBuild(archive); // once per revision; a failed build is reported, not retried
-        if (!archive.streamable() || archive.length() > runtime.inlineResponseLimit()) {
+        runtime.downloadAll().requestBuild(archive); // once per revision; a failed build is reported, not retried
+        String quotedEtag = "\"" + archive.etag() + "\"";
+        if (archive.streamable() && BlobResponder.matches(request.getHeader("If-None-Match"), quotedEtag)) {
+            response.setHeader("ETag", quotedEtag);
+            response.setHeader("Cache-Control", "private, no-cache");
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
+        ByteRange range = archive.streamable() ? BlobResponder.rangeOf(request, quotedEtag) : null;
+        long[] span = range == null ? new long[]{0, archive.length() - 1} : resolve(range, archive.length(), response);
+        long bodyLength = span[1] - span[0] + 1;
+        if (!archive.streamable() || bodyLength > runtime.inlineResponseLimit()) {
             response.setStatus(HttpServletResponse.SC_ACCEPTED);
             response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
             response.setHeader("Cache-Control", "no-store");
@@ -67,14 +82,39 @@ public class DownloadController {
                     + RETRY_AFTER_SECONDS + "}");
             return;
         }
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setHeader("ETag", "\"" + archive.etag() + "\"");
+        response.setStatus(range == null ? HttpServletResponse.SC_OK : HttpServletResponse.SC_PARTIAL_CONTENT);
+        if (range != null) {
+            response.setHeader("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + archive.length());
+        }
+        response.setHeader("ETag", quotedEtag);
+        response.setHeader("Accept-Ranges", "bytes");
         response.setHeader("Cache-Control", "private, no-cache");
         response.setHeader("Content-Disposition", ContentDisposition.attachment(archive.fileName()));
         response.setContentType("application/zip");
-        response.setContentLengthLong(archive.length());
-        if (!"HEAD".equals(request.getMethod())) {
-            runtime.archives().writeFromOriginals(archive, response.getOutputStream());
+        response.setContentLengthLong(bodyLength);
+        if ("HEAD".equals(request.getMethod())) {
+            return;
+        }
+        ZipSlice slice = runtime.downloadAll().slice(archive, span[0], span[1] + 1);
+        try (slice) {
+            BlobResponder.copy(slice, response.getOutputStream());
+        } catch (IOException e) {
+            // the photo that changed, not the transport that carried it: answered as itself if nothing was sent
+            // yet, else the connection is ended (ApiErrors): never error bytes inside the archive
+            if (slice.failure() != null) {
+                throw slice.failure();
+            }
+            throw e;
+        }
+    }
+
+    /** The range's bytes in an archive of {@code length}; a range outside it is a 416 telling the length. */
+    private static long[] resolve(ByteRange range, long length, HttpServletResponse response) {
+        try {
+            return range.resolve(length);
+        } catch (PicPeakException e) {
+            response.setHeader("Content-Range", "bytes */" + length);
+            throw e;
         }
     }
 

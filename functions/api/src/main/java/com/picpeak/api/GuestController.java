@@ -63,7 +63,7 @@ public class GuestController {
         Map<String, Object> json = Json.guestEvent(event);
         Long downloadAllSize = null;
         if (event.allowDownloads() && runtime.gallery().mayOpen(event, sessionToken(request))) {
-            OptionalLong length = runtime.archives().expectedLength(event);
+            OptionalLong length = runtime.downloadAll().expectedLength(event);
             downloadAllSize = length.isPresent() ? length.getAsLong() : null;
         }
         json.put("downloadAllSize", downloadAllSize);

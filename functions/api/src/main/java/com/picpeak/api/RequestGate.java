@@ -1,6 +1,7 @@
 package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.picpeak.app.AdminToken;
 import com.picpeak.app.RequestLimits;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * The first thing every request meets, before Spring (or the container) reads a byte of its body:
@@ -37,11 +37,11 @@ import java.security.MessageDigest;
 final class RequestGate implements Filter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final byte[] expected;
+    private final AdminToken adminToken;
     private final RequestLimits limits;
 
-    RequestGate(String adminToken, RequestLimits limits) {
-        this.expected = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+    RequestGate(AdminToken adminToken, RequestLimits limits) {
+        this.adminToken = adminToken;
         this.limits = limits;
     }
 
@@ -72,7 +72,7 @@ final class RequestGate implements Filter {
     }
 
     private void checkAdminToken(String header) {
-        if (header == null || !MessageDigest.isEqual(expected, header.trim().getBytes(StandardCharsets.UTF_8))) {
+        if (header == null || !adminToken.matches(AdminAccess.bearer(header))) {
             throw new PicPeakException(ErrorCode.UNAUTHORIZED, header == null
                     ? "admin routes need the header 'Authorization: Bearer <ADMIN_TOKEN>'"
                     : "the admin token is wrong");

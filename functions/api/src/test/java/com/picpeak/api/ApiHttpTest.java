@@ -15,6 +15,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.ByteArrayOutputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The HTTP contract over real HTTP against the app on an embedded server (local mode's shape, local
@@ -344,12 +346,60 @@ class ApiHttpTest {
         }
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                runtime.archives().current(runtime.catalog().findEvent("download").orElseThrow()).ready());
+                runtime.downloadAll().current(runtime.catalog().findEvent("download").orElseThrow()).ready());
         String etag = first.headers().firstValue("ETag").orElseThrow();
         HttpResponse<byte[]> resumed = send("GET", "/api/gallery/download/download-all", null, null, null,
                 "Range", "bytes=1000-", "If-Range", etag);
         assertThat(resumed.statusCode()).isEqualTo(206);
         assertThat(resumed.body()).isEqualTo(Arrays.copyOfRange(first.body(), 1000, first.body().length));
+    }
+
+    @Test
+    void downloadAll_rangesBeforeAndAfterTheCacheIsBuilt_are206WithTheSameBytes_andIfRangeGuardsARevision() throws Exception {
+        createEvent("resume", null);
+        for (int i = 0; i < 3; i++) {
+            uploadOne("resume", "R_" + i + ".jpg", jpeg(61 + i));
+        }
+
+        // the first request of all, so no cache exists: the range is rendered from the plan and the originals
+        HttpResponse<byte[]> early = send("GET", "/gallery/resume/download-all", null, null, null, "Range", "bytes=500-4999");
+        assertThat(early.statusCode()).isEqualTo(206);
+        String etag = early.headers().firstValue("ETag").orElseThrow();
+        long length = Long.parseLong(early.headers().firstValue("Content-Range").orElseThrow().replaceAll(".*/", ""));
+        assertThat(early.headers().firstValue("Content-Range")).hasValue("bytes 500-4999/" + length);
+        assertThat(early.body()).hasSize(4500);
+        HttpResponse<byte[]> rest = send("GET", "/gallery/resume/download-all", null, null, null,
+                "Range", "bytes=5000-", "If-Range", etag);
+        assertThat(rest.statusCode()).isEqualTo(206);
+        HttpResponse<byte[]> head = send("GET", "/gallery/resume/download-all", null, null, null, "Range", "bytes=0-499");
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                runtime.downloadAll().current(runtime.catalog().findEvent("resume").orElseThrow()).ready());
+        HttpResponse<byte[]> whole = get("/gallery/resume/download-all", null);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("ETag")).hasValue(etag);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        joined.write(head.body());
+        joined.write(early.body());
+        joined.write(rest.body());
+        assertThat(joined.toByteArray()).as("ranges rendered before the cache existed, joined").isEqualTo(whole.body());
+        HttpResponse<byte[]> cached = send("GET", "/gallery/resume/download-all", null, null, null,
+                "Range", "bytes=500-4999", "If-Range", etag);
+        assertThat(cached.statusCode()).isEqualTo(206);
+        assertThat(cached.body()).as("the same range from the cache").isEqualTo(early.body());
+
+        HttpResponse<byte[]> outside = send("GET", "/gallery/resume/download-all", null, null, null,
+                "Range", "bytes=" + length + "-");
+        assertError(outside, 416, "range_not_satisfiable", "");
+        assertThat(outside.headers().firstValue("Content-Range")).hasValue("bytes */" + length);
+
+        uploadOne("resume", "R_3.jpg", jpeg(64)); // a new revision: the old partial copy must not be resumed
+        HttpResponse<byte[]> stale = send("GET", "/gallery/resume/download-all", null, null, null,
+                "Range", "bytes=5000-", "If-Range", etag);
+        assertThat(stale.statusCode()).as("If-Range of another revision: the whole new archive").isEqualTo(200);
+        assertThat(stale.headers().firstValue("ETag")).isPresent().isNotEqualTo(Optional.of(etag));
+        assertThat(stale.headers().firstValueAsLong("Content-Length")).hasValue(stale.body().length);
+        assertThat(stale.body().length).isGreaterThan(whole.body().length);
     }
 
     @Test
@@ -396,7 +446,7 @@ class ApiHttpTest {
         HttpResponse<byte[]> building = get("/gallery/proofs/download-all", null);
         assertThat(building.statusCode()).isEqualTo(202);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                runtime.archives().current(runtime.catalog().findEvent("proofs").orElseThrow()).ready());
+                runtime.downloadAll().current(runtime.catalog().findEvent("proofs").orElseThrow()).ready());
         HttpResponse<byte[]> zip = get("/gallery/proofs/download-all", null);
         assertThat(zip.statusCode()).isEqualTo(200);
         Path file = dataDir.resolve("proofs.zip");

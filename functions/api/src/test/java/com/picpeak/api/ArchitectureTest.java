@@ -55,6 +55,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void theZipMachineryBuildsOnNeitherOfItsUsers() {
+        noClasses().that().resideInAPackage("com.picpeak.zip..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.picpeak.downloadall..",
+                        "com.picpeak.eventarchive..", "com.picpeak.gallery..", "com.picpeak.protect..")
+                .because("zip plans, renders and builds archives for Download All and for archiving alike")
+                .check(shared);
+        noClasses().that().resideInAPackage("com.picpeak.eventarchive..")
+                .should().dependOnClassesThat().resideInAPackage("com.picpeak.downloadall..")
+                .because("archiving an event uses the zip machinery, not Download All")
+                .check(shared);
+    }
+
+    @Test
     void onlyTheWiringNamesTheDynamoCatalog() {
         noClasses().that().resideOutsideOfPackage("com.picpeak.catalog..").and().resideOutsideOfPackage("com.picpeak.app..")
                 .should().dependOnClassesThat().haveSimpleName("DynamoCatalog")

@@ -2,28 +2,45 @@ package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.api.lambda.AdminHandler;
+import com.picpeak.api.lambda.DownloadHandler;
 import com.picpeak.api.lambda.UploadHandler;
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoSource;
+import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.jobs.Job;
+import com.picpeak.jobs.JobJson;
+import com.picpeak.jobs.JobKind;
 import com.picpeak.jobs.JobRunner;
 import com.picpeak.jobs.JobState;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.testing.TestData;
 import com.picpeak.testing.TestImages;
+import com.picpeak.zip.ZipParts;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipInputStream;
 
 import static com.picpeak.api.LambdaHandlersTest.event;
 import static com.picpeak.api.LambdaHandlersTest.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The serverless job path end to end: the admin function submits jobs to a real SQS-compatible server
@@ -41,6 +58,15 @@ class JobQueueSqsTest {
     static void start() {
         serverless = ServerlessTestRuntime.get();
         runtime = serverless.runtime;
+    }
+
+    /**
+     * What earlier tests' jobs left in the shared queue (a waiting build's next look, a duplicate wake) is delivered
+     * before a test receives a message of its own: a worker finds those jobs finished and the messages go.
+     */
+    @BeforeEach
+    void deliverWhatIsLeft() {
+        serverless.pump(serverless::idle, 30_000);
     }
 
     @Test
@@ -104,6 +130,81 @@ class JobQueueSqsTest {
         try (var left = runtime.store().list("")) {
             assertThat(left.map(o -> o.key()).filter(k -> k.contains("dies"))).isEmpty();
         }
+    }
+
+    @Test
+    void downloadAll_fansOutIntoPartJobsThroughTheQueue_servesRangesInlineMeanwhile_andSurvivesAWorkerKilledMidPart()
+            throws Exception {
+        List<Photo> photos = new ArrayList<>();
+        invoke(new AdminHandler(), event("POST", "/api/admin/events", ADMIN,
+                "{\"slug\":\"fanout\",\"title\":\"Fan out\"}".getBytes(StandardCharsets.UTF_8)));
+        long total = 0;
+        for (int i = 0; total < 21L * 1024 * 1024; i++) { // over four parts of S3's least (5 MiB)
+            byte[] jpeg = TestImages.jpeg(TestImages.noisyHalves(1600, 1200, 500 + i));
+            photos.add(runtime.imports().importStream("fanout", "F_" + i + ".jpg", new ByteArrayInputStream(jpeg),
+                    PhotoSource.UPLOAD));
+            total += jpeg.length;
+        }
+
+        // not built yet, far above the inline cap: a range that fits is answered inline from the plan
+        JsonNode range = invoke(new DownloadHandler(), event("GET", "/gallery/fanout/download-all",
+                Map.of("range", "bytes=100-20099"), null));
+        assertThat(range.get("statusCode").asInt()).as(range.toString()).isEqualTo(206);
+        byte[] early = Base64.getDecoder().decode(range.get("body").asText());
+        assertThat(early).hasSize(20_000);
+        String etag = range.get("headers").get("ETag").asText();
+
+        // the request above asked for the build: pump until it has fanned out, then a worker dies inside a part
+        serverless.pump(() -> parts().size() >= 4, 60_000);
+        Job victim = parts().stream().filter(job -> job.state() == JobState.QUEUED).findFirst()
+                .orElseGet(() -> parts().get(parts().size() - 1));
+        Instant now = Instant.now();
+        Optional<Job> held = runtime.jobs().store().acquire(victim.id(), "worker-killed-mid-part", now, now.plusMillis(1500));
+        assertThat(held).as("the part just submitted is the victim: %s", victim).isPresent();
+        // it starts sending its part, and dies half way: S3 keeps nothing of it
+        ZipParts.Task task = JobJson.read(victim.params(), ZipParts.Task.class);
+        InputStream halfway = new SequenceInputStream(new ByteArrayInputStream(new byte[1024 * 1024]),
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("killed");
+                    }
+                });
+        assertThatThrownBy(() -> runtime.store().writePart(task.key(), task.uploadId(), task.part(),
+                (task.part() - 1) * task.partBytes(), halfway, task.partBytes()));
+        String target = "fanout/originals/" + runtime.catalog().findEvent("fanout").orElseThrow().revision();
+        Job build = runtime.jobs().holder(JobKind.DOWNLOAD_ALL_BUILD, target).orElseThrow();
+        serverless.pump(() -> runtime.jobs().find(build.id()).orElseThrow().state().finished(), 120_000);
+
+        Job built = runtime.jobs().find(build.id()).orElseThrow();
+        assertThat(built.state()).as(String.valueOf(built.lastError())).isEqualTo(JobState.SUCCEEDED);
+        List<Job> parts = parts();
+        assertThat(parts).hasSizeGreaterThanOrEqualTo(4)
+                .allSatisfy(job -> assertThat(job.state()).isEqualTo(JobState.SUCCEEDED));
+        assertThat(runtime.jobs().find(victim.id()).orElseThrow().lastError()).as("taken over from the killed worker")
+                .contains("worker stopped");
+        Event event = runtime.catalog().findEvent("fanout").orElseThrow();
+        DownloadAllService.Archive archive = runtime.downloadAll().current(event);
+        assertThat(archive.ready()).isTrue();
+        byte[] zip;
+        try (BlobRead read = runtime.store().get(archive.key())) {
+            zip = read.stream().readAllBytes();
+        }
+        assertThat(zip).hasSize((int) archive.length());
+        assertThat(Arrays.copyOfRange(zip, 100, 20_100)).as("the range served before the build").isEqualTo(early);
+        assertThat(archive.etag()).isEqualTo(etag.replace("\"", ""));
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) { // CRC-32 checked per entry
+            for (Photo photo : photos) {
+                assertThat(in.getNextEntry().getName()).isEqualTo(photo.filename());
+                assertThat(TestData.sha256(new ByteArrayInputStream(in.readAllBytes()))).isEqualTo(photo.sha256());
+            }
+            assertThat(in.getNextEntry()).isNull();
+        }
+    }
+
+    private List<Job> parts() {
+        return runtime.jobs().list(null, JobKind.DOWNLOAD_ALL_PART, 100, null).items().stream()
+                .filter(job -> job.target().contains("/fanout/")).toList();
     }
 
     private int pump(String jobLocation, long maxMillis) {

@@ -152,7 +152,7 @@ class LambdaHandlersTest {
 
         JsonNode asked = invoke(new DownloadHandler(), event("HEAD", "/gallery/zip/download-all", Map.of(), null));
         assertThat(asked.get("statusCode").asInt()).as("the page asks with HEAD until it is ready").isEqualTo(202);
-        serverless.pump(() -> runtime.archives().current(runtime.catalog().findEvent("zip").orElseThrow()).ready(), 30_000);
+        serverless.pump(() -> runtime.downloadAll().current(runtime.catalog().findEvent("zip").orElseThrow()).ready(), 30_000);
         assertThat(runtime.jobs().list(null, JobKind.DOWNLOAD_ALL_BUILD, 10, null).items())
                 .as("every poll found the same build: one job").singleElement()
                 .satisfies(job -> assertThat(job.state()).isEqualTo(JobState.SUCCEEDED));

@@ -59,6 +59,7 @@ final class ServerlessTestRuntime {
         env.put("PICPEAK_JOB_STEP_MS", "0"); // steps of one unit (a part, a photo, an object): many of them
         env.put("PICPEAK_JOB_LEASE_MS", "1500");
         env.put("PICPEAK_JOB_RETRY_MS", "0");
+        env.put("PICPEAK_JOB_PART_BYTES", String.valueOf(5 * 1024 * 1024)); // S3's least: a few photos make parts
         runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.SERVERLESS, env, TestDynamo.client(), null, sqs);
         RuntimeHolder.install(runtime);
     }
@@ -99,6 +100,14 @@ final class ServerlessTestRuntime {
             }
         }
         return invocations;
+    }
+
+    /** Whether the queue holds no message at all: none waiting, in flight or delayed. */
+    boolean idle() {
+        Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        return counts.values().stream().allMatch("0"::equals);
     }
 
     /** The next message, as a worker would receive it (long polling for a second); null when none came. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.gallery.EventPatch;
+import com.picpeak.jobs.JobKind;
+import com.picpeak.storage.S3BlobStore;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
@@ -31,6 +34,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,7 +92,7 @@ class StorageOutageHttpTest {
                 .statusCode()).isEqualTo(200);
         assertThat(get("/gallery/guest/download-all").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() ->
-                runtime.archives().current(runtime.catalog().findEvent("guest").orElseThrow()).ready());
+                runtime.downloadAll().current(runtime.catalog().findEvent("guest").orElseThrow()).ready());
         assertThat(send("PUT", "/api/admin/events/marked/watermark", TestImages.png(TestImages.quadrants(64, 32,
                 TestImages.RED, TestImages.RED, TestImages.RED, TestImages.RED)), "image/png",
                 "Bearer " + TestRuntimes.ADMIN_TOKEN).statusCode()).isEqualTo(200);
@@ -199,7 +203,10 @@ class StorageOutageHttpTest {
     }
 
     @Test
-    void aDownloadAllCutByTheOutage_breaksTheConnection_neverAppendsAnError() throws Exception {
+    void aDownloadAllCutByTheOutage_breaksTheConnection_neverAppendsAnError_andAResumeMakesTheWholeArchive()
+            throws Exception {
+        byte[] received;
+        String etag;
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(32 * 1024);
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -233,8 +240,34 @@ class StorageOutageHttpTest {
                     StandardCharsets.ISO_8859_1);
             assertThat(tail).doesNotContain("storage_unavailable").doesNotContain("\"error\"")
                     .doesNotContain("internal_error");
+            received = bytes;
+            etag = head.replaceAll("(?is).*\r\netag: *(\"[^\"]*\").*", "$1");
         }
         storageBack();
+
+        // the guest resumes from the last good byte: the joined file is the whole archive
+        HttpResponse<byte[]> resumed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/gallery/big/download-all")).header("Range", "bytes=" + received.length + "-")
+                .header("If-Range", etag).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(resumed.statusCode()).isEqualTo(206);
+        Path joined = dataDir.resolve("resumed.zip");
+        Files.write(joined, received);
+        Files.write(joined, resumed.body(), StandardOpenOption.APPEND);
+        assertThat(entries(Files.readAllBytes(joined))).hasSize(6);
+        Process unzip = new ProcessBuilder("unzip", "-t", joined.toString()).redirectErrorStream(true).start();
+        String tested = new String(unzip.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(unzip.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tested).contains("No errors detected");
+
+        // the build the cut download asked for ends (built, or given up and aborted) and leaves no unfinished upload
+        long revision = runtime.catalog().findEvent("big").orElseThrow().revision();
+        await().atMost(Duration.ofSeconds(150)).until(() ->
+                runtime.jobs().holder(JobKind.DOWNLOAD_ALL_BUILD, "big/originals/" + revision).isEmpty());
+        S3BlobStore store = (S3BlobStore) runtime.store();
+        try (S3Client raw = s3.client(TestS3Server.SECRET_KEY)) {
+            assertThat(raw.listMultipartUploads(b -> b.bucket(store.settings().bucket())).uploads())
+                    .as("unfinished multipart uploads").isEmpty();
+        }
 
         HttpResponse<byte[]> whole = get("/gallery/big/download-all");
         assertThat(whole.statusCode()).isEqualTo(200);

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code bench storage}: throughput of the configured backend against plain file copies, as ratios. */
@@ -180,7 +181,8 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "archive", mixinStandardHelpOptions = true,
             description = "Download All throughput against raw reads on the configured backend (a scratch "
-                    + "folder when local), and the heap's peak for 1,000- and 10,000-photo galleries.")
+                    + "folder when local), the heap's peak for 1,000- and 10,000-photo galleries, and the cached "
+                    + "archive built by part jobs with 1, 2 and 4 workers against a raw parallel copy.")
     static final class Archive implements Callable<Integer> {
         @Option(names = "--photos", defaultValue = "40", description = "large photos for throughput (default ${DEFAULT-VALUE})")
         int photos;
@@ -191,6 +193,23 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rounds", defaultValue = "3", description = "timed rounds after a warm-up (default ${DEFAULT-VALUE})")
         int rounds;
 
+        @Option(names = "--sections", defaultValue = "STREAM,HEAP,BUILD", split = ",",
+                description = "what to measure: STREAM (vs raw reads), HEAP (1,000 and 10,000 photos), BUILD (the "
+                        + "parallel build vs a raw parallel copy) (default ${DEFAULT-VALUE})")
+        Set<ArchiveBenchmark.Section> sections;
+
+        @Option(names = "--build-photos", defaultValue = "1000", description = "photos of the built event (default ${DEFAULT-VALUE})")
+        int buildPhotos;
+
+        @Option(names = "--build-photo-mb", defaultValue = "2", description = "their size in MiB (default ${DEFAULT-VALUE})")
+        int buildPhotoMb;
+
+        @Option(names = "--workers", defaultValue = "1,2,4", split = ",", description = "worker counts (default ${DEFAULT-VALUE})")
+        List<Integer> workers;
+
+        @Option(names = "--part-mb", defaultValue = "64", description = "part size in MiB (default ${DEFAULT-VALUE})")
+        int partMb;
+
         @ParentCommand
         BenchCommand parent;
 
@@ -200,7 +219,8 @@ final class BenchCommand implements Runnable {
             Path scratch = Files.createTempDirectory("picpeak-bench-archive");
             try (BlobStore store = config.backend() == StorageConfig.Backend.LOCAL
                     ? new LocalBlobStore(scratch) : BlobStores.open(config)) {
-                new ArchiveBenchmark(store, new PrintStream(System.out, true)).run(photos, photoMb, rounds);
+                new ArchiveBenchmark(store, new PrintStream(System.out, true)).run(photos, photoMb, rounds, sections,
+                        new ArchiveBenchmark.BuildRun(buildPhotos, buildPhotoMb, workers, partMb * 1024L * 1024));
             } finally {
                 deleteTree(scratch);
             }

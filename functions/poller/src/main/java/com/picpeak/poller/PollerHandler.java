@@ -5,7 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.picpeak.app.AwsClients;
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.autoimport.PollReport;
 import com.picpeak.jobs.JobRunner;
+import com.picpeak.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -23,6 +28,7 @@ import java.util.function.Supplier;
 public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
     /** Time kept back from the function's timeout for the last checkpoint. */
     static final long MARGIN_MS = 15_000;
+    private static final Logger log = LoggerFactory.getLogger(PollerHandler.class);
     private static volatile PicPeakRuntime shared;
     private final Supplier<PicPeakRuntime> runtime;
 
@@ -48,8 +54,30 @@ public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<S
         return shared;
     }
 
+    /** The poll's figures as metrics: what it listed, imported, skipped and failed, its S3 requests and time. */
+    private static void pollFigures(Metrics metrics, PollReport report) {
+        Map<String, String> none = Map.of();
+        metrics.record("PollObjectsListed", report.objectsListed(), Metrics.Unit.COUNT, none);
+        metrics.record("PollImported", report.imported(), Metrics.Unit.COUNT, none);
+        metrics.record("PollSkipped", report.skipped(), Metrics.Unit.COUNT, none);
+        metrics.record("PollFailed", report.failed(), Metrics.Unit.COUNT, none);
+        metrics.record("PollS3Requests", report.s3Requests(), Metrics.Unit.COUNT, none);
+        metrics.record("PollDuration", report.durationMs(), Metrics.Unit.MILLISECONDS, none);
+    }
+
     @Override
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+        if (context != null && context.getAwsRequestId() != null) {
+            MDC.put("requestId", context.getAwsRequestId()); // on every line logged during this invocation
+        }
+        try {
+            return poll(context);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private Map<String, Object> poll(Context context) {
         PicPeakRuntime app = runtime.get();
         Map<String, Object> result = new LinkedHashMap<>();
         if (!app.storageConfig().autoImport()) {
@@ -63,9 +91,8 @@ public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<S
             result.put("poll", outcome.name().toLowerCase());
             app.autoImportState().lastPoll().ifPresent(report -> {
                 result.put("report", report);
-                if (context != null) {
-                    context.getLogger().log("auto-import poll: " + report.summary());
-                }
+                log.info("auto-import poll: {}", report.summary());
+                pollFigures(app.metrics(), report);
             });
         }
         if (!app.eventsGoToEventBridge()) {

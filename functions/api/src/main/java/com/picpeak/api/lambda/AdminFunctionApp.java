@@ -12,7 +12,6 @@ import com.picpeak.api.JobsController;
 import com.picpeak.api.StorageController;
 import com.picpeak.api.WebhooksController;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -20,8 +19,7 @@ import org.springframework.context.annotation.Import;
  * function more memory and time (uploads decode images) and routes only upload paths to it.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
-@Import({ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
+@Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
         BrandingController.class, FingerprintsController.class, StorageController.class, WebhooksController.class,
         AutoImportController.class, AdminPageController.class, JobsController.class})
 public class AdminFunctionApp {

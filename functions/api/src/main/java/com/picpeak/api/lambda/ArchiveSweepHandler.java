@@ -13,9 +13,18 @@ import java.util.Map;
  */
 public final class ArchiveSweepHandler implements RequestHandler<Map<String, Object>, String> {
 
+    static {
+        LambdaLogging.configure();
+    }
+
     @Override
     public String handleRequest(Map<String, Object> scheduledEvent, Context context) {
-        JobStore.Submission sweep = RuntimeHolder.get().archiver().sweep();
-        return "sweep job " + sweep.job().id() + (sweep.created() ? " submitted" : " already under way");
+        LambdaLogging.begin(context);
+        try {
+            JobStore.Submission sweep = RuntimeHolder.get().archiver().sweep();
+            return "sweep job " + sweep.job().id() + (sweep.created() ? " submitted" : " already under way");
+        } finally {
+            LambdaLogging.end();
+        }
     }
 }

@@ -9,14 +9,28 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /** Lambda entry of the download function (API Gateway HTTP API, payload 2.0). */
 public final class DownloadHandler implements RequestStreamHandler {
     private static final SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> CONTAINER =
             LambdaContainers.start(DownloadFunctionApp.class);
+    /** SnapStart priming: reads through this container before the snapshot; renewals after a restore. */
+    private static final SnapStartPriming PRIMING = SnapStartPriming.register(CONTAINER,
+            List.of("/health", "/api/gallery/{event}/download-all"), false);
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        CONTAINER.proxyStream(input, output, context);
+        LambdaLogging.begin(context);
+        try {
+            CONTAINER.proxyStream(input, output, context);
+        } finally {
+            LambdaLogging.end();
+        }
+    }
+
+    /** The priming of this function (tests call its hooks, as SnapStart would). */
+    public static SnapStartPriming priming() {
+        return PRIMING;
     }
 }

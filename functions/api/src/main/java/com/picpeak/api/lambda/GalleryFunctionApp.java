@@ -4,7 +4,6 @@ import com.picpeak.api.ApiConfiguration;
 import com.picpeak.api.GalleryPageController;
 import com.picpeak.api.GuestController;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -12,7 +11,6 @@ import org.springframework.context.annotation.Import;
  * {@code /assets/} (a small context starts faster).
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
-@Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class})
+@Import({LambdaAutoConfiguration.class, ApiConfiguration.class, GuestController.class, GalleryPageController.class})
 public class GalleryFunctionApp {
 }

@@ -8,6 +8,7 @@ import com.picpeak.api.RuntimeHolder;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.jobs.JobWorker;
 import com.picpeak.jobs.SqsJobQueue;
+import org.slf4j.MDC;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,10 @@ public final class JobWorkerHandler implements RequestHandler<SQSEvent, SQSBatch
 
     private final Supplier<PicPeakRuntime> runtime;
 
+    static {
+        LambdaLogging.configure();
+    }
+
     public JobWorkerHandler() {
         this(RuntimeHolder::get);
     }
@@ -37,6 +42,15 @@ public final class JobWorkerHandler implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        LambdaLogging.begin(context);
+        try {
+            return work(event, context);
+        } finally {
+            LambdaLogging.end();
+        }
+    }
+
+    private SQSBatchResponse work(SQSEvent event, Context context) {
         JobWorker worker = runtime.get().jobWorker();
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
@@ -46,6 +60,7 @@ public final class JobWorkerHandler implements RequestHandler<SQSEvent, SQSBatch
             } catch (IllegalArgumentException notAJob) {
                 continue; // nothing to retry: dropping it is the only answer
             }
+            MDC.put("jobId", jobId); // the correlation id of every line the job's steps log
             long remaining = context == null ? 15 * 60_000L : context.getRemainingTimeInMillis();
             try {
                 // one step at least, however little time is left (at the start of an invocation that is minutes)

@@ -13,6 +13,7 @@ final class LambdaContainers {
     }
 
     static SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> start(Class<?> app) {
+        LambdaLogging.configure();
         // The adapter base64-encodes only types it knows as binary: anything else would be mangled as text.
         LambdaContainerHandler.getContainerConfig().addBinaryContentTypes(
                 "image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "application/zip",

@@ -1,0 +1,85 @@
+package com.picpeak.api;
+
+import com.picpeak.api.lambda.AdminHandler;
+import com.picpeak.api.lambda.DownloadHandler;
+import com.picpeak.api.lambda.GalleryHandler;
+import com.picpeak.api.lambda.SnapStartPriming;
+import com.picpeak.api.lambda.UploadHandler;
+import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.testing.TestDynamo;
+import com.picpeak.testing.TestS3Server;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The SnapStart hooks of the HTTP functions, called directly as Lambda's CRaC runtime would (a JVM without CRaC never
+ * fires them): before the checkpoint each function's container serves real read requests (health: the sentinel HEAD
+ * and a catalog read; an event read and a listing page of an event that does not exist) and writes nothing, no row
+ * and no object; after the restore the function still answers.
+ */
+class SnapStartPrimingTest {
+    static PicPeakRuntime runtime;
+
+    @BeforeAll
+    static void install() {
+        runtime = ServerlessTestRuntime.get().runtime;
+    }
+
+    @Test
+    void priming_servesHealthAndReadsThroughEachContainer_andWritesNothing() throws Exception {
+        Set<String> rowsBefore = rows();
+        Set<String> objectsBefore = objects();
+
+        Map<String, SnapStartPriming> primings = Map.of("gallery", GalleryHandler.priming(),
+                "download", DownloadHandler.priming(), "admin", AdminHandler.priming(), "upload", UploadHandler.priming());
+        for (SnapStartPriming priming : primings.values()) {
+            priming.beforeCheckpoint(null);
+            priming.afterRestore(null);
+        }
+
+        String absent = SnapStartPriming.ABSENT_EVENT;
+        assertThat(GalleryHandler.priming().answers()).isEqualTo(Map.of("/health", 200, "/api/gallery/" + absent, 404,
+                "/api/gallery/" + absent + "/photos", 404, "/gallery/" + absent, 404));
+        assertThat(DownloadHandler.priming().answers()).isEqualTo(Map.of("/health", 200,
+                "/api/gallery/" + absent + "/download-all", 404));
+        assertThat(AdminHandler.priming().answers()).as("the admin token is sent: reads, not 401s").isEqualTo(Map.of(
+                "/health", 200, "/api/admin/events/" + absent, 404, "/api/admin/events/" + absent + "/photos", 404));
+        assertThat(UploadHandler.priming().answers()).isEqualTo(Map.of("/health", 200, "/api/admin/events/" + absent, 404));
+        assertThat(rows()).as("no catalog row written").isEqualTo(rowsBefore);
+        assertThat(objects()).as("no object written").isEqualTo(objectsBefore);
+
+        // after the restore (credentials renewed, token read again) the container answers as before
+        var health = LambdaHandlersTest.invoke(new GalleryHandler(), LambdaHandlersTest.event("GET", "/health", Map.of(), null));
+        assertThat(health.get("statusCode").asInt()).isEqualTo(200);
+        var listed = LambdaHandlersTest.invoke(new AdminHandler(), LambdaHandlersTest.event("GET", "/api/admin/events",
+                Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN), null));
+        assertThat(listed.get("statusCode").asInt()).isEqualTo(200);
+    }
+
+    /** Every item of the catalog table, by key. */
+    private static Set<String> rows() {
+        List<Map<String, AttributeValue>> items = TestDynamo.client().scanPaginator(b -> b.tableName(
+                runtime.appConfig().catalogTable())).items().stream().toList();
+        return items.stream().map(i -> i.get("pk").s() + "|" + i.get("sk").s()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Every object of the bucket, with its ETag (an overwrite counts as a write). */
+    private static Set<String> objects() {
+        try (S3Client s3 = TestS3Server.shared().client(TestS3Server.SECRET_KEY)) {
+            return s3.listObjectsV2Paginator(b -> b.bucket(runtime.storageConfig().s3().orElseThrow().bucket()))
+                    .contents().stream().map((S3Object o) -> o.key() + "|" + o.eTag())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+}

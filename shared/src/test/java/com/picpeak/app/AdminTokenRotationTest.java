@@ -1,0 +1,79 @@
+package com.picpeak.app;
+
+import com.picpeak.testing.TestClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The admin token from a secret rotates without a new deployment: read again when old, or after a mismatch, bounded. */
+class AdminTokenRotationTest {
+    static final String OLD = "old-token-0123456789abcdef";
+    static final String NEW = "new-token-0123456789abcdef";
+
+    final TestClock clock = new TestClock(Instant.parse("2026-11-30T08:00:00Z"));
+    final AtomicReference<String> secret = new AtomicReference<>(OLD);
+    final AtomicInteger reads = new AtomicInteger();
+    final AdminToken token = AdminToken.rereadable(OLD, () -> {
+        reads.incrementAndGet();
+        return secret.get();
+    }, clock);
+
+    @Test
+    void aRotatedSecret_isAcceptedAfterAMismatch_andTheOldTokenIsRefused() {
+        secret.set(NEW);
+        clock.advance(AdminToken.RETRY_AFTER_MISMATCH.plusSeconds(1));
+
+        assertThat(token.matches(NEW)).isTrue();
+        assertThat(reads).hasValue(1);
+        assertThat(token.matches(OLD)).isFalse();
+    }
+
+    @Test
+    void wrongTokens_causeAtMostOneReadPerInterval() {
+        clock.advance(AdminToken.RETRY_AFTER_MISMATCH.plusSeconds(1));
+        for (int i = 0; i < 100; i++) {
+            assertThat(token.matches("wrong-token-" + i)).isFalse();
+        }
+        assertThat(reads).as("one read for a hundred wrong tokens").hasValue(1);
+
+        clock.advance(AdminToken.RETRY_AFTER_MISMATCH.plusSeconds(1));
+        assertThat(token.matches("wrong-again")).isFalse();
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void aTokenOlderThanItsMaximumAge_isReadAgain_evenWhenOnlyRightTokensArrive() {
+        assertThat(token.matches(OLD)).isTrue();
+        assertThat(reads).hasValue(0);
+        secret.set(NEW);
+        clock.advance(AdminToken.MAX_AGE.plus(Duration.ofSeconds(1)));
+
+        assertThat(token.matches(OLD)).as("the old token was rotated away").isFalse();
+        assertThat(token.current()).isEqualTo(NEW);
+    }
+
+    @Test
+    void aSecretThatCannotBeRead_keepsTheTokenInUse() {
+        AdminToken failing = AdminToken.rereadable(OLD, () -> {
+            throw new IllegalStateException("Secrets Manager unreachable");
+        }, clock);
+        clock.advance(AdminToken.MAX_AGE.plusSeconds(1));
+
+        assertThat(failing.matches(OLD)).isTrue();
+        failing.refresh();
+        assertThat(failing.current()).isEqualTo(OLD);
+    }
+
+    @Test
+    void aFixedToken_isNeverReadAgain() {
+        AdminToken fixed = AdminToken.fixed(OLD);
+        assertThat(fixed.matches(OLD)).isTrue();
+        assertThat(fixed.matches(NEW)).isFalse();
+        assertThat(fixed.matches(null)).isFalse();
+    }
+}
