@@ -581,6 +581,8 @@ class ApiHttpTest {
         assertThat(json(firstPage).get("photos").get(0).get("downloadSizes").size()).isEqualTo(1);
         assertError(get("/api/gallery/offered/photos/" + id + "/download?size=web", null), 403, "size_not_offered",
                 "it offers original");
+        assertError(get("/gallery/offered/download-all?size=web", null), 403, "size_not_offered", "it offers original");
+        assertError(get("/gallery/offered/download-all?size=huge", null), 400, "invalid_request", "not 'huge'");
 
         // unknown sizes and wrong shapes are a 400 naming them, and change nothing
         assertError(admin("PATCH", "/api/admin/events/offered", "{\"downloadSizes\":[\"web\",\"huge\"]}"), 400,
@@ -606,6 +608,8 @@ class ApiHttpTest {
         assertThat(TestImages.decode(get(sizes.get("web").asText(), null).body()).getWidth()).isEqualTo(2048);
         assertError(get("/api/gallery/offered/photos/" + id + "/download?size=large", null), 403, "size_not_offered",
                 "it offers original, web");
+        HttpResponse<byte[]> webArchive = get("/gallery/offered/download-all?size=web", null);
+        assertThat(webArchive.statusCode()).as("built by a job, like the watermarked one").isIn(200, 202);
         JsonNode created = json(admin("POST", "/api/admin/events", "{\"slug\":\"offered-3\",\"title\":\"S\","
                 + "\"downloadSizes\":[\"large\",\"original\",\"large\"]}"));
         assertThat(created.get("downloadSizes").toString()).isEqualTo("[\"original\",\"large\"]");
