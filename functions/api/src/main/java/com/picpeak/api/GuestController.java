@@ -98,10 +98,13 @@ public class GuestController {
     ResponseEntity<Map<String, Object>> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
                                                @RequestParam(required = false) String cursor, HttpServletRequest request) {
         GuestAccess access = access(slug, request);
-        String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, LISTING_SHAPE));
+        List<DownloadSize> sizes = DownloadSize.named(access.event().downloadSizes());
+        // the offered sizes are in every photo's JSON but change no revision: they are part of the page's tag
+        String view = LISTING_SHAPE + "|" + String.join(",", access.event().downloadSizes());
+        String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, view));
         return ConditionalGet.answer(request, tag, () -> {
             Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
-            List<Map<String, Object>> photos = page.items().stream().map(Json::guestPhoto).toList();
+            List<Map<String, Object>> photos = page.items().stream().map(p -> Json.guestPhoto(p, sizes)).toList();
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("photos", photos);
             json.put("nextCursor", page.nextCursor());
@@ -150,14 +153,17 @@ public class GuestController {
                 chosen.thumbnail() ? CACHE_PRIVATE : NO_STORE);
     }
 
-    /** A single download: the original, or with {@code size=large|web} a JPEG fitted into 2560 or 2048 px. */
+    /**
+     * A single download: the original, or with {@code size=large|web} a JPEG fitted into 2560 or 2048 px where the
+     * event offers that size.
+     */
     @GetMapping("/api/gallery/{slug}/photos/{id}/download")
     void download(@PathVariable String slug, @PathVariable String id, @RequestParam(name = "t", required = false) String token,
                   @RequestParam(name = "size", required = false) String size, HttpServletRequest request,
                   HttpServletResponse response) throws IOException {
         DownloadSize chosen = DownloadSize.parse(size);
         GuestAccess access = access(slug, request);
-        Photo photo = runtime.gallery().downloadablePhoto(access, id);
+        Photo photo = runtime.gallery().downloadablePhoto(access, id, chosen);
         serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token, chosen),
                 NO_STORE);
     }
