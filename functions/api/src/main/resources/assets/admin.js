@@ -461,6 +461,7 @@
       el('input', {id: 'expires', name: 'expiresAt', type: 'datetime-local', value: expires}),
       el('label', {class: 'check'}, el('input', {type: 'checkbox', name: 'active', checked: event.active}), 'Gallery is open to guests'),
       el('label', {class: 'check'}, el('input', {type: 'checkbox', name: 'allowDownloads', checked: event.allowDownloads}), 'Guests may download photos'),
+      downloadSizesFieldset(event.downloadSizes || ['original']),
       el('p', {}, el('button', {type: 'submit', text: 'Save'})), message);
     form.addEventListener('submit', async (submit) => {
       submit.preventDefault();
@@ -469,7 +470,8 @@
         title: fields.title.value,
         expiresAt: fields.expiresAt.value ? new Date(fields.expiresAt.value).toISOString() : null,
         active: fields.active.checked,
-        allowDownloads: fields.allowDownloads.checked
+        allowDownloads: fields.allowDownloads.checked,
+        downloadSizes: Array.from(form.querySelectorAll('input[name=downloadSize]:checked'), (box) => box.value)
       };
       if (fields.removePassword && fields.removePassword.checked) body.password = null;
       else if (fields.password.value) body.password = fields.password.value;
@@ -483,6 +485,17 @@
       }
     });
     return form;
+  }
+
+  /** The sizes guests may download, single photos and Download All; the original is always offered. */
+  function downloadSizesFieldset(offered) {
+    const sizes = [['original', 'Original (always offered)'], ['large', 'Large (2560 px)'], ['web', 'Web (2048 px)']];
+    return el('fieldset', {id: 'download-sizes'},
+      el('legend', {text: 'Download sizes'}),
+      sizes.map(([size, label]) => el('label', {class: 'check'},
+        el('input', {type: 'checkbox', name: 'downloadSize', value: size, id: 'download-size-' + size,
+          checked: size === 'original' || offered.includes(size), disabled: size === 'original'}),
+        label)));
   }
 
   function toLocalInput(iso) {

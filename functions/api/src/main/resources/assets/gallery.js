@@ -70,6 +70,8 @@
   const position = document.getElementById('viewer-position');
   const viewerDownload = document.getElementById('viewer-download');
   const viewerOriginal = document.getElementById('viewer-original');
+  const viewerSizes = document.getElementById('viewer-sizes');
+  const SIZE_LABELS = {large: 'Large (2560 px)', web: 'Web (2048 px)'};
   const prev = document.getElementById('viewer-prev');
   const next = document.getElementById('viewer-next');
   let current = -1;
@@ -155,18 +157,23 @@
     }
   }
 
-  /** A download link: at enhanced and maximum it fetches a token first, then lets the browser download. */
-  function downloadLink(link, photo) {
-    link.href = photo.downloadUrl;
-    link.setAttribute('download', photo.filename);
-    link.setAttribute('aria-label', 'Download ' + photo.filename);
+  /**
+   * A download link: at enhanced and maximum it fetches a token first, then lets the browser download. {@code size}
+   * (large, web; none: the original) picks one of the photo's downloadSizes, whose URLs the listing gives.
+   */
+  function downloadLink(link, photo, size) {
+    link.href = size ? photo.downloadSizes[size] : photo.downloadUrl;
+    // the name the server gives a sized copy: IMG_1.png at "web" is IMG_1-web.jpg
+    const name = size ? photo.filename.replace(/\.[^.]+$/, '') + '-' + size + '.jpg' : photo.filename;
+    link.setAttribute('download', name);
+    link.setAttribute('aria-label', 'Download ' + photo.filename + (size ? ' at ' + SIZE_LABELS[size] : ''));
     link.onclick = info.imageTokensRequired ? async (event) => {
       event.preventDefault();
       try {
         const access = await grant(photo, 'download');
         const once = document.createElement('a');
-        once.href = access.url;
-        once.setAttribute('download', photo.filename);
+        once.href = size ? access.url + (access.url.includes('?') ? '&' : '?') + 'size=' + size : access.url;
+        once.setAttribute('download', name);
         document.body.appendChild(once);
         once.click();
         once.remove();
@@ -186,9 +193,20 @@
     renderPhoto(stage, photo);
     caption.textContent = photo.filename;
     position.textContent = (index + 1) + ' of ' + (info ? info.photoCount : photos.length);
+    viewerSizes.replaceChildren();
     if (info && info.downloadsAllowed && photo.downloadUrl) {
       downloadLink(viewerDownload, photo);
       viewerDownload.hidden = false;
+      // the smaller sizes the event offers (the listing names only those smaller than this photo)
+      for (const size of Object.keys(photo.downloadSizes || {})) {
+        if (size === 'original') continue;
+        const sized = document.createElement('a');
+        sized.className = 'button';
+        sized.id = 'viewer-download-' + size;
+        downloadLink(sized, photo, size);
+        sized.textContent = SIZE_LABELS[size] || size;
+        viewerSizes.appendChild(sized);
+      }
     } else {
       viewerDownload.hidden = true;
     }

@@ -8,7 +8,7 @@ import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import com.picpeak.storage.SdkHttpClients;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -52,9 +52,7 @@ public final class AwsClients {
     private static <C, B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C> & SdkClientBuilder<B, C>> C withTimeouts(
             B builder, int socketSeconds, int attemptSeconds, int callSeconds) {
         SdkSystemSetting.AWS_REGION.getStringValue().ifPresent(region -> builder.region(Region.of(region)));
-        return builder.httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(3))
-                        .socketTimeout(Duration.ofSeconds(socketSeconds)))
+        return builder.httpClientBuilder(SdkHttpClients.builder(Duration.ofSeconds(3), Duration.ofSeconds(socketSeconds)))
                 .credentialsProvider(ProcessCredentials.INSTANCE)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallAttemptTimeout(Duration.ofSeconds(attemptSeconds))

@@ -138,7 +138,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.jobQueue = jobQueue;
         JobStore jobStore = new JobStore(table);
         this.jobs = new Jobs(jobStore, jobQueue, jobSettings, clock);
-        this.downloadAll = new DownloadAllService(catalog, store, renditions, clock);
+        this.downloadAll = new DownloadAllService(catalog, store, renditions, tiers, clock);
         ZipParts zipParts = new ZipParts(store, table, jobs, clock);
         downloadAll.useJobs(jobs, zipParts);
         this.archiver = new EventArchiver(catalog, store, imports, jobs, zipParts, clock);

@@ -1,12 +1,16 @@
 package com.picpeak.catalog;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * An event (a gallery). {@code revision} changes whenever its photo set changes: it keys the cached
  * Download All archive. {@code passwordHash} is null for a gallery without password. {@code archivedAt}
  * is set once its photos were moved into {@code events/archived/<slug>.zip}. {@code protection} says how
  * its images are protected when viewed (never null: {@link Protection#DEFAULT} when not given).
+ * {@code downloadSizes} names the download sizes the event offers by their wire names ("original", "large",
+ * "web"), "original" always first; the gallery package checks the names (the sizes themselves are a rendition
+ * concept this package must not import).
  */
 public record Event(
         String slug,
@@ -24,10 +28,25 @@ public record Event(
         Instant createdAt,
         Instant updatedAt,
         Instant archivedAt,
-        Protection protection) {
+        Protection protection,
+        List<String> downloadSizes) {
+
+    /** What an event offers when nothing was chosen: the original only. */
+    public static final List<String> DEFAULT_DOWNLOAD_SIZES = List.of("original");
 
     public Event {
         protection = protection == null ? Protection.DEFAULT : protection;
+        downloadSizes = downloadSizes == null || downloadSizes.isEmpty() ? DEFAULT_DOWNLOAD_SIZES
+                : List.copyOf(downloadSizes);
+    }
+
+    /** An event offering the default download sizes. */
+    public Event(String slug, String title, String passwordHash, Instant expiresAt, boolean active,
+                 boolean allowDownloads, boolean watermarkDownloads, boolean allowDirectS3Download, long revision,
+                 String heroPhotoId, String heroKey, long photoCount, Instant createdAt, Instant updatedAt,
+                 Instant archivedAt, Protection protection) {
+        this(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
+                revision, heroPhotoId, heroKey, photoCount, createdAt, updatedAt, archivedAt, protection, null);
     }
 
     /** An event with the default protection. */
@@ -36,7 +55,7 @@ public record Event(
                  String heroPhotoId, String heroKey, long photoCount, Instant createdAt, Instant updatedAt,
                  Instant archivedAt) {
         this(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
-                revision, heroPhotoId, heroKey, photoCount, createdAt, updatedAt, archivedAt, Protection.DEFAULT);
+                revision, heroPhotoId, heroKey, photoCount, createdAt, updatedAt, archivedAt, Protection.DEFAULT, null);
     }
 
     public boolean requiresPassword() {
@@ -53,27 +72,42 @@ public record Event(
 
     public Event withActive(boolean isActive, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, isActive, allowDownloads, watermarkDownloads,
-                allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt, protection);
+                allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
+                protection, downloadSizes);
     }
 
     public Event withHero(String photoId, String key, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
-                allowDirectS3Download, revision, photoId, key, photoCount, createdAt, now, archivedAt, protection);
+                allowDirectS3Download, revision, photoId, key, photoCount, createdAt, now, archivedAt,
+                protection, downloadSizes);
     }
 
     public Event withDownloadFlags(boolean watermark, boolean direct, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermark, direct, revision,
-                heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt, protection);
+                heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
+                protection, downloadSizes);
     }
 
     public Event withArchivedAt(Instant archived, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
-                allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archived, protection);
+                allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archived,
+                protection, downloadSizes);
     }
 
     public Event withProtection(Protection newProtection, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                newProtection);
+                newProtection, downloadSizes);
+    }
+
+    public Event withDownloadSizes(List<String> sizes, Instant now) {
+        return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
+                allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
+                protection, sizes);
+    }
+
+    /** Whether the event offers the download size of this wire name. */
+    public boolean offersDownloadSize(String wireName) {
+        return downloadSizes.contains(wireName);
     }
 }

@@ -122,6 +122,7 @@ final class EventRows {
         setOrRemove(set, remove, values, "updatedAt", s(e.updatedAt().toString()));
         setOrRemove(set, remove, values, "archivedAt", e.archivedAt() == null ? null : s(e.archivedAt().toString()));
         setOrRemove(set, remove, values, "protection", protectionAttribute(e.protection()));
+        setOrRemove(set, remove, values, "downloadSizes", downloadSizesAttribute(e.downloadSizes()));
         values.put(":v", n(version));
         values.put(":one", n(1));
         String expression = "SET " + String.join(", ", set) + " ADD version :one"
@@ -182,6 +183,7 @@ final class EventRows {
         item.put("updatedAt", s(e.updatedAt().toString()));
         putIfPresent(item, "archivedAt", e.archivedAt() == null ? null : e.archivedAt().toString());
         item.put("protection", protectionAttribute(e.protection()));
+        item.put("downloadSizes", downloadSizesAttribute(e.downloadSizes()));
         item.put("version", n(version));
         return item;
     }
@@ -191,7 +193,20 @@ final class EventRows {
                 i.get("active").bool(), i.get("allowDownloads").bool(), i.get("watermarkDownloads").bool(),
                 i.get("allowDirectS3Download").bool(), Long.parseLong(i.get("revision").n()), str(i, "heroPhotoId"),
                 str(i, "heroKey"), Long.parseLong(i.get("photoCount").n()), instant(i, "createdAt"),
-                instant(i, "updatedAt"), instant(i, "archivedAt"), toProtection(i.get("protection")));
+                instant(i, "updatedAt"), instant(i, "archivedAt"), toProtection(i.get("protection")),
+                toDownloadSizes(i.get("downloadSizes")));
+    }
+
+    private static AttributeValue downloadSizesAttribute(List<String> sizes) {
+        return AttributeValue.fromL(sizes.stream().map(DynamoTable::s).toList());
+    }
+
+    /** Rows written before the setting existed have none: the event's default (the original only). */
+    private static List<String> toDownloadSizes(AttributeValue attribute) {
+        if (attribute == null || !attribute.hasL()) {
+            return null;
+        }
+        return attribute.l().stream().map(AttributeValue::s).toList();
     }
 
     private static AttributeValue protectionAttribute(Protection p) {

@@ -9,6 +9,8 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.media.GalleryLook;
 import com.picpeak.media.RenditionMaker;
+import com.picpeak.rendition.DownloadSize;
+import com.picpeak.rendition.TierRenditions;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -62,6 +64,8 @@ public final class DownloadAllService {
     private final Catalog catalog;
     private final BlobStore store;
     private final RenditionMaker watermarks;
+    /** The sized downloads' renditions (null: this instance offers the originals archive only). */
+    private final TierRenditions sizes;
     private final Clock clock;
     private Jobs jobs;
     private ZipParts zipParts;
@@ -82,10 +86,18 @@ public final class DownloadAllService {
                 }
             });
 
+    /** Download All of originals (and their watermarked copies) only: no sized archives. */
     public DownloadAllService(Catalog catalog, BlobStore store, RenditionMaker watermarks, Clock clock) {
+        this(catalog, store, watermarks, null, clock);
+    }
+
+    /** @param sizes makes the sized renditions of a sized archive ({@code ?size=large|web}) */
+    public DownloadAllService(Catalog catalog, BlobStore store, RenditionMaker watermarks, TierRenditions sizes,
+                              Clock clock) {
         this.catalog = catalog;
         this.store = store;
         this.watermarks = watermarks;
+        this.sizes = sizes;
         this.clock = clock;
     }
 
@@ -101,15 +113,18 @@ public final class DownloadAllService {
     /**
      * The event's archive as it is now. A ready archive is served from its cached file (its length from
      * the build record); a not-ready originals archive carries its plan, so it can be streamed at once; a
-     * not-ready watermarked one has neither plan nor length (its copies must be rendered by its build).
+     * not-ready watermarked or sized one has neither plan nor length (its copies must be rendered by its build).
+     * The variant, and so the key and the ETag, names the size and the rendition version of a sized archive.
      */
-    public record Archive(Event event, String variant, String key, ZipPlan plan, long length, boolean ready) {
+    public record Archive(Event event, String variant, String key, ZipPlan plan, long length, boolean ready,
+                          DownloadSize size) {
         public String etag() {
             return event.slug() + "-r" + event.revision() + (ORIGINALS.equals(variant) ? "" : "-" + variant);
         }
 
+        /** {@code <slug>.zip}, or {@code <slug>-web.zip} for a sized archive. */
         public String fileName() {
-            return event.slug() + ".zip";
+            return event.slug() + (size == DownloadSize.ORIGINAL ? "" : "-" + size.wireName()) + ".zip";
         }
 
         /** Whether the archive can be written now, straight from storage (the originals variant can). */
@@ -121,22 +136,30 @@ public final class DownloadAllService {
 
     /** The archive of the event's current photos, and whether its cached copy is ready. */
     public Archive current(Event event) {
+        return current(event, DownloadSize.ORIGINAL);
+    }
+
+    /**
+     * The archive of the event's current photos at {@code size} (the originals, or JPEGs fitted into the size's
+     * long edge), and whether its cached copy is ready. Whether the event offers the size is the caller's check.
+     */
+    public Archive current(Event event, DownloadSize size) {
         if (event.photoCount() == 0) {
             throw new PicPeakException(ErrorCode.NO_PHOTOS, "gallery '" + event.slug()
                     + "' has no photos yet: there is nothing to download");
         }
-        String variant = variant(event);
+        String variant = variant(event, size);
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
         Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) { // the revision fixes the photo set: no need to page the catalog again
-            return new Archive(event, variant, key, null, ready.get().length(), true);
+            return new Archive(event, variant, key, null, ready.get().length(), true, size);
         }
         if (!ORIGINALS.equals(variant)) {
-            return new Archive(event, variant, key, null, -1, false);
+            return new Archive(event, variant, key, null, -1, false, size);
         }
         ZipPlan plan = plan(event.slug());
         plannedLengths.put(event.slug() + "@" + event.revision(), plan.length());
-        return new Archive(event, variant, key, plan, plan.length(), false);
+        return new Archive(event, variant, key, plan, plan.length(), false, size);
     }
 
     /**
@@ -199,6 +222,30 @@ public final class DownloadAllService {
                 .orElseThrow(() -> new PicPeakException(ErrorCode.WATERMARK_UNAVAILABLE, "downloads of gallery '"
                         + event.slug() + "' are to be watermarked but no watermark image is set: PUT a PNG to "
                         + "/api/admin/events/" + event.slug() + "/watermark or /api/admin/watermark"));
+    }
+
+    /**
+     * The variant of a sized archive: {@code <size>-<rendition version>} ({@code web-r1}, or {@code web-r1-wm<version>}
+     * while downloads are watermarked): a new renderer or a new watermark never reuses an archive.
+     */
+    private String variant(Event event, DownloadSize size) {
+        if (size == DownloadSize.ORIGINAL) {
+            return variant(event);
+        }
+        if (sizes == null) {
+            throw new IllegalStateException("this Download All was set up without renditions: no sized archives");
+        }
+        return size.wireName() + "-" + sizes.version(event, size.tier());
+    }
+
+    /** The size a variant names: {@code web-r1} is "web"; the originals and their watermarked copies, the original. */
+    static DownloadSize sizeOf(String variant) {
+        for (DownloadSize size : List.of(DownloadSize.LARGE, DownloadSize.WEB)) {
+            if (variant.startsWith(size.wireName() + "-")) {
+                return size;
+            }
+        }
+        return DownloadSize.ORIGINAL;
     }
 
     /** Writes the archive from the original photos (the same bytes as the cached copy). */
@@ -297,19 +344,21 @@ public final class DownloadAllService {
         String key = Keys.downloadCache(slug, target.revision(), target.variant());
         BuildCheckpoint at = JobJson.read(job.checkpoint(), BuildCheckpoint.class);
         Event event = catalog.findEvent(slug).orElse(null);
-        if (event == null || event.revision() != target.revision() || !variant(event).equals(target.variant())) {
+        DownloadSize size = sizeOf(target.variant());
+        if (event == null || event.revision() != target.revision()
+                || !variant(event, size).equals(target.variant())) {
             zipParts.abort(at == null ? null : at.build());
             return StepResult.done(Progress.of("superseded", 0, 0, "bytes"), JobJson.write(Map.of("key", key,
                     "outcome", "superseded: the gallery changed, its next Download All builds the new one")));
         }
-        boolean watermarked = !ORIGINALS.equals(target.variant());
+        boolean copiesFirst = !ORIGINALS.equals(target.variant()); // watermarked or sized: rendered before the plan
         if (at == null) {
             if (readyAndPresent(slug, target.variant(), target.revision(), key).isPresent()) {
                 return StepResult.done(Progress.of("ready", 1, 1, "archives"),
                         JobJson.write(Map.of("key", key, "outcome", "ready already")));
             }
             catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.BUILDING, 0, null);
-            at = new BuildCheckpoint(watermarked ? "rendering" : "starting", 0, null, 0, 0);
+            at = new BuildCheckpoint(copiesFirst ? "rendering" : "starting", 0, null, 0, 0);
         }
         switch (at.phase()) {
             case "rendering" -> {
@@ -318,11 +367,17 @@ public final class DownloadAllService {
                 int first = rendered;
                 while (rendered < photos.size() && (rendered == first || !deadline.passed())) { // one at least
                     Photo photo = photos.get(rendered);
-                    watermarks.copyOf(lookOf(event), photo.id(), photo.key()); // kept: the plan reads it back
+                    if (size == DownloadSize.ORIGINAL) {
+                        watermarks.copyOf(lookOf(event), photo.id(), photo.key()); // kept: the plan reads it back
+                    } else { // made with its size and CRC-32 recorded, so the plan knows each entry before writing
+                        sizes.withCrc32(event, photo, size.tier());
+                    }
                     rendered++;
                 }
                 String phase = rendered < photos.size() ? "rendering" : "starting";
-                return StepResult.progress(Progress.of("rendering watermarked copies", rendered, photos.size(), "photos"),
+                String what = size == DownloadSize.ORIGINAL ? "rendering watermarked copies"
+                        : "rendering " + size.wireName() + " copies";
+                return StepResult.progress(Progress.of(what, rendered, photos.size(), "photos"),
                         JobJson.write(new BuildCheckpoint(phase, rendered, null, 0, 0)));
             }
             case "starting" -> {
@@ -384,7 +439,8 @@ public final class DownloadAllService {
             } else {
                 Event event = catalog.findEvent(target.slug()).orElseThrow(() -> new PicPeakException(
                         ErrorCode.EVENT_NOT_FOUND, "gallery '" + target.slug() + "' is gone: its archive is not built"));
-                plan = planWatermarked(event);
+                DownloadSize size = sizeOf(target.variant());
+                plan = size == DownloadSize.ORIGINAL ? planWatermarked(event) : planSized(event, size);
             }
             plans.put(target.target(), plan);
         }
@@ -397,6 +453,20 @@ public final class DownloadAllService {
             return ZipPlan.of(photos.map(photo -> {
                 RenditionMaker.Copy copy = watermarks.copyOf(lookOf(event), photo.id(), photo.key());
                 return new ZipItem(RenditionMaker.jpegName(photo.filename()), copy.key(), copy.size(), copy.crc32(),
+                        PhotoZips.timeOf(photo));
+            }).toList());
+        }
+    }
+
+    /**
+     * Plans the archive of the photos at {@code size} from their renditions (made first when missing; their sizes and
+     * CRC-32 recorded when made), each named {@code <name>-<size>.jpg}.
+     */
+    ZipPlan planSized(Event event, DownloadSize size) {
+        try (Stream<Photo> photos = catalog.allPhotos(event.slug())) {
+            return ZipPlan.of(photos.map(photo -> {
+                TierRenditions.Rendition sized = sizes.withCrc32(event, photo, size.tier());
+                return new ZipItem(size.fileName(photo.filename()), sized.key(), sized.size(), sized.crc32(),
                         PhotoZips.timeOf(photo));
             }).toList());
         }

@@ -5,7 +5,11 @@
  * {@code downloadall.build} job that starts one unfinished object and fans out into {@code downloadall.part}
  * jobs, each rendering one part, and completes it when the last part is in.
  *
- * <p>May import {@code zip}, {@code jobs}, {@code catalog}, {@code media}, {@code storage}, {@code error}; must
+ * Sized archives ({@code large}, {@code web}) are built like the watermarked one, from the download-size renditions
+ * of {@code rendition}, whose sizes and CRC-32 are known once they are made.
+ *
+ * <p>May import {@code zip}, {@code jobs}, {@code catalog}, {@code media}, {@code rendition}, {@code storage},
+ * {@code error}; must
  * not import {@code eventarchive}, {@code gallery}, {@code protect}, {@code app}, nor any HTTP, Spring or
  * Lambda type.
  */

@@ -15,6 +15,8 @@ public enum ErrorCode {
     WRONG_PASSWORD(401, "wrong_password"),
     FORBIDDEN(403, "forbidden"),
     DOWNLOADS_DISABLED(403, "downloads_disabled"),
+    /** A download size the event does not offer (its admin chooses the sizes). */
+    SIZE_NOT_OFFERED(403, "size_not_offered"),
     ACCESS_TOKEN_INVALID(403, "access_token_invalid"),
     TILES_ONLY(403, "tiles_only"),
     NOT_FOUND(404, "not_found"),

@@ -3,10 +3,12 @@ package com.picpeak.gallery;
 import com.picpeak.catalog.Protection;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The fields of an event an admin sets, all optional (null = unchanged), for create and PATCH alike.
- * {@code password} "" removes the password; {@code clearExpiry} removes the expiry.
+ * {@code password} "" removes the password; {@code clearExpiry} removes the expiry. {@code downloadSizes} are
+ * wire names of download sizes, checked by {@link EventService} (the original is always offered).
  */
 public record EventPatch(
         String title,
@@ -17,7 +19,16 @@ public record EventPatch(
         Boolean allowDownloads,
         Boolean watermarkDownloads,
         Boolean allowDirectS3Download,
-        ProtectionPatch protection) {
+        ProtectionPatch protection,
+        List<String> downloadSizes) {
+
+    /** A patch that leaves the download sizes as they are. */
+    public EventPatch(String title, String password, Instant expiresAt, boolean clearExpiry, Boolean active,
+                      Boolean allowDownloads, Boolean watermarkDownloads, Boolean allowDirectS3Download,
+                      ProtectionPatch protection) {
+        this(title, password, expiresAt, clearExpiry, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
+                protection, null);
+    }
 
     /** A patch that leaves the protection settings as they are. */
     public EventPatch(String title, String password, Instant expiresAt, boolean clearExpiry, Boolean active,

@@ -11,6 +11,7 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.notify.DomainEvent;
 import com.picpeak.notify.DomainEventSink;
+import com.picpeak.rendition.DownloadSize;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -61,7 +63,7 @@ public final class EventService {
         Event patched = applyPatch(blank, fields);
         Event event = new Event(patched.slug(), patched.title(), patched.passwordHash(), patched.expiresAt(),
                 patched.active(), patched.allowDownloads(), patched.watermarkDownloads(), patched.allowDirectS3Download(),
-                0, null, null, 0, now, now, null, patched.protection());
+                0, null, null, 0, now, now, null, patched.protection(), patched.downloadSizes());
         catalog.createEvent(event);
         return event;
     }
@@ -186,7 +188,20 @@ public final class EventService {
                 p.allowDownloads() != null ? p.allowDownloads() : e.allowDownloads(),
                 downloadFlags[0], downloadFlags[1], e.revision(), e.heroPhotoId(), e.heroKey(), e.photoCount(),
                 e.createdAt(), clock.instant(), e.archivedAt(),
-                p.protection() == null ? e.protection() : p.protection().applyTo(e.protection()));
+                p.protection() == null ? e.protection() : p.protection().applyTo(e.protection()),
+                p.downloadSizes() == null ? e.downloadSizes() : downloadSizes(p.downloadSizes()));
+    }
+
+    /**
+     * The offered download sizes in their canonical order (original, large, web), the original always among them;
+     * an unknown name is a 400 naming it.
+     */
+    static List<String> downloadSizes(List<String> requested) {
+        EnumSet<DownloadSize> chosen = EnumSet.of(DownloadSize.ORIGINAL);
+        for (String name : requested) {
+            chosen.add(DownloadSize.parse(name, "downloadSizes"));
+        }
+        return chosen.stream().map(DownloadSize::wireName).toList();
     }
 
     static PicPeakException notFound(String slug) {

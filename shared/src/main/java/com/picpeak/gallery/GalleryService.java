@@ -7,6 +7,7 @@ import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.rendition.DownloadSize;
 import com.picpeak.error.TooManyRequestsException;
 
 import java.time.Clock;
@@ -144,6 +145,22 @@ public final class GalleryService {
     public Photo downloadablePhoto(GuestAccess access, String photoId) {
         requireDownloads(access);
         return photo(access, photoId);
+    }
+
+    /** A photo the guest may download at {@code size}: downloads allowed, and the size one the event offers. */
+    public Photo downloadablePhoto(GuestAccess access, String photoId, DownloadSize size) {
+        requireDownloadSize(access, size);
+        return photo(access, photoId);
+    }
+
+    /** Downloads allowed, and {@code size} one of the event's offered sizes (else 403 naming the offered ones). */
+    public void requireDownloadSize(GuestAccess access, DownloadSize size) {
+        requireDownloads(access);
+        Event event = access.event();
+        if (!event.offersDownloadSize(size.wireName())) {
+            throw new PicPeakException(ErrorCode.SIZE_NOT_OFFERED, "gallery '" + event.slug() + "' does not offer "
+                    + "the size '" + size.wireName() + "'; it offers " + String.join(", ", event.downloadSizes()));
+        }
     }
 
     /** Downloads must be allowed (whether they are watermarked is the download path's business). */

@@ -4,7 +4,8 @@
  * (password, expiry, active; sessions; password-guess limits; trusted proxies and client addresses), listings
  * (pages kept in process memory by revision, {@code ListingPages}, and their entity tags) and the download rules.
  *
- * <p>May import {@code catalog}, {@code jobs}, {@code notify}, {@code storage} and {@code error}. Must not import
+ * <p>May import {@code rendition} (the download sizes), {@code catalog}, {@code jobs}, {@code notify}, {@code storage}
+ * and {@code error}. Must not import
  * {@code ingest}, {@code protect}, {@code archive}, {@code migrate}, {@code autoimport} or {@code app}.
  *
  * <p>Like all of shared: no Spring, servlet or Lambda types, nothing of {@code com.picpeak.api}, {@code local},

@@ -260,7 +260,7 @@ public final class BackupService {
         Event base = new Event(event.slug(), event.title(), event.passwordHash(), event.expiresAt(), event.active(),
                 event.allowDownloads(), event.watermarkDownloads(), event.allowDirectS3Download(),
                 event.revision() - photos.size(), event.heroPhotoId(), event.heroKey(), 0, event.createdAt(),
-                event.updatedAt(), event.archivedAt(), event.protection());
+                event.updatedAt(), event.archivedAt(), event.protection(), event.downloadSizes());
         catalog.createEvent(base);
         for (Photo photo : photos) {
             catalog.claimFilename(event.slug(), photo.filename());
@@ -313,6 +313,7 @@ public final class BackupService {
         row.put("protection", Map.of("level", p.level().name(), "watermarkViews", p.watermarkViews(),
                 "position", p.position().name(), "sizePercent", p.sizePercent(), "opacityPercent", p.opacityPercent(),
                 "fragmentationLevel", p.fragmentationLevel()));
+        row.put("downloadSizes", e.downloadSizes());
         return row;
     }
 

@@ -6,6 +6,7 @@ import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.catalog.Protection;
+import com.picpeak.rendition.DownloadSize;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.EventService;
@@ -280,7 +281,26 @@ final class RestoreCheck {
                 time(r, "expiresAt"), flag(r, "active"), flag(r, "allowDownloads"), flag(r, "watermarkDownloads"),
                 flag(r, "allowDirectS3Download"), whole(r, "revision"), optionalText(r, "heroPhotoId"),
                 optionalText(r, "heroKey"), whole(r, "photoCount"), time(r, "createdAt"), time(r, "updatedAt"),
-                time(r, "archivedAt"), protection(r.get("protection")));
+                time(r, "archivedAt"), protection(r.get("protection")), downloadSizes(r.get("downloadSizes")));
+    }
+
+    /** Backups made before the setting existed have none: the default. Only known size names pass. */
+    private static List<String> downloadSizes(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> names)) {
+            throw refused("\"downloadSizes\" must be a list of size names");
+        }
+        List<String> sizes = new ArrayList<>();
+        for (Object name : names) {
+            try {
+                sizes.add(DownloadSize.parse(String.valueOf(name), "downloadSizes").wireName());
+            } catch (PicPeakException e) {
+                throw refused(e.getMessage());
+            }
+        }
+        return sizes;
     }
 
     static Photo photo(Map<?, ?> r) {

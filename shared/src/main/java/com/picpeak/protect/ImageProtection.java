@@ -177,14 +177,19 @@ public final class ImageProtection {
         return new Grant(purpose, token.value(), token.expiresAt(), uses, layout);
     }
 
-    /** The photo as shown in the viewer. */
+    /**
+     * The photo as shown in the viewer ("view original" at basic and standard): the original only where the event
+     * allows downloads, since it is the download in all but name; otherwise the largest preview.
+     */
     public Served view(GuestAccess guest, Photo photo, Client client, String token) {
         Event event = guest.event();
         Protection protection = event.protection();
         if (!protection.tracesGuests()) {
-            return renditions.markedViewOf(lookOf(event), photo.id(), photo.key())
-                    .map(copy -> rendition(event, copy, photo.id(), null, null))
-                    .orElseGet(() -> original(photo, null, null));
+            Optional<RenditionMaker.Copy> marked = renditions.markedViewOf(lookOf(event), photo.id(), photo.key());
+            if (marked.isPresent()) {
+                return rendition(event, marked.get(), photo.id(), null, null);
+            }
+            return event.allowDownloads() ? original(photo, null, null) : largestPreview(event, photo);
         }
         if (protection.fragments()) {
             throw new PicPeakException(ErrorCode.TILES_ONLY, "gallery '" + event.slug() + "' shows photos only as tiles: "
@@ -301,6 +306,13 @@ public final class ImageProtection {
         if (guest.event().protection().tracesGuests()) {
             access.admitSession(guest, client);
         }
+    }
+
+    private Served largestPreview(Event event, Photo photo) {
+        Tier tier = Tier.largestPreview(photo.width(), photo.height());
+        TierRenditions.Rendition preview = tierRenditions.rendition(event, photo, tier);
+        return new Served(event.slug(), preview.key(), tier.wireName() + "-" + preview.version() + "-" + photo.id(),
+                preview.size(), "image/jpeg", null, null);
     }
 
     private Served original(Photo photo, String downloadName, String fingerprint) {

@@ -40,26 +40,47 @@ public enum DownloadSize {
 
     /** The sizes worth offering for a photo of this size: the original, and each smaller size that is smaller. */
     public static List<DownloadSize> offered(int width, int height) {
+        return offered(width, height, List.of(values()));
+    }
+
+    /**
+     * Of the event's sizes {@code eventSizes}, those worth offering for a photo of this size: the original, and
+     * each smaller size that is smaller than the photo.
+     */
+    public static List<DownloadSize> offered(int width, int height, List<DownloadSize> eventSizes) {
         List<DownloadSize> sizes = new ArrayList<>(List.of(ORIGINAL));
         for (DownloadSize size : List.of(LARGE, WEB)) {
-            if (Math.max(width, height) > size.tier.edge()) {
+            if (eventSizes.contains(size) && Math.max(width, height) > size.tier.edge()) {
                 sizes.add(size);
             }
         }
         return sizes;
     }
 
-    /** The size named by a request (null: the original). */
+    /** The size named by a request's {@code size} parameter (null: the original). */
     public static DownloadSize parse(String value) {
-        if (value == null) {
-            return ORIGINAL;
-        }
+        return value == null ? ORIGINAL : parse(value, "size");
+    }
+
+    /** The size of this wire name; an unknown name is a 400 naming it and the {@code field} it came in. */
+    public static DownloadSize parse(String value, String field) {
         for (DownloadSize size : values()) {
             if (size.wireName().equals(value)) {
                 return size;
             }
         }
-        throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"size\" must be original, large (2560 px) or web "
-                + "(2048 px), not '" + value + "'");
+        throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"" + field + "\" must be original, large (2560 px) "
+                + "or web (2048 px), not '" + value + "'");
+    }
+
+    /** The sizes of these wire names (an event's offered sizes), in their canonical order. */
+    public static List<DownloadSize> named(List<String> wireNames) {
+        List<DownloadSize> sizes = new ArrayList<>();
+        for (DownloadSize size : values()) {
+            if (wireNames.contains(size.wireName())) {
+                sizes.add(size);
+            }
+        }
+        return sizes;
     }
 }

@@ -88,6 +88,12 @@ public enum Tier {
         return tiers;
     }
 
+    /** The largest preview worth offering for a photo of this size (the viewer's image on the largest screen). */
+    public static Tier largestPreview(int width, int height) {
+        List<Tier> offered = offered(width, height);
+        return offered.get(offered.size() - 1);
+    }
+
     /** A tier a guest views (a thumbnail or a preview), by its wire name. */
     public static Tier parse(String wireName) {
         for (Tier tier : values()) {

@@ -15,14 +15,17 @@ import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.PutOptions;
+import com.picpeak.storage.StoredBlob;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.zip.CRC32;
 
 /**
  * The rendition tiers of photos, made on first request and kept as a cache in storage. A rendition's key carries
@@ -42,8 +45,14 @@ public final class TierRenditions {
     private static final long FIRST_WAIT_MS = 25;
     private static final long LONGEST_WAIT_MS = 400;
 
-    /** A stored rendition: its key, byte size, upright size and version. */
-    public record Rendition(Tier tier, String key, long size, int width, int height, String version) {
+    /** The object metadata holding a rendition's CRC-32, written when it is made (a zip entry needs it up front). */
+    static final String CRC32_METADATA = "crc32";
+
+    /**
+     * A stored rendition: its key, byte size, upright size, version and CRC-32 ({@code -1} when not recorded: made
+     * before the CRC-32 was kept; {@link #withCrc32} computes it).
+     */
+    public record Rendition(Tier tier, String key, long size, int width, int height, String version, long crc32) {
     }
 
     private final BlobStore store;
@@ -118,14 +127,14 @@ public final class TierRenditions {
         while (true) {
             Optional<BlobInfo> stored = store.head(key);
             if (stored.isPresent()) {
-                return new Rendition(tier, key, stored.get().size(), size.width(), size.height(), version);
+                return stored(tier, stored.get(), size, version);
             }
             Optional<String> claim = claims.take(photo.eventSlug(), photo.id(), claimName, clock.instant(), LEASE);
             if (claim.isPresent()) {
                 try {
                     // it may have been stored between our HEAD and our claim, by a maker who has just released it
-                    long made = store.head(key).map(BlobInfo::size).orElseGet(() -> make(event, photo, tier, size, key));
-                    return new Rendition(tier, key, made, size.width(), size.height(), version);
+                    return store.head(key).map(info -> stored(tier, info, size, version))
+                            .orElseGet(() -> make(event, photo, tier, size, key, version));
                 } finally {
                     claims.release(photo.eventSlug(), photo.id(), claimName, claim.get());
                 }
@@ -139,7 +148,35 @@ public final class TierRenditions {
         }
     }
 
-    private long make(Event event, Photo photo, Tier tier, Tier.Size size, String key) {
+    /**
+     * The photo's rendition in {@code tier} with its CRC-32 known, as a zip entry needs it before it is written: the
+     * one recorded when it was made, else computed once now by reading it (a rendition made before it was recorded).
+     */
+    public Rendition withCrc32(Event event, Photo photo, Tier tier) {
+        Rendition rendition = rendition(event, photo, tier);
+        if (rendition.crc32() >= 0) {
+            return rendition;
+        }
+        CRC32 crc = new CRC32();
+        byte[] buffer = new byte[64 * 1024];
+        try (BlobRead read = store.get(rendition.key()); InputStream in = read.stream()) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                crc.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + rendition.key() + "' failed: " + e, e);
+        }
+        return new Rendition(tier, rendition.key(), rendition.size(), rendition.width(), rendition.height(),
+                rendition.version(), crc.getValue());
+    }
+
+    private static Rendition stored(Tier tier, BlobInfo info, Tier.Size size, String version) {
+        String crc32 = info.metadata().get(CRC32_METADATA);
+        return new Rendition(tier, info.key(), info.size(), size.width(), size.height(), version,
+                crc32 == null ? -1 : Long.parseLong(crc32));
+    }
+
+    private Rendition make(Event event, Photo photo, Tier tier, Tier.Size size, String key, String version) {
         ImageHeader header;
         try (BlobRead head = store.get(photo.key())) {
             header = probe.probe(head.stream());
@@ -159,7 +196,12 @@ public final class TierRenditions {
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + photo.key() + "' failed: " + e, e);
         }
-        return store.put(key, new ByteArrayInputStream(jpeg.toByteArray()), PutOptions.of("image/jpeg")).size();
+        byte[] bytes = jpeg.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        StoredBlob stored = store.put(key, new ByteArrayInputStream(bytes), PutOptions.of("image/jpeg")
+                .withMetadata(CRC32_METADATA, Long.toString(crc.getValue())));
+        return new Rendition(tier, key, stored.size(), size.width(), size.height(), version, stored.crc32());
     }
 
     private static void sleep(long millis) {

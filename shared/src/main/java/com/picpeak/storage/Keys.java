@@ -45,7 +45,8 @@ public final class Keys {
 
     /**
      * A cached Download All archive of one revision of the event: {@code <revision>.zip} for the originals,
-     * {@code <revision>-wm-<version>.zip} for a watermarked variant (a new watermark never reuses a file).
+     * {@code <revision>-wm-<version>.zip} for a watermarked variant (a new watermark never reuses a file),
+     * {@code <revision>-web-r1.zip} for a sized one.
      */
     public static String downloadCache(String slug, long revision, String variant) {
         return downloadCacheFolder(slug) + revision + ("originals".equals(variant) ? "" : "-" + variant) + ".zip";

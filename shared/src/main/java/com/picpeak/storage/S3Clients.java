@@ -5,7 +5,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -26,11 +25,9 @@ public final class S3Clients {
                 .forcePathStyle(S3Compat.pathStyle(settings))
                 .requestChecksumCalculation(S3Compat.requestChecksums(settings))
                 .responseChecksumValidation(S3Compat.responseChecksums(settings))
-                // the JDK's HttpURLConnection: the lightest client to start (Lambda cold starts); keep-alive reuses
-                // connections, and every call is still bounded by the attempt and call timeouts below
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(timeouts.connect())
-                        .socketTimeout(timeouts.socket()))
+                // URL connection in Lambda, pooled Apache 5 in a long-running process (SdkHttpClients); every call
+                // is bounded by the attempt and call timeouts below
+                .httpClientBuilder(SdkHttpClients.builder(timeouts.connect(), timeouts.socket()))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallAttemptTimeout(timeouts.attempt())
                         .apiCallTimeout(timeouts.call())

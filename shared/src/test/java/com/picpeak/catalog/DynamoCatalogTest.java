@@ -38,6 +38,11 @@ class DynamoCatalogTest {
 
         assertThat(catalog.findEvent("wedding-2026")).contains(event);
         assertThat(catalog.findEvent("other")).isEmpty();
+        assertThat(event.downloadSizes()).containsExactly("original"); // the default
+
+        Event sized = catalog.updateEvent("wedding-2026", e -> e.withDownloadSizes(List.of("original", "web"), NOW));
+        assertThat(sized.downloadSizes()).containsExactly("original", "web");
+        assertThat(catalog.findEvent("wedding-2026")).contains(sized);
     }
 
     @Test

@@ -16,6 +16,9 @@ import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.ImageScaler;
 import com.picpeak.media.RenditionMaker;
+import com.picpeak.rendition.DownloadSize;
+import com.picpeak.rendition.RenditionClaims;
+import com.picpeak.rendition.TierRenditions;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
@@ -39,6 +42,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,7 +57,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,7 +87,9 @@ abstract class DownloadAllServiceContract {
         catalog = TestDynamo.newCatalog();
         imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), clock, 10_000_000);
         watermarks = new RenditionMaker(store, new ImageProbe(), new ImageScaler());
-        archives = new DownloadAllService(catalog, store, watermarks, clock);
+        TierRenditions sized = new TierRenditions(store, new ImageProbe(), new ImageScaler(), watermarks,
+                new RenditionClaims(new DynamoTable(TestDynamo.client(), catalog.tableName())), clock);
+        archives = new DownloadAllService(catalog, store, watermarks, sized, clock);
         jobs = new TestJobs(catalog.tableName(), clock, TestJobs.ONE_STEP);
         archives.useJobs(jobs.jobs, parts(store));
         // small parts: photos straddle part edges (S3 raises them to its 5 MiB minimum)
@@ -319,6 +327,66 @@ abstract class DownloadAllServiceContract {
         catalog.updateEvent("party", e -> e.withProtection(e.protection().with(null, null,
                 Protection.Position.TOP_LEFT, null, null, null), e.updatedAt()));
         assertThat(archives.current(event()).ready()).isFalse(); // moved watermark, new archive
+    }
+
+    @Test
+    void aSizedArchive_holdsTheFittedJpegs_isCachedByRevisionAndSize_andLeavesTheOriginalOneAlone() throws Exception {
+        byte[] big = TestImages.jpeg(TestImages.noisyHalves(3000, 2000, 77));
+        photos.add(big);
+        imports.importStream("party", "BIG.jpg", new ByteArrayInputStream(big), PhotoSource.UPLOAD);
+        assertThat(outcomeOf(build())).isEqualTo("built");
+        DownloadAllService.Archive originals = archives.current(event());
+        byte[] originalBytes = Files.readAllBytes(download(originals.key()));
+
+        DownloadAllService.Archive pending = archives.current(event(), DownloadSize.WEB);
+        assertThat(pending.ready()).isFalse();
+        assertThat(pending.streamable()).as("its renditions are made by the build").isFalse();
+        assertThat(pending.etag()).isEqualTo("party-r4-web-r1").isNotEqualTo(originals.etag());
+        assertThat(pending.fileName()).isEqualTo("party-web.zip");
+        archives.requestBuild(pending);
+        List<Job> ran = builds(jobs.drain());
+        assertThat(ran).hasSize(1);
+        assertThat(outcomeOf(ran.get(0))).isEqualTo("built");
+
+        DownloadAllService.Archive web = archives.current(event(), DownloadSize.WEB);
+        assertThat(web.ready()).isTrue();
+        assertThat(web.key()).isEqualTo("events/active/party/.download-cache/4-web-r1.zip");
+        Path zip = download(web.key());
+        assertThat(Files.size(zip)).isEqualTo(web.length());
+        assertThat(unzipTest(zip)).contains("No errors detected");
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            assertThat(file.stream().map(ZipEntry::getName).toList())
+                    .containsExactlyInAnyOrder("IMG_0-web.jpg", "IMG_1-web.jpg", "IMG_2-web.jpg", "BIG-web.jpg");
+            for (ZipEntry entry : file.stream().toList()) {
+                try (InputStream in = file.getInputStream(entry)) {
+                    BufferedImage image = TestImages.decode(in.readAllBytes());
+                    assertThat(Math.max(image.getWidth(), image.getHeight())).isLessThanOrEqualTo(2048);
+                    // the big photo fitted into 2048 px, the small ones never enlarged
+                    assertThat(image.getWidth()).isEqualTo(entry.getName().startsWith("BIG") ? 2048 : 200);
+                }
+            }
+        }
+
+        // each size is its own archive; the originals archive is still the same, ready file
+        DownloadAllService.Archive large = archives.current(event(), DownloadSize.LARGE);
+        assertThat(large.ready()).isFalse();
+        assertThat(large.key()).isNotEqualTo(web.key());
+        DownloadAllService.Archive originalsAfter = archives.current(event());
+        assertThat(originalsAfter.ready()).isTrue();
+        assertThat(originalsAfter.key()).isEqualTo(originals.key());
+        assertThat(Files.readAllBytes(download(originalsAfter.key()))).isEqualTo(originalBytes);
+        try (ZipFile file = new ZipFile(download(originalsAfter.key()).toFile());
+             InputStream in = file.getInputStream(file.getEntry("BIG.jpg"))) {
+            assertThat(in.readAllBytes()).isEqualTo(big);
+        }
+    }
+
+    /** {@code unzip -t} on the file (the test command installs unzip): what it printed. */
+    private static String unzipTest(Path zip) throws Exception {
+        Process process = new ProcessBuilder("unzip", "-t", zip.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return output;
     }
 
     @Test

@@ -61,7 +61,8 @@ class BackupServiceTest {
     private static void seed(BlobStore store, DynamoCatalog catalog) {
         EventService events = new EventService(catalog, store, new PasswordHasher(1000), Clock.systemUTC());
         ImportService imports = new ImportService(catalog, store, new ImageProbe(), new ImageScaler(), Clock.systemUTC(), 10_000_000);
-        events.create("wedding", new EventPatch("Wedding", "secret", null, false, null, null, null, null));
+        events.create("wedding", new EventPatch("Wedding", "secret", null, false, null, null, null, null, null,
+                List.of("web"))); // a download size besides the original: restored with the event
         events.create("party", new EventPatch("Party", null, null, false, null, false, null, null));
         for (int i = 0; i < 3; i++) {
             imports.importStream("wedding", "IMG_" + i + ".jpg", new ByteArrayInputStream(

@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -257,6 +258,35 @@ abstract class TierRenditionsContract {
         assertNear(decode(marked.key()).getRGB(1024, 682), Color.RED);
         // the view watermark is off: previews stay plain
         assertNear(decode(tiers.rendition(event, photo, Tier.PREVIEW_1280).key()).getRGB(640, 426), Color.WHITE);
+    }
+
+    @Test
+    void aRenditionsCrc32_isRecordedWhenMade_andComputedForOneMadeWithoutIt() throws Exception {
+        Photo photo = upload("crc.jpg", TestImages.jpeg(TestImages.noisyHalves(2600, 1700, 7)));
+        TierRenditions.Rendition made = tiers.rendition(event, photo, DownloadSize.WEB.tier());
+        byte[] bytes = read(made.key());
+        assertThat(made.crc32()).isEqualTo(crc32(bytes));
+        assertThat(tiers.rendition(event, photo, DownloadSize.WEB.tier()).crc32()).as("read back from the object")
+                .isEqualTo(crc32(bytes));
+
+        // a rendition stored before the CRC-32 was recorded (no metadata): computed from its bytes
+        backend.put(made.key(), new ByteArrayInputStream(bytes), PutOptions.of("image/jpeg"));
+        assertThat(tiers.rendition(event, photo, DownloadSize.WEB.tier()).crc32()).isEqualTo(-1);
+        TierRenditions.Rendition computed = tiers.withCrc32(event, photo, DownloadSize.WEB.tier());
+        assertThat(computed.crc32()).isEqualTo(crc32(bytes));
+        assertThat(computed.size()).isEqualTo(bytes.length);
+    }
+
+    byte[] read(String key) throws Exception {
+        try (BlobRead read = backend.get(key); InputStream in = read.stream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    static long crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     Photo upload(String name, byte[] bytes) {

@@ -5,6 +5,7 @@ import com.picpeak.catalog.Event;
 import com.picpeak.downloadall.DownloadAllService.Archive;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.rendition.DownloadSize;
 import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.ContentDisposition;
 import com.picpeak.zip.ZipSlice;
@@ -12,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
@@ -28,7 +30,8 @@ import java.time.Duration;
  *   or it fits the inline cap), the archive, or the one range asked for (206, {@code If-Range} against the
  *   ETag of revision and variant), is rendered from the plan and the originals now ({@link ZipSlice}): a
  *   resume needs no finished cache. Otherwise, and always for the watermarked variant (its copies are
- *   rendered by the build), 202 with Retry-After.</li>
+ *   rendered by the build) and the sized ones ({@code ?size=large|web}: their renditions are made by the build),
+ *   202 with Retry-After.</li>
  * </ul>
  */
 @RestController
@@ -42,14 +45,16 @@ public class DownloadController {
         this.runtime = runtime;
     }
 
+    /** Download All; {@code size=large|web}: the archive of the JPEGs at that size, where the event offers it. */
     @GetMapping({"/gallery/{slug}/download-all", "/api/gallery/{slug}/download-all"})
-    void downloadAll(@PathVariable String slug, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    void downloadAll(@PathVariable String slug, @RequestParam(name = "size", required = false) String size,
+                     HttpServletRequest request, HttpServletResponse response) throws IOException {
+        DownloadSize chosen = DownloadSize.parse(size);
         GuestAccess access = runtime.gallery().access(slug, GuestController.sessionToken(request));
-        runtime.gallery().requireDownloads(access);
+        runtime.gallery().requireDownloadSize(access, chosen);
         runtime.protection().admitArchive(access, GuestController.client(runtime, request));
         Event event = access.event();
-        Archive archive = runtime.downloadAll().current(event);
+        Archive archive = runtime.downloadAll().current(event, chosen);
         if (archive.ready()) {
             if (event.allowDirectS3Download() && runtime.store().canPresign()) {
                 redirect(response, runtime.store().presignGet(archive.key(), DIRECT_DOWNLOAD_VALIDITY, archive.fileName())

@@ -8,14 +8,16 @@ import com.picpeak.gallery.EventPatch;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /** Reads the admin's event JSON strictly: unknown fields and wrong types are a 400 naming the field. */
 final class EventRequests {
     private static final Set<String> FIELDS = Set.of("slug", "title", "password", "expiresAt", "active",
             "allowDownloads", "watermarkDownloads", "allowDirectS3Download", "protectionLevel", "watermarkViews",
-            "watermarkPosition", "watermarkSize", "watermarkOpacity", "fragmentationLevel");
+            "watermarkPosition", "watermarkSize", "watermarkOpacity", "fragmentationLevel", "downloadSizes");
 
     private EventRequests() {
     }
@@ -48,7 +50,26 @@ final class EventRequests {
         }
         return new EventPatch(JsonFields.text(body, "title"), password(body), expiresAt, clearExpiry, bool(body, "active"),
                 bool(body, "allowDownloads"), bool(body, "watermarkDownloads"), bool(body, "allowDirectS3Download"),
-                protection(body));
+                protection(body), downloadSizes(body));
+    }
+
+    /** {@code "downloadSizes": ["original","large","web"]}: the names are checked by the event service. */
+    private static List<String> downloadSizes(JsonNode body) {
+        JsonNode value = body.get("downloadSizes");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw bad("\"downloadSizes\" must be an array of sizes such as [\"original\", \"large\", \"web\"]");
+        }
+        List<String> sizes = new ArrayList<>();
+        for (JsonNode size : value) {
+            if (!size.isTextual()) {
+                throw bad("\"downloadSizes\" must hold names: original, large, web; not " + size);
+            }
+            sizes.add(size.asText());
+        }
+        return sizes;
     }
 
     private static EventPatch.ProtectionPatch protection(JsonNode body) {

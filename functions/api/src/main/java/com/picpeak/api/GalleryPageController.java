@@ -68,6 +68,7 @@ public class GalleryPageController {
                 + "<div class=\"viewer-bar\"><p><span id=\"viewer-caption\"></span> <span id=\"viewer-position\" class=\"muted\"></span></p>"
                 + "<a id=\"viewer-original\" class=\"button\" target=\"_blank\" rel=\"noopener\" hidden>View original</a>"
                 + "<a id=\"viewer-download\" class=\"button\" download hidden>Download</a>"
+                + "<span id=\"viewer-sizes\" class=\"sizes\"></span>"
                 + "<button id=\"viewer-close\" type=\"button\" aria-label=\"Close the viewer\">&#x2715;</button></div>"
                 + "<div id=\"viewer-stage\" class=\"viewer-stage\"></div>"
                 + "<button id=\"viewer-prev\" class=\"nav prev\" type=\"button\" aria-label=\"Previous photo\">&#x2039;</button>"

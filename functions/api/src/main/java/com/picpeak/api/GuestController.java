@@ -102,15 +102,19 @@ public class GuestController {
     ResponseEntity<Map<String, Object>> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
                                                @RequestParam(required = false) String cursor, HttpServletRequest request) {
         GuestAccess access = access(slug, request);
+        List<DownloadSize> sizes = DownloadSize.named(access.event().downloadSizes());
+        // the offered sizes are in every photo's JSON but change no revision: they are part of the page's tag;
         // at basic and standard the tier URLs are signed for the current window: the page changes with the window
         Optional<ImageProtection.TierUrlSigner> signer = runtime.protection().tierUrlSigner(access.event());
-        String view = LISTING_SHAPE + signer.map(s -> "-w" + s.window()).orElse("");
+        String view = LISTING_SHAPE + "|" + String.join(",", access.event().downloadSizes())
+                + signer.map(s -> "|w" + s.window()).orElse("");
         String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, view));
         return ConditionalGet.answer(request, tag, () -> {
             Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
             BiFunction<Photo, Tier, String> tierQuery = signer.<BiFunction<Photo, Tier, String>>map(s -> s::query)
                     .orElse((photo, tier) -> "");
-            List<Map<String, Object>> photos = page.items().stream().map(p -> Json.guestPhoto(p, tierQuery)).toList();
+            List<Map<String, Object>> photos = page.items().stream().map(p -> Json.guestPhoto(p, sizes, tierQuery))
+                    .toList();
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("photos", photos);
             json.put("nextCursor", page.nextCursor());
@@ -181,14 +185,17 @@ public class GuestController {
                 perGuest ? NO_STORE : chosen.thumbnail() ? CACHE_PRIVATE : NO_STORE);
     }
 
-    /** A single download: the original, or with {@code size=large|web} a JPEG fitted into 2560 or 2048 px. */
+    /**
+     * A single download: the original, or with {@code size=large|web} a JPEG fitted into 2560 or 2048 px where the
+     * event offers that size.
+     */
     @GetMapping("/api/gallery/{slug}/photos/{id}/download")
     void download(@PathVariable String slug, @PathVariable String id, @RequestParam(name = "t", required = false) String token,
                   @RequestParam(name = "size", required = false) String size, HttpServletRequest request,
                   HttpServletResponse response) throws IOException {
         DownloadSize chosen = DownloadSize.parse(size);
         GuestAccess access = access(slug, request);
-        Photo photo = runtime.gallery().downloadablePhoto(access, id);
+        Photo photo = runtime.gallery().downloadablePhoto(access, id, chosen);
         serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token, chosen),
                 NO_STORE);
     }

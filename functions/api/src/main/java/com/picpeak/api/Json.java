@@ -20,15 +20,16 @@ final class Json {
     private Json() {
     }
 
-    static Map<String, Object> guestPhoto(Photo p) {
-        return guestPhoto(p, (photo, tier) -> "");
+    /** A photo of the listing, with the download sizes {@code sizes} (the event's) where the photo is larger. */
+    static Map<String, Object> guestPhoto(Photo p, List<DownloadSize> sizes) {
+        return guestPhoto(p, sizes, (photo, tier) -> "");
     }
 
     /**
-     * The photo as the listing gives it, its tier URLs ending in {@code tierQuery} (a signed URL's {@code ?sig=...}
-     * at basic and standard, nothing otherwise).
+     * As {@link #guestPhoto(Photo, List)}, its tier URLs ending in {@code tierQuery} (a signed URL's
+     * {@code ?sig=...} at basic and standard, nothing otherwise).
      */
-    static Map<String, Object> guestPhoto(Photo p, BiFunction<Photo, Tier, String> tierQuery) {
+    static Map<String, Object> guestPhoto(Photo p, List<DownloadSize> sizes, BiFunction<Photo, Tier, String> tierQuery) {
         String base = "/api/gallery/" + p.eventSlug() + "/photos/" + p.id();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", p.id());
@@ -42,11 +43,12 @@ final class Json {
         json.put("previews", tiers(p, false, tierQuery));
         json.put("url", base);
         json.put("downloadUrl", base + "/download");
-        Map<String, Object> sizes = new LinkedHashMap<>();
-        for (DownloadSize size : DownloadSize.offered(p.width(), p.height())) {
-            sizes.put(size.wireName(), base + "/download" + (size == DownloadSize.ORIGINAL ? "" : "?size=" + size.wireName()));
+        Map<String, Object> downloads = new LinkedHashMap<>();
+        for (DownloadSize size : DownloadSize.offered(p.width(), p.height(), sizes)) {
+            downloads.put(size.wireName(), base + "/download"
+                    + (size == DownloadSize.ORIGINAL ? "" : "?size=" + size.wireName()));
         }
-        json.put("downloadSizes", sizes);
+        json.put("downloadSizes", downloads);
         json.put("accessUrl", base + "/access");
         return json;
     }
@@ -74,7 +76,7 @@ final class Json {
     }
 
     static Map<String, Object> adminPhoto(Photo p) {
-        Map<String, Object> json = guestPhoto(p);
+        Map<String, Object> json = guestPhoto(p, List.of(DownloadSize.values())); // the admin may fetch every size
         json.put("key", p.key());
         json.put("thumbnailKey", p.thumbnailKey());
         json.put("contentType", p.contentType());
@@ -97,6 +99,7 @@ final class Json {
         // at maximum photos exist only as tiles: no hero image
         json.put("heroUrl", e.heroKey() == null || e.protection().fragments() ? null : "/api/gallery/" + e.slug() + "/hero");
         json.put("downloadAllUrl", e.allowDownloads() ? "/gallery/" + e.slug() + "/download-all" : null);
+        json.put("downloadSizes", e.allowDownloads() ? e.downloadSizes() : List.of());
         Protection p = e.protection();
         json.put("protectionLevel", p.level().wireName());
         json.put("imageTokensRequired", p.tracesGuests());
@@ -114,6 +117,7 @@ final class Json {
         json.put("allowDownloads", e.allowDownloads());
         json.put("watermarkDownloads", e.watermarkDownloads());
         json.put("allowDirectS3Download", e.allowDirectS3Download());
+        json.put("downloadSizes", e.downloadSizes());
         json.put("revision", e.revision());
         json.put("photoCount", e.photoCount());
         json.put("heroPhotoId", e.heroPhotoId());

@@ -571,8 +571,68 @@ class ApiHttpTest {
     }
 
     @Test
+    void downloadSizes_areChosenPerEvent_validated_listed_andHonoured() throws Exception {
+        createEvent("offered", null);
+        byte[] original = TestImages.jpeg(TestImages.noisyHalves(3000, 2000, 45));
+        String id = uploadOne("offered", "big.jpg", original).get("id").asText();
+        assertThat(get("/api/gallery/offered/photos/" + id, null).body()).isEqualTo(original); // "view original"
+        // the default: the original only
+        assertThat(json(admin("GET", "/api/admin/events/offered", null)).get("downloadSizes").toString())
+                .isEqualTo("[\"original\"]");
+        assertThat(json(get("/api/gallery/offered", null)).get("downloadSizes").toString()).isEqualTo("[\"original\"]");
+        HttpResponse<byte[]> firstPage = get("/api/gallery/offered/photos", null);
+        assertThat(json(firstPage).get("photos").get(0).get("downloadSizes").size()).isEqualTo(1);
+        assertError(get("/api/gallery/offered/photos/" + id + "/download?size=web", null), 403, "size_not_offered",
+                "it offers original");
+        assertError(get("/gallery/offered/download-all?size=web", null), 403, "size_not_offered", "it offers original");
+        assertError(get("/gallery/offered/download-all?size=huge", null), 400, "invalid_request", "not 'huge'");
+
+        // unknown sizes and wrong shapes are a 400 naming them, and change nothing
+        assertError(admin("PATCH", "/api/admin/events/offered", "{\"downloadSizes\":[\"web\",\"huge\"]}"), 400,
+                "invalid_request", "not 'huge'");
+        assertError(admin("PATCH", "/api/admin/events/offered", "{\"downloadSizes\":\"web\"}"), 400,
+                "invalid_request", "must be an array");
+        assertError(admin("POST", "/api/admin/events", "{\"slug\":\"offered-2\",\"title\":\"S\","
+                + "\"downloadSizes\":[\"xl\"]}"), 400, "invalid_request", "not 'xl'");
+        assertError(admin("GET", "/api/admin/events/offered-2", null), 404, "event_not_found", "offered-2");
+        assertThat(json(admin("GET", "/api/admin/events/offered", null)).get("downloadSizes").toString())
+                .isEqualTo("[\"original\"]");
+
+        // chosen by the admin (in any order, the original added): shown, listed, honoured
+        JsonNode patched = json(admin("PATCH", "/api/admin/events/offered", "{\"downloadSizes\":[\"web\"]}"));
+        assertThat(patched.get("downloadSizes").toString()).isEqualTo("[\"original\",\"web\"]");
+        assertThat(json(get("/api/gallery/offered", null)).get("downloadSizes").toString())
+                .isEqualTo("[\"original\",\"web\"]");
+        HttpResponse<byte[]> listed = send("GET", "/api/gallery/offered/photos", null, null, null, "If-None-Match",
+                firstPage.headers().firstValue("ETag").orElseThrow());
+        assertThat(listed.statusCode()).isEqualTo(200); // the sizes are in the page: its tag changed with them
+        JsonNode sizes = json(listed).get("photos").get(0).get("downloadSizes");
+        assertThat(sizes.fieldNames()).toIterable().containsExactly("original", "web");
+        assertThat(TestImages.decode(get(sizes.get("web").asText(), null).body()).getWidth()).isEqualTo(2048);
+        assertError(get("/api/gallery/offered/photos/" + id + "/download?size=large", null), 403, "size_not_offered",
+                "it offers original, web");
+        HttpResponse<byte[]> webArchive = get("/gallery/offered/download-all?size=web", null);
+        assertThat(webArchive.statusCode()).as("built by a job, like the watermarked one").isIn(200, 202);
+        JsonNode created = json(admin("POST", "/api/admin/events", "{\"slug\":\"offered-3\",\"title\":\"S\","
+                + "\"downloadSizes\":[\"large\",\"original\",\"large\"]}"));
+        assertThat(created.get("downloadSizes").toString()).isEqualTo("[\"original\",\"large\"]");
+
+        // downloads off: the guest is offered no size, and the photo's own route no longer hands out the original
+        admin("PATCH", "/api/admin/events/offered", "{\"allowDownloads\":false}");
+        assertThat(json(get("/api/gallery/offered", null)).get("downloadSizes").size()).isZero();
+        assertError(get("/api/gallery/offered/photos/" + id + "/download?size=web", null), 403, "downloads_disabled",
+                "turned off");
+        HttpResponse<byte[]> inline = get("/api/gallery/offered/photos/" + id, null);
+        assertThat(inline.statusCode()).isEqualTo(200);
+        assertThat(inline.headers().firstValue("Content-Type")).contains("image/jpeg");
+        assertThat(TestImages.decode(inline.body()).getWidth()).isEqualTo(2560); // the largest preview
+        assertThat(inline.body()).isNotEqualTo(original);
+    }
+
+    @Test
     void renditionTiers_areListedWithTheirWidths_madeOnRequest_andProtectedLikeTheView() throws Exception {
         createEvent("tiered", null);
+        admin("PATCH", "/api/admin/events/tiered", "{\"downloadSizes\":[\"original\",\"large\",\"web\"]}");
         byte[] original = TestImages.jpeg(TestImages.noisyHalves(3000, 2000, 43));
         JsonNode uploaded = uploadOne("tiered", "big.jpg", original);
         String id = uploaded.get("id").asText();

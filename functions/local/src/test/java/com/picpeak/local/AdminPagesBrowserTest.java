@@ -288,6 +288,37 @@ class AdminPagesBrowserTest extends BrowserPageTest {
     }
 
     @Test
+    void theDownloadSizes_areChosenInTheEventSettings_andTheGuestViewerOffersThem() throws Exception {
+        app.createEvent("sizes", "Sizes", null);
+        app.upload("sizes", GuestPagesBrowserTest.colourful("sizes", 1, 3000, 2000));
+        app.signIn(browser, "/admin/events/sizes");
+
+        WebElement original = browser.visible("#download-size-original");
+        assertThat(original.isSelected()).isTrue();
+        assertThat(original.isEnabled()).as("the original is always offered").isFalse();
+        assertThat(browser.find("#download-size-web").isSelected()).isFalse();
+        browser.find("#download-size-web").click();
+        browser.find("#settings button[type=submit]").click();
+        browser.until(d -> browser.find("#settings [role=status]").getText().equals("Saved."));
+        assertThat(app.admin("GET", "/api/admin/events/sizes").get("downloadSizes").toString())
+                .isEqualTo("[\"original\",\"web\"]");
+        browser.screenshot("admin-download-sizes");
+
+        // the guest's viewer offers the web size beside the original, and it saves a JPEG fitted into 2048 px
+        browser.open(app.base + "/gallery/sizes");
+        browser.until(d -> browser.findAll("#grid .open").size() == 1);
+        browser.find("#grid .open").click();
+        WebElement web = browser.visible("#viewer-download-web");
+        assertThat(web.getText()).contains("2048");
+        assertThat(browser.findAll("#viewer-download-large")).isEmpty();
+        web.click();
+        Path saved = browser.downloads.resolve("sizes_001-web.jpg");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(saved)
+                && !Files.exists(browser.downloads.resolve("sizes_001-web.jpg.crdownload")));
+        assertThat(TestImages.decode(Files.readAllBytes(saved)).getWidth()).isEqualTo(2048);
+    }
+
+    @Test
     void theImageProtectionPanel_setsTheLevelAndWatermark_andTracesALeakedFile() throws Exception {
         app.createEvent("guarded", "Guarded", null);
         app.upload("guarded", GuestPagesBrowserTest.colourful("guarded", 1, 640, 480));

@@ -14,6 +14,9 @@ final class LambdaContainers {
 
     static SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> start(Class<?> app) {
         LambdaLogging.configure();
+        // Lambda only (local mode keeps them): the start-up report (host name, PID, timings) is three log lines of
+        // every cold start that say nothing a Lambda INIT_REPORT does not
+        System.setProperty("spring.main.log-startup-info", "false");
         // The adapter base64-encodes only types it knows as binary: anything else would be mangled as text.
         LambdaContainerHandler.getContainerConfig().addBinaryContentTypes(
                 "image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "application/zip",

@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -56,9 +57,9 @@ import java.util.zip.ZipInputStream;
  * the process start to the handler constructed, as Lambda's Init Duration), the first invocation and the second,
  * with a hello-world JVM under the same flags as the reference of the same run, and prints the medians and ratios.
  *
- * <p>Run (from the repository's top folder): {@code mvn -B -o -q -pl functions/local -am -Pbench-coldstart -DskipTests
+ * <p>Run (from the repository's top folder): {@code mvn -B -o -q -pl functions/poller,functions/local -am -Pbench-coldstart -DskipTests
  * verify} (builds the packages first); {@code -Dbench.runs=5} for more runs, {@code -Dbench.java=/path/to/java} for
- * another JVM, {@code -Dbench.only=Gallery} for one function, {@code -Dbench.jvmArgs=...} for more JVM flags (e.g.
+ * another JVM, {@code -Dbench.only=Gallery,Worker} for some functions, {@code -Dbench.jvmArgs=...} for more JVM flags (e.g.
  * {@code -Xlog:class+load} to see where init goes). Lives in the test sources of the local program: it never ships in a Lambda package.
  */
 public final class ColdStartBenchmarkMain {
@@ -168,7 +169,7 @@ public final class ColdStartBenchmarkMain {
                     .add(runChild(java, pinned, hello, List.of(childDir, apiDir.resolve("lib/aws-lambda-java-core-1.4.0.jar")),
                             null, null, scratch.resolve("hello-" + round + ".log")));
             for (Function function : functions) {
-                if (!System.getProperty("bench.only", function.name()).equals(function.name())) {
+                if (!selected(System.getProperty("bench.only", ""), function.name())) {
                     continue;
                 }
                 Path[] eventFiles = eventsFor(function, events, round);
@@ -199,6 +200,11 @@ public final class ColdStartBenchmarkMain {
         awsJson.stop(0);
         s3.stop();
         return 0;
+    }
+
+    /** {@code -Dbench.only}: a comma-separated list of function names (any case); empty selects every function. */
+    static boolean selected(String only, String name) {
+        return only.isBlank() || Arrays.stream(only.split(",")).map(String::trim).anyMatch(name::equalsIgnoreCase);
     }
 
     /** The functions of the template (and the poller, which the default template leaves out) with their settings. */
