@@ -6,7 +6,7 @@ import com.picpeak.error.PicPeakException;
 import java.util.Locale;
 
 /**
- * How an event's images are protected when guests view them (README "Image protection"):
+ * How an event's images are protected when guests view them (docs/protection.md):
  * <ul>
  *   <li>{@code basic}: the stored files as they are (a view watermark still applies when switched on);</li>
  *   <li>{@code standard} (default): as basic; the guest page discourages saving (no context menu, no drag);</li>

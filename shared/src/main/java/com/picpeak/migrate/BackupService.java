@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 /**
  * Backups of what the objects cannot tell by themselves: the catalog (every event and photo row, as JSON
  * lines) and a manifest of every object (key, size, sha256) to check a store against. The objects are
- * protected by the store itself (S3 versioning and lifecycle, or a copy of the local folder; see README).
+ * protected by the store itself (S3 versioning and lifecycle, or a copy of the local folder; see docs/migration-and-backups.md).
  * Each event is read consistently: if its revision moves while its photos are read, it is read again.
  * A restore rebuilds the catalog (events, photos, their name and content claims, revisions) into an
  * empty table and reports which manifest objects are missing or different in the store.

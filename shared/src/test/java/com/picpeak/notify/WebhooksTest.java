@@ -190,7 +190,7 @@ class WebhooksTest {
         Received got = received.get(0);
         String timestamp = got.headers().get("x-picpeak-timestamp");
         assertThat(timestamp).isEqualTo(Long.toString(clock.instant().getEpochSecond()));
-        // the README's recipe: hex HMAC-SHA256 of "<timestamp>.<raw body>" with the endpoint's secret
+        // the recipe of docs/events-and-webhooks.md: hex HMAC-SHA256 of "<timestamp>.<raw body>" with the endpoint's secret
         assertThat(got.headers().get("x-picpeak-signature"))
                 .isEqualTo(hmacHex(endpoint.secret(), timestamp + "." + new String(got.body(), StandardCharsets.UTF_8)))
                 .isNotEqualTo(hmacHex(endpoint.secret(), (Long.parseLong(timestamp) + 600) + "."
