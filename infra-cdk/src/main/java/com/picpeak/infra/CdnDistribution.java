@@ -71,7 +71,9 @@ final class CdnDistribution extends Construct {
                 .comment("PicPeak rendition tiers: by URL and query (the signed sig), as long as the origin says")
                 .queryStringBehavior(CacheQueryStringBehavior.all())
                 .cookieBehavior(CacheCookieBehavior.none())
-                .headerBehavior(CacheHeaderBehavior.none())
+                // API clients sign in with Authorization: Bearer (the cookie's alternative); CloudFront forwards it
+                // only as part of the key. Signed URLs carry none, so guests still share those entries.
+                .headerBehavior(CacheHeaderBehavior.allowList("Authorization"))
                 // min 0: private / no-store answers are not kept; default 0: an answer without max-age is not kept
                 .minTtl(Duration.seconds(0)).defaultTtl(Duration.seconds(0)).maxTtl(MAX_TIER_AGE)
                 .build();

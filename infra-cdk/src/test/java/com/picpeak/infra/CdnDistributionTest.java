@@ -80,7 +80,9 @@ class CdnDistributionTest {
         JsonNode key = policy.path("ParametersInCacheKeyAndForwardedToOrigin");
         assertThat(key.path("QueryStringsConfig").path("QueryStringBehavior").asText()).isEqualTo("all");
         assertThat(key.path("CookiesConfig").path("CookieBehavior").asText()).isEqualTo("none");
-        assertThat(key.path("HeadersConfig").path("HeaderBehavior").asText()).isEqualTo("none");
+        // a Bearer session reaches the origin only through the key; signed URLs carry none, so guests share them
+        assertThat(key.path("HeadersConfig").path("HeaderBehavior").asText()).isEqualTo("whitelist");
+        assertThat(texts(key.path("HeadersConfig").path("Headers"))).containsExactly("Authorization");
         JsonNode request = policy(behavior.path("OriginRequestPolicyId"), "AWS::CloudFront::OriginRequestPolicy")
                 .path("OriginRequestPolicyConfig");
         // the session cookie reaches the origin (enhanced tiers need it) without being part of the cache key

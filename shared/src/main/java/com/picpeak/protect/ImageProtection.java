@@ -69,6 +69,14 @@ public final class ImageProtection {
             return tierUrls.currentWindow();
         }
 
+        /**
+         * The rendition versions the signed URLs name: a new view watermark changes them without a new revision,
+         * so a listing that embeds them must change with it (else a revalidating browser keeps refused URLs).
+         */
+        public String versionTag() {
+            return versions.computeIfAbsent(Tier.PREVIEW_1280, t -> tierRenditions.version(event, t));
+        }
+
         /** The query that makes the tier's URL signed: {@code ?sig=<expiry>.<mac>}. */
         public String query(Photo photo, Tier tier) {
             String version = versions.computeIfAbsent(tier, t -> tierRenditions.version(event, t));

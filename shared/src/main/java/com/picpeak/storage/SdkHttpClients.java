@@ -17,7 +17,8 @@ import java.time.Duration;
  */
 public final class SdkHttpClients {
 
-    private static final boolean APACHE_ON_CLASSPATH = onClasspath("software.amazon.awssdk.http.apache5.Apache5HttpClient");
+    private static final boolean APACHE_ON_CLASSPATH = onClasspath("software.amazon.awssdk.http.apache5.Apache5HttpClient")
+            && onClasspath("org.apache.hc.client5.http.impl.classic.HttpClientBuilder");
 
     private SdkHttpClients() {
     }

@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +108,7 @@ public class GuestController {
         // at basic and standard the tier URLs are signed for the current window: the page changes with the window
         Optional<ImageProtection.TierUrlSigner> signer = runtime.protection().tierUrlSigner(access.event());
         String view = LISTING_SHAPE + "|" + String.join(",", access.event().downloadSizes())
-                + signer.map(s -> "|w" + s.window()).orElse("");
+                + signer.map(s -> "|w" + s.window() + "|v" + s.versionTag()).orElse("");
         String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, view));
         return ConditionalGet.answer(request, tag, () -> {
             Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
@@ -167,13 +168,17 @@ public class GuestController {
                     signature);
             if (signed.isPresent()) {
                 FingerprintedDelivery.Served served = signed.get().served();
-                long seconds = Duration.between(runtime.clock().instant(), signed.get().expiresAt()).getSeconds();
+                // a shared cache keeps it no longer than the token, nor past the gallery's own expiry
+                Instant until = event.expiresAt() != null && event.expiresAt().isBefore(signed.get().expiresAt())
+                        ? event.expiresAt() : signed.get().expiresAt();
+                long seconds = Duration.between(runtime.clock().instant(), until).getSeconds();
                 long maxAge = Math.max(0, Math.min(seconds, MAX_SHARED_AGE.getSeconds()));
                 BlobResponder.serve(request, response, runtime, served.key(), served.etag(), served.size(),
                         served.contentType(), null, "public, max-age=" + maxAge);
                 return;
             }
-            if (sessionToken(request) == null) {
+            // a gallery without a password needs no session: a stale URL falls back to the guest's own answer
+            if (sessionToken(request) == null && event.requiresPassword()) {
                 throw new PicPeakException(ErrorCode.ACCESS_TOKEN_INVALID, "this image URL has expired or is not "
                         + "this photo's: list the gallery again (GET /api/gallery/" + slug + "/photos) for fresh URLs");
             }

@@ -152,6 +152,27 @@ class SignedTierUrlsHttpTest {
         return urls;
     }
 
+    @Test
+    void aSharedCacheKeepsATierNoLongerThanTheGallery_andAStaleUrlOfAnOpenGallery_fallsBackToTheGuestsOwnAnswer()
+            throws Exception {
+        Instant closes = clock.instant().plus(Duration.ofMinutes(30));
+        HttpResponse<byte[]> created = admin("POST", "/api/admin/events", "{\"slug\":\"closing-soon\",\"title\":\"t\","
+                + "\"expiresAt\":\"" + closes + "\"}");
+        assertThat(created.statusCode()).as(new String(created.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        String photo = upload("closing-soon", "d.jpg", 54);
+        String thumb = urlOf(json(get("/api/gallery/closing-soon/photos", null)), photo, "thumbnails", "t300");
+
+        HttpResponse<byte[]> image = get(thumb, null);
+        assertThat(image.statusCode()).isEqualTo(200);
+        // the token runs past the gallery's end: the CDN keeps the answer only until the gallery closes
+        assertThat(image.headers().firstValue("Cache-Control")).contains("public, max-age=" + Duration.ofMinutes(30).getSeconds());
+
+        // no password, so no session is needed: a forged signature gets the guest's own (private) answer, not a 403
+        HttpResponse<byte[]> forged = get(thumb.substring(0, thumb.indexOf('?')) + "?sig=9999999999.forged", null);
+        assertThat(forged.statusCode()).isEqualTo(200);
+        assertThat(forged.headers().firstValue("Cache-Control").orElseThrow()).startsWith("private");
+    }
+
     private static String urlOf(JsonNode listing, String photoId, String group, String tier) {
         for (JsonNode photo : listing.get("photos")) {
             if (photo.get("id").asText().equals(photoId)) {
