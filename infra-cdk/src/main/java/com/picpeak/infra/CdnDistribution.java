@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.cloudfront.ViewerProtocolPolicy;
 import software.amazon.awscdk.services.cloudfront.origins.HttpOrigin;
 import software.constructs.Construct;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -95,7 +96,7 @@ final class CdnDistribution extends Construct {
         this.distribution = Distribution.Builder.create(this, "Distribution")
                 .comment("PicPeak: CDN in front of the HTTP API")
                 .defaultBehavior(passThrough)
-                .additionalBehaviors(Map.of(
+                .additionalBehaviors(inOrder(
                         ASSETS_PATH, BehaviorOptions.builder()
                                 .origin(origin)
                                 .viewerProtocolPolicy(ViewerProtocolPolicy.REDIRECT_TO_HTTPS)
@@ -127,5 +128,17 @@ final class CdnDistribution extends Construct {
 
     Distribution distribution() {
         return distribution;
+    }
+
+    /**
+     * The behaviours in a fixed order: {@code Map.of} iterates in an order salted per JVM, which made the
+     * synthesized template (and CloudFront's precedence list) differ from run to run.
+     */
+    private static Map<String, BehaviorOptions> inOrder(String firstPath, BehaviorOptions first, String secondPath,
+                                                        BehaviorOptions second) {
+        Map<String, BehaviorOptions> behaviors = new LinkedHashMap<>();
+        behaviors.put(firstPath, first);
+        behaviors.put(secondPath, second);
+        return behaviors;
     }
 }
