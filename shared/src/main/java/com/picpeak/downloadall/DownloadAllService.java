@@ -4,10 +4,8 @@ import com.picpeak.catalog.ArchiveRecord;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
-import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.media.GalleryLook;
 import com.picpeak.media.RenditionMaker;
 import com.picpeak.rendition.DownloadSize;
 import com.picpeak.rendition.TierRenditions;
@@ -45,6 +43,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+
+import static com.picpeak.rendition.TierRenditions.lookOf;
 
 /**
  * Download All. The archive of an event is a pure function of its photo set, so its bytes, its length and
@@ -470,13 +470,6 @@ public final class DownloadAllService {
                         PhotoZips.timeOf(photo));
             }).toList());
         }
-    }
-
-    /** What the renditions need of the event (media does not read the catalog). */
-    public static GalleryLook lookOf(Event event) {
-        Protection p = event.protection();
-        return new GalleryLook(event.slug(), p.watermarkViews(), p.position().wireName(), p.sizePercent(),
-                p.opacityPercent(), event.heroPhotoId(), event.heroKey());
     }
 
     /** The plan of the event's photos in upload order, read from the catalog a page at a time. */

@@ -303,7 +303,7 @@ abstract class DownloadAllServiceContract {
         assertThat(ready.ready()).isTrue();
         // the variant names the watermark image and where it is laid, so either changing makes a new archive
         String version = first.version() + "-bottom-right-25-60";
-        assertThat(watermarks.resolve(DownloadAllService.lookOf(event())).orElseThrow().version()).isEqualTo(version);
+        assertThat(watermarks.resolve(TierRenditions.lookOf(event())).orElseThrow().version()).isEqualTo(version);
         assertThat(ready.key()).isEqualTo("events/active/party/.download-cache/3-wm-" + version + ".zip");
         assertThat(ready.etag()).endsWith("-wm-" + version);
         try (ZipFile file = new ZipFile(download(ready.key()).toFile())) {

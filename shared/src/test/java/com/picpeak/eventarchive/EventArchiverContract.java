@@ -1,5 +1,6 @@
 package com.picpeak.eventarchive;
 
+import com.picpeak.rendition.TierRenditions;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Event;
@@ -415,7 +416,7 @@ abstract class EventArchiverContract {
                 .isZero();
         events.create("old", new EventPatch("Again", null, null, false, null, null, null, null));
         assertThat(new RenditionMaker(store, new ImageProbe(), new ImageScaler())
-                .resolve(DownloadAllService.lookOf(catalog.findEvent("old").orElseThrow()))).as("no watermark of the old event").isEmpty();
+                .resolve(TierRenditions.lookOf(catalog.findEvent("old").orElseThrow()))).as("no watermark of the old event").isEmpty();
         assertThat(catalog.findEvent("old").orElseThrow().photoCount()).isZero();
     }
 
