@@ -1,5 +1,7 @@
 package com.picpeak.app;
 
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,10 @@ import java.util.function.Supplier;
  * presented token does not match and the last read is older than {@link #RETRY_AFTER_MISMATCH} (so a flood of wrong
  * tokens costs at most one read per interval). A read that fails keeps the token held. A fixed token
  * ({@code ADMIN_TOKEN}, local mode) is never read again.
+ *
+ * <p>A token from a secret is first read when something needs it ({@link #fromSecret}): the job worker, the archive
+ * sweep and the poller never do, and skip the Secrets Manager client at their cold start (about 0.3 s); the HTTP
+ * functions read it in their SnapStart priming, before the snapshot.
  */
 public final class AdminToken {
     private static final Logger log = LoggerFactory.getLogger(AdminToken.class);
@@ -28,6 +34,8 @@ public final class AdminToken {
     private final Clock clock;
     private volatile String current;
     private volatile Instant readAt;
+    /** Whether the first read failed; answered without a new read until {@link #RETRY_AFTER_MISMATCH} has passed. */
+    private volatile boolean firstReadFailed;
 
     private AdminToken(String initial, Supplier<String> source, Clock clock) {
         this.current = initial;
@@ -46,16 +54,57 @@ public final class AdminToken {
         return new AdminToken(initial, source, clock);
     }
 
-    /** The token as last read. */
+    /**
+     * A token read through {@code source} (the secret) when first needed. Until one read succeeds, {@link #current()}
+     * and {@link #matches} answer 503 {@code admin_token_unavailable} naming the cause, and read again at most once
+     * per {@link #RETRY_AFTER_MISMATCH}.
+     */
+    public static AdminToken fromSecret(Supplier<String> source, Clock clock) {
+        AdminToken token = new AdminToken(null, source, clock);
+        token.readAt = Instant.MIN;
+        return token;
+    }
+
+    /**
+     * The token as last read; a token from a secret not read yet is read now.
+     *
+     * @throws PicPeakException 503 {@code admin_token_unavailable} when it has never been read and cannot be now
+     */
     public String current() {
+        String token = current;
+        return token != null ? token : firstRead();
+    }
+
+    private synchronized String firstRead() {
+        if (current != null) {
+            return current;
+        }
+        if (!firstReadFailed || clock.instant().isAfter(readAt.plus(RETRY_AFTER_MISMATCH))) {
+            readAt = clock.instant();
+            try {
+                current = source.get();
+            } catch (RuntimeException e) {
+                log.error("admin token: its secret could not be read: {}", e.getMessage());
+            }
+            firstReadFailed = current == null;
+        }
+        if (current == null) { // the cause (secret name, role) is in the log, not in an answer anyone may get
+            throw new PicPeakException(ErrorCode.ADMIN_TOKEN_UNAVAILABLE, "the admin token could not be read from its "
+                    + "secret (" + AppConfig.ADMIN_TOKEN_SECRET_ARN + "): the function's log has the cause; try again in a minute");
+        }
         return current;
     }
 
-    /** Whether {@code presented} (the bearer value) is the admin token, reading a rotated secret when due. */
+    /**
+     * Whether {@code presented} (the bearer value) is the admin token, reading a rotated secret when due.
+     *
+     * @throws PicPeakException 503 as {@link #current()}, when a token is presented and none was ever read
+     */
     public boolean matches(String presented) {
-        if (presented == null || current == null) {
+        if (presented == null) {
             return false;
         }
+        current();
         if (source != null && clock.instant().isAfter(readAt.plus(MAX_AGE))) {
             refresh();
         }
@@ -71,7 +120,7 @@ public final class AdminToken {
 
     /** Reads the secret again now (a SnapStart restore: the snapshot's token may be old); a failure keeps the last. */
     public void refresh() {
-        if (source == null) {
+        if (source == null || current == null) { // a token never read is read when first needed
             return;
         }
         readAt = clock.instant(); // also on failure: the next attempt waits its turn

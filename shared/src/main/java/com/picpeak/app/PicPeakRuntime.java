@@ -52,6 +52,7 @@ import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.utils.Lazy;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -76,7 +77,8 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final BlobStore store;
     private final Catalog catalog;
     private final EventService events;
-    private final GalleryService gallery;
+    private final Lazy<byte[]> keyMaterial;
+    private final Lazy<GalleryService> gallery;
     private final ImportService imports;
     private final RenditionMaker renditions;
     private final TierRenditions tiers;
@@ -96,7 +98,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Webhooks webhooks;
     private final DomainEventSink eventSink;
     private final ExternalFolders externalFolders;
-    private final ImageProtection protection;
+    private final Lazy<ImageProtection> protection;
     private final Clock clock;
     private final Metrics metrics;
 
@@ -121,19 +123,20 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.eventSink = eventBusName != null ? new EventBridgeSink(AwsClients::eventBridge, eventBusName) : webhooks;
         this.externalFolders = new ExternalFolders(catalog, autoImportState, storageConfig.externalMediaRoot());
         this.events = new EventService(catalog, store, hasher, clock, eventSink);
-        // keys of sessions and fingerprints: from the catalog's random secret with the admin token (never the token alone)
-        byte[] keyMaterial = ServerSecret.keyMaterial(table, adminToken.current());
-        this.gallery = new GalleryService(catalog, hasher, new GuestSessions(GuestSessions.deriveKey(keyMaterial),
-                GuestSessions.DEFAULT_VALIDITY, clock),
-                new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial, clock), clock);
+        // keys of sessions and fingerprints: from the catalog's random secret with the admin token (never the token
+        // alone); derived when a guest request first needs them, so the job functions never read the token's secret
+        this.keyMaterial = new Lazy<>(() -> ServerSecret.keyMaterial(table, adminToken.current()));
+        this.gallery = new Lazy<>(() -> new GalleryService(catalog, hasher, new GuestSessions(
+                GuestSessions.deriveKey(keyMaterial.getValue()), GuestSessions.DEFAULT_VALIDITY, clock),
+                new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial.getValue(), clock), clock));
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
         imports.useMetrics(metrics);
         this.renditions = new RenditionMaker(store, probe, renderer);
         this.tiers = new TierRenditions(store, probe, renderer, renditions, new RenditionClaims(table), clock);
-        this.protection = ImageProtection.create(store, renditions, tiers, renderer, new ProtectionStore(table), keyMaterial,
-                appConfig.imageRequestsPerMinute(), appConfig.tierUrlWindow(), clock);
+        this.protection = new Lazy<>(() -> ImageProtection.create(store, renditions, tiers, renderer,
+                new ProtectionStore(table), keyMaterial.getValue(), appConfig.imageRequestsPerMinute(), appConfig.tierUrlWindow(), clock));
         this.jobSettings = jobSettings;
         this.jobQueue = jobQueue;
         JobStore jobStore = new JobStore(table);
@@ -200,20 +203,19 @@ public final class PicPeakRuntime implements AutoCloseable {
         }
         WebhookSettings webhookSettings = WebhookSettings.fromEnv(env, problems);
         JobSettings jobSettings = JobSettings.fromEnv(env, problems);
-        String token = adminToken;
-        boolean fromSecret = false;
-        if (token == null && appConfig != null) {
-            try {
-                token = appConfig.resolveAdminToken(AwsClients::readAdminTokenSecret).orElse(null);
-                fromSecret = token != null && appConfig.adminToken().isEmpty();
-                if (token == null) {
-                    problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless "
-                            + "shape: set it, or " + AppConfig.ADMIN_TOKEN_SECRET_ARN + " to the Secrets Manager secret "
-                            + "holding it (the stack does)"));
-                }
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
+        AdminToken admin = null;
+        if (adminToken != null) {
+            admin = AdminToken.fixed(adminToken);
+        } else if (appConfig != null && appConfig.adminToken().isPresent()) {
+            admin = AdminToken.fixed(appConfig.adminToken().get());
+        } else if (appConfig != null && appConfig.adminTokenSecretArn().isPresent()) {
+            // read when first needed (an admin request, a guest session's key): the job functions never need it
+            AppConfig app = appConfig;
+            admin = AdminToken.fromSecret(() -> app.resolveAdminToken(AwsClients::readAdminTokenSecret).orElseThrow(), clock);
+        } else if (appConfig != null) {
+            problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless "
+                    + "shape: set it, or " + AppConfig.ADMIN_TOKEN_SECRET_ARN + " to the Secrets Manager secret "
+                    + "holding it (the stack does)"));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -222,9 +224,6 @@ public final class PicPeakRuntime implements AutoCloseable {
         if (shape == Shape.LOCAL) {
             DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
         }
-        AppConfig app = appConfig;
-        AdminToken admin = fromSecret ? AdminToken.rereadable(token,
-                () -> app.resolveAdminToken(AwsClients::readAdminTokenSecret).orElse(null), clock) : AdminToken.fixed(token);
         String queueUrl = blankToNull(env.get(JOB_QUEUE_URL));
         // Serverless: the stack's queue and worker function; without one (local mode, tests, sam local
         // without the queue) a bounded pool of threads in this process runs the jobs.
@@ -283,8 +282,9 @@ public final class PicPeakRuntime implements AutoCloseable {
         return events;
     }
 
+    /** Guests' access (built on first use: its keys need the admin token; a failure is tried again next time). */
     public GalleryService gallery() {
-        return gallery;
+        return gallery.getValue();
     }
 
     public ImportService imports() {
@@ -301,7 +301,7 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     /** What guests' image requests are answered with, by each event's protection level. */
     public ImageProtection protection() {
-        return protection;
+        return protection.getValue();
     }
 
     public DownloadAllService downloadAll() {

@@ -44,7 +44,9 @@ public enum ErrorCode {
     PRESIGN_UNSUPPORTED(501, "presign_unsupported"),
     WATERMARK_UNAVAILABLE(501, "watermark_unavailable"),
     STORAGE_FAILURE(502, "storage_failure"),
-    STORAGE_UNAVAILABLE(503, "storage_unavailable");
+    STORAGE_UNAVAILABLE(503, "storage_unavailable"),
+    /** The admin token's secret could not be read (Secrets Manager down, or the function may not read it). */
+    ADMIN_TOKEN_UNAVAILABLE(503, "admin_token_unavailable");
 
     private final int httpStatus;
     private final String code;

@@ -48,10 +48,6 @@ public final class ImageProbe {
     private static final Set<String> AVIF_BRANDS = Set.of("avif", "avis");
     private static final String SUPPORTED = "not a JPEG, PNG or WebP image";
 
-    static {
-        ImageReaders.init();
-    }
-
     private final long maxPixels;
     private final int maxMetadataBytes;
 

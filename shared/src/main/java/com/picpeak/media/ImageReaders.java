@@ -13,7 +13,10 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
-/** Picks the ImageIO reader for a detected type. Loading this class turns ImageIO's disk cache off. */
+/**
+ * Picks the ImageIO reader for a detected type. Loading this class turns ImageIO's disk cache off; it is loaded by the
+ * first image read (not when the services are built), so a process that reads no image skips ImageIO's plugin scan.
+ */
 final class ImageReaders {
 
     static {

@@ -44,10 +44,6 @@ public final class ImageScaler {
     /** JPEG quality of every derivative (thumbnails, heroes, renditions): 85. */
     public static final float JPEG_QUALITY = 0.85f;
 
-    static {
-        ImageReaders.init();
-    }
-
     /**
      * Reads the original from {@code original} (not closed here) and writes a {@code width} x
      * {@code height} JPEG to {@code jpegOut} (flushed, not closed). {@code header} is what

@@ -232,6 +232,7 @@ public final class RenditionMaker {
 
     private static BufferedImage decode(byte[] png) {
         try {
+            ImageReaders.init(); // ImageIO's disk cache off before ImageIO.read makes its first stream
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
             if (image == null) {
                 throw new IOException("no reader for it");

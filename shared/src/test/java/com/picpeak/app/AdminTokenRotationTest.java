@@ -1,5 +1,7 @@
 package com.picpeak.app;
 
+import com.picpeak.error.ErrorCode;
+import com.picpeak.error.PicPeakException;
 import com.picpeak.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The admin token from a secret rotates without a new deployment: read again when old, or after a mismatch, bounded. */
 class AdminTokenRotationTest {
@@ -75,5 +78,37 @@ class AdminTokenRotationTest {
         assertThat(fixed.matches(OLD)).isTrue();
         assertThat(fixed.matches(NEW)).isFalse();
         assertThat(fixed.matches(null)).isFalse();
+    }
+
+    @Test
+    void aTokenFromItsSecret_isReadOnlyWhenFirstNeeded_andAnUnreadableSecretAnswers503_retriedAtMostOncePerInterval() {
+        AtomicReference<String> value = new AtomicReference<>(null);
+        AtomicInteger lazyReads = new AtomicInteger();
+        AdminToken lazy = AdminToken.fromSecret(() -> {
+            lazyReads.incrementAndGet();
+            String read = value.get();
+            if (read == null) {
+                throw new IllegalStateException("AccessDeniedException: not authorized to secretsmanager:GetSecretValue");
+            }
+            return read;
+        }, clock);
+        assertThat(lazyReads).as("nothing read until needed").hasValue(0);
+        assertThat(lazy.matches(null)).as("no token presented: nothing to read for").isFalse();
+        assertThat(lazyReads).hasValue(0);
+
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> lazy.matches(OLD)).isInstanceOfSatisfying(PicPeakException.class, e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.ADMIN_TOKEN_UNAVAILABLE);
+                assertThat(e.errorCode().httpStatus()).isEqualTo(503);
+                assertThat(e.getMessage()).contains("ADMIN_TOKEN_SECRET_ARN").doesNotContain("AccessDenied");
+            });
+        }
+        assertThat(lazyReads).as("ten requests, one read in the interval").hasValue(1);
+
+        value.set(OLD);
+        clock.advance(AdminToken.RETRY_AFTER_MISMATCH.plusSeconds(1));
+        assertThat(lazy.matches(OLD)).isTrue();
+        assertThat(lazy.current()).isEqualTo(OLD);
+        assertThat(lazyReads).hasValue(2);
     }
 }

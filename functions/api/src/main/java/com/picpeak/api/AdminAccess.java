@@ -1,6 +1,7 @@
 package com.picpeak.api;
 
 import com.picpeak.app.AdminToken;
+import com.picpeak.error.PicPeakException;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -12,8 +13,13 @@ final class AdminAccess {
     private AdminAccess() {
     }
 
+    /** False also when the token cannot be read now: nobody is told more than a guest then. */
     static boolean isAdmin(HttpServletRequest request, AdminToken adminToken) {
-        return adminToken.matches(bearer(request.getHeader("Authorization")));
+        try {
+            return adminToken.matches(bearer(request.getHeader("Authorization")));
+        } catch (PicPeakException tokenUnavailable) {
+            return false;
+        }
     }
 
     /** The value of an {@code Authorization: Bearer <value>} header; null for anything else. */

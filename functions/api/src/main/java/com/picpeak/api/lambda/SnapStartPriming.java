@@ -27,7 +27,9 @@ import java.util.Map;
  * the function's own container: {@code /health} (the sentinel HEAD and a catalog read) and the function's read routes
  * against an event that does not exist ({@link #ABSENT_EVENT}): Spring MVC, Jackson, the SDK clients and their
  * connections are loaded and warmed, so the first request after a restore costs about what a warm one does. Only
- * reads: priming writes no row and no object. After a restore ({@link #afterRestore}) whatever the snapshot froze
+ * reads: priming writes no row and no object (the catalog's server secret, which the first process on a new catalog
+ * creates when it first derives the guest keys, may be created here, as it would be by that first use). Before the
+ * requests the admin token's secret is read and the guest keys derived. After a restore ({@link #afterRestore}) whatever the snapshot froze
  * that belongs to its time is renewed: the credentials (dropped, fetched again) and the admin token (read again from
  * its secret). On a JVM without CRaC the hooks never fire (and the tests call them directly).
  */
@@ -63,6 +65,11 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) throws IOException {
+        // the admin token's secret read and the guest keys derived (both wait for first use otherwise): a secret that
+        // cannot be read fails the publish here, not a guest's first request
+        PicPeakRuntime runtime = RuntimeHolder.get();
+        runtime.gallery();
+        runtime.protection();
         answers.clear();
         for (String path : paths) {
             String resolved = path.replace("{event}", ABSENT_EVENT);
