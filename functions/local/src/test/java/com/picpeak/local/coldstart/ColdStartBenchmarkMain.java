@@ -74,7 +74,8 @@ public final class ColdStartBenchmarkMain {
                     Map<String, String> env, String kind) {
     }
 
-    record Sample(long initMs, double firstMs, double secondMs, int outputLines, String firstAnswer) {
+    record Sample(long initMs, double firstMs, double secondMs, int outputLines, String firstAnswer, double initCpuMs,
+                  double firstCpuMs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -180,21 +181,25 @@ public final class ColdStartBenchmarkMain {
             }
         }
         Sample reference = median(samples.get(hello.name()));
-        out.printf("%-12s %-7s %-6s %6s %9s %9s %9s %10s %12s %6s  %s%n", "function", "runtime", "arch", "MB",
-                "init ms", "1st ms", "2nd ms", "init/hello", "1st/2nd", "lines", "first answer");
+        out.printf("%-12s %-7s %-6s %6s %9s %9s %9s %10s %12s %9s %13s %14s %6s  %s%n", "function", "runtime", "arch", "MB",
+                "init ms", "1st ms", "2nd ms", "init/hello", "1st/2nd", "init cpu", "init+1st cpu", "init cpu/hello",
+                "lines", "first answer");
         for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
             Sample s = median(entry.getValue());
             if (s == null) {
                 continue;
             }
             Function f = functions.stream().filter(fn -> fn.name().equals(entry.getKey())).findFirst().orElse(hello);
-            out.printf("%-12s %-7s %-6s %6d %9d %9.1f %9.1f %10.1f %12.1f %6d  %s%n", f.name(), f.runtime(),
-                    f.architecture(), f.memoryMb(), s.initMs(), s.firstMs(), s.secondMs(),
+            out.printf("%-12s %-7s %-6s %6d %9d %9.1f %9.1f %10.1f %12.1f %9.0f %13.0f %14.1f %6d  %s%n", f.name(),
+                    f.runtime(), f.architecture(), f.memoryMb(), s.initMs(), s.firstMs(), s.secondMs(),
                     (double) s.initMs() / reference.initMs(), s.secondMs() == 0 ? 0 : s.firstMs() / s.secondMs(),
+                    s.initCpuMs(), s.initCpuMs() + s.firstCpuMs(), s.initCpuMs() / reference.initCpuMs(),
                     s.outputLines(), s.firstAnswer());
         }
         out.println("init: process start to the handler constructed (Lambda's Init Duration); 1st/2nd: the first and "
-                + "second invocation; lines: what the function printed (logs) in the run; child logs: " + scratch);
+                + "second invocation; cpu: the child's CPU time (all threads; a busy machine stretches it far less than "
+                + "wall time), in init and in init plus the first invocation; lines: what the function printed (logs) in "
+                + "the run; child logs: " + scratch);
         sqsServer.stopAndWait();
         dynamo.stop();
         awsJson.stop(0);
@@ -297,6 +302,8 @@ public final class ColdStartBenchmarkMain {
         long initNanos = -1;
         double first = -1;
         double second = -1;
+        double initCpu = -1;
+        double firstCpu = -1;
         String firstAnswer = "";
         int lines = 0;
         StringBuilder output = new StringBuilder();
@@ -306,6 +313,12 @@ public final class ColdStartBenchmarkMain {
                 output.append(line).append('\n');
                 if (line.equals("INIT_DONE")) {
                     initNanos = System.nanoTime() - start;
+                } else if (line.startsWith("CPU_INIT ")) {
+                    initCpu = Long.parseLong(line.substring("CPU_INIT ".length())) / 1e6;
+                } else if (line.startsWith("CPU_FIRST ")) {
+                    firstCpu = Long.parseLong(line.substring("CPU_FIRST ".length())) / 1e6;
+                } else if (line.startsWith("CPU_SECOND ")) {
+                    continue;
                 } else if (line.startsWith("FIRST ")) {
                     String[] parts = line.split(" ", 3);
                     first = Long.parseLong(parts[1]) / 1e6;
@@ -326,7 +339,7 @@ public final class ColdStartBenchmarkMain {
                     + output.substring(Math.max(0, output.length() - 3000)));
         }
         return new Sample(initNanos / 1_000_000, first, second, lines,
-                firstAnswer.length() > 40 ? firstAnswer.substring(0, 40) : firstAnswer);
+                firstAnswer.length() > 40 ? firstAnswer.substring(0, 40) : firstAnswer, initCpu, firstCpu);
     }
 
     static Sample median(List<Sample> samples) {
@@ -334,7 +347,11 @@ public final class ColdStartBenchmarkMain {
         Sample mid = byInit.get(byInit.size() / 2);
         double first = samples.stream().mapToDouble(Sample::firstMs).sorted().toArray()[samples.size() / 2];
         double second = samples.stream().mapToDouble(Sample::secondMs).sorted().toArray()[samples.size() / 2];
-        return new Sample(mid.initMs(), first, second, mid.outputLines(), mid.firstAnswer());
+        double initCpu = samples.stream().mapToDouble(Sample::initCpuMs).sorted().toArray()[samples.size() / 2];
+        double initAndFirstCpu = samples.stream().mapToDouble(x -> x.initCpuMs() + x.firstCpuMs()).sorted()
+                .toArray()[samples.size() / 2];
+        return new Sample(mid.initMs(), first, second, mid.outputLines(), mid.firstAnswer(), initCpu,
+                initAndFirstCpu - initCpu);
     }
 
     /** One event for the first invocation, one for the second (an upload needs a new file name each time). */

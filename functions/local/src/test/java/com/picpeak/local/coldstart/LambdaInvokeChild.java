@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 
@@ -21,7 +22,8 @@ import java.util.List;
  * The child JVM of {@link ColdStartBenchmarkMain}: what the Lambda Java runtime does with a function's package,
  * reduced to the part that costs time. It loads the handler class (its static initialiser is the function's init),
  * constructs it, then invokes it twice with the same event and prints one line per phase for the parent:
- * {@code INIT_DONE}, {@code FIRST <nanos> <answer>}, {@code SECOND <nanos> <answer>}. It is copied next to the
+ * {@code INIT_DONE}, {@code FIRST <nanos> <answer>}, {@code SECOND <nanos> <answer>}, and after each the process's CPU
+ * time ({@code CPU_INIT <nanos>}: all of it so far; {@code CPU_FIRST}, {@code CPU_SECOND}: that invocation's). It is copied next to the
  * unpacked package at run time, never into a package; it uses only the JDK and the Lambda libraries the packages
  * carry. Arguments: handler class, event kind ({@code http}, {@code sqs}, {@code scheduled}, {@code map},
  * {@code none}), event file.
@@ -38,14 +40,27 @@ public final class LambdaInvokeChild {
         Object handler = Class.forName(handlerClass).getDeclaredConstructor().newInstance();
         System.out.println("INIT_DONE");
         System.out.flush();
+        long initCpu = cpuNanos(); // read after INIT_DONE: its own cost stays out of the wall-clock init
+        System.out.println("CPU_INIT " + initCpu);
         for (String phase : List.of("FIRST", "SECOND")) {
+            long cpuBefore = cpuNanos();
             long start = System.nanoTime();
             String answer = invoke(handler, kind, event, phase.toLowerCase());
             long took = System.nanoTime() - start;
+            long cpu = cpuNanos() - cpuBefore;
             System.out.println(phase + " " + took + " " + answer.replace('\n', ' '));
+            System.out.println("CPU_" + phase + " " + cpu);
             System.out.flush();
         }
         System.exit(0);
+    }
+
+    /**
+     * CPU time of this process so far (every thread: JIT and GC included), which a busy machine stretches far less than
+     * wall-clock time; 10 ms resolution on Linux.
+     */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
