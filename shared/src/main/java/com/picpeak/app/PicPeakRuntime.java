@@ -7,6 +7,7 @@ import com.picpeak.autoimport.AutoImportPolls;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.autoimport.AutoImportState;
 import com.picpeak.gallery.EventDeletion;
+import com.picpeak.jobs.JobJson;
 import com.picpeak.jobs.JobKind;
 import com.picpeak.jobs.JobQueue;
 import com.picpeak.jobs.JobRunner;
@@ -48,6 +49,7 @@ import com.picpeak.metrics.Metrics;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.ProcessCredentials;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -90,8 +92,10 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final JobQueue jobQueue;
     private final Jobs jobs;
     private final Map<JobKind, JobStep> jobSteps;
-    private final JobRunner jobRunner;
-    private final JobWorker jobWorker;
+    private final JobStore jobStore;
+    /** Renamed after a SnapStart restore ({@link #renewAfterRestore}): every restored environment its own owner. */
+    private volatile JobRunner jobRunner;
+    private volatile JobWorker jobWorker;
     private final ExpiredItems expiredItems;
     private final ScheduledRuns scheduledRuns;
     private final AutoImportState autoImportState;
@@ -156,6 +160,7 @@ public final class PicPeakRuntime implements AutoCloseable {
                 JobKind.AUTO_IMPORT_POLL, autoImportPolls.step(),
                 JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()),
                 JobKind.DOWNLOAD_ALL_PART, downloadAll.partStep());
+        this.jobStore = jobStore;
         this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
         this.expiredItems = new ExpiredItems(table);
@@ -335,6 +340,41 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** Runs a delivered job and hands on what is left (the worker function's and local mode's entry). */
     public JobWorker jobWorker() {
         return jobWorker;
+    }
+
+    /**
+     * SnapStart priming of the job functions (worker, sweep, poller), before the snapshot: only reads. The start-up
+     * check already made the sentinel HEAD; this reads an absent job (the catalog's client and connection), asks the
+     * store for an absent object (the store's S3 client), reads the job queue's attributes (the SQS client) and parses
+     * a job document (JSON), so the first job after a restore costs about what a warm one does.
+     */
+    public void primeJobFunction() {
+        jobs.find(PRIMING_ABSENT_ID);
+        store.head(PRIMING_ABSENT_KEY);
+        if (jobQueue instanceof SqsJobQueue sqs) {
+            sqs.probe();
+        }
+        JobJson.tree(JobJson.write(Map.of("primedAt", clock.instant())));
+    }
+
+    /**
+     * A job id of the right form that is never given (ids start with their creation time in base 36: this one's is
+     * 1970), and a key outside every event's prefix.
+     */
+    static final String PRIMING_ABSENT_ID = "j0-00000000";
+    static final String PRIMING_ABSENT_KEY = "picpeak-priming/absent-object";
+
+    /**
+     * After a SnapStart restore: what the snapshot froze that belongs to its time or must be unique. Credentials are
+     * dropped and fetched again, the admin token is read again (when it was read before the snapshot), and the job
+     * runner takes a new owner name (every restored environment would otherwise claim jobs under the same name).
+     */
+    public void renewAfterRestore() {
+        ProcessCredentials.INSTANCE.renew();
+        adminToken.refresh();
+        JobRunner renamed = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
+        this.jobRunner = renamed;
+        this.jobWorker = new JobWorker(renamed, jobStore, jobQueue, clock);
     }
 
     /** Removes catalog items past their {@code ttl} (local mode's timer; DynamoDB does it in AWS). */

@@ -5,6 +5,7 @@ import com.picpeak.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.Optional;
  */
 public final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final SecureRandom OWNER_RANDOM = new SecureRandom();
 
     /** How a run of a job ended, for the worker that asked. */
     public enum Outcome {
@@ -174,8 +176,12 @@ public final class JobRunner {
         return a.isBefore(b) ? a : b;
     }
 
-    /** A name for this worker: host and process, plus a random part (two runtimes in one JVM differ). */
+    /**
+     * A name for this worker: the process, plus a random part. The random part tells apart two runtimes in one JVM,
+     * and the execution environments SnapStart restores from one snapshot (same pid there): it comes from
+     * {@link SecureRandom}, which Lambda's Java runtimes reseed after a restore, and a restore names a new owner.
+     */
     public static String newOwner(String prefix) {
-        return prefix + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(OWNER_RANDOM.nextLong());
     }
 }

@@ -45,6 +45,14 @@ public final class SqsJobQueue implements JobQueue {
     }
 
 
+    /**
+     * Reads the queue's attributes (its message counts): builds the SQS client and opens its connection without
+     * sending anything (SnapStart priming).
+     */
+    public void probe() {
+        sqs.getValue().getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings("ApproximateNumberOfMessages"));
+    }
+
     public static String message(String jobId) {
         return "{\"jobId\":\"" + jobId + "\"}";
     }

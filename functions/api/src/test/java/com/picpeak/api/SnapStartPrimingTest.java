@@ -1,8 +1,11 @@
 package com.picpeak.api;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.picpeak.api.lambda.AdminHandler;
+import com.picpeak.api.lambda.ArchiveSweepHandler;
 import com.picpeak.api.lambda.DownloadHandler;
 import com.picpeak.api.lambda.GalleryHandler;
+import com.picpeak.api.lambda.JobWorkerHandler;
 import com.picpeak.api.lambda.SnapStartPriming;
 import com.picpeak.api.lambda.UploadHandler;
 import com.picpeak.app.PicPeakRuntime;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.util.List;
 import java.util.Map;
@@ -65,6 +69,46 @@ class SnapStartPrimingTest {
         var listed = LambdaHandlersTest.invoke(new AdminHandler(), LambdaHandlersTest.event("GET", "/api/admin/events",
                 Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN), null));
         assertThat(listed.get("statusCode").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void jobFunctionPriming_readsThroughTheRuntime_writesNothing_andARestoreNamesANewJobOwner() throws Exception {
+        ServerlessTestRuntime serverless = ServerlessTestRuntime.get();
+        Set<String> rowsBefore = rows();
+        Set<String> objectsBefore = objects();
+        String messagesBefore = queuedMessages(serverless);
+        String ownerBefore = runtime.jobRunner().owner();
+
+        JobWorkerHandler.priming().beforeCheckpoint(null);
+        ArchiveSweepHandler.priming().beforeCheckpoint(null);
+
+        assertThat(rows()).as("no catalog row written").isEqualTo(rowsBefore);
+        assertThat(objects()).as("no object written").isEqualTo(objectsBefore);
+        assertThat(queuedMessages(serverless)).as("no job message sent").isEqualTo(messagesBefore);
+        assertThat(runtime.jobRunner().owner()).as("priming names no owner").isEqualTo(ownerBefore);
+
+        JobWorkerHandler.priming().afterRestore(null);
+        String restoredOwner = runtime.jobRunner().owner();
+        assertThat(restoredOwner).as("every restored environment claims jobs under its own name")
+                .isNotEqualTo(ownerBefore).startsWith("serverless-");
+        assertThat(runtime.jobWorker()).isNotNull();
+        ArchiveSweepHandler.priming().afterRestore(null);
+        assertThat(runtime.jobRunner().owner()).isNotEqualTo(restoredOwner);
+
+        // after the restore the worker still runs a delivered job: a message naming no job is answered, not retried
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("after-restore");
+        message.setBody("{\"jobId\":\"j0-00000000\"}");
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+        assertThat(new JobWorkerHandler().handleRequest(event, null).getBatchItemFailures()).isEmpty();
+    }
+
+    /** The queue's visible and in-flight message counts. */
+    private static String queuedMessages(ServerlessTestRuntime serverless) {
+        return serverless.sqs.getQueueAttributes(b -> b.queueUrl(serverless.queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributesAsStrings().toString();
     }
 
     /** Every item of the catalog table, by key. */

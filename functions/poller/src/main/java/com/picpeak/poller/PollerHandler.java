@@ -30,6 +30,8 @@ public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<S
     static final long MARGIN_MS = 15_000;
     private static final Logger log = LoggerFactory.getLogger(PollerHandler.class);
     private static volatile PicPeakRuntime shared;
+    /** SnapStart: the runtime built and read through before the snapshot, renewed after a restore. */
+    private static final PollerPriming PRIMING = PollerPriming.register(PollerHandler::sharedRuntime);
     private final Supplier<PicPeakRuntime> runtime;
 
     /** The Lambda runtime's entry: configuration from the environment. */
@@ -52,6 +54,11 @@ public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<S
             }
         }
         return shared;
+    }
+
+    /** The priming of this function (tests and the cold-start benchmark call its hooks, as SnapStart would). */
+    public static PollerPriming priming() {
+        return PRIMING;
     }
 
     /** The poll's figures as metrics: what it listed, imported, skipped and failed, its S3 requests and time. */

@@ -13,10 +13,13 @@ import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,6 +66,36 @@ class PollerHandlerTest {
             assertThat(app.autoImportState().lastPoll()).hasValueSatisfying(
                     last -> assertThat(last.imported()).isEqualTo(1));
         }
+    }
+
+    @Test
+    void snapStartPriming_readsThroughTheRuntime_writesNothing_andARestoreNamesANewJobOwner() {
+        try (PicPeakRuntime app = runtime(true)) {
+            String bucket = app.storageConfig().s3().orElseThrow().bucket();
+            List<String> objectsBefore = objectKeys(bucket);
+            int rowsBefore = rowCount(app);
+            String ownerBefore = app.jobRunner().owner();
+            PollerPriming priming = PollerPriming.register(() -> app);
+
+            priming.beforeCheckpoint(null);
+            assertThat(objectKeys(bucket)).as("no object written").isEqualTo(objectsBefore);
+            assertThat(rowCount(app)).as("no catalog row written").isEqualTo(rowsBefore);
+
+            priming.afterRestore(null);
+            assertThat(app.jobRunner().owner()).isNotEqualTo(ownerBefore);
+            assertThat(new PollerHandler(app).handleRequest(new ScheduledEvent(), null)).containsEntry("poll", "finished");
+        }
+    }
+
+    private List<String> objectKeys(String bucket) {
+        try (S3Client s3 = server.client(TestS3Server.SECRET_KEY)) {
+            return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                    .map(o -> o.key() + "|" + o.eTag()).sorted().toList();
+        }
+    }
+
+    private static int rowCount(PicPeakRuntime app) {
+        return TestDynamo.client().scan(b -> b.tableName(app.appConfig().catalogTable()).select(Select.COUNT)).count();
     }
 
     @Test

@@ -31,6 +31,9 @@ public final class JobWorkerHandler implements RequestHandler<SQSEvent, SQSBatch
         LambdaLogging.configure();
     }
 
+    /** SnapStart: the runtime built and read through before the snapshot, renewed after a restore. */
+    private static final JobFunctionPriming PRIMING = JobFunctionPriming.register();
+
     public JobWorkerHandler() {
         this(RuntimeHolder::get);
     }
@@ -38,6 +41,11 @@ public final class JobWorkerHandler implements RequestHandler<SQSEvent, SQSBatch
     /** For tests: a runtime already started. */
     public JobWorkerHandler(Supplier<PicPeakRuntime> runtime) {
         this.runtime = runtime;
+    }
+
+    /** The priming of this function (tests and the cold-start benchmark call its hooks, as SnapStart would). */
+    public static JobFunctionPriming priming() {
+        return PRIMING;
     }
 
     @Override

@@ -81,9 +81,7 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        ProcessCredentials.INSTANCE.renew();
-        PicPeakRuntime runtime = RuntimeHolder.get();
-        runtime.adminTokens().refresh();
+        RuntimeHolder.get().renewAfterRestore();
         log.info("SnapStart restore: credentials renewed ({}), admin token read again", ProcessCredentials.INSTANCE.source());
     }
 

@@ -180,25 +180,46 @@ public final class ColdStartBenchmarkMain {
                         classpath, eventFiles[0], eventFiles[1], scratch.resolve(function.name() + "-" + round + ".log")));
             }
         }
+        // As SnapStart runs them: fresh JVMs again, each handler's priming before the first call (HTTP, worker,
+        // sweep, poller), so the first call is the first request after a restore, less the restore itself
+        Map<String, List<Sample>> primedSamples = new LinkedHashMap<>();
+        for (int round = 0; round < runs; round++) {
+            for (Function function : functions) {
+                if (!selected(System.getProperty("bench.only", ""), function.name())) {
+                    continue;
+                }
+                Path[] eventFiles = eventsFor(function, events, runs + round);
+                Sample primed = runChild(java, pinned, function, List.of(function.zip().resolve("lib/*"), childDir),
+                        eventFiles[0], eventFiles[1], scratch.resolve(function.name() + "-primed-" + round + ".log"), true);
+                if (primed != null) {
+                    primedSamples.computeIfAbsent(function.name(), k -> new ArrayList<>()).add(primed);
+                }
+            }
+        }
         Sample reference = median(samples.get(hello.name()));
-        out.printf("%-12s %-7s %-6s %6s %9s %9s %9s %10s %12s %9s %13s %14s %6s  %s%n", "function", "runtime", "arch", "MB",
-                "init ms", "1st ms", "2nd ms", "init/hello", "1st/2nd", "init cpu", "init+1st cpu", "init cpu/hello",
-                "lines", "first answer");
+        out.printf("%-12s %-7s %-6s %6s %9s %9s %9s %10s %12s %9s %13s %14s %13s %15s %6s  %s%n", "function", "runtime",
+                "arch", "MB", "init ms", "1st ms", "2nd ms", "init/hello", "1st/2nd", "init cpu", "init+1st cpu",
+                "init cpu/hello", "primed 1st ms", "primed 1st/2nd", "lines", "first answer");
         for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
             Sample s = median(entry.getValue());
             if (s == null) {
                 continue;
             }
             Function f = functions.stream().filter(fn -> fn.name().equals(entry.getKey())).findFirst().orElse(hello);
-            out.printf("%-12s %-7s %-6s %6d %9d %9.1f %9.1f %10.1f %12.1f %9.0f %13.0f %14.1f %6d  %s%n", f.name(),
+            Sample primed = primedSamples.containsKey(entry.getKey()) ? median(primedSamples.get(entry.getKey())) : null;
+            out.printf("%-12s %-7s %-6s %6d %9d %9.1f %9.1f %10.1f %12.1f %9.0f %13.0f %14.1f %13s %15s %6d  %s%n", f.name(),
                     f.runtime(), f.architecture(), f.memoryMb(), s.initMs(), s.firstMs(), s.secondMs(),
                     (double) s.initMs() / reference.initMs(), s.secondMs() == 0 ? 0 : s.firstMs() / s.secondMs(),
                     s.initCpuMs(), s.initCpuMs() + s.firstCpuMs(), s.initCpuMs() / reference.initCpuMs(),
+                    primed == null ? "-" : String.format("%.1f", primed.firstMs()),
+                    primed == null || s.secondMs() == 0 ? "-" : String.format("%.1f", primed.firstMs() / s.secondMs()),
                     s.outputLines(), s.firstAnswer());
         }
         out.println("init: process start to the handler constructed (Lambda's Init Duration); 1st/2nd: the first and "
                 + "second invocation; cpu: the child's CPU time (all threads; a busy machine stretches it far less than "
-                + "wall time), in init and in init plus the first invocation; lines: what the function printed (logs) in "
+                + "wall time), in init and in init plus the first invocation; primed 1st: the first invocation after the "
+                + "function's SnapStart hooks ran (priming, then the renewals of a restore), in other fresh JVMs, and its "
+                + "ratio to a warm (2nd) invocation; lines: what the function printed (logs) in "
                 + "the run; child logs: " + scratch);
         sqsServer.stopAndWait();
         dynamo.stop();
@@ -262,6 +283,12 @@ public final class ColdStartBenchmarkMain {
 
     static Sample runChild(String java, boolean pinned, Function function, List<Path> classpath, Path firstEvent,
                            Path secondEvent, Path log) throws Exception {
+        return runChild(java, pinned, function, classpath, firstEvent, secondEvent, log, false);
+    }
+
+    /** One fresh JVM; {@code primed}: the handler's SnapStart hooks run first (null when it has none). */
+    static Sample runChild(String java, boolean pinned, Function function, List<Path> classpath, Path firstEvent,
+                           Path secondEvent, Path log, boolean primed) throws Exception {
         List<String> command = new ArrayList<>();
         if (pinned) {
             command.addAll(List.of("/usr/bin/taskset", "-c", "0"));
@@ -272,6 +299,9 @@ public final class ColdStartBenchmarkMain {
         String extra = System.getProperty("bench.jvmArgs", "").trim(); // e.g. -Xlog:class+load to see where init goes
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
+        }
+        if (primed) {
+            command.add("-D" + LambdaInvokeChild.PRIMED + "=true");
         }
         command.addAll(List.of(
                 "-cp", String.join(":", classpath.stream().map(Path::toString).toList()),
@@ -317,8 +347,10 @@ public final class ColdStartBenchmarkMain {
                     initCpu = Long.parseLong(line.substring("CPU_INIT ".length())) / 1e6;
                 } else if (line.startsWith("CPU_FIRST ")) {
                     firstCpu = Long.parseLong(line.substring("CPU_FIRST ".length())) / 1e6;
-                } else if (line.startsWith("CPU_SECOND ")) {
+                } else if (line.startsWith("CPU_SECOND ") || line.equals("PRIMED")) {
                     continue;
+                } else if (line.equals("NO_PRIMING")) {
+                    return null;
                 } else if (line.startsWith("FIRST ")) {
                     String[] parts = line.split(" ", 3);
                     first = Long.parseLong(parts[1]) / 1e6;

@@ -9,6 +9,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 
+import org.crac.Resource;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +25,17 @@ import java.util.List;
  * reduced to the part that costs time. It loads the handler class (its static initialiser is the function's init),
  * constructs it, then invokes it twice with the same event and prints one line per phase for the parent:
  * {@code INIT_DONE}, {@code FIRST <nanos> <answer>}, {@code SECOND <nanos> <answer>}, and after each the process's CPU
- * time ({@code CPU_INIT <nanos>}: all of it so far; {@code CPU_FIRST}, {@code CPU_SECOND}: that invocation's). It is copied next to the
+ * time ({@code CPU_INIT <nanos>}: all of it so far; {@code CPU_FIRST}, {@code CPU_SECOND}: that invocation's). With
+ * {@code -Dbench.child.primed=true} it first calls the handler's SnapStart hooks ({@code priming()}: before the
+ * checkpoint, after the restore) as Lambda would around a snapshot, prints {@code PRIMED}, and times the calls after
+ * them (or prints {@code NO_PRIMING} and stops when the handler has none). It is copied next to the
  * unpacked package at run time, never into a package; it uses only the JDK and the Lambda libraries the packages
  * carry. Arguments: handler class, event kind ({@code http}, {@code sqs}, {@code scheduled}, {@code map},
  * {@code none}), event file.
  */
 public final class LambdaInvokeChild {
+    /** The system property that makes the child run the handler's SnapStart priming hooks before the first call. */
+    static final String PRIMED = "bench.child.primed";
 
     private LambdaInvokeChild() {
     }
@@ -42,6 +49,19 @@ public final class LambdaInvokeChild {
         System.out.flush();
         long initCpu = cpuNanos(); // read after INIT_DONE: its own cost stays out of the wall-clock init
         System.out.println("CPU_INIT " + initCpu);
+        if (Boolean.getBoolean(PRIMED)) { // as SnapStart: the priming before the snapshot, the renewals after a restore
+            Resource priming;
+            try {
+                priming = (Resource) handler.getClass().getMethod("priming").invoke(null);
+            } catch (NoSuchMethodException none) {
+                System.out.println("NO_PRIMING");
+                System.exit(0);
+                return;
+            }
+            priming.beforeCheckpoint(null);
+            priming.afterRestore(null);
+            System.out.println("PRIMED");
+        }
         for (String phase : List.of("FIRST", "SECOND")) {
             long cpuBefore = cpuNanos();
             long start = System.nanoTime();
