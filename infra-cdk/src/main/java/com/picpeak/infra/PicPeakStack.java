@@ -35,6 +35,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.Function;
@@ -181,8 +182,10 @@ public final class PicPeakStack extends Stack {
 
         // Worker: runs job steps from the queue until its time is nearly up, then re-enqueues the rest; continuations
         // and the sweep job's archive jobs are new messages, hence the send right on the queue it reads.
+        // SnapStart on the job functions too: their priming builds the SDK clients before the snapshot, so a restored
+        // worker starts its first job without the client set-up (docs/lambda-runtime.md)
         Function worker = function("Worker", API_HANDLERS + "JobWorkerHandler::handleRequest", api,
-                2048, WORKER_TIMEOUT, submitsJobs, false);
+                2048, WORKER_TIMEOUT, submitsJobs, settings.snapStart());
         allowStorage(worker, S3_OBJECT_READ_WRITE_DELETE_MULTIPART);
         allowCatalog(worker, CATALOG_READ_WRITE, true);
         allowEvents(worker);
@@ -190,7 +193,7 @@ public final class PicPeakStack extends Stack {
         worker.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(JOB_QUEUE_CONSUME).resources(List.of(jobQueue.getQueueArn())).build());
         EventSourceMapping.Builder.create(this, "WorkerJobs")
-                .target(worker)
+                .target(live(worker))
                 .eventSourceArn(jobQueue.getQueueArn())
                 .batchSize(1) // one job per invocation: its steps fill the invocation's time
                 .reportBatchItemFailures(true)
@@ -202,10 +205,7 @@ public final class PicPeakStack extends Stack {
         // The daily sweep only submits a sweep job (idempotent), so two asynchronous retries are safe. One run at
         // a time; a schedule event still waiting after an hour (throttled) is dropped: tomorrow's run comes.
         Function sweep = function("ArchiveSweep", API_HANDLERS + "ArchiveSweepHandler::handleRequest", api,
-                1536, Duration.minutes(15), submitsJobs, false, fn -> fn
-                        .reservedConcurrentExecutions(1)
-                        .retryAttempts(2)
-                        .maxEventAge(Duration.hours(1)));
+                1536, Duration.minutes(15), submitsJobs, settings.snapStart(), fn -> fn.reservedConcurrentExecutions(1));
         allowStorage(sweep, S3_OBJECT_READ_WRITE_DELETE);
         allowCatalog(sweep, CATALOG_READ_WRITE, true);
         allowEvents(sweep);
@@ -213,7 +213,7 @@ public final class PicPeakStack extends Stack {
         Rule.Builder.create(this, "DailyArchiveSweep")
                 .description("archives expired events every night")
                 .schedule(Schedule.cron(CronOptions.builder().minute("0").hour("3").build()))
-                .targets(List.of(new LambdaFunction(sweep)))
+                .targets(List.of(new LambdaFunction(live(sweep, 2, Duration.hours(1)))))
                 .build();
 
         if (settings.autoImport()) {
@@ -222,17 +222,16 @@ public final class PicPeakStack extends Stack {
             // No retries: the next scheduled tick is the retry, and a retried poll would only overlap it. One
             // poll at a time; a tick throttled behind a running poll waits at most one interval (the next is due).
             Function poller = function("Poller", POLLER_HANDLER, Code.fromAsset(packages.poller().toString()),
-                    2048, Duration.seconds(timeoutSeconds), Map.of(), false, fn -> fn
-                            .reservedConcurrentExecutions(1)
-                            .retryAttempts(0)
-                            .maxEventAge(Duration.seconds(Math.min(6 * 3600, settings.scheduleMinutes() * 60))));
+                    2048, Duration.seconds(timeoutSeconds), Map.of(), settings.snapStart(),
+                    fn -> fn.reservedConcurrentExecutions(1));
             allowStorage(poller, S3_OBJECT_READ_WRITE_DELETE);
             allowCatalog(poller, CATALOG_READ_WRITE, true);
             allowEvents(poller);
             Rule.Builder.create(this, "AutoImportSchedule")
                     .description("runs the S3 auto-import poller every STORAGE_AUTO_IMPORT_INTERVAL_MS (whole minutes)")
                     .schedule(Schedule.rate(Duration.minutes(settings.scheduleMinutes())))
-                    .targets(List.of(new LambdaFunction(poller)))
+                    .targets(List.of(new LambdaFunction(live(poller, 0,
+                            Duration.seconds(Math.min(6 * 3600, settings.scheduleMinutes() * 60))))))
                     .build();
         }
 
@@ -547,15 +546,35 @@ public final class PicPeakStack extends Stack {
                 .actions(List.of("events:PutEvents")).resources(List.of(bus.getEventBusArn())).build());
     }
 
-    /** The version API Gateway calls: with SnapStart, only a published version runs from the snapshot. */
+    /**
+     * The version API Gateway, the job queue and the schedules invoke: with SnapStart, only a published version runs
+     * from the snapshot.
+     */
     private IFunction live(Function function) {
         if (!settings.snapStart()) {
             return function;
         }
+        return liveAlias(function).build();
+    }
+
+    /**
+     * As {@link #live(Function)}, for a function a schedule invokes asynchronously, with its retries and the age past
+     * which an event is dropped. They belong to what is invoked: the alias with SnapStart, else the function.
+     */
+    private IFunction live(Function function, int retryAttempts, Duration maxEventAge) {
+        if (!settings.snapStart()) {
+            function.configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                    .retryAttempts(retryAttempts).maxEventAge(maxEventAge).build());
+            return function;
+        }
+        return liveAlias(function).retryAttempts(retryAttempts).maxEventAge(maxEventAge).build();
+    }
+
+    private Alias.Builder liveAlias(Function function) {
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "the alias 'live' publishes a version on every code or configuration change");
         return Alias.Builder.create(this, function.getNode().getId() + "Live")
-                .aliasName("live").version(function.getCurrentVersion()).build();
+                .aliasName("live").version(function.getCurrentVersion());
     }
 
     private void route(HttpApi api, String id, IFunction target, List<String> routeKeys) {

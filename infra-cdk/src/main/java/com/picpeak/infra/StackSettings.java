@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param autoImportIntervalMs {@code STORAGE_AUTO_IMPORT_INTERVAL_MS}: the poller's schedule, in whole minutes
  * @param adminTokenSecretArn  an existing Secrets Manager secret (complete ARN) holding the admin token;
  *                             empty: the stack creates one with a generated value
- * @param snapStart            SnapStart on the HTTP functions (off for emulators that lack it)
+ * @param snapStart            SnapStart on every function, invoked through its alias "live" (off for emulators that lack it)
  * @param jobConcurrency       the most jobs the worker runs at once (the SQS event source's maximum concurrency)
  * @param endpoint             LocalStack and SAM local only: the functions reach every AWS service at this URL
  *                             ({@code STORAGE_S3_ENDPOINT} and the SDK's standard {@code AWS_ENDPOINT_URL}); empty in AWS

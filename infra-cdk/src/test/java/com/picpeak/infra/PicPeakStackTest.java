@@ -93,7 +93,7 @@ class PicPeakStackTest {
     }
 
     @Test
-    void functions_areJava21OnArm64_sizedForTheirWork_httpOnesWithSnapStart() {
+    void functions_areJava21OnArm64_sizedForTheirWork_withSnapStart() {
         Map<String, List<Integer>> memoryAndTimeout = new LinkedHashMap<>();
         memoryAndTimeout.put(GALLERY, List.of(1024, 29));
         memoryAndTimeout.put(DOWNLOAD, List.of(1024, 29));
@@ -108,9 +108,7 @@ class PicPeakStackTest {
             assertThat(Synth.strings(p.path("Architectures"))).as(handler).containsExactly("arm64");
             assertThat(p.path("Handler").asText()).isEqualTo(handler + "::handleRequest");
             assertThat(List.of(p.path("MemorySize").asInt(), p.path("Timeout").asInt())).as(handler).isEqualTo(sizes);
-            boolean http = List.of(GALLERY, DOWNLOAD, UPLOAD, ADMIN).contains(handler);
-            assertThat(p.path("SnapStart").path("ApplyOn").asText()).as(handler)
-                    .isEqualTo(http ? "PublishedVersions" : "");
+            assertThat(p.path("SnapStart").path("ApplyOn").asText()).as(handler).isEqualTo("PublishedVersions");
             JsonNode env = p.path("Environment").path("Variables");
             assertThat(env.path("STORAGE_BACKEND").asText()).isEqualTo("s3");
             assertThat(env.path("STORAGE_S3_BUCKET").path("Ref").asText()).startsWith("Photos");
@@ -124,8 +122,8 @@ class PicPeakStackTest {
         // no archive builder function any more: Download All builds are jobs (and no role may invoke a function:
         // statements_nameOneResourceEach_neverAWildcardActionOrResource)
         assertThat(defaults.json.toString()).doesNotContain("ArchiveBuilder").doesNotContain("ARCHIVE_BUILDER_FUNCTION");
-        // API Gateway invokes the published version behind the alias "live"
-        assertThat(defaults.resourcesOfType("AWS::Lambda::Alias")).hasSize(4);
+        // API Gateway, the job queue and the schedule invoke the published version behind the alias "live"
+        assertThat(defaults.resourcesOfType("AWS::Lambda::Alias")).hasSize(6);
         defaults.template.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
     }
 
@@ -133,16 +131,14 @@ class PicPeakStackTest {
     void schedules_sweepDaily_pollerOnlyWhenAutoImportIsOn() {
         defaults.template.resourceCountIs("AWS::Events::Rule", 1);
         defaults.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "cron(0 3 * * ? *)",
-                "Targets", List.of(Match.objectLike(Map.of("Arn",
-                        Map.of("Fn::GetAtt", List.of(defaults.functionId(SWEEP), "Arn")))))));
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", defaults.liveAliasId(SWEEP)))))));
         assertThat(defaults.json.toString()).doesNotContain("PollerHandler");
 
         Synth on = withAutoImportAndPrefix;
         on.template.resourceCountIs("AWS::Events::Rule", 2);
         // 90 s: EventBridge counts whole minutes, so the poller runs every 2 minutes
         on.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(2 minutes)",
-                "Targets", List.of(Match.objectLike(Map.of("Arn",
-                        Map.of("Fn::GetAtt", List.of(on.functionId(POLLER), "Arn")))))));
+                "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", on.liveAliasId(POLLER)))))));
         JsonNode poller = on.function(POLLER).path("Properties");
         assertThat(poller.path("Runtime").asText()).isEqualTo("java21");
         assertThat(Synth.strings(poller.path("Architectures"))).containsExactly("arm64");
@@ -340,19 +336,22 @@ class PicPeakStackTest {
         assertThat(worker.path("Handler").asText()).isEqualTo(WORKER + "::handleRequest");
         assertThat(worker.path("Timeout").asInt()).isEqualTo(300);
         assertThat(worker.path("MemorySize").asInt()).isEqualTo(2048);
-        assertThat(worker.has("SnapStart")).isFalse();
+        assertThat(worker.path("SnapStart").path("ApplyOn").asText()).isEqualTo("PublishedVersions");
         assertThat(worker.has("ReservedConcurrentExecutions")).as("bounded by the event source instead").isFalse();
 
         defaults.template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
         defaults.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
-                "FunctionName", Map.of("Ref", defaults.functionId(WORKER)),
                 "EventSourceArn", Map.of("Fn::GetAtt", List.of(defaults.queueId("JobQueue"), "Arn")),
                 "BatchSize", 1,
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "ScalingConfig", Map.of("MaximumConcurrency", 4)));
+        // the queue feeds the alias "live" (the published version SnapStart restores), named "<function>:live"
+        JsonNode mappedTo = defaults.resourcesOfType("AWS::Lambda::EventSourceMapping").values().iterator().next()
+                .path("Properties").path("FunctionName");
+        assertThat(mappedTo.toString()).contains("\"Ref\":\"" + defaults.liveAliasId(WORKER) + "\"", ":live");
         Synth wide = Synth.of(Map.of("jobConcurrency", "25", "snapStart", "false"));
         wide.template.hasResourceProperties("AWS::Lambda::EventSourceMapping",
-                Map.of("ScalingConfig", Map.of("MaximumConcurrency", 25)));
+                Map.of("ScalingConfig", Map.of("MaximumConcurrency", 25), "FunctionName", Map.of("Ref", wide.functionId(WORKER))));
         // the mapping is created after the role may receive from the queue (CloudFormation checks it)
         JsonNode dependsOn = defaults.resources().get(defaults.functionId(WORKER)).path("DependsOn");
         assertThat(Synth.strings(dependsOn)).anyMatch(id -> id.startsWith("WorkerRoleDefaultPolicy"));
@@ -391,17 +390,36 @@ class PicPeakStackTest {
             assertThat(on.function(handler).path("Properties").has("ReservedConcurrentExecutions")).as(handler).isFalse();
         }
         on.template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
+        // on the alias the schedules invoke (a function's own configuration would hold for $LATEST only)
         // the sweep only submits a job (idempotent): two retries; an hour at most
-        on.template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
-                "FunctionName", Map.of("Ref", on.functionId(SWEEP)), "Qualifier", "$LATEST",
-                "MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600));
+        assertThat(asyncConfigOf(on, SWEEP)).isEqualTo(List.of(2, 3600));
         // the poller: the next tick is the retry; a tick waits at most one interval (here 2 minutes)
-        on.template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
-                "FunctionName", Map.of("Ref", on.functionId(POLLER)), "Qualifier", "$LATEST",
-                "MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 120));
+        assertThat(asyncConfigOf(on, POLLER)).isEqualTo(List.of(0, 120));
+        // without SnapStart (emulators) the schedules invoke the function, whose $LATEST carries them
+        Synth plain = Synth.of(Map.of("autoImport", true, "snapStart", "false"));
+        plain.template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", plain.functionId(SWEEP)), "Qualifier", "$LATEST",
+                "MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600));
+        plain.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "cron(0 3 * * ? *)",
+                "Targets", List.of(Match.objectLike(Map.of("Arn",
+                        Map.of("Fn::GetAtt", List.of(plain.functionId(SWEEP), "Arn")))))));
         Synth daily = Synth.of(Map.of("autoImport", true, "autoImportIntervalMs", 86_400_000));
         daily.template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
                 "FunctionName", Map.of("Ref", daily.functionId(POLLER)), "MaximumEventAgeInSeconds", 21_600));
+    }
+
+    /** Retries and maximum event age of the asynchronous invocations of the alias "live" of {@code handler}'s function. */
+    private static List<Integer> asyncConfigOf(Synth synth, String handler) {
+        String function = synth.functionId(handler);
+        String alias = "\"Ref\":\"" + synth.liveAliasId(handler) + "\"";
+        List<JsonNode> configs = synth.resourcesOfType("AWS::Lambda::EventInvokeConfig").values().stream()
+                .map(c -> c.path("Properties"))
+                .filter(p -> p.path("FunctionName").path("Ref").asText().equals(function))
+                .toList();
+        assertThat(configs).as(handler).singleElement().satisfies(p -> assertThat(p.path("Qualifier").toString())
+                .as("the qualifier is the alias 'live'").contains(alias));
+        JsonNode config = configs.get(0);
+        return List.of(config.path("MaximumRetryAttempts").asInt(), config.path("MaximumEventAgeInSeconds").asInt());
     }
 
     @Test
@@ -471,9 +489,9 @@ class PicPeakStackTest {
     }
 
     @Test
-    void everyHttpFunction_hasSnapStart_andTheApiCallsItsAliasLive() {
+    void everyFunction_hasSnapStart_andIsInvokedThroughItsAliasLive() {
         Map<String, JsonNode> aliases = defaults.resourcesOfType("AWS::Lambda::Alias");
-        for (String handler : List.of(GALLERY, DOWNLOAD, UPLOAD, ADMIN)) {
+        for (String handler : List.of(GALLERY, DOWNLOAD, UPLOAD, ADMIN, WORKER, SWEEP)) {
             String id = defaults.functionId(handler);
             assertThat(defaults.function(handler).path("Properties").path("SnapStart").path("ApplyOn").asText())
                     .as(handler).isEqualTo("PublishedVersions");

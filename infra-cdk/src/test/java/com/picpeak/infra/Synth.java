@@ -55,6 +55,15 @@ final class Synth {
     }
 
     /** The logical id of the one function whose handler starts with this class name. */
+    /** The id of the alias "live" of the function running {@code handlerClass}. */
+    String liveAliasId(String handlerClass) {
+        String function = functionId(handlerClass);
+        return resourcesOfType("AWS::Lambda::Alias").entrySet().stream()
+                .filter(e -> e.getValue().path("Properties").path("FunctionName").path("Ref").asText().equals(function))
+                .map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new AssertionError("no alias of " + handlerClass));
+    }
+
     String functionId(String handlerClass) {
         List<String> ids = new ArrayList<>();
         resourcesOfType("AWS::Lambda::Function").forEach((id, fn) -> {
