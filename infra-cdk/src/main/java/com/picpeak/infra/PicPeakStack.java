@@ -210,6 +210,9 @@ public final class PicPeakStack extends Stack {
         allowCatalog(sweep, CATALOG_READ_WRITE, true);
         allowEvents(sweep);
         allowJobSubmission(sweep);
+        // its SnapStart priming reads the queue's attributes (the SQS client built before the snapshot, nothing sent)
+        sweep.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("sqs:GetQueueAttributes")).resources(List.of(jobQueue.getQueueArn())).build());
         Rule.Builder.create(this, "DailyArchiveSweep")
                 .description("archives expired events every night")
                 .schedule(Schedule.cron(CronOptions.builder().minute("0").hour("3").build()))

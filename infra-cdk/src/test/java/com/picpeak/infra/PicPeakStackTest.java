@@ -140,6 +140,7 @@ class PicPeakStackTest {
         on.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(2 minutes)",
                 "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", on.liveAliasId(POLLER)))))));
         JsonNode poller = on.function(POLLER).path("Properties");
+        assertThat(poller.path("SnapStart").path("ApplyOn").asText()).isEqualTo("PublishedVersions");
         assertThat(poller.path("Runtime").asText()).isEqualTo("java21");
         assertThat(Synth.strings(poller.path("Architectures"))).containsExactly("arm64");
         assertThat(poller.path("Timeout").asInt()).isEqualTo(120);
@@ -167,7 +168,7 @@ class PicPeakStackTest {
                 "dynamodb:ConditionCheckItem", "events:PutEvents");
         expected.put(UPLOAD, writer);
         expected.put(ADMIN, union(writer, "sqs:SendMessage"));
-        expected.put(SWEEP, union(writer, "sqs:SendMessage"));
+        expected.put(SWEEP, union(writer, "sqs:SendMessage", "sqs:GetQueueAttributes"));
         expected.put(WORKER, union(writer, "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "sqs:SendMessage",
                 "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"));
         expected.forEach((handler, actions) -> assertThat(actionsOf(defaults, handler)).as(handler).isEqualTo(actions));
@@ -492,6 +493,7 @@ class PicPeakStackTest {
     void everyFunction_hasSnapStart_andIsInvokedThroughItsAliasLive() {
         Map<String, JsonNode> aliases = defaults.resourcesOfType("AWS::Lambda::Alias");
         for (String handler : List.of(GALLERY, DOWNLOAD, UPLOAD, ADMIN, WORKER, SWEEP)) {
+            assertThat(defaults.liveAliasId(handler)).as(handler).isNotBlank();
             String id = defaults.functionId(handler);
             assertThat(defaults.function(handler).path("Properties").path("SnapStart").path("ApplyOn").asText())
                     .as(handler).isEqualTo("PublishedVersions");

@@ -54,7 +54,6 @@ final class Synth {
         return found;
     }
 
-    /** The logical id of the one function whose handler starts with this class name. */
     /** The id of the alias "live" of the function running {@code handlerClass}. */
     String liveAliasId(String handlerClass) {
         String function = functionId(handlerClass);
@@ -64,6 +63,7 @@ final class Synth {
                 .orElseThrow(() -> new AssertionError("no alias of " + handlerClass));
     }
 
+    /** The logical id of the one function whose handler starts with this class name. */
     String functionId(String handlerClass) {
         List<String> ids = new ArrayList<>();
         resourcesOfType("AWS::Lambda::Function").forEach((id, fn) -> {

@@ -154,8 +154,8 @@ public record AppConfig(
 
     /**
      * The admin token: {@code ADMIN_TOKEN} when set (local mode, tests), else the value of the secret
-     * {@code ADMIN_TOKEN_SECRET_ARN} names, read through {@code readSecret} (once, at start); empty when neither
-     * is set.
+     * {@code ADMIN_TOKEN_SECRET_ARN} names, read through {@code readSecret} (when first needed and on rotation:
+     * {@link AdminToken}); empty when neither is set.
      *
      * @throws ConfigException naming {@code ADMIN_TOKEN_SECRET_ARN} when the secret cannot be read or is too short
      */

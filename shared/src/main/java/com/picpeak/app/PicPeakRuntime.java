@@ -52,6 +52,8 @@ import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.ProcessCredentials;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.utils.Lazy;
@@ -67,6 +69,7 @@ import java.util.Map;
  * translate HTTP to calls on these services.
  */
 public final class PicPeakRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PicPeakRuntime.class);
 
     /** Where the code runs: it decides the delivery policy (response size cap) and who creates the table. */
     public enum Shape { LOCAL, SERVERLESS }
@@ -349,12 +352,25 @@ public final class PicPeakRuntime implements AutoCloseable {
      * a job document (JSON), so the first job after a restore costs about what a warm one does.
      */
     public void primeJobFunction() {
-        jobs.find(PRIMING_ABSENT_ID);
-        store.head(PRIMING_ABSENT_KEY);
+        warm("a job read", () -> jobs.find(PRIMING_ABSENT_ID));
+        warm("an object's HEAD", () -> store.head(PRIMING_ABSENT_KEY));
         if (jobQueue instanceof SqsJobQueue sqs) {
-            sqs.probe();
+            warm("the job queue's attributes", sqs::probe);
         }
-        JobJson.tree(JobJson.write(Map.of("primedAt", clock.instant())));
+        warm("a job document", () -> JobJson.tree(JobJson.write(Map.of("primedAt", clock.instant()))));
+        warm("the image codecs", ImageProbe::loadCodecs);
+    }
+
+    /**
+     * One warm-up read of the priming: best effort, since a read that fails still built its client, and a publish
+     * must not fail for a warm-up (the start-up check, which did run, is what refuses a broken configuration).
+     */
+    private static void warm(String what, Runnable read) {
+        try {
+            read.run();
+        } catch (RuntimeException e) {
+            log.warn("SnapStart priming: {} failed ({}); the first call after a restore does it", what, e.toString());
+        }
     }
 
     /**
@@ -375,6 +391,9 @@ public final class PicPeakRuntime implements AutoCloseable {
         JobRunner renamed = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
         this.jobRunner = renamed;
         this.jobWorker = new JobWorker(renamed, jobStore, jobQueue, clock);
+        if (jobQueue instanceof LocalJobQueue local) {
+            local.attach(jobWorker);
+        }
     }
 
     /** Removes catalog items past their {@code ttl} (local mode's timer; DynamoDB does it in AWS). */

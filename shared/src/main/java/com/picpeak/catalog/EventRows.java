@@ -6,12 +6,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 
 import static com.picpeak.catalog.CatalogKeys.EVENTS_GSI_PK;
@@ -89,13 +89,19 @@ final class EventRows {
     }
 
     /**
+     * The back-off's randomness: environments SnapStart restores from one snapshot would share a seeded generator's
+     * sequence (and keep colliding); Lambda's Java runtimes reseed {@link SecureRandom} after a restore.
+     */
+    private static final SecureRandom JITTER = new SecureRandom();
+
+    /**
      * Waits a random 1 ms to 2^attempt x 4 ms (at most 250 ms) before the next optimistic attempt: writers
      * that retry at once keep colliding, spread out they get through.
      */
     private static void backOff(int attempt) {
         long bound = Math.min(250, 4L << attempt);
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
+            Thread.sleep(JITTER.nextLong(1, bound + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PicPeakException(ErrorCode.CONFLICT, "interrupted while retrying an event update", e);

@@ -1,6 +1,7 @@
 package com.picpeak.api;
 
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.picpeak.app.AdminToken;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.app.RequestLimits;
 import com.picpeak.error.ErrorCode;
@@ -89,11 +90,17 @@ public class ApiErrors implements WebMvcConfigurer {
         return body;
     }
 
+    /** When to ask again after a 503: storage in a few seconds; an unreadable admin token when it is read again. */
+    static long retryAfterSeconds(ErrorCode code) {
+        return code == ErrorCode.ADMIN_TOKEN_UNAVAILABLE ? AdminToken.RETRY_AFTER_MISMATCH.toSeconds()
+                : STORAGE_RETRY_AFTER_SECONDS;
+    }
+
     static ResponseEntity<Map<String, Object>> respond(ErrorCode code, String message) {
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(code.httpStatus()).contentType(MediaType.APPLICATION_JSON)
                 .header("Cache-Control", "no-store");
         if (code.httpStatus() == 503) {
-            answer.header("Retry-After", Integer.toString(STORAGE_RETRY_AFTER_SECONDS));
+            answer.header("Retry-After", Long.toString(retryAfterSeconds(code)));
         }
         return answer.body(body(code, message));
     }

@@ -89,8 +89,8 @@ final class RequestGate implements Filter {
         response.setStatus(refused.errorCode().httpStatus());
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        if (refused.errorCode().httpStatus() == 503) { // the admin token's secret unreadable: "not now", as storage's
-            response.setHeader("Retry-After", Integer.toString(ApiErrors.STORAGE_RETRY_AFTER_SECONDS));
+        if (refused.errorCode().httpStatus() == 503) { // "not now": the admin token's secret unreadable
+            response.setHeader("Retry-After", Long.toString(ApiErrors.retryAfterSeconds(refused.errorCode())));
         }
         if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
             response.setHeader("Connection", "close");

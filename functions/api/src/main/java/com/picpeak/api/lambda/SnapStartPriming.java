@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.picpeak.api.RuntimeHolder;
 import com.picpeak.app.PicPeakRuntime;
+import com.picpeak.media.ImageProbe;
 import com.picpeak.storage.ProcessCredentials;
 import org.crac.Context;
 import org.crac.Core;
@@ -70,6 +71,7 @@ public final class SnapStartPriming implements Resource {
         PicPeakRuntime runtime = RuntimeHolder.get();
         runtime.gallery();
         runtime.protection();
+        ImageProbe.loadCodecs(); // uploads, renditions, tiles: ImageIO's plugin scan before the snapshot
         answers.clear();
         for (String path : paths) {
             String resolved = path.replace("{event}", ABSENT_EVENT);
