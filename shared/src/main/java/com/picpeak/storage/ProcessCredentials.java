@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -60,6 +61,11 @@ public final class ProcessCredentials implements AwsCredentialsProvider {
     }
 
     private static AwsCredentialsProvider choose() {
+        // the keys' setting is read from the system properties, then the environment: each has its own provider
+        // (the environment's reads only the environment)
+        if (System.getProperty("aws.accessKeyId") != null && System.getProperty("aws.secretAccessKey") != null) {
+            return SystemPropertyCredentialsProvider.create();
+        }
         if (SdkSystemSetting.AWS_ACCESS_KEY_ID.getStringValue().isPresent()
                 && SdkSystemSetting.AWS_SECRET_ACCESS_KEY.getStringValue().isPresent()) {
             return EnvironmentVariableCredentialsProvider.create();

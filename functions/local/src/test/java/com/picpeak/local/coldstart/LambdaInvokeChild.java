@@ -9,8 +9,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 
-import org.crac.Resource;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,16 +48,18 @@ public final class LambdaInvokeChild {
         long initCpu = cpuNanos(); // read after INIT_DONE: its own cost stays out of the wall-clock init
         System.out.println("CPU_INIT " + initCpu);
         if (Boolean.getBoolean(PRIMED)) { // as SnapStart: the priming before the snapshot, the renewals after a restore
-            Resource priming;
+            Object priming;
             try {
-                priming = (Resource) handler.getClass().getMethod("priming").invoke(null);
+                priming = handler.getClass().getMethod("priming").invoke(null);
             } catch (NoSuchMethodException none) {
                 System.out.println("NO_PRIMING");
                 System.exit(0);
                 return;
             }
-            priming.beforeCheckpoint(null);
-            priming.afterRestore(null);
+            // org.crac.Resource, called by name: the package carries org.crac, this child's classpath may not
+            Class<?> cracContext = Class.forName("org.crac.Context");
+            priming.getClass().getMethod("beforeCheckpoint", cracContext).invoke(priming, (Object) null);
+            priming.getClass().getMethod("afterRestore", cracContext).invoke(priming, (Object) null);
             System.out.println("PRIMED");
         }
         for (String phase : List.of("FIRST", "SECOND")) {
