@@ -90,7 +90,7 @@ public final class AdminToken {
         }
         if (current == null) { // the cause (secret name, role) is in the log, not in an answer anyone may get
             throw new PicPeakException(ErrorCode.ADMIN_TOKEN_UNAVAILABLE, "the admin token could not be read from its "
-                    + "secret (" + AppConfig.ADMIN_TOKEN_SECRET_ARN + "): the function's log has the cause; try again in a minute");
+                    + "secret (" + AppConfig.ADMIN_TOKEN_SECRET_ARN + "): the function's log has the cause; try again in 30 seconds");
         }
         return current;
     }

@@ -13,6 +13,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * The credentials of this process's SDK clients when none are configured: one provider, chosen explicitly from what
  * the environment offers instead of walking the default chain (which builds every provider it knows):
  * <ul>
+ *     <li>keys in the JVM's {@code aws.accessKeyId}/{@code aws.secretAccessKey} properties (first, as in the SDK's
+ *     own chain): read from there;</li>
  *     <li>keys in the environment (a Lambda function without SnapStart, a shell with keys): read from there;</li>
  *     <li>a container credentials endpoint (a SnapStart function, ECS): fetched and refreshed from it;</li>
  *     <li>otherwise the default chain (profile files, instance roles).</li>
@@ -66,8 +68,7 @@ public final class ProcessCredentials implements AwsCredentialsProvider {
         if (System.getProperty("aws.accessKeyId") != null && System.getProperty("aws.secretAccessKey") != null) {
             return SystemPropertyCredentialsProvider.create();
         }
-        if (SdkSystemSetting.AWS_ACCESS_KEY_ID.getStringValue().isPresent()
-                && SdkSystemSetting.AWS_SECRET_ACCESS_KEY.getStringValue().isPresent()) {
+        if (System.getenv("AWS_ACCESS_KEY_ID") != null && System.getenv("AWS_SECRET_ACCESS_KEY") != null) {
             return EnvironmentVariableCredentialsProvider.create();
         }
         if (SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_FULL_URI.getStringValue().isPresent()

@@ -57,8 +57,9 @@ class AdminTokenUnavailableHttpTest {
             exchange.close();
         });
         secretsManager.start();
-        // the SDK's own settings (no endpoint variable can be set in a running JVM): only the secret's client uses them
-        setProperty("aws.endpointUrl", "http://127.0.0.1:" + secretsManager.getAddress().getPort());
+        // the SDK's own settings (no environment variable can be set in a running JVM); the endpoint is the secret
+        // service's only, and the properties are restored after the class
+        setProperty("aws.endpointUrlSecretsManager", "http://127.0.0.1:" + secretsManager.getAddress().getPort());
         setProperty("aws.region", "us-east-1");
         setProperty("aws.accessKeyId", "test-access-key");
         setProperty("aws.secretAccessKey", "test-secret-key");
@@ -77,17 +78,26 @@ class AdminTokenUnavailableHttpTest {
 
     @AfterAll
     static void stop() {
-        app.close();
-        runtime.close();
-        secretsManager.stop(0);
-        savedProperties.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
+        try {
+            if (app != null) {
+                app.close();
             }
-        });
-        ProcessCredentials.INSTANCE.renew();
+            if (runtime != null) {
+                runtime.close();
+            }
+            if (secretsManager != null) {
+                secretsManager.stop(0);
+            }
+        } finally { // whatever failed above, the JVM's later test classes get their settings back
+            savedProperties.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            });
+            ProcessCredentials.INSTANCE.renew();
+        }
     }
 
     @Test
@@ -111,7 +121,8 @@ class AdminTokenUnavailableHttpTest {
         for (int i = 0; i < 5; i++) {
             assertUnavailable(get("/api/admin/events", "Bearer some-token-0123456789abcdef"));
         }
-        assertThat(secretRequests).as("not asked again within the interval").hasValue(afterFirstRead);
+        assertThat(secretRequests).as("not asked again within the interval (one read: the SDK's attempts of one call)")
+                .hasValue(afterFirstRead);
 
         HttpResponse<String> anonymous = get("/api/admin/events", null);
         assertThat(anonymous.statusCode()).as("no token presented: nothing to read for").isEqualTo(401);

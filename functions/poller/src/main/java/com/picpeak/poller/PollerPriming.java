@@ -39,6 +39,6 @@ public final class PollerPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         runtime.get().renewAfterRestore();
-        log.info("SnapStart restore: credentials renewed, new job owner");
+        log.info("SnapStart restore: credentials renewed, job owner now {}", runtime.get().jobRunner().owner());
     }
 }

@@ -35,6 +35,6 @@ public final class JobFunctionPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         RuntimeHolder.get().renewAfterRestore();
-        log.info("SnapStart restore: credentials renewed, new job owner");
+        log.info("SnapStart restore: credentials renewed, job owner now {}", RuntimeHolder.get().jobRunner().owner());
     }
 }
