@@ -164,10 +164,16 @@ public final class PicPeakRuntime implements AutoCloseable {
                 JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()),
                 JobKind.DOWNLOAD_ALL_PART, downloadAll.partStep());
         this.jobStore = jobStore;
-        this.jobRunner = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
-        this.jobWorker = new JobWorker(jobRunner, jobStore, jobQueue, clock);
+        nameJobOwner();
         this.expiredItems = new ExpiredItems(table);
         this.scheduledRuns = new ScheduledRuns(table);
+    }
+
+    /** A job runner and worker under a new owner name; local mode's queue hands its jobs to that worker. */
+    private void nameJobOwner() {
+        JobRunner named = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
+        this.jobRunner = named;
+        this.jobWorker = new JobWorker(named, jobStore, jobQueue, clock);
         if (jobQueue instanceof LocalJobQueue local) {
             local.attach(jobWorker);
         }
@@ -348,8 +354,9 @@ public final class PicPeakRuntime implements AutoCloseable {
     /**
      * SnapStart priming of the job functions (worker, sweep, poller), before the snapshot: only reads. The start-up
      * check already made the sentinel HEAD; this reads an absent job (the catalog's client and connection), asks the
-     * store for an absent object (the store's S3 client), reads the job queue's attributes (the SQS client) and parses
-     * a job document (JSON), so the first job after a restore costs about what a warm one does.
+     * store for an absent object (the store's S3 client), reads the job queue's attributes (the SQS client), parses
+     * a job document (JSON) and loads the image codecs, so the first job after a restore costs about what a warm one
+     * does.
      */
     public void primeJobFunction() {
         warm("a job read", () -> jobs.find(PRIMING_ABSENT_ID));
@@ -388,12 +395,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     public void renewAfterRestore() {
         ProcessCredentials.INSTANCE.renew();
         adminToken.refresh();
-        JobRunner renamed = jobRunner(JobRunner.newOwner(shape.name().toLowerCase()));
-        this.jobRunner = renamed;
-        this.jobWorker = new JobWorker(renamed, jobStore, jobQueue, clock);
-        if (jobQueue instanceof LocalJobQueue local) {
-            local.attach(jobWorker);
-        }
+        nameJobOwner();
     }
 
     /** Removes catalog items past their {@code ttl} (local mode's timer; DynamoDB does it in AWS). */

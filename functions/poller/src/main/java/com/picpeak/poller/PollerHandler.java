@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.picpeak.app.AwsClients;
+import com.picpeak.app.JobFunctionPriming;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.autoimport.PollReport;
 import com.picpeak.jobs.JobRunner;
@@ -31,7 +32,7 @@ public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<S
     private static final Logger log = LoggerFactory.getLogger(PollerHandler.class);
     private static volatile PicPeakRuntime shared;
     /** SnapStart: the runtime built and read through before the snapshot, renewed after a restore. */
-    private static final PollerPriming PRIMING = PollerPriming.register(PollerHandler::sharedRuntime);
+    private static final JobFunctionPriming PRIMING = JobFunctionPriming.register(PollerHandler::sharedRuntime);
     private final Supplier<PicPeakRuntime> runtime;
 
     /** The Lambda runtime's entry: configuration from the environment. */
@@ -57,7 +58,7 @@ public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<S
     }
 
     /** The priming of this function (tests and the cold-start benchmark call its hooks, as SnapStart would). */
-    public static PollerPriming priming() {
+    public static JobFunctionPriming priming() {
         return PRIMING;
     }
 

@@ -2,6 +2,7 @@ package com.picpeak.poller;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.picpeak.app.AppConfig;
+import com.picpeak.app.JobFunctionPriming;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.autoimport.PollReport;
 import com.picpeak.catalog.PhotoSource;
@@ -75,7 +76,7 @@ class PollerHandlerTest {
             List<String> objectsBefore = objectKeys(bucket);
             int rowsBefore = rowCount(app);
             String ownerBefore = app.jobRunner().owner();
-            PollerPriming priming = PollerPriming.register(() -> app);
+            JobFunctionPriming priming = JobFunctionPriming.register(() -> app);
 
             priming.beforeCheckpoint(null);
             assertThat(objectKeys(bucket)).as("no object written").isEqualTo(objectsBefore);

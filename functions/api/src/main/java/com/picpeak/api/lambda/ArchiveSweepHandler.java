@@ -3,6 +3,7 @@ package com.picpeak.api.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.picpeak.api.RuntimeHolder;
+import com.picpeak.app.JobFunctionPriming;
 import com.picpeak.jobs.JobStore;
 
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class ArchiveSweepHandler implements RequestHandler<Map<String, Obj
     }
 
     /** SnapStart: the runtime built and read through before the snapshot, renewed after a restore. */
-    private static final JobFunctionPriming PRIMING = JobFunctionPriming.register();
+    private static final JobFunctionPriming PRIMING = JobFunctionPriming.register(RuntimeHolder::get);
 
     /** The priming of this function (tests and the cold-start benchmark call its hooks, as SnapStart would). */
     public static JobFunctionPriming priming() {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.picpeak.api.RuntimeHolder;
+import com.picpeak.app.JobFunctionPriming;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.jobs.JobWorker;
 import com.picpeak.jobs.SqsJobQueue;
@@ -32,7 +33,7 @@ public final class JobWorkerHandler implements RequestHandler<SQSEvent, SQSBatch
     }
 
     /** SnapStart: the runtime built and read through before the snapshot, renewed after a restore. */
-    private static final JobFunctionPriming PRIMING = JobFunctionPriming.register();
+    private static final JobFunctionPriming PRIMING = JobFunctionPriming.register(RuntimeHolder::get);
 
     public JobWorkerHandler() {
         this(RuntimeHolder::get);
