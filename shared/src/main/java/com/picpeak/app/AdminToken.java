@@ -49,15 +49,10 @@ public final class AdminToken {
         return new AdminToken(token, null, Clock.systemUTC());
     }
 
-    /** A token read through {@code source} (the secret), already read once as {@code initial}. */
-    public static AdminToken rereadable(String initial, Supplier<String> source, Clock clock) {
-        return new AdminToken(initial, source, clock);
-    }
-
     /**
      * A token read through {@code source} (the secret) when first needed. Until one read succeeds, {@link #current()}
-     * and {@link #matches} answer 503 {@code admin_token_unavailable} naming the cause, and read again at most once
-     * per {@link #RETRY_AFTER_MISMATCH}.
+     * and {@link #matches} answer 503 {@code admin_token_unavailable} naming the variable (the cause goes to the log),
+     * and read again at most once per {@link #RETRY_AFTER_MISMATCH}.
      */
     public static AdminToken fromSecret(Supplier<String> source, Clock clock) {
         AdminToken token = new AdminToken(null, source, clock);

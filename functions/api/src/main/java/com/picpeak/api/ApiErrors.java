@@ -68,7 +68,7 @@ public class ApiErrors implements WebMvcConfigurer {
     private static final Map<ErrorCode, String> GUEST_MESSAGES = new EnumMap<>(Map.of(
             ErrorCode.STORAGE_FAILURE, "the photo storage failed to answer: try again later (the server's log has the details)",
             ErrorCode.STORAGE_UNAVAILABLE, "the storage or the catalog is not answering right now: try again in a minute",
-            ErrorCode.ADMIN_TOKEN_UNAVAILABLE, "the server cannot read its keys right now: try again in a minute",
+            ErrorCode.ADMIN_TOKEN_UNAVAILABLE, "the server cannot read its keys right now: try again in 30 seconds",
             ErrorCode.INTERNAL, "the server failed unexpectedly; the log has the details",
             ErrorCode.DOWNLOAD_ALL_FAILED, "the download of all photos could not be prepared: the photographer has been "
                     + "told; it is prepared anew once the gallery changes",

@@ -10,11 +10,9 @@ import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.gallery.EventPatch;
 import com.picpeak.testing.TestImages;
+import com.picpeak.testing.TestS3Server;
 import com.sun.net.httpserver.HttpServer;
 import org.elasticmq.rest.sqs.SQSRestServer;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -43,8 +41,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -67,8 +66,8 @@ public final class ColdStartBenchmarkMain {
     static final String ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
     static final String SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:picpeak-admin-AbCdEf";
     static final String SLUG = "bench";
-    static final String ACCESS_KEY = "BENCHLOCALKEY";
-    static final String SECRET_KEY = "benchlocalsecret";
+    static final String ACCESS_KEY = TestS3Server.ACCESS_KEY;
+    static final String SECRET_KEY = TestS3Server.SECRET_KEY;
 
     record Function(String name, String handlerClass, int memoryMb, String runtime, String architecture, Path zip,
                     Map<String, String> env, String kind) {
@@ -109,16 +108,9 @@ public final class ColdStartBenchmarkMain {
         Path pollerDir = unpack(pollerZip, scratch.resolve("poller"));
         Path childDir = copyChild(scratch.resolve("child"));
 
-        // DynamoDB Local takes only letters and digits in a key id, and the functions' clients share the
-        // environment's credentials (as in Lambda): one key pair for every server
-        S3Proxy s3 = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        s3.start();
-        while (!"STARTED".equals(s3.getState())) {
-            Thread.sleep(2);
-        }
-        URI s3Endpoint = URI.create("http://127.0.0.1:" + s3.getPort());
+        // the functions' clients share the environment's credentials (as in Lambda): one key pair for every server
+        TestS3Server s3 = TestS3Server.start(Optional.empty());
+        URI s3Endpoint = s3.endpoint();
         String bucket = "picpeak-bench";
         int dynamoPort = freePort();
         DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(
@@ -377,13 +369,14 @@ public final class ColdStartBenchmarkMain {
     static Sample median(List<Sample> samples) {
         List<Sample> byInit = samples.stream().sorted(Comparator.comparingLong(Sample::initMs)).toList();
         Sample mid = byInit.get(byInit.size() / 2);
-        double first = samples.stream().mapToDouble(Sample::firstMs).sorted().toArray()[samples.size() / 2];
-        double second = samples.stream().mapToDouble(Sample::secondMs).sorted().toArray()[samples.size() / 2];
-        double initCpu = samples.stream().mapToDouble(Sample::initCpuMs).sorted().toArray()[samples.size() / 2];
-        double initAndFirstCpu = samples.stream().mapToDouble(x -> x.initCpuMs() + x.firstCpuMs()).sorted()
-                .toArray()[samples.size() / 2];
-        return new Sample(mid.initMs(), first, second, mid.outputLines(), mid.firstAnswer(), initCpu,
-                initAndFirstCpu - initCpu);
+        double initCpu = middle(samples, Sample::initCpuMs);
+        return new Sample(mid.initMs(), middle(samples, Sample::firstMs), middle(samples, Sample::secondMs),
+                mid.outputLines(), mid.firstAnswer(), initCpu, middle(samples, x -> x.initCpuMs() + x.firstCpuMs()) - initCpu);
+    }
+
+    /** The median of one figure of the samples. */
+    private static double middle(List<Sample> samples, ToDoubleFunction<Sample> figure) {
+        return samples.stream().mapToDouble(figure).sorted().toArray()[samples.size() / 2];
     }
 
     /** One event for the first invocation, one for the second (an upload needs a new file name each time). */

@@ -3,6 +3,7 @@ package com.picpeak.local.coldstart;
 import com.picpeak.app.AdminToken;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs inside a Lambda package's classpath (a child JVM of {@link LambdaPackageLoggingTest}): initialises the
@@ -17,9 +18,14 @@ public final class PackageLogProbe {
 
     public static void main(String[] args) throws Exception {
         Class.forName(args[0], true, PackageLogProbe.class.getClassLoader());
-        AdminToken token = AdminToken.rereadable("probe-token-0123456789", () -> {
-            throw new IllegalStateException(CAUSE);
+        AtomicBoolean readOnce = new AtomicBoolean();
+        AdminToken token = AdminToken.fromSecret(() -> {
+            if (readOnce.getAndSet(true)) {
+                throw new IllegalStateException(CAUSE);
+            }
+            return "probe-token-0123456789";
         }, Clock.systemUTC());
+        token.current(); // the first read succeeds; the second, below, fails and is logged as a warning
         token.refresh();
         System.out.flush();
         System.exit(0);
