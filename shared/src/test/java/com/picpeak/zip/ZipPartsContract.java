@@ -99,25 +99,8 @@ abstract class ZipPartsContract {
     void slicesAtRandomCutPoints_joinToTheOnePassArchive() throws IOException {
         SplittableRandom random = new SplittableRandom(13);
         for (int round = 0; round < 5; round++) {
-            TreeSet<Long> cuts = new TreeSet<>(List.of(0L, plan.length()));
-            for (int i = 0; i < random.nextInt(1, 12); i++) {
-                cuts.add(random.nextLong(plan.length()));
-            }
-            ByteArrayOutputStream joined = new ByteArrayOutputStream();
-            List<ZipSlice.Piece> open = new ArrayList<>();
-            Long from = null;
-            for (long cut : cuts) {
-                if (from != null) {
-                    try (ZipSlice slice = ZipSlice.of(plan, store, from, cut)) {
-                        slice.transferTo(joined);
-                        open.addAll(slice.pieces());
-                    }
-                    open = ZipSlice.joinPieces(plan, open);
-                }
-                from = cut;
-            }
-            assertThat(joined.toByteArray()).as("cuts %s", cuts).isEqualTo(onePass);
-            assertThat(open).isEmpty();
+            TreeSet<Long> cuts = ZipSliceTest.randomCuts(random, plan.length(), 12);
+            assertThat(ZipSliceTest.readInSlices(plan, store, cuts)).as("cuts %s", cuts).isEqualTo(onePass);
         }
     }
 

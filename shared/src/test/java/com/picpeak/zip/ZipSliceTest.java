@@ -4,6 +4,7 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
+import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.LocalBlobStore;
 import com.picpeak.storage.PutOptions;
@@ -61,26 +62,8 @@ class ZipSliceTest {
     void slicesAtManyRandomCutPoints_joinToTheOnePassArchive_andTheirPiecesCheckEveryPhoto() throws IOException {
         SplittableRandom random = new SplittableRandom(11);
         for (int round = 0; round < 20; round++) {
-            TreeSet<Long> cuts = new TreeSet<>(List.of(0L, plan.length()));
-            int pieces = random.nextInt(1, 30);
-            for (int i = 0; i < pieces; i++) {
-                cuts.add(random.nextLong(plan.length()));
-            }
-            ByteArrayOutputStream joined = new ByteArrayOutputStream();
-            List<ZipSlice.Piece> open = new ArrayList<>();
-            Long from = null;
-            for (long cut : cuts) {
-                if (from != null) {
-                    try (ZipSlice slice = ZipSlice.of(plan, store, from, cut)) {
-                        slice.transferTo(joined);
-                        open.addAll(slice.pieces());
-                    }
-                    open = ZipSlice.joinPieces(plan, open);
-                }
-                from = cut;
-            }
-            assertThat(joined.toByteArray()).as("cuts %s", cuts).isEqualTo(onePass);
-            assertThat(open).as("every photo cut by an edge was joined and checked").isEmpty();
+            TreeSet<Long> cuts = randomCuts(random, plan.length(), 30);
+            assertThat(readInSlices(plan, store, cuts)).as("cuts %s", cuts).isEqualTo(onePass);
         }
     }
 
@@ -276,5 +259,37 @@ class ZipSliceTest {
             whole.update(b);
             assertThat(Crc32Combine.combine(TestData.crc32(a), TestData.crc32(b), b.length)).isEqualTo(whole.getValue());
         }
+    }
+
+    /** 0, the archive's length, and 1 to {@code maxCuts - 1} random points between. */
+    static TreeSet<Long> randomCuts(SplittableRandom random, long length, int maxCuts) {
+        TreeSet<Long> cuts = new TreeSet<>(List.of(0L, length));
+        int pieces = random.nextInt(1, maxCuts);
+        for (int i = 0; i < pieces; i++) {
+            cuts.add(random.nextLong(length));
+        }
+        return cuts;
+    }
+
+    /**
+     * The archive read slice by slice between {@code cuts}, the pieces of photos an edge cut joined after each
+     * slice; checks that every photo an edge cut was joined (and so its CRC checked).
+     */
+    static byte[] readInSlices(ZipPlan plan, BlobStore store, TreeSet<Long> cuts) throws IOException {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        List<ZipSlice.Piece> open = new ArrayList<>();
+        Long from = null;
+        for (long cut : cuts) {
+            if (from != null) {
+                try (ZipSlice slice = ZipSlice.of(plan, store, from, cut)) {
+                    slice.transferTo(joined);
+                    open.addAll(slice.pieces());
+                }
+                open = ZipSlice.joinPieces(plan, open);
+            }
+            from = cut;
+        }
+        assertThat(open).as("every photo cut by an edge was joined and checked").isEmpty();
+        return joined.toByteArray();
     }
 }
