@@ -332,7 +332,7 @@ class ScaleOutTest {
         }
         String archiveKey = prefix + "/events/archived/killed.zip";
         JsonNode midway = json(send(base(b) + job, "GET", TOKEN, null, null));
-        // mid-job: running a step, or queued while its parts (jobs of their own) run
+        // mid-job: running a step, or waiting for its part job (queued, or running between two of its steps)
         assertThat(midway.get("state").asText()).as("A died mid-job").isIn("running", "queued");
 
         // nobody restarts A: the survivors' poll (PICPEAK_JOB_POLL_MS) finds the job once the lease has run out
@@ -340,12 +340,8 @@ class ScaleOutTest {
                 .until(() -> json(send(base(b) + job, "GET", TOKEN, null, null)).get("state").asText().matches("succeeded|failed"));
         JsonNode archived = json(send(base(b) + job, "GET", TOKEN, null, null));
         assertThat(archived.get("state").asText()).as(archived.toString()).isEqualTo("succeeded");
-        // what A held when it died (the archive job, or the part it was writing) was taken over when its lease ran out
-        List<JsonNode> archiveJobs = new ArrayList<>(jobs("event.archive.part"));
-        archiveJobs.add(archived);
-        assertThat(archiveJobs.stream().filter(j -> j.get("target").asText().contains("killed"))
-                .map(j -> j.get("lastError").asText()))
-                .as("the takeover of A's step is recorded").anyMatch(error -> error.contains("worker stopped before the step ended"));
+        // no check of lastError: whether B took a step over from A's expired lease ("its worker stopped before the step
+        // ended") or found the job waiting for its parts depends on where the kill landed; both end here
         assertThat(archived.get("result").get("photos").asInt()).isEqualTo(16);
         assertThat(s3Client().headObject(r -> r.bucket(bucket).key(archiveKey)).contentLength())
                 .isEqualTo(archived.get("result").get("length").asLong());
