@@ -54,7 +54,9 @@ import java.util.zip.ZipInputStream;
  * in-process servers: S3Proxy (S3), DynamoDB Local, ElasticMQ (SQS), and a small JSON responder for the two calls
  * of Secrets Manager and EventBridge that have no in-process server (GetSecretValue, PutEvents). It times init (from
  * the process start to the handler constructed, as Lambda's Init Duration), the first invocation and the second,
- * with a hello-world JVM under the same flags as the reference of the same run, and prints the medians and ratios.
+ * with a hello-world JVM under the same flags as the reference of the same run, and prints the medians and ratios. A
+ * second and a third reference are floors: {@link SdkFloorHandler}, the AWS SDK alone (what any function that reads
+ * DynamoDB and S3 pays), and {@link SpringFloorHandler}, the HTTP functions' frameworks alone.
  *
  * <p>Run (from the repository's top folder): {@code mvn -B -o -q -pl functions/poller,functions/local -am -Pbench-coldstart -DskipTests
  * verify} (builds the packages first); {@code -Dbench.runs=5} for more runs, {@code -Dbench.java=/path/to/java} for
@@ -157,10 +159,25 @@ public final class ColdStartBenchmarkMain {
                 + "-XX:ActiveProcessorCount=1 -Xshare:auto");
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         Function hello = new Function("hello-world", "java.lang.Object", 1024, "-", "-", null, Map.of(), "none");
+        // The SDK's own floor: two clients and one read each from the API package's jars, nothing of ours
+        Function sdkFloor = functions.stream().filter(f -> f.name().equals("Worker")).findFirst()
+                .map(worker -> new Function("sdk-floor", SdkFloorHandler.class.getName(), worker.memoryMb(), "-", "-",
+                        apiDir, worker.env(), "map"))
+                .orElseThrow(() -> new IllegalStateException("the template has no Worker function"));
+        // The frameworks' own floor: the serverless container and Spring MVC answering one GET, nothing of ours
+        Function springFloor = new Function("spring-floor", SpringFloorHandler.class.getName(), 1024, "-", "-", apiDir,
+                Map.of(), "http");
         for (int round = 0; round < runs; round++) {
             samples.computeIfAbsent(hello.name(), k -> new ArrayList<>())
                     .add(runChild(java, pinned, hello, List.of(childDir, apiDir.resolve("lib/aws-lambda-java-core-1.4.0.jar")),
                             null, null, scratch.resolve("hello-" + round + ".log")));
+            samples.computeIfAbsent(sdkFloor.name(), k -> new ArrayList<>())
+                    .add(runChild(java, pinned, sdkFloor, List.of(apiDir.resolve("lib/*"), childDir), null, null,
+                            scratch.resolve("sdk-floor-" + round + ".log")));
+            Path[] floorEvents = eventsFor(springFloor, events, round);
+            samples.computeIfAbsent(springFloor.name(), k -> new ArrayList<>())
+                    .add(runChild(java, pinned, springFloor, List.of(apiDir.resolve("lib/*"), childDir), floorEvents[0],
+                            floorEvents[1], scratch.resolve("spring-floor-" + round + ".log")));
             for (Function function : functions) {
                 if (!selected(System.getProperty("bench.only", ""), function.name())) {
                     continue;
@@ -197,7 +214,9 @@ public final class ColdStartBenchmarkMain {
             if (s == null) {
                 continue;
             }
-            Function f = functions.stream().filter(fn -> fn.name().equals(entry.getKey())).findFirst().orElse(hello);
+            Function f = entry.getKey().equals(sdkFloor.name()) ? sdkFloor
+                    : entry.getKey().equals(springFloor.name()) ? springFloor
+                    : functions.stream().filter(fn -> fn.name().equals(entry.getKey())).findFirst().orElse(hello);
             Sample primed = primedSamples.containsKey(entry.getKey()) ? median(primedSamples.get(entry.getKey())) : null;
             out.printf("%-12s %-7s %-6s %6d %9d %9.1f %9.1f %10.1f %12.1f %9.0f %13.0f %14.1f %13s %15s %6d  %s%n", f.name(),
                     f.runtime(), f.architecture(), f.memoryMb(), s.initMs(), s.firstMs(), s.secondMs(),
@@ -211,7 +230,11 @@ public final class ColdStartBenchmarkMain {
                 + "second invocation; cpu: the child's CPU time (all threads; a busy machine stretches it far less than "
                 + "wall time), in init and in init plus the first invocation; primed 1st: the first invocation after the "
                 + "function's SnapStart hooks ran (priming, then the renewals of a restore), in other fresh JVMs, and its "
-                + "ratio to a warm (2nd) invocation; lines: what the function printed (logs) in "
+                + "ratio to a warm (2nd) invocation; sdk-floor: the AWS SDK alone (a DynamoDB and an S3 client built "
+                + "as AWS advises for Lambda, one read each), the least a job function's init plus first call can "
+                + "cost; spring-floor: the serverless container and Spring MVC with the Lambda apps' "
+                + "auto-configuration answering one GET, no SDK, the least an HTTP function's init can cost on Spring; "
+                + "lines: what the function printed (logs) in "
                 + "the run; child logs: " + scratch);
         sqsServer.stopAndWait();
         dynamo.stop();
@@ -389,6 +412,7 @@ public final class ColdStartBenchmarkMain {
             case "Upload" -> new Path[]{write(dir, "upload-a-" + round, upload("a-" + round + ".jpg", 700 + round)),
                     write(dir, "upload-b-" + round, upload("b-" + round + ".jpg", 800 + round))}; // new photos each time
             case "Worker" -> same(dir, "worker", "{\"jobId\":\"bench-absent-job\"}");
+            case "spring-floor" -> same(dir, "spring-floor", http("GET", "/floor", Map.of(), null));
             default -> same(dir, "empty", "{}");
         };
     }
@@ -513,13 +537,16 @@ public final class ColdStartBenchmarkMain {
     }
 
     /** The child's class files, copied to a folder of their own (the test classes hold other classes and resources). */
-    private static Path copyChild(Path dir) throws IOException {
-        String name = LambdaInvokeChild.class.getName().replace('.', '/');
-        Path target = Files.createDirectories(dir.resolve(name).getParent());
-        for (String suffix : List.of("", "$1", "$2", "$3")) {
-            try (InputStream in = ColdStartBenchmarkMain.class.getClassLoader().getResourceAsStream(name + suffix + ".class")) {
-                if (in != null) {
-                    Files.copy(in, target.resolve(Path.of(name + suffix + ".class").getFileName()));
+    /** The child's classes and the two floors', with their nested classes, in a folder of their own. */
+    private static Path copyChild(Path dir) throws Exception {
+        for (Class<?> type : List.of(LambdaInvokeChild.class, SdkFloorHandler.class, SpringFloorHandler.class)) {
+            Path compiled = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .resolve(type.getPackageName().replace('.', '/'));
+            Path target = Files.createDirectories(dir.resolve(type.getPackageName().replace('.', '/')));
+            try (var files = Files.list(compiled)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(type.getSimpleName() + ".")
+                        || f.getFileName().toString().startsWith(type.getSimpleName() + "$")).toList()) {
+                    Files.copy(file, target.resolve(file.getFileName()));
                 }
             }
         }
