@@ -44,6 +44,7 @@ class SnapStartPrimingTest {
     void priming_servesHealthAndReadsThroughEachContainer_andWritesNothing() throws Exception {
         Set<String> rowsBefore = rows();
         Set<String> objectsBefore = objects();
+        String messagesBefore = queuedMessages(ServerlessTestRuntime.get());
 
         Map<String, SnapStartPriming> primings = Map.of("gallery", GalleryHandler.priming(),
                 "download", DownloadHandler.priming(), "admin", AdminHandler.priming(), "upload", UploadHandler.priming());
@@ -58,10 +59,12 @@ class SnapStartPrimingTest {
         assertThat(DownloadHandler.priming().answers()).isEqualTo(Map.of("/health", 200,
                 "/api/gallery/" + absent + "/download-all", 404));
         assertThat(AdminHandler.priming().answers()).as("the admin token is sent: reads, not 401s").isEqualTo(Map.of(
-                "/health", 200, "/api/admin/events/" + absent, 404, "/api/admin/events/" + absent + "/photos", 404));
+                "/health", 200, "/api/admin/events", 200, "/api/admin/events/" + absent, 404,
+                "/api/admin/events/" + absent + "/photos", 404));
         assertThat(UploadHandler.priming().answers()).isEqualTo(Map.of("/health", 200, "/api/admin/events/" + absent, 404));
         assertThat(rows()).as("no catalog row written").isEqualTo(rowsBefore);
         assertThat(objects()).as("no object written").isEqualTo(objectsBefore);
+        assertThat(queuedMessages(ServerlessTestRuntime.get())).as("no job message sent").isEqualTo(messagesBefore);
 
         // after the restore (credentials renewed, token read again) the container answers as before
         var health = LambdaHandlersTest.invoke(new GalleryHandler(), LambdaHandlersTest.event("GET", "/health", Map.of(), null));

@@ -17,7 +17,7 @@ public final class AdminHandler implements RequestStreamHandler {
             LambdaContainers.start(AdminFunctionApp.class);
     /** SnapStart priming: reads through this container before the snapshot; renewals after a restore. */
     private static final SnapStartPriming PRIMING = SnapStartPriming.register(CONTAINER,
-            List.of("/health", "/api/admin/events/{event}", "/api/admin/events/{event}/photos"), true);
+            List.of("/health", "/api/admin/events", "/api/admin/events/{event}", "/api/admin/events/{event}/photos"), true);
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
