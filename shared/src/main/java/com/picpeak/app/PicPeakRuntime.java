@@ -1,7 +1,5 @@
 package com.picpeak.app;
 
-import com.picpeak.error.ErrorCode;
-import com.picpeak.error.PicPeakException;
 import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.eventarchive.EventArchiver;
 import com.picpeak.zip.ZipParts;
@@ -51,7 +49,9 @@ import com.picpeak.metrics.Metrics;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
+import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.Keys;
 import com.picpeak.storage.ProcessCredentials;
 import com.picpeak.storage.SentinelCheck;
 import com.picpeak.storage.StorageConfig;
@@ -365,43 +365,34 @@ public final class PicPeakRuntime implements AutoCloseable {
      * does.
      */
     public void primeJobFunction() {
-        primeJobReads();
+        warm("a job read", () -> jobs.find(PRIMING_ABSENT_ID));
         warm("an object's HEAD", () -> store.head(PRIMING_ABSENT_KEY));
+        if (jobQueue instanceof SqsJobQueue sqs) {
+            warm("the job queue's attributes", sqs::probe);
+        }
         warm("a job document", () -> JobJson.tree(JobJson.write(Map.of("primedAt", clock.instant()))));
         warm("the image codecs", ImageProbe::loadCodecs);
     }
 
     /**
      * SnapStart priming of the HTTP functions, before the snapshot and beside the requests their priming sends through
-     * the container (which stop at the absent event's 404): only reads, the ones those requests never reach. A page of
-     * the absent event's photos and a page of the events (the catalog's Query), an absent object read whole (the
-     * store's GET, which Download All and the inline answers stream), an absent job (Download All's progress) and the
-     * job queue's attributes (the SQS client Download All and the admin's jobs send through), so the first request
-     * after a restore costs about what a warm one does.
+     * the container, which stop at the absent event's 404: only reads, those the requests never reach, and only ones
+     * every HTTP function's role allows. A page of the absent event's photos (the catalog's Query), the first byte of
+     * the store's sentinel object (the store's GET, which Download All and the inline answers stream; the start-up
+     * check made sure it exists, and an absent key would answer 403, not 404, where the role may list only a prefix)
+     * and an absent job (Download All's progress), so the first request after a restore costs about what a warm one
+     * does.
      */
     public void primeHttpFunction() {
         warm("a page of an event's photos", () -> catalog.listPhotos(PRIMING_ABSENT_EVENT, 1, null));
-        warm("a page of the events", () -> catalog.listEvents(1, null));
         warm("an object's GET", () -> {
-            try (BlobRead read = store.get(PRIMING_ABSENT_KEY)) {
-                read.stream().transferTo(OutputStream.nullOutputStream()); // a key no one writes: not reached
-            } catch (PicPeakException e) {
-                if (e.errorCode() != ErrorCode.NOT_FOUND) {
-                    throw e;
-                }
+            try (BlobRead read = store.get(Keys.SENTINEL, ByteRange.of(0, 0))) {
+                read.stream().transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        primeJobReads();
-    }
-
-    /** An absent job read (the catalog's client) and the job queue's attributes (the SQS client, no message sent). */
-    private void primeJobReads() {
         warm("a job read", () -> jobs.find(PRIMING_ABSENT_ID));
-        if (jobQueue instanceof SqsJobQueue sqs) {
-            warm("the job queue's attributes", sqs::probe);
-        }
     }
 
     /**
@@ -421,9 +412,9 @@ public final class PicPeakRuntime implements AutoCloseable {
      * 1970), and a key outside every event's prefix.
      */
     static final String PRIMING_ABSENT_ID = "j0-00000000";
+    static final String PRIMING_ABSENT_KEY = "picpeak-priming/absent-object";
     /** A valid slug no one creates: every priming read of an event finds nothing, so nothing is counted or written. */
     public static final String PRIMING_ABSENT_EVENT = "picpeak-priming-absent-event";
-    static final String PRIMING_ABSENT_KEY = "picpeak-priming/absent-object";
 
     /**
      * After a SnapStart restore: what the snapshot froze that belongs to its time or must be unique. Credentials are

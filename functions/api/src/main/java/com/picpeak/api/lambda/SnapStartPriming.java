@@ -26,10 +26,10 @@ import java.util.Map;
 /**
  * SnapStart priming of one HTTP function. Before the snapshot ({@link #beforeCheckpoint}), real requests go through
  * the function's own container: {@code /health} (the sentinel HEAD and a catalog read) and the function's read routes
- * against an event that does not exist ({@link #ABSENT_EVENT}), and the reads those requests stop before
- * ({@link PicPeakRuntime#primeHttpFunction()}: a photo page, an object's GET, the job queue): Spring MVC, Jackson, the
- * SDK clients, their operations and connections are loaded and warmed, so the first request after a restore costs
- * about what a warm one does. Only
+ * against an event that does not exist ({@link #ABSENT_EVENT}) (the admin's also its event list), and the reads those
+ * requests stop before ({@link PicPeakRuntime#primeHttpFunction()}: a photo page, an object's GET, a job): Spring MVC,
+ * Jackson, the SDK clients, their operations and connections are loaded and warmed, so the first request after a
+ * restore costs about what a warm one does. Only
  * reads: priming writes no row and no object (the catalog's server secret, which the first process on a new catalog
  * creates when it first derives the guest keys, may be created here, as it would be by that first use). Before the
  * requests the admin token's secret is read and the guest keys derived. After a restore ({@link #afterRestore}) whatever the snapshot froze
@@ -39,7 +39,7 @@ import java.util.Map;
 public final class SnapStartPriming implements Resource {
     private static final Logger log = LoggerFactory.getLogger(SnapStartPriming.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A valid slug no one creates: every priming read finds nothing, so nothing is counted or written. */
+    /** A valid slug no one creates: every priming read of an event finds nothing, so nothing is counted or written. */
     public static final String ABSENT_EVENT = PicPeakRuntime.PRIMING_ABSENT_EVENT;
 
     private final SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> container;

@@ -536,8 +536,10 @@ public final class ColdStartBenchmarkMain {
         return into;
     }
 
-    /** The child's class files, copied to a folder of their own (the test classes hold other classes and resources). */
-    /** The child's classes and the two floors', with their nested classes, in a folder of their own. */
+    /**
+     * The child's class files and the two floors', with their nested classes, copied to a folder of their own (the test
+     * classes hold other classes and resources); the profile runs from {@code target/test-classes}, a folder.
+     */
     private static Path copyChild(Path dir) throws Exception {
         for (Class<?> type : List.of(LambdaInvokeChild.class, SdkFloorHandler.class, SpringFloorHandler.class)) {
             Path compiled = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI())
