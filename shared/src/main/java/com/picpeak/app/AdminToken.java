@@ -33,9 +33,8 @@ public final class AdminToken {
     private final Supplier<String> source;
     private final Clock clock;
     private volatile String current;
+    /** When the secret was last read (tried); {@link Instant#MIN} before the first try of a token from a secret. */
     private volatile Instant readAt;
-    /** Whether the first read failed; answered without a new read until {@link #RETRY_AFTER_MISMATCH} has passed. */
-    private volatile boolean firstReadFailed;
 
     private AdminToken(String initial, Supplier<String> source, Clock clock) {
         this.current = initial;
@@ -74,14 +73,13 @@ public final class AdminToken {
         if (current != null) {
             return current;
         }
-        if (!firstReadFailed || clock.instant().isAfter(readAt.plus(RETRY_AFTER_MISMATCH))) {
+        if (clock.instant().isAfter(readAt.plus(RETRY_AFTER_MISMATCH))) { // a failed first read waits its turn
             readAt = clock.instant();
             try {
                 current = source.get();
             } catch (RuntimeException e) {
                 log.error("admin token: its secret could not be read: {}", e.getMessage());
             }
-            firstReadFailed = current == null;
         }
         if (current == null) { // the cause (secret name, role) is in the log, not in an answer anyone may get
             throw new PicPeakException(ErrorCode.ADMIN_TOKEN_UNAVAILABLE, "the admin token could not be read from its "

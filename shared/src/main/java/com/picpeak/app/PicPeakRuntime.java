@@ -380,8 +380,8 @@ public final class PicPeakRuntime implements AutoCloseable {
      * every HTTP function's role allows. A page of the absent event's photos (the catalog's Query), the first byte of
      * the store's sentinel object (the store's GET, which Download All and the inline answers stream; the start-up
      * check made sure it exists, and an absent key would answer 403, not 404, where the role may list only a prefix)
-     * and an absent job (Download All's progress), so the first request after a restore costs about what a warm one
-     * does.
+     * an absent job (Download All's progress), and ImageIO's codecs (uploads, renditions, tiles), so the first request
+     * after a restore costs about what a warm one does.
      */
     public void primeHttpFunction() {
         warm("a page of an event's photos", () -> catalog.listPhotos(PRIMING_ABSENT_EVENT, 1, null));
@@ -393,6 +393,7 @@ public final class PicPeakRuntime implements AutoCloseable {
             }
         });
         warm("a job read", () -> jobs.find(PRIMING_ABSENT_ID));
+        warm("the image codecs", ImageProbe::loadCodecs);
     }
 
     /**

@@ -65,10 +65,12 @@ public final class ProcessCredentials implements AwsCredentialsProvider {
     private static AwsCredentialsProvider choose() {
         // the keys' setting is read from the system properties, then the environment: each has its own provider
         // (the environment's reads only the environment)
-        if (System.getProperty("aws.accessKeyId") != null && System.getProperty("aws.secretAccessKey") != null) {
+        if (System.getProperty(SdkSystemSetting.AWS_ACCESS_KEY_ID.property()) != null
+                && System.getProperty(SdkSystemSetting.AWS_SECRET_ACCESS_KEY.property()) != null) {
             return SystemPropertyCredentialsProvider.create();
         }
-        if (System.getenv("AWS_ACCESS_KEY_ID") != null && System.getenv("AWS_SECRET_ACCESS_KEY") != null) {
+        if (System.getenv(SdkSystemSetting.AWS_ACCESS_KEY_ID.environmentVariable()) != null
+                && System.getenv(SdkSystemSetting.AWS_SECRET_ACCESS_KEY.environmentVariable()) != null) {
             return EnvironmentVariableCredentialsProvider.create();
         }
         if (SdkSystemSetting.AWS_CONTAINER_CREDENTIALS_FULL_URI.getStringValue().isPresent()

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.picpeak.api.RuntimeHolder;
 import com.picpeak.app.PicPeakRuntime;
-import com.picpeak.media.ImageProbe;
 import com.picpeak.storage.ProcessCredentials;
 import org.crac.Context;
 import org.crac.Core;
@@ -27,13 +26,13 @@ import java.util.Map;
  * SnapStart priming of one HTTP function. Before the snapshot ({@link #beforeCheckpoint}), real requests go through
  * the function's own container: {@code /health} (the sentinel HEAD and a catalog read) and the function's read routes
  * against an event that does not exist ({@link #ABSENT_EVENT}) (the admin's also its event list), and the reads those
- * requests stop before ({@link PicPeakRuntime#primeHttpFunction()}: a photo page, an object's GET, a job): Spring MVC,
- * Jackson, the SDK clients, their operations and connections are loaded and warmed, so the first request after a
- * restore costs about what a warm one does. Only
- * reads: priming writes no row and no object (the catalog's server secret, which the first process on a new catalog
- * creates when it first derives the guest keys, may be created here, as it would be by that first use). Before the
- * requests the admin token's secret is read and the guest keys derived. After a restore ({@link #afterRestore}) whatever the snapshot froze
- * that belongs to its time is renewed: the credentials (dropped, fetched again) and the admin token (read again from
+ * requests stop before ({@link PicPeakRuntime#primeHttpFunction()}: a photo page, an object's GET, a job, the image
+ * codecs): Spring MVC, Jackson, the SDK clients, their operations and connections are loaded and warmed, so the first
+ * request after a restore costs about what a warm one does. Only reads: priming writes no row and no object (the
+ * catalog's server secret, which the first process on a new catalog creates when it first derives the guest keys, may
+ * be created here, as it would be by that first use). Before the requests the admin token's secret is read and the
+ * guest keys derived. After a restore ({@link #afterRestore}) whatever the snapshot froze that belongs to its time is
+ * renewed: the credentials (dropped, fetched again) and the admin token (read again from
  * its secret). On a JVM without CRaC the hooks never fire (and the tests call them directly).
  */
 public final class SnapStartPriming implements Resource {
@@ -73,8 +72,7 @@ public final class SnapStartPriming implements Resource {
         PicPeakRuntime runtime = RuntimeHolder.get();
         runtime.gallery();
         runtime.protection();
-        ImageProbe.loadCodecs(); // uploads, renditions, tiles: ImageIO's plugin scan before the snapshot
-        runtime.primeHttpFunction(); // the reads the requests below never reach (they stop at the absent event)
+        runtime.primeHttpFunction(); // the reads the requests below never reach (they stop at the absent event), codecs
         answers.clear();
         for (String path : paths) {
             String resolved = path.replace("{event}", ABSENT_EVENT);

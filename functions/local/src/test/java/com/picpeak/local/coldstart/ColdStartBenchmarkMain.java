@@ -206,6 +206,11 @@ public final class ColdStartBenchmarkMain {
             }
         }
         Sample reference = median(samples.get(hello.name()));
+        Map<String, Function> byName = new LinkedHashMap<>();
+        for (Function f : List.of(hello, sdkFloor, springFloor)) {
+            byName.put(f.name(), f);
+        }
+        functions.forEach(f -> byName.put(f.name(), f));
         out.printf("%-12s %-7s %-6s %6s %9s %9s %9s %10s %12s %9s %13s %14s %13s %15s %6s  %s%n", "function", "runtime",
                 "arch", "MB", "init ms", "1st ms", "2nd ms", "init/hello", "1st/2nd", "init cpu", "init+1st cpu",
                 "init cpu/hello", "primed 1st ms", "primed 1st/2nd", "lines", "first answer");
@@ -214,9 +219,7 @@ public final class ColdStartBenchmarkMain {
             if (s == null) {
                 continue;
             }
-            Function f = entry.getKey().equals(sdkFloor.name()) ? sdkFloor
-                    : entry.getKey().equals(springFloor.name()) ? springFloor
-                    : functions.stream().filter(fn -> fn.name().equals(entry.getKey())).findFirst().orElse(hello);
+            Function f = byName.get(entry.getKey());
             Sample primed = primedSamples.containsKey(entry.getKey()) ? median(primedSamples.get(entry.getKey())) : null;
             out.printf("%-12s %-7s %-6s %6d %9d %9.1f %9.1f %10.1f %12.1f %9.0f %13.0f %14.1f %13s %15s %6d  %s%n", f.name(),
                     f.runtime(), f.architecture(), f.memoryMb(), s.initMs(), s.firstMs(), s.secondMs(),
