@@ -43,6 +43,7 @@ import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.RecursiveLoop;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.SystemLogLevel;
@@ -94,11 +95,18 @@ public final class PicPeakStack extends Stack {
     /** The worker writes large archives as multipart uploads: it may also list an upload's parts and abort it. */
     static final List<String> S3_OBJECT_READ_WRITE_DELETE_MULTIPART = List.of("s3:GetObject", "s3:PutObject",
             "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
-    static final List<String> CATALOG_READ_UPDATE = List.of("dynamodb:GetItem", "dynamodb:Query",
-            "dynamodb:PutItem", "dynamodb:UpdateItem");
-    /** Download All's archive records, and the job that builds one (created in a transaction with a condition check). */
-    static final List<String> CATALOG_ARCHIVE_RECORDS_AND_JOBS = List.of("dynamodb:GetItem", "dynamodb:Query",
-            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem");
+    /**
+     * The guest functions' catalog rights: reads, sessions, counters and access tokens; a rendition's claim is
+     * released with a delete once its image is stored (TierRenditions); the Download All records of a restored event
+     * are replaced in one batch when a guest first asks for them (DownloadAllService). The deployed-shape tests run
+     * every guest request under these rights (DeployedShapeScenariosTest).
+     */
+    static final List<String> CATALOG_GUEST = List.of("dynamodb:GetItem", "dynamodb:Query",
+            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+    /** As {@link #CATALOG_GUEST}, and the job that builds an archive (created in a transaction with a condition check). */
+    static final List<String> CATALOG_GUEST_AND_JOBS = List.of("dynamodb:GetItem", "dynamodb:Query",
+            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+            "dynamodb:ConditionCheckItem");
     /** Photo imports and job rows are transactions with condition checks (TransactWriteItems has no action of its own). */
     static final List<String> CATALOG_READ_WRITE = List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
             "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem");
@@ -156,13 +164,13 @@ public final class PicPeakStack extends Stack {
         Function gallery = function("Gallery", API_HANDLERS + "GalleryHandler::handleRequest", api,
                 1024, Duration.seconds(29), Map.of(), settings.snapStart());
         allowStorage(gallery, S3_OBJECT_READ_WRITE);
-        allowCatalog(gallery, CATALOG_READ_UPDATE, false);
+        allowCatalog(gallery, CATALOG_GUEST, false);
 
         // Download All: streams or redirects; a cached archive not built yet becomes a job on the queue.
         Function download = function("Download", API_HANDLERS + "DownloadHandler::handleRequest", api,
                 1024, Duration.seconds(29), submitsJobs, settings.snapStart());
         allowStorage(download, S3_OBJECT_READ_WRITE);
-        allowCatalog(download, CATALOG_ARCHIVE_RECORDS_AND_JOBS, false);
+        allowCatalog(download, CATALOG_GUEST_AND_JOBS, false);
         allowJobSubmission(download);
 
         // Upload: decodes images for thumbnails, so the most memory of the HTTP functions.
@@ -184,8 +192,12 @@ public final class PicPeakStack extends Stack {
         // and the sweep job's archive jobs are new messages, hence the send right on the queue it reads.
         // SnapStart on the job functions too: their priming builds the SDK clients before the snapshot, so a restored
         // worker starts its first job without the client set-up (docs/lambda-runtime.md)
+        // A job longer than one invocation continues in a message the worker sends to the queue that invokes it: a
+        // chain that Lambda's recursive loop detection would stop at its 17th invocation (the message to the
+        // dead-letter queue), so the worker allows it. Each chain is one job with a lease, a checkpoint and an attempts
+        // limit, never a loop; the RecursiveInvocationsDropped alarms watch every function all the same.
         Function worker = function("Worker", API_HANDLERS + "JobWorkerHandler::handleRequest", api,
-                2048, WORKER_TIMEOUT, submitsJobs, settings.snapStart());
+                2048, WORKER_TIMEOUT, submitsJobs, settings.snapStart(), fn -> fn.recursiveLoop(RecursiveLoop.ALLOW));
         allowStorage(worker, S3_OBJECT_READ_WRITE_DELETE_MULTIPART);
         allowCatalog(worker, CATALOG_READ_WRITE, true);
         allowEvents(worker);
@@ -470,6 +482,9 @@ public final class PicPeakStack extends Stack {
                     function.metricErrors(sumOverFiveMinutes())).getAlarmName());
             names.add(alarm(id + "ThrottlesAlarm", "PicPeak " + id + ": invocations were throttled",
                     function.metricThrottles(sumOverFiveMinutes())).getAlarmName());
+            // Lambda stopped a chain of invocations it took for a loop (the message went to the dead-letter queue)
+            names.add(alarm(id + "RecursionAlarm", "PicPeak " + id + ": Lambda stopped a recursive chain of invocations",
+                    function.metric("RecursiveInvocationsDropped", sumOverFiveMinutes())).getAlarmName());
         });
         names.add(alarm("Api5xxAlarm", "PicPeak API: answers with a 5xx status",
                 api.metricServerError(sumOverFiveMinutes())).getAlarmName());

@@ -8,6 +8,7 @@ import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.rendition.DownloadSize;
 import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.ContentDisposition;
+import com.picpeak.storage.PresignedLinks;
 import com.picpeak.zip.ZipSlice;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * Download All. The archive's bytes are fixed by the photo set, so the same bytes come from the cache or
@@ -36,7 +36,6 @@ import java.time.Duration;
  */
 @RestController
 public class DownloadController {
-    static final Duration DIRECT_DOWNLOAD_VALIDITY = Duration.ofMinutes(5);
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final PicPeakRuntime runtime;
@@ -56,9 +55,12 @@ public class DownloadController {
         Event event = access.event();
         Archive archive = runtime.downloadAll().current(event, chosen);
         if (archive.ready()) {
-            if (event.allowDirectS3Download() && runtime.store().canPresign()) {
-                redirect(response, runtime.store().presignGet(archive.key(), DIRECT_DOWNLOAD_VALIDITY, archive.fileName())
-                        .toString());
+            // a link the guest can forward, or an archive over the inline cap: a presigned GET that outlives the
+            // whole transfer, so that a browser resuming it later is not refused (PresignedLinks)
+            boolean tooLargeInline = archive.length() > runtime.inlineResponseLimit();
+            if ((event.allowDirectS3Download() || tooLargeInline) && runtime.store().canPresign()) {
+                redirect(response, runtime.store().presignGet(archive.key(), PresignedLinks.forDownload(archive.length()),
+                        archive.fileName()).toString());
                 return;
             }
             BlobResponder.serve(request, response, runtime, archive.key(), archive.etag(), archive.length(),

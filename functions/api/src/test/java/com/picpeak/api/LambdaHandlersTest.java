@@ -15,6 +15,7 @@ import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.jobs.JobKind;
 import com.picpeak.jobs.JobState;
 import com.picpeak.protect.ImageProtection;
+import com.picpeak.storage.PresignedLinks;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,9 +159,9 @@ class LambdaHandlersTest {
                 .satisfies(job -> assertThat(job.state()).isEqualTo(JobState.SUCCEEDED));
         JsonNode ready = invoke(new DownloadHandler(), event("GET", "/gallery/zip/download-all", Map.of(), null));
         assertThat(ready.get("statusCode").asInt()).isEqualTo(302);
-        String shortLived = ready.get("headers").get("Location").asText();
-        assertThat(shortLived).contains("X-Amz-Expires=60");
-        HttpResponse<byte[]> zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(shortLived)).build(),
+        String link = ready.get("headers").get("Location").asText();
+        assertThat(link).contains("X-Amz-Expires=" + PresignedLinks.MINIMUM.getSeconds());
+        HttpResponse<byte[]> zip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(zip.statusCode()).isEqualTo(200);
         assertThat(zip.body().length).isGreaterThan(a.length + b.length);
@@ -169,7 +170,7 @@ class LambdaHandlersTest {
                 "{\"allowDirectS3Download\":true}".getBytes(StandardCharsets.UTF_8)));
         JsonNode direct = invoke(new DownloadHandler(), event("GET", "/gallery/zip/download-all", Map.of(), null));
         assertThat(direct.get("statusCode").asInt()).isEqualTo(302);
-        assertThat(direct.get("headers").get("Location").asText()).contains("X-Amz-Expires=300");
+        assertThat(direct.get("headers").get("Location").asText()).contains("X-Amz-Expires=" + PresignedLinks.MINIMUM.getSeconds());
 
         JsonNode refused = invoke(new AdminHandler(), event("PATCH", "/api/admin/events/zip", admin,
                 "{\"watermarkDownloads\":true,\"allowDirectS3Download\":true}".getBytes(StandardCharsets.UTF_8)));

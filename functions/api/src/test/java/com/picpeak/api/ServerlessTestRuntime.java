@@ -41,6 +41,9 @@ final class ServerlessTestRuntime {
     final SqsClient sqs;
     final String queueUrl;
     final PicPeakRuntime runtime;
+    /** The bucket and the catalog table the runtime uses (the deployed-shape harness binds the template to them). */
+    final String bucket;
+    final String table;
 
     private ServerlessTestRuntime() {
         SQSRestServer server = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
@@ -51,16 +54,20 @@ final class ServerlessTestRuntime {
         queueUrl = sqs.createQueue(b -> b.queueName("jobs").attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1")))
                 .queueUrl();
         TestS3Server s3 = TestS3Server.shared();
-        Map<String, String> env = new HashMap<>(s3.env(s3.createBucket(), "studio"));
+        bucket = s3.createBucket();
+        Map<String, String> env = new HashMap<>(s3.env(bucket, "studio"));
         env.put("ADMIN_TOKEN", TestRuntimes.ADMIN_TOKEN);
-        env.put("CATALOG_TABLE", TestDynamo.createTable()); // the stack creates the table in AWS
+        table = TestDynamo.createTable(); // the stack creates the table in AWS
+        env.put("CATALOG_TABLE", table);
         env.put("PICPEAK_INLINE_RESPONSE_BYTES", String.valueOf(INLINE_CAP));
         env.put("JOB_QUEUE_URL", queueUrl);
         env.put("PICPEAK_JOB_STEP_MS", "0"); // steps of one unit (a part, a photo, an object): many of them
         env.put("PICPEAK_JOB_LEASE_MS", "1500");
         env.put("PICPEAK_JOB_RETRY_MS", "0");
         env.put("PICPEAK_JOB_PART_BYTES", String.valueOf(5 * 1024 * 1024)); // S3's least: a few photos make parts
-        runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.SERVERLESS, env, TestDynamo.client(), null, sqs);
+        // the catalog's calls go through the deployed-shape harness's IAM check (checked only while it runs a function)
+        runtime = PicPeakRuntime.start(PicPeakRuntime.Shape.SERVERLESS, env, DeployedRoles.authorizing(TestDynamo.client()),
+                null, sqs);
         RuntimeHolder.install(runtime);
     }
 

@@ -1,0 +1,145 @@
+package com.picpeak.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.catalog.Event;
+import com.picpeak.jobs.JobState;
+import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Guests and the photographer through the stack as deployed ({@link DeployedShape}): every request goes to the
+ * function the template routes it to, every SDK call is checked against that function's role, and jobs reach the
+ * worker through its event source mapping under Lambda's recursion guard. Each scenario ends with no call refused.
+ */
+class DeployedShapeScenariosTest {
+    static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
+            "content-type", "application/json");
+    static DeployedShape aws;
+
+    @BeforeAll
+    static void deploy() {
+        aws = DeployedShape.get();
+    }
+
+    @BeforeEach
+    void noDenialsYet() {
+        DeployedRoles.clearDenials();
+    }
+
+    @Test
+    void theFirstRequestOfEveryTier_andOfASizedDownload_isAnsweredAtOnce() throws Exception {
+        createEvent("tiers-first", "\"downloadSizes\":[\"original\",\"large\",\"web\"]");
+        upload("tiers-first", "wide.jpg", TestImages.jpeg(TestImages.noisyHalves(2800, 1600, 11)));
+        JsonNode photo = aws.http("Gallery", "GET", "/api/gallery/tiers-first/photos").json().get("photos").get(0);
+
+        List<String> urls = new ArrayList<>();
+        photo.get("thumbnails").forEach(t -> urls.add(t.get("url").asText()));
+        photo.get("previews").forEach(t -> urls.add(t.get("url").asText()));
+        photo.get("downloadSizes").forEach(u -> urls.add(u.asText()));
+        assertThat(urls).hasSizeGreaterThanOrEqualTo(7);
+        for (String url : urls) {
+            DeployedShape.HttpAnswer first = aws.http(url.contains("/download") ? "Gallery" : "Gallery", "GET", url);
+            assertThat(first.status()).as(url + ": " + first.text()).isIn(200, 302);
+        }
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
+    @Test
+    void anEventArchivedAndRestored_answersItsGuests_andItsDownloadAll() throws Exception {
+        createEvent("round-trip", null);
+        upload("round-trip", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(640, 480, 21)));
+        upload("round-trip", "b.jpg", TestImages.jpeg(TestImages.noisyHalves(640, 480, 22)));
+        assertThat(aws.http("Download", "GET", "/gallery/round-trip/download-all").status()).isIn(200, 202);
+        aws.runJobs(() -> archive("round-trip").ready(), 60_000);
+
+        runJobTo("Admin", "/api/admin/events/round-trip/archive");
+        runJobTo("Admin", "/api/admin/events/round-trip/restore");
+
+        DeployedShape.HttpAnswer info = aws.http("Gallery", "GET", "/api/gallery/round-trip");
+        assertThat(info.status()).as(info.text()).isEqualTo(200);
+        DeployedShape.HttpAnswer all = aws.http("Download", "GET", "/gallery/round-trip/download-all");
+        assertThat(all.status()).as(all.text()).isIn(200, 202, 302);
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
+    @Test
+    void aJobOfMoreThanSixteenContinuations_isNotCutByTheRecursionGuard() throws Exception {
+        createEvent("long-chain", null);
+        for (int i = 0; i < 30; i++) {
+            upload("long-chain", "p" + i + ".jpg", TestImages.jpeg(TestImages.noisyHalves(160, 120, 100 + i)));
+        }
+        // every step archives one photo (PICPEAK_JOB_STEP_MS=0): one job, about 30 invocations in one chain
+        DeployedShape.JobDelivery delivery = runJobTo("Admin", "/api/admin/events/long-chain/archive");
+
+        assertThat(delivery.longestChain()).isGreaterThan(DeployedShape.RECURSION_LIMIT);
+        assertThat(delivery.deadLettered()).isEmpty();
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
+    @Test
+    void aDownloadAllLink_outlivesItsFirstMinute_longEnoughToResumeTheArchive() throws Exception {
+        createEvent("resume", null);
+        upload("resume", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, 31)));
+        upload("resume", "b.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, 32)));
+        aws.http("Download", "GET", "/gallery/resume/download-all");
+        aws.runJobs(() -> archive("resume").ready(), 60_000);
+
+        DeployedShape.HttpAnswer ready = aws.http("Download", "GET", "/gallery/resume/download-all");
+        assertThat(ready.status()).as(ready.text()).isEqualTo(302);
+        String location = ready.header("Location");
+        Matcher expires = Pattern.compile("X-Amz-Expires=(\\d+)").matcher(location);
+        assertThat(expires.find()).isTrue();
+        assertThat(Long.parseLong(expires.group(1))).as("a resume after the first minute still finds the link valid")
+                .isGreaterThanOrEqualTo(com.picpeak.storage.PresignedLinks.MINIMUM.getSeconds());
+        HttpResponse<byte[]> resumed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(location))
+                .header("Range", "bytes=100-").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(resumed.statusCode()).isEqualTo(206);
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
+    private static void createEvent(String slug, String extra) throws Exception {
+        String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\"" + (extra == null ? "" : "," + extra) + "}";
+        DeployedShape.HttpAnswer created = aws.http("Admin", "POST", "/api/admin/events", ADMIN,
+                body.getBytes(StandardCharsets.UTF_8));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+    }
+
+    private static void upload(String slug, String name, byte[] jpeg) throws Exception {
+        Multipart form = new Multipart().file(name, jpeg);
+        DeployedShape.HttpAnswer uploaded = aws.http("Upload", "POST", "/api/admin/events/" + slug + "/photos", Map.of(
+                "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", form.contentType()), form.body());
+        assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(201);
+    }
+
+    /** Submits a job through {@code function} (202 + Location) and delivers the queue until it has ended. */
+    private static DeployedShape.JobDelivery runJobTo(String function, String path) throws Exception {
+        DeployedShape.HttpAnswer submitted = aws.http(function, "POST", path, ADMIN, "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        String jobId = submitted.header("Location").replaceFirst(".*/", "");
+        DeployedShape.JobDelivery delivery = aws.runJobs(() -> aws.runtime.jobs().find(jobId)
+                .map(job -> job.state().finished()).orElse(false), 120_000);
+        assertThat(aws.runtime.jobs().find(jobId).orElseThrow().state()).as(path + " " + delivery)
+                .isEqualTo(JobState.SUCCEEDED);
+        return delivery;
+    }
+
+    private static com.picpeak.downloadall.DownloadAllService.Archive archive(String slug) {
+        Event event = aws.runtime.catalog().findEvent(slug).orElseThrow();
+        return aws.runtime.downloadAll().current(event);
+    }
+}
