@@ -93,6 +93,15 @@ public record AppConfig(
      * 4.5 MB of bytes plus headers stays under it.
      */
     public static final long DEFAULT_INLINE_RESPONSE_BYTES = 4_500_000L;
+    /** Lambda's synchronous invocation payload limit (request and response): 6 MB. */
+    public static final long LAMBDA_PAYLOAD_BYTES = 6L * 1024 * 1024;
+    /** What a response's JSON takes beside its body (status, headers, cookies), kept free under the limit. */
+    static final long RESPONSE_ENVELOPE_BYTES = 64 * 1024;
+    /**
+     * The largest binary body a function can return: base64 makes 4 bytes of every 3, and the envelope must fit
+     * beside it (4,669,440 bytes). A larger setting would fail every response near the cap (API Gateway answers 500).
+     */
+    public static final long MAX_INLINE_RESPONSE_BYTES = (LAMBDA_PAYLOAD_BYTES - RESPONSE_ENVELOPE_BYTES) / 4 * 3;
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
     public static AppConfig fromEnv(Map<String, String> env) {
@@ -127,7 +136,7 @@ public record AppConfig(
         long port = number(env, PORT, 8080, 0, 65535, problems); // 0: any free port (tests, benchmarks)
         long maxUpload = number(env, MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE, problems);
         long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
-        long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, 6_000_000, problems);
+        long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, MAX_INLINE_RESPONSE_BYTES, problems);
         long imageRate = number(env, IMAGE_RATE_LIMIT, DEFAULT_IMAGE_RATE_LIMIT, 1, 1_000_000, problems);
         long maxUploadRequest = number(env, MAX_UPLOAD_REQUEST_BYTES, Math.max(DEFAULT_MAX_UPLOAD_REQUEST_BYTES, maxUpload),
                 1, Long.MAX_VALUE, problems);

@@ -49,8 +49,8 @@ final class DeployedShape {
     /** Lambda stops a chain after this many invocations of one function (AWS Lambda developer guide). */
     static final int RECURSION_LIMIT = 16;
 
-    /** An HTTP answer as API Gateway gives it to the client. */
-    record HttpAnswer(int status, Map<String, String> headers, byte[] body) {
+    /** An HTTP answer as API Gateway gives it to the client; {@code payloadBytes}: the function's response JSON. */
+    record HttpAnswer(int status, Map<String, String> headers, byte[] body, int payloadBytes) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -134,7 +134,7 @@ final class DeployedShape {
         String text = response.path("body").asText("");
         byte[] responseBody = response.path("isBase64Encoded").asBoolean()
                 ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
-        return new HttpAnswer(response.get("statusCode").asInt(), responseHeaders, responseBody);
+        return new HttpAnswer(response.get("statusCode").asInt(), responseHeaders, responseBody, out.size());
     }
 
     HttpAnswer http(String function, String method, String path) throws Exception {
@@ -143,7 +143,7 @@ final class DeployedShape {
 
     private static HttpAnswer apiGatewayError(int status, String message) {
         return new HttpAnswer(status, Map.of("content-type", "application/json"),
-                ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
+                ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8), 0);
     }
 
     /** A scheduled function (an EventBridge rule's target) invoked once under its role, as the schedule does. */

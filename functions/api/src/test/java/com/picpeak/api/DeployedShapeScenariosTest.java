@@ -1,7 +1,9 @@
 package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.app.AppConfig;
 import com.picpeak.catalog.Event;
+import com.picpeak.storage.ConfigException;
 import com.picpeak.jobs.JobState;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Guests and the photographer through the stack as deployed ({@link DeployedShape}): every request goes to the
@@ -53,7 +56,7 @@ class DeployedShapeScenariosTest {
         photo.get("downloadSizes").forEach(u -> urls.add(u.asText()));
         assertThat(urls).hasSizeGreaterThanOrEqualTo(7);
         for (String url : urls) {
-            DeployedShape.HttpAnswer first = aws.http(url.contains("/download") ? "Gallery" : "Gallery", "GET", url);
+            DeployedShape.HttpAnswer first = aws.http("Gallery", "GET", url);
             assertThat(first.status()).as(url + ": " + first.text()).isIn(200, 302);
         }
         assertThat(DeployedRoles.denials()).isEmpty();
@@ -110,6 +113,38 @@ class DeployedShapeScenariosTest {
                 .header("Range", "bytes=100-").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(resumed.statusCode()).isEqualTo(206);
         assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
+    @Test
+    void theLargestInlineBody_fitsLambdasResponseLimit_andALargerSettingIsRefused() throws Exception {
+        createEvent("inline", null);
+        byte[] small = TestImages.jpeg(TestImages.noisyHalves(120, 90, 41));
+        upload("inline", "small.jpg", small);
+        String url = aws.http("Gallery", "GET", "/api/gallery/inline/photos").json().get("photos").get(0).get("url").asText();
+
+        DeployedShape.HttpAnswer inline = aws.http("Gallery", "GET", url);
+        assertThat(inline.status()).isEqualTo(200);
+        assertThat(inline.body()).isEqualTo(small);
+        // the container's envelope around a base64 body, measured, beside the largest body the setting allows
+        long envelope = inline.payloadBytes() - java.util.Base64.getEncoder().encodeToString(small).length();
+        long largestBase64 = 4 * ((AppConfig.MAX_INLINE_RESPONSE_BYTES + 2) / 3);
+        assertThat(largestBase64 + envelope).isLessThanOrEqualTo(DeployedShape.LAMBDA_PAYLOAD_BYTES);
+        assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(AppConfig.INLINE_RESPONSE_BYTES, "6000000")))
+                .as("6,000,000 bytes are 8,000,000 in base64: every response near the cap would fail")
+                .isInstanceOf(ConfigException.class).hasMessageContaining(String.valueOf(AppConfig.MAX_INLINE_RESPONSE_BYTES));
+    }
+
+    @Test
+    void anUploadOverLambdasRequestLimit_isRefusedWith413_beforeTheFunction() throws Exception {
+        createEvent("too-big", null);
+        byte[] fiveMegabytes = new byte[5 * 1024 * 1024]; // 6.7 MB in base64: over the invocation payload
+        Multipart form = new Multipart().file("big.jpg", fiveMegabytes);
+
+        DeployedShape.HttpAnswer refused = aws.http("Upload", "POST", "/api/admin/events/too-big/photos", Map.of(
+                "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", form.contentType()), form.body());
+
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(aws.runtime.catalog().findEvent("too-big").orElseThrow().photoCount()).isZero();
     }
 
     private static void createEvent(String slug, String extra) throws Exception {
