@@ -111,7 +111,18 @@ public final class AdminToken {
         return false;
     }
 
-    /** Reads the secret again now (a SnapStart restore: the snapshot's token may be old); a failure keeps the last. */
+    /**
+     * After a SnapStart restore, the snapshot's token may be old: the next request that presents one reads the secret
+     * again (within that request, as any rotation check does). Not read here: a restore's hooks must end within 10 s,
+     * and a slow Secrets Manager inside them would fail the restore, and with it the invocation.
+     */
+    public void readAgainWhenNextUsed() {
+        if (source != null && current != null) {
+            readAt = Instant.MIN;
+        }
+    }
+
+    /** Reads the secret again now; a failure keeps the last. */
     public void refresh() {
         if (source == null || current == null) { // a token never read is read when first needed
             return;

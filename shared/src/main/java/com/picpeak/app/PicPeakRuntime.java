@@ -419,12 +419,13 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     /**
      * After a SnapStart restore: what the snapshot froze that belongs to its time or must be unique. Credentials are
-     * dropped and fetched again, the admin token is read again (when it was read before the snapshot), and the job
-     * runner takes a new owner name (every restored environment would otherwise claim jobs under the same name).
+     * dropped and fetched again, the admin token is read again by the next request that presents one (when it was
+     * read before the snapshot; never inside the restore's 10 s hook), and the job runner takes a new owner name (every
+     * restored environment would otherwise claim jobs under the same name).
      */
     public void renewAfterRestore() {
         ProcessCredentials.INSTANCE.renew();
-        adminToken.refresh();
+        adminToken.readAgainWhenNextUsed();
         nameJobOwner();
     }
 

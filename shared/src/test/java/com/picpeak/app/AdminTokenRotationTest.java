@@ -85,6 +85,18 @@ class AdminTokenRotationTest {
     }
 
     @Test
+    void afterARestore_theSecretIsNotReadInTheHook_butByTheNextRequest() {
+        secret.set(NEW);
+
+        token.readAgainWhenNextUsed(); // SnapStart's afterRestore: at most 10 s, no network call in it
+        assertThat(reads).as("nothing read inside the restore hook").hasValue(0);
+
+        assertThat(token.matches(NEW)).as("the next request reads the rotated secret").isTrue();
+        assertThat(reads).hasValue(1);
+        assertThat(token.matches(OLD)).isFalse();
+    }
+
+    @Test
     void aFixedToken_isNeverReadAgain() {
         AdminToken fixed = AdminToken.fixed(OLD);
         assertThat(fixed.matches(OLD)).isTrue();

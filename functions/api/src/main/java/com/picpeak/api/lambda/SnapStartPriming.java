@@ -85,7 +85,7 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         RuntimeHolder.get().renewAfterRestore();
-        log.info("SnapStart restore: credentials renewed ({}), admin token read again", ProcessCredentials.INSTANCE.source());
+        log.info("SnapStart restore: credentials renewed ({}), the admin token is read again on its next use", ProcessCredentials.INSTANCE.source());
     }
 
     /** The status of each priming request of the last checkpoint, by path. */
