@@ -2,6 +2,7 @@ package com.picpeak.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Assertions on the synthesized template: routes, functions, schedules, the job queue and its worker, alarms,
  * least-privilege roles, bucket and table.
  */
+@Tag("cdk")
 class PicPeakStackTest {
     static final String API = "com.picpeak.api.lambda.";
     static final String GALLERY = API + "GalleryHandler";

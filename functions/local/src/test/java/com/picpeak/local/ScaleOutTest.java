@@ -8,6 +8,7 @@ import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -49,6 +50,7 @@ import static org.awaitility.Awaitility.await;
  * between them: imports, Download All builds, jobs (a third instance, a child JVM, is killed mid-job and a survivor
  * finishes it), password throttling.
  */
+@Tag("processes")
 class ScaleOutTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "scale-out-test-admin-token-0123456789";
