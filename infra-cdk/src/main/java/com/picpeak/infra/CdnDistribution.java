@@ -126,10 +126,6 @@ final class CdnDistribution extends Construct {
                 .value(distribution.getDistributionId()).build();
     }
 
-    Distribution distribution() {
-        return distribution;
-    }
-
     /**
      * The behaviours in a fixed order: {@code Map.of} iterates in an order salted per JVM, which made the
      * synthesized template (and CloudFront's precedence list) differ from run to run.

@@ -2,6 +2,7 @@ package com.picpeak.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (assets kept long by versioned URL, tiers kept by URL and query as the origin says, the rest passed through
  * uncached with cookies, headers and queries), their cache and origin request policies, and the outputs.
  */
+@Tag("cdk")
 class CdnDistributionTest {
     /** AWS managed policies (their ids are fixed by AWS). */
     static final String CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";

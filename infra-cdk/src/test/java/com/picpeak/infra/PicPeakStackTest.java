@@ -2,6 +2,7 @@ package com.picpeak.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the roles' shape (one resource a statement, no wildcards: what each role must grant is proven by running every
  * function under it, functions/api DeployedShapeScenariosTest), bucket and table.
  */
+@Tag("cdk")
 class PicPeakStackTest {
     static final String API = "com.picpeak.api.lambda.";
     static final String GALLERY = API + "GalleryHandler";

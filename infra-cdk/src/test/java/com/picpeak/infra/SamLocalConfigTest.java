@@ -1,5 +1,6 @@
 package com.picpeak.infra;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * file `cdk synth` writes, the outputs the script reads, and variables the functions declare (SAM overrides
  * only declared ones).
  */
+@Tag("cdk")
 class SamLocalConfigTest {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 

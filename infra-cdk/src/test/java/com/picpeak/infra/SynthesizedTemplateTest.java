@@ -2,6 +2,7 @@ package com.picpeak.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * committed copy infra-cdk/synth/PicPeakStack.template.json, which must stay equal to it), and the
  * deployment package checked against the handlers the template names.
  */
+@Tag("cdk")
 class SynthesizedTemplateTest {
     /** Set (-Dpicpeak.template.update=true) to refresh the committed copy after a deliberate change. */
     static final String UPDATE = "picpeak.template.update";

@@ -439,14 +439,6 @@ public final class PicPeakRuntime implements AutoCloseable {
         return scheduledRuns;
     }
 
-    public JobQueue jobQueue() {
-        return jobQueue;
-    }
-
-    public JobSettings jobSettings() {
-        return jobSettings;
-    }
-
     /** S3 auto-import polls as jobs ("poll now", and the schedule's). */
     public AutoImportPolls autoImportPolls() {
         return autoImportPolls;
@@ -467,11 +459,6 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     public Webhooks webhooks() {
         return webhooks;
-    }
-
-    /** Where domain events go: the EventBridge bus, or {@link #webhooks()}. */
-    public DomainEventSink eventSink() {
-        return eventSink;
     }
 
     /** True when domain events go to EventBridge (whose rules deliver webhooks), not to our own webhooks. */

@@ -70,10 +70,6 @@ public final class AutoImportState {
         return value == null ? null : value.s();
     }
 
-    public boolean isClaimed(String slug, String filename) {
-        return table.get(CatalogKeys.eventPk(slug), CatalogKeys.fileSk(filename)).isPresent();
-    }
-
     public Map<String, Sighting> sightings(String slug) {
         Map<String, Sighting> sightings = new HashMap<>();
         table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :s)")

@@ -28,10 +28,6 @@ public final class ExternalFolders {
         this.root = root.map(ExternalFolders::real);
     }
 
-    public boolean enabled() {
-        return root.isPresent();
-    }
-
     public Optional<String> folderOf(String slug) {
         return state.externalFolder(slug);
     }

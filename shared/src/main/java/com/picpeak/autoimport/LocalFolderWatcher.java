@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,15 @@ public final class LocalFolderWatcher implements AutoCloseable {
     private WatchService watcher;
     private ScheduledExecutorService thread;
     private Instant lastRescan = Instant.EPOCH;
+    /** What the last round ended with, for other threads (the maps above belong to the watcher's thread). */
+    private volatile Round lastRound = new Round(0, Set.of(), 0);
+
+    /**
+     * What a round of the watcher ended with: how many rounds so far, the events whose folders it watches, the
+     * files waiting to settle.
+     */
+    public record Round(long number, Set<String> watching, int waiting) {
+    }
 
     /**
      * @param localRoot    the local backend's root, or empty when the backend is S3 (then only referenced
@@ -119,6 +129,11 @@ public final class LocalFolderWatcher implements AutoCloseable {
                 rescanEvery.toSeconds());
     }
 
+    /** What the last round of looking ended with (the count of rounds, the events watched, files waiting). */
+    public Round lastRound() {
+        return lastRound;
+    }
+
     /** Photos this watcher imported since it started. */
     public long imported() {
         return importedCount.get();
@@ -143,6 +158,9 @@ public final class LocalFolderWatcher implements AutoCloseable {
         }
         drainWatchEvents();
         settleCandidates();
+        Set<String> watching = new HashSet<>();
+        folders.values().forEach(folder -> watching.add(folder.slug()));
+        lastRound = new Round(lastRound.number() + 1, Set.copyOf(watching), candidates.size());
     }
 
     private void rescan() {

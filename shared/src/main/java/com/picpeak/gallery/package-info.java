@@ -6,7 +6,8 @@
  *
  * <p>May import {@code rendition} (the download sizes), {@code catalog}, {@code jobs}, {@code notify}, {@code storage}
  * and {@code error}. Must not import
- * {@code ingest}, {@code protect}, {@code archive}, {@code migrate}, {@code autoimport} or {@code app}.
+ * {@code ingest}, {@code protect}, {@code zip}, {@code downloadall}, {@code eventarchive}, {@code migrate},
+ * {@code autoimport} or {@code app}.
  *
  * <p>Like all of shared: no Spring, servlet or Lambda types, nothing of {@code com.picpeak.api}, {@code local},
  * {@code poller} or {@code infra} (ArchitectureTest).

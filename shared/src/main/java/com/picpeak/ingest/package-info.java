@@ -5,7 +5,7 @@
  * failure leaves no row and no orphan object.
  *
  * <p>May import {@code catalog}, {@code media}, {@code notify}, {@code storage}, {@code metrics} and {@code error}. Must not import
- * {@code gallery}, {@code autoimport}, {@code archive} or {@code migrate}: they call it.
+ * {@code gallery}, {@code autoimport}, {@code eventarchive} or {@code migrate}: they call it.
  *
  * <p>Like all of shared: no Spring, servlet or Lambda types, nothing of {@code com.picpeak.api}, {@code local},
  * {@code poller} or {@code infra} (ArchitectureTest).

@@ -1,7 +1,6 @@
 package com.picpeak.jobs;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 /** When a step must stop taking on more work and checkpoint. */
@@ -9,10 +8,5 @@ public record Deadline(Instant at, Clock clock) {
 
     public boolean passed() {
         return !clock.instant().isBefore(at);
-    }
-
-    public Duration remaining() {
-        Duration left = Duration.between(clock.instant(), at);
-        return left.isNegative() ? Duration.ZERO : left;
     }
 }

@@ -185,7 +185,8 @@ public final class JobStore {
         try {
             values.put(":queued", s("queued"));
             return Optional.of(toJob(table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK))
-                    .updateExpression("SET #state = :running, leaseOwner = :owner, leaseUntil = :until, updatedAt = :at")
+                    .updateExpression("SET #state = :running, leaseOwner = :owner, leaseUntil = :until, updatedAt = :at "
+                            + "REMOVE wokenAt")
                     .conditionExpression("#state = :queued AND (attribute_not_exists(notBefore) OR notBefore <= :now)")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW))).attributes()));
@@ -198,7 +199,7 @@ public final class JobStore {
                     + "resumed from the last checkpoint"));
             return Optional.of(toJob(table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK))
                     .updateExpression("SET #state = :running, leaseOwner = :owner, leaseUntil = :until, "
-                            + "updatedAt = :at, lastError = :error ADD attempts :one")
+                            + "updatedAt = :at, lastError = :error REMOVE wokenAt ADD attempts :one")
                     .conditionExpression("#state = :running AND leaseUntil < :now")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW))).attributes()));
@@ -228,23 +229,37 @@ public final class JobStore {
                 owner, values);
     }
 
-    /** Gives a waiting job back to the queue, due at {@code dueAt} (sooner when woken); no attempt is counted. */
+    /**
+     * Gives a waiting job back to the queue, due at {@code dueAt}, or at once when it was woken while it ran (the
+     * {@code wokenAt} mark {@link #wake} leaves on a running job: what it waits for may have happened after it
+     * looked); no attempt is counted. The mark is read in the same conditional write that queues the job, so a wake
+     * is never lost between the step's look and its going to wait.
+     */
     public boolean release(Job job, String owner, Instant now, Instant dueAt) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":owner", s(owner), ":running", s("running"),
                 ":queued", s("queued"), ":at", s(now.toString()), ":due", n(dueAt.toEpochMilli())));
-        return conditional(job.id(), "SET #state = :queued, updatedAt = :at, notBefore = :due REMOVE leaseOwner, leaseUntil",
-                owner, values);
+        return conditional(job.id(), "SET #state = :queued, updatedAt = :at, notBefore = if_not_exists(wokenAt, :due) "
+                + "REMOVE leaseOwner, leaseUntil", owner, values);
     }
 
-    /** Makes a queued job due now (what it waited for has happened); false when it is not queued. */
+    /**
+     * What it waited for has happened: a queued job is made due now (true: dispatch it); a running one is marked
+     * woken ({@code wokenAt}, cleared when a worker takes the job), so that if its step goes to wait it is due at
+     * once, not at its next look (false: its worker goes on). False too when the job is finished or missing. One
+     * conditional write: the state cannot change between the check and the mark.
+     */
     public boolean wake(String id, Instant now) {
         try {
-            table.call(c -> c.updateItem(b -> b.tableName(table.name()).key(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK))
-                    .updateExpression("SET notBefore = :now").conditionExpression("#state = :queued")
+            Map<String, AttributeValue> old = table.call(c -> c.updateItem(b -> b.tableName(table.name())
+                    .key(key(CatalogKeys.jobPk(id), CatalogKeys.JOB_SK))
+                    .updateExpression("SET notBefore = :now, wokenAt = :now")
+                    .conditionExpression("#state IN (:queued, :running)")
                     .expressionAttributeNames(Map.of("#state", "state"))
-                    .expressionAttributeValues(Map.of(":queued", s("queued"), ":now", n(now.toEpochMilli())))));
-            return true;
-        } catch (ConditionalCheckFailedException notQueued) {
+                    .expressionAttributeValues(Map.of(":queued", s("queued"), ":running", s("running"),
+                            ":now", n(now.toEpochMilli())))
+                    .returnValues(ReturnValue.ALL_OLD))).attributes();
+            return "queued".equals(str(old, "state"));
+        } catch (ConditionalCheckFailedException finishedOrMissing) {
             return false;
         }
     }
@@ -277,7 +292,7 @@ public final class JobStore {
             update.append(", lastError = :error");
             values.put(":error", s(error));
         }
-        update.append(" REMOVE leaseOwner, leaseUntil, notBefore, checkpoint");
+        update.append(" REMOVE leaseOwner, leaseUntil, notBefore, wokenAt, checkpoint");
         Map<String, String> names = Map.of("#state", "state", "#ttl", "ttl", "#result", "result");
         Map<String, String> usedNames = result != null ? names : Map.of("#state", "state", "#ttl", "ttl");
         for (int attempt = 0; ; attempt++) {

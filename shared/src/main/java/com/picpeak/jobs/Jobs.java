@@ -97,8 +97,9 @@ public final class Jobs {
     }
 
     /**
-     * A job that waits for others (a build for its parts) is made due and dispatched now. One that is running
-     * sees what it waits for at its next step; one that is finished is left alone.
+     * A job that waits for others (a build for its parts) is made due and dispatched now. One that is running is
+     * marked woken: should its step go to wait (it looked before what it waits for happened), it is due at once
+     * ({@link JobStore#wake}). One that is finished is left alone.
      */
     public void wake(String jobId) {
         if (store.wake(jobId, clock.instant())) {

@@ -6,10 +6,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,8 +23,12 @@ import java.util.concurrent.TimeUnit;
 public final class LocalJobQueue implements JobQueue, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalJobQueue.class);
 
+    /** A job's one delivery waiting for its turn here: due at {@code dueNanos} ({@link System#nanoTime}). */
+    private record Pending(Object delivery, long dueNanos, ScheduledFuture<?> run) {
+    }
+
     private final ScheduledExecutorService pool;
-    private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+    private final Map<String, Pending> scheduled = new HashMap<>(); // guarded by this
     private final Clock clock;
     private volatile JobWorker worker;
 
@@ -41,13 +46,29 @@ public final class LocalJobQueue implements JobQueue, AutoCloseable {
         this.worker = jobWorker;
     }
 
+    /**
+     * Schedules one delivery of the job. A job already waiting here for a delivery as soon or sooner is left as it
+     * is; one due later (a build that waits for its parts until its next look) is brought forward: a wake
+     * ({@link Jobs#wake}) dispatches with no delay, and must not wait for the look.
+     */
     @Override
-    public void dispatch(String jobId, Duration delay) {
-        if (!scheduled.add(jobId) || pool.isShutdown()) {
-            return; // already waiting for its turn here
+    public synchronized void dispatch(String jobId, Duration delay) {
+        if (pool.isShutdown()) {
+            return;
         }
-        pool.schedule(() -> {
-            scheduled.remove(jobId);
+        long due = System.nanoTime() + delay.toNanos();
+        Pending pending = scheduled.get(jobId);
+        if (pending != null) {
+            if (pending.dueNanos() - due <= 0) {
+                return; // already waiting for its turn here, as soon or sooner
+            }
+            pending.run().cancel(false);
+        }
+        Object delivery = new Object();
+        ScheduledFuture<?> run = pool.schedule(() -> {
+            if (!take(jobId, delivery)) {
+                return; // brought forward: another delivery took its place
+            }
             try {
                 // in this process a job runs to its end: no invocation limit, steps still checkpoint
                 worker.work(jobId, clock.instant().plus(3650, ChronoUnit.DAYS));
@@ -56,8 +77,18 @@ public final class LocalJobQueue implements JobQueue, AutoCloseable {
                 dispatch(jobId, Duration.ofSeconds(10));
             }
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        scheduled.put(jobId, new Pending(delivery, due, run));
     }
 
+    /** Whether {@code delivery} is still the job's pending one; if so it is no longer pending (it runs now). */
+    private synchronized boolean take(String jobId, Object delivery) {
+        Pending pending = scheduled.get(jobId);
+        if (pending == null || pending.delivery() != delivery) {
+            return false;
+        }
+        scheduled.remove(jobId);
+        return true;
+    }
 
     @Override
     public void close() {

@@ -6,7 +6,7 @@
  * {@code app} maps them to job kinds.
  *
  * <p>May import {@code catalog}, {@code storage} (its configuration helpers), {@code metrics} and {@code error}. Must not import
- * the packages whose steps it runs (archive, gallery, autoimport): they depend on it.
+ * the packages whose steps it runs (zip, downloadall, eventarchive, gallery, autoimport): they depend on it.
  *
  * <p>Like all of shared: no Spring, servlet or Lambda types, nothing of {@code com.picpeak.api}, {@code local},
  * {@code poller} or {@code infra} (ArchitectureTest).

@@ -81,10 +81,6 @@ public final class ImageProbe {
         this(DEFAULT_MAX_PIXELS);
     }
 
-    public long maxPixels() {
-        return maxPixels;
-    }
-
     /** The most bytes {@link #probe(InputStream)} reads: a caller that reads them again marks this much. */
     public int maxReadBytes() {
         return maxMetadataBytes + AFTER_HEADER_BYTES;

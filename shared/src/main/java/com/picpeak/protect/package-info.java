@@ -7,8 +7,8 @@
  *
  * <p>May import {@code gallery}, {@code rendition}, {@code media}, {@code catalog}, {@code storage} and
  * {@code error}. Must not import
- * Download All or event archiving ({@code archive}, being split into zip/downloadall/eventarchive): they build on
- * single images, not the other way (ArchitectureTest).
+ * Download All or event archiving ({@code zip}, {@code downloadall}, {@code eventarchive}): they build on single
+ * images, not the other way (ArchitectureTest).
  *
  * <p>Like all of shared: no Spring, servlet or Lambda types, nothing of {@code com.picpeak.api}, {@code local},
  * {@code poller} or {@code infra} (ArchitectureTest).

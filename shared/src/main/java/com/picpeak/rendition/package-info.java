@@ -5,7 +5,7 @@
  *
  * <p>Owns {@link com.picpeak.rendition.Tier}, {@link com.picpeak.rendition.TierRenditions} and the claim rows
  * ({@code pk = RENDITION#slug#photoId}). May import {@code storage}, {@code media}, {@code catalog} and
- * {@code error}; must not import {@code gallery}, {@code protect}, {@code archive} or anything of {@code functions}
+ * {@code error}; must not import {@code gallery}, {@code protect}, {@code downloadall} or anything of {@code functions}
  * (access decisions are made by {@code protect} on top of the tiers).
  */
 package com.picpeak.rendition;

@@ -32,10 +32,6 @@ public final class ExternalMediaStore implements BlobStore {
         return key != null && key.startsWith(Keys.EXTERNAL_PREFIX);
     }
 
-    public Path externalRoot() {
-        return external.root();
-    }
-
     private static String inRoot(String key) {
         return key.substring(Keys.EXTERNAL_PREFIX.length());
     }

@@ -2,18 +2,15 @@ package com.picpeak.zip;
 
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
-import com.picpeak.jobs.Deadline;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobStore;
 
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A planned archive written to storage in steps: parts of one fixed size (the last shorter), each rendered
- * on its own by {@link ZipSlice} and written as a part of one unfinished object, so a build of any size
- * goes on from its last written part after a timeout or a crash. It is verified without reading it back:
+ * A planned archive written to storage as parts of one fixed size (the last shorter) of one unfinished object,
+ * each rendered on its own by {@link ZipSlice} (by the part jobs of {@link ZipParts}), so a build of any size
+ * goes on after a timeout or a crash from the parts already written. It is verified without reading it back:
  * every photo's CRC-32 as it passes (the pieces of one cut by a part's edge joined once all are written),
  * every part's MD5 where the store reports one, and the finished object's length.
  */
@@ -35,10 +32,6 @@ public final class ZipBuild {
         public boolean allPartsWritten() {
             return partsWritten == parts;
         }
-
-        public long bytesWritten(long length) {
-            return Math.min(length, partsWritten * partBytes);
-        }
     }
 
     private final BlobStore store;
@@ -56,38 +49,6 @@ public final class ZipBuild {
         return new State(key, uploadId, partBytes, parts, 0, List.of());
     }
 
-    /**
-     * Writes the next parts, one after another, until all are written or the deadline has passed; at least
-     * one, so every step makes progress.
-     */
-    public State writeParts(ZipPlan plan, State state, Deadline deadline) {
-        State current = state;
-        do {
-            current = writeNextPart(plan, current);
-        } while (!current.allPartsWritten() && !deadline.passed());
-        return current;
-    }
-
-    /** Writes the next part; after a crash the same part is written again, replacing what it left. */
-    State writeNextPart(ZipPlan plan, State state) {
-        int number = state.partsWritten() + 1;
-        long from = (number - 1) * state.partBytes();
-        long to = Math.min(plan.length(), from + state.partBytes());
-        ZipSlice slice = ZipSlice.of(plan, store, from, to);
-        try (slice) {
-            store.writePart(state.key(), state.uploadId(), number, from, slice, to - from);
-        } catch (IOException | RuntimeException e) {
-            throw causeOf(slice, e, number, state.key());
-        }
-        if (slice.failure() != null) {
-            throw slice.failure();
-        }
-        List<ZipSlice.Piece> pieces = new ArrayList<>(state.openPieces());
-        pieces.addAll(slice.pieces());
-        return new State(state.key(), state.uploadId(), state.partBytes(), state.parts(), number,
-                ZipSlice.joinPieces(plan, pieces));
-    }
-
     /** Why writing a part failed: the photo that changed, not the transport that carried the error. */
     static RuntimeException causeOf(ZipSlice slice, Exception e, int part, String key) {
         if (slice.failure() != null) {
@@ -100,14 +61,10 @@ public final class ZipBuild {
     }
 
     /**
-     * Checks the photos cut by part edges, makes the object visible and checks its length. Safe to repeat
-     * after a crash: an object already completed with the planned length counts as done.
+     * Checks the photos cut by part edges, makes the object visible (the store checking each part against its
+     * recorded digest, when given) and checks its length. Safe to repeat after a crash: an object already
+     * completed with the planned length counts as done.
      */
-    public void complete(ZipPlan plan, State state) {
-        complete(plan, state, List.of());
-    }
-
-    /** As {@link #complete(ZipPlan, State)}, the store checking each part against its recorded digest. */
     void complete(ZipPlan plan, State state, List<String> partDigests) {
         if (!state.allPartsWritten()) {
             throw new IllegalStateException(state.partsWritten() + " of " + state.parts() + " parts are written");

@@ -49,7 +49,11 @@ import static com.picpeak.catalog.DynamoTable.s;
  * lifecycle rule.
  */
 public final class ZipParts {
-    /** How often a waiting build looks at its parts when no part wakes it (a wake can race its going to sleep). */
+    /**
+     * How often a waiting build looks at its parts when no part wakes it: a backstop only (a part's worker that died
+     * between recording its part and waking the build); a wake that comes while the build looks is kept for it
+     * ({@link com.picpeak.jobs.JobStore#wake}).
+     */
     public static final Duration RECHECK = Duration.ofSeconds(5);
     private static final Duration KEEP_ROWS = Duration.ofDays(7);
     private static final String HEAD = CatalogKeys.ZIP_PARTS_HEAD_SK;

@@ -6,8 +6,9 @@
  * {@link com.picpeak.zip.ZipBuild} writes it as fixed-size parts of one unfinished object;
  * {@link com.picpeak.zip.PhotoZips} plans the zip of an event's originals from its catalog rows.
  *
- * <p>Used by Download All ({@code com.picpeak.downloadall}) and by the archiving of expired events
- * ({@code com.picpeak.eventarchive}); it must not import either, nor anything of {@code gallery}, {@code protect},
- * {@code ingest} or {@code app}. It reads and writes only through {@code storage.BlobStore}.
+ * <p>May import {@code jobs}, {@code catalog}, {@code storage}, {@code metrics} and {@code error}. Used by Download All
+ * ({@code com.picpeak.downloadall}) and by the archiving of expired events ({@code com.picpeak.eventarchive}); it
+ * must not import either, nor anything of {@code gallery}, {@code protect}, {@code ingest}, {@code autoimport} or
+ * {@code app}. It reads and writes only through {@code storage.BlobStore}.
  */
 package com.picpeak.zip;

@@ -2,6 +2,7 @@ package com.picpeak.media;
 
 import com.picpeak.testing.TestImages;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A 100 MP JPEG (stored landscape, EXIF orientation 6) becomes a thumbnail and a hero in a 256 MB heap. */
+@Tag("processes")
 class ImageScalerBoundedMemoryTest {
     private static final int WIDTH = 11_904;          // 99.99 MP: just inside the default limit
     private static final int HEIGHT = 8_400;

@@ -2,6 +2,7 @@ package com.picpeak.storage;
 
 import com.picpeak.testing.TestData;
 import com.picpeak.testing.TestS3Server;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A 64 MB put and read-back succeed in a JVM whose whole heap is 64 MB, on both backends. */
+@Tag("processes")
 class BoundedMemoryPutTest {
     static final String EXPECTED_SHA = TestData.sha256(TestData.stream(BlobStoreContract.SIXTY_FOUR_MB, 42));
 

@@ -3,6 +3,7 @@ package com.picpeak.api;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Event;
 import com.picpeak.gallery.PasswordHasher;
+import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Retry-After}), the image rate limit follows the guest's session, and {@code X-Forwarded-For} counts
  * only from a trusted proxy. Two local servers: one behind a trusted proxy (this test's own address,
  * 127.0.0.1, is the proxy), one reached directly. Tight policy: 2 free wrong passwords, then 1 s, 2 s, 4 s, ...
+ * Both runtimes run on one {@link TestClock} the test moves: a {@code Retry-After} is waited out, and a fresh
+ * minute of the image rate limit begun, by moving it, not by sleeping.
  */
 class GuessingHttpTest {
     static final Map<String, String> POLICY = Map.of(
@@ -44,12 +47,14 @@ class GuessingHttpTest {
     static Path dataDir;
     static Server proxied;
     static Server direct;
+    /** Five seconds into a minute: the image rate limit counts per clock minute. */
+    static final TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:05Z"));
     static HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One local server (its own runtime and catalog table) on a free port. */
     record Server(PicPeakRuntime runtime, ConfigurableApplicationContext app, String base) {
         static Server start(Path data, Map<String, String> env) {
-            PicPeakRuntime runtime = TestRuntimes.local(data, env);
+            PicPeakRuntime runtime = TestRuntimes.local(data, env, clock);
             RuntimeHolder.install(runtime);
             ConfigurableApplicationContext app = SpringApplication.run(PicPeakApiApp.class, "--server.port=0");
             return new Server(runtime, app, "http://127.0.0.1:"
@@ -99,9 +104,11 @@ class GuessingHttpTest {
             assertThat(in.statusCode()).as(new String(in.body(), StandardCharsets.UTF_8)).isEqualTo(200);
             assertThat(json(in).get("token").asText()).isNotBlank();
 
-            // the server holds the client back by its real clock: waiting out Retry-After is the point of the test
-            // (polling would send guesses that count)
-            Thread.sleep(seconds * 1000 + 150);
+            // waiting out Retry-After is the point of the test (polling would send guesses that count): on the
+            // runtimes' clock, moved just short of it first to show the wait is the one announced
+            clock.advance(Duration.ofSeconds(seconds).minusMillis(150));
+            assertError(auth(proxied, "guarded", "guess-early" + round, attacker), 429, "too_many_requests", "try again in");
+            clock.advance(Duration.ofMillis(300));
             assertError(auth(proxied, "guarded", "guess-y" + round, attacker), 401, "wrong_password", "next try in");
         }
         assertThat(retryAfter).containsExactly(1L, 2L, 4L);
@@ -156,7 +163,7 @@ class GuessingHttpTest {
         String anna = session(direct, "traced-rate");
         String ben = session(direct, "traced-rate");
         String thumbnail = "/api/gallery/traced-rate/photos/" + id + "/thumbnail";
-        awaitFreshMinute(); // the limit counts per clock minute
+        startAFreshMinute(); // the limit counts per clock minute
 
         for (int i = 0; i < 4; i++) {
             assertThat(send(direct, "GET", thumbnail, null, "Bearer " + anna, "User-Agent", "Firefox/" + i).statusCode())
@@ -172,11 +179,10 @@ class GuessingHttpTest {
 
     // ---- helpers ----
 
-    private static void awaitFreshMinute() throws InterruptedException {
-        long second = Instant.now().getEpochSecond() % 60;
-        if (second > 45) { // the limit counts per clock minute: a count split across two minutes proves nothing
-            Thread.sleep((61 - second) * 1000);
-        }
+    /** The limit counts per clock minute: a count split across two minutes proves nothing. */
+    private static void startAFreshMinute() {
+        long second = clock.instant().getEpochSecond() % 60;
+        clock.advance(Duration.ofSeconds(61 - second));
     }
 
     private static String session(Server server, String slug) throws Exception {

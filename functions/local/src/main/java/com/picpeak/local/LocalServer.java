@@ -227,6 +227,11 @@ final class LocalServer implements AutoCloseable {
         }
     }
 
+    /** The folder watcher (local backend or referenced folders), or empty: what its last round found. */
+    Optional<LocalFolderWatcher> folderWatcher() {
+        return Optional.ofNullable(watcher);
+    }
+
     int port() {
         return ((ServletWebServerApplicationContext) context).getWebServer().getPort();
     }

@@ -3,6 +3,7 @@ package com.picpeak.local;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import java.util.Map;
  * headless Chromium, started once for the class and stopped after it. On the local backend, or, for a class marked
  * {@link S3Backend}, on an in-process S3-compatible server that allows browsers' cross-origin requests.
  */
+@Tag("browser")
 abstract class BrowserPageTest {
     /** The class's pages run against the S3 backend. */
     @Retention(RetentionPolicy.RUNTIME)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.testing.TestData;
 import com.picpeak.testing.TestImages;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * goes on from its last checkpoint once the dead process's lease has run out, and ends with the archive the
  * uninterrupted job would have made: restoring it gives back every photo, byte for byte.
  */
+@Tag("processes")
 class LocalJobsRestartTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "restart-test-admin-token-0123456789";

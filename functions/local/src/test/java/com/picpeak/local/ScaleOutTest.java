@@ -2,11 +2,13 @@ package com.picpeak.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.picpeak.autoimport.LocalFolderWatcher;
 import com.picpeak.testing.TestData;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -48,6 +50,7 @@ import static org.awaitility.Awaitility.await;
  * between them: imports, Download All builds, jobs (a third instance, a child JVM, is killed mid-job and a survivor
  * finishes it), password throttling.
  */
+@Tag("processes")
 class ScaleOutTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "scale-out-test-admin-token-0123456789";
@@ -112,6 +115,17 @@ class ScaleOutTest {
         env.put("PICPEAK_PASSWORD_BACKOFF_MS", "60000");
         env.put("PICPEAK_TRUSTED_PROXIES", "127.0.0.1"); // the load balancer (here: the test's own requests)
         return env;
+    }
+
+    /** Whether the server's folder watcher watches the event's folder. */
+    static boolean watching(LocalServer server, String slug) {
+        return server.folderWatcher().orElseThrow().lastRound().watching().contains(slug);
+    }
+
+    /** Whether the server's folder watcher has looked twice since {@code since} and has no file waiting to settle. */
+    static boolean settledSince(LocalServer server, LocalFolderWatcher.Round since) {
+        LocalFolderWatcher.Round now = server.folderWatcher().orElseThrow().lastRound();
+        return now.number() >= since.number() + 2 && now.waiting() == 0;
     }
 
     static String base(LocalServer server) {
@@ -231,7 +245,10 @@ class ScaleOutTest {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> json(send(base(b) + "/api/admin/events/walked", "GET", TOKEN, null, null)).get("photoCount").asInt() >= 6);
         Instant quietFrom = Instant.now();
-        Thread.sleep(11_000); // two more intervals of both walkers: nothing is imported twice
+        // a negative, proven over time: nothing is imported twice, and one poll runs per interval though both
+        // instances' timers fire every 5 s. Only a window longer than two intervals tells the two apart (two timers
+        // make about 2 d/5 s polls in d seconds, the claim at most d/5 s + 1), so this waits out two intervals
+        Thread.sleep(11_000);
         Instant quietUntil = Instant.now();
         long polls = jobs("autoimport.poll").stream().map(job -> Instant.parse(job.get("createdAt").asText()))
                 .filter(at -> at.isAfter(quietFrom) && at.isBefore(quietUntil)).count();
@@ -265,7 +282,9 @@ class ScaleOutTest {
             createEvent(mountA, "{\"slug\":\"dropped\",\"title\":\"Dropped\"}");
             Path folder = Files.createDirectories(mount.resolve("events/active/dropped"));
             Map<String, String> shaByName = new HashMap<>();
-            Thread.sleep(4_000); // both watchers have found the new event (they look for events every 3 s)
+            // both watchers have found the new event (they look for events every 3 s), so both race for every file
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    watching(mountA, "dropped") && watching(mountB, "dropped"));
             for (int i = 1; i <= 8; i++) {
                 byte[] photo = TestImages.jpeg(TestImages.noisyHalves(600, 400, 60 + i));
                 shaByName.put("DSC_" + i + ".JPG", TestData.sha256(photo));
@@ -273,7 +292,11 @@ class ScaleOutTest {
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
                     json(send(base(mountB) + "/api/admin/events/dropped", "GET", TOKEN, null, null)).get("photoCount").asInt() >= 8);
-            Thread.sleep(3_000); // both watchers' settle time has passed for every file
+            // nothing waits to settle in either watcher, two rounds on: no second import can come
+            LocalFolderWatcher.Round roundA = mountA.folderWatcher().orElseThrow().lastRound();
+            LocalFolderWatcher.Round roundB = mountB.folderWatcher().orElseThrow().lastRound();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    settledSince(mountA, roundA) && settledSince(mountB, roundB));
             JsonNode photos = json(send(base(mountA) + "/api/admin/events/dropped/photos", "GET", TOKEN, null, null)).get("photos");
             assertThat(photos.findValuesAsText("filename")).containsExactlyInAnyOrderElementsOf(shaByName.keySet());
             assertThat(json(send(base(mountA) + "/api/admin/events/dropped", "GET", TOKEN, null, null)).get("revision").asInt())

@@ -2,6 +2,7 @@ package com.picpeak.local.coldstart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * package had no SLF4J provider, so every such line was dropped. Needs the packages: run through the reactor
  * ({@code mvn -pl functions/local -am verify -Dtest=LambdaPackageLoggingTest}), which builds them first.
  */
+@Tag("processes")
 class LambdaPackageLoggingTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
