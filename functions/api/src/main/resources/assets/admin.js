@@ -718,7 +718,9 @@
           {filename: job.file.name, contentType: job.file.type || 'application/octet-stream'});
         await send('PUT', ticket.url, ticket.headers, job.file, job.progress, false);
         job.state.textContent = 'importing';
-        await api('POST', ticket.completeUrl, {filename: job.file.name});
+        // the import is a job (a large file takes longer than a request may): follow it until it ends
+        const imported = await followJob(await api('POST', ticket.completeUrl, {filename: job.file.name}), () => {});
+        if (imported && imported.state === 'failed') throw new Error(imported.lastError || 'the import failed');
       } else {
         const form = new FormData();
         form.append('files', job.file, job.file.name);

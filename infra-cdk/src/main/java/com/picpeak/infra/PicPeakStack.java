@@ -173,12 +173,14 @@ public final class PicPeakStack extends Stack {
         allowCatalog(download, CATALOG_GUEST_AND_JOBS, false);
         allowJobSubmission(download);
 
-        // Upload: decodes images for thumbnails, so the most memory of the HTTP functions.
+        // Upload: decodes images for thumbnails, so the most memory of the HTTP functions. A direct upload's import
+        // is a job (a large file takes longer than API Gateway waits), hence the queue.
         Function upload = function("Upload", API_HANDLERS + "UploadHandler::handleRequest", api,
-                2048, Duration.seconds(29), Map.of(), settings.snapStart());
+                2048, Duration.seconds(29), submitsJobs, settings.snapStart());
         allowStorage(upload, S3_OBJECT_READ_WRITE_DELETE);
         allowCatalog(upload, CATALOG_READ_WRITE, true);
         allowEvents(upload);
+        allowJobSubmission(upload);
 
         // Admin: archive, restore, delete, sweep and poll requests become jobs on the queue.
         Function admin = function("Admin", API_HANDLERS + "AdminHandler::handleRequest", api,

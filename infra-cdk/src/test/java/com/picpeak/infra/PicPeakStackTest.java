@@ -37,7 +37,7 @@ class PicPeakStackTest {
     /** Only the worker, which writes archives as multipart uploads, may abort one and list its parts. */
     static final Set<String> MULTIPART_S3_ACTIONS = Set.of("s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
     /** The functions that submit jobs: the queue's URL in JOB_QUEUE_URL and sqs:SendMessage on it. */
-    static final Set<String> SUBMITTERS = Set.of(ADMIN, DOWNLOAD, SWEEP, WORKER);
+    static final Set<String> SUBMITTERS = Set.of(ADMIN, DOWNLOAD, UPLOAD, SWEEP, WORKER);
 
     static Synth defaults;
     static Synth withAutoImportAndPrefix;

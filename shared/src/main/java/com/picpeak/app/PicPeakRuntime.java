@@ -1,5 +1,6 @@
 package com.picpeak.app;
 
+import com.picpeak.admin.DirectUploads;
 import com.picpeak.downloadall.DownloadAllService;
 import com.picpeak.eventarchive.EventArchiver;
 import com.picpeak.zip.ZipParts;
@@ -91,6 +92,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Lazy<byte[]> keyMaterial;
     private final Lazy<GalleryService> gallery;
     private final ImportService imports;
+    private final DirectUploads directUploads;
     private final RenditionMaker renditions;
     private final TierRenditions tiers;
     private final DownloadAllService downloadAll;
@@ -160,6 +162,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.archiver = new EventArchiver(catalog, store, imports, jobs, zipParts, clock);
         this.deletions = new EventDeletion(catalog, store, jobs, clock);
         this.autoImportPolls = new AutoImportPolls(jobs, this::prefixWalker);
+        this.directUploads = new DirectUploads(events, imports, catalog, store, jobs, clock);
         this.jobSteps = Map.of(
                 JobKind.EVENT_ARCHIVE, archiver.archiveStep(jobSettings.partBytes()),
                 JobKind.EVENT_ARCHIVE_PART, archiver.partStep(),
@@ -168,7 +171,8 @@ public final class PicPeakRuntime implements AutoCloseable {
                 JobKind.ARCHIVE_SWEEP, archiver.sweepStep(),
                 JobKind.AUTO_IMPORT_POLL, autoImportPolls.step(),
                 JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()),
-                JobKind.DOWNLOAD_ALL_PART, downloadAll.partStep());
+                JobKind.DOWNLOAD_ALL_PART, downloadAll.partStep(),
+                JobKind.DIRECT_UPLOAD_IMPORT, directUploads.importStep());
         this.jobStore = jobStore;
         nameJobOwner();
         this.expiredItems = new ExpiredItems(table);
@@ -305,6 +309,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** Guests' access (built on first use: its keys need the admin token; a failure is tried again next time). */
     public GalleryService gallery() {
         return gallery.getValue();
+    }
+
+    /** Direct uploads: a presigned PUT, then the import as a job. */
+    public DirectUploads directUploads() {
+        return directUploads;
     }
 
     public ImportService imports() {

@@ -94,10 +94,10 @@ public final class ImportService {
      * @throws PicPeakException with the reason (415, 422, 413, 409 duplicate, 404 event), nothing kept
      */
     public Photo importStream(String slug, String filename, InputStream content, PhotoSource source) {
-        return measured(source, () -> importStreamOnce(slug, filename, content, source));
+        return measured(source, () -> importStreamOnce(slug, filename, content, source, null));
     }
 
-    private Photo importStreamOnce(String slug, String filename, InputStream content, PhotoSource source) {
+    private Photo importStreamOnce(String slug, String filename, InputStream content, PhotoSource source, String photoId) {
         requireEvent(slug);
         Names.filename(filename);
         BufferedInputStream in = new BufferedInputStream(content, ImageProbe.HEADER_BYTES); // grows to the probe's need
@@ -110,7 +110,7 @@ public final class ImportService {
             StoredBlob stored = store.put(key, new SizeLimitedInputStream(in, maxUploadBytes, filename),
                     PutOptions.of(header.type().contentType()));
             return finish(slug, claim, key, header, new Digest(header, stored.size(), stored.crc32(), stored.sha256(),
-                    stored.etag()), source, written);
+                    stored.etag()), source, written, photoId);
         } catch (RuntimeException e) {
             undo(slug, claim, written);
             throw e;
@@ -226,7 +226,7 @@ public final class ImportService {
         List<String> written = new ArrayList<>();
         try {
             Digest digest = named(filename, () -> digest(key));
-            return finish(slug, claim, key, digest.header, digest, source, written);
+            return finish(slug, claim, key, digest.header, digest, source, written, null);
         } catch (RuntimeException e) {
             undo(slug, claim, written); // the object itself was not ours to delete
             throw e;
@@ -241,20 +241,27 @@ public final class ImportService {
      * Imports a direct upload: the browser PUT the bytes to a staging key. They go through the same path
      * as an upload (read from the staging object, checked, stored at {@code events/active/<slug>/<name>}
      * with their digests), so what is stored is exactly what was checked, even if the staging object is
-     * replaced meanwhile; the staging object is removed either way.
+     * replaced meanwhile. The photo takes the id {@code photoId} (the upload's own), so a retried import finds
+     * what an interrupted one stored. The staging object is removed once imported, or refused (bad input: no
+     * retry changes that); after a failure that may pass (storage down) it stays for the retry.
      */
-    public Photo importStaged(String slug, String stagingKey, String filename, PhotoSource source) {
+    public Photo importStaged(String slug, String stagingKey, String filename, PhotoSource source, String photoId) {
         try (BlobRead staged = store.get(stagingKey)) {
-            return importStream(slug, filename, staged.stream(), source);
+            Photo photo = measured(source, () -> importStreamOnce(slug, filename, staged.stream(), source, photoId));
+            store.delete(stagingKey);
+            return photo;
+        } catch (PicPeakException e) {
+            if (e.errorCode().httpStatus() < 500) {
+                store.delete(stagingKey);
+            }
+            throw e;
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + stagingKey + "' failed: " + e, e);
-        } finally {
-            store.delete(stagingKey);
         }
     }
 
     private Photo finish(String slug, Claim claim, String key, ImageHeader header, Digest digest, PhotoSource source,
-                         List<String> written) {
+                         List<String> written, String presetPhotoId) {
         String filename = claim.name();
         long size = digest.size();
         long crc32 = digest.crc32();
@@ -264,7 +271,7 @@ public final class ImportService {
                     + maxUploadBytes + " bytes (PICPEAK_MAX_UPLOAD_BYTES)");
         }
         Instant now = clock.instant();
-        String photoId = PhotoIds.next(now);
+        String photoId = presetPhotoId != null ? presetPhotoId : PhotoIds.next(now);
         String thumbnailKey = Keys.thumbnail(slug, photoId);
         byte[] thumbnail = named(filename, () -> render(key, header, THUMBNAIL_SIZE, THUMBNAIL_SIZE));
         store.put(thumbnailKey, new ByteArrayInputStream(thumbnail), PutOptions.of("image/jpeg"));

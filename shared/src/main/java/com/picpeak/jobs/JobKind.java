@@ -20,7 +20,9 @@ public enum JobKind {
     AUTO_IMPORT_POLL("autoimport.poll", "autoimport-poll"),
     DOWNLOAD_ALL_BUILD("downloadall.build", "downloadall"),
     /** One part of a Download All build, rendered on its own (target: the object, its upload and the part). */
-    DOWNLOAD_ALL_PART("downloadall.part", "downloadall-part");
+    DOWNLOAD_ALL_PART("downloadall.part", "downloadall-part"),
+    /** The import of a direct upload (target: the event and the upload). */
+    DIRECT_UPLOAD_IMPORT("upload.import", "upload-import");
 
     private final String wireName;
     private final String exclusionGroup;

@@ -3,6 +3,7 @@ package com.picpeak.ingest;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
+import com.picpeak.catalog.PhotoIds;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
@@ -273,9 +274,11 @@ abstract class ImportServiceContract {
     void aStagedDirectUpload_movesIntoTheEventFolder() {
         store.put("uploads/wedding/abcdef12345", new ByteArrayInputStream(jpeg), PutOptions.of("image/jpeg"));
 
-        Photo photo = imports.importStaged("wedding", "uploads/wedding/abcdef12345", "Direct.JPG", PhotoSource.UPLOAD);
+        String uploadId = PhotoIds.next(java.time.Instant.now());
+        Photo photo = imports.importStaged("wedding", "uploads/wedding/abcdef12345", "Direct.JPG", PhotoSource.UPLOAD, uploadId);
 
         assertThat(photo.key()).isEqualTo("events/active/wedding/Direct.JPG");
+        assertThat(photo.id()).as("the upload's id: a retried import finds what an interrupted one stored").isEqualTo(uploadId);
         assertThat(store.head("uploads/wedding/abcdef12345")).isEmpty();
         assertThat(store.head(photo.key()).orElseThrow().size()).isEqualTo(jpeg.length);
     }
@@ -284,7 +287,7 @@ abstract class ImportServiceContract {
     void aBadStagedUpload_isRemoved_andNothingIsImported() {
         store.put("uploads/wedding/abcdef12345", new ByteArrayInputStream("nope".getBytes()), PutOptions.of(null));
 
-        assertRefused(() -> imports.importStaged("wedding", "uploads/wedding/abcdef12345", "x.jpg", PhotoSource.UPLOAD),
+        assertRefused(() -> imports.importStaged("wedding", "uploads/wedding/abcdef12345", "x.jpg", PhotoSource.UPLOAD, null),
                 ErrorCode.UNSUPPORTED_MEDIA_TYPE, "");
 
         assertThat(keys("")).noneMatch(k -> k.startsWith("uploads/") || k.startsWith("events/"));

@@ -36,7 +36,7 @@ public class AdminPhotosController {
 
     public AdminPhotosController(PicPeakRuntime runtime) {
         this.runtime = runtime;
-        this.directUploads = new DirectUploads(runtime.events(), runtime.imports(), runtime.store(), runtime.clock());
+        this.directUploads = runtime.directUploads();
     }
 
     @GetMapping("/api/admin/events/{slug}/photos")
@@ -109,12 +109,14 @@ public class AdminPhotosController {
         return ResponseEntity.status(HttpStatus.CREATED).body(json);
     }
 
-    /** Direct upload, step 2: import the uploaded object through the same ImportService. */
+    /**
+     * Direct upload, step 2: the import of the uploaded object through the same ImportService, as a job (202, follow
+     * its Location; its result names the photo): a large file takes longer than a request may.
+     */
     @PostMapping("/api/admin/events/{slug}/uploads/{uploadId}/complete")
     ResponseEntity<Map<String, Object>> completeDirectUpload(@PathVariable String slug, @PathVariable String uploadId,
                                                              @RequestBody(required = false) JsonNode body) {
-        Photo photo = directUploads.complete(slug, uploadId, JsonFields.optionalText(body, "filename"));
-        return ResponseEntity.status(HttpStatus.CREATED).body(Json.adminPhoto(photo));
+        return JobsController.accepted(directUploads.complete(slug, uploadId, JsonFields.optionalText(body, "filename")));
     }
 
     /**

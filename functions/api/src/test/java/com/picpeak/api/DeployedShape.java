@@ -75,6 +75,8 @@ final class DeployedShape {
     final PicPeakRuntime runtime;
     final DeployedTemplate template;
     final String deadLetterQueueUrl;
+    /** The HTTP functions' and API Gateway's timeouts are multiplied by this (scaled down: the rule stays AWS's). */
+    private volatile double timeScale = 1.0;
 
     private DeployedShape() {
         serverless = ServerlessTestRuntime.get();
@@ -118,7 +120,7 @@ final class DeployedShape {
             return null;
         });
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-        if (elapsedMillis > Math.min(deployed.timeoutSeconds() * 1000L, API_GATEWAY_TIMEOUT_MILLIS)) {
+        if (elapsedMillis > Math.min(deployed.timeoutSeconds() * 1000L, API_GATEWAY_TIMEOUT_MILLIS) * timeScale) {
             return apiGatewayError(503, "Service Unavailable");
         }
         if (out.size() > LAMBDA_PAYLOAD_BYTES) {
@@ -135,6 +137,19 @@ final class DeployedShape {
         byte[] responseBody = response.path("isBase64Encoded").asBoolean()
                 ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
         return new HttpAnswer(response.get("statusCode").asInt(), responseHeaders, responseBody, out.size());
+    }
+
+    /**
+     * Runs {@code body} with the HTTP timeouts scaled by {@code scale}, so that work that would outlast them on real
+     * sizes shows it on the small ones of a test.
+     */
+    <T> T withTimeScale(double scale, DeployedRoles.ThrowingSupplier<T> body) throws Exception {
+        timeScale = scale;
+        try {
+            return body.get();
+        } finally {
+            timeScale = 1.0;
+        }
     }
 
     HttpAnswer http(String function, String method, String path) throws Exception {

@@ -147,6 +147,36 @@ class DeployedShapeScenariosTest {
         assertThat(aws.runtime.catalog().findEvent("too-big").orElseThrow().photoCount()).isZero();
     }
 
+    @Test
+    void aDirectUpload_whoseImportOutlastsTheUploadFunction_isImportedByTheWorker() throws Exception {
+        createEvent("direct-large", null);
+        byte[] photo = TestImages.jpeg(TestImages.noisyHalves(4000, 3000, 51));
+        DeployedShape.HttpAnswer started = aws.http("Upload", "POST", "/api/admin/events/direct-large/uploads", ADMIN,
+                "{\"filename\":\"DSC_1000.JPG\",\"contentType\":\"image/jpeg\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        JsonNode ticket = started.json();
+        HttpResponse<Void> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ticket.get("url").asText()))
+                .header("Content-Type", "image/jpeg").PUT(HttpRequest.BodyPublishers.ofByteArray(photo)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(put.statusCode()).isEqualTo(200);
+
+        // the function's 29 s scaled to 0.29 s: reading, hashing, storing and thumbnailing a 12 MP photo takes longer,
+        // as a file of hundreds of MB takes longer than 29 s; the completion must not wait for the import
+        DeployedShape.HttpAnswer completed = aws.withTimeScale(0.01, () -> aws.http("Upload", "POST",
+                ticket.get("completeUrl").asText(), ADMIN, "{\"filename\":\"DSC_1000.JPG\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(completed.status()).as(completed.text()).isEqualTo(202);
+        String jobId = completed.header("Location").replaceFirst(".*/", "");
+        aws.runJobs(() -> aws.runtime.jobs().find(jobId).map(job -> job.state().finished()).orElse(false), 60_000);
+
+        JsonNode job = aws.http("Admin", "GET", "/api/admin/jobs/" + jobId, ADMIN, null).json();
+        assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.get("result").get("photoId").asText()).isEqualTo(ticket.get("uploadId").asText());
+        assertThat(aws.runtime.catalog().findPhoto("direct-large", ticket.get("uploadId").asText()).orElseThrow().size())
+                .isEqualTo(photo.length);
+        assertThat(aws.runtime.store().head(com.picpeak.storage.Keys.directUpload("direct-large", ticket.get("uploadId").asText()))).isEmpty();
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
     private static void createEvent(String slug, String extra) throws Exception {
         String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\"" + (extra == null ? "" : "," + extra) + "}";
         DeployedShape.HttpAnswer created = aws.http("Admin", "POST", "/api/admin/events", ADMIN,

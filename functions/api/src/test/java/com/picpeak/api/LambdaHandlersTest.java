@@ -124,14 +124,20 @@ class LambdaHandlersTest {
         JsonNode completed = invoke(new UploadHandler(), event("POST", upload.get("completeUrl").asText(), admin,
                 "{\"filename\":\"DSC_0042.JPG\"}".getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(completed.get("statusCode").asInt()).as(completed.toString()).isEqualTo(201);
-        JsonNode imported = JSON.readTree(completed.get("body").asText());
+        assertThat(completed.get("statusCode").asInt()).as(completed.toString()).isEqualTo(202);
+        String jobId = JSON.readTree(completed.get("body").asText()).get("id").asText();
+        JsonNode sameJob = invoke(new UploadHandler(), event("POST", upload.get("completeUrl").asText(), admin,
+                "{\"filename\":\"DSC_0042.JPG\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(JSON.readTree(sameJob.get("body").asText()).get("id").asText()).as("asked again: the same job").isEqualTo(jobId);
+        serverless.pump(() -> runtime.jobs().find(jobId).orElseThrow().state().finished(), 30_000);
+        JsonNode imported = JSON.readTree(invoke(new AdminHandler(), event("GET", "/api/admin/jobs/" + jobId, admin, null))
+                .get("body").asText()).get("result");
         assertThat(imported.get("key").asText()).isEqualTo("events/active/direct/DSC_0042.JPG");
         assertThat(imported.get("size").asLong()).isEqualTo(photo.length);
         assertThat(runtime.store().head("uploads/direct/" + upload.get("uploadId").asText())).isEmpty();
         JsonNode again = invoke(new UploadHandler(), event("POST", upload.get("completeUrl").asText(), admin,
                 "{\"filename\":\"DSC_0042.JPG\"}".getBytes(StandardCharsets.UTF_8)));
-        assertThat(again.get("statusCode").asInt()).isEqualTo(404);
+        assertThat(again.get("statusCode").asInt()).as("its bytes are imported and gone").isEqualTo(404);
     }
 
     @Test
