@@ -89,6 +89,45 @@ public final class AdminToken {
     }
 
     /**
+     * Reads a token from its secret now, trying again for up to {@code patience} (waits of 1, 2, 4, ... 16 s): a
+     * SnapStart publish reads it once, right after the deploy created the function's role, which IAM may refuse for
+     * its first seconds. A fixed token, or one read already, returns at once.
+     *
+     * @throws PicPeakException 503 {@code admin_token_unavailable} when it could not be read within {@code patience}
+     */
+    public String awaitFirstRead(Duration patience) {
+        return awaitFirstRead(patience, Duration.ofSeconds(1));
+    }
+
+    synchronized String awaitFirstRead(Duration patience, Duration firstWait) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        Duration wait = firstWait;
+        while (current == null) {
+            readAt = clock.instant();
+            try {
+                current = source.get();
+            } catch (RuntimeException e) {
+                if (System.nanoTime() + wait.toNanos() > deadline) {
+                    log.error("admin token: its secret could not be read: {}", e.getMessage());
+                    break;
+                }
+                log.warn("admin token: its secret could not be read ({}): trying again in {} ms (a new role may still "
+                        + "be propagating)", e.getMessage(), wait.toMillis());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                wait = wait.multipliedBy(2).compareTo(MAX_READ_WAIT) > 0 ? MAX_READ_WAIT : wait.multipliedBy(2);
+            }
+        }
+        return current();
+    }
+
+    private static final Duration MAX_READ_WAIT = Duration.ofSeconds(16);
+
+    /**
      * Whether {@code presented} (the bearer value) is the admin token, reading a rotated secret when due.
      *
      * @throws PicPeakException 503 as {@link #current()}, when a token is presented and none was ever read

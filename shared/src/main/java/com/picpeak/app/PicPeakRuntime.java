@@ -66,6 +66,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -244,7 +245,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        SentinelCheck.Result check = SentinelCheck.requireOk(storageConfig);
+        SentinelCheck.Result check = SentinelCheck.requireOk(storageConfig, startupPatience(env));
         if (shape == Shape.LOCAL) {
             DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
         }
@@ -256,6 +257,20 @@ public final class PicPeakRuntime implements AutoCloseable {
         return new PicPeakRuntime(shape, storageConfig, appConfig, admin, check, BlobStores.open(storageConfig),
                 new DynamoCatalog(dynamo, appConfig.catalogTable()), clock, jobSettings, queue,
                 new DynamoTable(dynamo, appConfig.catalogTable()), webhookSettings, blankToNull(env.get(EVENT_BUS_NAME)));
+    }
+
+    /** Set by Lambda: {@code snap-start} while a version is published with SnapStart (its init may take minutes). */
+    public static final String LAMBDA_INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+    /** How long a SnapStart publish waits for its role to propagate and its store and secret to answer. */
+    public static final Duration SNAPSTART_PUBLISH_PATIENCE = Duration.ofMinutes(2);
+
+    /**
+     * How long the start-up check may try again: at a SnapStart publish, which runs once right after the deploy
+     * created the function's role, {@link #SNAPSTART_PUBLISH_PATIENCE}; elsewhere not at all (an on-demand init has
+     * 10 s, and local mode refuses a broken configuration at once).
+     */
+    static Duration startupPatience(Map<String, String> env) {
+        return "snap-start".equals(env.get(LAMBDA_INITIALIZATION_TYPE)) ? SNAPSTART_PUBLISH_PATIENCE : Duration.ZERO;
     }
 
     /** The EventBridge bus that receives domain events (set by the stack); unset: signed webhooks from here. */

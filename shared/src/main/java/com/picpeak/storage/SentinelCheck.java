@@ -1,6 +1,8 @@
 package com.picpeak.storage;
 
 import com.picpeak.error.PicPeakException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -30,6 +32,7 @@ import java.util.Locale;
  * bounded by {@link S3Timeouts#startupCheck()} and made once, so a verdict comes within seconds.
  */
 public final class SentinelCheck {
+    private static final Logger log = LoggerFactory.getLogger(SentinelCheck.class);
 
     public enum Cause {
         BUCKET_MISSING, UNKNOWN_ACCESS_KEY, WRONG_SECRET_KEY, NO_CREDENTIALS, EXPIRED_CREDENTIALS,
@@ -80,11 +83,49 @@ public final class SentinelCheck {
 
     /** Runs the check and throws {@link StartupCheckFailed} unless it passed. */
     public static Result requireOk(StorageConfig config) {
-        Result result = check(config);
-        if (!result.ok()) {
-            throw new StartupCheckFailed(result);
+        return requireOk(config, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #requireOk(StorageConfig)}, trying again while a failure may pass ({@link #mayPass}) for up to
+     * {@code patience}, waiting 1, 2, 4, ... 16 s between tries. A function published with SnapStart runs this check
+     * once, at publish, right after its new role was created: IAM may refuse that role for its first seconds
+     * ("eventually consistent"), and one refusal would roll the deployment back.
+     */
+    public static Result requireOk(StorageConfig config, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        Duration wait = Duration.ofSeconds(1);
+        for (;;) {
+            Result result = check(config);
+            if (result.ok()) {
+                return result;
+            }
+            if (!mayPass(result.cause()) || System.nanoTime() + wait.toNanos() > deadline) {
+                throw new StartupCheckFailed(result);
+            }
+            log.warn("start-up check failed ({}): trying again in {} s (a new role may still be propagating)",
+                    result.line(), wait.toSeconds());
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupCheckFailed(result);
+            }
+            wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
         }
-        return result;
+    }
+
+    private static final Duration MAX_WAIT = Duration.ofSeconds(16);
+
+    /**
+     * Whether a failure may pass by itself: a refusal (a new role's permissions propagating), expired credentials
+     * (renewed), a store that did not answer. A missing bucket, a wrong key, region or host never does.
+     */
+    public static boolean mayPass(Cause cause) {
+        return switch (cause) {
+            case ACCESS_DENIED, EXPIRED_CREDENTIALS, ENDPOINT_UNREACHABLE, TIMEOUT, UNEXPECTED -> true;
+            default -> false;
+        };
     }
 
     public static Result checkLocal(Path root) {

@@ -97,6 +97,26 @@ class AdminTokenRotationTest {
     }
 
     @Test
+    void atAPublish_aSecretRefusedForItsFirstSeconds_isReadOnceTheRoleHasPropagated() {
+        AtomicInteger attempts = new AtomicInteger();
+        AdminToken propagating = AdminToken.fromSecret(() -> {
+            if (attempts.incrementAndGet() <= 2) {
+                throw new IllegalStateException("AccessDeniedException: not authorized to perform secretsmanager:GetSecretValue");
+            }
+            return OLD;
+        }, clock);
+
+        assertThat(propagating.awaitFirstRead(Duration.ofSeconds(10), Duration.ofMillis(10))).isEqualTo(OLD);
+        assertThat(attempts).hasValue(3);
+
+        AdminToken neverReadable = AdminToken.fromSecret(() -> {
+            throw new IllegalStateException("AccessDeniedException");
+        }, clock);
+        assertThatThrownBy(() -> neverReadable.awaitFirstRead(Duration.ofMillis(50), Duration.ofMillis(10)))
+                .isInstanceOf(PicPeakException.class).hasMessageContaining("could not be read");
+    }
+
+    @Test
     void aFixedToken_isNeverReadAgain() {
         AdminToken fixed = AdminToken.fixed(OLD);
         assertThat(fixed.matches(OLD)).isTrue();

@@ -47,6 +47,8 @@ public final class DeployedRoles implements ExecutionInterceptor {
     }
 
     private static volatile Acting acting;
+    /** Checks still to refuse whatever the policy says: a role IAM has not propagated yet. */
+    private static final java.util.concurrent.atomic.AtomicInteger UNPROPAGATED = new java.util.concurrent.atomic.AtomicInteger();
     private static final List<Denial> DENIALS = new CopyOnWriteArrayList<>();
     private static final Map<String, Set<String>> USED = new ConcurrentHashMap<>();
     private static final Map<String, Integer> MESSAGE_LINEAGE = new ConcurrentHashMap<>();
@@ -63,6 +65,14 @@ public final class DeployedRoles implements ExecutionInterceptor {
 
     interface ThrowingSupplier<T> {
         T get() throws Exception;
+    }
+
+    /**
+     * The next {@code checks} authorizations are refused whatever the policy grants, as IAM refuses a role in its
+     * first seconds after it was created ("changes ... are eventually consistent", IAM User Guide).
+     */
+    static void propagating(int checks) {
+        UNPROPAGATED.set(checks);
     }
 
     static List<Denial> denials() {
@@ -119,7 +129,8 @@ public final class DeployedRoles implements ExecutionInterceptor {
         }
         for (SdkCallAuthorizations.Need need : SdkCallAuthorizations.of(request)) {
             USED.computeIfAbsent(now.function().name(), k -> ConcurrentHashMap.newKeySet()).add(need.action());
-            if (!now.function().policy().allows(need.action(), need.resource())) {
+            boolean unpropagated = UNPROPAGATED.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            if (unpropagated || !now.function().policy().allows(need.action(), need.resource())) {
                 DENIALS.add(new Denial(now.function().name(), need.action(), need.resource()));
                 throw accessDenied(now.function(), need);
             }

@@ -2,6 +2,7 @@ package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.app.AppConfig;
+import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Event;
 import com.picpeak.storage.ConfigException;
 import com.picpeak.jobs.JobState;
@@ -175,6 +176,22 @@ class DeployedShapeScenariosTest {
                 .isEqualTo(photo.length);
         assertThat(aws.runtime.store().head(com.picpeak.storage.Keys.directUpload("direct-large", ticket.get("uploadId").asText()))).isEmpty();
         assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
+    @Test
+    void aSnapStartPublish_waitsOutARoleThatIsStillPropagating() throws Exception {
+        Map<String, String> publishing = new java.util.HashMap<>(aws.serverless.env);
+        publishing.put(PicPeakRuntime.LAMBDA_INITIALIZATION_TYPE, "snap-start");
+        DeployedRoles.propagating(2); // the start-up check's HEAD and its LIST refused, as a role in its first seconds
+
+        PicPeakRuntime published = DeployedRoles.actAs(aws.template.function("Gallery"), 0, () -> PicPeakRuntime.start(
+                PicPeakRuntime.Shape.SERVERLESS, publishing, DeployedRoles.authorizing(com.picpeak.testing.TestDynamo.client()),
+                null, aws.serverless.sqs));
+
+        assertThat(published.startupCheck().ok()).isTrue();
+        assertThat(DeployedRoles.denials()).as("refused while propagating, then let in").hasSize(2);
+        published.close();
+        DeployedRoles.clearDenials();
     }
 
     private static void createEvent(String slug, String extra) throws Exception {

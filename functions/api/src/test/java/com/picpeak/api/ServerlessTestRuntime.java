@@ -44,6 +44,8 @@ final class ServerlessTestRuntime {
     /** The bucket and the catalog table the runtime uses (the deployed-shape harness binds the template to them). */
     final String bucket;
     final String table;
+    /** The environment the runtime started with (a test may start another runtime as a function would). */
+    final Map<String, String> env;
 
     private ServerlessTestRuntime() {
         SQSRestServer server = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
@@ -55,7 +57,7 @@ final class ServerlessTestRuntime {
                 .queueUrl();
         TestS3Server s3 = TestS3Server.shared();
         bucket = s3.createBucket();
-        Map<String, String> env = new HashMap<>(s3.env(bucket, "studio"));
+        env = new HashMap<>(s3.env(bucket, "studio"));
         env.put("ADMIN_TOKEN", TestRuntimes.ADMIN_TOKEN);
         table = TestDynamo.createTable(); // the stack creates the table in AWS
         env.put("CATALOG_TABLE", table);

@@ -70,6 +70,9 @@ public final class SnapStartPriming implements Resource {
         // the admin token's secret read and the guest keys derived (both wait for first use otherwise): a secret that
         // cannot be read fails the publish here, not a guest's first request
         PicPeakRuntime runtime = RuntimeHolder.get();
+        // once, right after the deploy made the role: IAM may refuse it for a few seconds (the start-up check, made
+        // when the runtime started, waits the same way)
+        runtime.adminTokens().awaitFirstRead(PicPeakRuntime.SNAPSTART_PUBLISH_PATIENCE);
         runtime.gallery();
         runtime.protection();
         runtime.primeHttpFunction(); // the reads the requests below never reach (they stop at the absent event), codecs
