@@ -110,6 +110,9 @@ public final class PicPeakStack extends Stack {
     /** Photo imports and job rows are transactions with condition checks (TransactWriteItems has no action of its own). */
     static final List<String> CATALOG_READ_WRITE = List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
             "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem");
+    /** Submitting a job: its row and its lock in one transaction with a condition check, or the job that holds it. */
+    static final List<String> CATALOG_JOB_SUBMISSION = List.of("dynamodb:GetItem", "dynamodb:Query",
+            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem");
     /** Submitting a job: one message on the job queue. */
     static final List<String> JOB_QUEUE_SEND = List.of("sqs:SendMessage");
     /** What the event source mapping does with the worker's role: receive, delete what was handled, read attributes. */
@@ -163,12 +166,14 @@ public final class PicPeakStack extends Stack {
         // fingerprinted copies; image protection writes access tokens, the access log and rate counters.
         Function gallery = function("Gallery", API_HANDLERS + "GalleryHandler::handleRequest", api,
                 1024, Duration.seconds(29), Map.of(), settings.snapStart());
+        allowAdminTokenRead(gallery);
         allowStorage(gallery, S3_OBJECT_READ_WRITE);
         allowCatalog(gallery, CATALOG_GUEST, false);
 
         // Download All: streams or redirects; a cached archive not built yet becomes a job on the queue.
         Function download = function("Download", API_HANDLERS + "DownloadHandler::handleRequest", api,
                 1024, Duration.seconds(29), submitsJobs, settings.snapStart());
+        allowAdminTokenRead(download);
         allowStorage(download, S3_OBJECT_READ_WRITE);
         allowCatalog(download, CATALOG_GUEST_AND_JOBS, false);
         allowJobSubmission(download);
@@ -177,6 +182,7 @@ public final class PicPeakStack extends Stack {
         // is a job (a large file takes longer than API Gateway waits), hence the queue.
         Function upload = function("Upload", API_HANDLERS + "UploadHandler::handleRequest", api,
                 2048, Duration.seconds(29), submitsJobs, settings.snapStart());
+        allowAdminTokenRead(upload);
         allowStorage(upload, S3_OBJECT_READ_WRITE_DELETE);
         allowCatalog(upload, CATALOG_READ_WRITE, true);
         allowEvents(upload);
@@ -185,6 +191,7 @@ public final class PicPeakStack extends Stack {
         // Admin: archive, restore, delete, sweep and poll requests become jobs on the queue.
         Function admin = function("Admin", API_HANDLERS + "AdminHandler::handleRequest", api,
                 1536, Duration.seconds(29), submitsJobs, settings.snapStart());
+        allowAdminTokenRead(admin);
         allowStorage(admin, S3_OBJECT_READ_WRITE_DELETE);
         allowCatalog(admin, CATALOG_READ_WRITE, true);
         allowEvents(admin);
@@ -220,9 +227,9 @@ public final class PicPeakStack extends Stack {
         // a time; a schedule event still waiting after an hour (throttled) is dropped: tomorrow's run comes.
         Function sweep = function("ArchiveSweep", API_HANDLERS + "ArchiveSweepHandler::handleRequest", api,
                 1536, Duration.minutes(15), submitsJobs, settings.snapStart(), fn -> fn.reservedConcurrentExecutions(1));
-        allowStorage(sweep, S3_OBJECT_READ_WRITE_DELETE);
-        allowCatalog(sweep, CATALOG_READ_WRITE, true);
-        allowEvents(sweep);
+        // it only submits the sweep job (the worker archives): the start-up check's sentinel, the job and its lock
+        allowStorage(sweep, S3_OBJECT_READ_WRITE);
+        allowCatalog(sweep, CATALOG_JOB_SUBMISSION, false);
         allowJobSubmission(sweep);
         // its SnapStart priming reads the queue's attributes (the SQS client built before the snapshot, nothing sent)
         sweep.addToRolePolicy(PolicyStatement.Builder.create()
@@ -313,12 +320,15 @@ public final class PicPeakStack extends Stack {
                         LifecycleRule.builder().id("expire-stale-versions")
                                 .noncurrentVersionExpiration(Duration.days(30))
                                 .expiredObjectDeleteMarker(true).build(),
-                        // a presigned direct upload that was never completed
+                        // a presigned direct upload that was never completed; an imported one (removed once
+                        // imported) keeps no 30-day noncurrent copy of itself
                         LifecycleRule.builder().id("expire-abandoned-direct-uploads")
-                                .prefix(root + STAGED_UPLOADS_FOLDER).expiration(Duration.days(2)).build(),
+                                .prefix(root + STAGED_UPLOADS_FOLDER).expiration(Duration.days(2))
+                                .noncurrentVersionExpiration(Duration.days(1)).build(),
                         // a large download with a guest's fingerprint, stored only to be handed out by presigned URL
                         LifecycleRule.builder().id("expire-fingerprinted-downloads")
-                                .prefix(root + FINGERPRINTED_FOLDER).expiration(Duration.days(1)).build()))
+                                .prefix(root + FINGERPRINTED_FOLDER).expiration(Duration.days(1))
+                                .noncurrentVersionExpiration(Duration.days(1)).build()))
                 // the admin page uploads straight to the bucket with presigned PUTs (the URL is the credential)
                 .cors(List.of(CorsRule.builder()
                         .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD))
@@ -418,9 +428,6 @@ public final class PicPeakStack extends Stack {
         role.addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
                 .resources(List.of(logs.getLogGroupArn())).build());
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("secretsmanager:GetSecretValue"))
-                .resources(List.of(adminToken.getSecretArn())).build());
 
         Map<String, String> environment = new LinkedHashMap<>(runtimeEnvironment());
         environment.putAll(extraEnvironment);
@@ -438,7 +445,7 @@ public final class PicPeakStack extends Stack {
                 // Lambda's JSON log format: its own records and the functions' (JSON lines through SLF4J) as JSON
                 .loggingFormat(LoggingFormat.JSON)
                 .applicationLogLevelV2(ApplicationLogLevel.INFO)
-                .systemLogLevelV2(SystemLogLevel.WARN)
+                .systemLogLevelV2(SystemLogLevel.INFO) // START and REPORT lines (duration, memory, init) are INFO
                 .tracing(Tracing.ACTIVE)
                 .environment(environment);
         if (snapStart) {
@@ -507,6 +514,17 @@ public final class PicPeakStack extends Stack {
                 .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
+    }
+
+    /**
+     * The admin token's secret: only the HTTP functions read it (admin requests, and the guest keys derived from it).
+     * The job functions are given its ARN, as every function's configuration names it, but never read it (AdminToken
+     * reads it when first needed).
+     */
+    private void allowAdminTokenRead(Function function) {
+        function.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("secretsmanager:GetSecretValue"))
+                .resources(List.of(adminToken.getSecretArn())).build());
     }
 
     /** What every function reads at start (shared StorageConfig and AppConfig). */

@@ -194,6 +194,29 @@ class DeployedShapeScenariosTest {
         DeployedRoles.clearDenials();
     }
 
+    @Test
+    void theDailySweep_onItsSchedule_archivesAnExpiredEvent_andADeletedEventLeavesNothing() throws Exception {
+        createEvent("expired", null);
+        upload("expired", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(320, 240, 61)));
+        DeployedShape.HttpAnswer patched = aws.http("Admin", "PATCH", "/api/admin/events/expired", ADMIN,
+                "{\"expiresAt\":\"2020-01-01T00:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+
+        Object submitted = aws.scheduled("ArchiveSweep"); // the EventBridge rule's target
+        assertThat(String.valueOf(submitted)).isNotBlank();
+        aws.runJobs(() -> aws.runtime.catalog().findEvent("expired").orElseThrow().isArchived(), 60_000);
+
+        createEvent("deleted", null);
+        upload("deleted", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(320, 240, 62)));
+        DeployedShape.HttpAnswer deleting = aws.http("Admin", "DELETE", "/api/admin/events/deleted", ADMIN, null);
+        assertThat(deleting.status()).as(deleting.text()).isEqualTo(202);
+        aws.runJobs(() -> aws.runtime.catalog().findEvent("deleted").isEmpty(), 60_000);
+        try (var left = aws.runtime.store().list("events/active/deleted/")) {
+            assertThat(left).isEmpty();
+        }
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
     private static void createEvent(String slug, String extra) throws Exception {
         String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\"" + (extra == null ? "" : "," + extra) + "}";
         DeployedShape.HttpAnswer created = aws.http("Admin", "POST", "/api/admin/events", ADMIN,
