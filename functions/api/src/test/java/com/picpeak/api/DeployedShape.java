@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -75,6 +76,8 @@ final class DeployedShape {
     final PicPeakRuntime runtime;
     final DeployedTemplate template;
     final String deadLetterQueueUrl;
+    /** The HTTP API's routes (route key to handler class), from the template. */
+    private final Map<String, String> routes;
     /** The HTTP functions' and API Gateway's timeouts are multiplied by this (scaled down: the rule stays AWS's). */
     private volatile double timeScale = 1.0;
 
@@ -85,6 +88,7 @@ final class DeployedShape {
         template = new DeployedTemplate(new DeployedTemplate.Bindings(serverless.bucket, serverless.table,
                 serverless.queueUrl, deadLetterQueueUrl, "PicPeakDomainEvents",
                 "arn:aws:secretsmanager:" + DeployedTemplate.REGION + ":" + DeployedTemplate.ACCOUNT + ":secret:AdminToken-abc123"));
+        routes = DeployedRoutesTest.routesOf(DeployedTemplate.read(DeployedTemplate.TEMPLATE));
     }
 
     static synchronized DeployedShape get() {
@@ -96,10 +100,23 @@ final class DeployedShape {
     }
 
     /**
-     * One request through API Gateway to the function the stack routes it to ({@code function}: the template's
-     * name, as in "Gallery").
+     * One request through API Gateway: routed by the template's routes (HTTP API's matching: {@link
+     * DeployedRoutesTest#bestRoute}) to the function that serves it; no route is API Gateway's 404.
      */
-    HttpAnswer http(String function, String method, String path, Map<String, String> headers, byte[] body) throws Exception {
+    HttpAnswer http(String method, String path, Map<String, String> headers, byte[] body) throws Exception {
+        String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        Optional<String> route = DeployedRoutesTest.bestRoute(routes.keySet(), method, rawPath);
+        if (route.isEmpty()) {
+            return apiGatewayError(404, "Not Found");
+        }
+        String handler = routes.get(route.get());
+        DeployedTemplate.Function function = template.functions().values().stream()
+                .filter(f -> f.handlerClass().endsWith("." + handler)).findFirst().orElseThrow();
+        return invoke(function, method, path, headers, body);
+    }
+
+    private HttpAnswer invoke(DeployedTemplate.Function deployed, String method, String path, Map<String, String> headers,
+                              byte[] body) throws Exception {
         if (body != null && body.length > API_GATEWAY_BODY_BYTES) {
             return apiGatewayError(413, "Request Entity Too Large");
         }
@@ -109,7 +126,6 @@ final class DeployedShape {
             // Lambda refuses the invocation (RequestEntityTooLargeException); API Gateway answers 413
             return apiGatewayError(413, "Request Entity Too Large");
         }
-        DeployedTemplate.Function deployed = template.function(function);
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(deployed.handlerClass()).getDeclaredConstructor()
                 .newInstance();
         long started = System.nanoTime();
@@ -152,8 +168,8 @@ final class DeployedShape {
         }
     }
 
-    HttpAnswer http(String function, String method, String path) throws Exception {
-        return http(function, method, path, Map.of(), null);
+    HttpAnswer http(String method, String path) throws Exception {
+        return http(method, path, Map.of(), null);
     }
 
     private static HttpAnswer apiGatewayError(int status, String message) {

@@ -46,10 +46,15 @@ class DeployedShapeScenariosTest {
     }
 
     @Test
-    void theFirstRequestOfEveryTier_andOfASizedDownload_isAnsweredAtOnce() throws Exception {
-        createEvent("tiers-first", "\"downloadSizes\":[\"original\",\"large\",\"web\"]");
+    void aGuestSignsIn_andTheFirstRequestOfEveryTier_andOfEachDownloadSize_isAnsweredAtOnce() throws Exception {
+        createEvent("tiers-first", "\"password\":\"bride-and-groom\",\"downloadSizes\":[\"original\",\"large\",\"web\"]");
         upload("tiers-first", "wide.jpg", TestImages.jpeg(TestImages.noisyHalves(2800, 1600, 11)));
-        JsonNode photo = aws.http("Gallery", "GET", "/api/gallery/tiers-first/photos").json().get("photos").get(0);
+        assertThat(aws.http("GET", "/api/gallery/tiers-first/photos").status()).as("no session").isEqualTo(401);
+        DeployedShape.HttpAnswer signedIn = aws.http("POST", "/api/gallery/tiers-first/auth",
+                Map.of("content-type", "application/json"), "{\"password\":\"bride-and-groom\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(signedIn.status()).as(signedIn.text()).isEqualTo(200);
+        Map<String, String> guest = Map.of("authorization", "Bearer " + signedIn.json().get("token").asText());
+        JsonNode photo = aws.http("GET", "/api/gallery/tiers-first/photos", guest, null).json().get("photos").get(0);
 
         List<String> urls = new ArrayList<>();
         photo.get("thumbnails").forEach(t -> urls.add(t.get("url").asText()));
@@ -57,7 +62,7 @@ class DeployedShapeScenariosTest {
         photo.get("downloadSizes").forEach(u -> urls.add(u.asText()));
         assertThat(urls).hasSizeGreaterThanOrEqualTo(7);
         for (String url : urls) {
-            DeployedShape.HttpAnswer first = aws.http("Gallery", "GET", url);
+            DeployedShape.HttpAnswer first = aws.http("GET", url, guest, null);
             assertThat(first.status()).as(url + ": " + first.text()).isIn(200, 302);
         }
         assertThat(DeployedRoles.denials()).isEmpty();
@@ -68,15 +73,15 @@ class DeployedShapeScenariosTest {
         createEvent("round-trip", null);
         upload("round-trip", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(640, 480, 21)));
         upload("round-trip", "b.jpg", TestImages.jpeg(TestImages.noisyHalves(640, 480, 22)));
-        assertThat(aws.http("Download", "GET", "/gallery/round-trip/download-all").status()).isIn(200, 202);
+        assertThat(aws.http("GET", "/gallery/round-trip/download-all").status()).isIn(200, 202);
         aws.runJobs(() -> archive("round-trip").ready(), 60_000);
 
-        runJobTo("Admin", "/api/admin/events/round-trip/archive");
-        runJobTo("Admin", "/api/admin/events/round-trip/restore");
+        runJobTo("/api/admin/events/round-trip/archive");
+        runJobTo("/api/admin/events/round-trip/restore");
 
-        DeployedShape.HttpAnswer info = aws.http("Gallery", "GET", "/api/gallery/round-trip");
+        DeployedShape.HttpAnswer info = aws.http("GET", "/api/gallery/round-trip");
         assertThat(info.status()).as(info.text()).isEqualTo(200);
-        DeployedShape.HttpAnswer all = aws.http("Download", "GET", "/gallery/round-trip/download-all");
+        DeployedShape.HttpAnswer all = aws.http("GET", "/gallery/round-trip/download-all");
         assertThat(all.status()).as(all.text()).isIn(200, 202, 302);
         assertThat(DeployedRoles.denials()).isEmpty();
     }
@@ -88,7 +93,7 @@ class DeployedShapeScenariosTest {
             upload("long-chain", "p" + i + ".jpg", TestImages.jpeg(TestImages.noisyHalves(160, 120, 100 + i)));
         }
         // every step archives one photo (PICPEAK_JOB_STEP_MS=0): one job, about 30 invocations in one chain
-        DeployedShape.JobDelivery delivery = runJobTo("Admin", "/api/admin/events/long-chain/archive");
+        DeployedShape.JobDelivery delivery = runJobTo("/api/admin/events/long-chain/archive");
 
         assertThat(delivery.longestChain()).isGreaterThan(DeployedShape.RECURSION_LIMIT);
         assertThat(delivery.deadLettered()).isEmpty();
@@ -100,10 +105,10 @@ class DeployedShapeScenariosTest {
         createEvent("resume", null);
         upload("resume", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, 31)));
         upload("resume", "b.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, 32)));
-        aws.http("Download", "GET", "/gallery/resume/download-all");
+        aws.http("GET", "/gallery/resume/download-all");
         aws.runJobs(() -> archive("resume").ready(), 60_000);
 
-        DeployedShape.HttpAnswer ready = aws.http("Download", "GET", "/gallery/resume/download-all");
+        DeployedShape.HttpAnswer ready = aws.http("GET", "/gallery/resume/download-all");
         assertThat(ready.status()).as(ready.text()).isEqualTo(302);
         String location = ready.header("Location");
         Matcher expires = Pattern.compile("X-Amz-Expires=(\\d+)").matcher(location);
@@ -121,9 +126,9 @@ class DeployedShapeScenariosTest {
         createEvent("inline", null);
         byte[] small = TestImages.jpeg(TestImages.noisyHalves(120, 90, 41));
         upload("inline", "small.jpg", small);
-        String url = aws.http("Gallery", "GET", "/api/gallery/inline/photos").json().get("photos").get(0).get("url").asText();
+        String url = aws.http("GET", "/api/gallery/inline/photos").json().get("photos").get(0).get("url").asText();
 
-        DeployedShape.HttpAnswer inline = aws.http("Gallery", "GET", url);
+        DeployedShape.HttpAnswer inline = aws.http("GET", url);
         assertThat(inline.status()).isEqualTo(200);
         assertThat(inline.body()).isEqualTo(small);
         // the container's envelope around a base64 body, measured, beside the largest body the setting allows
@@ -141,7 +146,7 @@ class DeployedShapeScenariosTest {
         byte[] fiveMegabytes = new byte[5 * 1024 * 1024]; // 6.7 MB in base64: over the invocation payload
         Multipart form = new Multipart().file("big.jpg", fiveMegabytes);
 
-        DeployedShape.HttpAnswer refused = aws.http("Upload", "POST", "/api/admin/events/too-big/photos", Map.of(
+        DeployedShape.HttpAnswer refused = aws.http("POST", "/api/admin/events/too-big/photos", Map.of(
                 "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", form.contentType()), form.body());
 
         assertThat(refused.status()).isEqualTo(413);
@@ -152,7 +157,7 @@ class DeployedShapeScenariosTest {
     void aDirectUpload_whoseImportOutlastsTheUploadFunction_isImportedByTheWorker() throws Exception {
         createEvent("direct-large", null);
         byte[] photo = TestImages.jpeg(TestImages.noisyHalves(4000, 3000, 51));
-        DeployedShape.HttpAnswer started = aws.http("Upload", "POST", "/api/admin/events/direct-large/uploads", ADMIN,
+        DeployedShape.HttpAnswer started = aws.http("POST", "/api/admin/events/direct-large/uploads", ADMIN,
                 "{\"filename\":\"DSC_1000.JPG\",\"contentType\":\"image/jpeg\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(started.status()).as(started.text()).isEqualTo(201);
         JsonNode ticket = started.json();
@@ -163,13 +168,13 @@ class DeployedShapeScenariosTest {
 
         // the function's 29 s scaled to 0.29 s: reading, hashing, storing and thumbnailing a 12 MP photo takes longer,
         // as a file of hundreds of MB takes longer than 29 s; the completion must not wait for the import
-        DeployedShape.HttpAnswer completed = aws.withTimeScale(0.01, () -> aws.http("Upload", "POST",
+        DeployedShape.HttpAnswer completed = aws.withTimeScale(0.01, () -> aws.http("POST",
                 ticket.get("completeUrl").asText(), ADMIN, "{\"filename\":\"DSC_1000.JPG\"}".getBytes(StandardCharsets.UTF_8)));
         assertThat(completed.status()).as(completed.text()).isEqualTo(202);
         String jobId = completed.header("Location").replaceFirst(".*/", "");
         aws.runJobs(() -> aws.runtime.jobs().find(jobId).map(job -> job.state().finished()).orElse(false), 60_000);
 
-        JsonNode job = aws.http("Admin", "GET", "/api/admin/jobs/" + jobId, ADMIN, null).json();
+        JsonNode job = aws.http("GET", "/api/admin/jobs/" + jobId, ADMIN, null).json();
         assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.get("result").get("photoId").asText()).isEqualTo(ticket.get("uploadId").asText());
         assertThat(aws.runtime.catalog().findPhoto("direct-large", ticket.get("uploadId").asText()).orElseThrow().size())
@@ -198,7 +203,7 @@ class DeployedShapeScenariosTest {
     void theDailySweep_onItsSchedule_archivesAnExpiredEvent_andADeletedEventLeavesNothing() throws Exception {
         createEvent("expired", null);
         upload("expired", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(320, 240, 61)));
-        DeployedShape.HttpAnswer patched = aws.http("Admin", "PATCH", "/api/admin/events/expired", ADMIN,
+        DeployedShape.HttpAnswer patched = aws.http("PATCH", "/api/admin/events/expired", ADMIN,
                 "{\"expiresAt\":\"2020-01-01T00:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(patched.status()).as(patched.text()).isEqualTo(200);
 
@@ -208,7 +213,7 @@ class DeployedShapeScenariosTest {
 
         createEvent("deleted", null);
         upload("deleted", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(320, 240, 62)));
-        DeployedShape.HttpAnswer deleting = aws.http("Admin", "DELETE", "/api/admin/events/deleted", ADMIN, null);
+        DeployedShape.HttpAnswer deleting = aws.http("DELETE", "/api/admin/events/deleted", ADMIN, null);
         assertThat(deleting.status()).as(deleting.text()).isEqualTo(202);
         aws.runJobs(() -> aws.runtime.catalog().findEvent("deleted").isEmpty(), 60_000);
         try (var left = aws.runtime.store().list("events/active/deleted/")) {
@@ -219,21 +224,21 @@ class DeployedShapeScenariosTest {
 
     private static void createEvent(String slug, String extra) throws Exception {
         String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\"" + (extra == null ? "" : "," + extra) + "}";
-        DeployedShape.HttpAnswer created = aws.http("Admin", "POST", "/api/admin/events", ADMIN,
+        DeployedShape.HttpAnswer created = aws.http("POST", "/api/admin/events", ADMIN,
                 body.getBytes(StandardCharsets.UTF_8));
         assertThat(created.status()).as(created.text()).isEqualTo(201);
     }
 
     private static void upload(String slug, String name, byte[] jpeg) throws Exception {
         Multipart form = new Multipart().file(name, jpeg);
-        DeployedShape.HttpAnswer uploaded = aws.http("Upload", "POST", "/api/admin/events/" + slug + "/photos", Map.of(
+        DeployedShape.HttpAnswer uploaded = aws.http("POST", "/api/admin/events/" + slug + "/photos", Map.of(
                 "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", form.contentType()), form.body());
         assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(201);
     }
 
-    /** Submits a job through {@code function} (202 + Location) and delivers the queue until it has ended. */
-    private static DeployedShape.JobDelivery runJobTo(String function, String path) throws Exception {
-        DeployedShape.HttpAnswer submitted = aws.http(function, "POST", path, ADMIN, "{}".getBytes(StandardCharsets.UTF_8));
+    /** Submits a job (202 + Location) and delivers the queue until it has ended. */
+    private static DeployedShape.JobDelivery runJobTo(String path) throws Exception {
+        DeployedShape.HttpAnswer submitted = aws.http("POST", path, ADMIN, "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
         String jobId = submitted.header("Location").replaceFirst(".*/", "");
         DeployedShape.JobDelivery delivery = aws.runJobs(() -> aws.runtime.jobs().find(jobId)
