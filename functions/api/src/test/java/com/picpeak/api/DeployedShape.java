@@ -155,6 +155,11 @@ final class DeployedShape {
         return new HttpAnswer(response.get("statusCode").asInt(), responseHeaders, responseBody, out.size());
     }
 
+    /** A fresh CloudFront distribution of the template in front of this stack (nothing kept yet). */
+    DeployedCdn cdn() {
+        return new DeployedCdn(this, DeployedTemplate.read(DeployedTemplate.TEMPLATE));
+    }
+
     /**
      * Runs {@code body} with the HTTP timeouts scaled by {@code scale}, so that work that would outlast them on real
      * sizes shows it on the small ones of a test.

@@ -222,6 +222,37 @@ class DeployedShapeScenariosTest {
         assertThat(DeployedRoles.denials()).isEmpty();
     }
 
+    @Test
+    void throughTheCdn_aSignedTierReachesTheOriginOncePerTtl_whileTheApiAlwaysPassesThrough() throws Exception {
+        createEvent("cdn", null);
+        upload("cdn", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(900, 600, 71)));
+        DeployedCdn cdn = aws.cdn();
+
+        DeployedShape.HttpAnswer listing = cdn.request("GET", "/api/gallery/cdn/photos", Map.of());
+        assertThat(listing.status()).as(listing.text()).isEqualTo(200);
+        String tier = listing.json().get("photos").get(0).get("thumbnails").get(0).get("url").asText();
+        cdn.request("GET", "/api/gallery/cdn/photos", Map.of());
+        assertThat(cdn.originRequests()).as("the API is never cached").isEqualTo(2);
+
+        DeployedShape.HttpAnswer first = cdn.request("GET", tier, Map.of("cookie", "picpeak_session=s1; theme=dark"));
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        DeployedShape.HttpAnswer second = cdn.request("GET", tier, Map.of());
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(cdn.originRequests()).as("the second guest's request is answered by the edge").isEqualTo(3);
+
+        Matcher maxAge = Pattern.compile("max-age=(\\d+)").matcher(first.header("Cache-Control"));
+        assertThat(maxAge.find()).as(first.header("Cache-Control")).isTrue();
+        cdn.advance(java.time.Duration.ofSeconds(Long.parseLong(maxAge.group(1)) + 1));
+        cdn.request("GET", tier, Map.of());
+        assertThat(cdn.originRequests()).as("past its TTL it is fetched again").isEqualTo(4);
+
+        DeployedShape.HttpAnswer script = cdn.request("GET", "/assets/gallery.js", Map.of());
+        cdn.request("GET", "/assets/gallery.js", Map.of());
+        assertThat(script.status()).isEqualTo(200);
+        assertThat(cdn.originRequests()).as("assets are kept a year").isEqualTo(5);
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
     private static void createEvent(String slug, String extra) throws Exception {
         String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\"" + (extra == null ? "" : "," + extra) + "}";
         DeployedShape.HttpAnswer created = aws.http("POST", "/api/admin/events", ADMIN,

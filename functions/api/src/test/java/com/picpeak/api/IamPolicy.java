@@ -39,7 +39,8 @@ record IamPolicy(String principal, List<Statement> statements) {
         return statements.stream().filter(Statement::allow).flatMap(s -> s.actions().stream()).distinct().toList();
     }
 
-    private static Pattern wildcard(String pattern) {
+    /** A pattern with {@code *} (any characters) and {@code ?} (one), everything else literal. */
+    static Pattern wildcard(String pattern) {
         StringBuilder regex = new StringBuilder();
         for (char c : pattern.toCharArray()) {
             switch (c) {
