@@ -26,6 +26,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.ModelAndView;
@@ -54,7 +55,8 @@ import java.util.Set;
  * was about to send (Content-Length, ETag, Content-Disposition, ...) when storage failed: they are dropped, so the
  * error never carries them. Once the body has begun (a Download All streamed from the originals), nothing is written
  * after it, neither here nor by the container's error page: the exception goes on to the container, which ends the
- * connection, and the client sees a download cut short (fewer bytes than Content-Length), never JSON appended.
+ * connection, and the client sees a download cut short (fewer bytes than Content-Length), never JSON appended. A
+ * client that went away itself (closed, reset) is one WARN line and nothing else: no stack trace, no ERROR.
  */
 @RestControllerAdvice
 public class ApiErrors implements WebMvcConfigurer {
@@ -221,12 +223,43 @@ public class ApiErrors implements WebMvcConfigurer {
     private static ModelAndView guardCommitted(HttpServletRequest request, HttpServletResponse response, Object handler,
                                                Exception e) {
         if (response.isCommitted()) {
+            Throwable gone = clientGone(e);
+            if (gone != null) { // nothing to end: one line, no stack trace, and the request counts as handled
+                log.warn("{} {}: the client went away after the answer had begun ({})", request.getMethod(),
+                        request.getRequestURI(), oneLine(gone));
+                return new ModelAndView();
+            }
             log.warn("{} {} failed after its answer had begun: the connection is ended ({})", request.getMethod(),
                     request.getRequestURI(), e.toString());
             throw new AnswerCutOff(e);
         }
         dropObjectHeaders(response);
         return null; // answered by the handlers above
+    }
+
+    /**
+     * The cause that says the client is gone (closed, reset, timed out on its side), or null: Spring's
+     * AsyncRequestNotUsableException, or the container's own (Tomcat's ClientAbortException, named by its simple
+     * name to keep Tomcat off the compile path, as the multipart limits are).
+     */
+    static Throwable clientGone(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String name = cause.getClass().getSimpleName();
+            if (name.equals("ClientAbortException") || name.equals("EofException")) {
+                return cause;
+            }
+            if (cause instanceof AsyncRequestNotUsableException) {
+                Throwable deeper = clientGone(cause.getCause());
+                return deeper != null ? deeper : cause;
+            }
+        }
+        return null;
+    }
+
+    /** An exception as one log line: its type and message, the message's own lines joined. */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return e.getClass().getSimpleName() + message;
     }
 
     /** Every header but those of the object; an unsatisfiable range's {@code Content-Range} is the 416's own. */
