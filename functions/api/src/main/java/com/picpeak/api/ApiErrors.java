@@ -37,6 +37,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,11 +57,14 @@ import java.util.Set;
  * error never carries them. Once the body has begun (a Download All streamed from the originals), nothing is written
  * after it, neither here nor by the container's error page: the exception goes on to the container, which ends the
  * connection, and the client sees a download cut short (fewer bytes than Content-Length), never JSON appended. A
- * client that went away itself (closed, reset) is one WARN line and nothing else: no stack trace, no ERROR.
+ * client that went away itself (closed, reset, timed out), while it sent its body or while it was answered, is one
+ * WARN line and nothing else: no stack trace, no ERROR, no error page, never a 500.
  */
 @RestControllerAdvice
 public class ApiErrors implements WebMvcConfigurer {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+    /** Request attribute: its client went away (logged once); nothing more is written for it, error page included. */
+    static final String CLIENT_GONE = ApiErrors.class.getName() + ".clientGone";
     /** How long a client waits before asking again when storage did not answer. */
     static final int STORAGE_RETRY_AFTER_SECONDS = 5;
     /** What describes the object a route was sending (lower case): never part of an error answer. */
@@ -214,7 +218,8 @@ public class ApiErrors implements WebMvcConfigurer {
         registry.addInterceptor(new HandlerInterceptor() {
             @Override
             public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-                return !(response.isCommitted() && handler instanceof HandlerMethod method
+                boolean nothingToWrite = response.isCommitted() || request.getAttribute(CLIENT_GONE) != null;
+                return !(nothingToWrite && handler instanceof HandlerMethod method
                         && method.getBean() instanceof ErrorController);
             }
         });
@@ -222,13 +227,18 @@ public class ApiErrors implements WebMvcConfigurer {
 
     private static ModelAndView guardCommitted(HttpServletRequest request, HttpServletResponse response, Object handler,
                                                Exception e) {
-        if (response.isCommitted()) {
-            Throwable gone = clientGone(e);
-            if (gone != null) { // nothing to end: one line, no stack trace, and the request counts as handled
-                log.warn("{} {}: the client went away after the answer had begun ({})", request.getMethod(),
-                        request.getRequestURI(), oneLine(gone));
-                return new ModelAndView();
+        Throwable gone = clientGone(e);
+        if (gone != null) { // nothing to answer, nothing to end: one line, no stack trace, the request handled
+            boolean reading = Arrays.stream(gone.getStackTrace()).anyMatch(f -> f.getClassName().endsWith("InputBuffer"));
+            log.warn("{} {}: the client went away {} ({})", request.getMethod(), request.getRequestURI(),
+                    reading ? "while it sent its request body" : "after the answer had begun", oneLine(gone));
+            request.setAttribute(CLIENT_GONE, Boolean.TRUE); // and the container's error page writes nothing either
+            if (!response.isCommitted()) {
+                response.setStatus(reading ? 400 : response.getStatus()); // never a 500: the server did not fail
             }
+            return new ModelAndView();
+        }
+        if (response.isCommitted()) {
             log.warn("{} {} failed after its answer had begun: the connection is ended ({})", request.getMethod(),
                     request.getRequestURI(), e.toString());
             throw new AnswerCutOff(e);

@@ -11,6 +11,7 @@ import com.picpeak.storage.StorageConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -119,7 +120,7 @@ final class LocalServer implements AutoCloseable {
         ConfigurableApplicationContext context;
         synchronized (RuntimeHolder.class) { // the Spring context takes its runtime from the holder while it starts
             RuntimeHolder.install(runtime);
-            SpringApplication spring = new SpringApplication(PicPeakApiApp.class);
+            SpringApplication spring = new SpringApplication(PicPeakApiApp.class, LocalTomcat.class);
             spring.setDefaultProperties(Map.of("server.port", String.valueOf(app.port())));
             try {
                 context = spring.run();
@@ -230,6 +231,11 @@ final class LocalServer implements AutoCloseable {
 
     PicPeakRuntime runtime() {
         return runtime;
+    }
+
+    /** The embedded server (tests look at its Tomcat). */
+    WebServer webServer() {
+        return ((ServletWebServerApplicationContext) context).getWebServer();
     }
 
     /** Blocks until the server stops (Ctrl-C closes the Spring context through its shutdown hook). */
