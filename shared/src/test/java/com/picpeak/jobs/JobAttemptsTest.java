@@ -43,7 +43,7 @@ class JobAttemptsTest {
             assertThat(lines).filteredOn(line -> line.contains("attempt 1 of 3")).hasSize(1);
             assertThat(lines).filteredOn(line -> line.contains("attempt 2 of 3")).hasSize(1);
             assertThat(lines).filteredOn(line -> line.startsWith("JOB_FAILED")).singleElement()
-                    .satisfies(line -> assertThat(line).contains("attempt 3 of 3").contains("storage did not answer"));
+                    .satisfies(line -> assertThat(line).contains("(attempts 3 of 3)").contains("storage did not answer"));
             assertThat(failed.attempts()).as("the record, as GET /api/admin/jobs/{id} shows it").isEqualTo(3);
         } finally {
             logger.detachAppender(logged);
