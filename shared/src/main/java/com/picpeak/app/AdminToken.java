@@ -169,7 +169,7 @@ public final class AdminToken {
         readAt = clock.instant(); // also on failure: the next attempt waits its turn
         try {
             String read = source.get();
-            if (read != null && read.length() >= AppConfig.MIN_ADMIN_TOKEN_LENGTH) {
+            if (!AppConfig.isAdminTokenTooShort(read)) {
                 if (!read.equals(current)) {
                     log.info("admin token: a new value was read from its secret");
                 }

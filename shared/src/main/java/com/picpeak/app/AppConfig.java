@@ -103,13 +103,23 @@ public record AppConfig(
      */
     public static final long MAX_INLINE_RESPONSE_BYTES = (LAMBDA_PAYLOAD_BYTES - RESPONSE_ENVELOPE_BYTES) / 4 * 3;
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+    /** Why a token {@link #isAdminTokenTooShort} is refused: the same words wherever the token came from. */
+    public static final String SHORT_ADMIN_TOKEN = "is shorter than " + MIN_ADMIN_TOKEN_LENGTH
+            + " characters: use a long random value (e.g. `openssl rand -hex 32`)";
+
+    /**
+     * The one rule of an admin token, wherever it comes from ({@code ADMIN_TOKEN}, its secret, local mode's token
+     * file {@link AdminTokenFile}): at least {@link #MIN_ADMIN_TOKEN_LENGTH} characters.
+     */
+    public static boolean isAdminTokenTooShort(String token) {
+        return token == null || token.length() < MIN_ADMIN_TOKEN_LENGTH;
+    }
 
     public static AppConfig fromEnv(Map<String, String> env) {
         List<ConfigException.Problem> problems = new ArrayList<>();
         Optional<String> adminToken = Optional.ofNullable(blankToNull(env.get(ADMIN_TOKEN)));
-        if (adminToken.isPresent() && adminToken.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
-            problems.add(new ConfigException.Problem(ADMIN_TOKEN, "is shorter than " + MIN_ADMIN_TOKEN_LENGTH
-                    + " characters: use a long random value (e.g. `openssl rand -hex 32`)"));
+        if (adminToken.isPresent() && isAdminTokenTooShort(adminToken.get())) {
+            problems.add(new ConfigException.Problem(ADMIN_TOKEN, SHORT_ADMIN_TOKEN));
         }
         Optional<String> secretArn = Optional.ofNullable(blankToNull(env.get(ADMIN_TOKEN_SECRET_ARN)));
         if (secretArn.isPresent() && !secretArn.get().matches("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+")) {
@@ -173,7 +183,7 @@ public record AppConfig(
             return adminToken;
         }
         String value = blankToNull(readSecret.apply(adminTokenSecretArn.get()));
-        if (value == null || value.length() < MIN_ADMIN_TOKEN_LENGTH) {
+        if (isAdminTokenTooShort(value)) {
             throw new ConfigException(List.of(new ConfigException.Problem(ADMIN_TOKEN_SECRET_ARN, "names a secret whose "
                     + "value is shorter than " + MIN_ADMIN_TOKEN_LENGTH + " characters: store a long random token in it")));
         }

@@ -45,18 +45,31 @@ public final class ExternalFolders {
         if (event.isArchived()) {
             throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived: restore it first");
         }
-        String relative = normalise(folder);
-        Path target = base.resolve(relative);
-        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) || !real(target).startsWith(base)) {
-            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "'" + folder + "' is not a folder inside "
-                    + "EXTERNAL_MEDIA_ROOT (" + base + ")");
-        }
+        String relative = insideRoot(base, folder);
         Optional<String> existing = state.externalFolder(slug);
         if (existing.isPresent() && !existing.get().equals(relative)) {
             throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' references '" + existing.get()
                     + "' already: create another event for another folder");
         }
         state.linkExternalFolder(slug, relative);
+        return relative;
+    }
+
+    /**
+     * The one rule of a referenced folder (a link made by the admin, a restored backup's referenced files): relative
+     * to the root, no '..', an existing folder whose real path is inside the (real) root, so no symlink leads out.
+     *
+     * @return the folder, normalised (no trailing '/')
+     * @throws PicPeakException INVALID_REQUEST saying why
+     */
+    public static String insideRoot(Path root, String folder) {
+        Path base = real(root);
+        String relative = normalise(folder);
+        Path target = base.resolve(relative);
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) || !real(target).startsWith(base)) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "'" + folder + "' is not a folder inside "
+                    + "EXTERNAL_MEDIA_ROOT (" + base + ")");
+        }
         return relative;
     }
 

@@ -22,6 +22,8 @@ public enum ErrorCode {
     NOT_FOUND(404, "not_found"),
     EVENT_NOT_FOUND(404, "event_not_found"),
     PHOTO_NOT_FOUND(404, "photo_not_found"),
+    /** A request body that arrived too slowly (below the minimum rate once its grace period is over). */
+    REQUEST_TIMEOUT(408, "request_timeout"),
     CONFLICT(409, "conflict"),
     DUPLICATE_PHOTO(409, "duplicate_photo"),
     NO_PHOTOS(409, "no_photos"),

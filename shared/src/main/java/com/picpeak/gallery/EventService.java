@@ -30,6 +30,27 @@ import java.util.stream.Stream;
 public final class EventService {
     private static final Logger log = LoggerFactory.getLogger(EventService.class);
     public static final int MAX_TITLE_LENGTH = 200;
+
+    /**
+     * The one rule of an event title (the admin API's and a restored backup's): 1 to {@value #MAX_TITLE_LENGTH}
+     * characters, not blank, no control characters (C0, DEL, C1: an escape sequence or a line break would reach
+     * pages, logs and terminals) and no line or paragraph separators. Text of every script passes, its
+     * directional marks included.
+     *
+     * @return why the title is refused, or null when it is fine
+     */
+    public static String titleProblem(String title) {
+        if (title == null || title.isBlank() || title.length() > MAX_TITLE_LENGTH) {
+            return "\"title\" must be 1 to " + MAX_TITLE_LENGTH + " characters";
+        }
+        for (int i = 0; i < title.length(); i++) {
+            char c = title.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                return "\"title\" contains a control character (code " + (int) c + ") at position " + (i + 1);
+            }
+        }
+        return null;
+    }
     /** For new passwords; a shorter one set before (the minimum was 4) keeps working until it is changed. */
     public static final int MIN_PASSWORD_LENGTH = 6;
 
@@ -164,9 +185,9 @@ public final class EventService {
         String title = e.title();
         if (p.title() != null) {
             title = p.title().strip();
-            if (title.isEmpty() || title.length() > MAX_TITLE_LENGTH) {
-                throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"title\" must be 1 to " + MAX_TITLE_LENGTH
-                        + " characters");
+            String problem = titleProblem(title);
+            if (problem != null) {
+                throw new PicPeakException(ErrorCode.INVALID_REQUEST, problem);
             }
         }
         String passwordHash = e.passwordHash();

@@ -89,7 +89,8 @@ public final class JobRunner {
             throw new IllegalStateException("no step is registered for " + job.kind());
         }
         if (job.attempts() >= job.maxAttempts()) {
-            return fail(job, step, "stopped after " + job.attempts() + " attempts; the last: " + job.lastError(), true);
+            return fail(job, step, "stopped after " + job.attempts() + " attempts; the last: " + job.lastError(), true,
+                    job.attempts());
         }
         while (true) {
             Instant stepStart = clock.instant();
@@ -146,7 +147,8 @@ public final class JobRunner {
         int attempts = job.attempts() + 1;
         boolean refused = e instanceof PicPeakException p && p.errorCode().httpStatus() < 500;
         if (refused || attempts >= job.maxAttempts()) {
-            return fail(job, step, reason, !refused);
+            // a refusal is not retried and counts no attempt (no retry brings a missing file back)
+            return fail(job, step, reason, !refused, refused ? job.attempts() : attempts);
         }
         log.warn("job {} ({} {}) step failed (attempt {} of {}), retried later: {}", job.id(), job.kind().wireName(),
                 job.target(), attempts, job.maxAttempts(), reason);
@@ -155,9 +157,12 @@ public final class JobRunner {
         return Outcome.RETRY_LATER;
     }
 
-    private Outcome fail(Job job, JobStep step, String reason, boolean passing) {
+    /**
+     * @param attempts the attempts the record keeps (a failed step's counted, a refusal's not): the log says the same
+     */
+    private Outcome fail(Job job, JobStep step, String reason, boolean passing, int attempts) {
         // only the worker that still holds the job ends it and undoes it: never another worker's live work
-        if (!store.finish(job, owner, JobState.FAILED, job.progress(), null, reason, clock.instant())) {
+        if (!store.finish(job, owner, JobState.FAILED, job.progress(), null, reason, clock.instant(), attempts)) {
             log.warn("job {} failed here but had lost its lease: left to the worker that holds it", job.id());
             return Outcome.BUSY;
         }
@@ -167,7 +172,8 @@ public final class JobRunner {
             log.warn("job {}: undoing after its failure failed too: {}", job.id(), e.toString());
         }
         // JOB_FAILED is what the stack's metric filter counts (alarm on failed jobs)
-        log.error("JOB_FAILED job {} ({} {}): {}", job.id(), job.kind().wireName(), job.target(), reason);
+        log.error("JOB_FAILED job {} ({} {}) failed for good ({}attempts {} of {}): {}", job.id(), job.kind().wireName(),
+                job.target(), passing ? "" : "refused, not retried; ", attempts, job.maxAttempts(), reason);
         metrics.count("JobsFailed", Map.of("Kind", job.kind().wireName()));
         return Outcome.FINISHED;
     }

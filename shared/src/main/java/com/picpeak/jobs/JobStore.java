@@ -276,6 +276,12 @@ public final class JobStore {
     /** Ends the job (succeeded with its result, or failed with the reason) and frees its lock, in one transaction. */
     public boolean finish(Job job, String owner, JobState state, Progress progress, String result, String error,
                           Instant now) {
+        return finish(job, owner, state, progress, result, error, now, null);
+    }
+
+    /** @param attempts the attempts the job made in all, counting the one that ends it (null: as recorded) */
+    public boolean finish(Job job, String owner, JobState state, Progress progress, String result, String error,
+                          Instant now, Integer attempts) {
         if (!state.finished()) {
             throw new IllegalArgumentException(state + " does not end a job");
         }
@@ -291,6 +297,10 @@ public final class JobStore {
         if (error != null) {
             update.append(", lastError = :error");
             values.put(":error", s(error));
+        }
+        if (attempts != null) {
+            update.append(", attempts = :attempts");
+            values.put(":attempts", n(attempts));
         }
         update.append(" REMOVE leaseOwner, leaseUntil, notBefore, wokenAt, checkpoint");
         Map<String, String> names = Map.of("#state", "state", "#ttl", "ttl", "#result", "result");

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ObjIntConsumer;
 import java.util.stream.Stream;
 
@@ -51,11 +52,19 @@ public final class BackupService {
     private final Catalog catalog;
     private final BlobStore store;
     private final Clock clock;
+    private final Optional<Path> externalRoot;
 
+    /** A service whose restore refuses every referenced (external) file: this server has no EXTERNAL_MEDIA_ROOT. */
     public BackupService(Catalog catalog, BlobStore store, Clock clock) {
+        this(catalog, store, clock, Optional.empty());
+    }
+
+    /** @param externalRoot the server's EXTERNAL_MEDIA_ROOT: a restored referenced file must be in a folder inside it */
+    public BackupService(Catalog catalog, BlobStore store, Clock clock, Optional<Path> externalRoot) {
         this.catalog = catalog;
         this.store = store;
         this.clock = clock;
+        this.externalRoot = externalRoot;
     }
 
     public record BackupSummary(Instant createdAt, long events, long photos, long objects, long bytes) {
@@ -127,7 +136,7 @@ public final class BackupService {
         Path catalogCopy = null;
         Path manifestCopy = null;
         try {
-            RestoreCheck check = new RestoreCheck();
+            RestoreCheck check = new RestoreCheck(externalRoot);
             catalogCopy = checkedCopy(source, CATALOG, check::catalogLine);
             manifestCopy = checkedCopy(source, MANIFEST, check::manifestLine);
             check.finish();

@@ -9,17 +9,21 @@ import com.picpeak.catalog.Protection;
 import com.picpeak.rendition.DownloadSize;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.autoimport.ExternalFolders;
 import com.picpeak.gallery.EventService;
+import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.catalog.Names;
 import com.picpeak.media.ImageType;
 import com.picpeak.storage.Keys;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -28,7 +32,10 @@ import java.util.regex.Pattern;
  * field of a backup, which may have been edited by hand or crafted. Every slug, file name and photo id must
  * be valid; a photo's key must be exactly {@code Keys.original(slug, filename)} (for a referenced file,
  * {@code external/<folder>/<filename>}, one folder per event), its thumbnail {@code Keys.thumbnail(slug, id)},
- * its row among its own event's; the hero must be one of the event's photos at {@code Keys.hero(slug, id)};
+ * its row among its own event's, a referenced file's folder one inside the restoring server's EXTERNAL_MEDIA_ROOT
+ * ({@link ExternalFolders#insideRoot}: no symlink out); a title by the admin API's rule
+ * ({@link EventService#titleProblem}: no control characters), a password hash one this server makes (PBKDF2
+ * iterations bounded: {@link PasswordHasher#isHashThisServerMakes}); the hero must be one of the event's photos at {@code Keys.hero(slug, id)};
  * every manifest key a valid key. Rows that the catalog would refuse half-way (a duplicate id, file name or
  * content in an event; a photo count that does not match) are refused too. Problems are collected with their
  * file and line over the whole backup, so that {@link #finish} refuses it before anything is written.
@@ -37,15 +44,20 @@ final class RestoreCheck {
     static final int SHOWN_PROBLEMS = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern PASSWORD_HASH = Pattern.compile("pbkdf2-sha256\\$[0-9]{1,7}\\$[A-Za-z0-9+/]+=*\\$[A-Za-z0-9+/]+=*");
     private static final Set<String> PHOTO_TYPES = Set.of(ImageType.JPEG.contentType(), ImageType.PNG.contentType(),
             ImageType.WEBP.contentType());
 
+    /** The restoring server's EXTERNAL_MEDIA_ROOT: referenced files must be in a folder inside it. */
+    private final Optional<Path> externalRoot;
     private final List<String> problems = new ArrayList<>();
     private int problemCount;
     private final Set<String> slugs = new HashSet<>();
     private EventRows current;
     private boolean unreadableEvent;
+
+    RestoreCheck(Optional<Path> externalRoot) {
+        this.externalRoot = externalRoot;
+    }
 
     /** The event being read, with what its photo rows must agree with. */
     private static final class EventRows {
@@ -132,13 +144,14 @@ final class RestoreCheck {
         if (!slugs.add(slug)) {
             problem(where + ": event '" + slug + "' is in the backup twice");
         }
-        String title = event.title();
-        if (title == null || title.isBlank() || title.length() > EventService.MAX_TITLE_LENGTH) {
-            problem(where + ": event '" + slug + "': \"title\" must be 1 to " + EventService.MAX_TITLE_LENGTH
-                    + " characters");
+        String titleProblem = EventService.titleProblem(event.title());
+        if (titleProblem != null) {
+            problem(where + ": event '" + slug + "': " + titleProblem);
         }
-        if (event.passwordHash() != null && !PASSWORD_HASH.matcher(event.passwordHash()).matches()) {
-            problem(where + ": event '" + slug + "': \"passwordHash\" is not a hash this server makes");
+        if (event.passwordHash() != null && !PasswordHasher.isHashThisServerMakes(event.passwordHash())) {
+            problem(where + ": event '" + slug + "': \"passwordHash\" is not a hash this server makes (pbkdf2-sha256, "
+                    + PasswordHasher.MIN_ITERATIONS + " to " + PasswordHasher.MAX_ITERATIONS + " iterations, a 16-byte "
+                    + "salt, a 32-byte hash)");
         }
         if (event.revision() < 0 || event.photoCount() < 0) {
             problem(where + ": event '" + slug + "': \"revision\" and \"photoCount\" cannot be negative");
@@ -229,6 +242,15 @@ final class RestoreCheck {
         }
         String folder = key.substring(Keys.EXTERNAL_PREFIX.length(), key.length() - suffix.length());
         if (current.externalFolder == null) {
+            if (externalRoot.isEmpty()) {
+                throw refused(what + "it references a file in external folder " + shown(folder) + ", but this "
+                        + "server has no EXTERNAL_MEDIA_ROOT: set it to the folder that holds referenced media");
+            }
+            try {
+                ExternalFolders.insideRoot(externalRoot.get(), folder);
+            } catch (PicPeakException e) {
+                throw refused(what + "external folder: " + e.getMessage());
+            }
             current.externalFolder = folder;
         } else if (!current.externalFolder.equals(folder)) {
             throw refused(what + "key " + shown(key) + " is in folder '" + folder + "', but the event's other "

@@ -2,7 +2,8 @@
  * Moving and saving whole installations: the migrator (local storage to S3 and back, with a CSV failure report
  * and a dry run), backup and restore of storage and catalog, and the check that a restore is complete.
  *
- * <p>May import {@code gallery}, {@code rendition} (the download size names), {@code media}, {@code catalog},
+ * <p>May import {@code gallery}, {@code autoimport} (the rule of a referenced folder), {@code rendition} (the download
+ * size names), {@code media}, {@code catalog},
  * {@code storage} and {@code error}. Must not import
  * {@code app}.
  *

@@ -5,24 +5,22 @@ import com.picpeak.error.PicPeakException;
 import com.picpeak.catalog.PhotoIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.utils.Lazy;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Signed webhooks (the local-mode sink). {@link #publish} only writes one pending delivery per
  * interested endpoint to the catalog and returns; {@link #deliverDue} POSTs what is due, with the
- * envelope as body and the {@code X-PicPeak-*} headers, follows no redirects, and retries failures
+ * envelope as body and the {@code X-PicPeak-*} headers to the addresses its host resolved to and was checked at
+ * ({@link WebhookPost}), follows no redirects, and retries failures
  * with growing waits until {@link WebhookSettings#maxAttempts()} is reached. Deliveries live in the
  * catalog, so a restart picks up where the last process stopped.
  */
@@ -49,15 +48,19 @@ public final class Webhooks implements DomainEventSink, AutoCloseable {
     private final WebhookSettings settings;
     private final Clock clock;
     /** Built at the first delivery: where domain events go to EventBridge, never (its start costs a cold start). */
-    private final Lazy<HttpClient> http;
+    private final WebhookAddresses.Resolver resolver;
     private ScheduledExecutorService dispatcher;
 
     public Webhooks(WebhookStore store, WebhookSettings settings, Clock clock) {
+        this(store, settings, clock, WebhookAddresses.SYSTEM);
+    }
+
+    /** @param resolver how endpoint names become addresses (the system's; a test's, to answer what DNS would) */
+    Webhooks(WebhookStore store, WebhookSettings settings, Clock clock, WebhookAddresses.Resolver resolver) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
-        this.http = new Lazy<>(() -> HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build());
+        this.resolver = resolver;
     }
 
     // ---- endpoints (admin API) ----
@@ -68,6 +71,7 @@ public final class Webhooks implements DomainEventSink, AutoCloseable {
      */
     public WebhookEndpoint register(String url, List<String> events, String secret) {
         URI target = parseUrl(url);
+        requireUnambiguous(target);
         if (!settings.allowPrivateAddresses()) {
             requirePublic(target);
         }
@@ -123,11 +127,20 @@ public final class Webhooks implements DomainEventSink, AutoCloseable {
                 + "credentials, like https://example.com/hooks/picpeak (got '" + url + "')");
     }
 
+    /** Refuses an IPv4 address spelled otherwise than as four decimal numbers, whatever the settings. */
+    private static void requireUnambiguous(URI target) {
+        if (WebhookAddresses.isAmbiguousIpv4(target.getHost())) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "'url' host '" + target.getHost() + "' is an IPv4 "
+                    + "address in octal, hex, one number or fewer parts: write it as four decimal numbers (a.b.c.d), "
+                    + "or use a name");
+        }
+    }
+
     /** Refuses an endpoint whose host is (or resolves to) an address of this machine or its private network. */
-    private static void requirePublic(URI target) {
+    private void requirePublic(URI target) {
         Optional<InetAddress> local;
         try {
-            local = WebhookAddresses.firstNonPublic(target.getHost());
+            local = WebhookAddresses.resolve(target.getHost(), resolver).firstNonPublic();
         } catch (UnknownHostException e) {
             return; // not resolvable now: every delivery attempt resolves it again and checks then
         }
@@ -139,18 +152,26 @@ public final class Webhooks implements DomainEventSink, AutoCloseable {
         });
     }
 
-    /** Why an attempt to this endpoint must not be made now, or null when it may be. */
-    private String refusedTarget(URI target) {
-        if (settings.allowPrivateAddresses()) {
-            return null;
+    /** Where one attempt may connect: the host resolved once, or why no attempt is made now. */
+    private record Target(List<InetAddress> addresses, String refused) {
+    }
+
+    private Target target(URI url) {
+        String host = url.getHost();
+        if (WebhookAddresses.isAmbiguousIpv4(host)) {
+            return new Target(List.of(), "refused: " + host + " is an IPv4 address not written as four decimal numbers");
         }
+        WebhookAddresses.Resolution resolution;
         try {
-            return WebhookAddresses.firstNonPublic(target.getHost()).map(address -> "refused: " + target.getHost()
-                    + " resolves to the private address " + address.getHostAddress() + " ("
-                    + WebhookSettings.ALLOW_PRIVATE + " is off)").orElse(null);
+            resolution = WebhookAddresses.resolve(host, resolver);
         } catch (UnknownHostException e) {
-            return "UnknownHostException: " + target.getHost();
+            return new Target(List.of(), "UnknownHostException: " + host);
         }
+        if (!settings.allowPrivateAddresses() && resolution.firstNonPublic().isPresent()) {
+            return new Target(List.of(), "refused: " + host + " resolves to the private address "
+                    + resolution.firstNonPublic().get().getHostAddress() + " (" + WebhookSettings.ALLOW_PRIVATE + " is off)");
+        }
+        return new Target(resolution.addresses(), null);
     }
 
     private static String randomSecret() {
@@ -210,26 +231,24 @@ public final class Webhooks implements DomainEventSink, AutoCloseable {
     private void attempt(WebhookEndpoint endpoint, WebhookDelivery delivery) {
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
         long timestamp = clock.instant().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(endpoint.url()).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "PicPeak-Webhooks/1")
-                .header(WebhookSigner.EVENT_HEADER, delivery.eventType())
-                .header(WebhookSigner.DELIVERY_HEADER, delivery.id())
-                .header(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(endpoint.secret(), timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        String outcome = refusedTarget(endpoint.url());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "PicPeak-Webhooks/1");
+        headers.put(WebhookSigner.EVENT_HEADER, delivery.eventType());
+        headers.put(WebhookSigner.DELIVERY_HEADER, delivery.id());
+        headers.put(WebhookSigner.TIMESTAMP_HEADER, Long.toString(timestamp));
+        headers.put(WebhookSigner.SIGNATURE_HEADER, WebhookSigner.sign(endpoint.secret(), timestamp, body));
+        Target target = target(endpoint.url()); // resolved once: the POST goes to these addresses, checked
+        String outcome = target.refused();
         boolean delivered = false;
         if (outcome == null) {
             try {
-                HttpResponse<Void> response = http.getValue().send(request, HttpResponse.BodyHandlers.discarding());
-                outcome = "HTTP " + response.statusCode();
-                delivered = response.statusCode() >= 200 && response.statusCode() < 300;
+                int status = WebhookPost.send(endpoint.url(), target.addresses(), headers, body, CONNECT_TIMEOUT,
+                        REQUEST_TIMEOUT);
+                outcome = "HTTP " + status;
+                delivered = status >= 200 && status < 300;
             } catch (IOException e) {
                 outcome = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                outcome = "interrupted";
             }
         }
         int made = delivery.attempts() + 1;

@@ -29,12 +29,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -50,11 +52,21 @@ class BackupServiceTest {
     LocalBlobStore store;
     DynamoCatalog catalog;
 
+    /** The EXTERNAL_MEDIA_ROOT of the restoring server: the folder 2026/party, and a symlink "out" leading out of it. */
+    Path externalRoot;
+
     @BeforeEach
-    void seed() {
+    void seed() throws Exception {
         store = new LocalBlobStore(dir.resolve("storage"));
         catalog = TestDynamo.newCatalog();
         seed(store, catalog);
+        externalRoot = Files.createDirectories(dir.resolve("external"));
+        Files.createDirectories(externalRoot.resolve("2026/party"));
+        Files.createSymbolicLink(externalRoot.resolve("out"), dir.resolve("storage"));
+    }
+
+    private BackupService restoring(DynamoCatalog into, BlobStore objects) {
+        return new BackupService(into, objects, Clock.systemUTC(), Optional.of(externalRoot));
     }
 
     /** Two events, "party" (one photo) and "wedding" (three, the first its hero), imported into {@code store}. */
@@ -150,7 +162,26 @@ class BackupServiceTest {
             photo.put("key", "external/../events/active/party/p.jpg");
             photo.put("filename", "p.jpg");
         }),
-        PHOTO_OF_ANOTHER_EVENT("event 'party'", rows -> photoOf(rows, "wedding", 0).put("event", "party"));
+        PHOTO_OF_ANOTHER_EVENT("event 'party'", rows -> photoOf(rows, "wedding", 0).put("event", "party")),
+        /** Each guess at the gallery would cost 48 times the CPU of a hash this server makes. */
+        PBKDF2_ITERATIONS_UNBOUNDED("\"passwordHash\"", rows -> eventOf(rows, "wedding").computeIfPresent("passwordHash",
+                (field, hash) -> ((String) hash).replaceFirst("\\$[0-9]+\\$", "\\$9999999\\$"))),
+        PBKDF2_ITERATIONS_OF_ONE("\"passwordHash\"", rows -> eventOf(rows, "wedding").computeIfPresent("passwordHash",
+                (field, hash) -> ((String) hash).replaceFirst("\\$[0-9]+\\$", "\\$1\\$"))),
+        TITLE_WITH_CONTROL_CHARACTERS("\"title\"", rows -> eventOf(rows, "wedding").put("title",
+                "Wedding\u001b[2J\r\nadmin token: see attachment")),
+        EXTERNAL_FOLDER_NOT_UNDER_THE_ROOT("'elsewhere/2026'", rows -> {
+            Map<String, Object> photo = photoOf(rows, "wedding", 2);
+            photo.put("source", "external");
+            photo.put("key", "external/elsewhere/2026/" + photo.get("filename"));
+        }),
+        /** "out" is a symlink in the root leading to the store's own folder: another event's original. */
+        EXTERNAL_FOLDER_THROUGH_A_SYMLINK("'out/events/active/party'", rows -> {
+            Map<String, Object> photo = photoOf(rows, "wedding", 2);
+            photo.put("source", "external");
+            photo.put("filename", "p.jpg");
+            photo.put("key", "external/out/events/active/party/p.jpg");
+        });
 
         final String named;
         final Consumer<List<Map<String, Object>>> edit;
@@ -183,9 +214,10 @@ class BackupServiceTest {
 
         // WHEN it is restored
         // THEN it is refused naming the entry, and neither the catalog nor the store has changed
-        assertThatThrownBy(() -> new BackupService(fresh, objects, Clock.systemUTC()).restore(backup))
+        assertThatThrownBy(() -> restoring(fresh, objects).restore(backup))
                 .isInstanceOf(PicPeakException.class)
                 .satisfies(e -> assertThat(((PicPeakException) e).errorCode().code()).isEqualTo("invalid_backup"))
+                .satisfies(e -> assertThat(((PicPeakException) e).errorCode().httpStatus()).isEqualTo(422))
                 .hasMessageContaining(BackupService.CATALOG + " line ")
                 .hasMessageContaining(crafted.named)
                 .hasMessageContaining("nothing was restored");
@@ -224,13 +256,47 @@ class BackupServiceTest {
         photo.put("key", "external/2026/party/p.jpg");
         writeRows(backup, rows);
 
-        // WHEN it is restored THEN the row points at the referenced file
+        // WHEN it is restored on a server whose EXTERNAL_MEDIA_ROOT has that folder THEN the row points at the file
         DynamoCatalog fresh = TestDynamo.newCatalog();
-        new BackupService(fresh, store, Clock.systemUTC()).restore(backup);
+        restoring(fresh, store).restore(backup);
 
         Photo restored = fresh.listPhotos("party", 1, null).items().get(0);
         assertThat(restored.key()).isEqualTo("external/2026/party/p.jpg");
         assertThat(restored.source()).isEqualTo(PhotoSource.EXTERNAL);
+    }
+
+    @Test
+    void aReferencedPhoto_onAServerWithoutAnExternalRoot_isRefused_namingTheSetting() {
+        LocalBlobStore backup = new LocalBlobStore(dir.resolve("backup"));
+        new BackupService(catalog, store, Clock.systemUTC()).backup(backup, dir);
+        List<Map<String, Object>> rows = rows(backup);
+        Map<String, Object> photo = photoOf(rows, "party", 0);
+        photo.put("source", "external");
+        photo.put("key", "external/2026/party/p.jpg");
+        writeRows(backup, rows);
+        String table = TestDynamo.createTable();
+        DynamoCatalog fresh = new DynamoCatalog(TestDynamo.client(), table);
+
+        assertThatThrownBy(() -> new BackupService(fresh, store, Clock.systemUTC()).restore(backup))
+                .isInstanceOf(PicPeakException.class)
+                .hasMessageContaining("EXTERNAL_MEDIA_ROOT").hasMessageContaining("nothing was restored");
+        assertThat(TestDynamo.client().scan(b -> b.tableName(table)).items()).isEmpty();
+    }
+
+    @Test
+    void hashesThisServerMakes_andTitlesOfEveryScript_areRestored() throws Exception {
+        LocalBlobStore backup = new LocalBlobStore(dir.resolve("backup"));
+        new BackupService(catalog, store, Clock.systemUTC()).backup(backup, dir);
+        List<Map<String, Object>> rows = rows(backup);
+        eventOf(rows, "wedding").put("passwordHash", new PasswordHasher().hash("secret")); // the default count
+        eventOf(rows, "party").put("title", "Hochzeit \u05d7\u05ea\u05d5\u05e0\u05d4 \u200f\u0639\u0631\u0633 \uD83D\uDE00");
+        writeRows(backup, rows);
+        DynamoCatalog fresh = TestDynamo.newCatalog();
+
+        restoring(fresh, store).restore(backup);
+
+        assertThat(fresh.findEvent("party").orElseThrow().title()).isEqualTo(eventOf(rows, "party").get("title"));
+        assertThat(new PasswordHasher().matches("secret", fresh.findEvent("wedding").orElseThrow().passwordHash())).isTrue();
     }
 
     private static S3BlobStore s3Store() {

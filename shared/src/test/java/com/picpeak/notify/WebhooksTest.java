@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -287,6 +288,105 @@ class WebhooksTest {
                 "100.64.0.1", "::1", "::", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1", "::169.254.169.254",
                 "64:ff9b::a9fe:a9fe", "224.0.0.1", "255.255.255.255")) {
             assertThat(WebhookAddresses.isPublic(InetAddress.getByName(address))).as(address).isFalse();
+        }
+    }
+
+    @Test
+    void nat64LocalUse_6to4_ipv4Mapped_andTeredoForms_ofPrivateAddresses_areNotPublic() throws Exception {
+        for (String address : List.of("64:ff9b:1::7f00:1", "64:ff9b:1::5db8:d822", "64:ff9b:1:ffff::1", // local-use NAT64
+                "2002:7f00:1::1", "2002:a00:1::", "2002:a9fe:a9fe::1", "2002:c0a8:1::", // 6to4 of 127/8, 10/8, 169.254, 192.168
+                "2001:0:5db8:d822:0:0:80ff:fffe", // Teredo whose client is 127.0.0.1 (stored inverted)
+                "64:ff9b::7f00:1", "64:ff9b::a00:1")) {
+            assertThat(WebhookAddresses.isPublic(InetAddress.getByName(address))).as(address).isFalse();
+        }
+        // ::ffff:a.b.c.d as an IPv6 address: InetAddress.getByName turns it into IPv4, a socket API may not
+        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 169, (byte) 254, (byte) 169, (byte) 254};
+        assertThat(WebhookAddresses.isPublic(Inet6Address.getByAddress(null, mapped, -1))).isFalse();
+        byte[] mappedLoopback = mapped.clone();
+        mappedLoopback[12] = 127;
+        mappedLoopback[13] = 0;
+        mappedLoopback[14] = 0;
+        mappedLoopback[15] = 1;
+        assertThat(WebhookAddresses.isPublic(Inet6Address.getByAddress(null, mappedLoopback, -1))).isFalse();
+        for (String address : List.of("2002:5db8:d80e::1", "64:ff9b::808:808", "2606:4700:4700::1111")) { // public inside
+            assertThat(WebhookAddresses.isPublic(InetAddress.getByName(address))).as(address).isTrue();
+        }
+    }
+
+    @Test
+    void ipv4Spelled_inOctal_hex_oneNumber_orFewerParts_isRefused_whateverItMeans() {
+        Webhooks strict = new Webhooks(new WebhookStore(table), WebhookSettings.defaults(), clock);
+
+        for (String address : List.of("http://0177.0.0.1/hook", "http://0x7f.0.0.1/hook", "http://0x7f000001/hook",
+                "http://2130706433/hook", "http://017700000001/hook", "http://127.1/hook", "http://10.1/hook",
+                "http://0251.0376.0251.0376/latest/meta-data/", "http://8.8.8.010/hook", "http://127.0.0.1./hook")) {
+            assertThatThrownBy(() -> strict.register(address, null, null)).as(address)
+                    .isInstanceOfSatisfying(PicPeakException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST))
+                    // java.net.URI finds no host at all in some (0x7f.0.0.1): refused as no http(s) address then
+                    .hasMessageMatching("(?s).*(four decimal numbers|must be an absolute http\\(s\\) address).*");
+        }
+        assertThat(strict.endpoints()).isEmpty();
+        // allowed private addresses do not make them acceptable: what they mean is the question
+        assertThatThrownBy(() -> webhooks.register("http://0177.0.0.1:" + receiver.getAddress().getPort() + "/hook", null, null))
+                .hasMessageContaining("four decimal numbers");
+    }
+
+    @Test
+    void theConnection_goesToTheAddressThatWasResolvedAndChecked_theNameIsNotResolvedAgain() throws Exception {
+        // A name that resolves once to one address and then to another (DNS rebinding): the check and the connection
+        // must use one resolution. "localhost" resolves to 127.0.0.1 for the system; this resolver says 127.0.0.2,
+        // where a second receiver listens on the same port. A delivery that resolved the name again would reach the
+        // receiver on 127.0.0.1. (Both are loopback, so private addresses are allowed here: the pin holds either way.)
+        List<String> rebound = new CopyOnWriteArrayList<>();
+        HttpServer checked = HttpServer.create(new InetSocketAddress("127.0.0.2", receiver.getAddress().getPort()), 0);
+        checked.createContext("/hook", exchange -> {
+            rebound.add(exchange.getRequestHeaders().getFirst("Host"));
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        checked.start();
+        List<String> lookups = new CopyOnWriteArrayList<>();
+        WebhookAddresses.Resolver resolver = host -> {
+            lookups.add(host);
+            return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 2})};
+        };
+        try (Webhooks pinned = new Webhooks(new WebhookStore(table), settings, clock, resolver)) {
+            WebhookEndpoint endpoint = pinned.register("http://localhost:" + receiver.getAddress().getPort() + "/hook",
+                    null, null);
+            lookups.clear();
+            pinned.publish(uploaded("p9"));
+
+            assertThat(pinned.deliverDue()).isEqualTo(1);
+
+            assertThat(received).as("the receiver of a second resolution").isEmpty();
+            assertThat(rebound).containsExactly("localhost:" + receiver.getAddress().getPort());
+            assertThat(lookups).containsExactly("localhost");
+            assertThat(pinned.deliveries(endpoint.id(), 10)).singleElement().satisfies(d -> {
+                assertThat(d.state()).isEqualTo(WebhookDelivery.State.DELIVERED);
+                assertThat(d.lastOutcome()).isEqualTo("HTTP 204");
+            });
+        } finally {
+            checked.stop(0);
+        }
+    }
+
+    @Test
+    void aNameResolvingToAPrivateAddress_isNotConnectedTo_andIsResolvedOnce() throws Exception {
+        List<String> lookups = new CopyOnWriteArrayList<>();
+        WebhookAddresses.Resolver resolver = host -> {
+            lookups.add(host);
+            return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
+        };
+        webhooks.register(url(), null, null); // stored while allowed: the strict instance below refuses at delivery
+        try (Webhooks strict = new Webhooks(new WebhookStore(table), new WebhookSettings(3, Duration.ofSeconds(30), false),
+                clock, resolver)) {
+            strict.publish(uploaded("p10"));
+
+            strict.deliverDue();
+
+            assertThat(received).isEmpty();
+            assertThat(lookups).containsExactly("127.0.0.1");
         }
     }
 

@@ -26,6 +26,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.ModelAndView;
@@ -36,6 +37,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,11 +56,15 @@ import java.util.Set;
  * was about to send (Content-Length, ETag, Content-Disposition, ...) when storage failed: they are dropped, so the
  * error never carries them. Once the body has begun (a Download All streamed from the originals), nothing is written
  * after it, neither here nor by the container's error page: the exception goes on to the container, which ends the
- * connection, and the client sees a download cut short (fewer bytes than Content-Length), never JSON appended.
+ * connection, and the client sees a download cut short (fewer bytes than Content-Length), never JSON appended. A
+ * client that went away itself (closed, reset, timed out), while it sent its body or while it was answered, is one
+ * WARN line and nothing else: no stack trace, no ERROR, no error page, never a 500.
  */
 @RestControllerAdvice
 public class ApiErrors implements WebMvcConfigurer {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+    /** Request attribute: its client went away (logged once); nothing more is written for it, error page included. */
+    static final String CLIENT_GONE = ApiErrors.class.getName() + ".clientGone";
     /** How long a client waits before asking again when storage did not answer. */
     static final int STORAGE_RETRY_AFTER_SECONDS = 5;
     /** What describes the object a route was sending (lower case): never part of an error answer. */
@@ -212,7 +218,8 @@ public class ApiErrors implements WebMvcConfigurer {
         registry.addInterceptor(new HandlerInterceptor() {
             @Override
             public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-                return !(response.isCommitted() && handler instanceof HandlerMethod method
+                boolean nothingToWrite = response.isCommitted() || request.getAttribute(CLIENT_GONE) != null;
+                return !(nothingToWrite && handler instanceof HandlerMethod method
                         && method.getBean() instanceof ErrorController);
             }
         });
@@ -220,6 +227,17 @@ public class ApiErrors implements WebMvcConfigurer {
 
     private static ModelAndView guardCommitted(HttpServletRequest request, HttpServletResponse response, Object handler,
                                                Exception e) {
+        Throwable gone = clientGone(e);
+        if (gone != null) { // nothing to answer, nothing to end: one line, no stack trace, the request handled
+            boolean reading = Arrays.stream(gone.getStackTrace()).anyMatch(f -> f.getClassName().endsWith("InputBuffer"));
+            log.warn("{} {}: the client went away {} ({})", request.getMethod(), request.getRequestURI(),
+                    reading ? "while it sent its request body" : "after the answer had begun", oneLine(gone));
+            request.setAttribute(CLIENT_GONE, Boolean.TRUE); // and the container's error page writes nothing either
+            if (!response.isCommitted()) {
+                response.setStatus(reading ? 400 : response.getStatus()); // never a 500: the server did not fail
+            }
+            return new ModelAndView();
+        }
         if (response.isCommitted()) {
             log.warn("{} {} failed after its answer had begun: the connection is ended ({})", request.getMethod(),
                     request.getRequestURI(), e.toString());
@@ -227,6 +245,31 @@ public class ApiErrors implements WebMvcConfigurer {
         }
         dropObjectHeaders(response);
         return null; // answered by the handlers above
+    }
+
+    /**
+     * The cause that says the client is gone (closed, reset, timed out on its side), or null: Spring's
+     * AsyncRequestNotUsableException, or the container's own (Tomcat's ClientAbortException, named by its simple
+     * name to keep Tomcat off the compile path, as the multipart limits are).
+     */
+    static Throwable clientGone(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String name = cause.getClass().getSimpleName();
+            if (name.equals("ClientAbortException") || name.equals("EofException")) {
+                return cause;
+            }
+            if (cause instanceof AsyncRequestNotUsableException) {
+                Throwable deeper = clientGone(cause.getCause());
+                return deeper != null ? deeper : cause;
+            }
+        }
+        return null;
+    }
+
+    /** An exception as one log line: its type and message, the message's own lines joined. */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return e.getClass().getSimpleName() + message;
     }
 
     /** Every header but those of the object; an unsatisfiable range's {@code Content-Range} is the 416's own. */

@@ -3,6 +3,7 @@ package com.picpeak.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.app.AdminToken;
 import com.picpeak.app.RequestLimits;
+import com.picpeak.app.SlowClients;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import jakarta.servlet.Filter;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * The first thing every request meets, before Spring (or the container) reads a byte of its body:
@@ -28,7 +30,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>admin routes need {@code Authorization: Bearer <ADMIN_TOKEN>} (compared in constant time), else 401;</li>
  *   <li>multipart bodies are taken on admin routes only, else 415;</li>
  *   <li>a body that declares more than its route's limit ({@link RequestLimits}) is 413 at once; one of unknown size
- *       is read through a counter that ends the request with 413 as soon as it crosses the limit.</li>
+ *       is read through a counter that ends the request with 413 as soon as it crosses the limit, and with 408 as
+ *       soon as it falls below the minimum rate ({@link SlowClients#checkRate}).</li>
  * </ol>
  * Multipart parts are parsed by the container itself, past this counter: their limits are the multipart
  * configuration's (see {@link ApiConfiguration}). A refusal before the body is read closes the connection, so the
@@ -129,6 +132,7 @@ final class RequestGate implements Filter {
     private static final class CountingInputStream extends ServletInputStream {
         private final ServletInputStream in;
         private final RequestLimits.Limit limit;
+        private final long started = System.nanoTime();
         private long count;
 
         CountingInputStream(ServletInputStream in, RequestLimits.Limit limit) {
@@ -163,6 +167,7 @@ final class RequestGate implements Filter {
             if (count > limit.bytes()) {
                 throw limit.refusal(-1);
             }
+            SlowClients.checkRate(count, Duration.ofNanos(System.nanoTime() - started)); // a trickle is refused, 408
         }
 
         @Override

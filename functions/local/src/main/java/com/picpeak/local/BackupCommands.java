@@ -175,7 +175,8 @@ final class BackupCommands {
             try (BlobStore store = BlobStores.open(storage); BlobStore source = from.open(storage)) {
                 BackupService.RestoreSummary summary;
                 try {
-                    summary = catalog.with(storage, app, env, c -> new BackupService(c, store, Clock.systemUTC()).restore(source));
+                    summary = catalog.with(storage, app, env, c -> new BackupService(c, store, Clock.systemUTC(),
+                            storage.externalMediaRoot()).restore(source));
                 } catch (PicPeakException e) {
                     if (e.errorCode() != ErrorCode.INVALID_BACKUP) {
                         throw e;

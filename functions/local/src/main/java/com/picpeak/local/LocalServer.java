@@ -2,6 +2,7 @@ package com.picpeak.local;
 
 import com.picpeak.api.PicPeakApiApp;
 import com.picpeak.api.RuntimeHolder;
+import com.picpeak.app.AdminTokenFile;
 import com.picpeak.app.AppConfig;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.autoimport.LocalFolderWatcher;
@@ -10,17 +11,14 @@ import com.picpeak.storage.StorageConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,7 +120,7 @@ final class LocalServer implements AutoCloseable {
         ConfigurableApplicationContext context;
         synchronized (RuntimeHolder.class) { // the Spring context takes its runtime from the holder while it starts
             RuntimeHolder.install(runtime);
-            SpringApplication spring = new SpringApplication(PicPeakApiApp.class);
+            SpringApplication spring = new SpringApplication(PicPeakApiApp.class, LocalTomcat.class);
             spring.setDefaultProperties(Map.of("server.port", String.valueOf(app.port())));
             try {
                 context = spring.run();
@@ -240,6 +238,11 @@ final class LocalServer implements AutoCloseable {
         return runtime;
     }
 
+    /** The embedded server (tests look at its Tomcat). */
+    WebServer webServer() {
+        return ((ServletWebServerApplicationContext) context).getWebServer();
+    }
+
     /** Blocks until the server stops (Ctrl-C closes the Spring context through its shutdown hook). */
     void awaitShutdown() throws InterruptedException {
         while (context.isActive()) {
@@ -263,20 +266,16 @@ final class LocalServer implements AutoCloseable {
         catalog.close();
     }
 
-    /** The saved admin token, or a new random one saved (owner-only) and printed once, at the first start. */
+    /**
+     * The saved admin token (held to the rule of {@code ADMIN_TOKEN}: a short or empty file stops the start), or a
+     * new random one written by rename (owner-only) and printed once, at the first start.
+     */
     static String loadOrCreateToken(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return Files.readString(file).trim();
+        Optional<String> saved = AdminTokenFile.read(file);
+        if (saved.isPresent()) {
+            return saved.get();
         }
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
-        try { // owner-only from the first byte, never briefly readable by others
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file); // Windows: the folder's own permissions apply
-        }
-        Files.writeString(file, token + "\n");
+        String token = AdminTokenFile.create(file);
         System.out.println("Generated the admin token (saved in " + file + "): " + token);
         return token;
     }
