@@ -70,11 +70,7 @@ class DeployedShapeScenariosTest {
 
     @Test
     void anEventArchivedAndRestored_answersItsGuests_andItsDownloadAll() throws Exception {
-        createEvent("round-trip", null);
-        upload("round-trip", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(640, 480, 21)));
-        upload("round-trip", "b.jpg", TestImages.jpeg(TestImages.noisyHalves(640, 480, 22)));
-        assertThat(aws.http("GET", "/gallery/round-trip/download-all").status()).isIn(200, 202);
-        aws.runJobs(() -> archive("round-trip").ready(), 60_000);
+        eventWithItsDownloadAllBuilt("round-trip", 21);
 
         runJobTo("/api/admin/events/round-trip/archive");
         runJobTo("/api/admin/events/round-trip/restore");
@@ -102,11 +98,7 @@ class DeployedShapeScenariosTest {
 
     @Test
     void aDownloadAllLink_outlivesItsFirstMinute_longEnoughToResumeTheArchive() throws Exception {
-        createEvent("resume", null);
-        upload("resume", "a.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, 31)));
-        upload("resume", "b.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, 32)));
-        aws.http("GET", "/gallery/resume/download-all");
-        aws.runJobs(() -> archive("resume").ready(), 60_000);
+        eventWithItsDownloadAllBuilt("resume", 31);
 
         DeployedShape.HttpAnswer ready = aws.http("GET", "/gallery/resume/download-all");
         assertThat(ready.status()).as(ready.text()).isEqualTo(302);
@@ -251,6 +243,15 @@ class DeployedShapeScenariosTest {
         assertThat(script.status()).isEqualTo(200);
         assertThat(cdn.originRequests()).as("assets are kept a year").isEqualTo(5);
         assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
+    /** An event of two photos whose guest asked for Download All, and the build that request started, done. */
+    private static void eventWithItsDownloadAllBuilt(String slug, int seed) throws Exception {
+        createEvent(slug, null);
+        upload(slug, "a.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, seed)));
+        upload(slug, "b.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, seed + 1)));
+        assertThat(aws.http("GET", "/gallery/" + slug + "/download-all").status()).isIn(200, 202);
+        aws.runJobs(() -> archive(slug).ready(), 60_000);
     }
 
     private static void createEvent(String slug, String extra) throws Exception {
