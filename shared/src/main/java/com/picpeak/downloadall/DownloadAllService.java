@@ -303,9 +303,10 @@ public final class DownloadAllService {
      * Where a build is: rendering watermarked copies, starting the object, submitting part jobs
      * ({@code submitted} so far), waiting for them (failed parts submitted again {@code retries} times), completing.
      */
-    public record BuildCheckpoint(String phase, int rendered, ZipBuild.State build, int submitted, int retries) {
+    /** {@code looks}: how often the build looked at its parts while waiting (its next look backs off). */
+    public record BuildCheckpoint(String phase, int rendered, ZipBuild.State build, int submitted, int retries, int looks) {
         BuildCheckpoint in(String next) {
-            return new BuildCheckpoint(next, rendered, build, submitted, retries);
+            return new BuildCheckpoint(next, rendered, build, submitted, retries, looks);
         }
     }
 
@@ -358,7 +359,7 @@ public final class DownloadAllService {
                         JobJson.write(Map.of("key", key, "outcome", "ready already")));
             }
             catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.BUILDING, 0, null);
-            at = new BuildCheckpoint(copiesFirst ? "rendering" : "starting", 0, null, 0, 0);
+            at = new BuildCheckpoint(copiesFirst ? "rendering" : "starting", 0, null, 0, 0, 0);
         }
         switch (at.phase()) {
             case "rendering" -> {
@@ -378,13 +379,13 @@ public final class DownloadAllService {
                 String what = size == DownloadSize.ORIGINAL ? "rendering watermarked copies"
                         : "rendering " + size.wireName() + " copies";
                 return StepResult.progress(Progress.of(what, rendered, photos.size(), "photos"),
-                        JobJson.write(new BuildCheckpoint(phase, rendered, null, 0, 0)));
+                        JobJson.write(new BuildCheckpoint(phase, rendered, null, 0, 0, 0)));
             }
             case "starting" -> {
                 ZipPlan plan = planOf(target);
                 ZipBuild.State build = zipParts.start(key, plan, partBytes);
                 return StepResult.progress(Progress.of("submitting parts", 0, build.parts(), "parts"),
-                        JobJson.write(new BuildCheckpoint("submitting", at.rendered(), build, 0, 0)));
+                        JobJson.write(new BuildCheckpoint("submitting", at.rendered(), build, 0, 0, 0)));
             }
             case "submitting" -> {
                 ZipPlan plan = planOf(target);
@@ -392,7 +393,7 @@ public final class DownloadAllService {
                         plan.length(), at.submitted(), deadline);
                 String phase = submitted < at.build().parts() ? "submitting" : "waiting";
                 return StepResult.progress(Progress.of("submitting parts", submitted, at.build().parts(), "parts"),
-                        JobJson.write(new BuildCheckpoint(phase, at.rendered(), at.build(), submitted, 0)));
+                        JobJson.write(new BuildCheckpoint(phase, at.rendered(), at.build(), submitted, 0, 0)));
             }
             case "waiting" -> {
                 ZipBuild.State build = at.build();
@@ -401,14 +402,16 @@ public final class DownloadAllService {
                     return StepResult.progress(Progress.of("completing", build.parts(), build.parts(), "parts"),
                             JobJson.write(at.in("completing")));
                 }
-                BuildCheckpoint next = at;
+                int retries = at.retries();
                 if (count.failures() > 0) { // a refusal fails the build here; a passing failure is tried again alone
                     zipParts.retryFailed(JobKind.DOWNLOAD_ALL_PART, target.target(), job.id(), build,
                             planOf(target).length(), at.retries() < PART_RETRY_ROUNDS);
-                    next = new BuildCheckpoint("waiting", at.rendered(), build, at.submitted(), at.retries() + 1);
+                    retries++;
                 }
+                BuildCheckpoint next = new BuildCheckpoint("waiting", at.rendered(), build, at.submitted(), retries,
+                        at.looks() + 1);
                 return StepResult.waiting(Progress.of("writing parts", count.written(), build.parts(), "parts"),
-                        JobJson.write(next), ZipParts.RECHECK);
+                        JobJson.write(next), ZipParts.recheckAfter(at.looks()));
             }
             case "completing" -> { // safe to repeat: an upload completed before a crash is found whole
                 ZipPlan plan = planOf(target);

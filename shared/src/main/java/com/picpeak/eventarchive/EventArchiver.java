@@ -155,14 +155,19 @@ public final class EventArchiver {
      * Where an archive job is: submitting part jobs ({@code submitted} so far), waiting for them (failed parts
      * submitted again {@code retries} times), completing, removing (with the photos removed so far).
      */
+    /** {@code looks}: how often the archive looked at its parts while waiting (its next look backs off). */
     public record ArchiveCheckpoint(String phase, boolean wasActive, long revision, ZipBuild.State build, int removed,
-                                    int submitted, int retries) {
+                                    int submitted, int retries, int looks) {
         ArchiveCheckpoint with(String newPhase, ZipBuild.State newBuild, int newRemoved) {
-            return new ArchiveCheckpoint(newPhase, wasActive, revision, newBuild, newRemoved, submitted, retries);
+            return new ArchiveCheckpoint(newPhase, wasActive, revision, newBuild, newRemoved, submitted, retries, looks);
         }
 
         ArchiveCheckpoint parts(String newPhase, int newSubmitted, int newRetries) {
-            return new ArchiveCheckpoint(newPhase, wasActive, revision, build, removed, newSubmitted, newRetries);
+            return new ArchiveCheckpoint(newPhase, wasActive, revision, build, removed, newSubmitted, newRetries, looks);
+        }
+
+        ArchiveCheckpoint looked() {
+            return new ArchiveCheckpoint(phase, wasActive, revision, build, removed, submitted, retries, looks + 1);
         }
     }
 
@@ -196,7 +201,7 @@ public final class EventArchiver {
             if (event.isArchived()) {
                 throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug + "' is archived already");
             }
-            at = new ArchiveCheckpoint("hiding", event.active(), event.revision(), null, 0, 0, 0);
+            at = new ArchiveCheckpoint("hiding", event.active(), event.revision(), null, 0, 0, 0, 0);
             return StepResult.progress(new Progress("hiding", 0, null, "bytes"), JobJson.write(at));
         }
         switch (at.phase()) {
@@ -237,7 +242,7 @@ public final class EventArchiver {
                     next = at.parts("waiting", at.submitted(), at.retries() + 1);
                 }
                 return StepResult.waiting(Progress.of("writing parts", count.written(), at.build().parts(), "parts"),
-                        JobJson.write(next), ZipParts.RECHECK);
+                        JobJson.write(next.looked()), ZipParts.recheckAfter(at.looks()));
             }
             case "completing" -> {
                 ArchiveCheckpoint completing = at;

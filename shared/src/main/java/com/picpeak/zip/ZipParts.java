@@ -50,11 +50,23 @@ import static com.picpeak.catalog.DynamoTable.s;
  */
 public final class ZipParts {
     /**
-     * How often a waiting build looks at its parts when no part wakes it: a backstop only (a part's worker that died
-     * between recording its part and waking the build); a wake that comes while the build looks is kept for it
-     * ({@link com.picpeak.jobs.JobStore#wake}).
+     * The first look of a waiting build at its parts when no part wakes it: a backstop only (a part's worker that
+     * died between recording its part and waking the build); a wake that comes while the build looks is kept for it
+     * ({@link com.picpeak.jobs.JobStore#wake}). Later looks back off ({@link #recheckAfter}).
      */
     public static final Duration RECHECK = Duration.ofSeconds(5);
+    /** The longest a waiting build goes without a look: a part whose wake was lost delays it at most this. */
+    public static final Duration MAX_RECHECK = Duration.ofMinutes(1);
+
+    /**
+     * When a build that has looked {@code looks} times without finding its parts all written looks again: 5, 10,
+     * 20, 40, then every 60 s. The wake of its last part is what normally resumes it; the looks are a backstop, so
+     * a long build (hundreds of parts, minutes) costs a handful of invocations, not one every 5 seconds.
+     */
+    public static Duration recheckAfter(int looks) {
+        Duration next = RECHECK.multipliedBy(1L << Math.min(Math.max(looks, 0), 10));
+        return next.compareTo(MAX_RECHECK) > 0 ? MAX_RECHECK : next;
+    }
     private static final Duration KEEP_ROWS = Duration.ofDays(7);
     private static final String HEAD = CatalogKeys.ZIP_PARTS_HEAD_SK;
 

@@ -96,6 +96,13 @@ abstract class ZipPartsContract {
     }
 
     @Test
+    void aWaitingBuild_looksAgainLessOften_upToAMinute() {
+        assertThat(java.util.stream.IntStream.range(0, 7).mapToObj(ZipParts::recheckAfter).map(Duration::getSeconds))
+                .containsExactly(5L, 10L, 20L, 40L, 60L, 60L, 60L);
+        assertThat(ZipParts.recheckAfter(1_000)).isEqualTo(ZipParts.MAX_RECHECK);
+    }
+
+    @Test
     void slicesAtRandomCutPoints_joinToTheOnePassArchive() throws IOException {
         SplittableRandom random = new SplittableRandom(13);
         for (int round = 0; round < 5; round++) {
