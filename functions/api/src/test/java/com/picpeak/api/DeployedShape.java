@@ -120,8 +120,7 @@ final class DeployedShape {
         if (body != null && body.length > API_GATEWAY_BODY_BYTES) {
             return apiGatewayError(413, "Request Entity Too Large");
         }
-        String event = LambdaHandlersTest.event(method, path, headers, body);
-        byte[] request = event.getBytes(StandardCharsets.UTF_8);
+        byte[] request = payloadV2(method, path, headers, body);
         if (request.length > LAMBDA_PAYLOAD_BYTES) {
             // Lambda refuses the invocation (RequestEntityTooLargeException); API Gateway answers 413
             return apiGatewayError(413, "Request Entity Too Large");
@@ -171,6 +170,33 @@ final class DeployedShape {
         } finally {
             timeScale = 1.0;
         }
+    }
+
+    /**
+     * The event API Gateway sends (payload format 2.0): header names in lower case, the values of a repeated header
+     * joined with commas, cookies taken out of the headers into {@code cookies}, a body in base64.
+     */
+    static byte[] payloadV2(String method, String path, Map<String, String> headers, byte[] body) throws Exception {
+        Map<String, String> joined = new java.util.LinkedHashMap<>();
+        List<String> cookies = new ArrayList<>();
+        headers.forEach((name, value) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (lower.equals("cookie")) {
+                for (String cookie : value.split(";")) {
+                    if (!cookie.isBlank()) {
+                        cookies.add(cookie.trim());
+                    }
+                }
+            } else {
+                joined.merge(lower, value, (a, b) -> a + "," + b);
+            }
+        });
+        com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode)
+                LambdaHandlersTest.JSON.readTree(LambdaHandlersTest.event(method, path, joined, body));
+        if (!cookies.isEmpty()) {
+            cookies.forEach(event.putArray("cookies")::add);
+        }
+        return LambdaHandlersTest.JSON.writeValueAsBytes(event);
     }
 
     HttpAnswer http(String method, String path) throws Exception {

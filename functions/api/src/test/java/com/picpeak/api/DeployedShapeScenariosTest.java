@@ -55,6 +55,11 @@ class DeployedShapeScenariosTest {
         assertThat(signedIn.status()).as(signedIn.text()).isEqualTo(200);
         Map<String, String> guest = Map.of("authorization", "Bearer " + signedIn.json().get("token").asText());
         JsonNode photo = aws.http("GET", "/api/gallery/tiers-first/photos", guest, null).json().get("photos").get(0);
+        // the page's way: the session cookie, which API Gateway hands over in the event's "cookies", not a header
+        String cookie = signedIn.header("Set-Cookie").split(";")[0];
+        assertThat(cookie).startsWith("picpeak_session=");
+        assertThat(aws.http("GET", "/api/gallery/tiers-first/photos", Map.of("Cookie", "theme=dark; " + cookie), null)
+                .status()).isEqualTo(200);
 
         List<String> urls = new ArrayList<>();
         photo.get("thumbnails").forEach(t -> urls.add(t.get("url").asText()));
