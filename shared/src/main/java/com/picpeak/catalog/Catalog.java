@@ -3,6 +3,7 @@ package com.picpeak.catalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -81,6 +82,14 @@ public interface Catalog {
 
     /** The claim on a file name: who holds it, and which version of the object its photo was read from. */
     Optional<FileClaim> findFileClaim(String slug, String filename);
+
+    /**
+     * The event's file names that are imported, or being imported under a live claim, with their claims (one query,
+     * paged): a photo's (with the object version it was read from, to recognise a replaced file), a live import's, a
+     * deleted photo's tombstone. A name whose lease ran out by {@code now} (its import died) is not among them: it is
+     * imported again, once. Auto-import compares what it finds with these.
+     */
+    Map<String, FileClaim> liveFileClaims(String slug, Instant now);
 
     /**
      * Makes {@code updated} the photo in place of {@code current} (same id, name and key; new bytes), with the

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -124,6 +125,11 @@ public final class DynamoCatalog implements Catalog {
     @Override
     public Optional<FileClaim> findFileClaim(String slug, String filename) {
         return fileClaims.find(slug, filename);
+    }
+
+    @Override
+    public Map<String, FileClaim> liveFileClaims(String slug, Instant now) {
+        return fileClaims.live(slug, now);
     }
 
     @Override
