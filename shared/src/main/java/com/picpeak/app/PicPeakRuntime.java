@@ -269,13 +269,16 @@ public final class PicPeakRuntime implements AutoCloseable {
         return appConfig;
     }
 
-    /** The admin token as last read. */
-    public String adminToken() {
+    /** The admin token's value as last read (for a request this process makes to itself: the SnapStart priming). */
+    public String currentAdminToken() {
         return adminToken.current();
     }
 
-    /** The admin token, compared in constant time and read again from its secret when due ({@link AdminToken}). */
-    public AdminToken adminTokens() {
+    /**
+     * What checks a presented admin token: compared in constant time and read again from its secret when due
+     * ({@link AdminToken}).
+     */
+    public AdminToken adminTokenChecker() {
         return adminToken;
     }
 

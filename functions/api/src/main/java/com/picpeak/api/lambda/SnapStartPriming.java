@@ -103,7 +103,7 @@ public final class SnapStartPriming implements Resource {
         headers.put("host", "snapstart-priming.invalid");
         headers.put("user-agent", "picpeak-snapstart-priming");
         if (asAdmin) {
-            headers.put("authorization", "Bearer " + RuntimeHolder.get().adminToken());
+            headers.put("authorization", "Bearer " + RuntimeHolder.get().currentAdminToken());
         }
         ObjectNode requestContext = event.putObject("requestContext");
         requestContext.put("requestId", "snapstart-priming");
