@@ -143,12 +143,12 @@ public interface Catalog {
     /** Frees the name of a deleted photo, once its objects are gone. */
     void clearTombstone(String slug, String filename, String photoId);
 
-    /** Records the state of a cached archive (its build job writes BUILDING, READY or FAILED). */
-    void finishArchiveBuild(String slug, String variant, long revision, ArchiveRecord.State state, long length,
-                            String error);
+    /** Records the state of a cached Download All zip (its build job writes BUILDING, READY or FAILED). */
+    void finishDownloadAllBuild(String slug, String variant, long revision, DownloadAllRecord.State state,
+                                long length, String error);
 
-    Optional<ArchiveRecord> findArchive(String slug, String variant, long revision);
+    Optional<DownloadAllRecord> findDownloadAll(String slug, String variant, long revision);
 
     /** Forgets the records of every other revision of the variant (their objects are removed by the caller). */
-    void deleteArchiveRecordsExcept(String slug, String variant, long keepRevision);
+    void deleteDownloadAllRecordsExcept(String slug, String variant, long keepRevision);
 }
