@@ -5,9 +5,9 @@ import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.protect.TierUrlTokens;
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvReader;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,57 +115,54 @@ public record AppConfig(
         return token == null || token.length() < MIN_ADMIN_TOKEN_LENGTH;
     }
 
-    public static AppConfig fromEnv(Map<String, String> env) {
-        List<ConfigException.Problem> problems = new ArrayList<>();
-        Optional<String> adminToken = Optional.ofNullable(blankToNull(env.get(ADMIN_TOKEN)));
+    public static AppConfig fromEnv(Map<String, String> variables) {
+        EnvReader env = new EnvReader(variables);
+        Optional<String> adminToken = Optional.ofNullable(env.text(ADMIN_TOKEN));
         if (adminToken.isPresent() && isAdminTokenTooShort(adminToken.get())) {
-            problems.add(new ConfigException.Problem(ADMIN_TOKEN, SHORT_ADMIN_TOKEN));
+            env.problem(ADMIN_TOKEN, SHORT_ADMIN_TOKEN);
         }
-        Optional<String> secretArn = Optional.ofNullable(blankToNull(env.get(ADMIN_TOKEN_SECRET_ARN)));
+        Optional<String> secretArn = Optional.ofNullable(env.text(ADMIN_TOKEN_SECRET_ARN));
         if (secretArn.isPresent() && !secretArn.get().matches("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+")) {
-            problems.add(new ConfigException.Problem(ADMIN_TOKEN_SECRET_ARN, "'" + secretArn.get() + "' is not the ARN "
-                    + "of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)"));
+            env.problem(ADMIN_TOKEN_SECRET_ARN, "'" + secretArn.get() + "' is not the ARN "
+                    + "of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
         }
-        String table = Optional.ofNullable(blankToNull(env.get(CATALOG_TABLE))).orElse("picpeak");
+        String table = env.text(CATALOG_TABLE, "picpeak");
         if (!table.matches("[A-Za-z0-9_.-]{3,255}")) {
-            problems.add(new ConfigException.Problem(CATALOG_TABLE, "'" + table
-                    + "' is not a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -"));
+            env.problem(CATALOG_TABLE, "'" + table
+                    + "' is not a DynamoDB table name: 3-255 of A-Z a-z 0-9 _ . -");
         }
         CatalogMode catalog = CatalogMode.EMBEDDED;
-        String catalogValue = blankToNull(env.get(CATALOG));
+        String catalogValue = env.text(CATALOG);
         if (catalogValue != null) {
             try {
                 catalog = CatalogMode.valueOf(catalogValue.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problems.add(new ConfigException.Problem(CATALOG, "'" + catalogValue + "' is neither 'embedded' (DynamoDB "
+                env.problem(CATALOG, "'" + catalogValue + "' is neither 'embedded' (DynamoDB "
                         + "Local inside this process, one instance) nor 'dynamodb' (a DynamoDB server several instances "
-                        + "share: region, credentials and AWS_ENDPOINT_URL_DYNAMODB as the AWS SDK reads them)"));
+                        + "share: region, credentials and AWS_ENDPOINT_URL_DYNAMODB as the AWS SDK reads them)");
             }
         }
-        long jobPoll = number(env, JOB_POLL_MS, DEFAULT_JOB_POLL_MS, 100, 3_600_000, problems);
-        long port = number(env, PORT, 8080, 0, 65535, problems); // 0: any free port (tests, benchmarks)
-        long maxUpload = number(env, MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE, problems);
-        long maxPixels = number(env, MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE, problems);
-        long inline = number(env, INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, MAX_INLINE_RESPONSE_BYTES, problems);
-        long imageRate = number(env, IMAGE_RATE_LIMIT, DEFAULT_IMAGE_RATE_LIMIT, 1, 1_000_000, problems);
-        long maxUploadRequest = number(env, MAX_UPLOAD_REQUEST_BYTES, Math.max(DEFAULT_MAX_UPLOAD_REQUEST_BYTES, maxUpload),
-                1, Long.MAX_VALUE, problems);
-        if (maxUploadRequest >= 1 && maxUploadRequest < maxUpload && blankToNull(env.get(MAX_UPLOAD_REQUEST_BYTES)) != null) {
-            problems.add(new ConfigException.Problem(MAX_UPLOAD_REQUEST_BYTES, "'" + maxUploadRequest + "' is less than "
+        long jobPoll = env.wholeNumber(JOB_POLL_MS, DEFAULT_JOB_POLL_MS, 100, 3_600_000);
+        long port = env.wholeNumber(PORT, 8080, 0, 65535); // 0: any free port (tests, benchmarks)
+        long maxUpload = env.wholeNumber(MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE);
+        long maxPixels = env.wholeNumber(MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE);
+        long inline = env.wholeNumber(INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, MAX_INLINE_RESPONSE_BYTES);
+        long imageRate = env.wholeNumber(IMAGE_RATE_LIMIT, DEFAULT_IMAGE_RATE_LIMIT, 1, 1_000_000);
+        long maxUploadRequest = env.wholeNumber(MAX_UPLOAD_REQUEST_BYTES, Math.max(DEFAULT_MAX_UPLOAD_REQUEST_BYTES, maxUpload),
+                1, Long.MAX_VALUE);
+        if (maxUploadRequest < maxUpload && env.isSet(MAX_UPLOAD_REQUEST_BYTES)) {
+            env.problem(MAX_UPLOAD_REQUEST_BYTES, "'" + maxUploadRequest + "' is less than "
                     + MAX_UPLOAD_BYTES + " (" + maxUpload + "): a photo of the largest size could never be uploaded; "
-                    + "raise it or lower " + MAX_UPLOAD_BYTES));
+                    + "raise it or lower " + MAX_UPLOAD_BYTES);
         }
-        long maxGuestBody = number(env, MAX_GUEST_BODY_BYTES, DEFAULT_MAX_GUEST_BODY_BYTES, 256, 1024 * 1024, problems);
-        long maxAdminJson = number(env, MAX_ADMIN_JSON_BYTES, DEFAULT_MAX_ADMIN_JSON_BYTES, 1024, 64 * 1024 * 1024, problems);
-        GuessPolicy guesses = GuessPolicy.fromEnv(env, problems);
-        TrustedProxies proxies = TrustedProxies.fromEnv(env, problems);
-        long maxMetadata = number(env, MAX_METADATA_BYTES, ImageProbe.DEFAULT_MAX_METADATA_BYTES, ImageProbe.HEADER_BYTES,
-                256L * 1024 * 1024, problems);
-        long tierUrlWindow = number(env, TIER_URL_WINDOW_SECONDS, TierUrlTokens.DEFAULT_WINDOW.getSeconds(), 60, 86_400,
-                problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        long maxGuestBody = env.wholeNumber(MAX_GUEST_BODY_BYTES, DEFAULT_MAX_GUEST_BODY_BYTES, 256, 1024 * 1024);
+        long maxAdminJson = env.wholeNumber(MAX_ADMIN_JSON_BYTES, DEFAULT_MAX_ADMIN_JSON_BYTES, 1024, 64 * 1024 * 1024);
+        GuessPolicy guesses = GuessPolicy.fromEnv(env);
+        TrustedProxies proxies = TrustedProxies.fromEnv(env);
+        long maxMetadata = env.wholeNumber(MAX_METADATA_BYTES, ImageProbe.DEFAULT_MAX_METADATA_BYTES, ImageProbe.HEADER_BYTES,
+                256L * 1024 * 1024);
+        long tierUrlWindow = env.wholeNumber(TIER_URL_WINDOW_SECONDS, TierUrlTokens.DEFAULT_WINDOW.getSeconds(), 60, 86_400);
+        env.throwIfAny();
         return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
                 maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies, (int) maxMetadata, catalog,
                 Duration.ofMillis(jobPoll), Duration.ofSeconds(tierUrlWindow));
@@ -182,34 +179,12 @@ public record AppConfig(
         if (adminToken.isPresent() || adminTokenSecretArn.isEmpty()) {
             return adminToken;
         }
-        String value = blankToNull(readSecret.apply(adminTokenSecretArn.get()));
+        String value = EnvReader.blankToNull(readSecret.apply(adminTokenSecretArn.get()));
         if (isAdminTokenTooShort(value)) {
             throw new ConfigException(List.of(new ConfigException.Problem(ADMIN_TOKEN_SECRET_ARN, "names a secret whose "
                     + "value is shorter than " + MIN_ADMIN_TOKEN_LENGTH + " characters: store a long random token in it")));
         }
         return Optional.of(value);
-    }
-
-    private static long number(Map<String, String> env, String name, long defaultValue, long min, long max,
-                               List<ConfigException.Problem> problems) {
-        String value = blankToNull(env.get(name));
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed < min || parsed > max) {
-                problems.add(new ConfigException.Problem(name, "'" + value + "' must be between " + min + " and " + max));
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(new ConfigException.Problem(name, "'" + value + "' is not a whole number"));
-            return defaultValue;
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     @Override

@@ -52,6 +52,7 @@ import com.picpeak.storage.BlobStore;
 import com.picpeak.storage.BlobStores;
 import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvReader;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.ProcessCredentials;
 import com.picpeak.storage.SentinelCheck;
@@ -67,8 +68,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -213,21 +212,21 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** As {@link #start(Shape, Map, DynamoDbClient, String, SqsClient)} on {@code clock} (tests move time). */
     public static PicPeakRuntime start(Shape shape, Map<String, String> env, DynamoDbClient dynamo, String adminToken,
                                        SqsClient sqs, Clock clock) {
-        List<ConfigException.Problem> problems = new ArrayList<>();
+        EnvReader reader = new EnvReader(env);
         StorageConfig storageConfig = null;
         AppConfig appConfig = null;
         try {
             storageConfig = StorageConfig.fromEnv(env);
         } catch (ConfigException e) {
-            problems.addAll(e.problems());
+            reader.addAll(e.problems());
         }
         try {
             appConfig = AppConfig.fromEnv(env);
         } catch (ConfigException e) {
-            problems.addAll(e.problems());
+            reader.addAll(e.problems());
         }
-        WebhookSettings webhookSettings = WebhookSettings.fromEnv(env, problems);
-        JobSettings jobSettings = JobSettings.fromEnv(env, problems);
+        WebhookSettings webhookSettings = WebhookSettings.fromEnv(reader);
+        JobSettings jobSettings = JobSettings.fromEnv(reader);
         AdminToken admin = null;
         if (adminToken != null) {
             admin = AdminToken.fixed(adminToken);
@@ -238,25 +237,23 @@ public final class PicPeakRuntime implements AutoCloseable {
             AppConfig app = appConfig;
             admin = AdminToken.fromSecret(() -> app.resolveAdminToken(AwsClients::readAdminTokenSecret).orElseThrow(), clock);
         } else if (appConfig != null) {
-            problems.add(new ConfigException.Problem(AppConfig.ADMIN_TOKEN, "is required in the serverless "
+            reader.problem(AppConfig.ADMIN_TOKEN, "is required in the serverless "
                     + "shape: set it, or " + AppConfig.ADMIN_TOKEN_SECRET_ARN + " to the Secrets Manager secret "
-                    + "holding it (the stack does)"));
+                    + "holding it (the stack does)");
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        reader.throwIfAny();
         SentinelCheck.Result check = SentinelCheck.requireOk(storageConfig, startupPatience(env));
         if (shape == Shape.LOCAL) {
             DynamoCatalog.createTableIfMissing(dynamo, appConfig.catalogTable());
         }
-        String queueUrl = blankToNull(env.get(JOB_QUEUE_URL));
+        String queueUrl = reader.text(JOB_QUEUE_URL);
         // Serverless: the stack's queue and worker function; without one (local mode, tests, sam local
         // without the queue) a bounded pool of threads in this process runs the jobs.
         JobQueue queue = queueUrl != null ? (sqs != null ? new SqsJobQueue(sqs, queueUrl) : new SqsJobQueue(AwsClients::sqs, queueUrl))
                 : new LocalJobQueue(jobSettings.workers(), clock);
         return new PicPeakRuntime(shape, storageConfig, appConfig, admin, check, BlobStores.open(storageConfig),
                 new DynamoCatalog(dynamo, appConfig.catalogTable()), clock, jobSettings, queue,
-                new DynamoTable(dynamo, appConfig.catalogTable()), webhookSettings, blankToNull(env.get(EVENT_BUS_NAME)));
+                new DynamoTable(dynamo, appConfig.catalogTable()), webhookSettings, reader.text(EVENT_BUS_NAME));
     }
 
     /** Set by Lambda: {@code snap-start} while a version is published with SnapStart (its init may take minutes). */
@@ -279,10 +276,6 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** The SQS queue of jobs (set by the stack); unset: jobs run on threads of this process. */
     public static final String JOB_QUEUE_URL = "JOB_QUEUE_URL";
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
     public Shape shape() {
         return shape;
     }
@@ -295,13 +288,16 @@ public final class PicPeakRuntime implements AutoCloseable {
         return appConfig;
     }
 
-    /** The admin token as last read. */
-    public String adminToken() {
+    /** The admin token's value as last read (for a request this process makes to itself: the SnapStart priming). */
+    public String currentAdminToken() {
         return adminToken.current();
     }
 
-    /** The admin token, compared in constant time and read again from its secret when due ({@link AdminToken}). */
-    public AdminToken adminTokens() {
+    /**
+     * What checks a presented admin token: compared in constant time and read again from its secret when due
+     * ({@link AdminToken}).
+     */
+    public AdminToken adminTokenChecker() {
         return adminToken;
     }
 

@@ -9,6 +9,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import com.picpeak.storage.SdkHttpClients;
+import com.picpeak.storage.EnvReader;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -96,27 +97,27 @@ public final class SharedCatalog {
     }
 
     private static Optional<AwsCredentials> credentials(Map<String, String> env) {
-        String id = blankToNull(env.get(ACCESS_KEY_ID));
-        String secret = blankToNull(env.get(SECRET_ACCESS_KEY));
+        String id = EnvReader.blankToNull(env.get(ACCESS_KEY_ID));
+        String secret = EnvReader.blankToNull(env.get(SECRET_ACCESS_KEY));
         if (id == null || secret == null) {
             return Optional.empty();
         }
-        String session = blankToNull(env.get(SESSION_TOKEN));
+        String session = EnvReader.blankToNull(env.get(SESSION_TOKEN));
         return Optional.of(session == null ? AwsBasicCredentials.create(id, secret)
                 : AwsSessionCredentials.create(id, secret, session));
     }
 
     private static Optional<URI> endpoint(Map<String, String> env) {
-        String value = blankToNull(env.get(ENDPOINT));
+        String value = EnvReader.blankToNull(env.get(ENDPOINT));
         if (value == null) {
-            value = blankToNull(env.get(ENDPOINT_ALL_SERVICES));
+            value = EnvReader.blankToNull(env.get(ENDPOINT_ALL_SERVICES));
         }
         return Optional.ofNullable(value).map(URI::create);
     }
 
     private static Optional<String> region(Map<String, String> env) {
-        String value = blankToNull(env.get(REGION));
-        return Optional.ofNullable(value != null ? value : blankToNull(env.get(DEFAULT_REGION)));
+        String value = EnvReader.blankToNull(env.get(REGION));
+        return Optional.ofNullable(value != null ? value : EnvReader.blankToNull(env.get(DEFAULT_REGION)));
     }
 
     private static void requireTable(DynamoDbClient client, String table, String where) {
@@ -142,9 +143,5 @@ public final class SharedCatalog {
             throw new Unreachable(where + " does not exist and could not be created (" + e.getMessage() + "): create it "
                     + "(keys pk/sk, index gsi1 on gsi1pk/gsi1sk) or allow dynamodb:CreateTable", e);
         }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

@@ -2,14 +2,12 @@ package com.picpeak.autoimport;
 
 import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
-import com.picpeak.catalog.FileClaim;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import static com.picpeak.catalog.DynamoTable.key;
 import static com.picpeak.catalog.DynamoTable.n;
@@ -24,8 +22,8 @@ import static com.picpeak.catalog.DynamoTable.s;
  *                                           (also in gsi1: gsi1pk = EXTERNAL_FOLDERS, for the watcher)
  *   pk = AUTOIMPORT   sk = LAST_POLL        the last poll's report (JSON)
  * </pre>
- * Rows of an event live in its partition, so deleting the event removes them with it. File name claims
- * ({@code FILE#name}, written by imports) are read here to know what is imported already.
+ * Rows of an event live in its partition, so deleting the event removes them with it. What is imported already
+ * (the file-name claims) is the catalog's to say: {@link com.picpeak.catalog.Catalog#liveFileClaims}.
  */
 public final class AutoImportState {
 
@@ -33,41 +31,6 @@ public final class AutoImportState {
 
     public AutoImportState(DynamoTable table) {
         this.table = table;
-    }
-
-    /**
-     * File names of the event that are imported, or being imported under a live claim (one query, paged). A
-     * name whose claim ran out (its import died) is not among them: it is imported again, once.
-     */
-    public Set<String> claimedFilenames(String slug, Instant now) {
-        return fileClaims(slug, now).keySet();
-    }
-
-    /**
-     * The claims behind {@link #claimedFilenames}, by file name: a photo's (with the object version it was read
-     * from, to recognise a replaced file), a live import's, a deleted photo's tombstone.
-     */
-    public Map<String, FileClaim> fileClaims(String slug, Instant now) {
-        Map<String, FileClaim> claims = new HashMap<>();
-        table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
-                .projectionExpression("sk, photoId, leaseUntil, objectEtag, tombstone")
-                .expressionAttributeValues(Map.of(":p", s(CatalogKeys.eventPk(slug)), ":f", s(CatalogKeys.FILE_PREFIX))),
-                item -> {
-                    AttributeValue leaseUntil = item.get("leaseUntil");
-                    boolean expired = !item.containsKey("photoId") && leaseUntil != null
-                            && Long.parseLong(leaseUntil.n()) < now.toEpochMilli();
-                    if (!expired) {
-                        String name = CatalogKeys.filenameOf(item.get("sk").s());
-                        claims.put(name, new FileClaim(name, text(item, "photoId"), text(item, "objectEtag"),
-                                text(item, "tombstone")));
-                    }
-                });
-        return claims;
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
     }
 
     public Map<String, Sighting> sightings(String slug) {

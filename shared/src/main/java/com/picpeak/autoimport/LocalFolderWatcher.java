@@ -213,7 +213,7 @@ public final class LocalFolderWatcher implements AutoCloseable {
 
     /** Files of the folder not imported yet become candidates (new events, restarts, overflows). */
     private void scanFolder(Folder folder) {
-        Set<String> claimed = state.claimedFilenames(folder.slug(), clock.instant());
+        Set<String> claimed = catalog.liveFileClaims(folder.slug(), clock.instant()).keySet();
         try (Stream<BlobInfo> files = store.list(folder.keyPrefix())) {
             files.forEach(file -> {
                 String name = ImportCandidates.plainName(file.key().substring(folder.keyPrefix().length()));

@@ -107,7 +107,7 @@ public final class PrefixWalker {
     }
 
     private void walk(String slug, Tally tally, Deadline deadline) {
-        Map<String, FileClaim> claims = state.fileClaims(slug, clock.instant());
+        Map<String, FileClaim> claims = catalog.liveFileClaims(slug, clock.instant());
         Map<String, Sighting> sightings = state.sightings(slug);
         Set<String> present = new HashSet<>();
         try (Stream<BlobInfo> objects = store.list(Keys.eventFolder(slug))) {

@@ -3,6 +3,7 @@ package com.picpeak.catalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -83,6 +84,14 @@ public interface Catalog {
     Optional<FileClaim> findFileClaim(String slug, String filename);
 
     /**
+     * The event's file names that are imported, or being imported under a live claim, with their claims (one query,
+     * paged): a photo's (with the object version it was read from, to recognise a replaced file), a live import's, a
+     * deleted photo's tombstone. A name whose lease ran out by {@code now} (its import died) is not among them: it is
+     * imported again, once. Auto-import compares what it finds with these.
+     */
+    Map<String, FileClaim> liveFileClaims(String slug, Instant now);
+
+    /**
      * Makes {@code updated} the photo in place of {@code current} (same id, name and key; new bytes), with the
      * object version it was read from, and bumps the event's revision, in one transaction.
      *
@@ -134,12 +143,12 @@ public interface Catalog {
     /** Frees the name of a deleted photo, once its objects are gone. */
     void clearTombstone(String slug, String filename, String photoId);
 
-    /** Records the state of a cached archive (its build job writes BUILDING, READY or FAILED). */
-    void finishArchiveBuild(String slug, String variant, long revision, ArchiveRecord.State state, long length,
-                            String error);
+    /** Records the state of a cached Download All zip (its build job writes BUILDING, READY or FAILED). */
+    void finishDownloadAllBuild(String slug, String variant, long revision, DownloadAllRecord.State state,
+                                long length, String error);
 
-    Optional<ArchiveRecord> findArchive(String slug, String variant, long revision);
+    Optional<DownloadAllRecord> findDownloadAll(String slug, String variant, long revision);
 
     /** Forgets the records of every other revision of the variant (their objects are removed by the caller). */
-    void deleteArchiveRecordsExcept(String slug, String variant, long keepRevision);
+    void deleteDownloadAllRecordsExcept(String slug, String variant, long keepRevision);
 }

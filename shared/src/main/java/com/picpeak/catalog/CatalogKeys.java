@@ -17,7 +17,7 @@ import java.time.Instant;
  *   <tr><td>EVENT#slug</td><td>FILE#name</td><td></td><td>claim on a file name (lease and token while importing,
  *       photoId once imported, tombstone once deleted)</td><td>FileClaimRows</td></tr>
  *   <tr><td>EVENT#slug</td><td>ARCHIVE#variant#revision</td><td></td><td>a Download All record (revision zero-padded
- *       to 12 digits)</td><td>ArchiveRows</td></tr>
+ *       to 12 digits)</td><td>DownloadAllRows</td></tr>
  *   <tr><td>EVENT#slug</td><td>SIGHT#name</td><td></td><td>an auto-import sighting</td><td>AutoImportState</td></tr>
  *   <tr><td>EVENT#slug</td><td>EXTERNAL</td><td>EXTERNAL_FOLDERS / slug</td><td>the event's referenced
  *       folder</td><td>AutoImportState</td></tr>
@@ -61,7 +61,11 @@ public final class CatalogKeys {
     public static final String PHOTO_PREFIX = "PHOTO#";
     public static final String SHA256_PREFIX = "SHA256#";
     public static final String FILE_PREFIX = "FILE#";
-    public static final String ARCHIVE_PREFIX = "ARCHIVE#";
+    /**
+     * The Download All records' sort keys. Stored as {@code ARCHIVE#} since before "archive" came to mean retiring an
+     * event ({@code eventarchive}); kept, so that the rows already written are read.
+     */
+    public static final String DOWNLOAD_ALL_PREFIX = "ARCHIVE#";
     public static final String SIGHT_PREFIX = "SIGHT#";
     public static final String EXTERNAL_SK = "EXTERNAL";
     /** gsi1pk of every event that references an external folder. */
@@ -120,13 +124,13 @@ public final class CatalogKeys {
         return fileSk.substring(FILE_PREFIX.length());
     }
 
-    /** The sort keys of a variant's archive records begin with this. */
-    public static String archivePrefix(String variant) {
-        return ARCHIVE_PREFIX + variant + "#";
+    /** The sort keys of a variant's Download All records begin with this. */
+    public static String downloadAllPrefix(String variant) {
+        return DOWNLOAD_ALL_PREFIX + variant + "#";
     }
 
-    public static String archiveSk(String variant, long revision) {
-        return archivePrefix(variant) + String.format("%012d", revision);
+    public static String downloadAllSk(String variant, long revision) {
+        return downloadAllPrefix(variant) + String.format("%012d", revision);
     }
 
     public static String sightSk(String filename) {

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -20,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * The {@link Catalog} in one DynamoDB table (key shapes: {@link CatalogKeys}), served by one part per kind of
  * data, all on the same {@link DynamoTable}: {@link EventRows} (events), {@link PhotoRows} (photos and their
- * content claims), {@link FileClaimRows} (file-name claims and tombstones), {@link ArchiveRows} (Download All
+ * content claims), {@link FileClaimRows} (file-name claims and tombstones), {@link DownloadAllRows} (Download All
  * records). Every row of an event shares its partition ({@code pk = EVENT#slug}), so a guest's request for a photo
  * is a GetItem inside its own event's partition: a photo id of another event cannot be found.
  */
@@ -29,14 +30,14 @@ public final class DynamoCatalog implements Catalog {
     private final EventRows events;
     private final PhotoRows photos;
     private final FileClaimRows fileClaims;
-    private final ArchiveRows archives;
+    private final DownloadAllRows downloadAlls;
 
     public DynamoCatalog(DynamoDbClient dynamo, String table) {
         this.table = new DynamoTable(dynamo, table);
         this.events = new EventRows(this.table);
         this.photos = new PhotoRows(this.table);
         this.fileClaims = new FileClaimRows(this.table);
-        this.archives = new ArchiveRows(this.table);
+        this.downloadAlls = new DownloadAllRows(this.table);
     }
 
     public String tableName() {
@@ -127,6 +128,11 @@ public final class DynamoCatalog implements Catalog {
     }
 
     @Override
+    public Map<String, FileClaim> liveFileClaims(String slug, Instant now) {
+        return fileClaims.live(slug, now);
+    }
+
+    @Override
     public int releaseInterruptedClaims() {
         int released = 0;
         try (Stream<Event> all = allEvents()) {
@@ -177,18 +183,18 @@ public final class DynamoCatalog implements Catalog {
     // ---- Download All records ----
 
     @Override
-    public void finishArchiveBuild(String slug, String variant, long revision, ArchiveRecord.State state, long length,
-                                   String error) {
-        archives.finishBuild(slug, variant, revision, state, length, error);
+    public void finishDownloadAllBuild(String slug, String variant, long revision, DownloadAllRecord.State state,
+                                       long length, String error) {
+        downloadAlls.finishBuild(slug, variant, revision, state, length, error);
     }
 
     @Override
-    public Optional<ArchiveRecord> findArchive(String slug, String variant, long revision) {
-        return archives.find(slug, variant, revision);
+    public Optional<DownloadAllRecord> findDownloadAll(String slug, String variant, long revision) {
+        return downloadAlls.find(slug, variant, revision);
     }
 
     @Override
-    public void deleteArchiveRecordsExcept(String slug, String variant, long keepRevision) {
-        archives.deleteExcept(slug, variant, keepRevision);
+    public void deleteDownloadAllRecordsExcept(String slug, String variant, long keepRevision) {
+        downloadAlls.deleteExcept(slug, variant, keepRevision);
     }
 }

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +102,23 @@ final class FileClaimRows {
     Optional<FileClaim> find(String slug, String filename) {
         return table.get(eventPk(slug), fileSk(filename)).map(i -> new FileClaim(filename, str(i, "photoId"),
                 str(i, "objectEtag"), str(i, "tombstone")));
+    }
+
+    Map<String, FileClaim> live(String slug, Instant now) {
+        Map<String, FileClaim> claims = new HashMap<>();
+        table.queryAll(b -> b.keyConditionExpression("pk = :p AND begins_with(sk, :f)")
+                .projectionExpression("sk, photoId, leaseUntil, objectEtag, tombstone")
+                .expressionAttributeValues(Map.of(":p", s(eventPk(slug)), ":f", s(CatalogKeys.FILE_PREFIX))),
+                i -> {
+                    AttributeValue leaseUntil = i.get("leaseUntil");
+                    boolean expired = !i.containsKey("photoId") && leaseUntil != null
+                            && Long.parseLong(leaseUntil.n()) < now.toEpochMilli();
+                    if (!expired) {
+                        String name = CatalogKeys.filenameOf(i.get("sk").s());
+                        claims.put(name, new FileClaim(name, str(i, "photoId"), str(i, "objectEtag"), str(i, "tombstone")));
+                    }
+                });
+        return claims;
     }
 
     Optional<Tombstone> findTombstone(String slug, String photoId) {

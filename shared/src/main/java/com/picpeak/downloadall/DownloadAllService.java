@@ -1,6 +1,6 @@
 package com.picpeak.downloadall;
 
-import com.picpeak.catalog.ArchiveRecord;
+import com.picpeak.catalog.DownloadAllRecord;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
@@ -150,7 +150,7 @@ public final class DownloadAllService {
         }
         String variant = variant(event, size);
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
-        Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        Optional<DownloadAllRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) { // the revision fixes the photo set: no need to page the catalog again
             return new Archive(event, variant, key, null, ready.get().length(), true, size);
         }
@@ -182,7 +182,7 @@ public final class DownloadAllService {
             return OptionalLong.empty();
         }
         String key = Keys.downloadCache(event.slug(), event.revision(), variant);
-        Optional<ArchiveRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
+        Optional<DownloadAllRecord> ready = readyAndPresent(event.slug(), variant, event.revision(), key);
         if (ready.isPresent()) {
             return OptionalLong.of(ready.get().length());
         }
@@ -202,12 +202,12 @@ public final class DownloadAllService {
      * The READY record of a cached archive whose file is really there. A READY record whose file is gone
      * (removed by an archive, not migrated, deleted by hand) is marked FAILED, so the next build may claim it.
      */
-    private Optional<ArchiveRecord> readyAndPresent(String slug, String variant, long revision, String key) {
-        Optional<ArchiveRecord> ready = catalog.findArchive(slug, variant, revision)
-                .filter(r -> r.state() == ArchiveRecord.State.READY);
+    private Optional<DownloadAllRecord> readyAndPresent(String slug, String variant, long revision, String key) {
+        Optional<DownloadAllRecord> ready = catalog.findDownloadAll(slug, variant, revision)
+                .filter(r -> r.state() == DownloadAllRecord.State.READY);
         if (ready.isPresent() && store.head(key).map(BlobInfo::size).orElse(-1L) != ready.get().length()) {
             log.warn("the cached file {} is missing or has another size: it is built again", key);
-            catalog.deleteArchiveRecordsExcept(slug, variant, -1); // not a failed build: the next request builds
+            catalog.deleteDownloadAllRecordsExcept(slug, variant, -1); // not a failed build: the next request builds
             return Optional.empty();
         }
         return ready;
@@ -288,8 +288,8 @@ public final class DownloadAllService {
      */
     public void requestBuild(Archive archive) {
         Event event = archive.event();
-        Optional<ArchiveRecord> failed = catalog.findArchive(event.slug(), archive.variant(), event.revision())
-                .filter(r -> r.state() == ArchiveRecord.State.FAILED);
+        Optional<DownloadAllRecord> failed = catalog.findDownloadAll(event.slug(), archive.variant(), event.revision())
+                .filter(r -> r.state() == DownloadAllRecord.State.FAILED);
         if (failed.isPresent()) {
             throw new PicPeakException(ErrorCode.DOWNLOAD_ALL_FAILED, "the archive of gallery '" + event.slug()
                     + "' could not be prepared (" + failed.get().error() + "): the photographer has been told; "
@@ -326,10 +326,10 @@ public final class DownloadAllService {
                 zipParts.abort(at.build());
             }
             if (passing) { // storage was down: the next guest's request builds it anew, nothing is "failed"
-                catalog.deleteArchiveRecordsExcept(target.slug(), target.variant(), -1);
+                catalog.deleteDownloadAllRecordsExcept(target.slug(), target.variant(), -1);
             } else {
-                catalog.finishArchiveBuild(target.slug(), target.variant(), target.revision(),
-                        ArchiveRecord.State.FAILED, 0, reason);
+                catalog.finishDownloadAllBuild(target.slug(), target.variant(), target.revision(),
+                        DownloadAllRecord.State.FAILED, 0, reason);
             }
         });
     }
@@ -358,7 +358,8 @@ public final class DownloadAllService {
                 return StepResult.done(Progress.of("ready", 1, 1, "archives"),
                         JobJson.write(Map.of("key", key, "outcome", "ready already")));
             }
-            catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.BUILDING, 0, null);
+            catalog.finishDownloadAllBuild(slug, target.variant(), target.revision(), DownloadAllRecord.State.BUILDING, 0,
+                    null);
             at = new BuildCheckpoint(copiesFirst ? "rendering" : "starting", 0, null, 0, 0, 0);
         }
         switch (at.phase()) {
@@ -417,7 +418,7 @@ public final class DownloadAllService {
                 ZipPlan plan = planOf(target);
                 ZipBuild.State build = at.build();
                 zipParts.complete(plan, build);
-                catalog.finishArchiveBuild(slug, target.variant(), target.revision(), ArchiveRecord.State.READY,
+                catalog.finishDownloadAllBuild(slug, target.variant(), target.revision(), DownloadAllRecord.State.READY,
                         plan.length(), null);
                 removeStale(slug, key, target.variant(), target.revision());
                 log.info("built {} ({} photos, {} bytes in {} parts)", key, plan.entries().size(), plan.length(),
@@ -490,7 +491,7 @@ public final class DownloadAllService {
             cached.map(BlobInfo::key).filter(k -> !k.equals(keep) && revisionOf(k.substring(folder.length())) < revision)
                     .forEach(store::delete);
         }
-        catalog.deleteArchiveRecordsExcept(slug, variant, revision);
+        catalog.deleteDownloadAllRecordsExcept(slug, variant, revision);
     }
 
     /** The revision a cache file name starts with ({@code 12.zip}, {@code 12-wm-abc.zip}); MAX for anything else. */

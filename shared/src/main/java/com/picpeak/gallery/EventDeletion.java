@@ -93,7 +93,7 @@ public final class EventDeletion {
                 }
             }
         }
-        catalog.deleteEvent(slug); // its rows: photos, claims, sightings, archive records, the event itself
+        catalog.deleteEvent(slug); // its rows: photos, claims, sightings, Download All records, the event itself
         log.info("deleted event {} ({} objects)", slug, deleted);
         return StepResult.done(Progress.of("done", deleted, deleted, "objects"),
                 JobJson.write(Map.of("slug", slug, "objectsDeleted", deleted)));

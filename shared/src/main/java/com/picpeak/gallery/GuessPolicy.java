@@ -1,11 +1,8 @@
 package com.picpeak.gallery;
 
-import com.picpeak.storage.ConfigException;
-import com.picpeak.storage.EnvNumbers;
+import com.picpeak.storage.EnvReader;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * How wrong gallery passwords are held back (see {@link PasswordGuesses}). A client (an IPv4 address, an IPv6 /64)
@@ -34,19 +31,18 @@ public record GuessPolicy(int freeFailures, Duration backoff, Duration maxBackof
     }
 
     /** The variables (each optional); problems join the others'. */
-    public static GuessPolicy fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
-        long free = EnvNumbers.wholeNumber(env, FREE_FAILURES, DEFAULTS.freeFailures, 0, 1000, problems);
-        long backoff = EnvNumbers.wholeNumber(env, BACKOFF_MS, DEFAULTS.backoff.toMillis(), 1, 3_600_000, problems);
-        long max = EnvNumbers.wholeNumber(env, MAX_BACKOFF_MS, Math.max(DEFAULTS.maxBackoff.toMillis(), backoff), 1,
-                86_400_000, problems);
+    public static GuessPolicy fromEnv(EnvReader env) {
+        long free = env.wholeNumber(FREE_FAILURES, DEFAULTS.freeFailures, 0, 1000);
+        long backoff = env.wholeNumber(BACKOFF_MS, DEFAULTS.backoff.toMillis(), 1, 3_600_000);
+        long max = env.wholeNumber(MAX_BACKOFF_MS, Math.max(DEFAULTS.maxBackoff.toMillis(), backoff), 1,
+                86_400_000);
         if (max < backoff) {
-            problems.add(new ConfigException.Problem(MAX_BACKOFF_MS, max + " ms is shorter than " + BACKOFF_MS + " ("
-                    + backoff + " ms): the longest wait cannot be shorter than the first"));
+            env.problem(MAX_BACKOFF_MS, "'" + max + "' is shorter than " + BACKOFF_MS + " (" + backoff + " ms): the longest "
+                    + "wait cannot be shorter than the first");
             max = backoff;
         }
-        long event = EnvNumbers.wholeNumber(env, EVENT_FAILURES, DEFAULTS.eventFailuresPerHour, 1, 1_000_000, problems);
-        long reset = EnvNumbers.wholeNumber(env, RESET_MS, DEFAULTS.resetAfter.toMillis(), 60_000, 30L * 86_400_000,
-                problems);
+        long event = env.wholeNumber(EVENT_FAILURES, DEFAULTS.eventFailuresPerHour, 1, 1_000_000);
+        long reset = env.wholeNumber(RESET_MS, DEFAULTS.resetAfter.toMillis(), 60_000, 30L * 86_400_000);
         return new GuessPolicy((int) free, Duration.ofMillis(backoff), Duration.ofMillis(max), event,
                 Duration.ofMillis(reset));
     }

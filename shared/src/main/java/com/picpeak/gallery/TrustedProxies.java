@@ -1,6 +1,6 @@
 package com.picpeak.gallery;
 
-import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvReader;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -27,9 +27,9 @@ public final class TrustedProxies {
     }
 
     /** Reads {@code PICPEAK_TRUSTED_PROXIES}; each entry that is not an address or range is a problem. */
-    public static TrustedProxies fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
-        String value = env.get(TRUSTED_PROXIES);
-        if (value == null || value.isBlank()) {
+    public static TrustedProxies fromEnv(EnvReader env) {
+        String value = env.text(TRUSTED_PROXIES);
+        if (value == null) {
             return NONE;
         }
         List<Range> ranges = new ArrayList<>();
@@ -41,20 +41,18 @@ public final class TrustedProxies {
             Range.parse(entry.strip()).ifPresentOrElse(ranges::add, () -> bad.add(entry.strip()));
         }
         if (!bad.isEmpty()) {
-            problems.add(new ConfigException.Problem(TRUSTED_PROXIES, "'" + String.join("', '", bad) + "' "
+            env.problem(TRUSTED_PROXIES, "'" + String.join("', '", bad) + "' "
                     + (bad.size() == 1 ? "is not an IP address or CIDR range" : "are not IP addresses or CIDR ranges")
-                    + " (e.g. 127.0.0.1,10.0.0.0/8,::1)"));
+                    + " (e.g. 127.0.0.1,10.0.0.0/8,::1)");
         }
         return new TrustedProxies(ranges);
     }
 
     /** Trusted proxies from their addresses or ranges (tests, tools). */
     public static TrustedProxies of(String... entries) {
-        List<ConfigException.Problem> problems = new ArrayList<>();
-        TrustedProxies proxies = fromEnv(Map.of(TRUSTED_PROXIES, String.join(",", entries)), problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        EnvReader env = new EnvReader(Map.of(TRUSTED_PROXIES, String.join(",", entries)));
+        TrustedProxies proxies = fromEnv(env);
+        env.throwIfAny();
         return proxies;
     }
 

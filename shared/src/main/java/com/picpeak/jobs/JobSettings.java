@@ -1,11 +1,8 @@
 package com.picpeak.jobs;
 
-import com.picpeak.storage.ConfigException;
-import com.picpeak.storage.EnvNumbers;
+import com.picpeak.storage.EnvReader;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * How jobs run. {@code stepDeadline}: a step stops taking on work after this long and checkpoints.
@@ -29,19 +26,19 @@ public record JobSettings(Duration stepDeadline, Duration lease, Duration retryD
             Duration.ofSeconds(10), Duration.ofSeconds(5), 3, 64L * 1024 * 1024, 2);
 
     /** The settings from the environment (each variable optional); problems join the others'. */
-    public static JobSettings fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
-        long step = EnvNumbers.wholeNumber(env, STEP_MS, DEFAULTS.stepDeadline.toMillis(), 0, 840_000, problems);
-        long lease = EnvNumbers.wholeNumber(env, LEASE_MS, Math.max(DEFAULTS.lease.toMillis(), step * 3), 100,
-                3_600_000, problems);
+    public static JobSettings fromEnv(EnvReader env) {
+        long step = env.wholeNumber(STEP_MS, DEFAULTS.stepDeadline.toMillis(), 0, 840_000);
+        long lease = env.wholeNumber(LEASE_MS, Math.max(DEFAULTS.lease.toMillis(), step * 3), 100,
+                3_600_000);
         if (lease <= step) {
-            problems.add(new ConfigException.Problem(LEASE_MS, lease + " ms must be longer than " + STEP_MS + " ("
-                    + step + " ms): a worker's lease must outlast its step"));
+            env.problem(LEASE_MS, "'" + lease + "' is not longer than " + STEP_MS + " (" + step + " ms): a worker's lease "
+                    + "must outlast its step");
             lease = step * 3;
         }
-        long retry = EnvNumbers.wholeNumber(env, RETRY_MS, DEFAULTS.retryDelay.toMillis(), 0, 3_600_000, problems);
-        long attempts = EnvNumbers.wholeNumber(env, MAX_ATTEMPTS, DEFAULTS.maxAttempts, 1, 20, problems);
-        long part = EnvNumbers.wholeNumber(env, PART_BYTES, DEFAULTS.partBytes, 1, 5L * 1024 * 1024 * 1024, problems);
-        long workers = EnvNumbers.wholeNumber(env, WORKERS, DEFAULTS.workers, 1, 64, problems);
+        long retry = env.wholeNumber(RETRY_MS, DEFAULTS.retryDelay.toMillis(), 0, 3_600_000);
+        long attempts = env.wholeNumber(MAX_ATTEMPTS, DEFAULTS.maxAttempts, 1, 20);
+        long part = env.wholeNumber(PART_BYTES, DEFAULTS.partBytes, 1, 5L * 1024 * 1024 * 1024);
+        long workers = env.wholeNumber(WORKERS, DEFAULTS.workers, 1, 64);
         return new JobSettings(Duration.ofMillis(step), Duration.ofMillis(lease), Duration.ofMillis(retry),
                 Duration.ofMillis(Math.min(step, DEFAULTS.minimumStep.toMillis())), (int) attempts, part, (int) workers);
     }

@@ -1,12 +1,8 @@
 package com.picpeak.notify;
 
-import com.picpeak.storage.ConfigException;
-import com.picpeak.storage.EnvFlags;
-import com.picpeak.storage.EnvNumbers;
+import com.picpeak.storage.EnvReader;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * How hard webhook deliveries are tried: {@code WEBHOOK_MAX_ATTEMPTS} POSTs at most, the n-th retry
@@ -27,11 +23,11 @@ public record WebhookSettings(int maxAttempts, Duration retryBase, boolean allow
         return new WebhookSettings(DEFAULT_MAX_ATTEMPTS, Duration.ofMillis(DEFAULT_RETRY_BASE_MS), false);
     }
 
-    /** Reads the three variables; problems are added to {@code problems} (reported with all others). */
-    public static WebhookSettings fromEnv(Map<String, String> env, List<ConfigException.Problem> problems) {
-        long attempts = EnvNumbers.wholeNumber(env, WEBHOOK_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS, 1, 50, problems);
-        long baseMs = EnvNumbers.wholeNumber(env, WEBHOOK_RETRY_BASE_MS, DEFAULT_RETRY_BASE_MS, 10, 3_600_000, problems);
-        boolean allowPrivate = EnvFlags.yesNo(env, ALLOW_PRIVATE, false, problems);
+    /** Reads the three variables; problems join the reader's (reported with all others). */
+    public static WebhookSettings fromEnv(EnvReader env) {
+        long attempts = env.wholeNumber(WEBHOOK_MAX_ATTEMPTS, DEFAULT_MAX_ATTEMPTS, 1, 50);
+        long baseMs = env.wholeNumber(WEBHOOK_RETRY_BASE_MS, DEFAULT_RETRY_BASE_MS, 10, 3_600_000);
+        boolean allowPrivate = env.yesNo(ALLOW_PRIVATE, false);
         return new WebhookSettings((int) attempts, Duration.ofMillis(baseMs), allowPrivate);
     }
 

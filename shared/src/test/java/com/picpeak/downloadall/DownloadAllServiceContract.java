@@ -1,6 +1,6 @@
 package com.picpeak.downloadall;
 
-import com.picpeak.catalog.ArchiveRecord;
+import com.picpeak.catalog.DownloadAllRecord;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Event;
@@ -229,8 +229,8 @@ abstract class DownloadAllServiceContract {
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
         assertThat(failed.lastError()).contains(gone.key());
         assertThat(store.head(Keys.downloadCache("party", 3, DownloadAllService.ORIGINALS))).isEmpty();
-        assertThat(catalog.findArchive("party", DownloadAllService.ORIGINALS, 3)).hasValueSatisfying(r -> {
-            assertThat(r.state()).isEqualTo(ArchiveRecord.State.FAILED);
+        assertThat(catalog.findDownloadAll("party", DownloadAllService.ORIGINALS, 3)).hasValueSatisfying(r -> {
+            assertThat(r.state()).isEqualTo(DownloadAllRecord.State.FAILED);
             assertThat(r.error()).contains(gone.key());
         });
         assertThat(archives.current(event()).ready()).isFalse();
@@ -261,7 +261,7 @@ abstract class DownloadAllServiceContract {
 
         assertThat(failed.state()).isEqualTo(JobState.FAILED);
         assertThat(failed.lastError()).contains("did not answer");
-        assertThat(catalog.findArchive("party", DownloadAllService.ORIGINALS, 3)).as("an outage is no verdict").isEmpty();
+        assertThat(catalog.findDownloadAll("party", DownloadAllService.ORIGINALS, 3)).as("an outage is no verdict").isEmpty();
         jobs.register(JobKind.DOWNLOAD_ALL_BUILD, archives.buildStep(16 * 1024)); // storage answers again
         jobs.register(JobKind.DOWNLOAD_ALL_PART, archives.partStep());
         assertThat(outcomeOf(build())).isEqualTo("built");

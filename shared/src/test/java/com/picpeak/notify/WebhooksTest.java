@@ -10,6 +10,7 @@ import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvReader;
 import com.picpeak.testing.TestClock;
 import com.picpeak.testing.TestDynamo;
 import com.sun.net.httpserver.HttpServer;
@@ -25,7 +26,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -267,16 +267,18 @@ class WebhooksTest {
 
     @Test
     void allowingPrivateAddresses_isAYesNoSetting_reportedWithTheOtherProblems() {
-        List<ConfigException.Problem> problems = new ArrayList<>();
-
-        assertThat(WebhookSettings.fromEnv(Map.of(), problems).allowPrivateAddresses()).isFalse();
-        assertThat(WebhookSettings.fromEnv(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "Yes"), problems).allowPrivateAddresses())
-                .isTrue();
-        assertThat(problems).isEmpty();
-        WebhookSettings.fromEnv(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "sometimes", "WEBHOOK_MAX_ATTEMPTS", "0"), problems);
-        assertThat(problems).extracting(ConfigException.Problem::variable)
+        EnvReader unset = new EnvReader(Map.of());
+        assertThat(WebhookSettings.fromEnv(unset).allowPrivateAddresses()).isFalse();
+        EnvReader yes = new EnvReader(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "Yes"));
+        assertThat(WebhookSettings.fromEnv(yes).allowPrivateAddresses()).isTrue();
+        assertThat(unset.problems()).isEmpty();
+        assertThat(yes.problems()).isEmpty();
+        EnvReader bad = new EnvReader(Map.of("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "sometimes", "WEBHOOK_MAX_ATTEMPTS", "0"));
+        WebhookSettings.fromEnv(bad);
+        assertThat(bad.problems()).extracting(ConfigException.Problem::variable)
                 .containsExactlyInAnyOrder("PICPEAK_WEBHOOK_ALLOW_PRIVATE", "WEBHOOK_MAX_ATTEMPTS");
-        assertThat(problems.toString()).contains("'sometimes' is not a yes/no value");
+        assertThat(bad.problems().toString()).contains("'sometimes' is not a yes/no value")
+                .contains("'0' is not a whole number from 1 to 50 (default 8)");
     }
 
     @Test

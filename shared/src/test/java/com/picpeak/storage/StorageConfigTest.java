@@ -120,7 +120,7 @@ class StorageConfigTest {
                             .contains("STORAGE_S3_BUCKET is required when STORAGE_BACKEND=s3")
                             .contains("STORAGE_S3_ACCESS_KEY is missing while STORAGE_S3_SECRET_KEY is set")
                             .contains("'EU West'").contains("'ftp://minio:9000'").contains("'maybe'")
-                            .contains("'1000' is below the minimum of 5000 ms")
+                            .contains("'1000' is not a whole number of at least 5000")
                             .doesNotContain("super-secret-value");
                 });
     }

@@ -29,7 +29,7 @@ public class ApiConfiguration {
     @Bean
     FilterRegistrationBean<RequestGate> requestGate(PicPeakRuntime runtime) {
         FilterRegistrationBean<RequestGate> registration = new FilterRegistrationBean<>(
-                new RequestGate(runtime.adminTokens(), RequestLimits.of(runtime.appConfig())));
+                new RequestGate(runtime.adminTokenChecker(), RequestLimits.of(runtime.appConfig())));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");
         return registration;

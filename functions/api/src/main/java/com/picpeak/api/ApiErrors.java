@@ -128,7 +128,7 @@ public class ApiErrors implements WebMvcConfigurer {
     /** The message, or for anyone but the admin the code's guest message where the message may tell of the server. */
     private String shownMessage(PicPeakException e, HttpServletRequest request) {
         String guestMessage = GUEST_MESSAGES.get(e.errorCode());
-        if (guestMessage == null || AdminAccess.isAdmin(request, runtime.adminTokens())) {
+        if (guestMessage == null || AdminAccess.isAdmin(request, runtime.adminTokenChecker())) {
             return e.getMessage();
         }
         if (e.errorCode().httpStatus() < 500) { // logged above otherwise

@@ -40,7 +40,7 @@ final class BlobResponder {
                       String etag, long knownSize, String contentType, String downloadName, String cacheControl)
             throws IOException {
         String quotedEtag = "\"" + etag + "\"";
-        if (matches(request.getHeader("If-None-Match"), quotedEtag)) {
+        if (ConditionalGet.notModified(request, quotedEtag)) {
             response.setHeader("ETag", quotedEtag);
             response.setHeader("Cache-Control", cacheControl);
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
@@ -100,7 +100,7 @@ final class BlobResponder {
     static void serveFingerprinted(HttpServletRequest request, HttpServletResponse response, PicPeakRuntime runtime,
                                    FingerprintedDelivery.Served served, String cacheControl) throws IOException {
         String quotedEtag = "\"" + served.etag() + "\"";
-        if (matches(request.getHeader("If-None-Match"), quotedEtag)) {
+        if (ConditionalGet.notModified(request, quotedEtag)) {
             response.setHeader("ETag", quotedEtag);
             response.setHeader("Cache-Control", cacheControl);
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
@@ -145,19 +145,6 @@ final class BlobResponder {
         } catch (RuntimeException unsatisfiable) {
             return 0; // the read below answers 416
         }
-    }
-
-    static boolean matches(String ifNoneMatch, String quotedEtag) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
-        for (String candidate : ifNoneMatch.split(",")) {
-            String tag = candidate.trim();
-            if (tag.equals("*") || tag.equals(quotedEtag) || tag.equals("W/" + quotedEtag)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static void copy(InputStream in, OutputStream out) throws IOException {

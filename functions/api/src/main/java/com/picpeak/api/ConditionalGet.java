@@ -10,7 +10,8 @@ import java.util.Collections;
 import java.util.function.Supplier;
 
 /**
- * Revalidation of cacheable JSON: an answer carries its entity tag and {@code Cache-Control: private, no-cache} (the
+ * Revalidation: {@link #notModified} reads {@code If-None-Match} for every answer with an entity tag. Cacheable JSON
+ * carries its entity tag and {@code Cache-Control: private, no-cache} (the
  * browser keeps it, and asks again with {@code If-None-Match} each time); a matching tag is answered 304 without a
  * body.
  */
@@ -25,7 +26,11 @@ final class ConditionalGet {
         return "\"" + tag + "\"";
     }
 
-    /** Whether the request's {@code If-None-Match} names this (quoted) tag, weakly compared, or is {@code *}. */
+    /**
+     * Whether the request's {@code If-None-Match} names this (quoted) tag, weakly compared, or is {@code *}: the one
+     * reading of that header (JSON here, and the bytes of {@link BlobResponder} and Download All), every such header
+     * of the request and every tag in each.
+     */
     static boolean notModified(HttpServletRequest request, String quotedTag) {
         for (String header : Collections.list(request.getHeaders(HttpHeaders.IF_NONE_MATCH))) {
             for (String candidate : header.split(",")) {

@@ -69,7 +69,7 @@ public class DownloadController {
         }
         runtime.downloadAll().requestBuild(archive); // once per revision; a failed build is reported, not retried
         String quotedEtag = "\"" + archive.etag() + "\"";
-        if (archive.streamable() && BlobResponder.matches(request.getHeader("If-None-Match"), quotedEtag)) {
+        if (archive.streamable() && ConditionalGet.notModified(request, quotedEtag)) {
             response.setHeader("ETag", quotedEtag);
             response.setHeader("Cache-Control", "private, no-cache");
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);

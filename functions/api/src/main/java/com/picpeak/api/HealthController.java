@@ -29,7 +29,7 @@ public class HealthController {
 
     @GetMapping("/health")
     ResponseEntity<Map<String, Object>> health(HttpServletRequest request) {
-        boolean admin = AdminAccess.isAdmin(request, runtime.adminTokens());
+        boolean admin = AdminAccess.isAdmin(request, runtime.adminTokenChecker());
         Map<String, Object> body = new LinkedHashMap<>();
         boolean ok = true;
         try {

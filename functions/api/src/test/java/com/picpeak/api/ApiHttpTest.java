@@ -155,6 +155,11 @@ class ApiHttpTest {
 
         String etag = photo.headers().firstValue("ETag").orElseThrow();
         assertThat(send("GET", first.get("url").asText(), null, null, null, "If-None-Match", etag).statusCode()).isEqualTo(304);
+        // the one reading of If-None-Match (ConditionalGet), as for JSON: every header, every tag, weak ones too
+        assertThat(send("GET", first.get("url").asText(), null, null, null, "If-None-Match", "\"other\"",
+                "If-None-Match", "\"another\", W/" + etag).statusCode()).isEqualTo(304);
+        assertThat(send("GET", first.get("url").asText(), null, null, null, "If-None-Match", "\"other\"").statusCode())
+                .isEqualTo(200);
 
         HttpResponse<byte[]> download = get(first.get("downloadUrl").asText(), null);
         assertThat(download.statusCode()).isEqualTo(200);

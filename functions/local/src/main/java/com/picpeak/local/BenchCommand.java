@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 /** {@code bench storage}: throughput of the configured backend against plain file copies, as ratios. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
-        subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.Archive.class,
+        subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.DownloadAll.class,
                 BenchCommand.Protection.class, BenchCommand.ScaleOut.class, BenchCommand.Renditions.class,
                 BenchCommand.Cdn.class})
 final class BenchCommand implements Runnable {
@@ -197,11 +197,11 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "archive", mixinStandardHelpOptions = true,
+    @Command(name = "download-all", aliases = "archive", mixinStandardHelpOptions = true,
             description = "Download All throughput against raw reads on the configured backend (a scratch "
                     + "folder when local), the heap's peak for 1,000- and 10,000-photo galleries, and the cached "
                     + "archive built by part jobs with 1, 2 and 4 workers against a raw parallel copy.")
-    static final class Archive implements Callable<Integer> {
+    static final class DownloadAll implements Callable<Integer> {
         @Option(names = "--photos", defaultValue = "40", description = "large photos for throughput (default ${DEFAULT-VALUE})")
         int photos;
 
@@ -214,7 +214,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--sections", defaultValue = "STREAM,HEAP,BUILD", split = ",",
                 description = "what to measure: STREAM (vs raw reads), HEAP (1,000 and 10,000 photos), BUILD (the "
                         + "parallel build vs a raw parallel copy) (default ${DEFAULT-VALUE})")
-        Set<ArchiveBenchmark.Section> sections;
+        Set<DownloadAllBenchmark.Section> sections;
 
         @Option(names = "--build-photos", defaultValue = "1000", description = "photos of the built event (default ${DEFAULT-VALUE})")
         int buildPhotos;
@@ -234,11 +234,11 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             StorageConfig config = StorageConfig.fromEnv(parent.env);
-            Path scratch = Files.createTempDirectory("picpeak-bench-archive");
+            Path scratch = Files.createTempDirectory("picpeak-bench-download-all");
             try (BlobStore store = config.backend() == StorageConfig.Backend.LOCAL
                     ? new LocalBlobStore(scratch) : BlobStores.open(config)) {
-                new ArchiveBenchmark(store, new PrintStream(System.out, true)).run(photos, photoMb, rounds, sections,
-                        new ArchiveBenchmark.BuildRun(buildPhotos, buildPhotoMb, workers, partMb * 1024L * 1024));
+                new DownloadAllBenchmark(store, new PrintStream(System.out, true)).run(photos, photoMb, rounds, sections,
+                        new DownloadAllBenchmark.BuildRun(buildPhotos, buildPhotoMb, workers, partMb * 1024L * 1024));
             } finally {
                 deleteTree(scratch);
             }

@@ -13,7 +13,12 @@ import com.picpeak.storage.StorageConfig;
 import com.picpeak.testing.TestDynamo;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestS3Server;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -38,6 +43,14 @@ class PollerHandlerTest {
         env.put(StorageConfig.STORAGE_AUTO_IMPORT, Boolean.toString(autoImport));
         env.put(StorageConfig.STORAGE_AUTO_IMPORT_INTERVAL_MS, "5000");
         return PicPeakRuntime.start(PicPeakRuntime.Shape.SERVERLESS, env, TestDynamo.client(), null);
+    }
+
+    @Test
+    void thePackageLogsJsonLines_withoutASwitch() {
+        // the package's META-INF/services names the always-on configurator of functions/lambda-logging
+        Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+        assertThat(root.getAppender("STDOUT")).isInstanceOfSatisfying(ConsoleAppender.class,
+                stdout -> assertThat(stdout.getEncoder()).isInstanceOf(JsonEncoder.class));
     }
 
     @Test

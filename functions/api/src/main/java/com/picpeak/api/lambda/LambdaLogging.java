@@ -1,6 +1,7 @@
 package com.picpeak.api.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.picpeak.lambdalogging.JsonLogConfigurator;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 

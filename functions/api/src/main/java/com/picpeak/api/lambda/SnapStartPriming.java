@@ -72,7 +72,7 @@ public final class SnapStartPriming implements Resource {
         PicPeakRuntime runtime = RuntimeHolder.get();
         // once, right after the deploy made the role: IAM may refuse it for a few seconds (the start-up check, made
         // when the runtime started, waits the same way)
-        runtime.adminTokens().awaitFirstRead(PicPeakRuntime.SNAPSTART_PUBLISH_PATIENCE);
+        runtime.adminTokenChecker().awaitFirstRead(PicPeakRuntime.SNAPSTART_PUBLISH_PATIENCE);
         runtime.gallery();
         runtime.protection();
         runtime.primeHttpFunction(); // the reads the requests below never reach (they stop at the absent event), codecs
@@ -106,7 +106,7 @@ public final class SnapStartPriming implements Resource {
         headers.put("host", "snapstart-priming.invalid");
         headers.put("user-agent", "picpeak-snapstart-priming");
         if (asAdmin) {
-            headers.put("authorization", "Bearer " + RuntimeHolder.get().adminToken());
+            headers.put("authorization", "Bearer " + RuntimeHolder.get().currentAdminToken());
         }
         ObjectNode requestContext = event.putObject("requestContext");
         requestContext.put("requestId", "snapstart-priming");

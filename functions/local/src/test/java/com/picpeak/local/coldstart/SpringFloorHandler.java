@@ -7,6 +7,7 @@ import com.amazonaws.serverless.proxy.spring.SpringBootLambdaContainerHandler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.picpeak.api.lambda.LambdaAutoConfiguration;
+import com.picpeak.lambdalogging.JsonLogConfigurator;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Import;
@@ -36,7 +37,7 @@ public final class SpringFloorHandler implements RequestStreamHandler {
     private static SpringBootLambdaContainerHandler<HttpApiV2ProxyRequest, AwsProxyResponse> start() {
         // the functions' logging, as LambdaLogging.configure and LambdaContainers set it: logback's JSON configuration
         // in code, Spring Boot's logging system off, no start-up report
-        System.setProperty("picpeak.logging.lambdaJson", "true");
+        System.setProperty(JsonLogConfigurator.SWITCH, "true");
         LoggerFactory.getILoggerFactory();
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         System.setProperty("spring.main.log-startup-info", "false");

@@ -1,4 +1,4 @@
-package com.picpeak.api.lambda;
+package com.picpeak.lambdalogging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,19 +10,26 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * The Lambda functions' logging, set up in code (found by logback through {@code META-INF/services}): one JSON object
- * per line on stdout, the MDC's requestId and traceId included. In code because reading an XML configuration costs
- * about 0.2 s of every cold start (an XML parser and logback's configuration model), and Spring Boot read it a second
- * time. It applies only when a Lambda handler asked for it ({@link LambdaLogging#configure()}); otherwise (local mode,
- * tests) logback goes on to its usual configuration files.
+ * The Lambda functions' logging, set up in code (found by logback through the {@code META-INF/services} of the
+ * function's package): one JSON object per line on stdout, the MDC's requestId and traceId included, for Lambda's
+ * JSON log format. In code because reading an XML configuration costs about 0.2 s of every cold start (an XML parser
+ * and logback's configuration model), and Spring Boot read it a second time. This one applies only when a handler
+ * asked for it ({@link #SWITCH}, set by the API package's handlers before the first logger); otherwise (local mode,
+ * tests) logback goes on to its usual configuration files. A package that is only ever a Lambda function registers
+ * {@link AlwaysJsonLogConfigurator} instead.
  */
-public final class JsonLogConfigurator extends ContextAwareBase implements Configurator {
+public class JsonLogConfigurator extends ContextAwareBase implements Configurator {
     /** The system property a Lambda handler sets before the first logger exists. */
-    static final String SWITCH = "picpeak.logging.lambdaJson";
+    public static final String SWITCH = "picpeak.logging.lambdaJson";
+
+    /** Whether this configuration applies; else logback tries the next one. */
+    protected boolean applies() {
+        return Boolean.getBoolean(SWITCH);
+    }
 
     @Override
-    public ExecutionStatus configure(LoggerContext context) {
-        if (!Boolean.getBoolean(SWITCH)) {
+    public final ExecutionStatus configure(LoggerContext context) {
+        if (!applies()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         JsonEncoder encoder = new JsonEncoder();

@@ -57,11 +57,11 @@ import java.util.function.Supplier;
  * written (it should not grow with the photo count), and the cached archive built by part jobs with 1, 2
  * and 4 workers against a raw parallel copy of the same bytes at the same concurrency.
  */
-final class ArchiveBenchmark {
+final class DownloadAllBenchmark {
     private final BlobStore store;
     private final PrintStream out;
 
-    ArchiveBenchmark(BlobStore store, PrintStream out) {
+    DownloadAllBenchmark(BlobStore store, PrintStream out) {
         this.store = store;
         this.out = out;
     }
@@ -181,7 +181,7 @@ final class ArchiveBenchmark {
             queue.attach(new JobWorker(runner, jobStore, queue, clock));
             Event event = catalog.findEvent("bench-build").orElseThrow();
             DownloadAllService.Archive archive = archives.current(event);
-            catalog.deleteArchiveRecordsExcept(event.slug(), archive.variant(), -1); // the last round's cache
+            catalog.deleteDownloadAllRecordsExcept(event.slug(), archive.variant(), -1); // the last round's cache
             store.delete(archive.key());
             archives.requestBuild(archives.current(event));
             String target = event.slug() + "/" + archive.variant() + "/" + event.revision();
