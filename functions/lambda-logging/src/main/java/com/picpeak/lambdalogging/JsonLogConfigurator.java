@@ -9,6 +9,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
 /**
  * The Lambda functions' logging, set up in code (found by logback through the {@code META-INF/services} of the
  * function's package): one JSON object per line on stdout, the MDC's requestId and traceId included, for Lambda's
@@ -32,7 +35,7 @@ public class JsonLogConfigurator extends ContextAwareBase implements Configurato
         if (!applies()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        JsonEncoder encoder = new JsonEncoder();
+        JsonEncoder encoder = new Rfc3339JsonEncoder();
         encoder.setContext(context);
         encoder.setWithSequenceNumber(false);
         encoder.setWithNanoseconds(false);
@@ -54,5 +57,23 @@ public class JsonLogConfigurator extends ContextAwareBase implements Configurato
         root.setLevel(Level.INFO);
         root.addAppender(stdout);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * logback's JSON lines with the time as an RFC 3339 string: Lambda's level filter and its own timestamps read a
+     * line's {@code "timestamp"} only in that form; logback writes epoch milliseconds, and Lambda then treats every
+     * line as INFO, so the function's ApplicationLogLevel could not drop anything (AWS Lambda developer guide,
+     * "Using log-level filtering with JSON logs").
+     */
+    static final class Rfc3339JsonEncoder extends JsonEncoder {
+        @Override
+        public byte[] encode(ILoggingEvent event) {
+            String line = new String(super.encode(event), StandardCharsets.UTF_8);
+            String epoch = "\"timestamp\":" + event.getTimeStamp();
+            String rfc3339 = "\"timestamp\":\"" + Instant.ofEpochMilli(event.getTimeStamp()) + "\"";
+            int at = line.indexOf(epoch); // the first field after the sequence number, before any text of the event
+            String rewritten = at < 0 ? line : line.substring(0, at) + rfc3339 + line.substring(at + epoch.length());
+            return rewritten.getBytes(StandardCharsets.UTF_8);
+        }
     }
 }

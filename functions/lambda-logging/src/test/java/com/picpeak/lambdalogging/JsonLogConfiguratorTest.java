@@ -66,5 +66,8 @@ class JsonLogConfiguratorTest {
         assertThat(line).endsWith("\n").contains("\"formattedMessage\":\"imported 3 photos\"").contains("\"requestId\":\"req-1\"")
                 .doesNotContain("\"arguments\"");
         assertThat(line.strip()).startsWith("{").endsWith("}").doesNotContain("\n");
+        // Lambda filters by level only when the time is an RFC 3339 string
+        assertThat(line).contains("\"timestamp\":\"" + java.time.Instant.ofEpochMilli(event.getTimeStamp()) + "\"")
+                .contains("\"level\":\"INFO\"");
     }
 }
