@@ -78,6 +78,9 @@ public final class TierUrlTokens {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+        if (!Long.toString(expiry).equals(token.substring(0, dot))) { // one spelling: no sign, no leading zero
+            return Optional.empty();
+        }
         byte[] expected = mac(slug, photoId, tier, version, accessTag, expiry).getBytes(StandardCharsets.US_ASCII);
         byte[] given = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given) || clock.instant().getEpochSecond() >= expiry) {

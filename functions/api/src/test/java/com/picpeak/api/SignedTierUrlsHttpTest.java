@@ -158,6 +158,33 @@ class SignedTierUrlsHttpTest {
     }
 
     @Test
+    void aSignedUrlOpensOnlyAsListed_andAssetsOnlyAtThisBuildsVersion() throws Exception {
+        createEvent("one-spelling", "pw-spelling");
+        String photo = upload("one-spelling", "g.jpg", 57);
+        String thumb = urlOf(json(get("/api/gallery/one-spelling/photos", signIn("one-spelling", "pw-spelling"))),
+                photo, "thumbnails", "t300");
+        assertThat(get(thumb, null).statusCode()).isEqualTo(200);
+        String path = thumb.substring(0, thumb.indexOf('?'));
+        String token = thumb.substring(thumb.indexOf("?sig=") + "?sig=".length());
+        // each of these was the same image under another cache key: now only the listed spelling opens it
+        for (String respelled : List.of(thumb + "&x=1", path + "?x=1&sig=" + token, thumb + "&sig=" + token,
+                path + "?sig=0" + token, path + "?sig=%2B" + token, path + "?%73ig=" + token,
+                path + "?sig=" + token.replace(".", "%2E"))) {
+            assertError(get(respelled, null), 403, "access_token_invalid", "list the gallery again");
+        }
+
+        String current = "/assets/gallery.js?v=" + HtmlPages.ASSETS_VERSION;
+        assertThat(get(current, null).statusCode()).isEqualTo(200);
+        assertThat(get("/assets/gallery.js", null).statusCode()).isEqualTo(200);
+        for (String other : List.of("/assets/gallery.js?v=0123abcd", "/assets/gallery.js?v=",
+                current + "&v=0123abcd")) {
+            HttpResponse<byte[]> answer = get(other, null);
+            assertError(answer, 404, "not_found", HtmlPages.ASSETS_VERSION);
+            assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+        }
+    }
+
+    @Test
     void atEnhancedAndMaximum_tierUrlsAreNotSigned_andStayPerGuest() throws Exception {
         createEvent("traced-tiers", "pw-traced");
         String photo = upload("traced-tiers", "a.jpg", 61);
