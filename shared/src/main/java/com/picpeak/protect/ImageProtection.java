@@ -124,7 +124,17 @@ public final class ImageProtection {
     public static ImageProtection create(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions,
                                          ImageScaler scaler, ProtectionStore records, byte[] keyMaterial,
                                          long requestsPerMinute, Duration tierUrlWindow, Clock clock) {
-        return new ImageProtection(store, renditions, tierRenditions, new ImageAccess(records, keyMaterial, requestsPerMinute, clock),
+        return create(store, renditions, tierRenditions, scaler, records, keyMaterial, requestsPerMinute,
+                ImageAccess.defaultNetworkLimit(requestsPerMinute), tierUrlWindow, clock);
+    }
+
+    /** @param networkRequestsPerMinute image requests all sessions of one client network may make per minute */
+    public static ImageProtection create(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions,
+                                         ImageScaler scaler, ProtectionStore records, byte[] keyMaterial,
+                                         long requestsPerMinute, long networkRequestsPerMinute, Duration tierUrlWindow,
+                                         Clock clock) {
+        return new ImageProtection(store, renditions, tierRenditions, new ImageAccess(records, keyMaterial,
+                requestsPerMinute, networkRequestsPerMinute, clock),
                 new ImageTiles(store, scaler), new FingerprintedDelivery(store, keyMaterial),
                 new TierUrlTokens(keyMaterial, tierUrlWindow, clock));
     }
