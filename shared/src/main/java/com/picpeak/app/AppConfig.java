@@ -3,6 +3,7 @@ package com.picpeak.app;
 import com.picpeak.gallery.GuessPolicy;
 import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.media.ImageProbe;
+import com.picpeak.protect.ImageAccess;
 import com.picpeak.protect.TierUrlTokens;
 import com.picpeak.storage.ConfigException;
 import com.picpeak.storage.EnvReader;
@@ -35,7 +36,9 @@ public record AppConfig(
         int maxMetadataBytes,
         CatalogMode catalog,
         Duration jobPollInterval,
-        Duration tierUrlWindow) {
+        Duration tierUrlWindow,
+        long imageNetworkRequestsPerMinute,
+        long sessionsPerMinute) {
 
     /**
      * Where local mode keeps its catalog: DynamoDB Local inside this process ({@code embedded}, one instance), or a
@@ -69,6 +72,14 @@ public record AppConfig(
     /** Image requests one guest session may make per minute at protection level enhanced and above. */
     public static final String IMAGE_RATE_LIMIT = "PICPEAK_IMAGE_RATE_LIMIT";
     public static final long DEFAULT_IMAGE_RATE_LIMIT = 600;
+    /**
+     * Image requests (enhanced, maximum) all sessions of one client network (IPv4 address, IPv6 /64) may make per
+     * minute; default five times {@link #IMAGE_RATE_LIMIT}.
+     */
+    public static final String IMAGE_NETWORK_RATE_LIMIT = "PICPEAK_IMAGE_NETWORK_RATE_LIMIT";
+    /** Guest sessions one client network may be issued per minute, across galleries. */
+    public static final String SESSIONS_PER_MINUTE = "PICPEAK_SESSIONS_PER_MINUTE";
+    public static final long DEFAULT_SESSIONS_PER_MINUTE = 20;
     /** Request bodies, checked before anyone is authenticated (see {@link RequestLimits}). */
     public static final String MAX_UPLOAD_REQUEST_BYTES = "PICPEAK_MAX_UPLOAD_REQUEST_BYTES";
     public static final String MAX_GUEST_BODY_BYTES = "PICPEAK_MAX_GUEST_BODY_BYTES";
@@ -148,6 +159,9 @@ public record AppConfig(
         long maxPixels = env.wholeNumber(MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, 1, Long.MAX_VALUE);
         long inline = env.wholeNumber(INLINE_RESPONSE_BYTES, DEFAULT_INLINE_RESPONSE_BYTES, 0, MAX_INLINE_RESPONSE_BYTES);
         long imageRate = env.wholeNumber(IMAGE_RATE_LIMIT, DEFAULT_IMAGE_RATE_LIMIT, 1, 1_000_000);
+        long networkRate = env.wholeNumber(IMAGE_NETWORK_RATE_LIMIT, ImageAccess.defaultNetworkLimit(Math.max(1, imageRate)),
+                1, 5_000_000);
+        long sessionsPerMinute = env.wholeNumber(SESSIONS_PER_MINUTE, DEFAULT_SESSIONS_PER_MINUTE, 1, 1_000_000);
         long maxUploadRequest = env.wholeNumber(MAX_UPLOAD_REQUEST_BYTES, Math.max(DEFAULT_MAX_UPLOAD_REQUEST_BYTES, maxUpload),
                 1, Long.MAX_VALUE);
         if (maxUploadRequest < maxUpload && env.isSet(MAX_UPLOAD_REQUEST_BYTES)) {
@@ -165,7 +179,7 @@ public record AppConfig(
         env.throwIfAny();
         return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
                 maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies, (int) maxMetadata, catalog,
-                Duration.ofMillis(jobPoll), Duration.ofSeconds(tierUrlWindow));
+                Duration.ofMillis(jobPoll), Duration.ofSeconds(tierUrlWindow), networkRate, sessionsPerMinute);
     }
 
     /**
@@ -191,6 +205,7 @@ public record AppConfig(
     public String toString() { // never print the token
         return "AppConfig[catalog=" + catalog.wireName() + ", catalogTable=" + catalogTable + ", port=" + port + ", maxUploadBytes=" + maxUploadBytes
                 + ", maxImagePixels=" + maxImagePixels + ", inlineResponseBytes=" + inlineResponseBytes + ", imageRequestsPerMinute=" + imageRequestsPerMinute
+                + ", imageNetworkRequestsPerMinute=" + imageNetworkRequestsPerMinute + ", sessionsPerMinute=" + sessionsPerMinute
                 + ", maxUploadRequestBytes=" + maxUploadRequestBytes + ", maxGuestBodyBytes=" + maxGuestBodyBytes
                 + ", maxAdminJsonBytes=" + maxAdminJsonBytes + ", passwordGuesses=" + passwordGuesses
                 + ", trustedProxies=" + trustedProxies + ", maxMetadataBytes=" + maxMetadataBytes

@@ -38,6 +38,7 @@ import com.picpeak.gallery.GuessStore;
 import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.PasswordGuesses;
 import com.picpeak.gallery.PasswordHasher;
+import com.picpeak.gallery.SessionIssuance;
 import com.picpeak.ingest.ImportService;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.ImageScaler;
@@ -143,7 +144,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.keyMaterial = new Lazy<>(() -> ServerSecret.keyMaterial(table, adminToken.current()));
         this.gallery = new Lazy<>(() -> new GalleryService(catalog, hasher, new GuestSessions(
                 GuestSessions.deriveKey(keyMaterial.getValue()), GuestSessions.DEFAULT_VALIDITY, clock),
-                new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial.getValue(), clock), clock));
+                new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial.getValue(), clock),
+                new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock), clock));
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
@@ -151,7 +153,8 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.renditions = new RenditionMaker(store, probe, renderer);
         this.tiers = new TierRenditions(store, probe, renderer, renditions, new RenditionClaims(table), clock);
         this.protection = new Lazy<>(() -> ImageProtection.create(store, renditions, tiers, renderer,
-                new ProtectionStore(table), keyMaterial.getValue(), appConfig.imageRequestsPerMinute(), appConfig.tierUrlWindow(), clock));
+                new ProtectionStore(table), keyMaterial.getValue(), appConfig.imageRequestsPerMinute(),
+                appConfig.imageNetworkRequestsPerMinute(), appConfig.tierUrlWindow(), clock));
         this.jobSettings = jobSettings;
         this.jobQueue = jobQueue;
         JobStore jobStore = new JobStore(table);

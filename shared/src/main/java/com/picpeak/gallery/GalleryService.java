@@ -26,11 +26,19 @@ public final class GalleryService {
     private final GuestSessions sessions;
     private final PasswordGuesses guesses;
     private final Clock clock;
+    private final SessionIssuance issuance;
     private final ListingPages pages = new ListingPages(256);
 
     /** @param guesses holds back clients that guess passwords (counted in the catalog, so across instances) */
     public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
                           Clock clock) {
+        this(catalog, hasher, sessions, guesses, null, clock);
+    }
+
+    /** @param issuance bounds the sessions one client network is issued per minute (null: no bound) */
+    public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
+                          SessionIssuance issuance, Clock clock) {
+        this.issuance = issuance;
         this.catalog = catalog;
         this.hasher = hasher;
         this.sessions = sessions;
@@ -68,7 +76,7 @@ public final class GalleryService {
     public GuestSessions.Session signIn(String slug, String password, String clientAddress) {
         Event event = visibleEvent(slug);
         if (!event.requiresPassword()) {
-            return sessions.issue(event);
+            return issue(event, clientAddress);
         }
         if (password == null || password.isEmpty()) { // nothing to check, so no try taken
             throw wrongPassword(slug, Duration.ZERO);
@@ -78,6 +86,14 @@ public final class GalleryService {
             throw wrongPassword(slug, guesses.failed(attempt));
         }
         guesses.succeeded(attempt);
+        return issue(event, clientAddress);
+    }
+
+    /** A new session, counted against its network's sessions of the minute (429 past them). */
+    private GuestSessions.Session issue(Event event, String clientAddress) {
+        if (issuance != null) {
+            issuance.admit(clientAddress);
+        }
         return sessions.issue(event);
     }
 

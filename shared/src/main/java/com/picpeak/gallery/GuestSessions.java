@@ -82,6 +82,15 @@ public final class GuestSessions {
         }
     }
 
+    /**
+     * The event's access state as sessions and signed tier URLs are bound to it: {@code open}, or a short keyed
+     * hash of the password hash. A new password (or a first one) changes it, which ends every session and every
+     * signed tier URL issued before.
+     */
+    public static String accessTag(Event event) {
+        return passwordTag(event);
+    }
+
     private static String passwordTag(Event event) {
         if (event.passwordHash() == null) {
             return "open";

@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * Access control of protected images (levels {@code enhanced} and {@code maximum}): a signed-in session, the
  * per-session rate limit (the client address's where there is no session: never the user agent, which a client
- * picks), single-use access tokens, and the access log of who received which fingerprint. All state is in the
+ * picks) and a limit of the client's network for all its sessions together (a new session is no new limit), single-use access tokens, and the access log of who received which fingerprint. All state is in the
  * catalog ({@link ProtectionStore}), so instances agree.
  */
 public final class ImageAccess {
@@ -61,6 +61,7 @@ public final class ImageAccess {
     private final byte[] clientKey;
     private final byte[] rateKey;
     private final long requestsPerMinute;
+    private final long networkRequestsPerMinute;
     private final Clock clock;
 
     /**
@@ -69,6 +70,21 @@ public final class ImageAccess {
      * @param requestsPerMinute image requests one guest session may make per minute at enhanced and maximum
      */
     public ImageAccess(ProtectionStore records, byte[] keyMaterial, long requestsPerMinute, Clock clock) {
+        this(records, keyMaterial, requestsPerMinute, defaultNetworkLimit(requestsPerMinute), clock);
+    }
+
+    /** What a client network may make when nothing else is said: five sessions' worth (guests behind one NAT). */
+    public static long defaultNetworkLimit(long requestsPerMinute) {
+        return requestsPerMinute > Long.MAX_VALUE / 5 ? Long.MAX_VALUE : requestsPerMinute * 5;
+    }
+
+    /**
+     * @param networkRequestsPerMinute image requests all sessions of one client network (an IPv4 address, an IPv6
+     *                                 /64) may make together per minute: a new session is no new limit
+     */
+    public ImageAccess(ProtectionStore records, byte[] keyMaterial, long requestsPerMinute,
+                       long networkRequestsPerMinute, Clock clock) {
+        this.networkRequestsPerMinute = networkRequestsPerMinute;
         this.records = records;
         this.fingerprintKey = FingerprintedDelivery.fingerprintKey(keyMaterial);
         this.clientKey = Hmac.expand(keyMaterial, "picpeak client hash v1");
@@ -168,12 +184,23 @@ public final class ImageAccess {
         return access.session();
     }
 
+    /** What the network limit counts: the client's network (an IPv4 address, an IPv6 /64), whatever the session. */
+    String networkRateKey(Client client) {
+        return HexFormat.of().formatHex(Hmac.sha256(rateKey, "network|" + ClientAddresses.network(client.address())),
+                0, 8);
+    }
+
     private void countAgainstLimit(GuestAccess access, Client client) {
         Instant now = clock.instant();
+        Duration wait = Duration.between(now, Instant.ofEpochSecond((now.getEpochSecond() / 60 + 1) * 60));
         if (records.countRequest(rateKey(access, client), now) > requestsPerMinute) {
-            Duration wait = Duration.between(now, Instant.ofEpochSecond((now.getEpochSecond() / 60 + 1) * 60));
             throw new TooManyRequestsException("too many image requests (more than " + requestsPerMinute
                     + " a minute): try again in " + TooManyRequestsException.wholeSeconds(wait) + " s", wait);
+        }
+        if (access.session() != null && records.countRequest(networkRateKey(client), now) > networkRequestsPerMinute) {
+            throw new TooManyRequestsException("too many image requests from your network (more than "
+                    + networkRequestsPerMinute + " a minute, all sessions together): try again in "
+                    + TooManyRequestsException.wholeSeconds(wait) + " s", wait);
         }
     }
 }

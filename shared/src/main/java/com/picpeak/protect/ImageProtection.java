@@ -5,7 +5,9 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.gallery.ContentTags;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.gallery.GuestSessions;
 import com.picpeak.media.ImageScaler;
 import com.picpeak.media.RenditionMaker;
 import com.picpeak.protect.FingerprintedDelivery.Served;
@@ -71,16 +73,19 @@ public final class ImageProtection {
 
         /**
          * The rendition versions the signed URLs name: a new view watermark changes them without a new revision,
-         * so a listing that embeds them must change with it (else a revalidating browser keeps refused URLs).
+         * so a listing that embeds them must change with it (else a revalidating browser keeps refused URLs); so does
+         * the event's access state (a new password), which they are signed under.
          */
         public String versionTag() {
-            return versions.computeIfAbsent(Tier.PREVIEW_1280, t -> tierRenditions.version(event, t));
+            return versions.computeIfAbsent(Tier.PREVIEW_1280, t -> tierRenditions.version(event, t))
+                    + "-" + ContentTags.of(GuestSessions.accessTag(event));
         }
 
         /** The query that makes the tier's URL signed: {@code ?sig=<expiry>.<mac>}. */
         public String query(Photo photo, Tier tier) {
             String version = versions.computeIfAbsent(tier, t -> tierRenditions.version(event, t));
-            return "?" + SIGNED_URL_PARAMETER + "=" + tierUrls.issue(event.slug(), photo.id(), tier, version).value();
+            return "?" + SIGNED_URL_PARAMETER + "=" + tierUrls.issue(event.slug(), photo.id(), tier, version,
+                    GuestSessions.accessTag(event)).value();
         }
     }
 
@@ -119,7 +124,17 @@ public final class ImageProtection {
     public static ImageProtection create(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions,
                                          ImageScaler scaler, ProtectionStore records, byte[] keyMaterial,
                                          long requestsPerMinute, Duration tierUrlWindow, Clock clock) {
-        return new ImageProtection(store, renditions, tierRenditions, new ImageAccess(records, keyMaterial, requestsPerMinute, clock),
+        return create(store, renditions, tierRenditions, scaler, records, keyMaterial, requestsPerMinute,
+                ImageAccess.defaultNetworkLimit(requestsPerMinute), tierUrlWindow, clock);
+    }
+
+    /** @param networkRequestsPerMinute image requests all sessions of one client network may make per minute */
+    public static ImageProtection create(BlobStore store, RenditionMaker renditions, TierRenditions tierRenditions,
+                                         ImageScaler scaler, ProtectionStore records, byte[] keyMaterial,
+                                         long requestsPerMinute, long networkRequestsPerMinute, Duration tierUrlWindow,
+                                         Clock clock) {
+        return new ImageProtection(store, renditions, tierRenditions, new ImageAccess(records, keyMaterial,
+                requestsPerMinute, networkRequestsPerMinute, clock),
                 new ImageTiles(store, scaler), new FingerprintedDelivery(store, keyMaterial),
                 new TierUrlTokens(keyMaterial, tierUrlWindow, clock));
     }
@@ -137,7 +152,8 @@ public final class ImageProtection {
 
     /**
      * The tier by its signed URL, with no session: empty when the event is not at basic or standard, or the token is
-     * not this event's, photo's, tier's and rendition version's, or has expired (the caller then falls back to the
+     * not this event's, photo's, tier's and rendition version's, was issued before the event's password changed (or
+     * was first set), or has expired (the caller then falls back to the
      * guest's session).
      */
     public Optional<SignedServe> tierBySignedUrl(Event event, Photo photo, Tier tier, String token) {
@@ -145,7 +161,8 @@ public final class ImageProtection {
             return Optional.empty();
         }
         String version = tierRenditions.version(event, tier);
-        Optional<Instant> expiresAt = tierUrls.verify(token, event.slug(), photo.id(), tier, version);
+        Optional<Instant> expiresAt = tierUrls.verify(token, event.slug(), photo.id(), tier, version,
+                GuestSessions.accessTag(event));
         if (expiresAt.isEmpty()) {
             return Optional.empty();
         }

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Signed, expiring, event-scoped tier URLs for protection levels basic and standard, so a CDN can cache a tier by
  * its URL and hand it to every holder of that URL. The token is an HMAC over slug, photo id, tier, rendition
- * version and expiry, with no per-guest data: every guest of the event who lists it within one window is given the
+ * version, the event's access state (its password tag, as guest sessions are bound: a new or first password ends
+ * every URL issued before) and expiry, with no per-guest data: every guest of the event who lists it within one window is given the
  * same URL (the expiry is rounded up to the window's end plus one window, so a URL is good for between one and two
  * windows). A token names its own event and photo, so a token of event A never opens a photo of event B.
  */
@@ -52,13 +53,18 @@ public final class TierUrlTokens {
     }
 
     /** The token for this tier of the photo, the same for every caller within the current window. */
-    public Token issue(String slug, String photoId, Tier tier, String version) {
+    public Token issue(String slug, String photoId, Tier tier, String version, String accessTag) {
         long expiry = (currentWindow() + 2) * window.getSeconds();
-        return new Token(expiry + "." + mac(slug, photoId, tier, version, expiry), Instant.ofEpochSecond(expiry));
+        return new Token(expiry + "." + mac(slug, photoId, tier, version, accessTag, expiry),
+                Instant.ofEpochSecond(expiry));
     }
 
-    /** The token's expiry when it is this tier's of this photo and version and not expired; empty otherwise. */
-    public Optional<Instant> verify(String token, String slug, String photoId, Tier tier, String version) {
+    /**
+     * The token's expiry when it is this tier's of this photo and version, issued under this access state, and not
+     * expired; empty otherwise.
+     */
+    public Optional<Instant> verify(String token, String slug, String photoId, Tier tier, String version,
+                                    String accessTag) {
         if (token == null) {
             return Optional.empty();
         }
@@ -72,7 +78,10 @@ public final class TierUrlTokens {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        byte[] expected = mac(slug, photoId, tier, version, expiry).getBytes(StandardCharsets.US_ASCII);
+        if (!Long.toString(expiry).equals(token.substring(0, dot))) { // one spelling: no sign, no leading zero
+            return Optional.empty();
+        }
+        byte[] expected = mac(slug, photoId, tier, version, accessTag, expiry).getBytes(StandardCharsets.US_ASCII);
         byte[] given = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given) || clock.instant().getEpochSecond() >= expiry) {
             return Optional.empty();
@@ -80,8 +89,9 @@ public final class TierUrlTokens {
         return Optional.of(Instant.ofEpochSecond(expiry));
     }
 
-    private String mac(String slug, String photoId, Tier tier, String version, long expiry) {
-        byte[] full = Hmac.sha256(key, slug + "\n" + photoId + "\n" + tier.wireName() + "\n" + version + "\n" + expiry);
+    private String mac(String slug, String photoId, Tier tier, String version, String accessTag, long expiry) {
+        byte[] full = Hmac.sha256(key, slug + "\n" + photoId + "\n" + tier.wireName() + "\n" + version + "\n"
+                + accessTag + "\n" + expiry);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, MAC_BYTES));
     }
 }

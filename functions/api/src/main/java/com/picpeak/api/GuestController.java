@@ -151,8 +151,8 @@ public class GuestController {
 
     /**
      * A rendition tier (thumbnail or preview) of the photo, made on its first request. At basic and standard a
-     * signed URL ({@code sig}, from the listing) opens it without a session and makes it cacheable by any shared
-     * cache (the CDN) until the token expires; without a valid one the guest's session decides, as before. At
+     * signed URL ({@code sig}, from the listing, spelled only as listed) opens it without a session and makes it
+     * cacheable by any shared cache (the CDN) until the token expires; without a valid one the guest's session decides, as before. At
      * enhanced a preview needs the token of a view grant and carries the guest's fingerprint: never shared.
      */
     @GetMapping("/api/gallery/{slug}/photos/{id}/r/{tier}")
@@ -164,8 +164,9 @@ public class GuestController {
         if (signature != null) {
             Event event = runtime.gallery().visibleEvent(slug);
             Photo photo = runtime.gallery().photo(new GuestAccess(event, null), id);
-            Optional<ImageProtection.SignedServe> signed = runtime.protection().tierBySignedUrl(event, photo, chosen,
-                    signature);
+            // one spelling only, the listed one (the CDN keys on the whole query): anything else opens nothing
+            Optional<ImageProtection.SignedServe> signed = isCanonicalSignedQuery(request, signature)
+                    ? runtime.protection().tierBySignedUrl(event, photo, chosen, signature) : Optional.empty();
             if (signed.isPresent()) {
                 FingerprintedDelivery.Served served = signed.get().served();
                 // a shared cache keeps it no longer than the token, nor past the gallery's own expiry
@@ -188,6 +189,14 @@ public class GuestController {
         boolean perGuest = access.event().protection().tracesGuests();
         serve(request, response, runtime.protection().tier(access, photo, chosen, client(runtime, request), token),
                 perGuest ? NO_STORE : chosen.thumbnail() ? CACHE_PRIVATE : NO_STORE);
+    }
+
+    /**
+     * Whether the query is exactly {@code sig=<token>} as the listing wrote it: no other parameter, no repeat, no
+     * percent-encoding. The CDN's cache key holds the whole query, so a re-spelled URL would be a second entry.
+     */
+    static boolean isCanonicalSignedQuery(HttpServletRequest request, String signature) {
+        return (ImageProtection.SIGNED_URL_PARAMETER + "=" + signature).equals(request.getQueryString());
     }
 
     /**

@@ -23,11 +23,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The first thing every request meets, before Spring (or the container) reads a byte of its body:
  * <ol>
  *   <li>admin routes need {@code Authorization: Bearer <ADMIN_TOKEN>} (compared in constant time), else 401;</li>
+ *   <li>{@code /assets/*} with a {@code v} other than this build's assets version is 404;</li>
  *   <li>multipart bodies are taken on admin routes only, else 415;</li>
  *   <li>a body that declares more than its route's limit ({@link RequestLimits}) is 413 at once; one of unknown size
  *       is read through a counter that ends the request with 413 as soon as it crosses the limit, and with 408 as
@@ -60,6 +63,9 @@ final class RequestGate implements Filter {
             if (RequestLimits.isAdminPath(path)) {
                 checkAdminToken(request.getHeader("Authorization"));
             }
+            if (path.startsWith("/assets/")) {
+                checkAssetsVersion(request.getQueryString());
+            }
             if (RequestLimits.isMultipart(contentType) && !RequestLimits.multipartAllowed(path)) {
                 throw new PicPeakException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "only the admin upload route takes "
                         + "multipart bodies: send this route JSON");
@@ -71,6 +77,27 @@ final class RequestGate implements Filter {
             chain.doFilter(new Counted(request, limit), response);
         } catch (PicPeakException refused) {
             refuse(request, response, refused);
+        }
+    }
+
+    /**
+     * The CDN keeps {@code /assets/*} a year by {@code ?v=}: only the current build's version is answered (another
+     * one would keep this build's bytes under an old or made-up version for a year), else 404, kept by no one.
+     */
+    private static void checkAssetsVersion(String query) {
+        if (query == null) {
+            return; // unversioned: one URL, as before
+        }
+        // read from the raw query, not the parameters (which may read a form body before its limit is checked)
+        List<String> versions = new ArrayList<>();
+        for (String pair : query.split("&")) {
+            if (pair.equals("v") || pair.startsWith("v=")) {
+                versions.add(pair.length() > 2 ? pair.substring(2) : "");
+            }
+        }
+        if (!versions.isEmpty() && (versions.size() != 1 || !versions.get(0).equals(HtmlPages.ASSETS_VERSION))) {
+            throw new PicPeakException(ErrorCode.NOT_FOUND, "not this build's assets: the pages link /assets/<name>?v="
+                    + HtmlPages.ASSETS_VERSION);
         }
     }
 

@@ -250,6 +250,40 @@ class DeployedShapeScenariosTest {
         assertThat(DeployedRoles.denials()).isEmpty();
     }
 
+    @Test
+    void throughTheCdn_aReSpelledTierUrlOrAnotherAssetsVersion_getsNoSecondCopyFromTheOrigin() throws Exception {
+        createEvent("cdn-keys", "\"password\":\"cdn-keys-pw\"");
+        upload("cdn-keys", "k.jpg", TestImages.jpeg(TestImages.noisyHalves(900, 600, 72)));
+        DeployedShape.HttpAnswer signedIn = aws.http("POST", "/api/gallery/cdn-keys/auth",
+                Map.of("content-type", "application/json"), "{\"password\":\"cdn-keys-pw\"}".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> guest = Map.of("authorization", "Bearer " + signedIn.json().get("token").asText());
+        String tier = aws.http("GET", "/api/gallery/cdn-keys/photos", guest, null).json().get("photos").get(0)
+                .get("thumbnails").get(0).get("url").asText();
+        DeployedCdn cdn = aws.cdn();
+
+        assertThat(cdn.request("GET", tier, Map.of()).status()).isEqualTo(200);
+        cdn.request("GET", tier, Map.of());
+        assertThat(cdn.originRequests()).as("the listed URL: one entry").isEqualTo(1);
+        // another cache key each (the tier behaviour keys on the whole query): the origin gives none of them the image
+        for (String respelled : List.of(tier + "&x=1", tier.replace("?sig=", "?sig=0"))) {
+            DeployedShape.HttpAnswer answer = cdn.request("GET", respelled, Map.of());
+            assertThat(answer.status()).as(respelled).isEqualTo(403);
+            assertThat(answer.header("Content-Type")).as(respelled).startsWith("application/json");
+        }
+        int before = cdn.originRequests();
+        cdn.request("GET", tier, Map.of());
+        assertThat(cdn.originRequests()).as("the listed URL is still the edge's").isEqualTo(before);
+
+        String current = "/assets/gallery.js?v=" + HtmlPages.ASSETS_VERSION;
+        assertThat(cdn.request("GET", current, Map.of()).status()).isEqualTo(200);
+        cdn.request("GET", current, Map.of());
+        DeployedShape.HttpAnswer other = cdn.request("GET", "/assets/gallery.js?v=0123abcd", Map.of());
+        assertThat(other.status()).as("another version keeps no copy of this build's script").isEqualTo(404);
+        assertThat(other.text()).doesNotContain("function");
+        assertThat(cdn.originRequests()).isEqualTo(before + 2);
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
     /** An event of two photos whose guest asked for Download All, and the build that request started, done. */
     private static void eventWithItsDownloadAllBuilt(String slug, int seed) throws Exception {
         createEvent(slug, null);

@@ -42,7 +42,9 @@ class GuessingHttpTest {
     static final Map<String, String> POLICY = Map.of(
             "PICPEAK_PASSWORD_FREE_FAILURES", "2",
             "PICPEAK_PASSWORD_BACKOFF_MS", "1000",
-            "PICPEAK_IMAGE_RATE_LIMIT", "4");
+            "PICPEAK_IMAGE_RATE_LIMIT", "4",
+            "PICPEAK_IMAGE_NETWORK_RATE_LIMIT", "8",
+            "PICPEAK_SESSIONS_PER_MINUTE", "6");
     @TempDir
     static Path dataDir;
     static Server proxied;
@@ -175,6 +177,54 @@ class GuessingHttpTest {
         // another guest behind the same address (a shared proxy or NAT) has a limit of its own
         assertThat(send(direct, "GET", thumbnail, null, "Bearer " + ben, "User-Agent", "Firefox/0").statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aNewSession_isNoNewImageLimit_andANetworkIsIssuedSoManySessionsAMinute() throws Exception {
+        createEvent(proxied, "fresh-sessions", null);
+        String id = uploadOne(proxied, "fresh-sessions", TestImages.jpeg(TestImages.noisyHalves(200, 150, 8)));
+        admin(proxied, "PATCH", "/api/admin/events/fresh-sessions", "{\"protectionLevel\":\"enhanced\"}");
+        String thumbnail = "/api/gallery/fresh-sessions/photos/" + id + "/thumbnail";
+        startAFreshMinute(); // both limits count per clock minute
+
+        // one IPv6 /64 (behind the trusted proxy): two sessions use up the network's 8 requests of the minute
+        for (int s = 1; s <= 2; s++) {
+            String address = "2001:db8:7:7::" + s;
+            String session = sessionFrom("fresh-sessions", address);
+            for (int i = 0; i < 4; i++) {
+                assertThat(send(proxied, "GET", thumbnail, null, "Bearer " + session, "X-Forwarded-For", address)
+                        .statusCode()).isEqualTo(200);
+            }
+        }
+        // a third session from another address of the same /64 is no new limit
+        String third = sessionFrom("fresh-sessions", "2001:db8:7:7:aaaa::3");
+        HttpResponse<byte[]> limited = send(proxied, "GET", thumbnail, null, "Bearer " + third,
+                "X-Forwarded-For", "2001:db8:7:7:aaaa::3");
+        assertError(limited, 429, "too_many_requests", "from your network");
+        assertThat(limited.headers().firstValueAsLong("Retry-After").orElseThrow()).isBetween(1L, 60L);
+        // another network has its own
+        String elsewhere = sessionFrom("fresh-sessions", "2001:db8:7:8::1");
+        assertThat(send(proxied, "GET", thumbnail, null, "Bearer " + elsewhere, "X-Forwarded-For", "2001:db8:7:8::1")
+                .statusCode()).isEqualTo(200);
+
+        // sessions: 3 issued to the /64 so far this minute, 6 allowed, the 7th refused until the minute ends
+        for (int s = 4; s <= 6; s++) {
+            sessionFrom("fresh-sessions", "2001:db8:7:7::" + s);
+        }
+        HttpResponse<byte[]> refused = auth(proxied, "fresh-sessions", "", "2001:db8:7:7::7");
+        assertError(refused, 429, "too_many_requests", "too many new sessions");
+        long wait = refused.headers().firstValueAsLong("Retry-After").orElseThrow();
+        assertThat(wait).isBetween(1L, 60L);
+        clock.advance(Duration.ofSeconds(wait));
+        sessionFrom("fresh-sessions", "2001:db8:7:7::7");
+        assertThat(send(proxied, "GET", thumbnail, null, "Bearer " + third, "X-Forwarded-For", "2001:db8:7:7:aaaa::3")
+                .statusCode()).isEqualTo(200);
+    }
+
+    private static String sessionFrom(String slug, String forwardedFor) throws Exception {
+        HttpResponse<byte[]> response = auth(proxied, slug, "", forwardedFor);
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        return json(response).get("token").asText();
     }
 
     // ---- helpers ----

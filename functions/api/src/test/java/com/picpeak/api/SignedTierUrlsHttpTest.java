@@ -124,6 +124,67 @@ class SignedTierUrlsHttpTest {
     }
 
     @Test
+    void aNewPassword_orAFirstOne_endsEverySignedUrlIssuedBefore_atOnce() throws Exception {
+        createEvent("repassword", "pw-first");
+        String photo = upload("repassword", "e.jpg", 55);
+        HttpResponse<byte[]> listed = get("/api/gallery/repassword/photos", signIn("repassword", "pw-first"));
+        String thumb = urlOf(json(listed), photo, "thumbnails", "t300");
+        assertThat(get(thumb, null).statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> changed = admin("PATCH", "/api/admin/events/repassword", "{\"password\":\"pw-second\"}");
+        assertThat(changed.statusCode()).as(new String(changed.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        // the URL a guest of the old password was given opens nothing now, within the same window
+        assertError(get(thumb, null), 403, "access_token_invalid", "list the gallery again");
+        // a guest of the new password is listed new URLs (the listing's tag changed with the password), which work
+        String newGuest = signIn("repassword", "pw-second");
+        HttpResponse<byte[]> relisted = send("/api/gallery/repassword/photos", newGuest, "If-None-Match",
+                listed.headers().firstValue("ETag").orElseThrow());
+        assertThat(relisted.statusCode()).isEqualTo(200);
+        String fresh = urlOf(json(relisted), photo, "thumbnails", "t300");
+        assertThat(fresh).isNotEqualTo(thumb);
+        assertThat(get(fresh, null).statusCode()).isEqualTo(200);
+
+        // an open gallery that is given a password: its public URLs end too
+        HttpResponse<byte[]> created = admin("POST", "/api/admin/events", "{\"slug\":\"opened\",\"title\":\"t\"}");
+        assertThat(created.statusCode()).as(new String(created.body(), StandardCharsets.UTF_8)).isEqualTo(201);
+        String openPhoto = upload("opened", "f.jpg", 56);
+        String openThumb = urlOf(json(get("/api/gallery/opened/photos", null)), openPhoto, "thumbnails", "t300");
+        HttpResponse<byte[]> open = get(openThumb, null);
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.headers().firstValue("Cache-Control").orElseThrow()).startsWith("public");
+        assertThat(admin("PATCH", "/api/admin/events/opened", "{\"password\":\"pw-closed\"}").statusCode())
+                .isEqualTo(200);
+        assertError(get(openThumb, null), 403, "access_token_invalid", "list the gallery again");
+    }
+
+    @Test
+    void aSignedUrlOpensOnlyAsListed_andAssetsOnlyAtThisBuildsVersion() throws Exception {
+        createEvent("one-spelling", "pw-spelling");
+        String photo = upload("one-spelling", "g.jpg", 57);
+        String thumb = urlOf(json(get("/api/gallery/one-spelling/photos", signIn("one-spelling", "pw-spelling"))),
+                photo, "thumbnails", "t300");
+        assertThat(get(thumb, null).statusCode()).isEqualTo(200);
+        String path = thumb.substring(0, thumb.indexOf('?'));
+        String token = thumb.substring(thumb.indexOf("?sig=") + "?sig=".length());
+        // each of these was the same image under another cache key: now only the listed spelling opens it
+        for (String respelled : List.of(thumb + "&x=1", path + "?x=1&sig=" + token, thumb + "&sig=" + token,
+                path + "?sig=0" + token, path + "?sig=%2B" + token, path + "?%73ig=" + token,
+                path + "?sig=" + token.replace(".", "%2E"))) {
+            assertError(get(respelled, null), 403, "access_token_invalid", "list the gallery again");
+        }
+
+        String current = "/assets/gallery.js?v=" + HtmlPages.ASSETS_VERSION;
+        assertThat(get(current, null).statusCode()).isEqualTo(200);
+        assertThat(get("/assets/gallery.js", null).statusCode()).isEqualTo(200);
+        for (String other : List.of("/assets/gallery.js?v=0123abcd", "/assets/gallery.js?v=",
+                current + "&v=0123abcd")) {
+            HttpResponse<byte[]> answer = get(other, null);
+            assertError(answer, 404, "not_found", HtmlPages.ASSETS_VERSION);
+            assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+        }
+    }
+
+    @Test
     void atEnhancedAndMaximum_tierUrlsAreNotSigned_andStayPerGuest() throws Exception {
         createEvent("traced-tiers", "pw-traced");
         String photo = upload("traced-tiers", "a.jpg", 61);
