@@ -119,7 +119,17 @@ public final class DirectUploads {
                 throw new PicPeakException(ErrorCode.NOT_FOUND, "upload '" + upload.uploadId() + "' has no bytes: "
                         + "its presigned PUT expired or the file was removed; upload it again");
             }
-            photo = imports.importStaged(upload.slug(), stagingKey, upload.filename(), PhotoSource.UPLOAD, upload.uploadId());
+            try {
+                photo = imports.importStaged(upload.slug(), stagingKey, upload.filename(), PhotoSource.UPLOAD,
+                        upload.uploadId());
+            } catch (PicPeakException e) {
+                if (ImportService.refusesTheBytes(e.errorCode())) {
+                    throw e;
+                }
+                // the event busy (an archive), a conflicting write, storage down: the bytes are kept, the job retries
+                throw new PicPeakException(ErrorCode.STORAGE_UNAVAILABLE, "the import of '" + upload.filename()
+                        + "' will be tried again: " + e.getMessage(), e);
+            }
         } else {
             store.delete(stagingKey); // the interrupted import had not removed it yet
         }
@@ -132,8 +142,14 @@ public final class DirectUploads {
         return StepResult.done(Progress.of("imported", photo.size(), photo.size(), "bytes"), JobJson.write(result));
     }
 
-    /** A failed import leaves no staged bytes behind (the bucket's lifecycle rule would remove them in 2 days). */
+    /**
+     * A file refused for what it is leaves no staged bytes behind; after failures that may pass they stay (the
+     * bucket's lifecycle rule removes them after 2 days), so nothing the photographer uploaded is lost to an outage.
+     */
     private void abandon(Job job, String reason, boolean passing) {
+        if (passing) {
+            return;
+        }
         Target upload = JobJson.read(job.params(), Target.class);
         try {
             store.delete(Keys.directUpload(upload.slug(), upload.uploadId()));

@@ -242,8 +242,10 @@ public final class ImportService {
      * as an upload (read from the staging object, checked, stored at {@code events/active/<slug>/<name>}
      * with their digests), so what is stored is exactly what was checked, even if the staging object is
      * replaced meanwhile. The photo takes the id {@code photoId} (the upload's own), so a retried import finds
-     * what an interrupted one stored. The staging object is removed once imported, or refused (bad input: no
-     * retry changes that); after a failure that may pass (storage down) it stays for the retry.
+     * what an interrupted one stored. The staging object is removed once imported, or refused for what it is (not
+     * an image, too large, a bad name, already in the event: no retry changes that); after anything else (storage
+     * down, the event busy or gone, a conflicting write) it stays for a retry, and the bucket's lifecycle rule
+     * removes what no one retries.
      */
     public Photo importStaged(String slug, String stagingKey, String filename, PhotoSource source, String photoId) {
         try (BlobRead staged = store.get(stagingKey)) {
@@ -251,13 +253,19 @@ public final class ImportService {
             store.delete(stagingKey);
             return photo;
         } catch (PicPeakException e) {
-            if (e.errorCode().httpStatus() < 500) {
+            if (refusesTheBytes(e.errorCode())) {
                 store.delete(stagingKey);
             }
             throw e;
         } catch (IOException e) {
             throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + stagingKey + "' failed: " + e, e);
         }
+    }
+
+    /** Whether a refusal is about the file itself, so that trying it again can never succeed. */
+    public static boolean refusesTheBytes(ErrorCode code) {
+        int status = code.httpStatus();
+        return status == 400 || status == 413 || status == 415 || status == 422 || code == ErrorCode.DUPLICATE_PHOTO;
     }
 
     private Photo finish(String slug, Claim claim, String key, ImageHeader header, Digest digest, PhotoSource source,

@@ -284,6 +284,16 @@ abstract class ImportServiceContract {
     }
 
     @Test
+    void aStagedUpload_refusedForSomethingElseThanItsBytes_isKeptForTheRetry() {
+        store.put("uploads/wedding/abcdef12345", new ByteArrayInputStream(jpeg), PutOptions.of("image/jpeg"));
+
+        assertThatThrownBy(() -> imports.importStaged("no-such-event", "uploads/wedding/abcdef12345", "x.jpg",
+                PhotoSource.UPLOAD, null)).isInstanceOf(PicPeakException.class);
+
+        assertThat(store.head("uploads/wedding/abcdef12345")).as("the photographer's bytes, for the job's retry").isPresent();
+    }
+
+    @Test
     void aBadStagedUpload_isRemoved_andNothingIsImported() {
         store.put("uploads/wedding/abcdef12345", new ByteArrayInputStream("nope".getBytes()), PutOptions.of(null));
 

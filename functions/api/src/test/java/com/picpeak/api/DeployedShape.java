@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>IAM: every SDK call of the function's code against its role's policies (action and resource ARN);</li>
  *   <li>API Gateway HTTP API: a body over 10 MB is refused with 413; an integration that answers after 30 s is a
- *   503;</li>
+ *   503, a function past its own timeout a 500;</li>
  *   <li>Lambda: the synchronous invocation payload (6 MB request and response, the event's JSON with the body in
  *   base64) and the function's timeout; a response over the limit fails the invocation, which API Gateway answers
  *   with 500;</li>
@@ -135,8 +135,11 @@ final class DeployedShape {
             return null;
         });
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-        if (elapsedMillis > Math.min(deployed.timeoutSeconds() * 1000L, API_GATEWAY_TIMEOUT_MILLIS) * timeScale) {
-            return apiGatewayError(503, "Service Unavailable");
+        if (elapsedMillis > deployed.timeoutSeconds() * 1000L * timeScale) {
+            return apiGatewayError(500, "Internal Server Error"); // Lambda ended the invocation: a failed integration
+        }
+        if (elapsedMillis > API_GATEWAY_TIMEOUT_MILLIS * timeScale) {
+            return apiGatewayError(503, "Service Unavailable"); // API Gateway stopped waiting
         }
         if (out.size() > LAMBDA_PAYLOAD_BYTES) {
             // "Response payload size exceeded": the invocation fails, API Gateway answers 500

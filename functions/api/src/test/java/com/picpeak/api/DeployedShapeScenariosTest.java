@@ -43,6 +43,7 @@ class DeployedShapeScenariosTest {
     @BeforeEach
     void noDenialsYet() {
         DeployedRoles.clearDenials();
+        DeployedRoles.propagating(0); // no refusal left over from a scenario that failed half-way
     }
 
     @Test
@@ -163,9 +164,9 @@ class DeployedShapeScenariosTest {
                 HttpResponse.BodyHandlers.discarding());
         assertThat(put.statusCode()).isEqualTo(200);
 
-        // the function's 29 s scaled to 0.29 s: reading, hashing, storing and thumbnailing a 12 MP photo takes longer,
+        // the function's 29 s scaled to 0.58 s: reading, hashing, storing and thumbnailing a 12 MP photo takes longer,
         // as a file of hundreds of MB takes longer than 29 s; the completion must not wait for the import
-        DeployedShape.HttpAnswer completed = aws.withTimeScale(0.01, () -> aws.http("POST",
+        DeployedShape.HttpAnswer completed = aws.withTimeScale(0.02, () -> aws.http("POST",
                 ticket.get("completeUrl").asText(), ADMIN, "{\"filename\":\"DSC_1000.JPG\"}".getBytes(StandardCharsets.UTF_8)));
         assertThat(completed.status()).as(completed.text()).isEqualTo(202);
         String jobId = completed.header("Location").replaceFirst(".*/", "");
