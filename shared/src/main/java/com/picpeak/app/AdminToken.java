@@ -1,5 +1,6 @@
 package com.picpeak.app;
 
+import com.picpeak.storage.Backoff;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import org.slf4j.Logger;
@@ -100,32 +101,25 @@ public final class AdminToken {
     }
 
     synchronized String awaitFirstRead(Duration patience, Duration firstWait) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        Duration wait = firstWait;
+        Backoff backoff = Backoff.within(patience, firstWait);
         while (current == null) {
             readAt = clock.instant();
             try {
                 current = source.get();
             } catch (RuntimeException e) {
-                if (System.nanoTime() + wait.toNanos() > deadline) {
+                if (!backoff.hasTime()) {
                     log.error("admin token: its secret could not be read: {}", e.getMessage());
                     break;
                 }
                 log.warn("admin token: its secret could not be read ({}): trying again in {} ms (a new role may still "
-                        + "be propagating)", e.getMessage(), wait.toMillis());
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    break;
+                        + "be propagating)", e.getMessage(), backoff.nextWait().toMillis());
+                if (!backoff.pause()) {
+                    break; // interrupted
                 }
-                wait = wait.multipliedBy(2).compareTo(MAX_READ_WAIT) > 0 ? MAX_READ_WAIT : wait.multipliedBy(2);
             }
         }
         return current();
     }
-
-    private static final Duration MAX_READ_WAIT = Duration.ofSeconds(16);
 
     /**
      * Whether {@code presented} (the bearer value) is the admin token, reading a rotated secret when due.

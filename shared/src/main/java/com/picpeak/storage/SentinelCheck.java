@@ -93,29 +93,22 @@ public final class SentinelCheck {
      * ("eventually consistent"), and one refusal would roll the deployment back.
      */
     public static Result requireOk(StorageConfig config, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        Duration wait = Duration.ofSeconds(1);
+        Backoff backoff = Backoff.within(patience, Duration.ofSeconds(1));
         for (;;) {
             Result result = check(config);
             if (result.ok()) {
                 return result;
             }
-            if (!mayPass(result.cause()) || System.nanoTime() + wait.toNanos() > deadline) {
+            if (!mayPass(result.cause()) || !backoff.hasTime()) {
                 throw new StartupCheckFailed(result);
             }
             log.warn("start-up check failed ({}): trying again in {} s (a new role may still be propagating)",
-                    result.line(), wait.toSeconds());
-            try {
-                Thread.sleep(wait.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                    result.line(), backoff.nextWait().toSeconds());
+            if (!backoff.pause()) {
                 throw new StartupCheckFailed(result);
             }
-            wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
         }
     }
-
-    private static final Duration MAX_WAIT = Duration.ofSeconds(16);
 
     /**
      * Whether a failure may pass by itself: a refusal (a new role's permissions propagating), expired credentials

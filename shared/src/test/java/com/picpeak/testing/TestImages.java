@@ -90,6 +90,18 @@ public final class TestImages {
         return encode(image, "jpeg");
     }
 
+    /** A PNG of random pixels: it does not compress, so its size is about 3 bytes a pixel. */
+    public static byte[] noisePng(int width, int height, long seed) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        return png(image);
+    }
+
     public static byte[] png(BufferedImage image) {
         return encode(image, "png");
     }

@@ -19,7 +19,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +55,7 @@ class ClientGoneHttpTest {
         port = ((ServletWebServerApplicationContext) app).getWebServer().getPort();
         runtime.events().create("big", new EventPatch("Big", null, null, false, null, null, null, null));
         for (int i = 0; i < 4; i++) { // about 3 MB each: more than every buffer between the server and the client
-            runtime.imports().importStream("big", "noise-" + i + ".png", new ByteArrayInputStream(noisePng(1000, 1000, i)),
+            runtime.imports().importStream("big", "noise-" + i + ".png", new ByteArrayInputStream(TestImages.noisePng(1000, 1000, i)),
                     PhotoSource.UPLOAD);
         }
     }
@@ -117,16 +115,5 @@ class ClientGoneHttpTest {
     private List<ILoggingEvent> lines() {
         return logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                 .filter(e -> !e.getLoggerName().startsWith("com.picpeak.jobs")).toList();
-    }
-
-    static byte[] noisePng(int width, int height, long seed) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, random.nextInt(0x1000000));
-            }
-        }
-        return TestImages.png(image);
     }
 }

@@ -19,7 +19,6 @@ import org.springframework.boot.web.servlet.context.ServletWebServerApplicationC
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -105,7 +103,7 @@ class StorageOutageHttpTest {
                 .equals("succeeded"));
         runtime.events().create("big", new EventPatch("Big", null, null, false, null, null, null, null));
         for (int i = 0; i < 6; i++) { // about 3 MB each: more than every buffer between the server and a slow client
-            runtime.imports().importStream("big", "noise-" + i + ".png", new ByteArrayInputStream(noisePng(1000, 1000, i)),
+            runtime.imports().importStream("big", "noise-" + i + ".png", new ByteArrayInputStream(TestImages.noisePng(1000, 1000, i)),
                     PhotoSource.UPLOAD);
         }
     }
@@ -392,17 +390,5 @@ class StorageOutageHttpTest {
         try (ZipFile archive = new ZipFile(file.toFile())) {
             return archive.stream().map(ZipEntry::getName).toList();
         }
-    }
-
-    /** A PNG of random pixels: it does not compress, so its size is about 3 bytes a pixel. */
-    private static byte[] noisePng(int width, int height, long seed) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, random.nextInt(0x1000000));
-            }
-        }
-        return TestImages.png(image);
     }
 }
