@@ -103,19 +103,34 @@ class DeployedShapeScenariosTest {
     }
 
     @Test
-    void aDownloadAllLink_outlivesItsFirstMinute_longEnoughToResumeTheArchive() throws Exception {
-        eventWithItsDownloadAllBuilt("resume", 31);
+    void aDownloadAllOfTwentyParts_isBuiltByPartJobs_andEndsInALinkThatOutlivesItsFirstMinute() throws Exception {
+        createEvent("twenty-parts", null);
+        // eight photos of 14 MB, put by direct upload as a photographer's camera files would be: over 100 MB, so with
+        // S3's least part size (5 MiB, which the build keeps to) the archive is made of more than 20 parts
+        for (int i = 0; i < 8; i++) {
+            directUpload("twenty-parts", "RAW_" + i + ".jpg", padded(TestImages.jpeg(TestImages.noisyHalves(64, 48, 70 + i)),
+                    14 * 1024 * 1024));
+        }
+        DeployedShape.HttpAnswer asked = aws.http("GET", "/gallery/twenty-parts/download-all");
+        assertThat(asked.status()).as(asked.text()).isIn(200, 202);
+        DeployedShape.JobDelivery delivery = aws.runJobs(() -> archive("twenty-parts").ready(), 120_000);
 
-        DeployedShape.HttpAnswer ready = aws.http("GET", "/gallery/resume/download-all");
+        com.picpeak.downloadall.DownloadAllService.Archive built = archive("twenty-parts");
+        assertThat(built.length()).as("more than 20 parts of 5 MiB").isGreaterThan(20L * 5 * 1024 * 1024);
+        assertThat(delivery.invocations()).as("one build and a part job for each part").isGreaterThan(20);
+        assertThat(delivery.deadLettered()).isEmpty();
+        DeployedShape.HttpAnswer ready = aws.http("GET", "/gallery/twenty-parts/download-all");
         assertThat(ready.status()).as(ready.text()).isEqualTo(302);
-        String location = ready.header("Location");
-        Matcher expires = Pattern.compile("X-Amz-Expires=(\\d+)").matcher(location);
+        Matcher expires = Pattern.compile("X-Amz-Expires=(\\d+)").matcher(ready.header("Location"));
         assertThat(expires.find()).isTrue();
         assertThat(Long.parseLong(expires.group(1))).as("a resume after the first minute still finds the link valid")
                 .isGreaterThanOrEqualTo(com.picpeak.storage.PresignedLinks.MINIMUM.getSeconds());
-        HttpResponse<byte[]> resumed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(location))
-                .header("Range", "bytes=100-").build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(resumed.statusCode()).isEqualTo(206);
+        // a resume on the same link: the archive's last bytes, asked by range
+        HttpResponse<byte[]> tail = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ready.header("Location")))
+                .header("Range", "bytes=" + (built.length() - 22) + "-").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.body()).as("the archive ends in its end-of-central-directory record")
+                .startsWith(new byte[] {0x50, 0x4b, 0x05, 0x06});
         assertThat(DeployedRoles.denials()).isEmpty();
     }
 
@@ -308,14 +323,52 @@ class DeployedShapeScenariosTest {
         assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(201);
     }
 
+    /** A direct upload (presigned PUT, then complete) whose import job the worker runs. */
+    private static void directUpload(String slug, String name, byte[] bytes) throws Exception {
+        DeployedShape.HttpAnswer started = aws.http("POST", "/api/admin/events/" + slug + "/uploads", ADMIN,
+                ("{\"filename\":\"" + name + "\",\"contentType\":\"image/jpeg\"}").getBytes(StandardCharsets.UTF_8));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        JsonNode ticket = started.json();
+        HttpResponse<Void> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ticket.get("url").asText()))
+                .header("Content-Type", "image/jpeg").PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(put.statusCode()).isEqualTo(200);
+        runJobTo(ticket.get("completeUrl").asText(), "{\"filename\":\"" + name + "\"}");
+    }
+
+    /**
+     * A JPEG grown to {@code size} bytes by application segments (APP15) after its start marker: decoders skip them,
+     * so a photo of camera size costs no pixels to make or to scale.
+     */
+    private static byte[] padded(byte[] jpeg, int size) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size);
+        out.write(jpeg, 0, 2); // SOI
+        int room = size - jpeg.length;
+        while (room > 4) {
+            int payload = Math.min(65_533, room - 4);
+            out.write(0xFF);
+            out.write(0xEF);
+            out.write((payload + 2) >> 8);
+            out.write((payload + 2) & 0xFF);
+            out.write(new byte[payload], 0, payload);
+            room -= payload + 4;
+        }
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     /** Submits a job (202 + Location) and delivers the queue until it has ended. */
     private static DeployedShape.JobDelivery runJobTo(String path) throws Exception {
-        DeployedShape.HttpAnswer submitted = aws.http("POST", path, ADMIN, "{}".getBytes(StandardCharsets.UTF_8));
+        return runJobTo(path, "{}");
+    }
+
+    private static DeployedShape.JobDelivery runJobTo(String path, String body) throws Exception {
+        DeployedShape.HttpAnswer submitted = aws.http("POST", path, ADMIN, body.getBytes(StandardCharsets.UTF_8));
         assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
         String jobId = submitted.header("Location").replaceFirst(".*/", "");
         DeployedShape.JobDelivery delivery = aws.runJobs(() -> aws.runtime.jobs().find(jobId)
                 .map(job -> job.state().finished()).orElse(false), 120_000);
-        assertThat(aws.runtime.jobs().find(jobId).orElseThrow().state()).as(path + " " + delivery)
+        assertThat(aws.runtime.jobs().find(jobId).orElseThrow().state()).as(path + " " + delivery + ", refused: " + DeployedRoles.denials())
                 .isEqualTo(JobState.SUCCEEDED);
         return delivery;
     }

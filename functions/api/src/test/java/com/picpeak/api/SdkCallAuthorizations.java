@@ -74,14 +74,14 @@ final class SdkCallAuthorizations {
             needs.add(object("s3:PutObject", r.bucket(), r.key()));
         } else if (request instanceof CopyObjectRequest r) {
             needs.add(object("s3:PutObject", r.destinationBucket(), r.destinationKey()));
-            needs.add(object(r.sourceVersionId() == null ? "s3:GetObject" : "s3:GetObjectVersion", r.sourceBucket(), r.sourceKey()));
+            needs.add(copySource(r.sourceBucket(), r.sourceKey(), r.sourceVersionId(), r.copySource()));
         } else if (request instanceof CreateMultipartUploadRequest r) {
             needs.add(object("s3:PutObject", r.bucket(), r.key()));
         } else if (request instanceof UploadPartRequest r) {
             needs.add(object("s3:PutObject", r.bucket(), r.key()));
         } else if (request instanceof UploadPartCopyRequest r) {
             needs.add(object("s3:PutObject", r.destinationBucket(), r.destinationKey()));
-            needs.add(object(r.sourceVersionId() == null ? "s3:GetObject" : "s3:GetObjectVersion", r.sourceBucket(), r.sourceKey()));
+            needs.add(copySource(r.sourceBucket(), r.sourceKey(), r.sourceVersionId(), r.copySource()));
         } else if (request instanceof CompleteMultipartUploadRequest r) {
             needs.add(object("s3:PutObject", r.bucket(), r.key()));
         } else if (request instanceof AbortMultipartUploadRequest r) {
@@ -160,6 +160,25 @@ final class SdkCallAuthorizations {
             return table("dynamodb:DeleteItem", item.delete().tableName());
         }
         return table("dynamodb:ConditionCheckItem", item.conditionCheck().tableName());
+    }
+
+    /**
+     * The object a copy reads: from its source fields, or, once the SDK has folded them into the
+     * {@code x-amz-copy-source} value ("bucket/key" URL-encoded, "?versionId=" for a version), from that.
+     */
+    private static Need copySource(String bucket, String key, String versionId, String copySource) {
+        if (bucket == null && copySource != null) {
+            String source = copySource.startsWith("/") ? copySource.substring(1) : copySource;
+            int query = source.indexOf("?versionId=");
+            if (query >= 0) {
+                versionId = source.substring(query + "?versionId=".length());
+                source = source.substring(0, query);
+            }
+            int slash = source.indexOf('/');
+            bucket = source.substring(0, slash);
+            key = java.net.URLDecoder.decode(source.substring(slash + 1).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return object(versionId == null ? "s3:GetObject" : "s3:GetObjectVersion", bucket, key);
     }
 
     private static Need object(String action, String bucket, String key) {
