@@ -22,23 +22,36 @@ import java.util.zip.ZipFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The template of the default configuration, written for reviewers (target/synth/ on every build, and the
- * committed copy infra-cdk/synth/PicPeakStack.template.json, which must stay equal to it), and the
+ * The template of the default configuration and the one with the poller, written for reviewers (target/synth/ on
+ * every build, and the committed copies infra-cdk/synth/PicPeakStack.template.json and
+ * PicPeakStack-autoImport.template.json, which must stay equal to them), and the
  * deployment package checked against the handlers the template names.
  */
 @Tag("cdk")
 class SynthesizedTemplateTest {
     /** Set (-Dpicpeak.template.update=true) to refresh the committed copy after a deliberate change. */
     static final String UPDATE = "picpeak.template.update";
+    /** The committed copy of the template with the poller, beside the default one. */
+    static final String AUTO_IMPORT_TEMPLATE = "PicPeakStack-autoImport.template.json";
 
     @Test
     void committedTemplate_isTheTemplateOfTheDefaultConfiguration() throws IOException {
-        String current = readable(Synth.defaults().json);
-        Path out = Path.of(System.getProperty("picpeak.template.out"));
+        checkCommittedCopy(Synth.defaults(), "PicPeakStack.template.json");
+    }
+
+    /** The stack with the poller (autoImport=true): the deployed-shape harness runs the poller under its role from it. */
+    @Test
+    void committedAutoImportTemplate_isTheTemplateWithAutoImport() throws IOException {
+        checkCommittedCopy(Synth.of(Map.of("autoImport", "true")), AUTO_IMPORT_TEMPLATE);
+    }
+
+    private static void checkCommittedCopy(Synth synth, String fileName) throws IOException {
+        String current = readable(synth.json);
+        Path out = Path.of(System.getProperty("picpeak.template.out")).resolveSibling(fileName);
         Files.createDirectories(out.getParent());
         Files.writeString(out, current, StandardCharsets.UTF_8);
 
-        Path committed = Path.of(System.getProperty("picpeak.template.copy"));
+        Path committed = Path.of(System.getProperty("picpeak.template.copy")).resolveSibling(fileName);
         if (Boolean.getBoolean(UPDATE)) {
             Files.writeString(committed, current, StandardCharsets.UTF_8);
         }

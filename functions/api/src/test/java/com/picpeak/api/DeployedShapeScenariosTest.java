@@ -5,18 +5,25 @@ import com.picpeak.app.AppConfig;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Event;
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.Keys;
+import com.picpeak.storage.PutOptions;
+import com.picpeak.storage.StorageConfig;
 import com.picpeak.jobs.JobState;
 import com.picpeak.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -24,6 +31,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Guests and the photographer through the stack as deployed ({@link DeployedShape}): every request goes to the
@@ -232,6 +240,48 @@ class DeployedShapeScenariosTest {
         try (var left = aws.runtime.store().list("events/active/deleted/")) {
             assertThat(left).isEmpty();
         }
+        assertThat(DeployedRoles.denials()).isEmpty();
+    }
+
+    @Test
+    void thePoller_onItsSchedule_withTheTemplatesEnvironment_importsAPhotoDroppedIntoTheBucket_andPutsItOnTheBus()
+            throws Exception {
+        DeployedTemplate withPoller = aws.template.variant(DeployedTemplate.AUTO_IMPORT_TEMPLATE);
+        DeployedTemplate.Function poller = withPoller.function("Poller");
+        Map<String, String> env = new HashMap<>(withPoller.environment("Poller"));
+        long interval = Long.parseLong(env.get(StorageConfig.STORAGE_AUTO_IMPORT_INTERVAL_MS));
+        assertThat(withPoller.schedule("Poller")).as("the rule ticks at the interval the function is told")
+                .isEqualTo("rate(" + interval / 60_000 + " minutes)");
+        // what is not the template's: the S3-compatible server's endpoint and keys (Lambda: the default endpoint and
+        // the role's credentials), the test bucket's prefix, and the interval scaled from minutes to seconds
+        for (String own : List.of(StorageConfig.STORAGE_S3_ENDPOINT, StorageConfig.STORAGE_S3_ACCESS_KEY,
+                StorageConfig.STORAGE_S3_SECRET_KEY, StorageConfig.STORAGE_S3_PREFIX)) {
+            env.put(own, aws.serverless.env.get(own));
+        }
+        env.put(StorageConfig.STORAGE_AUTO_IMPORT_INTERVAL_MS, "5000"); // its least: the gate opens 2.5 s after a sighting
+        DeployedBus bus = DeployedBus.get();
+        createEvent("dropped", null);
+        byte[] photo = TestImages.jpeg(TestImages.noisyHalves(320, 240, 81));
+        // the photographer's sync tool puts the file straight into the event's folder of the bucket
+        aws.runtime.store().put(Keys.original("dropped", "DSC_0001.jpg"), new ByteArrayInputStream(photo),
+                PutOptions.of("image/jpeg"));
+
+        PicPeakRuntime function = DeployedRoles.actAs(poller, 0, () -> PicPeakRuntime.start(PicPeakRuntime.Shape.SERVERLESS,
+                env, DeployedRoles.authorizing(com.picpeak.testing.TestDynamo.client()), null));
+        try {
+            // each tick is one invocation of the schedule: the file is imported on the tick after the one that saw it
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                DeployedRoles.actAs(poller, 0, () -> function.autoImportPolls().runScheduled(function.jobRunner(),
+                        Instant.now().plusSeconds(poller.timeoutSeconds() - 15)));
+                return aws.runtime.catalog().findEvent("dropped").orElseThrow().photoCount() == 1;
+            });
+        } finally {
+            function.close();
+        }
+        JsonNode listed = aws.http("GET", "/api/gallery/dropped/photos").json().get("photos");
+        assertThat(listed).singleElement().satisfies(p -> assertThat(p.get("filename").asText()).isEqualTo("DSC_0001.jpg"));
+        assertThat(bus.entries("photo.uploaded")).as("published on the stack's bus")
+                .anySatisfy(entry -> assertThat(entry.get("Detail").asText()).contains("DSC_0001.jpg"));
         assertThat(DeployedRoles.denials()).isEmpty();
     }
 

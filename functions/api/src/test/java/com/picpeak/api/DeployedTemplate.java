@@ -23,6 +23,8 @@ import java.util.stream.StreamSupport;
  */
 final class DeployedTemplate {
     static final Path TEMPLATE = DeployedRoutesTest.TEMPLATE;
+    /** The committed template of the stack with the poller (autoImport=true), beside the default one. */
+    static final Path AUTO_IMPORT_TEMPLATE = TEMPLATE.resolveSibling("PicPeakStack-autoImport.template.json");
     static final String REGION = "eu-central-1";
     static final String ACCOUNT = "123456789012";
 
@@ -65,6 +67,34 @@ final class DeployedTemplate {
                 functions.put(function.name(), function);
             }
         });
+    }
+
+    /** Another configuration's template, bound to the same physical resources. */
+    DeployedTemplate variant(Path template) {
+        return new DeployedTemplate(read(template), bindings);
+    }
+
+    /** The environment the template gives a function, its references resolved against the bindings. */
+    Map<String, String> environment(String functionName) {
+        Map<String, String> env = new LinkedHashMap<>();
+        resources.get(function(functionName).logicalId()).get("Properties").path("Environment").path("Variables").fields()
+                .forEachRemaining(variable -> env.put(variable.getKey(), resolve(variable.getValue())));
+        return env;
+    }
+
+    /** The schedule expression of the EventBridge rule whose target is {@code functionName} (or one of its aliases). */
+    String schedule(String functionName) {
+        String functionId = function(functionName).logicalId();
+        for (JsonNode resource : resources) {
+            if (type(resource).equals("AWS::Events::Rule") && resource.get("Properties").has("ScheduleExpression")) {
+                for (JsonNode target : resource.get("Properties").path("Targets")) {
+                    if (invokes(target.get("Arn"), functionId)) {
+                        return resource.get("Properties").get("ScheduleExpression").asText();
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException("no schedule invokes " + functionName);
     }
 
     static JsonNode read(Path path) {
