@@ -39,7 +39,8 @@ import java.util.Objects;
  * <p>Heap stays bounded for 100 MP originals: the original is read as a stream through a small
  * window (never buffered whole), and the decoder decodes only the region that survives the crop,
  * subsampling while it decodes, so the raster it allocates is two to three times the target in
- * each direction, not the full image. Thread-safe.
+ * each direction, not the full image. A baseline JPEG at least eight times the target is decoded at 1/8 from its DC
+ * coefficients instead ({@link EighthScaleJpegDecoder}), several times faster than a full decode. Thread-safe.
  */
 public final class ImageScaler {
     /** JPEG quality of every derivative (thumbnails, heroes, renditions): 85. */
