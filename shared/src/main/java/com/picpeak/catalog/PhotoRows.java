@@ -83,7 +83,7 @@ final class PhotoRows {
                         .expressionAttributeNames(claimToken == null ? null : Map.of("#token", "token"))
                         .expressionAttributeValues(claimValues)).build());
         try {
-            table.call(c -> c.transactWriteItems(b -> b.transactItems(writes)));
+            transactRetryingConflicts(writes);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failedCheck(reasons, 3)) {
@@ -107,6 +107,26 @@ final class PhotoRows {
             }
             throw new PicPeakException(ErrorCode.CONFLICT, "the catalog refused the photo (" + e.getMessage()
                     + "): try again");
+        }
+    }
+
+    /**
+     * The transaction, again when it was cancelled only because another one wrote the same item at the same moment
+     * (imports of one upload run in parallel, and each adds to the event's count): nothing of it was written.
+     */
+    private void transactRetryingConflicts(List<TransactWriteItem> writes) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                table.call(c -> c.transactWriteItems(b -> b.transactItems(writes)));
+                return;
+            } catch (TransactionCanceledException e) {
+                boolean conflictOnly = e.cancellationReasons() != null && e.cancellationReasons().stream()
+                        .anyMatch(r -> "TransactionConflict".equals(r.code()))
+                        && e.cancellationReasons().stream().noneMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+                if (!conflictOnly || attempt >= 4) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -211,7 +231,7 @@ final class PhotoRows {
                         .expressionAttributeValues(Map.of(":one", n(1), ":now", s(Instant.now().toString())))).build(),
                 eventNotBusy(slug));
         try {
-            table.call(c -> c.transactWriteItems(b -> b.transactItems(writes)));
+            transactRetryingConflicts(writes);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failedCheck(reasons, 5)) {

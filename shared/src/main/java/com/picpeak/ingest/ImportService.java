@@ -24,6 +24,7 @@ import com.picpeak.storage.PutOptions;
 import com.picpeak.storage.StoredBlob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -39,6 +40,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -95,6 +100,108 @@ public final class ImportService {
      */
     public Photo importStream(String slug, String filename, InputStream content, PhotoSource source) {
         return measured(source, () -> importStreamOnce(slug, filename, content, source, null));
+    }
+
+    /** One file of an upload: its name and how to open its bytes (opened once, by the import that takes it). */
+    public record UploadedFile(String filename, Opener content) {
+    }
+
+    /** Opens the bytes of an uploaded file. */
+    @FunctionalInterface
+    public interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    /** What became of one file of an upload: the photo, or why it was refused. */
+    public record Outcome(String filename, Photo photo, PicPeakException failure) {
+    }
+
+    /**
+     * The heap one import may take at its peak: the bytes buffered while the header is probed and stored, and the
+     * decode of the thumbnail (a 1/8 decode, or a subsampled one at two to three times 300 px): well under this.
+     */
+    static final long HEAP_PER_IMPORT = 64L * 1024 * 1024;
+
+    /**
+     * How many files of one upload are imported at once: one per core (the decode is CPU-bound), no more than the
+     * heap holds at {@link #HEAP_PER_IMPORT} each beside what is in use, never fewer than one.
+     */
+    static int parallelism(int files, int cores, long maxHeap) {
+        long byHeap = Math.max(1, maxHeap / 2 / HEAP_PER_IMPORT);
+        return (int) Math.max(1, Math.min(files, Math.min(cores, byHeap)));
+    }
+
+    /**
+     * Imports the files of one upload, several at a time (see {@link #parallelism}), each as
+     * {@link #importStream} does; the outcomes are in the files' order. A file that fails does not stop the others.
+     */
+    public List<Outcome> importAll(String slug, List<UploadedFile> files, PhotoSource source) {
+        int threads = parallelism(files.size(), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory());
+        // ids in the files' order (a millisecond apart: ids sort by time), so the gallery lists them in that order
+        // whichever import finishes first
+        Instant start = clock.instant();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            ids.add(PhotoIds.next(start.plusMillis(i)));
+        }
+        if (threads <= 1) {
+            List<Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                outcomes.add(importOne(slug, files.get(i), source, ids.get(i)));
+            }
+            return outcomes;
+        }
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
+        ExecutorService workers = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "import-" + slug);
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<Outcome>> pending = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                UploadedFile file = files.get(i);
+                String id = ids.get(i);
+                pending.add(workers.submit(() -> {
+                    if (logContext != null) {
+                        MDC.setContextMap(logContext);
+                    }
+                    try {
+                        return importOne(slug, file, source, id);
+                    } finally {
+                        MDC.clear();
+                    }
+                }));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> outcome : pending) {
+                outcomes.add(outcome.get());
+            }
+            return outcomes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "the upload was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException unexpected) {
+                throw unexpected; // not a refusal of one file (those are outcomes): as the serial import would
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private Outcome importOne(String slug, UploadedFile file, PhotoSource source, String photoId) {
+        try (InputStream content = file.content().open()) {
+            return new Outcome(file.filename(), measured(source,
+                    () -> importStreamOnce(slug, file.filename(), content, source, photoId)), null);
+        } catch (PicPeakException e) {
+            return new Outcome(file.filename(), null, e);
+        } catch (IOException e) {
+            return new Outcome(file.filename(), null, new PicPeakException(ErrorCode.INVALID_REQUEST,
+                    "the upload could not be read: " + e.getMessage(), e));
+        }
     }
 
     private Photo importStreamOnce(String slug, String filename, InputStream content, PhotoSource source, String photoId) {

@@ -97,6 +97,41 @@ abstract class ImportServiceContract {
     }
 
     @Test
+    void theFilesOfOneUpload_areImportedTogether_andReportedAndListedInTheirOrder() {
+        List<byte[]> photos = List.of(jpeg(11), jpeg(12), "not a photo".getBytes(), jpeg(13), jpeg(14));
+        List<ImportService.UploadedFile> files = new java.util.ArrayList<>();
+        for (int i = 0; i < photos.size(); i++) {
+            byte[] bytes = photos.get(i);
+            files.add(new ImportService.UploadedFile("IMG_" + i + ".jpg", () -> new ByteArrayInputStream(bytes)));
+        }
+
+        List<ImportService.Outcome> outcomes = imports.importAll("wedding", files, PhotoSource.UPLOAD);
+
+        assertThat(outcomes).extracting(ImportService.Outcome::filename)
+                .containsExactly("IMG_0.jpg", "IMG_1.jpg", "IMG_2.jpg", "IMG_3.jpg", "IMG_4.jpg");
+        assertThat(outcomes.get(2).photo()).isNull();
+        assertThat(outcomes.get(2).failure().errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+        for (int i : new int[] {0, 1, 3, 4}) {
+            assertThat(outcomes.get(i).failure()).isNull();
+            assertThat(outcomes.get(i).photo().filename()).isEqualTo("IMG_" + i + ".jpg");
+            assertThat(outcomes.get(i).photo().sha256()).isEqualTo(TestData.sha256(photos.get(i)));
+        }
+        assertThat(catalog.listPhotos("wedding", 10, null).items()).extracting(Photo::filename)
+                .containsExactly("IMG_0.jpg", "IMG_1.jpg", "IMG_3.jpg", "IMG_4.jpg");
+        Event event = catalog.findEvent("wedding").orElseThrow();
+        assertThat(event.photoCount()).isEqualTo(4);
+        assertThat(event.revision()).isEqualTo(4);
+    }
+
+    @Test
+    void theImportsOfOneUpload_areBoundedByCoresAndHeap() {
+        assertThat(ImportService.parallelism(16, 2, 4L << 30)).isEqualTo(2);      // the cores
+        assertThat(ImportService.parallelism(1, 8, 4L << 30)).isEqualTo(1);       // the files
+        assertThat(ImportService.parallelism(16, 8, 256L << 20)).isEqualTo(2);    // half the heap, 64 MB each
+        assertThat(ImportService.parallelism(16, 8, 64L << 20)).isEqualTo(1);     // never fewer than one
+    }
+
+    @Test
     void theSameFileNameTwice_keepsBothPhotos() {
         byte[] other = TestImages.jpeg(TestImages.noisyHalves(320, 240, 2));
 

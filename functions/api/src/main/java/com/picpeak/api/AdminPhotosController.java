@@ -5,8 +5,8 @@ import com.picpeak.admin.DirectUploads;
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
-import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.ingest.ImportService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,35 +45,32 @@ public class AdminPhotosController {
     }
 
     /**
-     * Multipart upload of many files (field {@code files}). Each file is imported on its own and reported
-     * on its own: 201 when all were imported, 207 when some were, the error's status when a single file
+     * Multipart upload of many files (field {@code files}). Each file is imported on its own (several at a time, see
+     * {@link ImportService#importAll}) and reported on its own, in the files' order: 201 when all were imported, 207 when some were, the error's status when a single file
      * failed, 422 when several all failed.
      */
     @PostMapping(value = "/api/admin/events/{slug}/photos", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Map<String, Object>> upload(@PathVariable String slug,
                                                @RequestParam("files") List<MultipartFile> files) {
         runtime.events().get(slug);
+        List<ImportService.UploadedFile> uploaded = new ArrayList<>();
+        for (MultipartFile file : files) {
+            uploaded.add(new ImportService.UploadedFile(file.getOriginalFilename(), file::getInputStream));
+        }
         List<Map<String, Object>> results = new ArrayList<>();
         int imported = 0;
         PicPeakException firstFailure = null;
-        for (MultipartFile file : files) {
+        for (ImportService.Outcome outcome : runtime.imports().importAll(slug, uploaded, PhotoSource.UPLOAD)) {
             Map<String, Object> result = new LinkedHashMap<>();
-            String filename = file.getOriginalFilename();
-            result.put("filename", filename);
-            try (InputStream content = file.getInputStream()) {
-                Photo photo = runtime.imports().importStream(slug, filename, content, PhotoSource.UPLOAD);
+            result.put("filename", outcome.filename());
+            if (outcome.failure() == null) {
                 result.put("status", "imported");
-                result.put("photo", Json.adminPhoto(photo));
+                result.put("photo", Json.adminPhoto(outcome.photo()));
                 imported++;
-            } catch (PicPeakException e) {
+            } else {
                 result.put("status", "failed");
-                result.put("error", ApiErrors.body(e.errorCode(), e.getMessage()));
-                firstFailure = firstFailure == null ? e : firstFailure;
-            } catch (IOException e) {
-                result.put("status", "failed");
-                result.put("error", ApiErrors.body(ErrorCode.INVALID_REQUEST, "the upload could not be read: " + e.getMessage()));
-                firstFailure = firstFailure == null
-                        ? new PicPeakException(ErrorCode.INVALID_REQUEST, e.getMessage()) : firstFailure;
+                result.put("error", ApiErrors.body(outcome.failure().errorCode(), outcome.failure().getMessage()));
+                firstFailure = firstFailure == null ? outcome.failure() : firstFailure;
             }
             results.add(result);
         }

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import java.util.Collections;
@@ -52,5 +53,14 @@ final class ConditionalGet {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(quotedTag).cacheControl(REVALIDATE).build();
         }
         return ResponseEntity.ok().eTag(quotedTag).cacheControl(REVALIDATE).body(body.get());
+    }
+
+    /** As {@link #answer}, for a body that is JSON written already. */
+    static ResponseEntity<byte[]> answerJson(HttpServletRequest request, String quotedTag, Supplier<byte[]> json) {
+        if (notModified(request, quotedTag)) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(quotedTag).cacheControl(REVALIDATE).build();
+        }
+        return ResponseEntity.ok().eTag(quotedTag).cacheControl(REVALIDATE).contentType(MediaType.APPLICATION_JSON)
+                .body(json.get());
     }
 }

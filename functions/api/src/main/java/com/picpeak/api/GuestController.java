@@ -1,5 +1,7 @@
 package com.picpeak.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.protect.ImageTiles;
 import com.picpeak.protect.ImageAccess;
 import com.picpeak.protect.FingerprintedDelivery;
@@ -52,10 +54,17 @@ public class GuestController {
     /** A shared cache keeps a signed tier at most this long, whatever its token's expiry. */
     static final Duration MAX_SHARED_AGE = Duration.ofDays(1);
 
-    private final PicPeakRuntime runtime;
+    /** Rendered listing pages kept: a few hundred pages of 100 photos. */
+    static final long RENDERED_PAGE_BYTES = 16L * 1024 * 1024;
 
-    public GuestController(PicPeakRuntime runtime) {
+    private final PicPeakRuntime runtime;
+    private final ObjectMapper jsonWriter;
+    private final RenderedPages renderedPages = new RenderedPages(RENDERED_PAGE_BYTES);
+
+    /** @param jsonWriter Spring's (the one every other answer is written with) */
+    public GuestController(PicPeakRuntime runtime, ObjectMapper jsonWriter) {
         this.runtime = runtime;
+        this.jsonWriter = jsonWriter;
     }
 
     /**
@@ -96,12 +105,13 @@ public class GuestController {
 
     /**
      * A page of the listing, tagged by the event's revision and the page: a browser that has it revalidates with
-     * {@code If-None-Match} and gets 304 without a photo row being read; otherwise the page comes from the
-     * in-process cache of that revision's pages, or the catalog.
+     * {@code If-None-Match} and gets 304 without a photo row being read; otherwise the page's JSON comes from the
+     * in-process cache of rendered pages by that tag, else is made from the cache of that revision's pages, or the
+     * catalog.
      */
     @GetMapping("/api/gallery/{slug}/photos")
-    ResponseEntity<Map<String, Object>> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
-                                               @RequestParam(required = false) String cursor, HttpServletRequest request) {
+    ResponseEntity<byte[]> photos(@PathVariable String slug, @RequestParam(required = false) Integer limit,
+                                  @RequestParam(required = false) String cursor, HttpServletRequest request) {
         GuestAccess access = access(slug, request);
         List<DownloadSize> sizes = DownloadSize.named(access.event().downloadSizes());
         // the offered sizes are in every photo's JSON but change no revision: they are part of the page's tag;
@@ -110,7 +120,7 @@ public class GuestController {
         String view = LISTING_SHAPE + "|" + String.join(",", access.event().downloadSizes())
                 + signer.map(s -> "|w" + s.window() + "|v" + s.versionTag()).orElse("");
         String tag = ConditionalGet.quoted(runtime.gallery().pageTag(access, limit, cursor, view));
-        return ConditionalGet.answer(request, tag, () -> {
+        return ConditionalGet.answerJson(request, tag, () -> renderedPages.get(access.event().slug() + "|" + tag, () -> {
             Page<Photo> page = runtime.gallery().photos(access, limit, cursor);
             BiFunction<Photo, Tier, String> tierQuery = signer.<BiFunction<Photo, Tier, String>>map(s -> s::query)
                     .orElse((photo, tier) -> "");
@@ -119,8 +129,12 @@ public class GuestController {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("photos", photos);
             json.put("nextCursor", page.nextCursor());
-            return json;
-        });
+            try {
+                return jsonWriter.writeValueAsBytes(json);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a listing page could not be written as JSON", e);
+            }
+        }));
     }
 
     @GetMapping("/api/gallery/{slug}/photos/{id}")

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
         subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.DownloadAll.class,
                 BenchCommand.Protection.class, BenchCommand.ScaleOut.class, BenchCommand.Renditions.class,
-                BenchCommand.Cdn.class})
+                BenchCommand.Cdn.class, BenchCommand.Import.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -67,6 +67,31 @@ final class BenchCommand implements Runnable {
             onScratchServer(scratch, GalleryBenchmark.env(scratch.resolve("data"), 0), (server, token) -> {
                 bench.uploadHeap(server, token);
                 bench.listing(server, gallerySize, rounds);
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "The whole import of one upload (the corpus of bench gallery in one multipart request to a "
+                    + "local server on a scratch data folder) against vipsthumbnail on the same files, and the "
+                    + "thumbnails alone (one thread each), subject and reference alternating; medians.")
+    static final class Import implements Callable<Integer> {
+        @Option(names = "--photos", defaultValue = "6", description = "24 MP JPEGs uploaded (default ${DEFAULT-VALUE})")
+        int photos;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "timed rounds after a warm-up (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = Files.createTempDirectory("picpeak-bench-import");
+            PrintStream out = new PrintStream(System.out, true);
+            ImportBenchmark bench = new ImportBenchmark(scratch, out);
+            List<Path> files = bench.corpus(photos, 6000, 4000);
+            onScratchServer(scratch, GalleryBenchmark.env(scratch.resolve("data"), 0), (server, token) -> {
+                bench.wholeImport(server, token, files, rounds);
+                bench.thumbnails(files, rounds);
             });
             return 0;
         }
