@@ -63,19 +63,11 @@ public final class ImageScaler {
         int storedWidth = header.swapsAxes() ? height : width;
         int storedHeight = header.swapsAxes() ? width : height;
         Rectangle wanted = coverRegion(header.width(), header.height(), storedWidth, storedHeight);
-        BufferedImage decoded = null;
-        InputStream source = original;
-        if (eighthCovers(header, wanted, storedWidth, storedHeight)) {
-            BufferedInputStream buffered = new BufferedInputStream(original, 64 * 1024);
-            decoded = decodeEighth(buffered, header, wanted);
-            source = buffered; // reset to the start when the eighth-scale decoder did not take the file
-        }
-        if (decoded == null) {
-            decoded = decode(source, header.type(), window(header), (sourceWidth, sourceHeight) -> {
-                Rectangle region = coverRegion(sourceWidth, sourceHeight, storedWidth, storedHeight);
-                return new DecodePlan(region, subsampling(region.width, region.height, storedWidth, storedHeight));
-            });
-        }
+        BufferedImage decoded = decodeFor(original, header, wanted, storedWidth, storedHeight,
+                (sourceWidth, sourceHeight) -> {
+                    Rectangle region = coverRegion(sourceWidth, sourceHeight, storedWidth, storedHeight);
+                    return new DecodePlan(region, subsampling(region.width, region.height, storedWidth, storedHeight));
+                });
         BufferedImage covered = coverCrop(toSrgb(decoded), storedWidth, storedHeight);
         BufferedImage oriented = ExifOrientation.apply(covered, header.exifOrientation());
         writeJpeg(opaqueRgb(oriented), jpegOut);
@@ -96,19 +88,11 @@ public final class ImageScaler {
         int storedWidth = header.swapsAxes() ? height : width;
         int storedHeight = header.swapsAxes() ? width : height;
         Rectangle whole = new Rectangle(0, 0, header.width(), header.height());
-        BufferedImage decoded = null;
-        InputStream source = original;
-        if (eighthCovers(header, whole, storedWidth, storedHeight)) {
-            BufferedInputStream buffered = new BufferedInputStream(original, 64 * 1024);
-            decoded = decodeEighth(buffered, header, whole);
-            source = buffered;
-        }
-        if (decoded == null) {
-            decoded = decode(source, header.type(), window(header), (sourceWidth, sourceHeight) -> {
-                int step = Math.max(1, Math.min(sourceWidth / storedWidth, sourceHeight / storedHeight));
-                return new DecodePlan(new Rectangle(0, 0, sourceWidth, sourceHeight), step);
-            });
-        }
+        BufferedImage decoded = decodeFor(original, header, whole, storedWidth, storedHeight,
+                (sourceWidth, sourceHeight) -> {
+                    int step = Math.max(1, Math.min(sourceWidth / storedWidth, sourceHeight / storedHeight));
+                    return new DecodePlan(new Rectangle(0, 0, sourceWidth, sourceHeight), step);
+                });
         BufferedImage srgb = toSrgb(decoded);
         BufferedImage scaled = srgb;
         if (srgb.getWidth() != storedWidth || srgb.getHeight() != storedHeight) {
@@ -280,6 +264,24 @@ public final class ImageScaler {
      */
     static boolean eighthCovers(ImageHeader header, Rectangle region, int targetWidth, int targetHeight) {
         return header.type() == ImageType.JPEG && region.width / 8 >= targetWidth && region.height / 8 >= targetHeight;
+    }
+
+    /**
+     * {@code region} of the original for a {@code targetWidth x targetHeight} result: at 1/8 when
+     * {@link #eighthCovers} and the eighth-scale decoder takes the file, else as {@code planner} plans it.
+     */
+    private static BufferedImage decodeFor(InputStream original, ImageHeader header, Rectangle region, int targetWidth,
+                                           int targetHeight, DecodePlanner planner) {
+        InputStream source = original;
+        if (eighthCovers(header, region, targetWidth, targetHeight)) {
+            BufferedInputStream buffered = new BufferedInputStream(original, 64 * 1024);
+            BufferedImage eighth = decodeEighth(buffered, header, region);
+            if (eighth != null) {
+                return eighth;
+            }
+            source = buffered; // reset to its start: the general decoder reads it from there
+        }
+        return decode(source, header.type(), window(header), planner);
     }
 
     /**
