@@ -65,9 +65,10 @@ class TrustedProxiesTest {
         AppConfig config = AppConfig.fromEnv(Map.of("PICPEAK_PASSWORD_FREE_FAILURES", "2",
                 "PICPEAK_PASSWORD_BACKOFF_MS", "500", "PICPEAK_PASSWORD_MAX_BACKOFF_MS", "8000",
                 "PICPEAK_PASSWORD_EVENT_FAILURES", "50", "PICPEAK_PASSWORD_RESET_MS", "3600000",
+                "PICPEAK_PASSWORD_GALLERY_CHECKS_PER_MINUTE", "12",
                 "PICPEAK_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,::1"));
         assertThat(config.passwordGuesses()).isEqualTo(new GuessPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(8), 50,
-                Duration.ofHours(1)));
+                Duration.ofHours(1), 12));
         assertThat(config.trustedProxies().trusts("10.9.8.7")).isTrue();
         assertThat(AppConfig.fromEnv(Map.of()).passwordGuesses()).isEqualTo(GuessPolicy.DEFAULTS);
 
