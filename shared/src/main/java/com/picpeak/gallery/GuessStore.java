@@ -114,6 +114,17 @@ public final class GuessStore {
         return interval; // a crowd of others took them just now
     }
 
+    /**
+     * How long until the gallery's budget has a check free (zero: now), read only: a refused try costs this one read.
+     */
+    public Duration checkWait(String slug, Instant now, Duration interval, int burst) {
+        long tat = table.get(CatalogKeys.guessPk(slug), CatalogKeys.guessChecksSk())
+                .map(item -> Long.parseLong(item.get("tat").n())).orElse(0L);
+        long wait = Math.max(tat, now.toEpochMilli()) + interval.toMillis() - now.toEpochMilli()
+                - burst * interval.toMillis();
+        return wait > 0 ? Duration.ofMillis(wait) : Duration.ZERO;
+    }
+
     /** Gives one check back (the password checked was right): the budget counts wrong passwords. */
     public void returnCheck(String slug, Duration interval) {
         try {

@@ -51,6 +51,11 @@ public final class PasswordGuesses {
      */
     public Attempt begin(String slug, String address) {
         String client = clientHash(address);
+        // the gallery's budget first, read only: while an attack keeps it used up, a refused try costs one read
+        Duration budgetWait = store.checkWait(slug, clock.instant(), policy.checkInterval(), policy.checkBurst());
+        if (!budgetWait.isZero()) {
+            throw galleryBusy(slug, budgetWait);
+        }
         boolean checkTaken = false;
         for (int i = 0; i < TRIES; i++) {
             Instant now = clock.instant();
