@@ -37,8 +37,10 @@ import java.util.Map;
  *       (enhanced, maximum, a session's fallback) are never kept. The guest's session cookie goes to the origin but
  *       is not part of the cache key: what the origin marks public does not depend on it;</li>
  *   <li>everything else (JSON, pages, downloads, admin, uploads): passed through uncached, with every cookie,
- *       header (but Host) and query.</li>
+ *       header (but Host) and query, and CloudFront's headers.</li>
  * </ul>
+ * Every origin request carries the origin secret ({@link #ORIGIN_SECRET_HEADER}) and the viewer's address
+ * ({@link #VIEWER_ADDRESS}): the API counts guests by that address only with the secret.
  */
 final class CdnDistribution extends Construct {
     /** The route of the rendition tiers, as CloudFront's path pattern. */
@@ -48,15 +50,21 @@ final class CdnDistribution extends Construct {
     static final String SESSION_COOKIE = "picpeak_session";
     /** The longest a signed tier is kept, matching the origin's bound (GuestController.MAX_SHARED_AGE). */
     static final Duration MAX_TIER_AGE = Duration.days(1);
+    /** TrustedProxies.ORIGIN_SECRET_HEADER: added to every origin request, so the API knows it came through here. */
+    static final String ORIGIN_SECRET_HEADER = "X-PicPeak-Origin-Secret";
+    /** The viewer's address as CloudFront saw it: the client the API counts (rate limits, wrong passwords). */
+    static final String VIEWER_ADDRESS = "CloudFront-Viewer-Address";
 
     private final Distribution distribution;
 
-    CdnDistribution(Construct scope, String id, HttpApi api) {
+    /** @param originSecret the secret's value (a dynamic reference CloudFormation resolves at deploy) */
+    CdnDistribution(Construct scope, String id, HttpApi api, String originSecret) {
         super(scope, id);
         // https://<api-id>.execute-api.<region>.amazonaws.com -> the host name
         String apiDomain = Fn.select(2, Fn.split("/", api.getApiEndpoint()));
         HttpOrigin origin = HttpOrigin.Builder.create(apiDomain)
                 .protocolPolicy(OriginProtocolPolicy.HTTPS_ONLY)
+                .customHeaders(Map.of(ORIGIN_SECRET_HEADER, originSecret))
                 .readTimeout(Duration.seconds(30))
                 .build();
 
@@ -79,9 +87,9 @@ final class CdnDistribution extends Construct {
                 .minTtl(Duration.seconds(0)).defaultTtl(Duration.seconds(0)).maxTtl(MAX_TIER_AGE)
                 .build();
         OriginRequestPolicy tierRequests = OriginRequestPolicy.Builder.create(this, "TierOriginRequestPolicy")
-                .comment("PicPeak rendition tiers: the session cookie to the origin (enhanced), not in the cache key")
+                .comment("PicPeak rendition tiers: the session cookie (enhanced) and the viewer's address to the origin")
                 .cookieBehavior(OriginRequestCookieBehavior.allowList(SESSION_COOKIE))
-                .headerBehavior(OriginRequestHeaderBehavior.none())
+                .headerBehavior(OriginRequestHeaderBehavior.allowList(VIEWER_ADDRESS))
                 .queryStringBehavior(OriginRequestQueryStringBehavior.none()) // the cache key's query goes anyway
                 .build();
 
@@ -90,6 +98,9 @@ final class CdnDistribution extends Construct {
                 .viewerProtocolPolicy(ViewerProtocolPolicy.REDIRECT_TO_HTTPS)
                 .allowedMethods(AllowedMethods.ALLOW_ALL)
                 .cachePolicy(CachePolicy.CACHING_DISABLED)
+                // AWS's managed policy: every viewer header but Host (API Gateway routes by it), every cookie and query,
+                // and every CloudFront header, CloudFront-Viewer-Address among them (a policy of our own could send
+                // neither Authorization nor a CloudFront header beside every viewer header without Host)
                 .originRequestPolicy(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER)
                 .compress(true)
                 .build();

@@ -119,6 +119,8 @@ public final class PicPeakStack extends Stack {
     static final List<String> JOB_QUEUE_CONSUME = List.of("sqs:ReceiveMessage", "sqs:DeleteMessage",
             "sqs:GetQueueAttributes");
     static final String JOB_QUEUE_URL = "JOB_QUEUE_URL";
+    /** TrustedProxies.CDN_ORIGIN_SECRET: the guest functions believe CloudFront's viewer address with it. */
+    static final String CDN_ORIGIN_SECRET = "PICPEAK_CDN_ORIGIN_SECRET";
     /** The worker runs job steps for at most this long per message, then re-enqueues the rest. */
     static final Duration WORKER_TIMEOUT = Duration.minutes(5);
     /** Jobs that failed for good: the worker logs a line with this token (JSON or text). */
@@ -161,18 +163,24 @@ public final class PicPeakStack extends Stack {
         Map<String, String> submitsJobs = Map.of(JOB_QUEUE_URL, jobQueue.getQueueUrl());
 
         Code api = Code.fromAsset(packages.api().toString());
+        // The origin secret CloudFront adds to every origin request: the guest functions believe its
+        // CloudFront-Viewer-Address only with it (rate limits and password throttling count viewers, not edges)
+        Secret originSecret = cdnOriginSecret();
+        Map<String, String> countsViewers = Map.of(CDN_ORIGIN_SECRET, originSecret.getSecretValue().unsafeUnwrap());
 
         // Gallery: guest pages, listing and photo serving; reads, plus the sentinel, renditions, tiles and
         // fingerprinted copies; image protection writes access tokens, the access log and rate counters.
         Function gallery = function("Gallery", API_HANDLERS + "GalleryHandler::handleRequest", api,
-                1024, Duration.seconds(29), Map.of(), settings.snapStart());
+                1024, Duration.seconds(29), countsViewers, settings.snapStart());
         allowAdminTokenRead(gallery);
         allowStorage(gallery, S3_OBJECT_READ_WRITE);
         allowCatalog(gallery, CATALOG_GUEST, false);
 
         // Download All: streams or redirects; a cached archive not built yet becomes a job on the queue.
+        Map<String, String> downloadEnvironment = new LinkedHashMap<>(submitsJobs);
+        downloadEnvironment.putAll(countsViewers);
         Function download = function("Download", API_HANDLERS + "DownloadHandler::handleRequest", api,
-                1024, Duration.seconds(29), submitsJobs, settings.snapStart());
+                1024, Duration.seconds(29), downloadEnvironment, settings.snapStart());
         allowAdminTokenRead(download);
         allowStorage(download, S3_OBJECT_READ_WRITE);
         allowCatalog(download, CATALOG_GUEST_AND_JOBS, false);
@@ -279,7 +287,7 @@ public final class PicPeakStack extends Stack {
 
         CfnOutput.Builder.create(this, "ApiUrl").description("base URL of the guest and admin API")
                 .value(httpApi.getApiEndpoint()).build();
-        cdn(httpApi);
+        cdn(httpApi, originSecret);
         CfnOutput.Builder.create(this, "BucketName").value(bucket.getBucketName()).build();
         CfnOutput.Builder.create(this, "CatalogTable").value(table.getTableName()).build();
         CfnOutput.Builder.create(this, "EventBusName").value(bus.getEventBusName()).build();
@@ -295,8 +303,21 @@ public final class PicPeakStack extends Stack {
     }
 
     /** CloudFront in front of the API: assets and signed tiers cached by URL, the rest passed through. */
-    private CdnDistribution cdn(HttpApi httpApi) {
-        return new CdnDistribution(this, "Cdn", httpApi);
+    private CdnDistribution cdn(HttpApi httpApi, Secret originSecret) {
+        return new CdnDistribution(this, "Cdn", httpApi, originSecret.getSecretValue().unsafeUnwrap());
+    }
+
+    /**
+     * The CDN's origin secret, generated at deploy. Nothing reads it at run time: CloudFormation resolves it into the
+     * distribution's origin header and the guest functions' {@value #CDN_ORIGIN_SECRET}; a new one is a new
+     * deployment (docs/deploy.md).
+     */
+    private Secret cdnOriginSecret() {
+        return Secret.Builder.create(this, "CdnOriginSecret")
+                .description("PicPeak: the header CloudFront adds to origin requests, so the API believes its viewer address")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .passwordLength(48).excludePunctuation(true).includeSpace(false).build())
+                .build();
     }
 
     /** The photo bucket: an existing one by name, or a private, encrypted, TLS-only, versioned one. */

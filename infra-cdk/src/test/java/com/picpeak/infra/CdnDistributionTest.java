@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The CloudFront distribution in the synthesized template: the HTTP API as its one origin, the three behaviours
  * (assets kept long by versioned URL, tiers kept by URL and query as the origin says, the rest passed through
- * uncached with cookies, headers and queries), their cache and origin request policies, and the outputs.
+ * uncached with cookies, headers, queries and CloudFront's headers), the origin secret on
+ * every origin request, their cache and origin request policies, and the outputs.
  */
 @Tag("cdk")
 class CdnDistributionTest {
@@ -49,9 +50,34 @@ class CdnDistributionTest {
     }
 
     @Test
-    void everythingElse_isPassedThroughUncached_withCookiesHeadersAndQueries() {
+    void everyOriginRequest_carriesTheGeneratedOriginSecret_whichOnlyTheGuestFunctionsAreGiven() {
+        JsonNode headers = distribution.path("Origins").get(0).path("OriginCustomHeaders");
+        assertThat(headers).hasSize(1);
+        assertThat(headers.get(0).path("HeaderName").asText()).isEqualTo("X-PicPeak-Origin-Secret");
+        String secretId = synth.resourcesOfType("AWS::SecretsManager::Secret").keySet().stream()
+                .filter(id -> id.startsWith("CdnOriginSecret")).findFirst().orElseThrow();
+        String reference = "{\"Fn::Join\":[\"\",[\"{{resolve:secretsmanager:\",{\"Ref\":\"" + secretId
+                + "\"},\":SecretString:::}}\"]]}";
+        assertThat(headers.get(0).path("HeaderValue").toString()).isEqualTo(reference);
+        JsonNode secret = synth.resources().path(secretId).path("Properties").path("GenerateSecretString");
+        assertThat(secret.path("PasswordLength").asInt()).isEqualTo(48);
+        // the same value in the guest functions' environment, and in no other function's
+        synth.resourcesOfType("AWS::Lambda::Function").values().forEach(fn -> {
+            JsonNode value = fn.path("Properties").path("Environment").path("Variables").path("PICPEAK_CDN_ORIGIN_SECRET");
+            String handler = fn.path("Properties").path("Handler").asText();
+            if (handler.contains("GalleryHandler") || handler.contains("DownloadHandler")) {
+                assertThat(value.toString()).as(handler).isEqualTo(reference);
+            } else {
+                assertThat(value.isMissingNode()).as(handler).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void everythingElse_isPassedThroughUncached_withCookiesHeadersQueriesAndTheViewersAddress() {
         JsonNode fallback = distribution.path("DefaultCacheBehavior");
         assertThat(fallback.path("CachePolicyId").asText()).isEqualTo(CACHING_DISABLED);
+        // the managed policy: every viewer header but Host, and CloudFront's headers (CloudFront-Viewer-Address)
         assertThat(fallback.path("OriginRequestPolicyId").asText()).isEqualTo(ALL_VIEWER_EXCEPT_HOST_HEADER);
         assertThat(texts(fallback.path("AllowedMethods")))
                 .containsExactlyInAnyOrder("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE");
@@ -90,6 +116,8 @@ class CdnDistributionTest {
         // the session cookie reaches the origin (enhanced tiers need it) without being part of the cache key
         assertThat(request.path("CookiesConfig").path("CookieBehavior").asText()).isEqualTo("whitelist");
         assertThat(texts(request.path("CookiesConfig").path("Cookies"))).containsExactly("picpeak_session");
+        // the viewer's address too: the image rate limit counts viewers, not CloudFront's edges
+        assertThat(texts(request.path("HeadersConfig").path("Headers"))).containsExactly("CloudFront-Viewer-Address");
         assertThat(texts(behavior.path("AllowedMethods"))).containsExactlyInAnyOrder("GET", "HEAD");
     }
 

@@ -138,7 +138,8 @@ public final class PrefixWalker {
         String etag = object.etag() == null ? "" : object.etag();
         // a photo's file overwritten in the prefix is that photo's new version, through the same two-poll gate
         boolean replaced = claim != null && claim.photoId() != null && claim.objectEtag() != null
-                && !claim.objectEtag().equals(etag);
+                && !claim.objectEtag().equals(etag)
+                && !claim.objectEtag().startsWith(etag + ImportService.VERSION_SAMPLE_SEPARATOR); // a local file's tag
         if (claim != null && !replaced) {
             tally.skipped++;
             if (sighting != null) {

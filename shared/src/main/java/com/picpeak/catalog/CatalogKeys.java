@@ -39,6 +39,8 @@ import java.time.Instant;
  *       gallery</td><td>GuessStore</td></tr>
  *   <tr><td>GUESS#slug</td><td>HOUR#hour</td><td></td><td>every client's wrong passwords at a gallery in one clock
  *       hour</td><td>GuessStore</td></tr>
+ *   <tr><td>GUESS#slug</td><td>CHECKS</td><td></td><td>the gallery's budget of checked passwords (a token
+ *       bucket)</td><td>GuessStore</td></tr>
  *   <tr><td>WEBHOOKS</td><td>ENDPOINT#id</td><td></td><td>a webhook endpoint</td><td>WebhookStore</td></tr>
  *   <tr><td>WEBHOOK_PENDING</td><td>delivery id</td><td></td><td>a delivery still to be made</td><td>WebhookStore</td></tr>
  *   <tr><td>WEBHOOK_LOG#endpoint</td><td>delivery id</td><td></td><td>a finished delivery</td><td>WebhookStore</td></tr>
@@ -202,6 +204,10 @@ public final class CatalogKeys {
 
     public static String guessHourSk(long hour) {
         return "HOUR#" + hour;
+    }
+
+    public static String guessChecksSk() {
+        return "CHECKS";
     }
 
     // ---- webhooks ----

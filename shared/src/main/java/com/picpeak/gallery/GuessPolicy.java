@@ -9,24 +9,35 @@ import java.time.Duration;
  * has {@code freeFailures} wrong passwords per gallery; each further one holds it back for {@code backoff x 2^(n-1)}
  * (the n-th beyond the free ones), at most {@code maxBackoff}. When a gallery has had {@code eventFailuresPerHour}
  * wrong passwords from all clients together in one clock hour, no client has free ones there for the rest of the
- * hour. A client's count starts over {@code resetAfter} after its last wrong password.
+ * hour. A client's count starts over {@code resetAfter} after its last wrong password. Whatever the number of
+ * clients, a gallery checks at most {@code galleryChecksPerMinute} wrong passwords a minute (a token bucket holding
+ * a third of a minute's; a right password gives its check back), so the CPU its guessers cost is bounded.
  */
 public record GuessPolicy(int freeFailures, Duration backoff, Duration maxBackoff, long eventFailuresPerHour,
-                          Duration resetAfter) {
+                          Duration resetAfter, int galleryChecksPerMinute) {
     public static final String FREE_FAILURES = "PICPEAK_PASSWORD_FREE_FAILURES";
     public static final String BACKOFF_MS = "PICPEAK_PASSWORD_BACKOFF_MS";
     public static final String MAX_BACKOFF_MS = "PICPEAK_PASSWORD_MAX_BACKOFF_MS";
     public static final String EVENT_FAILURES = "PICPEAK_PASSWORD_EVENT_FAILURES";
     public static final String RESET_MS = "PICPEAK_PASSWORD_RESET_MS";
+    public static final String GALLERY_CHECKS = "PICPEAK_PASSWORD_GALLERY_CHECKS_PER_MINUTE";
+    /** 30 checks of about 0.1 s each: at most 5 % of one core a minute per gallery under attack. */
+    static final int DEFAULT_GALLERY_CHECKS = 30;
 
     public static final GuessPolicy DEFAULTS = new GuessPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(15), 100,
-            Duration.ofHours(24));
+            Duration.ofHours(24), DEFAULT_GALLERY_CHECKS);
+
+    /** A policy with the default gallery-wide budget. */
+    public GuessPolicy(int freeFailures, Duration backoff, Duration maxBackoff, long eventFailuresPerHour,
+                       Duration resetAfter) {
+        this(freeFailures, backoff, maxBackoff, eventFailuresPerHour, resetAfter, DEFAULT_GALLERY_CHECKS);
+    }
 
     public GuessPolicy {
-        if (freeFailures < 0 || backoff.isNegative() || backoff.isZero() || maxBackoff.compareTo(backoff) < 0
+        if (galleryChecksPerMinute < 1 || freeFailures < 0 || backoff.isNegative() || backoff.isZero() || maxBackoff.compareTo(backoff) < 0
                 || eventFailuresPerHour < 1 || resetAfter.isNegative() || resetAfter.isZero()) {
             throw new IllegalArgumentException("not a password guessing policy: " + freeFailures + ", " + backoff + ", "
-                    + maxBackoff + ", " + eventFailuresPerHour + ", " + resetAfter);
+                    + maxBackoff + ", " + eventFailuresPerHour + ", " + resetAfter + ", " + galleryChecksPerMinute);
         }
     }
 
@@ -43,8 +54,19 @@ public record GuessPolicy(int freeFailures, Duration backoff, Duration maxBackof
         }
         long event = env.wholeNumber(EVENT_FAILURES, DEFAULTS.eventFailuresPerHour, 1, 1_000_000);
         long reset = env.wholeNumber(RESET_MS, DEFAULTS.resetAfter.toMillis(), 60_000, 30L * 86_400_000);
+        long checks = env.wholeNumber(GALLERY_CHECKS, DEFAULTS.galleryChecksPerMinute, 1, 6000);
         return new GuessPolicy((int) free, Duration.ofMillis(backoff), Duration.ofMillis(max), event,
-                Duration.ofMillis(reset));
+                Duration.ofMillis(reset), (int) checks);
+    }
+
+    /** The time one check of the gallery's budget takes to come back. */
+    public Duration checkInterval() {
+        return Duration.ofMillis(60_000L / galleryChecksPerMinute);
+    }
+
+    /** How many checks the gallery's budget holds when full: a third of a minute's, at least one. */
+    public int checkBurst() {
+        return Math.max(1, galleryChecksPerMinute / 3);
     }
 
     /** The wait after the client's {@code failures}-th wrong password, with {@code free} of them free (zero within them). */

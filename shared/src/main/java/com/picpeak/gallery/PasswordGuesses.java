@@ -17,7 +17,10 @@ import java.util.Optional;
  * so every instance counts together and a client held back at one gallery, or behind one address, holds back no
  * one else: another client with the right password gets in during an attack. When a whole gallery is under attack
  * every client loses its free wrong passwords there, but a right password still works at the first try, and the
- * photographer's admin token is never throttled here.
+ * photographer's admin token is never throttled here. Whatever the number of clients (each IPv6 /64 is one), a
+ * gallery checks at most {@link GuessPolicy#galleryChecksPerMinute} wrong passwords a minute: a try that finds its
+ * budget used up is refused (429, nothing checked, nothing counted) until the next check comes back, so the CPU
+ * its guessers cost is bounded; a right password gives its check back, so guests signing in never use it up.
  */
 public final class PasswordGuesses {
     private static final Logger log = LoggerFactory.getLogger(PasswordGuesses.class);
@@ -48,6 +51,12 @@ public final class PasswordGuesses {
      */
     public Attempt begin(String slug, String address) {
         String client = clientHash(address);
+        // the gallery's budget first, read only: while an attack keeps it used up, a refused try costs one read
+        Duration budgetWait = store.checkWait(slug, clock.instant(), policy.checkInterval(), policy.checkBurst());
+        if (!budgetWait.isZero()) {
+            throw galleryBusy(slug, budgetWait);
+        }
+        boolean checkTaken = false;
         for (int i = 0; i < TRIES; i++) {
             Instant now = clock.instant();
             Optional<GuessStore.ClientRow> row = store.client(slug, client);
@@ -61,17 +70,28 @@ public final class PasswordGuesses {
             Duration hold = policy.holdAfter(failures, free);
             Instant heldUntil = hold.isZero() ? null : now.plus(hold);
             Instant expires = (heldUntil == null ? now : heldUntil).plus(policy.resetAfter());
+            if (!checkTaken) {
+                Duration busy = store.takeCheck(slug, now, policy.checkInterval(), policy.checkBurst());
+                if (!busy.isZero()) {
+                    throw galleryBusy(slug, busy);
+                }
+                checkTaken = true;
+            }
             if (store.replaceClient(slug, client, row.map(GuessStore.ClientRow::failures).orElse(null),
                     new GuessStore.ClientRow(failures, now, heldUntil), expires)) {
                 return new Attempt(slug, address, client, failures, heldUntil);
             }
         }
+        if (checkTaken) {
+            store.returnCheck(slug, policy.checkInterval());
+        }
         throw heldBack(slug, Duration.ofSeconds(1)); // its other requests took every try just now
     }
 
-    /** The password was right: the client's count at the gallery starts over. */
+    /** The password was right: the client's count at the gallery starts over, and the check goes back. */
     public void succeeded(Attempt attempt) {
         store.forgetClient(attempt.slug(), attempt.client());
+        store.returnCheck(attempt.slug(), policy.checkInterval());
     }
 
     /**
@@ -104,6 +124,12 @@ public final class PasswordGuesses {
 
     private boolean underAttack(String slug, Instant now) {
         return store.eventFailures(slug, now.getEpochSecond() / 3600) >= policy.eventFailuresPerHour();
+    }
+
+    private static TooManyRequestsException galleryBusy(String slug, Duration wait) {
+        // not logged: a refusal costs nothing, and an attack would write a line per try
+        return new TooManyRequestsException("gallery '" + slug + "' is checking too many wrong passwords right now: "
+                + "try again in " + TooManyRequestsException.wholeSeconds(wait) + " s", wait);
     }
 
     private static TooManyRequestsException heldBack(String slug, Duration wait) {

@@ -18,6 +18,7 @@ import com.picpeak.notify.DomainEventSink;
 import com.picpeak.storage.BlobInfo;
 import com.picpeak.storage.BlobRead;
 import com.picpeak.storage.BlobStore;
+import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.HashingInputStream;
 import com.picpeak.storage.Keys;
 import com.picpeak.storage.PutOptions;
@@ -32,10 +33,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +59,10 @@ import java.util.stream.Stream;
  * what this import wrote is removed: no row without its object, no object without its row.
  */
 public final class ImportService {
+    /** How much of each end of a local file its version tag hashes. */
+    static final int SAMPLE_BYTES = 64 * 1024;
+    /** Between a local file's etag and the hash of its ends in a version tag (PrefixWalker compares the etag part). */
+    public static final String VERSION_SAMPLE_SEPARATOR = "~";
     private volatile Metrics metrics = Metrics.NONE;
     private static final Logger log = LoggerFactory.getLogger(ImportService.class);
     public static final int THUMBNAIL_SIZE = 300;
@@ -258,13 +266,13 @@ public final class ImportService {
         }
         String recorded = claim.get().objectEtag();
         BlobInfo now = store.head(key).orElseThrow(() -> imported(slug, filename));
-        if (recorded == null ? now.size() == current.size() : recorded.equals(now.etag())) {
+        if (recorded == null ? now.size() == current.size() : recorded.equals(versionTag(key, now.etag(), now.size()))) {
             throw imported(slug, filename); // the version imported (or, unrecorded, the same size: kept as it is)
         }
         requireEvent(slug);
         Digest digest = named(filename, () -> digest(key));
         if (digest.sha256().equals(current.sha256())) {
-            catalog.replacePhoto(current, current, digest.etag()); // same bytes, new version: remembered
+            catalog.replacePhoto(current, current, versionTag(key, digest)); // same bytes, new version: remembered
             return current;
         }
         ImageHeader header = digest.header();
@@ -272,7 +280,7 @@ public final class ImportService {
         Photo updated = new Photo(current.id(), slug, key, current.thumbnailKey(), filename,
                 header.type().contentType(), digest.size(), digest.crc32(), digest.sha256(), header.displayWidth(),
                 header.displayHeight(), header.takenAt().orElse(null), current.uploadedAt(), current.source());
-        catalog.replacePhoto(current, updated, digest.etag());
+        catalog.replacePhoto(current, updated, versionTag(key, digest));
         store.put(current.thumbnailKey(), new ByteArrayInputStream(thumbnail), PutOptions.of("image/jpeg"));
         try (Stream<BlobInfo> renditions = store.list(Keys.renditionsOf(slug, current.id()))) {
             renditions.forEach(r -> store.delete(r.key())); // of the old bytes; made again on demand
@@ -393,7 +401,7 @@ public final class ImportService {
         written.add(thumbnailKey);
         Photo photo = new Photo(photoId, slug, key, thumbnailKey, filename, header.type().contentType(), size, crc32,
                 sha256, header.displayWidth(), header.displayHeight(), header.takenAt().orElse(null), now, source);
-        catalog.addPhoto(photo, claim.token(), digest.etag());
+        catalog.addPhoto(photo, claim.token(), versionTag(key, digest));
         events.publish(DomainEvent.photoUploaded(photo, now));
         log.info("imported {} into {} as {} ({} bytes, {}x{}, {})", filename, slug, photoId, size,
                 photo.width(), photo.height(), source.wireName());
@@ -429,6 +437,45 @@ public final class ImportService {
                 throw e;
             }
             throw new PicPeakException(e.errorCode(), "'" + filename + "': " + e.getMessage(), e);
+        }
+    }
+
+    private String versionTag(String key, Digest digest) {
+        return versionTag(key, digest.etag(), digest.size());
+    }
+
+    /**
+     * The version of a stored file its claim remembers: the etag where it follows the bytes (S3); where it is the
+     * size and modification time only (a local file), with a hash of the file's first and last
+     * {@value #SAMPLE_BYTES} bytes (the whole file when smaller), so an edit of the same size that keeps the time
+     * is a new version, and telling costs two short reads, not the whole file.
+     */
+    String versionTag(String key, String etag, long size) {
+        if (store.etagFollowsContent()) {
+            return etag;
+        }
+        try {
+            MessageDigest sample = MessageDigest.getInstance("SHA-256");
+            if (size <= 2L * SAMPLE_BYTES) {
+                sampleInto(sample, key, null);
+            } else {
+                sampleInto(sample, key, ByteRange.of(0, SAMPLE_BYTES - 1));
+                sampleInto(sample, key, ByteRange.suffix(SAMPLE_BYTES));
+            }
+            return etag + VERSION_SAMPLE_SEPARATOR + HexFormat.of().formatHex(sample.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private void sampleInto(MessageDigest sample, String key, ByteRange range) {
+        try (BlobRead read = store.get(key, range); InputStream in = read.stream()) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sample.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new PicPeakException(ErrorCode.STORAGE_FAILURE, "reading '" + key + "' failed: " + e, e);
         }
     }
 

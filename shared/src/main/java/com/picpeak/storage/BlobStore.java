@@ -52,6 +52,14 @@ public interface BlobStore extends AutoCloseable {
     Stream<BlobInfo> list(String prefix);
 
     /**
+     * Whether an object's etag changes with its bytes (S3: an MD5 of them). A local file's is its size and
+     * modification time, which an edit of the same size that keeps the time leaves as it was.
+     */
+    default boolean etagFollowsContent() {
+        return true;
+    }
+
+    /**
      * Starts an object written as numbered parts, each in its own call, possibly by different processes and
      * in separate steps of a job: nothing is visible at {@code key} until {@link #completeParts}. Parts are
      * at least {@link #minPartBytes()} long except the last. Returns the id of the unfinished object.

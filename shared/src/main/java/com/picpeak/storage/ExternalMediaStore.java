@@ -41,6 +41,12 @@ public final class ExternalMediaStore implements BlobStore {
         return isExternal(key) ? external.get(inRoot(key), range) : backend.get(key, range);
     }
 
+    /** The backend's (the referenced files are never re-imported in place, their rows are the folder's). */
+    @Override
+    public boolean etagFollowsContent() {
+        return backend.etagFollowsContent();
+    }
+
     @Override
     public Optional<BlobInfo> head(String key) {
         if (!isExternal(key)) {

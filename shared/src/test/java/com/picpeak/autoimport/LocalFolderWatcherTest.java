@@ -33,6 +33,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -131,6 +132,39 @@ class LocalFolderWatcherTest {
             assertThat(in.getNextEntry().getName()).isEqualTo("IMG_1.jpg");
             assertThat(in.readAllBytes()).isEqualTo(second);
         }
+    }
+
+    @Test
+    void aSameSizeEditThatKeepsTheModificationTime_isThePhotosNewVersion() throws Exception {
+        await().until(() -> Files.isDirectory(eventFolder("wedding")));
+        byte[] pixels = TestImages.jpeg(TestImages.noisyHalves(400, 300, 63));
+        byte[] first = withComment(pixels, "edit A");
+        byte[] second = withComment(pixels, "edit B"); // same size, other bytes
+        Path file = eventFolder("wedding").resolve("IMG_2.jpg");
+        Files.write(file, first);
+        await().atMost(Duration.ofSeconds(30)).until(() -> photos("wedding") == 1);
+        Photo before = catalog.allPhotos("wedding").findFirst().orElseThrow();
+        assertThat(before.sha256()).isEqualTo(TestData.sha256(first));
+
+        FileTime time = Files.getLastModifiedTime(file);
+        Files.write(file, second);
+        Files.setLastModifiedTime(file, time); // size and time as they were: only the bytes tell
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                catalog.findPhoto("wedding", before.id()).orElseThrow().sha256().equals(TestData.sha256(second)));
+        assertThat(catalog.findPhoto("wedding", before.id()).orElseThrow().crc32()).isEqualTo(TestData.crc32(second));
+        assertThat(photos("wedding")).isEqualTo(1);
+    }
+
+    /** The JPEG with a comment segment right after its start: the same pixels, bytes of the text's choosing. */
+    private static byte[] withComment(byte[] jpeg, String text) {
+        byte[] comment = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2); // SOI
+        int length = comment.length + 2;
+        out.write(new byte[]{(byte) 0xFF, (byte) 0xFE, (byte) (length >> 8), (byte) length}, 0, 4);
+        out.write(comment, 0, comment.length);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
     }
 
     @Test

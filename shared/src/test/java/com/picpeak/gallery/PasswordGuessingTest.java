@@ -41,8 +41,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class PasswordGuessingTest {
     static final String ADMIN_TOKEN = "guessing-test-admin-token";
+    /** The gallery-wide budget out of the way (6000 checks a minute): GalleryGuessBudgetHttpTest tests it. */
     static final GuessPolicy POLICY = new GuessPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(60), 10,
-            Duration.ofHours(24));
+            Duration.ofHours(24), 6000);
     static final String ATTACKER = "198.51.100.66";
     static final String GUEST = "203.0.113.5";
     static final String PASSWORD = "correct horse";

@@ -2,6 +2,7 @@ package com.picpeak.gallery;
 
 import com.picpeak.app.AppConfig;
 import com.picpeak.storage.ConfigException;
+import com.picpeak.storage.EnvReader;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -65,9 +66,10 @@ class TrustedProxiesTest {
         AppConfig config = AppConfig.fromEnv(Map.of("PICPEAK_PASSWORD_FREE_FAILURES", "2",
                 "PICPEAK_PASSWORD_BACKOFF_MS", "500", "PICPEAK_PASSWORD_MAX_BACKOFF_MS", "8000",
                 "PICPEAK_PASSWORD_EVENT_FAILURES", "50", "PICPEAK_PASSWORD_RESET_MS", "3600000",
+                "PICPEAK_PASSWORD_GALLERY_CHECKS_PER_MINUTE", "12",
                 "PICPEAK_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,::1"));
         assertThat(config.passwordGuesses()).isEqualTo(new GuessPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(8), 50,
-                Duration.ofHours(1)));
+                Duration.ofHours(1), 12));
         assertThat(config.trustedProxies().trusts("10.9.8.7")).isTrue();
         assertThat(AppConfig.fromEnv(Map.of()).passwordGuesses()).isEqualTo(GuessPolicy.DEFAULTS);
 
@@ -93,5 +95,28 @@ class TrustedProxiesTest {
         assertThat(policy.holdAfter(16, 5)).isEqualTo(Duration.ofMinutes(15));
         assertThat(policy.holdAfter(10_000, 5)).isEqualTo(Duration.ofMinutes(15));
         assertThat(policy.holdAfter(1, 0)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void cloudFrontsViewerAddress_countsOnlyWithTheOriginSecret() {
+        String secret = "origin-secret-of-the-distribution-0123456789";
+        EnvReader env = new EnvReader(Map.of(TrustedProxies.CDN_ORIGIN_SECRET, secret));
+        TrustedProxies cdn = TrustedProxies.fromEnv(env);
+        env.throwIfAny();
+        String edge = "130.176.1.1";
+        assertThat(cdn.clientAddress(edge, List.of(), secret, "198.51.100.7:51234")).isEqualTo("198.51.100.7");
+        // CloudFront writes IPv6 without brackets, the port after the last colon
+        assertThat(cdn.clientAddress(edge, List.of(), secret, "2001:db8:1:2::9:443")).isEqualTo("2001:db8:1:2:0:0:0:9");
+        assertThat(cdn.clientAddress(edge, List.of(), secret, "[2001:db8::5]:443")).isEqualTo("2001:db8:0:0:0:0:0:5");
+        // without the secret, or with another, or with an unreadable address: the peer
+        assertThat(cdn.clientAddress(edge, List.of(), null, "198.51.100.7:1")).isEqualTo(edge);
+        assertThat(cdn.clientAddress(edge, List.of(), secret + "x", "198.51.100.7:1")).isEqualTo(edge);
+        assertThat(cdn.clientAddress(edge, List.of(), secret, "evil.example:1")).isEqualTo(edge);
+        assertThat(TrustedProxies.NONE.clientAddress(edge, List.of(), secret, "198.51.100.7:1")).isEqualTo(edge);
+        // a secret too short to be one is a configuration problem
+        EnvReader shortOne = new EnvReader(Map.of(TrustedProxies.CDN_ORIGIN_SECRET, "abc"));
+        TrustedProxies.fromEnv(shortOne);
+        assertThatThrownBy(shortOne::throwIfAny).hasMessageContaining(TrustedProxies.CDN_ORIGIN_SECRET)
+                .hasMessageContaining("at least 32");
     }
 }

@@ -295,14 +295,16 @@ public class GuestController {
     /**
      * The client's address: the connection's peer (in the serverless shape API Gateway's
      * {@code requestContext.http.sourceIp}), or, when that peer is a proxy named in {@code PICPEAK_TRUSTED_PROXIES},
-     * the address it forwarded in {@code X-Forwarded-For}. A client's own {@code X-Forwarded-For} counts for nothing.
+     * the address it forwarded in {@code X-Forwarded-For}; behind the stack's CloudFront, the viewer's address it
+     * forwarded, when the request carries the origin secret. A client's own headers count for nothing.
      */
     static String clientAddress(PicPeakRuntime runtime, HttpServletRequest request) {
         TrustedProxies proxies = runtime.appConfig().trustedProxies();
         if (proxies.isEmpty()) {
             return request.getRemoteAddr();
         }
-        return proxies.clientAddress(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")));
+        return proxies.clientAddress(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")),
+                request.getHeader(TrustedProxies.ORIGIN_SECRET_HEADER), request.getHeader(TrustedProxies.VIEWER_ADDRESS_HEADER));
     }
 
     GuestAccess access(String slug, HttpServletRequest request) {

@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * the origin with only what the policies forward, and a cacheable answer is kept for the TTL CloudFront computes:
  * the origin's {@code s-maxage} or {@code max-age} (or the policy's default without one) within the policy's
  * minimum and maximum; {@code no-store}, {@code no-cache} and {@code private} keep nothing while the minimum is 0.
- * Time is the harness's own ({@link #advance}).
+ * Time is the harness's own ({@link #advance}). Every origin request carries the origin's custom headers (a
+ * viewer's header of the same name is replaced, as CloudFront does; the stack's generated secret is the harness's
+ * {@link ServerlessTestRuntime#CDN_ORIGIN_SECRET}), and {@code CloudFront-Viewer-Address} (the viewer's address
+ * and port, CloudFront's own, never the viewer's) where the behaviour's origin request policy names it.
  */
 final class DeployedCdn {
     /** AWS managed policies the template names by id (CloudFront Developer Guide, "Use managed cache policies"). */
@@ -36,10 +39,17 @@ final class DeployedCdn {
             String lower = name.toLowerCase(Locale.ROOT);
             return switch (behavior) {
                 case "all", "allViewer", "allViewerAndWhitelistCloudFront" -> true;
-                case "allExcept" -> !names.contains(lower);
+                case "allExcept", "allExceptHostAndCloudFront" -> !names.contains(lower);
                 case "whitelist" -> names.contains(lower);
                 default -> false;
             };
+        }
+
+        /** A header CloudFront adds (CloudFront-*): only a policy that lists it by name sends it. */
+        boolean namesCloudFrontHeader(String name) {
+            return behavior.equals("allExceptHostAndCloudFront")
+                    || (behavior.equals("whitelist") || behavior.equals("allViewerAndWhitelistCloudFront"))
+                    && names.contains(name.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -59,7 +69,11 @@ final class DeployedCdn {
     private record Kept(long expiresAtSecond, DeployedShape.HttpAnswer answer) {
     }
 
+    /** The viewer the requests come from unless one is named: CloudFront-Viewer-Address is ip:port. */
+    static final String DEFAULT_VIEWER = "192.0.2.44:50123";
+
     private final DeployedShape origin;
+    private final Map<String, String> originCustomHeaders = new LinkedHashMap<>();
     private final List<Behavior> behaviors = new ArrayList<>();
     private final Map<String, Kept> kept = new HashMap<>();
     private long nowSecond;
@@ -81,6 +95,24 @@ final class DeployedCdn {
             behaviors.add(behavior(resources, behavior, behavior.get("PathPattern").asText()));
         }
         behaviors.add(behavior(resources, distribution.get("DefaultCacheBehavior"), "*"));
+        for (JsonNode header : distribution.path("Origins").get(0).path("OriginCustomHeaders")) {
+            originCustomHeaders.put(header.get("HeaderName").asText(), customHeaderValue(resources, header.get("HeaderValue")));
+        }
+    }
+
+    /** A custom header's value: text, or a dynamic reference to a secret of the stack (the harness's value). */
+    private static String customHeaderValue(JsonNode resources, JsonNode value) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        String text = value.toString();
+        boolean secretOfTheStack = text.contains("{{resolve:secretsmanager:") && resources.properties().stream()
+                .anyMatch(e -> e.getValue().path("Type").asText().equals("AWS::SecretsManager::Secret")
+                        && text.contains("{\"Ref\":\"" + e.getKey() + "\"}"));
+        if (!secretOfTheStack) {
+            throw new IllegalStateException("an origin header value the harness does not resolve: " + text);
+        }
+        return ServerlessTestRuntime.CDN_ORIGIN_SECRET;
     }
 
     /** Moves the CDN's clock on: what it keeps expires as CloudFront's would. */
@@ -93,8 +125,14 @@ final class DeployedCdn {
         return originRequests;
     }
 
-    /** One viewer request through the distribution. */
+    /** One viewer request through the distribution, from {@link #DEFAULT_VIEWER}. */
     DeployedShape.HttpAnswer request(String method, String url, Map<String, String> viewerHeaders) throws Exception {
+        return request(method, url, viewerHeaders, null, DEFAULT_VIEWER);
+    }
+
+    /** One viewer request with a body, from {@code viewer} (ip:port, what CloudFront-Viewer-Address says). */
+    DeployedShape.HttpAnswer request(String method, String url, Map<String, String> viewerHeaders, byte[] body,
+                                     String viewer) throws Exception {
         String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         Map<String, String> query = query(url);
         Behavior behavior = behaviors.stream().filter(b -> b.path().matcher(path).matches()).findFirst().orElseThrow();
@@ -120,15 +158,22 @@ final class DeployedCdn {
                 if (!cookies.isEmpty()) {
                     forwardedHeaders.put(name, cookies);
                 }
-            } else if (!name.equalsIgnoreCase("host")
+            } else if (!name.equalsIgnoreCase("host") && !name.toLowerCase(Locale.ROOT).startsWith("cloudfront-")
                     && (cache.headers().includes(name) || behavior.origin().headers().includes(name))) {
                 forwardedHeaders.put(name, value);
             }
         });
+        if (behavior.origin().headers().namesCloudFrontHeader("CloudFront-Viewer-Address")) {
+            forwardedHeaders.put("CloudFront-Viewer-Address", viewer);
+        }
+        originCustomHeaders.forEach((name, value) -> {
+            forwardedHeaders.keySet().removeIf(n -> n.equalsIgnoreCase(name));
+            forwardedHeaders.put(name, value);
+        });
         String originUrl = path + (forwardedQuery.isEmpty() ? "" : "?" + String.join("&", forwardedQuery.entrySet().stream()
                 .map(e -> e.getValue() == null ? e.getKey() : e.getKey() + "=" + e.getValue()).toList()));
         originRequests++;
-        DeployedShape.HttpAnswer answer = origin.http(method, originUrl, forwardedHeaders, null);
+        DeployedShape.HttpAnswer answer = origin.http(method, originUrl, forwardedHeaders, body);
         long ttl = ttl(cache, answer);
         if (cacheable && ttl > 0 && (answer.status() == 200 || answer.status() == 404)) {
             kept.put(key, new Kept(nowSecond + ttl, answer));
@@ -229,8 +274,9 @@ final class DeployedCdn {
             if (!id.asText().equals(ALL_VIEWER_EXCEPT_HOST_HEADER)) {
                 throw new IllegalStateException("a managed origin request policy the harness does not know: " + id);
             }
+            // AWS's description: every viewer header but Host, every cookie and query, and every CloudFront header
             Names all = new Names("all", List.of());
-            return new OriginPolicy(all, new Names("allExcept", List.of("host")), all);
+            return new OriginPolicy(all, new Names("allExceptHostAndCloudFront", List.of("host")), all);
         }
         JsonNode config = resources.get(id.get("Ref").asText()).get("Properties").get("OriginRequestPolicyConfig");
         return new OriginPolicy(names(config.get("QueryStringsConfig"), "QueryString", "QueryStrings"),

@@ -56,6 +56,10 @@ class GuessingHttpTest {
     /** One local server (its own runtime and catalog table) on a free port. */
     record Server(PicPeakRuntime runtime, ConfigurableApplicationContext app, String base) {
         static Server start(Path data, Map<String, String> env) {
+            return start(data, env, clock);
+        }
+
+        static Server start(Path data, Map<String, String> env, TestClock clock) {
             PicPeakRuntime runtime = TestRuntimes.local(data, env, clock);
             RuntimeHolder.install(runtime);
             ConfigurableApplicationContext app = SpringApplication.run(PicPeakApiApp.class, "--server.port=0");
@@ -242,7 +246,7 @@ class GuessingHttpTest {
         return json(response).get("token").asText();
     }
 
-    private static void createEvent(Server server, String slug, String password) throws Exception {
+    static void createEvent(Server server, String slug, String password) throws Exception {
         String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\""
                 + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}";
         HttpResponse<byte[]> created = admin(server, "POST", "/api/admin/events", body);
@@ -258,7 +262,7 @@ class GuessingHttpTest {
     }
 
     /** A sign-in from {@code forwardedFor} (sent as {@code X-Forwarded-For}, as a proxy in front would). */
-    private static HttpResponse<byte[]> auth(Server server, String slug, String password, String forwardedFor)
+    static HttpResponse<byte[]> auth(Server server, String slug, String password, String forwardedFor)
             throws Exception {
         return send(server, "POST", "/api/gallery/" + slug + "/auth",
                 ("{\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8), null,

@@ -28,6 +28,8 @@ import java.util.function.BooleanSupplier;
  * {@link #pump} delivers to the worker function as the event source mapping would.
  */
 final class ServerlessTestRuntime {
+    /** The value of the stack's CDN origin secret in the harness (generated at deploy in AWS). */
+    static final String CDN_ORIGIN_SECRET = "harness-origin-secret-0123456789abcdefghijklmnop";
     /** A small cap so that an ordinary test photo is "too large to return inline". */
     static final int INLINE_CAP = 50_000;
     /**
@@ -59,6 +61,8 @@ final class ServerlessTestRuntime {
         bucket = s3.createBucket();
         env = new HashMap<>(s3.env(bucket, "studio"));
         env.put("ADMIN_TOKEN", TestRuntimes.ADMIN_TOKEN);
+        // what CloudFormation resolves the stack's generated origin secret to, here (DeployedCdn sends the same)
+        env.put("PICPEAK_CDN_ORIGIN_SECRET", CDN_ORIGIN_SECRET);
         table = TestDynamo.createTable(); // the stack creates the table in AWS
         env.put("CATALOG_TABLE", table);
         env.put("PICPEAK_INLINE_RESPONSE_BYTES", String.valueOf(INLINE_CAP));

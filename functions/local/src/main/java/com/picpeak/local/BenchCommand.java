@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
         subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.DownloadAll.class,
                 BenchCommand.Protection.class, BenchCommand.ScaleOut.class, BenchCommand.Renditions.class,
-                BenchCommand.Cdn.class, BenchCommand.Import.class})
+                BenchCommand.Cdn.class, BenchCommand.Import.class, BenchCommand.Hardening.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -142,6 +142,38 @@ final class BenchCommand implements Runnable {
             Path scratch = Files.createTempDirectory("picpeak-bench-cdn");
             onScratchServer(scratch, GalleryBenchmark.env(scratch.resolve("data"), 0), (server, token) ->
                     new CdnBenchmark(server, token, scratch, new PrintStream(System.out, true)).run(photos));
+            return 0;
+        }
+    }
+
+    @Command(name = "hardening", mixinStandardHelpOptions = true,
+            description = "GET /health p99 while 220 connections trickle request bodies, and a gallery listing's p50 "
+                    + "while 16 guessers from distinct IPv6 /64s send wrong passwords (with the gallery's budget of "
+                    + "checks, and with it out of the way), each against the same figure without the attack, through "
+                    + "a local server on a scratch data folder.")
+    static final class Hardening implements Callable<Integer> {
+        @Option(names = "--requests", defaultValue = "300", description = "timed requests per phase (default ${DEFAULT-VALUE})")
+        int requests;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = new PrintStream(System.out, true);
+            for (String budget : List.of("30", "6000")) {
+                Path scratch = Files.createTempDirectory("picpeak-bench-hardening");
+                Map<String, String> env = new HashMap<>(GalleryBenchmark.env(scratch.resolve("data"), 0));
+                env.put("PICPEAK_TRUSTED_PROXIES", "127.0.0.1"); // the guessers' addresses come forwarded
+                env.put("PICPEAK_PASSWORD_GALLERY_CHECKS_PER_MINUTE", budget);
+                onScratchServer(scratch, env, (server, token) -> {
+                    HardeningBenchmark bench = new HardeningBenchmark(server, out);
+                    if (budget.equals("30")) {
+                        bench.healthUnderTrickle(requests);
+                        out.print("with the gallery's budget (30 checks a minute, the default): ");
+                    } else {
+                        out.print("with the budget out of the way (6000 a minute, as before it): ");
+                    }
+                    bench.listingUnderGuessers(requests);
+                });
+            }
             return 0;
         }
     }
