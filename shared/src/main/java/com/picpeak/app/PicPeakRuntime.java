@@ -21,6 +21,7 @@ import com.picpeak.jobs.LocalJobQueue;
 import com.picpeak.jobs.SqsJobQueue;
 import com.picpeak.autoimport.ExternalFolders;
 import com.picpeak.autoimport.PrefixWalker;
+import com.picpeak.autoimport.PushImporter;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.ExpiredItems;
@@ -498,7 +499,19 @@ public final class PicPeakRuntime implements AutoCloseable {
         if (storageConfig.backend() != StorageConfig.Backend.S3) {
             throw new IllegalStateException("the prefix walker is for the S3 backend; local mode watches folders");
         }
-        return new PrefixWalker(catalog, store, imports, autoImportState, clock, storageConfig.autoImportInterval());
+        return new PrefixWalker(catalog, store, imports, autoImportState, clock, storageConfig.autoImportInterval(),
+                storageConfig.pushImport());
+    }
+
+    /**
+     * Push import: applies the photo bucket's notifications through the one import path. Only for the S3 backend
+     * (local mode's folder watcher is its own push).
+     */
+    public PushImporter pushImporter() {
+        StorageConfig.S3Settings s3 = storageConfig.s3().filter(x -> storageConfig.backend() == StorageConfig.Backend.S3)
+                .orElseThrow(() -> new IllegalStateException("push import is for the S3 backend; local mode watches "
+                        + "folders"));
+        return new PushImporter(catalog, store, imports, autoImportState, s3.prefix(), s3.bucket(), metrics);
     }
 
     /**
