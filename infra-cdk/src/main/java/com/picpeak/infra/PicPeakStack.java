@@ -28,9 +28,11 @@ import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.events.CronOptions;
 import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -54,6 +56,7 @@ import software.amazon.awscdk.services.logs.MetricFilter;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.CfnBucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.CorsRule;
 import software.amazon.awscdk.services.s3.HttpMethods;
@@ -126,6 +129,8 @@ public final class PicPeakStack extends Stack {
     /** Jobs that failed for good: the worker logs a line with this token (JSON or text). */
     static final String JOB_FAILED_TOKEN = "JOB_FAILED";
     static final String METRIC_NAMESPACE = "PicPeak";
+    /** A batch of ten notifications, each an import with its thumbnail. */
+    static final Duration STORAGE_EVENTS_TIMEOUT = Duration.seconds(120);
 
     private final StackSettings settings;
     private final IBucket bucket;
@@ -248,6 +253,10 @@ public final class PicPeakStack extends Stack {
                 .targets(List.of(new LambdaFunction(live(sweep, 2, Duration.hours(1)))))
                 .build();
 
+        if (settings.pushImport()) {
+            pushImport(api);
+        }
+
         if (settings.autoImport()) {
             // A poll lists every event prefix: it may take a while, but never longer than the next one is due.
             long timeoutSeconds = Math.min(900, Math.max(60, settings.scheduleMinutes() * 60));
@@ -302,6 +311,68 @@ public final class PicPeakStack extends Stack {
                 .value(adminToken.getSecretArn()).build();
     }
 
+    /**
+     * Push import: the bucket sends its object events to EventBridge; a rule takes Object Created and Object Deleted
+     * under {@code events/active/} to a queue (a dead-letter queue behind it, an alarm on that), and the StorageEvents
+     * function imports from it through the one import path. Delivery is at least once: the function drops replays
+     * and older notifications of a file (S3's sequencer), and reports a batch's failed messages for another delivery.
+     */
+    private void pushImport(Code api) {
+        String root = settings.bucketPrefix().isEmpty() ? "" : settings.bucketPrefix() + "/";
+        Queue deadLetters = Queue.Builder.create(this, "StorageEventDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        Queue events = Queue.Builder.create(this, "StorageEventQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(Duration.seconds(6 * STORAGE_EVENTS_TIMEOUT.toSeconds().longValue()))
+                .retentionPeriod(Duration.days(4))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetters).maxReceiveCount(5).build())
+                .build();
+        Rule.Builder.create(this, "StorageEventsRule")
+                .description("photos dropped into (or deleted from) an event's folder of the bucket, to push import")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.s3"))
+                        .detailType(List.of("Object Created", "Object Deleted"))
+                        .detail(Map.of("bucket", Map.of("name", List.of(bucket.getBucketName())),
+                                "object", Map.of("key", List.of(Map.of("prefix", root + "events/active/")))))
+                        .build())
+                .targets(List.of(new SqsQueue(events)))
+                .build();
+        // an import decodes the photo for its thumbnail: the Upload function's memory
+        Function importer = function("StorageEvents", API_HANDLERS + "StorageEventsHandler::handleRequest", api,
+                2048, STORAGE_EVENTS_TIMEOUT, Map.of(), settings.snapStart());
+        allowStorage(importer, S3_OBJECT_READ_WRITE_DELETE);
+        allowCatalog(importer, CATALOG_READ_WRITE, false);
+        allowEvents(importer);
+        importer.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(JOB_QUEUE_CONSUME).resources(List.of(events.getQueueArn())).build());
+        EventSourceMapping.Builder.create(this, "StorageEventImports")
+                .target(live(importer))
+                .eventSourceArn(events.getQueueArn())
+                .batchSize(10)
+                .maxBatchingWindow(Duration.seconds(1)) // a burst is taken in batches; a single photo waits 1 s at most
+                .reportBatchItemFailures(true)
+                .maxConcurrency(settings.pushImportConcurrency())
+                .build();
+        Alarm dead = Alarm.Builder.create(this, "StorageEventDeadLettersAlarm")
+                .alarmDescription("PicPeak: storage notifications on the dead-letter queue (imported 5 times without "
+                        + "success; the walker, if on, reconciles them)")
+                .metric(deadLetters.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .statistic("Maximum").period(Duration.minutes(5)).build()))
+                .threshold(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        CfnOutput.Builder.create(this, "StorageEventQueueUrl")
+                .description("storage notifications for push import; failed ones go to the dead-letter queue that the "
+                        + dead.getAlarmName() + " alarm watches")
+                .value(events.getQueueUrl()).build();
+    }
+
     /** CloudFront in front of the API: assets and signed tiers cached by URL, the rest passed through. */
     private CdnDistribution cdn(HttpApi httpApi, Secret originSecret) {
         return new CdnDistribution(this, "Cdn", httpApi, originSecret.getSecretValue().unsafeUnwrap());
@@ -326,7 +397,7 @@ public final class PicPeakStack extends Stack {
             return Bucket.fromBucketName(this, "Photos", settings.bucketName().get());
         }
         String root = settings.bucketPrefix().isEmpty() ? "" : settings.bucketPrefix() + "/";
-        return Bucket.Builder.create(this, "Photos")
+        Bucket photos = Bucket.Builder.create(this, "Photos")
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .encryption(BucketEncryption.S3_MANAGED)
                 .enforceSsl(true)
@@ -357,6 +428,14 @@ public final class PicPeakStack extends Stack {
                         .maxAge(3600).build()))
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        if (settings.pushImport()) {
+            // push import: object events to EventBridge, set on the bucket itself (the L2 switch would add a custom
+            // resource function); an existing bucket: enable it on the bucket yourself (docs/auto-import.md)
+            ((CfnBucket) photos.getNode().getDefaultChild()).setNotificationConfiguration(
+                    CfnBucket.NotificationConfigurationProperty.builder().eventBridgeConfiguration(
+                            CfnBucket.EventBridgeConfigurationProperty.builder().eventBridgeEnabled(true).build()).build());
+        }
+        return photos;
     }
 
     private Table catalogTable() {
@@ -562,6 +641,7 @@ public final class PicPeakStack extends Stack {
         env.put("ADMIN_TOKEN_SECRET_ARN", adminToken.getSecretArn());
         env.put("STORAGE_AUTO_IMPORT", Boolean.toString(settings.autoImport()));
         env.put("STORAGE_AUTO_IMPORT_INTERVAL_MS", Long.toString(settings.autoImportIntervalMs()));
+        env.put("STORAGE_PUSH_IMPORT", Boolean.toString(settings.pushImport()));
         settings.endpoint().ifPresent(endpoint -> {
             // an emulator: S3 through the storage settings, every other client through the SDK's standard variable
             env.put("STORAGE_S3_ENDPOINT", endpoint);

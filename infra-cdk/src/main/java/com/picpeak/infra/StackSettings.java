@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  *                             empty: the stack creates one with a generated value
  * @param snapStart            SnapStart on every function, invoked through its alias "live" (off for emulators that lack it)
  * @param jobConcurrency       the most jobs the worker runs at once (the SQS event source's maximum concurrency)
+ * @param pushImport           {@code STORAGE_PUSH_IMPORT}: the bucket's notifications through EventBridge and a queue to the
+ *                             StorageEvents function, photos in seconds; the walker (if on) reconciles, hourly by default
+ * @param pushImportConcurrency the most notification batches imported at once (the queue's event source maximum)
  * @param endpoint             LocalStack and SAM local only: the functions reach every AWS service at this URL
  *                             ({@code STORAGE_S3_ENDPOINT} and the SDK's standard {@code AWS_ENDPOINT_URL}); empty in AWS
  */
@@ -30,7 +33,9 @@ public record StackSettings(
         Optional<String> adminTokenSecretArn,
         boolean snapStart,
         int jobConcurrency,
-        Optional<String> endpoint) {
+        Optional<String> endpoint,
+        boolean pushImport,
+        int pushImportConcurrency) {
 
     public static final String BUCKET_NAME = "bucketName";
     public static final String BUCKET_PREFIX = "bucketPrefix";
@@ -40,6 +45,11 @@ public record StackSettings(
     public static final String SNAP_START = "snapStart";
     public static final String JOB_CONCURRENCY = "jobConcurrency";
     public static final String ENDPOINT = "endpoint";
+    public static final String PUSH_IMPORT = "pushImport";
+    public static final String PUSH_IMPORT_CONCURRENCY = "pushImportConcurrency";
+    /** With push import on, the walker only reconciles: the application's default (shared StorageConfig). */
+    public static final long DEFAULT_RECONCILE_INTERVAL_MS = 3_600_000;
+    public static final int DEFAULT_PUSH_IMPORT_CONCURRENCY = 4;
 
     /** The same default and floor as the application's STORAGE_AUTO_IMPORT_INTERVAL_MS (shared StorageConfig). */
     public static final long DEFAULT_AUTO_IMPORT_INTERVAL_MS = 300_000;
@@ -56,7 +66,7 @@ public record StackSettings(
     private static final Pattern PREFIX_SEGMENT = Pattern.compile("[A-Za-z0-9!_.*'()-]+");
 
     /**
-     * Everything by default: a new bucket without prefix, no auto-import, a generated admin token, SnapStart,
+     * Everything by default: a new bucket without prefix, push import (no walker), a generated admin token, SnapStart,
      * {@value #DEFAULT_JOB_CONCURRENCY} jobs at once.
      */
     public static StackSettings defaults() {
@@ -86,7 +96,8 @@ public record StackSettings(
             }
         }
         boolean autoImport = bool(context, AUTO_IMPORT, false, problems);
-        long interval = DEFAULT_AUTO_IMPORT_INTERVAL_MS;
+        boolean pushImport = bool(context, PUSH_IMPORT, true, problems);
+        long interval = pushImport ? DEFAULT_RECONCILE_INTERVAL_MS : DEFAULT_AUTO_IMPORT_INTERVAL_MS;
         Optional<String> intervalText = text(context, AUTO_IMPORT_INTERVAL_MS);
         if (intervalText.isPresent()) {
             try {
@@ -120,6 +131,20 @@ public record StackSettings(
                         + "run at once (" + MIN_JOB_CONCURRENCY + "-" + MAX_JOB_CONCURRENCY + ")");
             }
         }
+        int pushConcurrency = DEFAULT_PUSH_IMPORT_CONCURRENCY;
+        Optional<String> pushConcurrencyText = text(context, PUSH_IMPORT_CONCURRENCY);
+        if (pushConcurrencyText.isPresent()) {
+            try {
+                pushConcurrency = Integer.parseInt(pushConcurrencyText.get());
+                if (pushConcurrency < MIN_JOB_CONCURRENCY || pushConcurrency > MAX_JOB_CONCURRENCY) {
+                    problems.add(PUSH_IMPORT_CONCURRENCY + ": '" + pushConcurrency + "' is outside " + MIN_JOB_CONCURRENCY
+                            + "-" + MAX_JOB_CONCURRENCY + " (the range of an SQS event source's maximum concurrency)");
+                }
+            } catch (NumberFormatException e) {
+                problems.add(PUSH_IMPORT_CONCURRENCY + ": '" + pushConcurrencyText.get() + "' is not a whole number ("
+                        + MIN_JOB_CONCURRENCY + "-" + MAX_JOB_CONCURRENCY + ")");
+            }
+        }
         Optional<String> endpoint = text(context, ENDPOINT);
         if (endpoint.isPresent() && !ENDPOINT_URL.matcher(endpoint.get()).matches()) {
             problems.add(ENDPOINT + ": '" + endpoint.get() + "' is not a scheme, host and port "
@@ -128,7 +153,8 @@ public record StackSettings(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("bad context values (cdk -c key=value):\n  " + String.join("\n  ", problems));
         }
-        return new StackSettings(bucket, prefix, autoImport, interval, secretArn, snapStart, jobConcurrency, endpoint);
+        return new StackSettings(bucket, prefix, autoImport, interval, secretArn, snapStart, jobConcurrency, endpoint,
+                pushImport, pushConcurrency);
     }
 
     /**

@@ -104,6 +104,7 @@ class PicPeakStackTest {
         memoryAndTimeout.put(ADMIN, List.of(1536, 29));
         memoryAndTimeout.put(WORKER, List.of(2048, 300));
         memoryAndTimeout.put(SWEEP, List.of(1536, 900));
+        memoryAndTimeout.put(PushImportStackTest.HANDLER, List.of(2048, 120));
         assertThat(defaults.resourcesOfType("AWS::Lambda::Function")).hasSize(memoryAndTimeout.size());
         memoryAndTimeout.forEach((handler, sizes) -> {
             JsonNode p = defaults.function(handler).path("Properties");
@@ -126,19 +127,19 @@ class PicPeakStackTest {
         // statements_nameOneResourceEach_neverAWildcardActionOrResource)
         assertThat(defaults.json.toString()).doesNotContain("ArchiveBuilder").doesNotContain("ARCHIVE_BUILDER_FUNCTION");
         // API Gateway, the job queue and the schedule invoke the published version behind the alias "live"
-        assertThat(defaults.resourcesOfType("AWS::Lambda::Alias")).hasSize(6);
+        assertThat(defaults.resourcesOfType("AWS::Lambda::Alias")).hasSize(7);
         defaults.template.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
     }
 
     @Test
     void schedules_sweepDaily_pollerOnlyWhenAutoImportIsOn() {
-        defaults.template.resourceCountIs("AWS::Events::Rule", 1);
+        defaults.template.resourceCountIs("AWS::Events::Rule", 2); // the sweep, push import's (PushImportStackTest)
         defaults.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "cron(0 3 * * ? *)",
                 "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", defaults.liveAliasId(SWEEP)))))));
         assertThat(defaults.json.toString()).doesNotContain("PollerHandler");
 
         Synth on = withAutoImportAndPrefix;
-        on.template.resourceCountIs("AWS::Events::Rule", 2);
+        on.template.resourceCountIs("AWS::Events::Rule", 3);
         // 90 s: EventBridge counts whole minutes, so the poller runs every 2 minutes
         on.template.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(2 minutes)",
                 "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Ref", on.liveAliasId(POLLER)))))));
@@ -201,7 +202,8 @@ class PicPeakStackTest {
                                 + synth.resourcesOfType("AWS::SecretsManager::Secret").keySet().stream()
                                 .filter(id -> id.startsWith("AdminToken")).findFirst().orElseThrow() + "\"}");
                         case "sqs" -> assertThat(resources).as(handler + " " + actions).containsExactly("{\"Fn::GetAtt\":[\""
-                                + synth.queueId("JobQueue") + "\",\"Arn\"]}");
+                                + synth.queueId(handler.equals(PushImportStackTest.HANDLER) ? "StorageEventQueue" : "JobQueue")
+                                + "\",\"Arn\"]}");
                         case "logs" -> assertThat(resources).containsExactly("{\"Fn::GetAtt\":[\""
                                 + synth.function(handler).path("Properties").path("LoggingConfig").path("LogGroup")
                                 .path("Ref").asText() + "\",\"Arn\"]}");
@@ -297,7 +299,7 @@ class PicPeakStackTest {
 
     @Test
     void jobQueue_isEncrypted_withADeadLetterQueue_afterFiveReceives() {
-        defaults.template.resourceCountIs("AWS::SQS::Queue", 2);
+        defaults.template.resourceCountIs("AWS::SQS::Queue", 4); // and push import's two (PushImportStackTest)
         String deadLetters = defaults.queueId("JobDeadLetters");
         // six times the worker's 5-minute timeout; 4 days
         defaults.template.hasResourceProperties("AWS::SQS::Queue", Map.of(
@@ -313,7 +315,7 @@ class PicPeakStackTest {
         // both refuse plain HTTP, like the bucket
         defaults.template.resourcePropertiesCountIs("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of("Statement",
                 List.of(Match.objectLike(Map.of("Effect", "Deny", "Action", "sqs:*",
-                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))), 2);
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))), 3); // and push import's DLQ
     }
 
     @Test
@@ -325,15 +327,16 @@ class PicPeakStackTest {
         assertThat(worker.path("SnapStart").path("ApplyOn").asText()).isEqualTo("PublishedVersions");
         assertThat(worker.has("ReservedConcurrentExecutions")).as("bounded by the event source instead").isFalse();
 
-        defaults.template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        defaults.template.resourceCountIs("AWS::Lambda::EventSourceMapping", 2); // and push import's
         defaults.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "EventSourceArn", Map.of("Fn::GetAtt", List.of(defaults.queueId("JobQueue"), "Arn")),
                 "BatchSize", 1,
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "ScalingConfig", Map.of("MaximumConcurrency", 4)));
         // the queue feeds the alias "live" (the published version SnapStart restores), named "<function>:live"
-        JsonNode mappedTo = defaults.resourcesOfType("AWS::Lambda::EventSourceMapping").values().iterator().next()
-                .path("Properties").path("FunctionName");
+        JsonNode mappedTo = defaults.resourcesOfType("AWS::Lambda::EventSourceMapping").values().stream()
+                .filter(m -> m.path("Properties").path("EventSourceArn").toString().contains(defaults.queueId("JobQueue")))
+                .findFirst().orElseThrow().path("Properties").path("FunctionName");
         assertThat(mappedTo.toString()).contains("\"Ref\":\"" + defaults.liveAliasId(WORKER) + "\"", ":live");
         Synth wide = Synth.of(Map.of("jobConcurrency", "25", "snapStart", "false"));
         wide.template.hasResourceProperties("AWS::Lambda::EventSourceMapping",
@@ -452,7 +455,7 @@ class PicPeakStackTest {
                 }
             }
             // errors, throttles and stopped recursive chains of every function, failed jobs, dead letters, API 5xx
-            assertThat(alarms).hasSize(3 * handlersOf(synth).size() + 3);
+            assertThat(alarms).hasSize(3 * handlersOf(synth).size() + 4); // + push import's dead letters
         }
     }
 
@@ -507,7 +510,7 @@ class PicPeakStackTest {
         assertThat(defaults.json.path("Outputs").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("ApiUrl", "BucketName", "CatalogTable", "EventBusName", "AdminTokenSecretArn",
                         "JobQueueUrl", "JobDeadLettersUrl", "JobAlarms", "FunctionAlarms", "CdnUrl",
-                        "CdnDistributionId");
+                        "CdnDistributionId", "StorageEventQueueUrl");
         assertThat(defaults.json.path("Outputs").path("JobQueueUrl").path("Value").path("Ref").asText())
                 .isEqualTo(defaults.queueId("JobQueue"));
     }

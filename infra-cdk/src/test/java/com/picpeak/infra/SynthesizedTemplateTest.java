@@ -70,7 +70,7 @@ class SynthesizedTemplateTest {
         assertThat(handlers).containsExactlyInAnyOrder("com.picpeak.api.lambda.GalleryHandler",
                 "com.picpeak.api.lambda.DownloadHandler", "com.picpeak.api.lambda.UploadHandler",
                 "com.picpeak.api.lambda.AdminHandler", "com.picpeak.api.lambda.JobWorkerHandler",
-                "com.picpeak.api.lambda.ArchiveSweepHandler");
+                "com.picpeak.api.lambda.ArchiveSweepHandler", "com.picpeak.api.lambda.StorageEventsHandler");
         assertThat(classes).containsAll(handlers);
     }
 

@@ -38,7 +38,9 @@ public record AppConfig(
         Duration jobPollInterval,
         Duration tierUrlWindow,
         long imageNetworkRequestsPerMinute,
-        long sessionsPerMinute) {
+        long sessionsPerMinute,
+        Optional<String> storageEventsToken,
+        int storageEventsConcurrency) {
 
     /**
      * Where local mode keeps its catalog: DynamoDB Local inside this process ({@code embedded}, one instance), or a
@@ -54,6 +56,14 @@ public record AppConfig(
     }
 
     public static final String ADMIN_TOKEN = "ADMIN_TOKEN";
+    /**
+     * The bearer token of {@code POST /api/hooks/storage-events} (a store's webhook: MinIO's auth_token); without it
+     * the route answers 404.
+     */
+    public static final String STORAGE_EVENTS_TOKEN = com.picpeak.storage.StorageConfig.STORAGE_EVENTS_TOKEN;
+    /** How many notifications local mode imports at once (each file's notifications in order, one after another). */
+    public static final String STORAGE_EVENTS_CONCURRENCY = "PICPEAK_STORAGE_EVENTS_CONCURRENCY";
+    public static final int DEFAULT_STORAGE_EVENTS_CONCURRENCY = 4;
     /** Serverless shape: the Secrets Manager secret holding the admin token (ADMIN_TOKEN, when set, wins). */
     public static final String ADMIN_TOKEN_SECRET_ARN = "ADMIN_TOKEN_SECRET_ARN";
     public static final String CATALOG_TABLE = "CATALOG_TABLE";
@@ -175,11 +185,17 @@ public record AppConfig(
         TrustedProxies proxies = TrustedProxies.fromEnv(env);
         long maxMetadata = env.wholeNumber(MAX_METADATA_BYTES, ImageProbe.DEFAULT_MAX_METADATA_BYTES, ImageProbe.HEADER_BYTES,
                 256L * 1024 * 1024);
+        Optional<String> eventsToken = Optional.ofNullable(env.text(STORAGE_EVENTS_TOKEN));
+        if (eventsToken.isPresent() && isAdminTokenTooShort(eventsToken.get())) {
+            env.problem(STORAGE_EVENTS_TOKEN, SHORT_ADMIN_TOKEN);
+        }
+        long eventsConcurrency = env.wholeNumber(STORAGE_EVENTS_CONCURRENCY, DEFAULT_STORAGE_EVENTS_CONCURRENCY, 1, 64);
         long tierUrlWindow = env.wholeNumber(TIER_URL_WINDOW_SECONDS, TierUrlTokens.DEFAULT_WINDOW.getSeconds(), 60, 86_400);
         env.throwIfAny();
         return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
                 maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies, (int) maxMetadata, catalog,
-                Duration.ofMillis(jobPoll), Duration.ofSeconds(tierUrlWindow), networkRate, sessionsPerMinute);
+                Duration.ofMillis(jobPoll), Duration.ofSeconds(tierUrlWindow), networkRate, sessionsPerMinute,
+                eventsToken, (int) eventsConcurrency);
     }
 
     /**
@@ -209,6 +225,7 @@ public record AppConfig(
                 + ", maxUploadRequestBytes=" + maxUploadRequestBytes + ", maxGuestBodyBytes=" + maxGuestBodyBytes
                 + ", maxAdminJsonBytes=" + maxAdminJsonBytes + ", passwordGuesses=" + passwordGuesses
                 + ", trustedProxies=" + trustedProxies + ", maxMetadataBytes=" + maxMetadataBytes
-                + ", jobPollInterval=" + jobPollInterval + "]";
+                + ", jobPollInterval=" + jobPollInterval + ", storageEventsHook=" + (storageEventsToken.isPresent() ? "on" : "off")
+                + ", storageEventsConcurrency=" + storageEventsConcurrency + "]";
     }
 }

@@ -21,6 +21,8 @@ import com.picpeak.jobs.LocalJobQueue;
 import com.picpeak.jobs.SqsJobQueue;
 import com.picpeak.autoimport.ExternalFolders;
 import com.picpeak.autoimport.PrefixWalker;
+import com.picpeak.autoimport.PushImportLanes;
+import com.picpeak.autoimport.PushImporter;
 import com.picpeak.catalog.DynamoCatalog;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.ExpiredItems;
@@ -117,6 +119,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Lazy<ImageProtection> protection;
     private final Clock clock;
     private final Metrics metrics;
+    private PushImportLanes pushImportLanes;
 
     private PicPeakRuntime(Shape shape, StorageConfig storageConfig, AppConfig appConfig, AdminToken adminToken,
                            SentinelCheck.Result startupCheck, BlobStore store, Catalog catalog, Clock clock,
@@ -498,7 +501,39 @@ public final class PicPeakRuntime implements AutoCloseable {
         if (storageConfig.backend() != StorageConfig.Backend.S3) {
             throw new IllegalStateException("the prefix walker is for the S3 backend; local mode watches folders");
         }
-        return new PrefixWalker(catalog, store, imports, autoImportState, clock, storageConfig.autoImportInterval());
+        return new PrefixWalker(catalog, store, imports, autoImportState, clock, storageConfig.autoImportInterval(),
+                storageConfig.pushImport());
+    }
+
+    /**
+     * Push import: applies the photo bucket's notifications through the one import path. Only for the S3 backend
+     * (local mode's folder watcher is its own push).
+     */
+    public PushImporter pushImporter() {
+        return newPushImporter();
+    }
+
+    /**
+     * Local mode's push import: the notifications {@code POST /api/hooks/storage-events} accepted, applied by
+     * {@code PICPEAK_STORAGE_EVENTS_CONCURRENCY} imports at once (made on first use, stopped by {@link #close}).
+     */
+    public synchronized PushImportLanes pushImportLanes() {
+        if (pushImportLanes == null) {
+            PushImporter importer = newPushImporter();
+            pushImportLanes = new PushImportLanes(importer::apply, appConfig.storageEventsConcurrency(),
+                    PUSH_QUEUE_PER_LANE);
+        }
+        return pushImportLanes;
+    }
+
+    /** Notifications waiting per lane: a burst of this many times the lanes is taken before senders are asked to wait. */
+    static final int PUSH_QUEUE_PER_LANE = 5_000;
+
+    private PushImporter newPushImporter() {
+        StorageConfig.S3Settings s3 = storageConfig.s3().filter(x -> storageConfig.backend() == StorageConfig.Backend.S3)
+                .orElseThrow(() -> new IllegalStateException("push import is for the S3 backend; local mode watches "
+                        + "folders"));
+        return new PushImporter(catalog, store, imports, autoImportState, s3.prefix(), s3.bucket(), metrics);
     }
 
     /**
@@ -512,6 +547,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     @Override
     public void close() {
         webhooks.close();
+        synchronized (this) {
+            if (pushImportLanes != null) {
+                pushImportLanes.close();
+            }
+        }
         if (jobQueue instanceof LocalJobQueue local) {
             local.close();
         }

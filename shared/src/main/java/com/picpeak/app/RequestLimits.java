@@ -21,7 +21,8 @@ import java.util.Locale;
  *   <li>the admin's multipart upload: all its files together {@code PICPEAK_MAX_UPLOAD_REQUEST_BYTES}, each file
  *       {@code PICPEAK_MAX_UPLOAD_BYTES};</li>
  *   <li>an admin image body (watermark, fingerprint lookup): {@code PICPEAK_MAX_UPLOAD_BYTES};</li>
- *   <li>any other admin body (JSON): {@code PICPEAK_MAX_ADMIN_JSON_BYTES}.</li>
+ *   <li>any other admin body (JSON): {@code PICPEAK_MAX_ADMIN_JSON_BYTES};</li>
+ *   <li>a store's notification ({@code /api/hooks/*}, after its bearer token): {@code PICPEAK_MAX_ADMIN_JSON_BYTES}.</li>
  * </ul>
  */
 public record RequestLimits(long maxFileBytes, long maxUploadRequestBytes, long maxGuestBodyBytes, long maxAdminJsonBytes) {
@@ -52,6 +53,10 @@ public record RequestLimits(long maxFileBytes, long maxUploadRequestBytes, long 
 
     /** The limit of a request's body. */
     public Limit forRequest(String path, String contentType) {
+        if (isStorageHookPath(path)) { // after the hook's own token was checked (RequestGate)
+            return new Limit(maxAdminJsonBytes, ErrorCode.REQUEST_TOO_LARGE, AppConfig.MAX_ADMIN_JSON_BYTES,
+                    "a storage notification", "configure the store to send fewer records per request");
+        }
         if (!isAdminPath(path)) {
             return new Limit(maxGuestBodyBytes, ErrorCode.REQUEST_TOO_LARGE, AppConfig.MAX_GUEST_BODY_BYTES,
                     "the body of a guest request", "guest routes take only a small JSON body");
@@ -102,6 +107,19 @@ public record RequestLimits(long maxFileBytes, long maxUploadRequestBytes, long 
     public static boolean isAdminPath(String rawPath) {
         String path = decode(rawPath == null ? "" : rawPath);
         return startsWithApiAdmin(segments(path, false)) || startsWithApiAdmin(segments(path, true));
+    }
+
+    /**
+     * Whether the path is a store's notification hook ({@code /api/hooks/...}), which needs
+     * {@code PICPEAK_STORAGE_EVENTS_TOKEN}; read as {@link #isAdminPath} reads paths.
+     */
+    public static boolean isStorageHookPath(String rawPath) {
+        String path = decode(rawPath == null ? "" : rawPath);
+        return startsWith(segments(path, false), "hooks") || startsWith(segments(path, true), "hooks");
+    }
+
+    private static boolean startsWith(Deque<String> segments, String second) {
+        return segments.size() >= 2 && segments.pollFirst().equals("api") && segments.pollFirst().equals(second);
     }
 
     private static Deque<String> segments(String path, boolean applyDotDot) {

@@ -3,6 +3,7 @@ package com.picpeak.autoimport;
 import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -18,6 +19,8 @@ import static com.picpeak.catalog.DynamoTable.s;
  * invocations and across walkers):
  * <pre>
  *   pk = EVENT#slug   sk = SIGHT#filename   a sighting (etag, size, seenAt, rejectedBecause)
+ *   pk = EVENT#slug   sk = PUSH#filename    the last storage notification applied to the file (sequencer, version,
+ *                                           kind, outcome): replays and older notifications are dropped against it
  *   pk = EVENT#slug   sk = EXTERNAL         the event's referenced folder under EXTERNAL_MEDIA_ROOT
  *                                           (also in gsi1: gsi1pk = EXTERNAL_FOLDERS, for the watcher)
  *   pk = AUTOIMPORT   sk = LAST_POLL        the last poll's report (JSON)
@@ -57,6 +60,44 @@ public final class AutoImportState {
 
     public void forget(String slug, String filename) {
         table.delete(CatalogKeys.eventPk(slug), CatalogKeys.sightSk(filename));
+    }
+
+    // ---- push import: the last notification applied per file ----
+
+    /** What push import applied last to one file of an event. {@code sequencer} is padded (or null: none sent). */
+    public record PushMark(String sequencer, String version, StorageNotification.Kind kind, String outcome) {
+    }
+
+    public Optional<PushMark> pushMark(String slug, String filename) {
+        return table.get(CatalogKeys.eventPk(slug), CatalogKeys.pushSk(filename)).map(item -> new PushMark(
+                item.containsKey("seq") ? item.get("seq").s() : null, item.get("version").s(),
+                StorageNotification.Kind.valueOf(item.get("kind").s()), item.get("outcome").s()));
+    }
+
+    /**
+     * Records {@code mark} as applied, unless a notification with a later sequencer was recorded meanwhile (another
+     * delivery, on another function instance): then the later one stays and this returns false.
+     */
+    public boolean recordPushMark(String slug, String filename, PushMark mark) {
+        Map<String, AttributeValue> item = key(CatalogKeys.eventPk(slug), CatalogKeys.pushSk(filename));
+        if (mark.sequencer() != null) {
+            item.put("seq", s(mark.sequencer()));
+        }
+        item.put("version", s(mark.version()));
+        item.put("kind", s(mark.kind().name()));
+        item.put("outcome", s(mark.outcome()));
+        if (mark.sequencer() == null) {
+            table.put(item);
+            return true;
+        }
+        try {
+            table.call(c -> c.putItem(b -> b.tableName(table.name()).item(item)
+                    .conditionExpression("attribute_not_exists(sk) OR attribute_not_exists(seq) OR seq < :seq")
+                    .expressionAttributeValues(Map.of(":seq", s(mark.sequencer())))));
+            return true;
+        } catch (ConditionalCheckFailedException laterOneRecorded) {
+            return false;
+        }
     }
 
     // ---- referenced folders ----

@@ -18,6 +18,9 @@ import java.util.List;
  * {@code s3Requests} is every S3 request this poll sent, listing pages and imports alike.
  * {@code resumeAfter}: the poll ran out of time after this event (in slug order); the next one goes on from
  * there. Null when the poll covered every event.
+ * {@code missedByPush}: with push import on, the walker is its reconciler, and each object it imported is one that no
+ * notification had imported (a lost notification, a store without them); {@code missed} names them (up to 50).
+ * Always 0 when push import is off.
  */
 public record PollReport(
         Instant startedAt,
@@ -32,7 +35,13 @@ public record PollReport(
         long s3Requests,
         List<String> failures,
         List<String> errors,
-        String resumeAfter) {
+        String resumeAfter,
+        long missedByPush,
+        List<String> missed) {
+
+    public PollReport {
+        missed = missed == null ? List.of() : missed; // reports saved before push import had none
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -63,6 +72,7 @@ public record PollReport(
         return String.format("%d events, %d objects listed, %d new sightings, %d waiting, %d imported, %d skipped, "
                         + "%d failed, %d S3 requests, %d ms%s", events, objectsListed, newSightings, waiting, imported,
                 skipped, failed, s3Requests, durationMs, errors.isEmpty() ? "" : ", errors: " + errors)
-                + (resumeAfter == null ? "" : ", out of time after event " + resumeAfter + " (the next poll goes on)");
+                + (resumeAfter == null ? "" : ", out of time after event " + resumeAfter + " (the next poll goes on)")
+                + (missedByPush == 0 ? "" : ", " + missedByPush + " missed by push import: " + missed);
     }
 }

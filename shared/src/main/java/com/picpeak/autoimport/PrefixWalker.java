@@ -44,9 +44,18 @@ public final class PrefixWalker {
     private final AutoImportState state;
     private final Clock clock;
     private final Duration minAge;
+    /** Push import is on: the walker is its reconciler, and what it imports is what push missed. */
+    private final boolean reconcilingPush;
 
     public PrefixWalker(Catalog catalog, BlobStore store, ImportService imports, AutoImportState state, Clock clock,
                         Duration interval) {
+        this(catalog, store, imports, state, clock, interval, false);
+    }
+
+    /** @param reconcilingPush push import is on: each import of this walker is counted as one push missed */
+    public PrefixWalker(Catalog catalog, BlobStore store, ImportService imports, AutoImportState state, Clock clock,
+                        Duration interval, boolean reconcilingPush) {
+        this.reconcilingPush = reconcilingPush;
         this.catalog = catalog;
         this.store = store;
         this.imports = imports;
@@ -96,7 +105,8 @@ public final class PrefixWalker {
         PollReport report = new PollReport(started, Duration.between(started, clock.instant()).toMillis(),
                 active.size(), tally.listed, tally.newSightings, tally.waiting, tally.imported, tally.skipped,
                 tally.failed, S3RequestCounter.currentThread() - requestsBefore, List.copyOf(tally.failures),
-                List.copyOf(tally.errors), stoppedAfter);
+                List.copyOf(tally.errors), stoppedAfter, reconcilingPush ? tally.imported : 0,
+                List.copyOf(tally.missed));
         try {
             state.saveLastPoll(report);
         } catch (PicPeakException e) {
@@ -164,6 +174,12 @@ public final class PrefixWalker {
             imports.importOrReplaceStored(slug, object.key(), PhotoSource.S3_IMPORT);
             state.forget(slug, filename);
             tally.imported++;
+            if (reconcilingPush) { // no notification (or none that arrived) imported it: push missed this one
+                log.warn("auto-import: {}/{} was imported by the walker, push import missed it", slug, filename);
+                if (tally.missed.size() < MAX_REPORTED) {
+                    tally.missed.add(slug + "/" + filename);
+                }
+            }
         } catch (PicPeakException e) {
             if (e.errorCode() == ErrorCode.CONFLICT) {
                 tally.skipped++; // another walker (or an upload) claimed the name first
@@ -188,6 +204,7 @@ public final class PrefixWalker {
         String lastWalked;
         final List<String> failures = new ArrayList<>();
         final List<String> errors = new ArrayList<>();
+        final List<String> missed = new ArrayList<>();
 
         void fail(String what) {
             failed++;

@@ -19,6 +19,7 @@ import java.time.Instant;
  *   <tr><td>EVENT#slug</td><td>ARCHIVE#variant#revision</td><td></td><td>a Download All record (revision zero-padded
  *       to 12 digits)</td><td>DownloadAllRows</td></tr>
  *   <tr><td>EVENT#slug</td><td>SIGHT#name</td><td></td><td>an auto-import sighting</td><td>AutoImportState</td></tr>
+ *   <tr><td>EVENT#slug</td><td>PUSH#name</td><td></td><td>the last storage notification applied</td><td>AutoImportState</td></tr>
  *   <tr><td>EVENT#slug</td><td>EXTERNAL</td><td>EXTERNAL_FOLDERS / slug</td><td>the event's referenced
  *       folder</td><td>AutoImportState</td></tr>
  *   <tr><td>AUTOIMPORT</td><td>LAST_POLL</td><td></td><td>the last poll's report</td><td>AutoImportState</td></tr>
@@ -69,6 +70,8 @@ public final class CatalogKeys {
      */
     public static final String DOWNLOAD_ALL_PREFIX = "ARCHIVE#";
     public static final String SIGHT_PREFIX = "SIGHT#";
+    /** The last storage notification applied to a file of the event (push import: order and replays). */
+    public static final String PUSH_PREFIX = "PUSH#";
     public static final String EXTERNAL_SK = "EXTERNAL";
     /** gsi1pk of every event that references an external folder. */
     public static final String EXTERNAL_FOLDERS_GSI_PK = "EXTERNAL_FOLDERS";
@@ -137,6 +140,10 @@ public final class CatalogKeys {
 
     public static String sightSk(String filename) {
         return SIGHT_PREFIX + filename;
+    }
+
+    public static String pushSk(String filename) {
+        return PUSH_PREFIX + filename;
     }
 
     /** The file name a {@code SIGHT#} sort key is about. */

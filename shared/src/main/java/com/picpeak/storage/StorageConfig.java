@@ -22,7 +22,8 @@ public record StorageConfig(
         Optional<S3Settings> s3,
         boolean autoImport,
         Duration autoImportInterval,
-        Optional<Path> externalMediaRoot) {
+        Optional<Path> externalMediaRoot,
+        boolean pushImport) {
 
     public static final String STORAGE_BACKEND = "STORAGE_BACKEND";
     public static final String STORAGE_LOCAL_ROOT = "STORAGE_LOCAL_ROOT";
@@ -36,11 +37,22 @@ public record StorageConfig(
     public static final String STORAGE_S3_SSL = "STORAGE_S3_SSL";
     public static final String STORAGE_AUTO_IMPORT = "STORAGE_AUTO_IMPORT";
     public static final String STORAGE_AUTO_IMPORT_INTERVAL_MS = "STORAGE_AUTO_IMPORT_INTERVAL_MS";
+    /**
+     * Push import: the store sends a notification per object (S3 through EventBridge to the import function; MinIO and
+     * other S3-compatible stores to {@code POST /api/hooks/storage-events}), and the walker becomes the reconciler of
+     * what was missed, hourly unless {@link #STORAGE_AUTO_IMPORT_INTERVAL_MS} says otherwise. Default: on when
+     * {@link #STORAGE_EVENTS_TOKEN} is set.
+     */
+    public static final String STORAGE_PUSH_IMPORT = "STORAGE_PUSH_IMPORT";
+    /** The bearer token a store's webhook sends to {@code POST /api/hooks/storage-events} (MinIO's auth_token). */
+    public static final String STORAGE_EVENTS_TOKEN = "PICPEAK_STORAGE_EVENTS_TOKEN";
     public static final String EXTERNAL_MEDIA_ROOT = "EXTERNAL_MEDIA_ROOT";
     public static final String PICPEAK_DATA = "PICPEAK_DATA";
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final long DEFAULT_AUTO_IMPORT_INTERVAL_MS = 300_000;
+    /** The walker's default interval when push import is on: it only reconciles what notifications missed. */
+    public static final long DEFAULT_RECONCILE_INTERVAL_MS = 3_600_000;
     /** Below this a poll would list every event prefix so often that request costs run away. */
     public static final long MIN_AUTO_IMPORT_INTERVAL_MS = 5_000;
 
@@ -116,7 +128,9 @@ public record StorageConfig(
         }
 
         boolean autoImport = p.yesNo(STORAGE_AUTO_IMPORT, false);
-        long intervalMs = p.wholeNumber(STORAGE_AUTO_IMPORT_INTERVAL_MS, DEFAULT_AUTO_IMPORT_INTERVAL_MS,
+        boolean pushImport = p.yesNo(STORAGE_PUSH_IMPORT, p.text(STORAGE_EVENTS_TOKEN) != null);
+        long intervalMs = p.wholeNumber(STORAGE_AUTO_IMPORT_INTERVAL_MS,
+                pushImport ? DEFAULT_RECONCILE_INTERVAL_MS : DEFAULT_AUTO_IMPORT_INTERVAL_MS,
                 MIN_AUTO_IMPORT_INTERVAL_MS, Long.MAX_VALUE, "ms between polls, each listing every event prefix");
 
         Optional<Path> externalRoot = Optional.empty();
@@ -132,7 +146,7 @@ public record StorageConfig(
 
         p.throwIfAny();
         return new StorageConfig(backend, dataDir, localRoot, s3, autoImport,
-                Duration.ofMillis(intervalMs), externalRoot);
+                Duration.ofMillis(intervalMs), externalRoot, pushImport);
     }
 
     private static Optional<S3Settings> parseS3(EnvReader p, boolean required) {

@@ -29,7 +29,8 @@ public class ApiConfiguration {
     @Bean
     FilterRegistrationBean<RequestGate> requestGate(PicPeakRuntime runtime) {
         FilterRegistrationBean<RequestGate> registration = new FilterRegistrationBean<>(
-                new RequestGate(runtime.adminTokenChecker(), RequestLimits.of(runtime.appConfig())));
+                new RequestGate(runtime.adminTokenChecker(), RequestLimits.of(runtime.appConfig()),
+                        runtime.appConfig().storageEventsToken()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");
         return registration;

@@ -2,6 +2,7 @@ package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.app.AdminToken;
+import com.picpeak.app.AppConfig;
 import com.picpeak.app.RequestLimits;
 import com.picpeak.app.SlowClients;
 import com.picpeak.error.ErrorCode;
@@ -22,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +32,9 @@ import java.util.List;
 /**
  * The first thing every request meets, before Spring (or the container) reads a byte of its body:
  * <ol>
- *   <li>admin routes need {@code Authorization: Bearer <ADMIN_TOKEN>} (compared in constant time), else 401;</li>
+ *   <li>admin routes need {@code Authorization: Bearer <ADMIN_TOKEN>} (compared in constant time), else 401;
+ *       the storage notification hook ({@code /api/hooks/*}) its own {@code PICPEAK_STORAGE_EVENTS_TOKEN}, else 401
+ *       (404 when none is set);</li>
  *   <li>{@code /assets/*} with a {@code v} other than this build's assets version is 404;</li>
  *   <li>multipart bodies are taken on admin routes only, else 415;</li>
  *   <li>a body that declares more than its route's limit ({@link RequestLimits}) is 413 at once; one of unknown size
@@ -45,10 +50,17 @@ final class RequestGate implements Filter {
 
     private final AdminToken adminToken;
     private final RequestLimits limits;
+    /** {@code PICPEAK_STORAGE_EVENTS_TOKEN}: the bearer token of the storage notification hook; empty: no hook. */
+    private final Optional<String> storageEventsToken;
 
     RequestGate(AdminToken adminToken, RequestLimits limits) {
+        this(adminToken, limits, Optional.empty());
+    }
+
+    RequestGate(AdminToken adminToken, RequestLimits limits, Optional<String> storageEventsToken) {
         this.adminToken = adminToken;
         this.limits = limits;
+        this.storageEventsToken = storageEventsToken;
     }
 
     @Override
@@ -62,6 +74,9 @@ final class RequestGate implements Filter {
         try {
             if (RequestLimits.isAdminPath(path)) {
                 checkAdminToken(request.getHeader("Authorization"));
+            }
+            if (RequestLimits.isStorageHookPath(path)) {
+                checkStorageEventsToken(request.getHeader("Authorization"));
             }
             if (path.startsWith("/assets/")) {
                 checkAssetsVersion(request.getQueryString());
@@ -98,6 +113,21 @@ final class RequestGate implements Filter {
         if (!versions.isEmpty() && (versions.size() != 1 || !versions.get(0).equals(HtmlPages.ASSETS_VERSION))) {
             throw new PicPeakException(ErrorCode.NOT_FOUND, "not this build's assets: the pages link /assets/<name>?v="
                     + HtmlPages.ASSETS_VERSION);
+        }
+    }
+
+    /** The hook exists only with its token (404 without: nothing to find); a wrong or missing token is 401. */
+    private void checkStorageEventsToken(String header) {
+        if (storageEventsToken.isEmpty()) {
+            throw new PicPeakException(ErrorCode.NOT_FOUND, "no storage notification hook here: set "
+                    + AppConfig.STORAGE_EVENTS_TOKEN + " to take a store's notifications");
+        }
+        String sent = header == null ? null : AdminAccess.bearer(header);
+        if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+                storageEventsToken.get().getBytes(StandardCharsets.UTF_8))) {
+            throw new PicPeakException(ErrorCode.UNAUTHORIZED, header == null
+                    ? "storage notifications need the header 'Authorization: Bearer <" + AppConfig.STORAGE_EVENTS_TOKEN + ">'"
+                    : "the storage notification token is wrong");
         }
     }
 

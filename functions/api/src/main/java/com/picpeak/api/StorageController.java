@@ -49,6 +49,7 @@ public class StorageController {
         json.put("mode", mode);
         json.put("enabled", !mode.equals("off"));
         json.put("intervalMs", config.autoImportInterval().toMillis());
+        json.put("pushImport", config.pushImport()); // notifications import; the walker, if on, reconciles
         json.put("externalMediaRoot", config.externalMediaRoot().map(Object::toString).orElse(null));
         json.put("events", WebhooksController.sink(runtime));
         json.put("lastPoll", runtime.autoImportState().lastPoll().orElse(null));

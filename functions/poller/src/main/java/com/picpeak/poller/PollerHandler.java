@@ -69,6 +69,8 @@ public final class PollerHandler implements RequestHandler<ScheduledEvent, Map<S
         metrics.record("PollImported", report.imported(), Metrics.Unit.COUNT, none);
         metrics.record("PollSkipped", report.skipped(), Metrics.Unit.COUNT, none);
         metrics.record("PollFailed", report.failed(), Metrics.Unit.COUNT, none);
+        // with push import on: what the walker, its reconciler, imported that no notification had (0 otherwise)
+        metrics.record("PollMissedByPush", report.missedByPush(), Metrics.Unit.COUNT, none);
         metrics.record("PollS3Requests", report.s3Requests(), Metrics.Unit.COUNT, none);
         metrics.record("PollDuration", report.durationMs(), Metrics.Unit.MILLISECONDS, none);
     }
