@@ -25,6 +25,10 @@ final class EighthScaleJpegDecoder {
 
     private final BufferedInputStream in;
     private final int[] dcQuant = new int[4];
+    private final boolean[] quantDefined = new boolean[4];
+    /** The size the probe read (and its pixel guard allowed); a frame declaring another is not decoded here. */
+    private final int expectedWidth;
+    private final int expectedHeight;
     private final HuffmanTable[] dcTables = new HuffmanTable[4];
     private final HuffmanTable[] acTables = new HuffmanTable[4];
     private int restartInterval;
@@ -36,8 +40,10 @@ final class EighthScaleJpegDecoder {
     private boolean iccProfile;
     private boolean rgbIds;
 
-    private EighthScaleJpegDecoder(BufferedInputStream in) {
+    private EighthScaleJpegDecoder(BufferedInputStream in, int expectedWidth, int expectedHeight) {
         this.in = in;
+        this.expectedWidth = expectedWidth;
+        this.expectedHeight = expectedHeight;
     }
 
     /**
@@ -47,8 +53,17 @@ final class EighthScaleJpegDecoder {
      * the entropy-coded data is damaged.
      */
     static BufferedImage decode(BufferedInputStream in, int headerLimit) throws IOException {
+        return decode(in, headerLimit, -1, -1);
+    }
+
+    /**
+     * As {@link #decode(BufferedInputStream, int)}, declining (null) a frame whose size is not {@code width} x
+     * {@code height}: the size the probe read and its pixel guard allowed. Two parsers of one file must agree on
+     * what it is, or a crafted file could pass the guard with one size and be decoded with another.
+     */
+    static BufferedImage decode(BufferedInputStream in, int headerLimit, int width, int height) throws IOException {
         in.mark(headerLimit);
-        EighthScaleJpegDecoder decoder = new EighthScaleJpegDecoder(in);
+        EighthScaleJpegDecoder decoder = new EighthScaleJpegDecoder(in, width, height);
         if (!decoder.readHeaderToScan(headerLimit)) {
             in.reset();
             return null;
@@ -78,6 +93,10 @@ final class EighthScaleJpegDecoder {
         read += 2;
         while (true) {
             int b = in.read();
+            read++;
+            if (b != 0xFF) {
+                return false; // a stray byte where a marker belongs: libjpeg skips it, so leave the file to it
+            }
             while (b == 0xFF) {
                 b = in.read(); // fill bytes
                 read++;
@@ -112,7 +131,12 @@ final class EighthScaleJpegDecoder {
                         return false;
                     }
                 }
-                case 0xDD -> restartInterval = ((segment[0] & 0xFF) << 8) | (segment[1] & 0xFF);
+                case 0xDD -> {
+                    if (segment.length != 2) {
+                        return false;
+                    }
+                    restartInterval = ((segment[0] & 0xFF) << 8) | (segment[1] & 0xFF);
+                }
                 case 0xE2 -> iccProfile |= startsWith(segment, "ICC_PROFILE");
                 case 0xEE -> {
                     if (startsWith(segment, "Adobe") && segment.length >= 12) {
@@ -154,6 +178,9 @@ final class EighthScaleJpegDecoder {
         height = ((s[1] & 0xFF) << 8) | (s[2] & 0xFF);
         width = ((s[3] & 0xFF) << 8) | (s[4] & 0xFF);
         int count = s[5] & 0xFF;
+        if (expectedWidth >= 0 && (width != expectedWidth || height != expectedHeight)) {
+            return false;
+        }
         if (width == 0 || height == 0 || (count != 1 && count != 3) || s.length < 6 + 3 * count) {
             return false;
         }
@@ -186,6 +213,7 @@ final class EighthScaleJpegDecoder {
                 return false;
             }
             dcQuant[id] = precision == 0 ? s[at + 1] & 0xFF : ((s[at + 1] & 0xFF) << 8) | (s[at + 2] & 0xFF);
+            quantDefined[id] = true;
             at += 1 + 64 * entry;
         }
         return true;
@@ -214,6 +242,9 @@ final class EighthScaleJpegDecoder {
             int[] symbols = new int[total];
             for (int i = 0; i < total; i++) {
                 symbols[i] = s[at + 17 + i] & 0xFF;
+                if (tableClass == 0 && symbols[i] > 15) {
+                    return false; // a DC difference has at most 15 bits: libjpeg calls such a table bogus
+                }
             }
             HuffmanTable table = HuffmanTable.of(counts, symbols);
             if (table == null) {
@@ -244,7 +275,8 @@ final class EighthScaleJpegDecoder {
             }
             c.dcTable = (s[2 + 2 * i] & 0xFF) >> 4;
             c.acTable = s[2 + 2 * i] & 0x0F;
-            if (c.dcTable > 3 || c.acTable > 3 || dcTables[c.dcTable] == null || acTables[c.acTable] == null) {
+            if (c.dcTable > 3 || c.acTable > 3 || dcTables[c.dcTable] == null || acTables[c.acTable] == null
+                    || !quantDefined[c.quant]) {
                 return false;
             }
         }
@@ -391,6 +423,9 @@ final class EighthScaleJpegDecoder {
             for (int length = 1; length <= 16; length++) {
                 t.valueOffset[length] = index - code;
                 for (int i = 0; i < counts[length]; i++) {
+                    if (code + 1 >= (1 << length)) {
+                        return null; // more codes than the length has room for (the all-ones code is not one)
+                    }
                     if (length <= LOOKAHEAD) {
                         int shift = LOOKAHEAD - length;
                         for (int fill = 0; fill < (1 << shift); fill++) {
@@ -400,7 +435,7 @@ final class EighthScaleJpegDecoder {
                     code++;
                     index++;
                 }
-                if (code > (1 << length)) {
+                if (code >= (1 << length) && counts[length] > 0) {
                     return null;
                 }
                 t.maxCode[length] = counts[length] == 0 ? -1 : code - 1;
@@ -477,7 +512,10 @@ final class EighthScaleJpegDecoder {
             while (code > table.maxCode[length]) {
                 length++;
                 if (length > 16) {
-                    throw new IOException("a Huffman code of the JPEG data is invalid: the file is damaged");
+                    // libjpeg warns ("bad Huffman code") and reads on with 0: a damaged block, not a refused photo
+                    bits <<= 16;
+                    count -= 16;
+                    return 0;
                 }
                 code = (int) (bits >>> (64 - length));
             }
@@ -485,7 +523,7 @@ final class EighthScaleJpegDecoder {
             count -= length;
             int index = code + table.valueOffset[length];
             if (index < 0 || index >= table.symbols.length) {
-                throw new IOException("a Huffman code of the JPEG data is invalid: the file is damaged");
+                return 0;
             }
             return table.symbols[index];
         }
@@ -520,7 +558,9 @@ final class EighthScaleJpegDecoder {
                 readMarker();
             }
             if (marker < 0xD0 || marker > 0xD7) {
-                throw new IOException("a restart marker of the JPEG data is missing: the file is damaged");
+                // a restart marker is missing: as libjpeg, go on as if it had come (the prediction starts again),
+                // leaving the marker found for what follows (zeros are fed until then)
+                return;
             }
             marker = -1;
         }

@@ -291,7 +291,7 @@ public final class ImageScaler {
     private static BufferedImage decodeEighth(BufferedInputStream in, ImageHeader header, Rectangle region) {
         BufferedImage eighth;
         try {
-            eighth = EighthScaleJpegDecoder.decode(in, window(header));
+            eighth = EighthScaleJpegDecoder.decode(in, window(header), header.width(), header.height());
         } catch (IOException | RuntimeException e) {
             if (isTruncation(e)) {
                 throw truncated(ImageType.JPEG, e.getMessage(), e);

@@ -107,6 +107,52 @@ class EighthScaleJpegDecoderTest {
         assertThat(meanDifferenceToBlockMeans(eighth, ImageIO.read(new ByteArrayInputStream(jpeg)))).isLessThan(2.0);
     }
 
+    @Test
+    void aFrameOfAnotherSizeThanTheProbeRead_isLeftToTheGeneralDecoder() throws IOException {
+        byte[] jpeg = jpeg(photoLike(640, 480, 10, BufferedImage.TYPE_3BYTE_BGR), 0.9f, false);
+        BufferedInputStream in = buffered(jpeg);
+
+        assertThat(EighthScaleJpegDecoder.decode(in, 1 << 20, 6400, 4800)).isNull();
+        assertThat(in.readAllBytes()).isEqualTo(jpeg);
+        assertThat(EighthScaleJpegDecoder.decode(buffered(jpeg), 1 << 20, 640, 480).getWidth()).isEqualTo(80);
+    }
+
+    @Test
+    void aStrayByteWhereAMarkerBelongs_isLeftToTheGeneralDecoder_whichSkipsIt() throws IOException {
+        // libjpeg skips bytes that are not a marker between segments; a parser that took them for a marker would
+        // read another frame than the probe did (a crafted file could declare any size that way)
+        byte[] jpeg = jpeg(photoLike(640, 480, 11, BufferedImage.TYPE_3BYTE_BGR), 0.9f, false);
+        int afterApp0 = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF));
+        byte[] stray = TestImages.concat(Arrays.copyOf(jpeg, afterApp0), new byte[] {0x42},
+                Arrays.copyOfRange(jpeg, afterApp0, jpeg.length));
+        BufferedInputStream in = buffered(stray);
+
+        assertThat(EighthScaleJpegDecoder.decode(in, 1 << 20, 640, 480)).isNull();
+        assertThat(in.readAllBytes()).isEqualTo(stray);
+        assertThat(ImageIO.read(new ByteArrayInputStream(stray)).getWidth()).isEqualTo(640);
+    }
+
+    @Test
+    void damagedImageData_isDecodedAsLibjpegDecodesIt_notRefused() throws IOException {
+        byte[] jpeg = jpeg(photoLike(1200, 800, 12, BufferedImage.TYPE_3BYTE_BGR), 0.9f, false);
+        int scan = 2;
+        while (!((jpeg[scan] & 0xFF) == 0xFF && (jpeg[scan + 1] & 0xFF) == 0xDA)) {
+            scan++;
+        }
+        byte[] damaged = jpeg.clone();
+        SplittableRandom random = new SplittableRandom(12);
+        for (int i = 0; i < 40; i++) { // bytes of the image data overwritten, never with a marker's 0xFF
+            damaged[scan + 100 + random.nextInt(jpeg.length - scan - 200)] = (byte) random.nextInt(0xFF);
+        }
+        BufferedImage reference = ImageIO.read(new ByteArrayInputStream(damaged));
+
+        BufferedImage eighth = EighthScaleJpegDecoder.decode(buffered(damaged), 1 << 20, 1200, 800);
+
+        assertThat(reference).as("the JDK's libjpeg decodes it, with warnings").isNotNull();
+        assertThat(eighth.getWidth()).isEqualTo(150);
+        assertThat(eighth.getHeight()).isEqualTo(100);
+    }
+
     private static BufferedInputStream buffered(byte[] bytes) {
         return new BufferedInputStream(new ByteArrayInputStream(bytes), 8192);
     }
