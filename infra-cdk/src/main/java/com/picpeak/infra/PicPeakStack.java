@@ -336,8 +336,9 @@ public final class PicPeakStack extends Stack {
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.s3"))
                         .detailType(List.of("Object Created", "Object Deleted"))
-                        .detail(Map.of("bucket", Map.of("name", List.of(bucket.getBucketName())),
-                                "object", Map.of("key", List.of(Map.of("prefix", root + "events/active/")))))
+                        // sorted: Map.of's order changes from run to run, and the committed template must not
+                        .detail(new java.util.TreeMap<>(Map.of("bucket", Map.of("name", List.of(bucket.getBucketName())),
+                                "object", Map.of("key", List.of(Map.of("prefix", root + "events/active/"))))))
                         .build())
                 .targets(List.of(new SqsQueue(events)))
                 .build();
