@@ -163,12 +163,14 @@ public final class PicPeakStack extends Stack {
         Code api = Code.fromAsset(packages.api().toString());
 
         // Gallery: guest pages, listing and photo serving; reads, plus the sentinel, renditions, tiles and
-        // fingerprinted copies; image protection writes access tokens, the access log and rate counters.
+        // fingerprinted copies; image protection writes access tokens, the access log and rate counters; guests'
+        // favourites are transactions of puts, updates and deletes, and a sent selection is a domain event.
         Function gallery = function("Gallery", API_HANDLERS + "GalleryHandler::handleRequest", api,
                 1024, Duration.seconds(29), Map.of(), settings.snapStart());
         allowAdminTokenRead(gallery);
         allowStorage(gallery, S3_OBJECT_READ_WRITE);
         allowCatalog(gallery, CATALOG_GUEST, false);
+        allowEvents(gallery);
 
         // Download All: streams or redirects; a cached archive not built yet becomes a job on the queue.
         Function download = function("Download", API_HANDLERS + "DownloadHandler::handleRequest", api,
