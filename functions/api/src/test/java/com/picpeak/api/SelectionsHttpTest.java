@@ -146,6 +146,9 @@ class SelectionsHttpTest {
     void aSentSelection_refusesChanges_untilUnlocked_andADeletedPhotoLeavesIt() throws Exception {
         createEvent("send", null);
         List<String> photos = upload("send", 3);
+        // a webhook endpoint for the domain event (TEST-NET address: the delivery stays pending, which is enough here)
+        String hook = json(expect(admin("POST", "/api/admin/webhooks",
+                "{\"url\":\"https://203.0.113.10/hook\",\"events\":[\"selection.submitted\"]}"), 201)).get("id").asText();
         String token = json(expect(auth("send", "{}"), 200)).get("token").asText();
         String other = json(expect(auth("send", "{}"), 200)).get("token").asText();
         expect(guest("PUT", "/api/gallery/send/favourites/" + photos.get(0), token, null), 200);
@@ -158,6 +161,9 @@ class SelectionsHttpTest {
                 "{\"note\":\"for the album\"}"), 200));
         assertThat(sent.get("state").asText()).isEqualTo("sent");
         assertThat(sent.get("note").asText()).isEqualTo("for the album");
+        JsonNode deliveries = json(admin("GET", "/api/admin/webhooks/" + hook + "/deliveries", null)).get("deliveries");
+        assertThat(deliveries).hasSize(1);
+        assertThat(deliveries.get(0).get("type").asText()).isEqualTo("selection.submitted");
         assertError(guest("PUT", "/api/gallery/send/favourites/" + photos.get(2), token, null), 409,
                 "selection_submitted", "unlock");
         assertError(guest("DELETE", "/api/gallery/send/favourites/" + photos.get(0), token, null), 409,
