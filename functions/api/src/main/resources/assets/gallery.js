@@ -20,6 +20,11 @@
 
   // ---- the password form ----
   const auth = document.getElementById('auth');
+  /** A field of the door's form by its name (the form has only the ones the gallery asks for), or undefined. */
+  function field(name) {
+    const input = auth.elements.namedItem(name);
+    return input && input.value ? input.value : undefined;
+  }
   if (auth) {
     auth.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -34,10 +39,7 @@
           credentials: 'same-origin',
           // the password, and the name or the PIN where the gallery asks who the guest is
           body: JSON.stringify({
-            password: auth.password ? auth.password.value : undefined,
-            name: auth.name && auth.name.value ? auth.name.value : undefined,
-            email: auth.email && auth.email.value ? auth.email.value : undefined,
-            pin: auth.pin ? auth.pin.value : undefined
+            password: field('password'), name: field('name'), email: field('email'), pin: field('pin')
           })
         });
         if (response.ok) {
@@ -49,7 +51,7 @@
         message.textContent = code === 'wrong_password' ? 'Wrong password. Please try again.'
           : code === 'wrong_pin' ? 'Wrong PIN. Please check it and try again.'
           : await errorMessage(response);
-        const wrong = code === 'wrong_pin' ? auth.pin : auth.password;
+        const wrong = auth.elements.namedItem(code === 'wrong_pin' ? 'pin' : 'password');
         if (wrong) wrong.select();
       } catch (network) {
         message.textContent = 'The gallery could not be reached. Check your connection and try again.';
