@@ -443,6 +443,7 @@
       imageProtectionPanel(event, (updated) => { event = updated; }),
       uploadPanel(slug, () => photosSection.reload()),
       photosSection.node,
+      guestsPanel(slug, () => event, (updated) => { event = updated; }),
       archivePanel(event, finished),
       dangerPanel(event));
     await photosSection.reload();
@@ -856,6 +857,109 @@
         el('h2', {id: 'photos-heading', text: 'Photos'}), count, message, list),
       reload: requestReload
     };
+  }
+
+  /**
+   * Guests and their selections (docs/selections.md): guest identity and the favourites cap, the guests with their
+   * counts and states (a new guest's PIN is shown once), each selection's picks as thumbnails, the exports.
+   */
+  function guestsPanel(slug, currentEvent, onEvent) {
+    const base = '/api/admin/events/' + slug;
+    const message = el('p', {role: 'status'});
+    const guests = el('ul', {id: 'guests', class: 'guests', 'aria-label': 'Guests of this event'});
+    const selections = el('div', {id: 'selections'});
+    const identity = el('select', {id: 'guest-identity', 'aria-label': 'Guest identity'},
+      ['none', 'name', 'pin'].map((value) => el('option', {value, text: value === 'none' ? 'anonymous'
+        : value === 'name' ? 'name at the door' : 'PIN per guest'})));
+    const limit = el('input', {id: 'favourites-limit', type: 'number', min: '1', max: '10000',
+      placeholder: 'no cap', 'aria-label': 'Favourites per guest'});
+    const name = el('input', {id: 'new-guest-name', maxlength: '100', placeholder: 'Name', 'aria-label': 'New guest name'});
+    const email = el('input', {id: 'new-guest-email', type: 'email', placeholder: 'Email (optional)', 'aria-label': 'New guest email'});
+
+    async function thumbnail(img, url) {
+      const response = await fetch(url, {headers: {Authorization: 'Bearer ' + token()}});
+      if (response.ok) img.src = URL.createObjectURL(await response.blob());
+    }
+
+    async function download(format) {
+      const response = await fetch(base + '/selections?format=' + format, {headers: {Authorization: 'Bearer ' + token()}});
+      if (!response.ok) {
+        status(message, 'The export failed: HTTP ' + response.status, 'error');
+        return;
+      }
+      const link = el('a', {href: URL.createObjectURL(await response.blob()),
+        download: slug + '-selections.' + (format === 'xmp' ? 'zip' : format)});
+      document.body.append(link);
+      link.click();
+      link.remove();
+      status(message, 'The ' + format + ' export is downloaded.', 'ok');
+    }
+
+    async function reload() {
+      const event = currentEvent();
+      identity.value = event.guestIdentity || 'none';
+      limit.value = event.favouritesLimit == null ? '' : String(event.favouritesLimit);
+      const listed = (await api('GET', base + '/guests')).guests;
+      guests.replaceChildren(...listed.map((guest) => el('li', {'data-guest-id': guest.id},
+        el('strong', {text: guest.name}), ' ', el('span', {class: 'muted', text: guest.email || ''}), ' · ',
+        el('span', {class: 'count', text: guest.count + (guest.count === 1 ? ' pick' : ' picks')}), ' · ',
+        el('span', {class: 'badge' + (guest.state === 'sent' ? ' on' : ''), text: guest.state}), ' ',
+        el('button', {type: 'button', class: 'secondary', text: 'New PIN', onclick: async () => {
+          const reset = await api('POST', base + '/guests/' + guest.id + '/reset-pin');
+          status(message, 'New PIN for ' + reset.name + ': ' + reset.pin + ' (shown once)', 'ok');
+        }}), ' ',
+        el('button', {type: 'button', class: 'danger', text: 'Remove', onclick: async () => {
+          if (!confirm('Remove ' + guest.name + ' and their picks?')) return;
+          await api('DELETE', base + '/guests/' + guest.id);
+          await reload();
+        }}))));
+      const all = (await api('GET', base + '/selections')).selections;
+      selections.replaceChildren(...all.map((selection) => el('div', {class: 'selection', 'data-selection-id': selection.selectionId},
+        el('h3', {text: selection.guestName + ' · ' + selection.count + ' · ' + selection.state}),
+        selection.note ? el('p', {class: 'muted', text: '“' + selection.note + '”'}) : null,
+        el('p', {class: 'picks'}, selection.favourites.map((pick) => {
+          const img = el('img', {alt: pick.filename, title: pick.filename, width: '64', height: '64'});
+          thumbnail(img, pick.thumbnailUrl);
+          return img;
+        })),
+        selection.state === 'sent' ? el('button', {type: 'button', class: 'secondary', text: 'Unlock', onclick: async () => {
+          await api('POST', base + '/selections/' + selection.selectionId + '/unlock');
+          await reload();
+        }}) : null)));
+    }
+
+    const settings = el('form', {class: 'row', onsubmit: async (submitted) => {
+      submitted.preventDefault();
+      try {
+        onEvent(await api('PATCH', base, {guestIdentity: identity.value,
+          favouritesLimit: limit.value === '' ? null : Number(limit.value)}));
+        status(message, 'Saved.', 'ok');
+        await reload();
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+    }}, identity, limit, el('button', {type: 'submit', text: 'Save'}));
+    const create = el('form', {class: 'row', onsubmit: async (submitted) => {
+      submitted.preventDefault();
+      try {
+        const guest = await api('POST', base + '/guests', {name: name.value, email: email.value || null});
+        status(message, guest.name + "'s PIN: " + guest.pin + ' (shown once: write it down)', 'ok');
+        name.value = '';
+        email.value = '';
+        await reload();
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+    }}, name, email, el('button', {type: 'submit', text: 'Add guest'}));
+    const exports = el('p', {class: 'row'}, 'Export: ',
+      ['csv', 'txt', 'xmp', 'json'].map((format) => el('button', {type: 'button', class: 'secondary',
+        id: 'export-' + format, text: format === 'xmp' ? 'XMP sidecars' : format.toUpperCase(),
+        onclick: () => download(format)})));
+    const node = el('section', {id: 'guests-panel', class: 'card', 'aria-labelledby': 'guests-heading'},
+      el('h2', {id: 'guests-heading', text: 'Guests and selections'}), settings, create, message, guests, exports,
+      selections);
+    reload().catch((failure) => status(message, failure.message, 'error'));
+    return node;
   }
 
   /** Archive (an event that is not archived) or Restore (one that is): a job, followed here until it ends. */

@@ -20,6 +20,11 @@
 
   // ---- the password form ----
   const auth = document.getElementById('auth');
+  /** A field of the door's form by its name (the form has only the ones the gallery asks for), or undefined. */
+  function field(name) {
+    const input = auth.elements.namedItem(name);
+    return input && input.value ? input.value : undefined;
+  }
   if (auth) {
     auth.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -32,16 +37,22 @@
           method: 'POST',
           headers: {'Content-Type': 'application/json'},
           credentials: 'same-origin',
-          body: JSON.stringify({password: auth.password.value})
+          // the password, and the name or the PIN where the gallery asks who the guest is
+          body: JSON.stringify({
+            password: field('password'), name: field('name'), email: field('email'), pin: field('pin')
+          })
         });
         if (response.ok) {
           location.reload();
           return;
         }
-        message.textContent = response.status === 401
-          ? 'Wrong password. Please try again.'
+        let code = '';
+        try { code = (await response.clone().json()).error; } catch (notJson) { /* the text below */ }
+        message.textContent = code === 'wrong_password' ? 'Wrong password. Please try again.'
+          : code === 'wrong_pin' ? 'Wrong PIN. Please check it and try again.'
           : await errorMessage(response);
-        auth.password.select();
+        const wrong = auth.elements.namedItem(code === 'wrong_pin' ? 'pin' : 'password');
+        if (wrong) wrong.select();
       } catch (network) {
         message.textContent = 'The gallery could not be reached. Check your connection and try again.';
       } finally {
@@ -270,6 +281,16 @@
     open.appendChild(img);
     open.addEventListener('click', () => show(index));
     item.appendChild(open);
+    item.dataset.photoId = photo.id;
+    const heart = document.createElement('button');
+    heart.type = 'button';
+    heart.className = 'favourite';
+    heart.setAttribute('aria-label', 'Favourite ' + photo.filename);
+    heart.textContent = '\u2665';
+    heart.addEventListener('click', () => toggleFavourite(photo, heart));
+    heart.hidden = !selection;
+    markTile(item, heart, photo.id);
+    item.appendChild(heart);
     if (info.downloadsAllowed && photo.downloadUrl) {
       const download = document.createElement('a');
       download.className = 'button download';
@@ -329,6 +350,91 @@
       }
     }
   }, {rootMargin: '600px 0px'});
+
+  // ---- favourites and the selection sent to the photographer (docs/selections.md) ----
+  const selectionBar = document.getElementById('selection-bar');
+  const favouriteCount = document.getElementById('favourite-count');
+  const favouritesOnly = document.getElementById('favourites-only');
+  const sendSelection = document.getElementById('send-selection');
+  const selectionNote = document.getElementById('selection-note');
+  const selectionStatus = document.getElementById('selection-status');
+  let selection = null; // the API's selection: count, limit, state, favourites
+  let favourites = new Set();
+
+  function markTile(item, heart, photoId) {
+    const on = favourites.has(photoId);
+    heart.setAttribute('aria-pressed', String(on));
+    item.classList.toggle('is-favourite', on);
+    item.hidden = favouritesOnly.checked && !on;
+  }
+
+  function showSelection(answer) {
+    selection = answer;
+    favourites = new Set(answer.favourites.map((f) => f.photoId));
+    favouriteCount.textContent = '\u2665 ' + answer.count + (answer.limit == null ? '' : ' / ' + answer.limit)
+      + (answer.state === 'sent' ? ' · sent to the photographer' : '');
+    selectionBar.dataset.count = String(answer.count);
+    selectionBar.dataset.state = answer.state;
+    sendSelection.disabled = answer.state === 'sent';
+    selectionNote.disabled = answer.state === 'sent';
+    if (answer.note != null) selectionNote.value = answer.note;
+    for (const item of grid.children) {
+      const heart = item.querySelector('.favourite');
+      if (heart) {
+        heart.hidden = false;
+        markTile(item, heart, item.dataset.photoId);
+      }
+    }
+    selectionBar.hidden = false;
+  }
+
+  async function selectionRequest(method, url, body) {
+    const response = await fetch(url, {
+      method: method, credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)
+    });
+    if (!response.ok) throw new Error(await errorMessage(response));
+    showSelection(await response.json());
+  }
+
+  async function toggleFavourite(photo, heart) {
+    heart.disabled = true;
+    selectionStatus.textContent = '';
+    try {
+      await selectionRequest(favourites.has(photo.id) ? 'DELETE' : 'PUT',
+        selectionBar.dataset.favouritesUrl + '/' + encodeURIComponent(photo.id));
+    } catch (refused) {
+      selectionStatus.textContent = refused.message;
+    } finally {
+      heart.disabled = false;
+    }
+  }
+
+  async function loadSelection() {
+    const url = selectionBar.dataset.favouritesUrl;
+    let response = await fetch(url, {credentials: 'same-origin'});
+    if (response.status === 401 && !info.passwordRequired && info.guestIdentity === 'none') {
+      // favourites belong to a session: an open gallery takes one
+      await fetch(main.dataset.infoUrl + '/auth', {
+        method: 'POST', headers: {'Content-Type': 'application/json'}, credentials: 'same-origin', body: '{}'
+      });
+      response = await fetch(url, {credentials: 'same-origin'});
+    }
+    if (response.ok) showSelection(await response.json());
+  }
+
+  favouritesOnly.addEventListener('change', () => { if (selection) showSelection(selection); });
+  sendSelection.addEventListener('click', async () => {
+    sendSelection.disabled = true;
+    try {
+      await selectionRequest('POST', selectionBar.dataset.favouritesUrl + '/submit',
+        {note: selectionNote.value || null});
+      selectionStatus.textContent = 'Your selection was sent to the photographer.';
+    } catch (refused) {
+      selectionStatus.textContent = refused.message;
+      sendSelection.disabled = false;
+    }
+  });
 
   // ---- Download All ----
   const downloadAll = document.getElementById('download-all');
@@ -414,6 +520,7 @@
       downloadAll.textContent = downloadAllLabel();
       downloadAll.hidden = false;
     }
+    await loadSelection();
     await loadPage();
     observer.observe(more);
   })();

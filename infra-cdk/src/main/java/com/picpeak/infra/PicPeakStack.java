@@ -174,12 +174,14 @@ public final class PicPeakStack extends Stack {
         Map<String, String> countsViewers = Map.of(CDN_ORIGIN_SECRET, originSecret.getSecretValue().unsafeUnwrap());
 
         // Gallery: guest pages, listing and photo serving; reads, plus the sentinel, renditions, tiles and
-        // fingerprinted copies; image protection writes access tokens, the access log and rate counters.
+        // fingerprinted copies; image protection writes access tokens, the access log and rate counters; guests'
+        // favourites are transactions of puts, updates and deletes, and a sent selection is a domain event.
         Function gallery = function("Gallery", API_HANDLERS + "GalleryHandler::handleRequest", api,
                 1024, Duration.seconds(29), countsViewers, settings.snapStart());
         allowAdminTokenRead(gallery);
         allowStorage(gallery, S3_OBJECT_READ_WRITE);
         allowCatalog(gallery, CATALOG_GUEST, false);
+        allowEvents(gallery);
 
         // Download All: streams or redirects; a cached archive not built yet becomes a job on the queue.
         Map<String, String> downloadEnvironment = new LinkedHashMap<>(submitsJobs);

@@ -35,7 +35,11 @@ import com.picpeak.notify.WebhookSettings;
 import com.picpeak.notify.WebhookStore;
 import com.picpeak.notify.Webhooks;
 import com.picpeak.gallery.EventService;
+import com.picpeak.gallery.FavouriteStore;
+import com.picpeak.gallery.Favourites;
 import com.picpeak.gallery.GalleryService;
+import com.picpeak.gallery.GuestStore;
+import com.picpeak.gallery.Guests;
 import com.picpeak.gallery.GuessStore;
 import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.PasswordGuesses;
@@ -94,6 +98,8 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final EventService events;
     private final Lazy<byte[]> keyMaterial;
     private final Lazy<GalleryService> gallery;
+    private final Lazy<Guests> guests;
+    private final Lazy<Favourites> favourites;
     private final ImportService imports;
     private final DirectUploads directUploads;
     private final RenditionMaker renditions;
@@ -141,14 +147,18 @@ public final class PicPeakRuntime implements AutoCloseable {
         // AWS: the stack's bus, whose rules deliver; otherwise (local mode, tests) signed webhooks from here
         this.eventSink = eventBusName != null ? new EventBridgeSink(AwsClients::eventBridge, eventBusName) : webhooks;
         this.externalFolders = new ExternalFolders(catalog, autoImportState, storageConfig.externalMediaRoot());
-        this.events = new EventService(catalog, store, hasher, clock, eventSink);
+        FavouriteStore favouriteStore = new FavouriteStore(table);
+        this.events = new EventService(catalog, store, hasher, clock, eventSink, favouriteStore);
         // keys of sessions and fingerprints: from the catalog's random secret with the admin token (never the token
         // alone); derived when a guest request first needs them, so the job functions never read the token's secret
         this.keyMaterial = new Lazy<>(() -> ServerSecret.keyMaterial(table, adminToken.current()));
+        this.guests = new Lazy<>(() -> new Guests(new GuestStore(table), favouriteStore, keyMaterial.getValue(), clock));
+        this.favourites = new Lazy<>(() -> new Favourites(catalog, favouriteStore, guests.getValue(), eventSink, clock));
         this.gallery = new Lazy<>(() -> new GalleryService(catalog, hasher, new GuestSessions(
                 GuestSessions.deriveKey(keyMaterial.getValue()), GuestSessions.DEFAULT_VALIDITY, clock),
                 new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial.getValue(), clock),
-                new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock), clock));
+                new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock),
+                guests.getValue(), clock));
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
@@ -329,6 +339,16 @@ public final class PicPeakRuntime implements AutoCloseable {
     }
 
     /** Direct uploads: a presigned PUT, then the import as a job. */
+    /** An event's guests (guest identity, docs/selections.md). */
+    public Guests guests() {
+        return guests.getValue();
+    }
+
+    /** The guests' favourites and selections. */
+    public Favourites favourites() {
+        return favourites.getValue();
+    }
+
     public DirectUploads directUploads() {
         return directUploads;
     }

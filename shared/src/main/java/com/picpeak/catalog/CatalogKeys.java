@@ -22,6 +22,16 @@ import java.time.Instant;
  *   <tr><td>EVENT#slug</td><td>PUSH#name</td><td></td><td>the last storage notification applied</td><td>AutoImportState</td></tr>
  *   <tr><td>EVENT#slug</td><td>EXTERNAL</td><td>EXTERNAL_FOLDERS / slug</td><td>the event's referenced
  *       folder</td><td>AutoImportState</td></tr>
+ *   <tr><td>EVENT#slug</td><td>GUEST#id</td><td></td><td>a guest of the event (name, email, session
+ *       generation)</td><td>GuestStore</td></tr>
+ *   <tr><td>EVENT#slug</td><td>GUESTNAME#name</td><td></td><td>the guest a name (folded to lower case) signs in
+ *       as</td><td>GuestStore</td></tr>
+ *   <tr><td>EVENT#slug</td><td>GUESTPIN#hash</td><td></td><td>the guest a PIN (a keyed hash of it) signs in
+ *       as</td><td>GuestStore</td></tr>
+ *   <tr><td>EVENT#slug</td><td>SELECTION#owner</td><td></td><td>a selection: its count of favourites, sent or
+ *       not, the note (owner: g-guest id, or s-session id without identity)</td><td>FavouriteStore</td></tr>
+ *   <tr><td>EVENT#slug</td><td>FAV#owner#photoId</td><td></td><td>one favourite of a selection</td>
+ *       <td>FavouriteStore</td></tr>
  *   <tr><td>AUTOIMPORT</td><td>LAST_POLL</td><td></td><td>the last poll's report</td><td>AutoImportState</td></tr>
  *   <tr><td>JOB#id</td><td>JOB</td><td>JOBS / createdAt#id</td><td>a job</td><td>JobStore</td></tr>
  *   <tr><td>JOBLOCK#group#target</td><td>LOCK</td><td></td><td>held by the one unfinished job of a group and
@@ -72,6 +82,11 @@ public final class CatalogKeys {
     public static final String SIGHT_PREFIX = "SIGHT#";
     /** The last storage notification applied to a file of the event (push import: order and replays). */
     public static final String PUSH_PREFIX = "PUSH#";
+    public static final String GUEST_PREFIX = "GUEST#";
+    public static final String GUEST_NAME_PREFIX = "GUESTNAME#";
+    public static final String GUEST_PIN_PREFIX = "GUESTPIN#";
+    public static final String SELECTION_PREFIX = "SELECTION#";
+    public static final String FAVOURITE_PREFIX = "FAV#";
     public static final String EXTERNAL_SK = "EXTERNAL";
     /** gsi1pk of every event that references an external folder. */
     public static final String EXTERNAL_FOLDERS_GSI_PK = "EXTERNAL_FOLDERS";
@@ -149,6 +164,35 @@ public final class CatalogKeys {
     /** The file name a {@code SIGHT#} sort key is about. */
     public static String sightedFilename(String sightSk) {
         return sightSk.substring(SIGHT_PREFIX.length());
+    }
+
+    // ---- guests and their selections (an event's partition) ----
+
+    public static String guestSk(String guestId) {
+        return GUEST_PREFIX + guestId;
+    }
+
+    /** @param foldedName the guest's name as compared: stripped, lower case */
+    public static String guestNameSk(String foldedName) {
+        return GUEST_NAME_PREFIX + foldedName;
+    }
+
+    public static String guestPinSk(String pinHash) {
+        return GUEST_PIN_PREFIX + pinHash;
+    }
+
+    /** @param owner {@code g-<guest id>}, or {@code s-<session id>} in a gallery without guest identity */
+    public static String selectionSk(String owner) {
+        return SELECTION_PREFIX + owner;
+    }
+
+    /** The sort keys of one selection's favourites begin with this. */
+    public static String favouritesPrefix(String owner) {
+        return FAVOURITE_PREFIX + owner + "#";
+    }
+
+    public static String favouriteSk(String owner, String photoId) {
+        return favouritesPrefix(owner) + photoId;
     }
 
     // ---- jobs ----

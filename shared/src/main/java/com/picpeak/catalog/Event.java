@@ -10,7 +10,8 @@ import java.util.List;
  * its images are protected when viewed (never null: {@link Protection#DEFAULT} when not given).
  * {@code downloadSizes} names the download sizes the event offers by their wire names ("original", "large",
  * "web"), "original" always first; the gallery package checks the names (the sizes themselves are a rendition
- * concept this package must not import).
+ * concept this package must not import). {@code guests} says who its guests are and how many favourites each may
+ * mark (never null: {@link GuestPolicy#NONE} when not given).
  */
 public record Event(
         String slug,
@@ -29,7 +30,8 @@ public record Event(
         Instant updatedAt,
         Instant archivedAt,
         Protection protection,
-        List<String> downloadSizes) {
+        List<String> downloadSizes,
+        GuestPolicy guests) {
 
     /** What an event offers when nothing was chosen: the original only. */
     public static final List<String> DEFAULT_DOWNLOAD_SIZES = List.of("original");
@@ -38,6 +40,17 @@ public record Event(
         protection = protection == null ? Protection.DEFAULT : protection;
         downloadSizes = downloadSizes == null || downloadSizes.isEmpty() ? DEFAULT_DOWNLOAD_SIZES
                 : List.copyOf(downloadSizes);
+        guests = guests == null ? GuestPolicy.NONE : guests;
+    }
+
+    /** An event without guest identity and without a favourites cap. */
+    public Event(String slug, String title, String passwordHash, Instant expiresAt, boolean active,
+                 boolean allowDownloads, boolean watermarkDownloads, boolean allowDirectS3Download, long revision,
+                 String heroPhotoId, String heroKey, long photoCount, Instant createdAt, Instant updatedAt,
+                 Instant archivedAt, Protection protection, List<String> downloadSizes) {
+        this(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
+                revision, heroPhotoId, heroKey, photoCount, createdAt, updatedAt, archivedAt, protection, downloadSizes,
+                null);
     }
 
     /** An event offering the default download sizes. */
@@ -73,37 +86,43 @@ public record Event(
     public Event withActive(boolean isActive, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, isActive, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes);
+                protection, downloadSizes, guests);
     }
 
     public Event withHero(String photoId, String key, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, photoId, key, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes);
+                protection, downloadSizes, guests);
     }
 
     public Event withDownloadFlags(boolean watermark, boolean direct, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermark, direct, revision,
                 heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes);
+                protection, downloadSizes, guests);
     }
 
     public Event withArchivedAt(Instant archived, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archived,
-                protection, downloadSizes);
+                protection, downloadSizes, guests);
     }
 
     public Event withProtection(Protection newProtection, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                newProtection, downloadSizes);
+                newProtection, downloadSizes, guests);
     }
 
     public Event withDownloadSizes(List<String> sizes, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, sizes);
+                protection, sizes, guests);
+    }
+
+    public Event withGuests(GuestPolicy policy, Instant now) {
+        return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
+                allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
+                protection, downloadSizes, policy);
     }
 
     /** Whether the event offers the download size of this wire name. */

@@ -129,6 +129,9 @@ final class EventRows {
         setOrRemove(set, remove, values, "archivedAt", e.archivedAt() == null ? null : s(e.archivedAt().toString()));
         setOrRemove(set, remove, values, "protection", protectionAttribute(e.protection()));
         setOrRemove(set, remove, values, "downloadSizes", downloadSizesAttribute(e.downloadSizes()));
+        setOrRemove(set, remove, values, "guestIdentity", s(e.guests().identity().name()));
+        setOrRemove(set, remove, values, "favouritesLimit",
+                e.guests().favouritesLimit() == null ? null : n(e.guests().favouritesLimit()));
         values.put(":v", n(version));
         values.put(":one", n(1));
         String expression = "SET " + String.join(", ", set) + " ADD version :one"
@@ -190,6 +193,10 @@ final class EventRows {
         putIfPresent(item, "archivedAt", e.archivedAt() == null ? null : e.archivedAt().toString());
         item.put("protection", protectionAttribute(e.protection()));
         item.put("downloadSizes", downloadSizesAttribute(e.downloadSizes()));
+        item.put("guestIdentity", s(e.guests().identity().name()));
+        if (e.guests().favouritesLimit() != null) {
+            item.put("favouritesLimit", n(e.guests().favouritesLimit()));
+        }
         item.put("version", n(version));
         return item;
     }
@@ -200,7 +207,15 @@ final class EventRows {
                 i.get("allowDirectS3Download").bool(), Long.parseLong(i.get("revision").n()), str(i, "heroPhotoId"),
                 str(i, "heroKey"), Long.parseLong(i.get("photoCount").n()), instant(i, "createdAt"),
                 instant(i, "updatedAt"), instant(i, "archivedAt"), toProtection(i.get("protection")),
-                toDownloadSizes(i.get("downloadSizes")));
+                toDownloadSizes(i.get("downloadSizes")), toGuestPolicy(i));
+    }
+
+    /** Rows written before guest identity existed have none: anonymous guests, no cap. */
+    private static GuestPolicy toGuestPolicy(Map<String, AttributeValue> i) {
+        String identity = str(i, "guestIdentity");
+        AttributeValue limit = i.get("favouritesLimit");
+        return new GuestPolicy(identity == null ? GuestPolicy.Identity.NONE : GuestPolicy.Identity.valueOf(identity),
+                limit == null ? null : Integer.valueOf(limit.n()));
     }
 
     private static AttributeValue downloadSizesAttribute(List<String> sizes) {

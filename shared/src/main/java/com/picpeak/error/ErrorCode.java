@@ -13,6 +13,11 @@ public enum ErrorCode {
     EMPTY_FILE(400, "empty_file"),
     UNAUTHORIZED(401, "unauthorized"),
     WRONG_PASSWORD(401, "wrong_password"),
+    /** The gallery asks each guest for a name (its guest identity is "name") and none was given. */
+    NAME_REQUIRED(401, "name_required"),
+    /** The gallery asks each guest for their PIN (guest identity "pin") and none was given. */
+    PIN_REQUIRED(401, "pin_required"),
+    WRONG_PIN(401, "wrong_pin"),
     FORBIDDEN(403, "forbidden"),
     DOWNLOADS_DISABLED(403, "downloads_disabled"),
     /** A download size the event does not offer (its admin chooses the sizes). */
@@ -27,6 +32,10 @@ public enum ErrorCode {
     CONFLICT(409, "conflict"),
     DUPLICATE_PHOTO(409, "duplicate_photo"),
     NO_PHOTOS(409, "no_photos"),
+    /** A favourite over the event's favourites limit. */
+    FAVOURITES_LIMIT(409, "favourites_limit"),
+    /** The selection was sent to the photographer: it changes again once the photographer unlocks it. */
+    SELECTION_SUBMITTED(409, "selection_submitted"),
     EVENT_EXPIRED(410, "event_expired"),
     FILE_TOO_LARGE(413, "file_too_large"),
     /** A request body over its route's limit (not one file of an upload: that is {@link #FILE_TOO_LARGE}). */

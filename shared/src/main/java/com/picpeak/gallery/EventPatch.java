@@ -1,5 +1,6 @@
 package com.picpeak.gallery;
 
+import com.picpeak.catalog.GuestPolicy;
 import com.picpeak.catalog.Protection;
 
 import java.time.Instant;
@@ -20,14 +21,23 @@ public record EventPatch(
         Boolean watermarkDownloads,
         Boolean allowDirectS3Download,
         ProtectionPatch protection,
-        List<String> downloadSizes) {
+        List<String> downloadSizes,
+        GuestsPatch guests) {
+
+    /** A patch that leaves guest identity and the favourites cap as they are. */
+    public EventPatch(String title, String password, Instant expiresAt, boolean clearExpiry, Boolean active,
+                      Boolean allowDownloads, Boolean watermarkDownloads, Boolean allowDirectS3Download,
+                      ProtectionPatch protection, List<String> downloadSizes) {
+        this(title, password, expiresAt, clearExpiry, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
+                protection, downloadSizes, null);
+    }
 
     /** A patch that leaves the download sizes as they are. */
     public EventPatch(String title, String password, Instant expiresAt, boolean clearExpiry, Boolean active,
                       Boolean allowDownloads, Boolean watermarkDownloads, Boolean allowDirectS3Download,
                       ProtectionPatch protection) {
         this(title, password, expiresAt, clearExpiry, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
-                protection, null);
+                protection, null, null);
     }
 
     /** A patch that leaves the protection settings as they are. */
@@ -39,6 +49,18 @@ public record EventPatch(
 
     public static EventPatch none() {
         return new EventPatch(null, null, null, false, null, null, null, null);
+    }
+
+    /**
+     * The guest fields of a patch: {@code identity} null is unchanged; {@code favouritesLimit} null is unchanged
+     * unless {@code clearFavouritesLimit} (the JSON's {@code "favouritesLimit": null}: no cap).
+     */
+    public record GuestsPatch(GuestPolicy.Identity identity, Integer favouritesLimit, boolean clearFavouritesLimit) {
+
+        public GuestPolicy applyTo(GuestPolicy current) {
+            return new GuestPolicy(identity == null ? current.identity() : identity,
+                    clearFavouritesLimit ? null : favouritesLimit != null ? favouritesLimit : current.favouritesLimit());
+        }
     }
 
     /** The protection fields of a patch, each optional (null = unchanged). */

@@ -59,6 +59,7 @@ public final class EventService {
     private final PasswordHasher hasher;
     private final Clock clock;
     private final DomainEventSink events;
+    private final FavouriteStore favourites;
 
     public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock) {
         this(catalog, store, hasher, clock, DomainEventSink.NONE);
@@ -66,6 +67,13 @@ public final class EventService {
 
     /** @param events receives {@code photo.deleted} for every photo deleted */
     public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock, DomainEventSink events) {
+        this(catalog, store, hasher, clock, events, null);
+    }
+
+    /** @param favourites the guests' selections, which a deleted photo leaves (null: none kept) */
+    public EventService(Catalog catalog, BlobStore store, PasswordHasher hasher, Clock clock, DomainEventSink events,
+                        FavouriteStore favourites) {
+        this.favourites = favourites;
         this.events = events;
         this.catalog = catalog;
         this.store = store;
@@ -84,7 +92,7 @@ public final class EventService {
         Event patched = applyPatch(blank, fields);
         Event event = new Event(patched.slug(), patched.title(), patched.passwordHash(), patched.expiresAt(),
                 patched.active(), patched.allowDownloads(), patched.watermarkDownloads(), patched.allowDirectS3Download(),
-                0, null, null, 0, now, now, null, patched.protection(), patched.downloadSizes());
+                0, null, null, 0, now, now, null, patched.protection(), patched.downloadSizes(), patched.guests());
         catalog.createEvent(event);
         return event;
     }
@@ -146,6 +154,11 @@ public final class EventService {
             throw photoNotFound(slug, photoId);
         }
         events.publish(DomainEvent.photoDeleted(photo, clock.instant()));
+        if (favourites != null) { // a deleted photo leaves every selection
+            for (String owner : favourites.ownersOf(slug, photoId)) {
+                favourites.drop(slug, owner, photoId);
+            }
+        }
         catalog.updateEvent(slug, e -> photoId.equals(e.heroPhotoId()) ? e.withHero(null, null, clock.instant()) : e);
         List<String> keys = new ArrayList<>(List.of(photo.thumbnailKey()));
         if (photo.source() != PhotoSource.EXTERNAL) {
@@ -210,7 +223,8 @@ public final class EventService {
                 downloadFlags[0], downloadFlags[1], e.revision(), e.heroPhotoId(), e.heroKey(), e.photoCount(),
                 e.createdAt(), clock.instant(), e.archivedAt(),
                 p.protection() == null ? e.protection() : p.protection().applyTo(e.protection()),
-                p.downloadSizes() == null ? e.downloadSizes() : downloadSizes(p.downloadSizes()));
+                p.downloadSizes() == null ? e.downloadSizes() : downloadSizes(p.downloadSizes()),
+                p.guests() == null ? e.guests() : p.guests().applyTo(e.guests()));
     }
 
     /**

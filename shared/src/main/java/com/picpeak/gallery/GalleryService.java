@@ -2,6 +2,7 @@ package com.picpeak.gallery;
 
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.GuestPolicy;
 import com.picpeak.catalog.Names;
 import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
@@ -12,6 +13,7 @@ import com.picpeak.error.TooManyRequestsException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What a guest may see. Every call is checked against the guest's own event: a session is valid for
@@ -27,6 +29,7 @@ public final class GalleryService {
     private final PasswordGuesses guesses;
     private final Clock clock;
     private final SessionIssuance issuance;
+    private final Guests guests;
     private final ListingPages pages = new ListingPages(256);
 
     /** @param guesses holds back clients that guess passwords (counted in the catalog, so across instances) */
@@ -38,6 +41,13 @@ public final class GalleryService {
     /** @param issuance bounds the sessions one client network is issued per minute (null: no bound) */
     public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
                           SessionIssuance issuance, Clock clock) {
+        this(catalog, hasher, sessions, guesses, issuance, null, clock);
+    }
+
+    /** @param guests the events' guests, for galleries with guest identity (null: every gallery signs in anonymously) */
+    public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
+                          SessionIssuance issuance, Guests guests, Clock clock) {
+        this.guests = guests;
         this.issuance = issuance;
         this.catalog = catalog;
         this.hasher = hasher;
@@ -48,6 +58,17 @@ public final class GalleryService {
 
     /** A guest who may see an event: the event and the session (null for a gallery without password). */
     public record GuestAccess(Event event, GuestSessions.Session session) {
+        /** The guest making the request: empty without guest identity (or without a session). */
+        public Optional<String> guestId() {
+            return session == null ? Optional.empty() : session.guestId();
+        }
+    }
+
+    /** What a guest gives at the door: the gallery password, and a name (with an optional email) or a PIN. */
+    public record Credentials(String password, String name, String email, String pin) {
+        public static Credentials password(String password) {
+            return new Credentials(password, null, null, null);
+        }
     }
 
     /** The event as a guest may learn of it before signing in. */
@@ -74,27 +95,56 @@ public final class GalleryService {
      * @param clientAddress the client's address (the connection's peer, or what a trusted proxy forwarded)
      */
     public GuestSessions.Session signIn(String slug, String password, String clientAddress) {
-        Event event = visibleEvent(slug);
-        if (!event.requiresPassword()) {
-            return issue(event, clientAddress);
-        }
-        if (password == null || password.isEmpty()) { // nothing to check, so no try taken
-            throw wrongPassword(slug, Duration.ZERO);
-        }
-        PasswordGuesses.Attempt attempt = guesses.begin(event.slug(), clientAddress);
-        if (!hasher.matches(password, event.passwordHash())) {
-            throw wrongPassword(slug, guesses.failed(attempt));
-        }
-        guesses.succeeded(attempt);
-        return issue(event, clientAddress);
+        return signInAs(slug, Credentials.password(password), clientAddress);
     }
 
-    /** A new session, counted against its network's sessions of the minute (429 past them). */
-    private GuestSessions.Session issue(Event event, String clientAddress) {
+    /**
+     * As {@link #signIn(String, String, String)}, and where the event asks who the guest is (its guest identity),
+     * the name or the PIN: a missing one is a 401 naming the field; a wrong PIN counts as a wrong password.
+     */
+    public GuestSessions.Session signInAs(String slug, Credentials credentials, String clientAddress) {
+        Event event = visibleEvent(slug);
+        GuestPolicy.Identity identity = guests == null ? GuestPolicy.Identity.NONE : event.guests().identity();
+        if (event.requiresPassword() && empty(credentials.password())) { // nothing to check, so no try taken
+            throw wrongPassword(slug, Duration.ZERO);
+        }
+        if (identity == GuestPolicy.Identity.NAME && empty(credentials.name())) {
+            throw new PicPeakException(ErrorCode.NAME_REQUIRED, "gallery '" + slug + "' asks each guest for their "
+                    + "\"name\" (and optionally \"email\")");
+        }
+        if (identity == GuestPolicy.Identity.PIN && empty(credentials.pin())) {
+            throw new PicPeakException(ErrorCode.PIN_REQUIRED, "gallery '" + slug + "' asks each guest for their "
+                    + "\"pin\": the photographer hands it out");
+        }
+        PasswordGuesses.Attempt attempt = event.requiresPassword() || identity == GuestPolicy.Identity.PIN
+                ? guesses.begin(event.slug(), clientAddress) : null;
+        if (event.requiresPassword() && !hasher.matches(credentials.password(), event.passwordHash())) {
+            throw wrongPassword(slug, guesses.failed(attempt));
+        }
+        GuestStore.Guest guest = null;
+        if (identity == GuestPolicy.Identity.PIN) {
+            guest = guests.byPin(event.slug(), credentials.pin()).orElse(null);
+            if (guest == null) {
+                Duration wait = guesses.failed(attempt);
+                throw new PicPeakException(ErrorCode.WRONG_PIN, "wrong \"pin\" for gallery '" + slug + "'"
+                        + (wait.isZero() ? "" : ": too many wrong guesses from your address, the next try in "
+                        + TooManyRequestsException.wholeSeconds(wait) + " s"));
+            }
+        }
+        if (attempt != null) {
+            guesses.succeeded(attempt);
+        }
+        if (identity == GuestPolicy.Identity.NAME) {
+            guest = guests.atTheDoor(event.slug(), credentials.name(), credentials.email());
+        }
         if (issuance != null) {
             issuance.admit(clientAddress);
         }
-        return sessions.issue(event);
+        return guest == null ? sessions.issue(event) : sessions.issue(event, guest.id(), guest.generation());
+    }
+
+    private static boolean empty(String value) {
+        return value == null || value.isBlank();
     }
 
     private static PicPeakException wrongPassword(String slug, Duration wait) {
@@ -106,9 +156,10 @@ public final class GalleryService {
     /** The access a request with this token has to the event, or 401 when the gallery needs a password. */
     public GuestAccess access(String slug, String token) {
         Event event = visibleEvent(slug);
-        GuestSessions.Session session = sessions.verify(token, event);
-        if (event.requiresPassword() && session == null) {
-            throw new PicPeakException(ErrorCode.UNAUTHORIZED, "gallery '" + slug + "' needs its password: "
+        GuestSessions.Session session = session(token, event);
+        if (needsSession(event) && session == null) {
+            throw new PicPeakException(ErrorCode.UNAUTHORIZED, "gallery '" + slug + "' needs its "
+                    + (event.requiresPassword() ? "password" : event.guests().identity().wireName()) + ": "
                     + "POST /api/gallery/" + slug + "/auth first (the session may also have expired)");
         }
         return new GuestAccess(event, session);
@@ -116,7 +167,27 @@ public final class GalleryService {
 
     /** Whether a request with this token may open the event's gallery (no password, or a valid session). */
     public boolean mayOpen(Event event, String token) {
-        return !event.requiresPassword() || sessions.verify(token, event) != null;
+        return !needsSession(event) || session(token, event) != null;
+    }
+
+    private boolean needsSession(Event event) {
+        return event.requiresPassword() || (guests != null && event.guests().identity() != GuestPolicy.Identity.NONE);
+    }
+
+    /**
+     * The session the token proves, a guest's only while the guest is still there at the generation it was issued
+     * for (a new PIN, a merge or a removal ends it); in a gallery with guest identity only a guest's session counts.
+     */
+    private GuestSessions.Session session(String token, Event event) {
+        GuestSessions.Session session = sessions.verify(token, event);
+        if (session == null || guests == null) {
+            return session;
+        }
+        if (session.guestId().isEmpty()) {
+            return event.guests().identity() == GuestPolicy.Identity.NONE ? session : null;
+        }
+        return guests.find(event.slug(), session.guestId().get())
+                .filter(guest -> guest.generation() == session.guestGeneration()).isPresent() ? session : null;
     }
 
     /**

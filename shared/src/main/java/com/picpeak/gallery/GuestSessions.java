@@ -10,12 +10,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Signed, expiring guest sessions, valid for one event. Stateless (HMAC), so every Lambda instance and
  * the local server accept each other's tokens. A token is bound to the event's current password hash:
- * changing the password ends every session of that event.
- * Format: {@code base64url(slug|expiresEpochSecond|sessionId|passwordTag).base64url(hmac)}.
+ * changing the password ends every session of that event. A guest's session (an event with guest identity) names
+ * the guest and the guest's session generation: a new PIN raises the generation, which ends that guest's sessions
+ * ({@code GalleryService.access} compares it with the guest's row).
+ * Format: {@code base64url(slug|expiresEpochSecond|sessionId|passwordTag[|guestId:generation]).base64url(hmac)}.
  */
 public final class GuestSessions {
     public static final Duration DEFAULT_VALIDITY = Duration.ofHours(24);
@@ -40,17 +43,38 @@ public final class GuestSessions {
         return Hmac.expand(keyMaterial, "picpeak guest session v1");
     }
 
-    public record Session(String slug, String sessionId, Instant expiresAt, String token) {
+    /**
+     * A guest's session. {@code guestId} is the guest it was issued to (empty in a gallery without guest identity):
+     * what per-guest features (favourites, counts) key on; {@code guestGeneration} is that guest's session
+     * generation when it was issued.
+     */
+    public record Session(String slug, String sessionId, Instant expiresAt, String token, Optional<String> guestId,
+                          long guestGeneration) {
+        public Session {
+            guestId = guestId == null ? Optional.empty() : guestId;
+        }
+
+        /** An anonymous session. */
+        public Session(String slug, String sessionId, Instant expiresAt, String token) {
+            this(slug, sessionId, expiresAt, token, Optional.empty(), 0);
+        }
     }
 
+    /** An anonymous session. */
     public Session issue(Event event) {
+        return issue(event, null, 0);
+    }
+
+    /** A session of the guest {@code guestId} (null: anonymous) at its session generation. */
+    public Session issue(Event event, String guestId, long guestGeneration) {
         byte[] id = new byte[12];
         RANDOM.nextBytes(id);
         String sessionId = HexFormat.of().formatHex(id);
         Instant expiresAt = clock.instant().plus(validity);
-        String payload = event.slug() + "|" + expiresAt.getEpochSecond() + "|" + sessionId + "|" + passwordTag(event);
+        String payload = event.slug() + "|" + expiresAt.getEpochSecond() + "|" + sessionId + "|" + passwordTag(event)
+                + (guestId == null ? "" : "|" + guestId + ":" + guestGeneration);
         String token = b64(payload.getBytes(StandardCharsets.UTF_8)) + "." + b64(hmac(key, payload.getBytes(StandardCharsets.UTF_8)));
-        return new Session(event.slug(), sessionId, expiresAt, token);
+        return new Session(event.slug(), sessionId, expiresAt, token, Optional.ofNullable(guestId), guestGeneration);
     }
 
     /** The session the token proves for this event, or null when it is absent, forged, expired or for another event. */
@@ -69,15 +93,21 @@ public final class GuestSessions {
                 return null;
             }
             String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);
-            if (parts.length != 4 || !parts[0].equals(event.slug()) || !parts[3].equals(passwordTag(event))) {
+            if (parts.length < 4 || parts.length > 5 || !parts[0].equals(event.slug())
+                    || !parts[3].equals(passwordTag(event))) {
                 return null;
             }
             Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[1]));
             if (!clock.instant().isBefore(expiresAt)) {
                 return null;
             }
+            if (parts.length == 5) {
+                int colon = parts[4].lastIndexOf(':');
+                return new Session(parts[0], parts[2], expiresAt, token, Optional.of(parts[4].substring(0, colon)),
+                        Long.parseLong(parts[4].substring(colon + 1)));
+            }
             return new Session(parts[0], parts[2], expiresAt, token);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             return null;
         }
     }

@@ -17,15 +17,18 @@ import java.util.UUID;
  * {@code {"id", "type", "created_at", "data"}} that webhook receivers of PicPeak (the photo-sharing service
  * this storage serves) read.
  * {@code data} of {@code photo.uploaded} / {@code photo.deleted}: {@code event_slug, photo_id, filename,
- * size, source, timestamp}.
+ * size, source, timestamp}; of {@code selection.submitted}: {@code event_slug, selection_id, guest_id (null without
+ * guest identity), guest_name, count, note, timestamp}.
  */
 public record DomainEvent(String id, String type, Instant createdAt, Map<String, Object> data) {
     public static final String PHOTO_UPLOADED = "photo.uploaded";
     public static final String PHOTO_DELETED = "photo.deleted";
     /** A photo's file was replaced in its folder: the new bytes are the photo now. */
     public static final String PHOTO_UPDATED = "photo.updated";
+    /** A guest sent their selection of favourites to the photographer (docs/selections.md). */
+    public static final String SELECTION_SUBMITTED = "selection.submitted";
     /** Every type a webhook endpoint can subscribe to. */
-    public static final List<String> TYPES = List.of(PHOTO_UPLOADED, PHOTO_DELETED, PHOTO_UPDATED);
+    public static final List<String> TYPES = List.of(PHOTO_UPLOADED, PHOTO_DELETED, PHOTO_UPDATED, SELECTION_SUBMITTED);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,6 +42,19 @@ public record DomainEvent(String id, String type, Instant createdAt, Map<String,
 
     public static DomainEvent photoUpdated(Photo photo, Instant now) {
         return ofPhoto(PHOTO_UPDATED, photo, now);
+    }
+
+    public static DomainEvent selectionSubmitted(String slug, String selectionId, String guestId, String guestName,
+                                                 long count, String note, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("event_slug", slug);
+        data.put("selection_id", selectionId);
+        data.put("guest_id", guestId);
+        data.put("guest_name", guestName);
+        data.put("count", count);
+        data.put("note", note);
+        data.put("timestamp", now.toString());
+        return new DomainEvent("evt_" + UUID.randomUUID().toString().replace("-", ""), SELECTION_SUBMITTED, now, data);
     }
 
     private static DomainEvent ofPhoto(String type, Photo photo, Instant now) {

@@ -1,6 +1,7 @@
 package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.picpeak.catalog.GuestPolicy;
 import com.picpeak.catalog.Protection;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
@@ -17,7 +18,8 @@ import java.util.Set;
 final class EventRequests {
     private static final Set<String> FIELDS = Set.of("slug", "title", "password", "expiresAt", "active",
             "allowDownloads", "watermarkDownloads", "allowDirectS3Download", "protectionLevel", "watermarkViews",
-            "watermarkPosition", "watermarkSize", "watermarkOpacity", "fragmentationLevel", "downloadSizes");
+            "watermarkPosition", "watermarkSize", "watermarkOpacity", "fragmentationLevel", "downloadSizes", "guestIdentity",
+            "favouritesLimit");
 
     private EventRequests() {
     }
@@ -50,7 +52,15 @@ final class EventRequests {
         }
         return new EventPatch(JsonFields.text(body, "title"), password(body), expiresAt, clearExpiry, bool(body, "active"),
                 bool(body, "allowDownloads"), bool(body, "watermarkDownloads"), bool(body, "allowDirectS3Download"),
-                protection(body), downloadSizes(body));
+                protection(body), downloadSizes(body), guests(body));
+    }
+
+    /** {@code "guestIdentity": "none"|"name"|"pin"}, {@code "favouritesLimit": n} (null: no cap). */
+    private static EventPatch.GuestsPatch guests(JsonNode body) {
+        String identity = JsonFields.text(body, "guestIdentity");
+        boolean clearLimit = body.has("favouritesLimit") && body.get("favouritesLimit").isNull();
+        return new EventPatch.GuestsPatch(identity == null ? null : GuestPolicy.Identity.parse(identity),
+                integer(body, "favouritesLimit"), clearLimit);
     }
 
     /** {@code "downloadSizes": ["original","large","web"]}: the names are checked by the event service. */

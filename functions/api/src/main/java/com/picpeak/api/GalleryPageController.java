@@ -2,6 +2,7 @@ package com.picpeak.api;
 
 import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.GuestPolicy;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,15 +43,31 @@ public class GalleryPageController {
         return HtmlPages.page(200, event.title(), "guest", "gallery.js", gallery(event, api));
     }
 
+    /** The door: the password, and the name (with an optional email) or the PIN where the event asks who the guest is. */
     private static String passwordForm(Event event, String api) {
-        return "<main class=\"narrow\"><h1>" + escape(event.title()) + "</h1>"
-                + "<p>This gallery is protected by a password.</p>"
-                + "<form id=\"auth\" class=\"card\" data-auth-url=\"" + api + "/auth\">"
-                + "<label for=\"password\">Password</label>"
-                + "<input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\" autofocus>"
-                + "<button type=\"submit\">Open gallery</button>"
+        GuestPolicy.Identity identity = event.guests().identity();
+        StringBuilder form = new StringBuilder("<main class=\"narrow\"><h1>" + escape(event.title()) + "</h1>");
+        form.append("<p>").append(event.requiresPassword() ? "This gallery is protected by a password."
+                : "Please tell us who you are.").append("</p>");
+        form.append("<form id=\"auth\" class=\"card\" data-auth-url=\"").append(api).append("/auth\">");
+        if (event.requiresPassword()) {
+            form.append("<label for=\"password\">Password</label>"
+                    + "<input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\" autofocus>");
+        }
+        if (identity == GuestPolicy.Identity.NAME) {
+            form.append("<label for=\"guest-name\">Your name</label>"
+                    + "<input id=\"guest-name\" name=\"name\" required maxlength=\"100\" autocomplete=\"name\">"
+                    + "<label for=\"guest-email\">Email (optional)</label>"
+                    + "<input id=\"guest-email\" name=\"email\" type=\"email\" autocomplete=\"email\">");
+        } else if (identity == GuestPolicy.Identity.PIN) {
+            form.append("<label for=\"guest-pin\">Your PIN</label>"
+                    + "<input id=\"guest-pin\" name=\"pin\" required inputmode=\"numeric\" pattern=\"[0-9]{6}\" "
+                    + "maxlength=\"6\" autocomplete=\"one-time-code\">");
+        }
+        form.append("<button type=\"submit\">Open gallery</button>"
                 + "<p id=\"auth-error\" class=\"error\" role=\"alert\"></p></form>"
-                + "<noscript><p class=\"error\">This page needs JavaScript to sign in.</p></noscript></main>";
+                + "<noscript><p class=\"error\">This page needs JavaScript to sign in.</p></noscript></main>");
+        return form.toString();
     }
 
     private static String gallery(Event event, String api) {
@@ -58,7 +75,14 @@ public class GalleryPageController {
                 + "<header class=\"gallery-header\"><div id=\"hero-frame\" class=\"hero-frame\" hidden></div>"
                 + "<div class=\"gallery-title\"><h1>" + escape(event.title()) + "</h1><p id=\"summary\"></p>"
                 + "<p class=\"actions\"><button id=\"download-all\" type=\"button\" hidden>Download All</button> "
-                + "<span id=\"download-status\" role=\"status\" aria-live=\"polite\"></span></p></div></header>"
+                + "<span id=\"download-status\" role=\"status\" aria-live=\"polite\"></span></p>"
+                + "<div id=\"selection-bar\" class=\"selection-bar\" data-favourites-url=\"" + api + "/favourites\" hidden>"
+                + "<span id=\"favourite-count\" role=\"status\" aria-live=\"polite\"></span> "
+                + "<label><input id=\"favourites-only\" type=\"checkbox\"> Favourites only</label> "
+                + "<input id=\"selection-note\" type=\"text\" maxlength=\"2000\" placeholder=\"A note for the photographer\" "
+                + "aria-label=\"A note for the photographer\"> "
+                + "<button id=\"send-selection\" type=\"button\">Send selection</button> "
+                + "<span id=\"selection-status\" role=\"status\" aria-live=\"polite\"></span></div></div></header>"
                 + "<ul id=\"grid\" class=\"grid\" aria-label=\"Photos\"></ul>"
                 + "<p class=\"more\"><button id=\"more\" type=\"button\" hidden>Load more photos</button></p>"
                 + "<p id=\"grid-status\" class=\"muted\" role=\"status\" aria-live=\"polite\"></p>"

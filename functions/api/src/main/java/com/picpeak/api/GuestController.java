@@ -12,6 +12,7 @@ import com.picpeak.catalog.Page;
 import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.gallery.GalleryService;
 import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.gallery.ContentTags;
 import com.picpeak.gallery.GuestSessions;
@@ -89,18 +90,26 @@ public class GuestController {
     @PostMapping("/api/gallery/{slug}/auth")
     ResponseEntity<Map<String, Object>> signIn(@PathVariable String slug, @RequestBody(required = false) Map<String, Object> body,
                                                HttpServletRequest request) {
-        Object password = body == null ? null : body.get("password");
-        if (password != null && !(password instanceof String)) {
-            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"password\" must be a string");
-        }
-        GuestSessions.Session session = runtime.gallery().signIn(slug, (String) password, clientAddress(runtime, request));
+        GalleryService.Credentials credentials = new GalleryService.Credentials(stringField(body, "password"),
+                stringField(body, "name"), stringField(body, "email"), stringField(body, "pin"));
+        GuestSessions.Session session = runtime.gallery().signInAs(slug, credentials, clientAddress(runtime, request));
         ResponseCookie cookie = ResponseCookie.from(SESSION_COOKIE, session.token()).httpOnly(true).sameSite("Lax")
                 .path("/").secure(isHttps(request))
                 .maxAge(Duration.between(runtime.clock().instant(), session.expiresAt())).build();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("token", session.token());
         json.put("expiresAt", session.expiresAt());
+        json.put("guestId", session.guestId().orElse(null));
         return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, cookie.toString()).body(json);
+    }
+
+    /** A string field of the sign-in body (null when absent); a 400 naming it when it is not a string. */
+    private static String stringField(Map<String, Object> body, String field) {
+        Object value = body == null ? null : body.get(field);
+        if (value != null && !(value instanceof String)) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"" + field + "\" must be a string");
+        }
+        return (String) value;
     }
 
     /**

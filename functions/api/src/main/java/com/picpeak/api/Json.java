@@ -3,6 +3,9 @@ package com.picpeak.api;
 import com.picpeak.catalog.Event;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.Protection;
+import com.picpeak.gallery.FavouriteStore;
+import com.picpeak.gallery.Favourites;
+import com.picpeak.gallery.GuestStore;
 import com.picpeak.jobs.Job;
 import com.picpeak.jobs.JobJson;
 import com.picpeak.rendition.DownloadSize;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /** The JSON shapes of the HTTP contract (the routes the README lists), built in one place. */
@@ -104,6 +108,8 @@ final class Json {
         json.put("protectionLevel", p.level().wireName());
         json.put("imageTokensRequired", p.tracesGuests());
         json.put("fragmentationLevel", p.fragments() ? p.fragmentationLevel() : null);
+        json.put("guestIdentity", e.guests().identity().wireName());
+        json.put("favouritesLimit", e.guests().favouritesLimit());
         return json;
     }
 
@@ -133,6 +139,56 @@ final class Json {
         json.put("watermarkSize", p.sizePercent());
         json.put("watermarkOpacity", p.opacityPercent());
         json.put("fragmentationLevel", p.fragmentationLevel());
+        json.put("guestIdentity", e.guests().identity().wireName());
+        json.put("favouritesLimit", e.guests().favouritesLimit());
+        return json;
+    }
+
+    /** A guest as the admin sees it: with {@code pin} only in the answer that made the PIN. */
+    static Map<String, Object> guest(GuestStore.Guest g, Optional<FavouriteStore.Selection> selection, String pin) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", g.id());
+        json.put("name", g.name());
+        json.put("email", g.email());
+        json.put("createdAt", g.createdAt());
+        json.put("count", selection.map(FavouriteStore.Selection::count).orElse(0L));
+        json.put("state", selection.filter(FavouriteStore.Selection::submitted).isPresent() ? "sent" : "open");
+        json.put("submittedAt", selection.map(FavouriteStore.Selection::submittedAt).orElse(null));
+        json.put("selectionId", Favourites.guestOwner(g.id()));
+        if (pin != null) {
+            json.put("pin", pin);
+        }
+        return json;
+    }
+
+    /** A guest's own selection: count against the limit, its state, its picks. */
+    static Map<String, Object> selection(Favourites.View v) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("selectionId", v.selectionId());
+        json.put("guestId", v.guestId().orElse(null));
+        json.put("count", v.count());
+        json.put("limit", v.limit());
+        json.put("state", v.submittedAt() != null ? "sent" : "open");
+        json.put("submittedAt", v.submittedAt());
+        json.put("note", v.note());
+        json.put("favourites", v.favourites().stream().map(f -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("photoId", f.photoId());
+            item.put("filename", f.filename());
+            item.put("markedAt", f.markedAt());
+            return item;
+        }).toList());
+        return json;
+    }
+
+    /** A selection as the admin sees it: its guest's name, and each pick's admin thumbnail. */
+    static Map<String, Object> adminSelection(Favourites.View v, String guestName, String slug) {
+        Map<String, Object> json = selection(v);
+        json.put("guestName", guestName);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> favourites = (List<Map<String, Object>>) json.get("favourites");
+        favourites.forEach(f -> f.put("thumbnailUrl", "/api/admin/events/" + slug + "/photos/" + f.get("photoId")
+                + "/thumbnail"));
         return json;
     }
 

@@ -142,7 +142,20 @@ class DeployedRoutesTest {
                 new PageRequest("GET", "/api/admin/webhooks", ADMIN, "README: webhooks"),
                 new PageRequest("POST", "/api/admin/webhooks", ADMIN, "README: add a webhook"),
                 new PageRequest("DELETE", "/api/admin/webhooks/wh1", ADMIN, "README: remove a webhook"),
-                new PageRequest("GET", "/api/admin/webhooks/wh1/deliveries", ADMIN, "README: deliveries"));
+                new PageRequest("GET", "/api/admin/webhooks/wh1/deliveries", ADMIN, "README: deliveries"),
+                // guest identity, favourites and selections (docs/selections.md; gallery.js, admin.js)
+                new PageRequest("GET", api + "/favourites", GALLERY, "selections: the guest's picks"),
+                new PageRequest("PUT", api + "/favourites/" + PHOTO, GALLERY, "selections: mark"),
+                new PageRequest("DELETE", api + "/favourites/" + PHOTO, GALLERY, "selections: unmark"),
+                new PageRequest("POST", api + "/favourites/submit", GALLERY, "selections: send"),
+                new PageRequest("GET", admin + "/guests", ADMIN, "selections: list guests"),
+                new PageRequest("POST", admin + "/guests", ADMIN, "selections: create a guest"),
+                new PageRequest("PATCH", admin + "/guests/0a1b2c3d4e5f", ADMIN, "selections: rename a guest"),
+                new PageRequest("DELETE", admin + "/guests/0a1b2c3d4e5f", ADMIN, "selections: remove a guest"),
+                new PageRequest("POST", admin + "/guests/0a1b2c3d4e5f/reset-pin", ADMIN, "selections: new PIN"),
+                new PageRequest("POST", admin + "/guests/0a1b2c3d4e5f/merge", ADMIN, "selections: merge guests"),
+                new PageRequest("GET", admin + "/selections?format=csv&guest=0a1b2c3d4e5f", ADMIN, "selections: export"),
+                new PageRequest("POST", admin + "/selections/g-0a1b2c3d4e5f/unlock", ADMIN, "selections: unlock"));
     }
 
     static Map<String, String> handlerByRouteKey;

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
         description = "Benchmarks that print figures (ratios against a reference measured in the same run).",
         subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.DownloadAll.class,
                 BenchCommand.Protection.class, BenchCommand.ScaleOut.class, BenchCommand.Renditions.class,
-                BenchCommand.Cdn.class, BenchCommand.Import.class, BenchCommand.Hardening.class})
+                BenchCommand.Cdn.class, BenchCommand.Import.class, BenchCommand.Hardening.class,
+                BenchCommand.Selections.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -68,6 +69,31 @@ final class BenchCommand implements Runnable {
                 bench.uploadHeap(server, token);
                 bench.listing(server, gallerySize, rounds);
             });
+            return 0;
+        }
+    }
+
+    @Command(name = "selections", mixinStandardHelpOptions = true,
+            description = "Listing p50 of a 2,000-photo gallery for a guest with 300 favourites against the same "
+                    + "guest's listing without favourites, alternately in one run, through a local server.")
+    static final class Selections implements Callable<Integer> {
+        @Option(names = "--gallery-size", defaultValue = "2000", description = "photos in each gallery (default ${DEFAULT-VALUE})")
+        int gallerySize;
+
+        @Option(names = "--favourites", defaultValue = "300", description = "favourites marked (default ${DEFAULT-VALUE})")
+        int favourites;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "timed walks after a warm-up (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = Files.createTempDirectory("picpeak-bench-selections");
+            PrintStream out = new PrintStream(System.out, true);
+            Map<String, String> env = new java.util.HashMap<>(GalleryBenchmark.env(scratch.resolve("data"), 0));
+            env.put("PICPEAK_SESSIONS_PER_MINUTE", "1000");
+            onScratchServer(scratch, env, (server, token) ->
+                    new SelectionsBenchmark(out).run(server, gallerySize, favourites, rounds));
             return 0;
         }
     }

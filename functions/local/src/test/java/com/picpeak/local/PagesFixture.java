@@ -83,6 +83,11 @@ final class PagesFixture implements AutoCloseable {
         return expect(200, "PUT", path, contentType, body);
     }
 
+    /** An admin POST of JSON that creates something (201), e.g. a guest. */
+    JsonNode post(String path, String json) throws Exception {
+        return expect(201, "POST", path, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
     JsonNode admin(String method, String path) throws Exception {
         return expect(200, method, path, null, null);
     }

@@ -1,6 +1,7 @@
 package com.picpeak.api.lambda;
 
 import com.picpeak.api.AdminEventsController;
+import com.picpeak.api.AdminGuestsController;
 import com.picpeak.api.AdminPageController;
 import com.picpeak.api.AdminPhotosController;
 import com.picpeak.api.ApiConfiguration;
@@ -21,6 +22,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
         BrandingController.class, FingerprintsController.class, StorageController.class, WebhooksController.class,
-        AutoImportController.class, AdminPageController.class, JobsController.class})
+        AutoImportController.class, AdminPageController.class, JobsController.class,
+        AdminGuestsController.class})
 public class AdminFunctionApp {
 }

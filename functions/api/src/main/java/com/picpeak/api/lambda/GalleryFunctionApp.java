@@ -3,6 +3,7 @@ package com.picpeak.api.lambda;
 import com.picpeak.api.ApiConfiguration;
 import com.picpeak.api.GalleryPageController;
 import com.picpeak.api.GuestController;
+import com.picpeak.api.SelectionsController;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Import;
 
@@ -11,6 +12,7 @@ import org.springframework.context.annotation.Import;
  * {@code /assets/} (a small context starts faster).
  */
 @SpringBootConfiguration
-@Import({LambdaAutoConfiguration.class, ApiConfiguration.class, GuestController.class, GalleryPageController.class})
+@Import({LambdaAutoConfiguration.class, ApiConfiguration.class, GuestController.class, GalleryPageController.class,
+        SelectionsController.class})
 public class GalleryFunctionApp {
 }
