@@ -33,6 +33,7 @@ import com.picpeak.notify.WebhookSettings;
 import com.picpeak.notify.WebhookStore;
 import com.picpeak.notify.Webhooks;
 import com.picpeak.gallery.EventService;
+import com.picpeak.gallery.DownloadLimits;
 import com.picpeak.gallery.GalleryService;
 import com.picpeak.gallery.GuessStore;
 import com.picpeak.gallery.GuestSessions;
@@ -92,6 +93,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final EventService events;
     private final Lazy<byte[]> keyMaterial;
     private final Lazy<GalleryService> gallery;
+    private final DownloadLimits downloadLimits;
     private final ImportService imports;
     private final DirectUploads directUploads;
     private final RenditionMaker renditions;
@@ -146,6 +148,7 @@ public final class PicPeakRuntime implements AutoCloseable {
                 GuestSessions.deriveKey(keyMaterial.getValue()), GuestSessions.DEFAULT_VALIDITY, clock),
                 new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial.getValue(), clock),
                 new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock), clock));
+        this.downloadLimits = new DownloadLimits(table, clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
@@ -323,6 +326,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** Guests' access (built on first use: its keys need the admin token; a failure is tried again next time). */
     public GalleryService gallery() {
         return gallery.getValue();
+    }
+
+    /** Events' download limits: photos granted per downloader, before the first byte. */
+    public DownloadLimits downloadLimits() {
+        return downloadLimits;
     }
 
     /** Direct uploads: a presigned PUT, then the import as a job. */

@@ -21,6 +21,8 @@ import java.time.Instant;
  *   <tr><td>EVENT#slug</td><td>SIGHT#name</td><td></td><td>an auto-import sighting</td><td>AutoImportState</td></tr>
  *   <tr><td>EVENT#slug</td><td>EXTERNAL</td><td>EXTERNAL_FOLDERS / slug</td><td>the event's referenced
  *       folder</td><td>AutoImportState</td></tr>
+ *   <tr><td>EVENT#slug</td><td>DOWNLOADS#downloader</td><td></td><td>the distinct photos one downloader (a guest,
+ *       or the whole gallery) was granted under the event's download limit</td><td>DownloadLimits</td></tr>
  *   <tr><td>AUTOIMPORT</td><td>LAST_POLL</td><td></td><td>the last poll's report</td><td>AutoImportState</td></tr>
  *   <tr><td>JOB#id</td><td>JOB</td><td>JOBS / createdAt#id</td><td>a job</td><td>JobStore</td></tr>
  *   <tr><td>JOBLOCK#group#target</td><td>LOCK</td><td></td><td>held by the one unfinished job of a group and
@@ -68,6 +70,7 @@ public final class CatalogKeys {
     public static final String DOWNLOAD_ALL_PREFIX = "ARCHIVE#";
     public static final String SIGHT_PREFIX = "SIGHT#";
     public static final String EXTERNAL_SK = "EXTERNAL";
+    public static final String DOWNLOADS_PREFIX = "DOWNLOADS#";
     /** gsi1pk of every event that references an external folder. */
     public static final String EXTERNAL_FOLDERS_GSI_PK = "EXTERNAL_FOLDERS";
     public static final String AUTOIMPORT_PK = "AUTOIMPORT";
@@ -191,6 +194,18 @@ public final class CatalogKeys {
     }
 
     // ---- password guesses ----
+
+    // ---- download limits ----
+
+    /** The row of the photos one downloader was granted under the event's limit (in the event's partition). */
+    public static String downloadsSk(String downloaderKey) {
+        return DOWNLOADS_PREFIX + downloaderKey;
+    }
+
+    /** The downloader key a {@code DOWNLOADS#} sort key names. */
+    public static String downloaderOf(String downloadsSk) {
+        return downloadsSk.substring(DOWNLOADS_PREFIX.length());
+    }
 
     public static String guessPk(String slug) {
         return "GUESS#" + slug;

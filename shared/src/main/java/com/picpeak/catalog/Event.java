@@ -10,7 +10,8 @@ import java.util.List;
  * its images are protected when viewed (never null: {@link Protection#DEFAULT} when not given).
  * {@code downloadSizes} names the download sizes the event offers by their wire names ("original", "large",
  * "web"), "original" always first; the gallery package checks the names (the sizes themselves are a rendition
- * concept this package must not import).
+ * concept this package must not import). {@code downloadLimit} is how many distinct photos a guest (or the gallery,
+ * without guest identity) may download, null for no limit.
  */
 public record Event(
         String slug,
@@ -29,10 +30,21 @@ public record Event(
         Instant updatedAt,
         Instant archivedAt,
         Protection protection,
-        List<String> downloadSizes) {
+        List<String> downloadSizes,
+        Integer downloadLimit) {
 
     /** What an event offers when nothing was chosen: the original only. */
     public static final List<String> DEFAULT_DOWNLOAD_SIZES = List.of("original");
+
+    /** An event without a download limit. */
+    public Event(String slug, String title, String passwordHash, Instant expiresAt, boolean active,
+                 boolean allowDownloads, boolean watermarkDownloads, boolean allowDirectS3Download, long revision,
+                 String heroPhotoId, String heroKey, long photoCount, Instant createdAt, Instant updatedAt,
+                 Instant archivedAt, Protection protection, List<String> downloadSizes) {
+        this(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
+                revision, heroPhotoId, heroKey, photoCount, createdAt, updatedAt, archivedAt, protection, downloadSizes,
+                null);
+    }
 
     public Event {
         protection = protection == null ? Protection.DEFAULT : protection;
@@ -73,37 +85,42 @@ public record Event(
     public Event withActive(boolean isActive, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, isActive, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes);
+                protection, downloadSizes, downloadLimit);
     }
 
     public Event withHero(String photoId, String key, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, photoId, key, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes);
+                protection, downloadSizes, downloadLimit);
     }
 
     public Event withDownloadFlags(boolean watermark, boolean direct, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermark, direct, revision,
                 heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes);
+                protection, downloadSizes, downloadLimit);
     }
 
     public Event withArchivedAt(Instant archived, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archived,
-                protection, downloadSizes);
+                protection, downloadSizes, downloadLimit);
     }
 
     public Event withProtection(Protection newProtection, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                newProtection, downloadSizes);
+                newProtection, downloadSizes, downloadLimit);
     }
 
     public Event withDownloadSizes(List<String> sizes, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, sizes);
+                protection, sizes, downloadLimit);
+    }
+
+    /** Whether guests' downloads are counted against a limit. */
+    public boolean limitsDownloads() {
+        return downloadLimit != null;
     }
 
     /** Whether the event offers the download size of this wire name. */

@@ -129,6 +129,7 @@ final class EventRows {
         setOrRemove(set, remove, values, "archivedAt", e.archivedAt() == null ? null : s(e.archivedAt().toString()));
         setOrRemove(set, remove, values, "protection", protectionAttribute(e.protection()));
         setOrRemove(set, remove, values, "downloadSizes", downloadSizesAttribute(e.downloadSizes()));
+        setOrRemove(set, remove, values, "downloadLimit", e.downloadLimit() == null ? null : n(e.downloadLimit()));
         values.put(":v", n(version));
         values.put(":one", n(1));
         String expression = "SET " + String.join(", ", set) + " ADD version :one"
@@ -190,6 +191,9 @@ final class EventRows {
         putIfPresent(item, "archivedAt", e.archivedAt() == null ? null : e.archivedAt().toString());
         item.put("protection", protectionAttribute(e.protection()));
         item.put("downloadSizes", downloadSizesAttribute(e.downloadSizes()));
+        if (e.downloadLimit() != null) {
+            item.put("downloadLimit", n(e.downloadLimit()));
+        }
         item.put("version", n(version));
         return item;
     }
@@ -200,7 +204,8 @@ final class EventRows {
                 i.get("allowDirectS3Download").bool(), Long.parseLong(i.get("revision").n()), str(i, "heroPhotoId"),
                 str(i, "heroKey"), Long.parseLong(i.get("photoCount").n()), instant(i, "createdAt"),
                 instant(i, "updatedAt"), instant(i, "archivedAt"), toProtection(i.get("protection")),
-                toDownloadSizes(i.get("downloadSizes")));
+                toDownloadSizes(i.get("downloadSizes")),
+                i.containsKey("downloadLimit") ? Integer.valueOf(i.get("downloadLimit").n()) : null);
     }
 
     private static AttributeValue downloadSizesAttribute(List<String> sizes) {

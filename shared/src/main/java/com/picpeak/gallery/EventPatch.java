@@ -9,6 +9,7 @@ import java.util.List;
  * The fields of an event an admin sets, all optional (null = unchanged), for create and PATCH alike.
  * {@code password} "" removes the password; {@code clearExpiry} removes the expiry. {@code downloadSizes} are
  * wire names of download sizes, checked by {@link EventService} (the original is always offered).
+ * {@code downloadLimit} sets the limit of downloaded photos; {@code clearDownloadLimit} removes it.
  */
 public record EventPatch(
         String title,
@@ -20,7 +21,17 @@ public record EventPatch(
         Boolean watermarkDownloads,
         Boolean allowDirectS3Download,
         ProtectionPatch protection,
-        List<String> downloadSizes) {
+        List<String> downloadSizes,
+        Integer downloadLimit,
+        boolean clearDownloadLimit) {
+
+    /** A patch that leaves the download limit as it is. */
+    public EventPatch(String title, String password, Instant expiresAt, boolean clearExpiry, Boolean active,
+                      Boolean allowDownloads, Boolean watermarkDownloads, Boolean allowDirectS3Download,
+                      ProtectionPatch protection, List<String> downloadSizes) {
+        this(title, password, expiresAt, clearExpiry, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
+                protection, downloadSizes, null, false);
+    }
 
     /** A patch that leaves the download sizes as they are. */
     public EventPatch(String title, String password, Instant expiresAt, boolean clearExpiry, Boolean active,

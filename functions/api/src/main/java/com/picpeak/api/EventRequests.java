@@ -17,7 +17,7 @@ import java.util.Set;
 final class EventRequests {
     private static final Set<String> FIELDS = Set.of("slug", "title", "password", "expiresAt", "active",
             "allowDownloads", "watermarkDownloads", "allowDirectS3Download", "protectionLevel", "watermarkViews",
-            "watermarkPosition", "watermarkSize", "watermarkOpacity", "fragmentationLevel", "downloadSizes");
+            "watermarkPosition", "watermarkSize", "watermarkOpacity", "fragmentationLevel", "downloadSizes", "downloadLimit");
 
     private EventRequests() {
     }
@@ -50,7 +50,8 @@ final class EventRequests {
         }
         return new EventPatch(JsonFields.text(body, "title"), password(body), expiresAt, clearExpiry, bool(body, "active"),
                 bool(body, "allowDownloads"), bool(body, "watermarkDownloads"), bool(body, "allowDirectS3Download"),
-                protection(body), downloadSizes(body));
+                protection(body), downloadSizes(body), integer(body, "downloadLimit"),
+                body.has("downloadLimit") && body.get("downloadLimit").isNull());
     }
 
     /** {@code "downloadSizes": ["original","large","web"]}: the names are checked by the event service. */

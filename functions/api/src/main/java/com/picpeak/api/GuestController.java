@@ -12,6 +12,7 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.gallery.ContentTags;
+import com.picpeak.gallery.Downloader;
 import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.rendition.DownloadSize;
@@ -72,9 +73,26 @@ public class GuestController {
             downloadAllSize = length.isPresent() ? length.getAsLong() : null;
         }
         json.put("downloadAllSize", downloadAllSize);
+        json.put("downloads", downloads(event, request));
         // the answer is small and made from the event row: its tag is a hash of what it says
         String tag = ConditionalGet.quoted("e" + event.revision() + "-" + ContentTags.of(json.toString()));
         return ConditionalGet.answer(request, tag, () -> json);
+    }
+
+    /**
+     * {@code {"used","limit"}}: what this guest has used of the event's download limit ({@code used} null for a guest
+     * who may not open the gallery yet; both null without a limit).
+     */
+    private Map<String, Object> downloads(Event event, HttpServletRequest request) {
+        Map<String, Object> downloads = new LinkedHashMap<>();
+        Integer used = null;
+        if (event.limitsDownloads() && runtime.gallery().mayOpen(event, sessionToken(request))) {
+            GuestAccess access = runtime.gallery().access(event.slug(), sessionToken(request));
+            used = runtime.downloadLimits().usage(event, Downloader.of(access)).used();
+        }
+        downloads.put("used", used);
+        downloads.put("limit", event.downloadLimit());
+        return downloads;
     }
 
     @PostMapping("/api/gallery/{slug}/auth")
@@ -210,8 +228,11 @@ public class GuestController {
         DownloadSize chosen = DownloadSize.parse(size);
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().downloadablePhoto(access, id, chosen);
-        serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token, chosen),
-                NO_STORE);
+        FingerprintedDelivery.Served served = runtime.protection().download(access, photo, client(runtime, request),
+                token, chosen);
+        // counted before the first byte and before any presigned URL (BlobResponder may answer with one)
+        runtime.downloadLimits().grant(access.event(), Downloader.of(access), photo.id());
+        serve(request, response, served, NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/hero")

@@ -6,6 +6,7 @@ import com.picpeak.api.AdminPhotosController;
 import com.picpeak.api.ApiConfiguration;
 import com.picpeak.api.AutoImportController;
 import com.picpeak.api.BrandingController;
+import com.picpeak.api.DownloadLimitsController;
 import com.picpeak.api.EventArchiveController;
 import com.picpeak.api.FingerprintsController;
 import com.picpeak.api.JobsController;
@@ -21,6 +22,6 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
         BrandingController.class, FingerprintsController.class, StorageController.class, WebhooksController.class,
-        AutoImportController.class, AdminPageController.class, JobsController.class})
+        AutoImportController.class, AdminPageController.class, JobsController.class, DownloadLimitsController.class})
 public class AdminFunctionApp {
 }

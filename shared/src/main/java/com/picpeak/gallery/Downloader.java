@@ -1,0 +1,29 @@
+package com.picpeak.gallery;
+
+/**
+ * Who downloads, as the download limit and the activity count it. The one place a guest request becomes those
+ * keys: {@code limitKey} names whose downloads a limit counts ("per guest where the event has guest identity, per
+ * gallery otherwise"), {@code activityKey} whom the activity report names.
+ *
+ * <p>Today there is no guest identity: every guest of a gallery shares its limit ({@link #WHOLE_GALLERY}), and the
+ * activity names the guest's session. When sessions carry a guest id, {@link #of} is where it goes: both keys become
+ * that guest's, and nothing else changes.
+ */
+public record Downloader(String limitKey, String activityKey) {
+    /** The limit key of a gallery without guest identity: one count shared by all its guests. */
+    public static final String WHOLE_GALLERY = "gallery";
+    /** The activity key of a request with no session (a gallery without password, reached without signing in). */
+    public static final String NO_SESSION = "anonymous";
+
+    public Downloader {
+        if (limitKey == null || limitKey.isEmpty() || activityKey == null || activityKey.isEmpty()) {
+            throw new IllegalArgumentException("a downloader needs both keys");
+        }
+    }
+
+    /** The downloader of a guest request: the one seam from a guest's session to the keys limits and activity use. */
+    public static Downloader of(GalleryService.GuestAccess access) {
+        GuestSessions.Session session = access.session();
+        return new Downloader(WHOLE_GALLERY, session == null ? NO_SESSION : "session:" + session.sessionId());
+    }
+}
