@@ -33,6 +33,7 @@ import com.picpeak.notify.WebhookSettings;
 import com.picpeak.notify.WebhookStore;
 import com.picpeak.notify.Webhooks;
 import com.picpeak.gallery.EventService;
+import com.picpeak.gallery.ApiTokens;
 import com.picpeak.gallery.DownloadLimits;
 import com.picpeak.gallery.GalleryService;
 import com.picpeak.gallery.GuessStore;
@@ -94,6 +95,9 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Lazy<byte[]> keyMaterial;
     private final Lazy<GalleryService> gallery;
     private final DownloadLimits downloadLimits;
+    private final ApiTokens apiTokens;
+    /** How many requests one API token may make in a minute, across instances. */
+    public static final long API_TOKEN_USES_PER_MINUTE = 600;
     private final ImportService imports;
     private final DirectUploads directUploads;
     private final RenditionMaker renditions;
@@ -143,11 +147,12 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.events = new EventService(catalog, store, hasher, clock, eventSink);
         // keys of sessions and fingerprints: from the catalog's random secret with the admin token (never the token
         // alone); derived when a guest request first needs them, so the job functions never read the token's secret
+        this.apiTokens = new ApiTokens(table, API_TOKEN_USES_PER_MINUTE, clock);
         this.keyMaterial = new Lazy<>(() -> ServerSecret.keyMaterial(table, adminToken.current()));
         this.gallery = new Lazy<>(() -> new GalleryService(catalog, hasher, new GuestSessions(
                 GuestSessions.deriveKey(keyMaterial.getValue()), GuestSessions.DEFAULT_VALIDITY, clock),
                 new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial.getValue(), clock),
-                new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock), clock));
+                new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock), apiTokens, clock));
         this.downloadLimits = new DownloadLimits(table, clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
@@ -326,6 +331,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** Guests' access (built on first use: its keys need the admin token; a failure is tried again next time). */
     public GalleryService gallery() {
         return gallery.getValue();
+    }
+
+    /** Scoped API tokens: created, listed and revoked by the admin; used on the guest API. */
+    public ApiTokens apiTokens() {
+        return apiTokens;
     }
 
     /** Events' download limits: photos granted per downloader, before the first byte. */

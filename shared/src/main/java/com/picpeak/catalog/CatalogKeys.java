@@ -41,6 +41,9 @@ import java.time.Instant;
  *       gallery</td><td>GuessStore</td></tr>
  *   <tr><td>GUESS#slug</td><td>HOUR#hour</td><td></td><td>every client's wrong passwords at a gallery in one clock
  *       hour</td><td>GuessStore</td></tr>
+ *   <tr><td>APITOKENS</td><td>TOKEN#id</td><td></td><td>a scoped API token (its secret's hash)</td><td>ApiTokens</td></tr>
+ *   <tr><td>APITOKEN_USE#id</td><td>time#random</td><td></td><td>one use of a token (ttl)</td><td>ApiTokens</td></tr>
+ *   <tr><td>APITOKEN_RATE#id</td><td>MINUTE#minute</td><td></td><td>a token's uses in one minute (ttl)</td><td>ApiTokens</td></tr>
  *   <tr><td>WEBHOOKS</td><td>ENDPOINT#id</td><td></td><td>a webhook endpoint</td><td>WebhookStore</td></tr>
  *   <tr><td>WEBHOOK_PENDING</td><td>delivery id</td><td></td><td>a delivery still to be made</td><td>WebhookStore</td></tr>
  *   <tr><td>WEBHOOK_LOG#endpoint</td><td>delivery id</td><td></td><td>a finished delivery</td><td>WebhookStore</td></tr>
@@ -205,6 +208,32 @@ public final class CatalogKeys {
     /** The downloader key a {@code DOWNLOADS#} sort key names. */
     public static String downloaderOf(String downloadsSk) {
         return downloadsSk.substring(DOWNLOADS_PREFIX.length());
+    }
+
+    // ---- API tokens ----
+
+    public static final String API_TOKENS_PK = "APITOKENS";
+    public static final String API_TOKEN_PREFIX = "TOKEN#";
+
+    public static String apiTokenSk(String tokenId) {
+        return API_TOKEN_PREFIX + tokenId;
+    }
+
+    /** The token id a {@code TOKEN#} sort key names. */
+    public static String apiTokenIdOf(String apiTokenSk) {
+        return apiTokenSk.substring(API_TOKEN_PREFIX.length());
+    }
+
+    public static String apiTokenUsePk(String tokenId) {
+        return "APITOKEN_USE#" + tokenId;
+    }
+
+    public static String apiTokenRatePk(String tokenId) {
+        return "APITOKEN_RATE#" + tokenId;
+    }
+
+    public static String minuteSk(long minute) {
+        return "MINUTE#" + minute;
     }
 
     public static String guessPk(String slug) {

@@ -23,6 +23,10 @@ public record Downloader(String limitKey, String activityKey) {
 
     /** The downloader of a guest request: the one seam from a guest's session to the keys limits and activity use. */
     public static Downloader of(GalleryService.GuestAccess access) {
+        if (access.apiToken() != null) { // the photographer's automation: its own count, not the guests'
+            String key = "token:" + access.apiToken().id();
+            return new Downloader(key, key);
+        }
         GuestSessions.Session session = access.session();
         return new Downloader(WHOLE_GALLERY, session == null ? NO_SESSION : "session:" + session.sessionId());
     }

@@ -28,6 +28,7 @@ public final class GalleryService {
     private final Clock clock;
     private final SessionIssuance issuance;
     private final ListingPages pages = new ListingPages(256);
+    private final ApiTokens apiTokens;
 
     /** @param guesses holds back clients that guess passwords (counted in the catalog, so across instances) */
     public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
@@ -38,6 +39,13 @@ public final class GalleryService {
     /** @param issuance bounds the sessions one client network is issued per minute (null: no bound) */
     public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
                           SessionIssuance issuance, Clock clock) {
+        this(catalog, hasher, sessions, guesses, issuance, null, clock);
+    }
+
+    /** @param apiTokens the scoped API tokens that open the guest API without a session (null: none accepted) */
+    public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
+                          SessionIssuance issuance, ApiTokens apiTokens, Clock clock) {
+        this.apiTokens = apiTokens;
         this.issuance = issuance;
         this.catalog = catalog;
         this.hasher = hasher;
@@ -46,8 +54,14 @@ public final class GalleryService {
         this.clock = clock;
     }
 
-    /** A guest who may see an event: the event and the session (null for a gallery without password). */
-    public record GuestAccess(Event event, GuestSessions.Session session) {
+    /**
+     * A guest who may see an event: the event and the session (null for a gallery without password, and for a
+     * request with an API token: then {@code apiToken}).
+     */
+    public record GuestAccess(Event event, GuestSessions.Session session, ApiTokens.Token apiToken) {
+        public GuestAccess(Event event, GuestSessions.Session session) {
+            this(event, session, null);
+        }
     }
 
     /** The event as a guest may learn of it before signing in. */
@@ -112,6 +126,25 @@ public final class GalleryService {
                     + "POST /api/gallery/" + slug + "/auth first (the session may also have expired)");
         }
         return new GuestAccess(event, session);
+    }
+
+    /**
+     * The access of a request with this bearer value for {@code scope} on {@code route}: an API token (its events,
+     * its scopes, its rate; the use recorded; no password needed), else the session as {@link #access(String, String)}.
+     */
+    public GuestAccess access(String slug, String bearer, ApiTokens.Scope scope, String route) {
+        if (apiTokens != null && ApiTokens.isApiToken(bearer)) {
+            ApiTokens.Token token = apiTokens.use(bearer, slug, scope, route); // 401 or 404 before the event is read
+            return new GuestAccess(visibleEvent(slug), null, token);
+        }
+        return access(slug, bearer);
+    }
+
+    /** The access of a request with this session token to the event already read, or empty while it may not open it. */
+    public java.util.Optional<GuestAccess> openAccess(Event event, String token) {
+        GuestSessions.Session session = sessions.verify(token, event);
+        return event.requiresPassword() && session == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new GuestAccess(event, session));
     }
 
     /** Whether a request with this token may open the event's gallery (no password, or a valid session). */

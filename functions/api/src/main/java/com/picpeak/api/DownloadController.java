@@ -5,6 +5,7 @@ import com.picpeak.catalog.Event;
 import com.picpeak.downloadall.DownloadAllService.Archive;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.catalog.Photo;
+import com.picpeak.gallery.ApiTokens;
 import com.picpeak.gallery.Downloader;
 import com.picpeak.gallery.GalleryService.GuestAccess;
 import com.picpeak.zip.ZipPlan;
@@ -63,7 +64,7 @@ public class DownloadController {
     void downloadAll(@PathVariable String slug, @RequestParam(name = "size", required = false) String size,
                      HttpServletRequest request, HttpServletResponse response) throws IOException {
         DownloadSize chosen = DownloadSize.parse(size);
-        GuestAccess access = runtime.gallery().access(slug, GuestController.sessionToken(request));
+        GuestAccess access = GuestController.access(runtime, slug, request, ApiTokens.Scope.DOWNLOAD);
         runtime.gallery().requireDownloadSize(access, chosen);
         runtime.protection().admitArchive(access, GuestController.client(runtime, request));
         Event event = access.event();

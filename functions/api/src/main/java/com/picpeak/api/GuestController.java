@@ -11,6 +11,7 @@ import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.gallery.ApiTokens;
 import com.picpeak.gallery.ContentTags;
 import com.picpeak.gallery.Downloader;
 import com.picpeak.gallery.GuestSessions;
@@ -65,15 +66,25 @@ public class GuestController {
      */
     @GetMapping("/api/gallery/{slug}")
     ResponseEntity<Map<String, Object>> info(@PathVariable String slug, HttpServletRequest request) {
-        Event event = runtime.gallery().visibleEvent(slug);
+        String bearer = sessionToken(request);
+        Event event;
+        GuestAccess opened; // null while the guest may not open the gallery (it needs the password)
+        if (ApiTokens.isApiToken(bearer)) { // refused (401, 404) like every route of the token
+            opened = access(slug, request);
+            event = opened.event();
+        } else {
+            event = runtime.gallery().visibleEvent(slug);
+            opened = runtime.gallery().openAccess(event, bearer).orElse(null);
+        }
+        boolean mayOpen = opened != null;
         Map<String, Object> json = Json.guestEvent(event);
         Long downloadAllSize = null;
-        if (event.allowDownloads() && runtime.gallery().mayOpen(event, sessionToken(request))) {
+        if (event.allowDownloads() && mayOpen) {
             OptionalLong length = runtime.downloadAll().expectedLength(event);
             downloadAllSize = length.isPresent() ? length.getAsLong() : null;
         }
         json.put("downloadAllSize", downloadAllSize);
-        json.put("downloads", downloads(event, request));
+        json.put("downloads", downloads(event, opened));
         // the answer is small and made from the event row: its tag is a hash of what it says
         String tag = ConditionalGet.quoted("e" + event.revision() + "-" + ContentTags.of(json.toString()));
         return ConditionalGet.answer(request, tag, () -> json);
@@ -83,12 +94,11 @@ public class GuestController {
      * {@code {"used","limit"}}: what this guest has used of the event's download limit ({@code used} null for a guest
      * who may not open the gallery yet; both null without a limit).
      */
-    private Map<String, Object> downloads(Event event, HttpServletRequest request) {
+    private Map<String, Object> downloads(Event event, GuestAccess opened) {
         Map<String, Object> downloads = new LinkedHashMap<>();
         Integer used = null;
-        if (event.limitsDownloads() && runtime.gallery().mayOpen(event, sessionToken(request))) {
-            GuestAccess access = runtime.gallery().access(event.slug(), sessionToken(request));
-            used = runtime.downloadLimits().usage(event, Downloader.of(access)).used();
+        if (event.limitsDownloads() && opened != null) {
+            used = runtime.downloadLimits().usage(event, Downloader.of(opened)).used();
         }
         downloads.put("used", used);
         downloads.put("limit", event.downloadLimit());
@@ -313,7 +323,16 @@ public class GuestController {
     }
 
     GuestAccess access(String slug, HttpServletRequest request) {
-        return runtime.gallery().access(slug, sessionToken(request));
+        // an API token needs "download" for a photo as downloaded, "list" for everything else
+        ApiTokens.Scope scope = request.getRequestURI().endsWith("/download") ? ApiTokens.Scope.DOWNLOAD
+                : ApiTokens.Scope.LIST;
+        return access(runtime, slug, request, scope);
+    }
+
+    /** The request's access to the event: its session, or an API token used for {@code scope} (recorded with its route). */
+    static GuestAccess access(PicPeakRuntime runtime, String slug, HttpServletRequest request, ApiTokens.Scope scope) {
+        return runtime.gallery().access(slug, sessionToken(request), scope, request.getMethod() + " "
+                + request.getRequestURI());
     }
 
     /** The guest's session: the cookie, or {@code Authorization: Bearer} for API clients. */

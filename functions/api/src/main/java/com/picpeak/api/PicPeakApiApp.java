@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Import;
 @Import({ApiConfiguration.class, GuestController.class, GalleryPageController.class, DownloadController.class,
         AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class, BrandingController.class,
         FingerprintsController.class, StorageController.class, WebhooksController.class, AutoImportController.class,
-        AdminPageController.class, JobsController.class, DownloadLimitsController.class})
+        AdminPageController.class, JobsController.class, DownloadLimitsController.class,
+        ApiTokensController.class})
 public class PicPeakApiApp {
 }

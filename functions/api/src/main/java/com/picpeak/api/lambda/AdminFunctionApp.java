@@ -5,6 +5,7 @@ import com.picpeak.api.AdminPageController;
 import com.picpeak.api.AdminPhotosController;
 import com.picpeak.api.ApiConfiguration;
 import com.picpeak.api.AutoImportController;
+import com.picpeak.api.ApiTokensController;
 import com.picpeak.api.BrandingController;
 import com.picpeak.api.DownloadLimitsController;
 import com.picpeak.api.EventArchiveController;
@@ -22,6 +23,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
         BrandingController.class, FingerprintsController.class, StorageController.class, WebhooksController.class,
-        AutoImportController.class, AdminPageController.class, JobsController.class, DownloadLimitsController.class})
+        AutoImportController.class, AdminPageController.class, JobsController.class, DownloadLimitsController.class,
+        ApiTokensController.class})
 public class AdminFunctionApp {
 }
