@@ -153,7 +153,7 @@ public final class PicPeakRuntime implements AutoCloseable {
                 GuestSessions.deriveKey(keyMaterial.getValue()), GuestSessions.DEFAULT_VALIDITY, clock),
                 new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial.getValue(), clock),
                 new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock), apiTokens, clock));
-        this.downloadLimits = new DownloadLimits(table, clock);
+        this.downloadLimits = new DownloadLimits(table, catalog, clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);

@@ -1,5 +1,6 @@
 package com.picpeak.gallery;
 
+import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.CatalogKeys;
 import com.picpeak.catalog.DynamoTable;
 import com.picpeak.catalog.Event;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,6 +39,11 @@ import static com.picpeak.catalog.DynamoTable.s;
  *   the size read plus the new ones: within the limit whatever happened in between. A lost race reads again.</li>
  * </ul>
  * The set holds at most the limit's ids ({@link #MAX_LIMIT} of about 20 characters: well inside DynamoDB's 400 KB).
+ *
+ * <p>A photo granted is remembered in process ({@link #GRANTED_MEMO} entries), keyed with the event's
+ * {@code updatedAt}, so a repeat download of it writes nothing. A grant is never taken back except by the admin's
+ * reset, which changes the event's {@code updatedAt} (every instance reads the event row on each request, so every
+ * memo misses from then on), and by a cut-off Download All, whose instance forgets what it gives back.
  */
 public final class DownloadLimits {
     /** The largest limit: the granted ids of one downloader are one catalog row. */
@@ -44,13 +51,28 @@ public final class DownloadLimits {
     /** How often a grant of many photos reads again after another grant changed the set in between. */
     static final int GRANT_ATTEMPTS = 16;
     private static final String PHOTOS = "photos";
+    /** How many granted photos each process remembers (least recently used dropped first). */
+    static final int GRANTED_MEMO = 20_000;
 
     private final DynamoTable table;
+    private final Catalog catalog;
     private final Clock clock;
+    private final Map<String, Boolean> granted = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > GRANTED_MEMO;
+                }
+            });
 
-    public DownloadLimits(DynamoTable table, Clock clock) {
+    public DownloadLimits(DynamoTable table, Catalog catalog, Clock clock) {
         this.table = table;
+        this.catalog = catalog;
         this.clock = clock;
+    }
+
+    private static String memoKey(Event event, Downloader downloader, String photoId) {
+        return event.slug() + "|" + event.updatedAt() + "|" + downloader.limitKey() + "|" + photoId;
     }
 
     /** How many photos a downloader was granted, and the event's limit (null: none). */
@@ -70,7 +92,7 @@ public final class DownloadLimits {
         if (!event.limitsDownloads()) {
             return new Usage(0, null);
         }
-        return new Usage(granted(event.slug(), downloader.limitKey()).size(), event.downloadLimit());
+        return new Usage(grantedPhotos(event.slug(), downloader.limitKey()).size(), event.downloadLimit());
     }
 
     /**
@@ -78,7 +100,7 @@ public final class DownloadLimits {
      * refused with 403 {@code download_limit} when the limit is reached. One conditional write.
      */
     public void grant(Event event, Downloader downloader, String photoId) {
-        if (!event.limitsDownloads()) {
+        if (!event.limitsDownloads() || granted.containsKey(memoKey(event, downloader, photoId))) {
             return;
         }
         int limit = event.downloadLimit();
@@ -98,8 +120,9 @@ public final class DownloadLimits {
                     .key(DynamoTable.key(CatalogKeys.eventPk(event.slug()), CatalogKeys.downloadsSk(downloader.limitKey())))
                     .updateExpression("ADD " + PHOTOS + " :add SET updatedAt = :now")
                     .conditionExpression(allowed).expressionAttributeValues(values)));
+            granted.put(memoKey(event, downloader, photoId), Boolean.TRUE);
         } catch (ConditionalCheckFailedException full) {
-            int used = granted(event.slug(), downloader.limitKey()).size();
+            int used = grantedPhotos(event.slug(), downloader.limitKey()).size();
             throw refused(event, 1, Math.max(0, limit - used));
         }
     }
@@ -116,7 +139,7 @@ public final class DownloadLimits {
         }
         int limit = event.downloadLimit();
         for (int attempt = 0; attempt < GRANT_ATTEMPTS; attempt++) {
-            Set<String> have = granted(event.slug(), downloader.limitKey());
+            Set<String> have = grantedPhotos(event.slug(), downloader.limitKey());
             Set<String> fresh = new LinkedHashSet<>(photoIds);
             fresh.removeAll(have);
             if (fresh.isEmpty()) {
@@ -140,6 +163,9 @@ public final class DownloadLimits {
                         .key(DynamoTable.key(CatalogKeys.eventPk(event.slug()), CatalogKeys.downloadsSk(downloader.limitKey())))
                         .updateExpression("ADD " + PHOTOS + " :add SET updatedAt = :now")
                         .conditionExpression(condition).expressionAttributeValues(values)));
+                for (String id : photoIds) {
+                    granted.put(memoKey(event, downloader, id), Boolean.TRUE);
+                }
                 return fresh;
             } catch (ConditionalCheckFailedException changed) {
                 // another grant changed the set since it was read: read it again
@@ -153,6 +179,9 @@ public final class DownloadLimits {
     public void giveBack(Event event, Downloader downloader, Collection<String> photoIds) {
         if (!event.limitsDownloads() || photoIds.isEmpty()) {
             return;
+        }
+        for (String id : photoIds) {
+            granted.remove(memoKey(event, downloader, id));
         }
         try {
             table.call(c -> c.updateItem(b -> b.tableName(table.name())
@@ -175,8 +204,16 @@ public final class DownloadLimits {
         return counts;
     }
 
-    /** Starts the counts over: one downloader's, or (null) every downloader's at the event. */
+    /**
+     * Starts the counts over: one downloader's, or (null) every downloader's at the event. The event's
+     * {@code updatedAt} changes first, so that no instance takes a photo for granted from then on.
+     */
     public void reset(String slug, String downloaderKey) {
+        catalog.updateEvent(slug, e -> { // later than before even on a clock that stands still (a test's)
+            Instant now = clock.instant();
+            return e.withActive(e.active(), now.isAfter(e.updatedAt()) ? now : e.updatedAt().plusMillis(1));
+        });
+        granted.clear();
         if (downloaderKey != null) {
             table.delete(CatalogKeys.eventPk(slug), CatalogKeys.downloadsSk(downloaderKey));
             return;
@@ -188,7 +225,7 @@ public final class DownloadLimits {
         table.deleteAll(keys);
     }
 
-    private Set<String> granted(String slug, String limitKey) {
+    private Set<String> grantedPhotos(String slug, String limitKey) {
         Optional<Map<String, AttributeValue>> row = table.get(CatalogKeys.eventPk(slug), CatalogKeys.downloadsSk(limitKey));
         return row.map(DownloadLimits::photosOf).orElse(Set.of());
     }
