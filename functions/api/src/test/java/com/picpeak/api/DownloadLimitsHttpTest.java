@@ -151,6 +151,33 @@ class DownloadLimitsHttpTest {
     }
 
     @Test
+    void aStreamedDownloadAll_cutOff_givesBackThePhotosItNeverSent() throws Exception {
+        HttpResponse<byte[]> created = admin("POST", "/api/admin/events", "{\"slug\":\"cut-off\",\"title\":\"Cut\","
+                + "\"downloadLimit\":4}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        Multipart form = new Multipart();
+        for (int i = 0; i < 4; i++) { // noise: JPEGs of megabytes, more than the sockets' buffers hold
+            form.file("BIG_" + i + ".jpg", TestImages.jpeg(TestImages.noisyHalves(2400, 1800, 900 + i)));
+        }
+        assertThat(send("POST", "/api/admin/events/cut-off/photos", form.body(), form.contentType(),
+                "Bearer " + TestRuntimes.ADMIN_TOKEN).statusCode()).isEqualTo(201);
+
+        // WHEN a client reads the start of the streamed archive and goes away
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+            socket.getOutputStream().write("GET /gallery/cut-off/download-all HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getInputStream().readNBytes(64 * 1024);
+            socket.setSoLinger(true, 0); // a reset, as a browser's cancelled download
+        }
+
+        // THEN the photos whose entries were not sent whole are given back
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> json(get("/api/gallery/cut-off")).get("downloads").get("used").asInt() < 4);
+        assertThat(get("/gallery/cut-off/download-all").statusCode()).as("the whole set fits again").isEqualTo(200);
+        assertThat(json(get("/api/gallery/cut-off")).get("downloads").get("used").asInt()).isEqualTo(4);
+    }
+
+    @Test
     void aBadLimit_isA400_andChangesNothing() throws Exception {
         eventWithPhotos("bad-limit", 0, 2);
         assertError(admin("PATCH", "/api/admin/events/bad-limit", "{\"downloadLimit\":-1}"), 400, "invalid_request",
