@@ -151,7 +151,55 @@
         // the list stays as it was; the next page load shows the current one
       }
     });
-    main.replaceChildren(events, jobs, el('div', {class: 'two'}, createEventForm(), storagePanel()));
+    main.replaceChildren(events, jobs, el('div', {class: 'two'}, createEventForm(), storagePanel()), tokensPanel());
+  }
+
+  /** Scoped API tokens: the list (never a secret), a form whose new token's secret is shown this once, revoke. */
+  function tokensPanel() {
+    const list = el('div', {id: 'tokens-list'});
+    const secret = el('p', {id: 'token-secret', role: 'status', hidden: true});
+    const name = el('input', {id: 'token-name', required: true, maxlength: '100'});
+    const events = el('input', {id: 'token-events', required: true, placeholder: 'anna-ben, or * for every event'});
+    const scopes = ['list', 'download', 'upload'].map((scope) =>
+      el('label', {}, el('input', {type: 'checkbox', name: 'token-scope', value: scope, checked: scope !== 'upload'}), ' ' + scope));
+    const expires = el('input', {id: 'token-expires', type: 'datetime-local'});
+    const message = el('p', {role: 'status'});
+    async function refresh() {
+      const tokens = (await api('GET', '/api/admin/tokens')).tokens;
+      list.replaceChildren(tokens.length === 0 ? el('p', {class: 'muted', text: 'No API tokens.'}) : el('table', {},
+        el('tr', {}, ['Name', 'Events', 'Scopes', 'Expires', 'Uses', ''].map((h) => el('th', {text: h}))),
+        tokens.map((t) => el('tr', {'data-token-id': t.id},
+          el('td', {text: t.name}), el('td', {text: t.events.join(', ')}), el('td', {text: t.scopes.join(', ')}),
+          el('td', {text: formatTime(t.expiresAt)}), el('td', {text: String(t.uses)}),
+          el('td', {}, el('button', {type: 'button', class: 'secondary', text: 'Revoke', onclick: async () => {
+            await api('DELETE', '/api/admin/tokens/' + t.id);
+            await refresh();
+          }}))))));
+    }
+    const form = el('form', {id: 'token-form', onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        const created = await api('POST', '/api/admin/tokens', {
+          name: name.value,
+          events: events.value.split(',').map((s) => s.trim()).filter(Boolean),
+          scopes: Array.from(form.querySelectorAll('input[name=token-scope]:checked')).map((c) => c.value),
+          expiresAt: expires.value ? new Date(expires.value).toISOString() : null});
+        secret.replaceChildren('The token, shown this once: ', el('code', {text: created.token}));
+        secret.hidden = false;
+        status(message, '');
+        await refresh();
+      } catch (failure) {
+        status(message, failure.message, 'error');
+      }
+    }},
+    el('label', {for: 'token-name', text: 'Name'}), name,
+    el('label', {for: 'token-events', text: 'Events (slugs, comma-separated)'}), events,
+    el('fieldset', {}, el('legend', {text: 'Scopes'}), scopes),
+    el('label', {for: 'token-expires', text: 'Expires (optional)'}), expires,
+    el('button', {type: 'submit', text: 'Create token'}), message);
+    refresh().catch((failure) => status(message, failure.message, 'error'));
+    return el('section', {class: 'card', id: 'tokens', 'aria-labelledby': 'tokens-heading'},
+      el('h2', {id: 'tokens-heading', text: 'API tokens'}), list, secret, form);
   }
 
   function eventsTable(listing) {

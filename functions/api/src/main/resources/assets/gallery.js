@@ -173,6 +173,7 @@
    * (large, web; none: the original) picks one of the photo's downloadSizes, whose URLs the listing gives.
    */
   function downloadLink(link, photo, size) {
+    link.dataset.photoId = photo.id;
     link.href = size ? photo.downloadSizes[size] : photo.downloadUrl;
     // the name the server gives a sized copy: IMG_1.png at "web" is IMG_1-web.jpg
     const name = size ? photo.filename.replace(/\.[^.]+$/, '') + '-' + size + '.jpg' : photo.filename;
@@ -180,6 +181,8 @@
     link.setAttribute('aria-label', 'Download ' + photo.filename + (size ? ' at ' + SIZE_LABELS[size] : ''));
     link.onclick = info.imageTokensRequired ? async (event) => {
       event.preventDefault();
+      if (link.getAttribute('aria-disabled') === 'true') return;
+      countDownload(photo);
       try {
         const access = await grant(photo, 'download');
         const once = document.createElement('a');
@@ -191,7 +194,56 @@
       } catch (failure) {
         gridStatus.textContent = 'The download could not start: ' + failure.message;
       }
-    } : null;
+    } : (event) => {
+      if (link.getAttribute('aria-disabled') === 'true') {
+        event.preventDefault();
+        return;
+      }
+      countDownload(photo);
+    };
+    limitDownloads();
+  }
+
+  // ---- the download limit: "3 of 10 downloads used"; what would exceed it is disabled (the server decides) ----
+  const downloadedHere = new Set(); // photos this page downloaded: free again at any size
+
+  function countDownload(photo) {
+    downloadedHere.add(photo.id);
+    // the count changes once the server has granted it: read it again shortly
+    setTimeout(refreshDownloads, 800);
+  }
+
+  async function refreshDownloads() {
+    try {
+      const response = await fetch(main.dataset.infoUrl, {credentials: 'same-origin', cache: 'no-store'});
+      if (response.ok) {
+        info.downloads = (await response.json()).downloads;
+        limitDownloads();
+      }
+    } catch (ignored) {
+      // the count stays as it was; the server refuses what exceeds the limit anyway
+    }
+  }
+
+  function limitDownloads() {
+    const downloads = info && info.downloads;
+    if (!downloads || downloads.limit == null || downloads.used == null) return;
+    const count = document.getElementById('download-count');
+    count.textContent = downloads.used + ' of ' + downloads.limit + ' downloads used';
+    count.hidden = false;
+    const noneLeft = downloads.used >= downloads.limit;
+    for (const link of document.querySelectorAll('a[data-photo-id]')) {
+      const disabled = noneLeft && !downloadedHere.has(link.dataset.photoId);
+      link.setAttribute('aria-disabled', String(disabled));
+      link.classList.toggle('disabled', disabled);
+      link.title = disabled ? 'All ' + downloads.limit + ' downloads of this gallery are used' : '';
+    }
+    // Download All counts every photo of the gallery: it cannot fit a limit smaller than the gallery
+    const allDisabled = info.photoCount > downloads.limit
+      || info.photoCount - downloadedHere.size > downloads.limit - downloads.used;
+    downloadAll.disabled = allDisabled;
+    downloadAll.title = allDisabled ? 'Download All needs ' + info.photoCount + ' downloads; '
+      + Math.max(0, downloads.limit - downloads.used) + ' remain' : '';
   }
 
   async function show(index) {
@@ -481,6 +533,8 @@
       downloadStatus.textContent = 'Download All failed: the gallery could not be reached.';
     } finally {
       downloadAll.disabled = false;
+      limitDownloads();
+      setTimeout(refreshDownloads, 800);
     }
   }
   downloadAll.addEventListener('click', startDownloadAll);
@@ -521,6 +575,7 @@
       downloadAll.hidden = false;
     }
     await loadSelection();
+    limitDownloads();
     await loadPage();
     observer.observe(more);
   })();

@@ -37,6 +37,8 @@ import com.picpeak.notify.Webhooks;
 import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.FavouriteStore;
 import com.picpeak.gallery.Favourites;
+import com.picpeak.gallery.ApiTokens;
+import com.picpeak.gallery.DownloadLimits;
 import com.picpeak.gallery.GalleryService;
 import com.picpeak.gallery.GuestStore;
 import com.picpeak.gallery.Guests;
@@ -100,6 +102,10 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Lazy<GalleryService> gallery;
     private final Lazy<Guests> guests;
     private final Lazy<Favourites> favourites;
+    private final DownloadLimits downloadLimits;
+    private final ApiTokens apiTokens;
+    /** How many requests one API token may make in a minute, across instances. */
+    public static final long API_TOKEN_USES_PER_MINUTE = 600;
     private final ImportService imports;
     private final DirectUploads directUploads;
     private final RenditionMaker renditions;
@@ -151,6 +157,7 @@ public final class PicPeakRuntime implements AutoCloseable {
         this.events = new EventService(catalog, store, hasher, clock, eventSink, favouriteStore);
         // keys of sessions and fingerprints: from the catalog's random secret with the admin token (never the token
         // alone); derived when a guest request first needs them, so the job functions never read the token's secret
+        this.apiTokens = new ApiTokens(table, API_TOKEN_USES_PER_MINUTE, clock);
         this.keyMaterial = new Lazy<>(() -> ServerSecret.keyMaterial(table, adminToken.current()));
         this.guests = new Lazy<>(() -> new Guests(new GuestStore(table), favouriteStore, keyMaterial.getValue(), clock));
         this.favourites = new Lazy<>(() -> new Favourites(catalog, favouriteStore, guests.getValue(), eventSink, clock));
@@ -158,7 +165,8 @@ public final class PicPeakRuntime implements AutoCloseable {
                 GuestSessions.deriveKey(keyMaterial.getValue()), GuestSessions.DEFAULT_VALIDITY, clock),
                 new PasswordGuesses(new GuessStore(table), appConfig.passwordGuesses(), keyMaterial.getValue(), clock),
                 new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock),
-                guests.getValue(), clock));
+                guests.getValue(), apiTokens, clock));
+        this.downloadLimits = new DownloadLimits(table, catalog, clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
@@ -336,6 +344,16 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** Guests' access (built on first use: its keys need the admin token; a failure is tried again next time). */
     public GalleryService gallery() {
         return gallery.getValue();
+    }
+
+    /** Scoped API tokens: created, listed and revoked by the admin; used on the guest API. */
+    public ApiTokens apiTokens() {
+        return apiTokens;
+    }
+
+    /** Events' download limits: photos granted per downloader, before the first byte. */
+    public DownloadLimits downloadLimits() {
+        return downloadLimits;
     }
 
     /** Direct uploads: a presigned PUT, then the import as a job. */

@@ -32,6 +32,8 @@ import java.time.Instant;
  *       not, the note (owner: g-guest id, or s-session id without identity)</td><td>FavouriteStore</td></tr>
  *   <tr><td>EVENT#slug</td><td>FAV#owner#photoId</td><td></td><td>one favourite of a selection</td>
  *       <td>FavouriteStore</td></tr>
+ *   <tr><td>EVENT#slug</td><td>DOWNLOADS#downloader</td><td></td><td>the distinct photos one downloader (a guest,
+ *       or the whole gallery) was granted under the event's download limit</td><td>DownloadLimits</td></tr>
  *   <tr><td>AUTOIMPORT</td><td>LAST_POLL</td><td></td><td>the last poll's report</td><td>AutoImportState</td></tr>
  *   <tr><td>JOB#id</td><td>JOB</td><td>JOBS / createdAt#id</td><td>a job</td><td>JobStore</td></tr>
  *   <tr><td>JOBLOCK#group#target</td><td>LOCK</td><td></td><td>held by the one unfinished job of a group and
@@ -52,6 +54,9 @@ import java.time.Instant;
  *       hour</td><td>GuessStore</td></tr>
  *   <tr><td>GUESS#slug</td><td>CHECKS</td><td></td><td>the gallery's budget of checked passwords (a token
  *       bucket)</td><td>GuessStore</td></tr>
+ *   <tr><td>APITOKENS</td><td>TOKEN#id</td><td></td><td>a scoped API token (its secret's hash)</td><td>ApiTokens</td></tr>
+ *   <tr><td>APITOKEN_USE#id</td><td>time#random</td><td></td><td>one use of a token (ttl)</td><td>ApiTokens</td></tr>
+ *   <tr><td>APITOKEN_RATE#id</td><td>MINUTE#minute</td><td></td><td>a token's uses in one minute (ttl)</td><td>ApiTokens</td></tr>
  *   <tr><td>WEBHOOKS</td><td>ENDPOINT#id</td><td></td><td>a webhook endpoint</td><td>WebhookStore</td></tr>
  *   <tr><td>WEBHOOK_PENDING</td><td>delivery id</td><td></td><td>a delivery still to be made</td><td>WebhookStore</td></tr>
  *   <tr><td>WEBHOOK_LOG#endpoint</td><td>delivery id</td><td></td><td>a finished delivery</td><td>WebhookStore</td></tr>
@@ -88,6 +93,7 @@ public final class CatalogKeys {
     public static final String SELECTION_PREFIX = "SELECTION#";
     public static final String FAVOURITE_PREFIX = "FAV#";
     public static final String EXTERNAL_SK = "EXTERNAL";
+    public static final String DOWNLOADS_PREFIX = "DOWNLOADS#";
     /** gsi1pk of every event that references an external folder. */
     public static final String EXTERNAL_FOLDERS_GSI_PK = "EXTERNAL_FOLDERS";
     public static final String AUTOIMPORT_PK = "AUTOIMPORT";
@@ -244,6 +250,44 @@ public final class CatalogKeys {
     }
 
     // ---- password guesses ----
+
+    // ---- download limits ----
+
+    /** The row of the photos one downloader was granted under the event's limit (in the event's partition). */
+    public static String downloadsSk(String downloaderKey) {
+        return DOWNLOADS_PREFIX + downloaderKey;
+    }
+
+    /** The downloader key a {@code DOWNLOADS#} sort key names. */
+    public static String downloaderOf(String downloadsSk) {
+        return downloadsSk.substring(DOWNLOADS_PREFIX.length());
+    }
+
+    // ---- API tokens ----
+
+    public static final String API_TOKENS_PK = "APITOKENS";
+    public static final String API_TOKEN_PREFIX = "TOKEN#";
+
+    public static String apiTokenSk(String tokenId) {
+        return API_TOKEN_PREFIX + tokenId;
+    }
+
+    /** The token id a {@code TOKEN#} sort key names. */
+    public static String apiTokenIdOf(String apiTokenSk) {
+        return apiTokenSk.substring(API_TOKEN_PREFIX.length());
+    }
+
+    public static String apiTokenUsePk(String tokenId) {
+        return "APITOKEN_USE#" + tokenId;
+    }
+
+    public static String apiTokenRatePk(String tokenId) {
+        return "APITOKEN_RATE#" + tokenId;
+    }
+
+    public static String minuteSk(long minute) {
+        return "MINUTE#" + minute;
+    }
 
     public static String guessPk(String slug) {
         return "GUESS#" + slug;

@@ -11,7 +11,8 @@ import java.util.List;
  * {@code downloadSizes} names the download sizes the event offers by their wire names ("original", "large",
  * "web"), "original" always first; the gallery package checks the names (the sizes themselves are a rendition
  * concept this package must not import). {@code guests} says who its guests are and how many favourites each may
- * mark (never null: {@link GuestPolicy#NONE} when not given).
+ * mark (never null: {@link GuestPolicy#NONE} when not given). {@code downloadLimit} is how many distinct photos a
+ * guest (or the gallery, without guest identity) may download, null for no limit.
  */
 public record Event(
         String slug,
@@ -31,7 +32,8 @@ public record Event(
         Instant archivedAt,
         Protection protection,
         List<String> downloadSizes,
-        GuestPolicy guests) {
+        GuestPolicy guests,
+        Integer downloadLimit) {
 
     /** What an event offers when nothing was chosen: the original only. */
     public static final List<String> DEFAULT_DOWNLOAD_SIZES = List.of("original");
@@ -43,14 +45,14 @@ public record Event(
         guests = guests == null ? GuestPolicy.NONE : guests;
     }
 
-    /** An event without guest identity and without a favourites cap. */
+    /** An event without guest identity, a favourites cap or a download limit. */
     public Event(String slug, String title, String passwordHash, Instant expiresAt, boolean active,
                  boolean allowDownloads, boolean watermarkDownloads, boolean allowDirectS3Download, long revision,
                  String heroPhotoId, String heroKey, long photoCount, Instant createdAt, Instant updatedAt,
                  Instant archivedAt, Protection protection, List<String> downloadSizes) {
         this(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
                 revision, heroPhotoId, heroKey, photoCount, createdAt, updatedAt, archivedAt, protection, downloadSizes,
-                null);
+                GuestPolicy.NONE, null);
     }
 
     /** An event offering the default download sizes. */
@@ -86,43 +88,48 @@ public record Event(
     public Event withActive(boolean isActive, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, isActive, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes, guests);
+                protection, downloadSizes, guests, downloadLimit);
     }
 
     public Event withHero(String photoId, String key, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, photoId, key, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes, guests);
+                protection, downloadSizes, guests, downloadLimit);
     }
 
     public Event withDownloadFlags(boolean watermark, boolean direct, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermark, direct, revision,
                 heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes, guests);
+                protection, downloadSizes, guests, downloadLimit);
     }
 
     public Event withArchivedAt(Instant archived, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archived,
-                protection, downloadSizes, guests);
+                protection, downloadSizes, guests, downloadLimit);
     }
 
     public Event withProtection(Protection newProtection, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                newProtection, downloadSizes, guests);
+                newProtection, downloadSizes, guests, downloadLimit);
     }
 
     public Event withDownloadSizes(List<String> sizes, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, sizes, guests);
+                protection, sizes, guests, downloadLimit);
     }
 
     public Event withGuests(GuestPolicy policy, Instant now) {
         return new Event(slug, title, passwordHash, expiresAt, active, allowDownloads, watermarkDownloads,
                 allowDirectS3Download, revision, heroPhotoId, heroKey, photoCount, createdAt, now, archivedAt,
-                protection, downloadSizes, policy);
+                protection, downloadSizes, policy, downloadLimit);
+    }
+
+    /** Whether guests' downloads are counted against a limit. */
+    public boolean limitsDownloads() {
+        return downloadLimit != null;
     }
 
     /** Whether the event offers the download size of this wire name. */

@@ -132,6 +132,7 @@ final class EventRows {
         setOrRemove(set, remove, values, "guestIdentity", s(e.guests().identity().name()));
         setOrRemove(set, remove, values, "favouritesLimit",
                 e.guests().favouritesLimit() == null ? null : n(e.guests().favouritesLimit()));
+        setOrRemove(set, remove, values, "downloadLimit", e.downloadLimit() == null ? null : n(e.downloadLimit()));
         values.put(":v", n(version));
         values.put(":one", n(1));
         String expression = "SET " + String.join(", ", set) + " ADD version :one"
@@ -197,6 +198,9 @@ final class EventRows {
         if (e.guests().favouritesLimit() != null) {
             item.put("favouritesLimit", n(e.guests().favouritesLimit()));
         }
+        if (e.downloadLimit() != null) {
+            item.put("downloadLimit", n(e.downloadLimit()));
+        }
         item.put("version", n(version));
         return item;
     }
@@ -207,7 +211,8 @@ final class EventRows {
                 i.get("allowDirectS3Download").bool(), Long.parseLong(i.get("revision").n()), str(i, "heroPhotoId"),
                 str(i, "heroKey"), Long.parseLong(i.get("photoCount").n()), instant(i, "createdAt"),
                 instant(i, "updatedAt"), instant(i, "archivedAt"), toProtection(i.get("protection")),
-                toDownloadSizes(i.get("downloadSizes")), toGuestPolicy(i));
+                toDownloadSizes(i.get("downloadSizes")), toGuestPolicy(i),
+                i.containsKey("downloadLimit") ? Integer.valueOf(i.get("downloadLimit").n()) : null);
     }
 
     /** Rows written before guest identity existed have none: anonymous guests, no cap. */

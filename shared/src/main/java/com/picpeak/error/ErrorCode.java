@@ -23,6 +23,8 @@ public enum ErrorCode {
     /** A download size the event does not offer (its admin chooses the sizes). */
     SIZE_NOT_OFFERED(403, "size_not_offered"),
     ACCESS_TOKEN_INVALID(403, "access_token_invalid"),
+    /** A download beyond the event's download limit ({@link DownloadLimitException} says how many remain). */
+    DOWNLOAD_LIMIT(403, "download_limit"),
     TILES_ONLY(403, "tiles_only"),
     NOT_FOUND(404, "not_found"),
     EVENT_NOT_FOUND(404, "event_not_found"),

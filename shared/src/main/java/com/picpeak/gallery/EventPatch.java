@@ -10,6 +10,7 @@ import java.util.List;
  * The fields of an event an admin sets, all optional (null = unchanged), for create and PATCH alike.
  * {@code password} "" removes the password; {@code clearExpiry} removes the expiry. {@code downloadSizes} are
  * wire names of download sizes, checked by {@link EventService} (the original is always offered).
+ * {@code downloadLimit} sets the limit of downloaded photos; {@code clearDownloadLimit} removes it.
  */
 public record EventPatch(
         String title,
@@ -22,14 +23,16 @@ public record EventPatch(
         Boolean allowDirectS3Download,
         ProtectionPatch protection,
         List<String> downloadSizes,
-        GuestsPatch guests) {
+        GuestsPatch guests,
+        Integer downloadLimit,
+        boolean clearDownloadLimit) {
 
-    /** A patch that leaves guest identity and the favourites cap as they are. */
+    /** A patch that leaves guest identity, the favourites cap and the download limit as they are. */
     public EventPatch(String title, String password, Instant expiresAt, boolean clearExpiry, Boolean active,
                       Boolean allowDownloads, Boolean watermarkDownloads, Boolean allowDirectS3Download,
                       ProtectionPatch protection, List<String> downloadSizes) {
         this(title, password, expiresAt, clearExpiry, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
-                protection, downloadSizes, null);
+                protection, downloadSizes, null, null, false);
     }
 
     /** A patch that leaves the download sizes as they are. */

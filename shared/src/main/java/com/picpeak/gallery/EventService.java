@@ -92,7 +92,8 @@ public final class EventService {
         Event patched = applyPatch(blank, fields);
         Event event = new Event(patched.slug(), patched.title(), patched.passwordHash(), patched.expiresAt(),
                 patched.active(), patched.allowDownloads(), patched.watermarkDownloads(), patched.allowDirectS3Download(),
-                0, null, null, 0, now, now, null, patched.protection(), patched.downloadSizes(), patched.guests());
+                0, null, null, 0, now, now, null, patched.protection(), patched.downloadSizes(), patched.guests(),
+                patched.downloadLimit());
         catalog.createEvent(event);
         return event;
     }
@@ -224,7 +225,18 @@ public final class EventService {
                 e.createdAt(), clock.instant(), e.archivedAt(),
                 p.protection() == null ? e.protection() : p.protection().applyTo(e.protection()),
                 p.downloadSizes() == null ? e.downloadSizes() : downloadSizes(p.downloadSizes()),
-                p.guests() == null ? e.guests() : p.guests().applyTo(e.guests()));
+                p.guests() == null ? e.guests() : p.guests().applyTo(e.guests()),
+                p.clearDownloadLimit() ? null : p.downloadLimit() != null ? downloadLimit(p.downloadLimit())
+                        : e.downloadLimit());
+    }
+
+    /** A download limit: 0 (nothing may be downloaded) to {@value DownloadLimits#MAX_LIMIT} photos. */
+    static Integer downloadLimit(int limit) {
+        if (limit < 0 || limit > DownloadLimits.MAX_LIMIT) {
+            throw new PicPeakException(ErrorCode.INVALID_REQUEST, "\"downloadLimit\" must be 0 to "
+                    + DownloadLimits.MAX_LIMIT + " photos, or null for no limit");
+        }
+        return limit;
     }
 
     /**

@@ -31,6 +31,7 @@ public final class GalleryService {
     private final SessionIssuance issuance;
     private final Guests guests;
     private final ListingPages pages = new ListingPages(256);
+    private final ApiTokens apiTokens;
 
     /** @param guesses holds back clients that guess passwords (counted in the catalog, so across instances) */
     public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
@@ -41,13 +42,23 @@ public final class GalleryService {
     /** @param issuance bounds the sessions one client network is issued per minute (null: no bound) */
     public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
                           SessionIssuance issuance, Clock clock) {
-        this(catalog, hasher, sessions, guesses, issuance, null, clock);
+        this(catalog, hasher, sessions, guesses, issuance, null, null, clock);
     }
 
     /** @param guests the events' guests, for galleries with guest identity (null: every gallery signs in anonymously) */
     public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
                           SessionIssuance issuance, Guests guests, Clock clock) {
+        this(catalog, hasher, sessions, guesses, issuance, guests, null, clock);
+    }
+
+    /**
+     * @param guests    the events' guests, for galleries with guest identity (null: every gallery signs in anonymously)
+     * @param apiTokens the scoped API tokens that open the guest API without a session (null: none accepted)
+     */
+    public GalleryService(Catalog catalog, PasswordHasher hasher, GuestSessions sessions, PasswordGuesses guesses,
+                          SessionIssuance issuance, Guests guests, ApiTokens apiTokens, Clock clock) {
         this.guests = guests;
+        this.apiTokens = apiTokens;
         this.issuance = issuance;
         this.catalog = catalog;
         this.hasher = hasher;
@@ -56,8 +67,15 @@ public final class GalleryService {
         this.clock = clock;
     }
 
-    /** A guest who may see an event: the event and the session (null for a gallery without password). */
-    public record GuestAccess(Event event, GuestSessions.Session session) {
+    /**
+     * A guest who may see an event: the event and the session (null for a gallery without password, and for a
+     * request with an API token: then {@code apiToken}).
+     */
+    public record GuestAccess(Event event, GuestSessions.Session session, ApiTokens.Token apiToken) {
+        public GuestAccess(Event event, GuestSessions.Session session) {
+            this(event, session, null);
+        }
+
         /** The guest making the request: empty without guest identity (or without a session). */
         public Optional<String> guestId() {
             return session == null ? Optional.empty() : session.guestId();
@@ -163,6 +181,25 @@ public final class GalleryService {
                     + "POST /api/gallery/" + slug + "/auth first (the session may also have expired)");
         }
         return new GuestAccess(event, session);
+    }
+
+    /**
+     * The access of a request with this bearer value for {@code scope} on {@code route}: an API token (its events,
+     * its scopes, its rate; the use recorded; no password needed), else the session as {@link #access(String, String)}.
+     */
+    public GuestAccess access(String slug, String bearer, ApiTokens.Scope scope, String route) {
+        if (apiTokens != null && ApiTokens.isApiToken(bearer)) {
+            ApiTokens.Token token = apiTokens.use(bearer, slug, scope, route); // 401 or 404 before the event is read
+            return new GuestAccess(visibleEvent(slug), null, token);
+        }
+        return access(slug, bearer);
+    }
+
+    /** The access of a request with this session token to the event already read, or empty while it may not open it. */
+    public java.util.Optional<GuestAccess> openAccess(Event event, String token) {
+        GuestSessions.Session session = sessions.verify(token, event);
+        return event.requiresPassword() && session == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new GuestAccess(event, session));
     }
 
     /** Whether a request with this token may open the event's gallery (no password, or a valid session). */

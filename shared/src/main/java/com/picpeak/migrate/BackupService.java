@@ -269,7 +269,7 @@ public final class BackupService {
         Event base = new Event(event.slug(), event.title(), event.passwordHash(), event.expiresAt(), event.active(),
                 event.allowDownloads(), event.watermarkDownloads(), event.allowDirectS3Download(),
                 event.revision() - photos.size(), event.heroPhotoId(), event.heroKey(), 0, event.createdAt(),
-                event.updatedAt(), event.archivedAt(), event.protection(), event.downloadSizes());
+                event.updatedAt(), event.archivedAt(), event.protection(), event.downloadSizes(), event.downloadLimit());
         catalog.createEvent(base);
         for (Photo photo : photos) {
             catalog.claimFilename(event.slug(), photo.filename());
@@ -323,6 +323,9 @@ public final class BackupService {
                 "position", p.position().name(), "sizePercent", p.sizePercent(), "opacityPercent", p.opacityPercent(),
                 "fragmentationLevel", p.fragmentationLevel()));
         row.put("downloadSizes", e.downloadSizes());
+        if (e.downloadLimit() != null) { // a backup says what it must: older restores read no such field
+            row.put("downloadLimit", e.downloadLimit());
+        }
         return row;
     }
 

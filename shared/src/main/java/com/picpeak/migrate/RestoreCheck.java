@@ -303,7 +303,19 @@ final class RestoreCheck {
                 time(r, "expiresAt"), flag(r, "active"), flag(r, "allowDownloads"), flag(r, "watermarkDownloads"),
                 flag(r, "allowDirectS3Download"), whole(r, "revision"), optionalText(r, "heroPhotoId"),
                 optionalText(r, "heroKey"), whole(r, "photoCount"), time(r, "createdAt"), time(r, "updatedAt"),
-                time(r, "archivedAt"), protection(r.get("protection")), downloadSizes(r.get("downloadSizes")));
+                time(r, "archivedAt"), protection(r.get("protection")), downloadSizes(r.get("downloadSizes")),
+                downloadLimit(r.get("downloadLimit")));
+    }
+
+    /** Backups made before the setting existed have none: no limit. */
+    private static Integer downloadLimit(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Integer limit) || limit < 0) {
+            throw refused("\"downloadLimit\" must be a whole number of photos");
+        }
+        return limit;
     }
 
     /** Backups made before the setting existed have none: the default. Only known size names pass. */

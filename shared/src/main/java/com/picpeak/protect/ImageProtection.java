@@ -204,7 +204,7 @@ public final class ImageProtection {
 
     /**
      * The photo as shown in the viewer ("view original" at basic and standard): the original only where the event
-     * allows downloads, since it is the download in all but name; otherwise the largest preview.
+     * allows downloads without a limit, since it is the download in all but name; otherwise the largest preview.
      */
     public Served view(GuestAccess guest, Photo photo, Client client, String token) {
         Event event = guest.event();
@@ -214,7 +214,9 @@ public final class ImageProtection {
             if (marked.isPresent()) {
                 return rendition(event, marked.get(), photo.id(), null, null);
             }
-            return event.allowDownloads() ? original(photo, null, null) : largestPreview(event, photo);
+            // with a download limit the original is counted: "view original" would be an uncounted download
+            return event.allowDownloads() && !event.limitsDownloads() ? original(photo, null, null)
+                    : largestPreview(event, photo);
         }
         if (protection.fragments()) {
             throw new PicPeakException(ErrorCode.TILES_ONLY, "gallery '" + event.slug() + "' shows photos only as tiles: "

@@ -6,6 +6,7 @@ import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.app.RequestLimits;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.error.DownloadLimitException;
 import com.picpeak.error.TooManyRequestsException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -121,6 +122,11 @@ public class ApiErrors implements WebMvcConfigurer {
                     : 60 - Instant.now().getEpochSecond() % 60;
             return ResponseEntity.status(429).contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-store")
                     .header("Retry-After", Long.toString(retryAfter)).body(body(e.errorCode(), e.getMessage()));
+        }
+        if (e instanceof DownloadLimitException limited) { // the page and a script learn what they may still ask for
+            ResponseEntity<Map<String, Object>> answer = respond(e.errorCode(), e.getMessage());
+            answer.getBody().put("remaining", limited.remaining());
+            return answer;
         }
         return respond(e.errorCode(), shownMessage(e, request));
     }

@@ -4,7 +4,13 @@ import com.picpeak.app.PicPeakRuntime;
 import com.picpeak.catalog.Event;
 import com.picpeak.downloadall.DownloadAllService.Archive;
 import com.picpeak.error.PicPeakException;
+import com.picpeak.catalog.Photo;
+import com.picpeak.gallery.ApiTokens;
+import com.picpeak.gallery.Downloader;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.zip.ZipPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.picpeak.rendition.DownloadSize;
 import com.picpeak.storage.ByteRange;
 import com.picpeak.storage.ContentDisposition;
@@ -17,7 +23,15 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Download All. The archive's bytes are fixed by the photo set, so the same bytes come from the cache or
@@ -36,6 +50,7 @@ import java.io.IOException;
  */
 @RestController
 public class DownloadController {
+    private static final Logger log = LoggerFactory.getLogger(DownloadController.class);
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final PicPeakRuntime runtime;
@@ -49,12 +64,16 @@ public class DownloadController {
     void downloadAll(@PathVariable String slug, @RequestParam(name = "size", required = false) String size,
                      HttpServletRequest request, HttpServletResponse response) throws IOException {
         DownloadSize chosen = DownloadSize.parse(size);
-        GuestAccess access = runtime.gallery().access(slug, GuestController.sessionToken(request));
+        GuestAccess access = GuestController.access(runtime, slug, request, ApiTokens.Scope.DOWNLOAD);
         runtime.gallery().requireDownloadSize(access, chosen);
         runtime.protection().admitArchive(access, GuestController.client(runtime, request));
         Event event = access.event();
         Archive archive = runtime.downloadAll().current(event, chosen);
+        boolean sendsBody = !"HEAD".equals(request.getMethod());
         if (archive.ready()) {
+            if (sendsBody) { // before the link or the first byte: the whole set, or 403 with what remains
+                grantAll(access, event);
+            }
             // a link the guest can forward, or an archive over the inline cap: a presigned GET that outlives the
             // whole transfer, so that a browser resuming it later is not refused (PresignedLinks)
             boolean tooLargeInline = archive.length() > runtime.inlineResponseLimit();
@@ -99,19 +118,89 @@ public class DownloadController {
         response.setHeader("Content-Disposition", ContentDisposition.attachment(archive.fileName()));
         response.setContentType("application/zip");
         response.setContentLengthLong(bodyLength);
-        if ("HEAD".equals(request.getMethod())) {
+        if (!sendsBody) {
             return;
         }
+        Map<String, String> granted = grantAll(access, event);
         ZipSlice slice = runtime.downloadAll().slice(archive, span[0], span[1] + 1);
+        CountingOutputStream out = new CountingOutputStream(response.getOutputStream());
         try (slice) {
-            BlobResponder.copy(slice, response.getOutputStream());
+            BlobResponder.copy(slice, out);
         } catch (IOException e) {
+            giveBackUnsent(access, archive, granted, span[0] + out.count());
             // the photo that changed, not the transport that carried it: answered as itself if nothing was sent
             // yet, else the connection is ended (ApiErrors): never error bytes inside the archive
             if (slice.failure() != null) {
                 throw slice.failure();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Grants every photo of the event to the guest under its download limit, all or none (403 {@code download_limit}
+     * with what remains). Nothing is counted without a limit.
+     *
+     * @return the photos newly counted, by storage key (the zip entries name their photos by key)
+     */
+    private Map<String, String> grantAll(GuestAccess access, Event event) {
+        if (!event.limitsDownloads()) {
+            return Map.of();
+        }
+        Map<String, String> idsByKey = new HashMap<>();
+        try (Stream<Photo> photos = runtime.catalog().allPhotos(event.slug())) {
+            photos.forEach(p -> idsByKey.put(p.key(), p.id()));
+        }
+        Set<String> fresh = runtime.downloadLimits().grantAll(event, Downloader.of(access), idsByKey.values());
+        idsByKey.values().retainAll(fresh);
+        return idsByKey;
+    }
+
+    /**
+     * A streamed archive cut off at {@code sentUpTo} (an offset in the archive): the photos this request counted
+     * whose entries were not sent whole are given back. A photo counted before stays counted.
+     */
+    private void giveBackUnsent(GuestAccess access, Archive archive, Map<String, String> granted, long sentUpTo) {
+        if (granted.isEmpty()) {
+            return;
+        }
+        List<String> unsent = new ArrayList<>();
+        for (ZipPlan.Entry entry : archive.plan().entries()) {
+            String photoId = granted.get(entry.item().storageKey());
+            if (photoId != null && entry.dataOffset() + entry.item().size() > sentUpTo) {
+                unsent.add(photoId);
+            }
+        }
+        try {
+            runtime.downloadLimits().giveBack(access.event(), Downloader.of(access), unsent);
+        } catch (RuntimeException e) { // the cut-off is what the caller reports; the photos stay counted
+            log.warn("could not give back {} unsent photos of gallery '{}': {}", unsent.size(), access.event().slug(),
+                    e.getMessage());
+        }
+    }
+
+    /** The bytes written through it: how much of a streamed archive left before the stream broke. */
+    private static final class CountingOutputStream extends FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        long count() {
+            return count;
         }
     }
 

@@ -19,7 +19,7 @@ final class EventRequests {
     private static final Set<String> FIELDS = Set.of("slug", "title", "password", "expiresAt", "active",
             "allowDownloads", "watermarkDownloads", "allowDirectS3Download", "protectionLevel", "watermarkViews",
             "watermarkPosition", "watermarkSize", "watermarkOpacity", "fragmentationLevel", "downloadSizes", "guestIdentity",
-            "favouritesLimit");
+            "favouritesLimit", "downloadLimit");
 
     private EventRequests() {
     }
@@ -52,7 +52,8 @@ final class EventRequests {
         }
         return new EventPatch(JsonFields.text(body, "title"), password(body), expiresAt, clearExpiry, bool(body, "active"),
                 bool(body, "allowDownloads"), bool(body, "watermarkDownloads"), bool(body, "allowDirectS3Download"),
-                protection(body), downloadSizes(body), guests(body));
+                protection(body), downloadSizes(body), guests(body), integer(body, "downloadLimit"),
+                body.has("downloadLimit") && body.get("downloadLimit").isNull());
     }
 
     /** {@code "guestIdentity": "none"|"name"|"pin"}, {@code "favouritesLimit": n} (null: no cap). */

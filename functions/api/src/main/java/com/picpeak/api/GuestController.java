@@ -14,7 +14,9 @@ import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.gallery.GalleryService;
 import com.picpeak.gallery.GalleryService.GuestAccess;
+import com.picpeak.gallery.ApiTokens;
 import com.picpeak.gallery.ContentTags;
+import com.picpeak.gallery.Downloader;
 import com.picpeak.gallery.GuestSessions;
 import com.picpeak.gallery.TrustedProxies;
 import com.picpeak.rendition.DownloadSize;
@@ -74,17 +76,43 @@ public class GuestController {
      */
     @GetMapping("/api/gallery/{slug}")
     ResponseEntity<Map<String, Object>> info(@PathVariable String slug, HttpServletRequest request) {
-        Event event = runtime.gallery().visibleEvent(slug);
+        String bearer = sessionToken(request);
+        Event event;
+        GuestAccess opened; // null while the guest may not open the gallery (it needs the password)
+        if (ApiTokens.isApiToken(bearer)) { // refused (401, 404) like every route of the token
+            opened = access(slug, request);
+            event = opened.event();
+        } else {
+            event = runtime.gallery().visibleEvent(slug);
+            opened = runtime.gallery().openAccess(event, bearer).orElse(null);
+        }
+        boolean mayOpen = opened != null;
         Map<String, Object> json = Json.guestEvent(event);
         Long downloadAllSize = null;
-        if (event.allowDownloads() && runtime.gallery().mayOpen(event, sessionToken(request))) {
+        if (event.allowDownloads() && mayOpen) {
             OptionalLong length = runtime.downloadAll().expectedLength(event);
             downloadAllSize = length.isPresent() ? length.getAsLong() : null;
         }
         json.put("downloadAllSize", downloadAllSize);
+        json.put("downloads", downloads(event, opened));
         // the answer is small and made from the event row: its tag is a hash of what it says
         String tag = ConditionalGet.quoted("e" + event.revision() + "-" + ContentTags.of(json.toString()));
         return ConditionalGet.answer(request, tag, () -> json);
+    }
+
+    /**
+     * {@code {"used","limit"}}: what this guest has used of the event's download limit ({@code used} null for a guest
+     * who may not open the gallery yet; both null without a limit).
+     */
+    private Map<String, Object> downloads(Event event, GuestAccess opened) {
+        Map<String, Object> downloads = new LinkedHashMap<>();
+        Integer used = null;
+        if (event.limitsDownloads() && opened != null) {
+            used = runtime.downloadLimits().usage(event, Downloader.of(opened)).used();
+        }
+        downloads.put("used", used);
+        downloads.put("limit", event.downloadLimit());
+        return downloads;
     }
 
     @PostMapping("/api/gallery/{slug}/auth")
@@ -233,8 +261,11 @@ public class GuestController {
         DownloadSize chosen = DownloadSize.parse(size);
         GuestAccess access = access(slug, request);
         Photo photo = runtime.gallery().downloadablePhoto(access, id, chosen);
-        serve(request, response, runtime.protection().download(access, photo, client(runtime, request), token, chosen),
-                NO_STORE);
+        FingerprintedDelivery.Served served = runtime.protection().download(access, photo, client(runtime, request),
+                token, chosen);
+        // counted before the first byte and before any presigned URL (BlobResponder may answer with one)
+        runtime.downloadLimits().grant(access.event(), Downloader.of(access), photo.id());
+        serve(request, response, served, NO_STORE);
     }
 
     @GetMapping("/api/gallery/{slug}/hero")
@@ -317,7 +348,16 @@ public class GuestController {
     }
 
     GuestAccess access(String slug, HttpServletRequest request) {
-        return runtime.gallery().access(slug, sessionToken(request));
+        // an API token needs "download" for a photo as downloaded, "list" for everything else
+        ApiTokens.Scope scope = request.getRequestURI().endsWith("/download") ? ApiTokens.Scope.DOWNLOAD
+                : ApiTokens.Scope.LIST;
+        return access(runtime, slug, request, scope);
+    }
+
+    /** The request's access to the event: its session, or an API token used for {@code scope} (recorded with its route). */
+    static GuestAccess access(PicPeakRuntime runtime, String slug, HttpServletRequest request, ApiTokens.Scope scope) {
+        return runtime.gallery().access(slug, sessionToken(request), scope, request.getMethod() + " "
+                + request.getRequestURI());
     }
 
     /** The guest's session: the cookie, or {@code Authorization: Bearer} for API clients. */

@@ -124,6 +124,7 @@ final class Json {
         json.put("watermarkDownloads", e.watermarkDownloads());
         json.put("allowDirectS3Download", e.allowDirectS3Download());
         json.put("downloadSizes", e.downloadSizes());
+        json.put("downloadLimit", e.downloadLimit());
         json.put("revision", e.revision());
         json.put("photoCount", e.photoCount());
         json.put("heroPhotoId", e.heroPhotoId());

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
         subcommands = {BenchCommand.Storage.class, BenchCommand.Gallery.class, BenchCommand.DownloadAll.class,
                 BenchCommand.Protection.class, BenchCommand.ScaleOut.class, BenchCommand.Renditions.class,
                 BenchCommand.Cdn.class, BenchCommand.Import.class, BenchCommand.Hardening.class,
-                BenchCommand.Selections.class})
+                BenchCommand.Selections.class, BenchCommand.Limits.class})
 final class BenchCommand implements Runnable {
     private final Map<String, String> env;
 
@@ -225,6 +225,29 @@ final class BenchCommand implements Runnable {
             env.put(AppConfig.IMAGE_RATE_LIMIT, "1000000");
             onScratchServer(scratch, env, (server, token) ->
                     new ProtectionBenchmark(server, token, new PrintStream(System.out, true)).run(scratch, photos, megapixels, rounds));
+            return 0;
+        }
+    }
+
+    @Command(name = "limits", mixinStandardHelpOptions = true,
+            description = "A single download with a download limit (granted by a conditional write) against the same "
+                    + "download without one, interleaved, through a local server on a scratch data folder.")
+    static final class Limits implements Callable<Integer> {
+        @Option(names = "--photos", defaultValue = "10", description = "photos per gallery (default ${DEFAULT-VALUE})")
+        int photos;
+
+        @Option(names = "--megapixels", defaultValue = "2", description = "their size (default ${DEFAULT-VALUE})")
+        int megapixels;
+
+        @Option(names = "--rounds", defaultValue = "30", description = "timed rounds after a warm-up (default ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path scratch = Files.createTempDirectory("picpeak-bench-limits");
+            Map<String, String> env = new HashMap<>(GalleryBenchmark.env(scratch.resolve("data"), 0));
+            onScratchServer(scratch, env, (server, token) ->
+                    new DownloadLimitsBenchmark(server, token, new PrintStream(System.out, true)).run(scratch, photos, megapixels, rounds));
             return 0;
         }
     }

@@ -6,7 +6,9 @@ import com.picpeak.api.AdminPageController;
 import com.picpeak.api.AdminPhotosController;
 import com.picpeak.api.ApiConfiguration;
 import com.picpeak.api.AutoImportController;
+import com.picpeak.api.ApiTokensController;
 import com.picpeak.api.BrandingController;
+import com.picpeak.api.DownloadLimitsController;
 import com.picpeak.api.EventArchiveController;
 import com.picpeak.api.FingerprintsController;
 import com.picpeak.api.JobsController;
@@ -23,6 +25,6 @@ import org.springframework.context.annotation.Import;
 @Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
         BrandingController.class, FingerprintsController.class, StorageController.class, WebhooksController.class,
         AutoImportController.class, AdminPageController.class, JobsController.class,
-        AdminGuestsController.class})
+        AdminGuestsController.class, DownloadLimitsController.class, ApiTokensController.class})
 public class AdminFunctionApp {
 }
