@@ -40,7 +40,7 @@ public record EventPatch(
                       Boolean allowDownloads, Boolean watermarkDownloads, Boolean allowDirectS3Download,
                       ProtectionPatch protection) {
         this(title, password, expiresAt, clearExpiry, active, allowDownloads, watermarkDownloads, allowDirectS3Download,
-                protection, null, null);
+                protection, null);
     }
 
     /** A patch that leaves the protection settings as they are. */

@@ -3,6 +3,7 @@ package com.picpeak.migrate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.catalog.Catalog;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.GuestPolicy;
 import com.picpeak.catalog.Protection;
 import com.picpeak.catalog.Photo;
 import com.picpeak.error.ErrorCode;
@@ -269,7 +270,8 @@ public final class BackupService {
         Event base = new Event(event.slug(), event.title(), event.passwordHash(), event.expiresAt(), event.active(),
                 event.allowDownloads(), event.watermarkDownloads(), event.allowDirectS3Download(),
                 event.revision() - photos.size(), event.heroPhotoId(), event.heroKey(), 0, event.createdAt(),
-                event.updatedAt(), event.archivedAt(), event.protection(), event.downloadSizes(), event.downloadLimit());
+                event.updatedAt(), event.archivedAt(), event.protection(), event.downloadSizes(), event.guests(),
+                event.downloadLimit());
         catalog.createEvent(base);
         for (Photo photo : photos) {
             catalog.claimFilename(event.slug(), photo.filename());
@@ -325,6 +327,12 @@ public final class BackupService {
         row.put("downloadSizes", e.downloadSizes());
         if (e.downloadLimit() != null) { // a backup says what it must: older restores read no such field
             row.put("downloadLimit", e.downloadLimit());
+        }
+        if (!e.guests().equals(GuestPolicy.NONE)) {
+            row.put("guestIdentity", e.guests().identity().wireName());
+            if (e.guests().favouritesLimit() != null) {
+                row.put("favouritesLimit", e.guests().favouritesLimit());
+            }
         }
         return row;
     }

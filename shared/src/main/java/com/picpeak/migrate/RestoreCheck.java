@@ -3,6 +3,7 @@ package com.picpeak.migrate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.picpeak.catalog.Event;
+import com.picpeak.catalog.GuestPolicy;
 import com.picpeak.catalog.Photo;
 import com.picpeak.catalog.PhotoSource;
 import com.picpeak.catalog.Protection;
@@ -304,7 +305,23 @@ final class RestoreCheck {
                 flag(r, "allowDirectS3Download"), whole(r, "revision"), optionalText(r, "heroPhotoId"),
                 optionalText(r, "heroKey"), whole(r, "photoCount"), time(r, "createdAt"), time(r, "updatedAt"),
                 time(r, "archivedAt"), protection(r.get("protection")), downloadSizes(r.get("downloadSizes")),
-                downloadLimit(r.get("downloadLimit")));
+                guests(r.get("guestIdentity"), r.get("favouritesLimit")), downloadLimit(r.get("downloadLimit")));
+    }
+
+    /** Backups made before guest identity existed have none: anonymous guests, no favourites cap. */
+    private static GuestPolicy guests(Object identity, Object favouritesLimit) {
+        if (identity != null && !(identity instanceof String)) {
+            throw refused("\"guestIdentity\" must be none, name or pin");
+        }
+        if (favouritesLimit != null && !(favouritesLimit instanceof Integer)) {
+            throw refused("\"favouritesLimit\" must be a whole number of photos");
+        }
+        try {
+            return new GuestPolicy(identity == null ? GuestPolicy.Identity.NONE : GuestPolicy.Identity.parse((String) identity),
+                    (Integer) favouritesLimit);
+        } catch (PicPeakException e) {
+            throw refused(e.getMessage());
+        }
     }
 
     /** Backups made before the setting existed have none: no limit. */

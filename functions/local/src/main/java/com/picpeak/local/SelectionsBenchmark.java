@@ -108,7 +108,7 @@ final class SelectionsBenchmark {
     /** A gallery with guest identity "name" and photo rows seeded directly (listing never reads storage). */
     private static List<String> seed(LocalServer server, String slug, int photoCount) {
         server.runtime().events().create(slug, new EventPatch(slug, null, null, false, null, null, null, null, null,
-                null, new EventPatch.GuestsPatch(GuestPolicy.Identity.NAME, null, false)));
+                null, new EventPatch.GuestsPatch(GuestPolicy.Identity.NAME, null, false), null, false));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < photoCount; i++) {
             String id = PhotoIds.next(Instant.now());
