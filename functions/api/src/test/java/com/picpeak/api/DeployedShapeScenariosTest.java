@@ -250,8 +250,8 @@ class DeployedShapeScenariosTest {
         DeployedTemplate.Function poller = withPoller.function("Poller");
         Map<String, String> env = new HashMap<>(withPoller.environment("Poller"));
         long interval = Long.parseLong(env.get(StorageConfig.STORAGE_AUTO_IMPORT_INTERVAL_MS));
-        assertThat(withPoller.schedule("Poller")).as("the rule ticks at the interval the function is told")
-                .isEqualTo("rate(" + interval / 60_000 + " minutes)");
+        assertThat(rateMillis(withPoller.schedule("Poller"))).as("the rule ticks at the interval the function is told")
+                .isEqualTo(interval);
         // what is not the template's: the S3-compatible server's endpoint and keys (Lambda: the default endpoint and
         // the role's credentials), the test bucket's prefix, and the interval scaled from minutes to seconds
         for (String own : List.of(StorageConfig.STORAGE_S3_ENDPOINT, StorageConfig.STORAGE_S3_ACCESS_KEY,
@@ -371,6 +371,18 @@ class DeployedShapeScenariosTest {
         DeployedShape.HttpAnswer uploaded = aws.http("POST", "/api/admin/events/" + slug + "/photos", Map.of(
                 "authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN, "content-type", form.contentType()), form.body());
         assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(201);
+    }
+
+    /** The period of an EventBridge rate expression ("rate(5 minutes)", "rate(1 hour)"), in milliseconds. */
+    private static long rateMillis(String expression) {
+        Matcher rate = Pattern.compile("rate\\((\\d+) (minute|hour|day)s?\\)").matcher(expression);
+        assertThat(rate.matches()).as(expression).isTrue();
+        long unit = switch (rate.group(2)) {
+            case "minute" -> 60_000L;
+            case "hour" -> 3_600_000L;
+            default -> 86_400_000L;
+        };
+        return Long.parseLong(rate.group(1)) * unit;
     }
 
     /** A direct upload (presigned PUT, then complete) whose import job the worker runs. */
