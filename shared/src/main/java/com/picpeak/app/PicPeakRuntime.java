@@ -48,6 +48,7 @@ import com.picpeak.gallery.PasswordGuesses;
 import com.picpeak.gallery.PasswordHasher;
 import com.picpeak.gallery.SessionIssuance;
 import com.picpeak.ingest.ImportService;
+import com.picpeak.ingest.Orphans;
 import com.picpeak.media.ImageProbe;
 import com.picpeak.media.ImageScaler;
 import com.picpeak.media.RenditionMaker;
@@ -107,6 +108,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     /** How many requests one API token may make in a minute, across instances. */
     public static final long API_TOKEN_USES_PER_MINUTE = 600;
     private final ImportService imports;
+    private final Orphans orphans;
     private final DirectUploads directUploads;
     private final RenditionMaker renditions;
     private final TierRenditions tiers;
@@ -184,6 +186,10 @@ public final class PicPeakRuntime implements AutoCloseable {
         ZipParts zipParts = new ZipParts(store, table, jobs, clock);
         downloadAll.useJobs(jobs, zipParts);
         this.archiver = new EventArchiver(catalog, store, imports, jobs, zipParts, clock);
+        // with a watcher (the local backend's), the walker or push import, a file in an event's folder without a row
+        // is theirs to import: only thumbnails and, without them, import leftovers are orphans
+        this.orphans = new Orphans(catalog, store, clock, storageConfig.backend() == StorageConfig.Backend.LOCAL
+                || storageConfig.autoImport() || storageConfig.pushImport());
         this.deletions = new EventDeletion(catalog, store, jobs, clock);
         this.autoImportPolls = new AutoImportPolls(jobs, this::prefixWalker);
         this.directUploads = new DirectUploads(events, imports, catalog, store, jobs, clock);
@@ -192,7 +198,7 @@ public final class PicPeakRuntime implements AutoCloseable {
                 JobKind.EVENT_ARCHIVE_PART, archiver.partStep(),
                 JobKind.EVENT_RESTORE, archiver.restoreStep(),
                 JobKind.EVENT_DELETE, deletions.step(),
-                JobKind.ARCHIVE_SWEEP, archiver.sweepStep(),
+                JobKind.ARCHIVE_SWEEP, archiver.sweepStep(orphans),
                 JobKind.AUTO_IMPORT_POLL, autoImportPolls.step(),
                 JobKind.DOWNLOAD_ALL_BUILD, downloadAll.buildStep(jobSettings.partBytes()),
                 JobKind.DOWNLOAD_ALL_PART, downloadAll.partStep(),
@@ -369,6 +375,11 @@ public final class PicPeakRuntime implements AutoCloseable {
 
     public DirectUploads directUploads() {
         return directUploads;
+    }
+
+    /** Files that failed imports left without a row (local mode at start; the sweep). */
+    public Orphans orphans() {
+        return orphans;
     }
 
     public ImportService imports() {

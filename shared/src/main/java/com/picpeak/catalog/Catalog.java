@@ -50,6 +50,13 @@ public interface Catalog {
     void releaseFilename(String slug, String filename);
 
     /**
+     * Takes over the claim of an import that has not finished (no photo, no tombstone), live or not, for
+     * {@code lease}: for a retry of the same upload, which takes back the leftover its failed import could not
+     * release (the caller checks the bytes are the same). Empty when the name has a photo or a tombstone, or is free.
+     */
+    Optional<String> takeOverUnfinishedClaim(String slug, String filename, Instant now, Duration lease);
+
+    /**
      * Releases the claim only while it is still the one with this token (no one took it over); false when it
      * was not (another import holds the name now, or its photo was added).
      */

@@ -123,6 +123,11 @@ public final class DynamoCatalog implements Catalog {
     }
 
     @Override
+    public Optional<String> takeOverUnfinishedClaim(String slug, String filename, Instant now, Duration lease) {
+        return fileClaims.takeOverUnfinished(slug, filename, now, lease);
+    }
+
+    @Override
     public Optional<FileClaim> findFileClaim(String slug, String filename) {
         return fileClaims.find(slug, filename);
     }

@@ -60,6 +60,20 @@ final class FileClaimRows {
         }
     }
 
+    Optional<String> takeOverUnfinished(String slug, String filename, Instant now, Duration lease) {
+        String token = UUID.randomUUID().toString();
+        try {
+            table.call(c -> c.putItem(b -> b.tableName(table.name())
+                    .item(Map.of("pk", s(eventPk(slug)), "sk", s(fileSk(filename)), "claimedAt", s(now.toString()),
+                            "leaseUntil", n(now.plus(lease).toEpochMilli()), "token", s(token)))
+                    .conditionExpression("attribute_exists(pk) AND attribute_exists(leaseUntil) "
+                            + "AND attribute_not_exists(photoId) AND attribute_not_exists(tombstone)")));
+            return Optional.of(token);
+        } catch (ConditionalCheckFailedException notUnfinished) {
+            return Optional.empty();
+        }
+    }
+
     void release(String slug, String filename) {
         table.delete(eventPk(slug), fileSk(filename));
     }

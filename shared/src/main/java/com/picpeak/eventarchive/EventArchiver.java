@@ -7,6 +7,7 @@ import com.picpeak.catalog.PhotoSource;
 import com.picpeak.error.ErrorCode;
 import com.picpeak.error.PicPeakException;
 import com.picpeak.ingest.ImportService;
+import com.picpeak.ingest.Orphans;
 import com.picpeak.jobs.Deadline;
 import com.picpeak.jobs.Job;
 import com.picpeak.jobs.JobJson;
@@ -370,6 +371,11 @@ public final class EventArchiver {
     }
 
     public JobStep sweepStep() {
+        return sweepStep(null);
+    }
+
+    /** The sweep, which also removes files a failed import left without a row ({@code orphans}; null: not). */
+    public JobStep sweepStep(Orphans orphans) {
         return (job, deadline) -> {
             Instant now = clock.instant();
             List<String> submitted = new ArrayList<>();
@@ -388,8 +394,10 @@ public final class EventArchiver {
                 }
             }
             int resumed = jobs.resumeStranded(); // jobs whose queue message was lost get a worker again
+            int orphansRemoved = orphans == null ? 0 : orphans.reconcileAll().total();
             return StepResult.done(Progress.of("done", due.size(), due.size(), "events"),
-                    JobJson.write(Map.of("archiving", submitted, "skipped", skipped, "resumedJobs", resumed)));
+                    JobJson.write(Map.of("archiving", submitted, "skipped", skipped, "resumedJobs", resumed,
+                            "orphansRemoved", orphansRemoved)));
         };
     }
 

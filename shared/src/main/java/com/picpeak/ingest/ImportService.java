@@ -224,12 +224,47 @@ public final class ImportService {
         try {
             StoredBlob stored = store.put(key, new SizeLimitedInputStream(in, maxUploadBytes, filename),
                     PutOptions.of(header.type().contentType()));
-            return finish(slug, claim, key, header, new Digest(header, stored.size(), stored.crc32(), stored.sha256(),
-                    stored.etag()), source, written, photoId);
+            Digest digest = new Digest(header, stored.size(), stored.crc32(), stored.sha256(), stored.etag());
+            if (!claim.name().equals(filename)) {
+                Optional<Claim> own = takeBackLeftover(slug, filename, stored.sha256());
+                if (own.isPresent()) { // the same bytes are at the name already: ours, left by a failed try
+                    undo(slug, claim, written);
+                    claim = own.get();
+                    key = Keys.original(slug, filename);
+                    written.clear();
+                    written.add(key);
+                    String etag = store.head(key).map(BlobInfo::etag).orElse(stored.etag());
+                    digest = new Digest(header, stored.size(), stored.crc32(), stored.sha256(), etag);
+                }
+            }
+            return finish(slug, claim, key, header, digest, source, written, photoId);
         } catch (RuntimeException e) {
             undo(slug, claim, written);
             throw e;
         }
+    }
+
+    /**
+     * The name of an earlier try of the same upload that failed when the catalog did (its claim could not be
+     * released and holds the name for {@link #CLAIM_LEASE}; its original stayed): taken back when the object there
+     * has these very bytes (its sha256), so a retry is stored under its own name, not {@code name-1}, and leaves
+     * no copy behind. Empty when the name has a photo or a tombstone, or other bytes.
+     */
+    private Optional<Claim> takeBackLeftover(String slug, String filename, String sha256) {
+        Optional<FileClaim> held = catalog.findFileClaim(slug, filename);
+        if (held.isEmpty() || held.get().photoId() != null || held.get().tombstone() != null) {
+            return Optional.empty();
+        }
+        boolean same = store.head(Keys.original(slug, filename)).flatMap(BlobInfo::sha256)
+                .filter(sha256::equals).isPresent();
+        if (!same) {
+            return Optional.empty();
+        }
+        Optional<Claim> taken = catalog.takeOverUnfinishedClaim(slug, filename, clock.instant(), CLAIM_LEASE)
+                .map(token -> new Claim(filename, token));
+        taken.ifPresent(c -> log.info("{} of {}: took back the leftover of an earlier try (same sha256) that a failed "
+                + "import could not release", filename, slug));
+        return taken;
     }
 
     /**

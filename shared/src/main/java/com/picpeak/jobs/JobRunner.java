@@ -4,6 +4,8 @@ import com.picpeak.error.PicPeakException;
 import com.picpeak.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -19,13 +21,18 @@ import java.util.Optional;
  * with a deadline of {@link JobSettings#stepDeadline()}, at most the worker's own limit), saves each step's
  * checkpoint and renews the lease with it. A step that fails for a passing reason counts an attempt and is
  * tried again after a pause; when the attempts are used up, or at once for a refusal that no retry changes,
- * the job fails with the reason, and its step may undo what it left.
+ * the job fails with the reason, and its step may undo what it left. A step that fails because storage or the
+ * catalog is unavailable (an outage: a 503, no answer) is retried past the attempts, with pauses that double,
+ * for as long as {@link JobSettings#retryWindow()}; meanwhile the job's last error says what it waits for
+ * ({@value #WAITING_FOR_STORAGE} retry 4 at ...).
  * A worker that dies keeps the lease until it runs out: whoever takes it next counts that attempt too and
  * resumes from the last checkpoint.
  */
 public final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final SecureRandom OWNER_RANDOM = new SecureRandom();
+    /** How the last error of a job waiting out an outage starts (the jobs route shows it). */
+    public static final String WAITING_FOR_STORAGE = "waiting for storage:";
 
     /** How a run of a job ended, for the worker that asked. */
     public enum Outcome {
@@ -88,7 +95,9 @@ public final class JobRunner {
         if (step == null) {
             throw new IllegalStateException("no step is registered for " + job.kind());
         }
-        if (job.attempts() >= job.maxAttempts()) {
+        // a job waiting out an outage has its own bound (the retry window), checked when its step fails again
+        if (job.attempts() >= job.maxAttempts() && !(waitingForStorage(job)
+                && job.attempts() <= settings.outageRetries())) {
             return fail(job, step, "stopped after " + job.attempts() + " attempts; the last: " + job.lastError(), true,
                     job.attempts());
         }
@@ -146,6 +155,15 @@ public final class JobRunner {
         String reason = e instanceof PicPeakException ? e.getMessage() : e.toString();
         int attempts = job.attempts() + 1;
         boolean refused = e instanceof PicPeakException p && p.errorCode().httpStatus() < 500;
+        if (!refused && outage(e) && attempts <= settings.outageRetries()) {
+            Instant now = clock.instant();
+            Instant retryAt = now.plus(settings.outagePause(attempts));
+            String waiting = WAITING_FOR_STORAGE + " retry " + attempts + " at " + retryAt + " (retried for up to "
+                    + settings.retryWindow().toSeconds() + " s in all); the last failure: " + reason;
+            log.warn("job {} ({} {}) {}", job.id(), job.kind().wireName(), job.target(), waiting);
+            store.retryLater(job, owner, waiting, now, retryAt);
+            return Outcome.RETRY_LATER;
+        }
         if (refused || attempts >= job.maxAttempts()) {
             // a refusal is not retried and counts no attempt (no retry brings a missing file back)
             return fail(job, step, reason, !refused, refused ? job.attempts() : attempts);
@@ -176,6 +194,33 @@ public final class JobRunner {
                 job.target(), passing ? "" : "refused, not retried; ", attempts, job.maxAttempts(), reason);
         metrics.count("JobsFailed", Map.of("Kind", job.kind().wireName()));
         return Outcome.FINISHED;
+    }
+
+    private static boolean waitingForStorage(Job job) {
+        return job.lastError() != null && job.lastError().startsWith(WAITING_FOR_STORAGE);
+    }
+
+    /**
+     * Whether a step failed because storage or the catalog did not answer, or answered "unavailable" (503, a
+     * throttle, a 5xx, a lost connection): something that passes by itself, unlike a bug or a refusal.
+     */
+    static boolean outage(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PicPeakException p && p.errorCode().httpStatus() == 503) {
+                return true;
+            }
+            if (cause instanceof SdkClientException || cause instanceof java.io.IOException
+                    || cause instanceof java.io.UncheckedIOException) {
+                return true;
+            }
+            if (cause instanceof AwsServiceException aws && (aws.statusCode() >= 500 || aws.isThrottlingException())) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -40,6 +40,17 @@ final class DynamoDbLocalServer implements AutoCloseable {
         return new DynamoDbLocalServer(port, server, null);
     }
 
+    /**
+     * In this process, its tables in files under {@code folder} on {@code port}: stopped ({@link #close}) and started
+     * again on the same folder and port, it is a catalog that went away and came back (the fault tests).
+     */
+    static DynamoDbLocalServer onDisk(Path folder, int port) throws Exception {
+        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                new String[]{"-dbPath", folder.toString(), "-sharedDb", "-port", String.valueOf(port)});
+        server.start();
+        return new DynamoDbLocalServer(port, server, null);
+    }
+
     /** A child JVM (same classpath, or this program's jar), its output to {@code log}. */
     static DynamoDbLocalServer childProcess(Path log) throws IOException {
         int port = freePort();

@@ -138,6 +138,8 @@ final class LocalServer implements AutoCloseable {
             log.info("resuming {} unfinished jobs", resumed);
         }
         long jobPoll = app.jobPollInterval().toMillis();
+        // files a killed import left without a row (its claim released above): before the watcher's first look
+        server.sweeper.execute(server::reconcileOrphans);
         server.sweeper.scheduleAtFixedRate(server::sweepExpired, 1, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
         server.sweeper.scheduleWithFixedDelay(server::resumeStranded, jobPoll, jobPoll, TimeUnit.MILLISECONDS);
         server.sweeper.scheduleWithFixedDelay(server::removeExpiredItems, 0, EXPIRED_ITEMS_EVERY.toMinutes(), TimeUnit.MINUTES);
@@ -195,6 +197,15 @@ final class LocalServer implements AutoCloseable {
             runtime.archiver().sweep();
         } catch (RuntimeException e) {
             log.warn("the daily archive sweep could not start: {}", e.getMessage());
+        }
+    }
+
+    /** At start: thumbnails and import leftovers without a photo row (the daily sweep does it again). */
+    private void reconcileOrphans() {
+        try {
+            runtime.orphans().reconcileAll();
+        } catch (RuntimeException e) {
+            log.warn("reconciling files without a photo row failed (the daily sweep tries again): {}", e.getMessage());
         }
     }
 
