@@ -492,6 +492,7 @@
       uploadPanel(slug, () => photosSection.reload()),
       photosSection.node,
       guestsPanel(slug, () => event, (updated) => { event = updated; }),
+      activityPanel(slug),
       archivePanel(event, finished),
       dangerPanel(event));
     await photosSection.reload();
@@ -1006,6 +1007,50 @@
     const node = el('section', {id: 'guests-panel', class: 'card', 'aria-labelledby': 'guests-heading'},
       el('h2', {id: 'guests-heading', text: 'Guests and selections'}), settings, create, message, guests, exports,
       selections);
+    reload().catch((failure) => status(message, failure.message, 'error'));
+    return node;
+  }
+
+  /** The activity report: totals, the top photos, and who downloaded what (with the guest's name where known). */
+  function activityPanel(slug) {
+    const base = '/api/admin/events/' + slug + '/activity';
+    const message = el('p', {role: 'status'});
+    const totals = el('p', {id: 'activity-totals'});
+    const top = el('ol', {id: 'activity-photos', 'aria-label': 'Top photos'});
+    const who = el('ul', {id: 'activity-downloaders', 'aria-label': 'Who downloaded what'});
+
+    async function reload() {
+      const report = await api('GET', base);
+      const t = report.totals;
+      totals.textContent = t.views + ' views · ' + t.downloads + ' downloads · ' + t.archives + ' Download All ('
+        + t.archivePhotos + ' photos) · ' + t.downloaders + (t.downloaders === 1 ? ' visitor' : ' visitors');
+      top.replaceChildren(...report.photos.slice(0, 10).map((photo) => el('li', {'data-photo-id': photo.photoId,
+        text: photo.photoId + ': ' + photo.views + ' views, ' + photo.downloads + ' downloads'})));
+      who.replaceChildren(...report.downloaders.map((d) => el('li', {'data-downloader': d.downloader},
+        el('strong', {text: d.name || d.downloader}), ' · ' + d.downloads + ' downloads'
+          + (d.archives ? ', ' + d.archives + ' Download All' : '') + ', ' + d.views + ' views',
+        d.photos.length ? el('span', {class: 'muted', text: ' · ' + d.photos.map((p) => p.photoId).join(', ')}) : null)));
+    }
+
+    async function csv() {
+      const response = await fetch(base + '?format=csv', {headers: {Authorization: 'Bearer ' + token()}});
+      if (!response.ok) {
+        status(message, 'The export failed: HTTP ' + response.status, 'error');
+        return;
+      }
+      const link = el('a', {href: URL.createObjectURL(await response.blob()), download: slug + '-activity.csv'});
+      document.body.append(link);
+      link.click();
+      link.remove();
+    }
+
+    const node = el('section', {id: 'activity-panel', class: 'card', 'aria-labelledby': 'activity-heading'},
+      el('h2', {id: 'activity-heading', text: 'Activity'}), message, totals,
+      el('h3', {text: 'Top photos'}), top, el('h3', {text: 'Who downloaded what'}), who,
+      el('p', {class: 'row'},
+        el('button', {type: 'button', class: 'secondary', id: 'activity-refresh', text: 'Refresh',
+          onclick: () => reload().catch((failure) => status(message, failure.message, 'error'))}),
+        el('button', {type: 'button', class: 'secondary', id: 'activity-csv', text: 'CSV', onclick: csv})));
     reload().catch((failure) => status(message, failure.message, 'error'));
     return node;
   }

@@ -246,6 +246,30 @@
       + Math.max(0, downloads.limit - downloads.used) + ' remain' : '';
   }
 
+  // ---- views: the photos opened in the viewer, reported in batches (the CDN serves their bytes, the server does
+  // not see them): every 10 s, at 100 ids, and when the page is hidden (sendBeacon outlives the page) ----
+  const VIEW_BATCH = 100;
+  const seen = [];
+  function sendViews(leaving) {
+    if (!seen.length) return;
+    const body = JSON.stringify({views: seen.splice(0, VIEW_BATCH)});
+    const url = main.dataset.infoUrl + '/activity';
+    if (leaving && navigator.sendBeacon) {
+      navigator.sendBeacon(url, new Blob([body], {type: 'application/json'}));
+      return;
+    }
+    fetch(url, {method: 'POST', headers: {'Content-Type': 'application/json'}, credentials: 'same-origin',
+      body: body, keepalive: true}).catch(() => {});
+  }
+  function viewed(photo) {
+    seen.push(photo.id);
+    if (seen.length >= VIEW_BATCH) sendViews(false);
+  }
+  setInterval(() => sendViews(false), 10000);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') sendViews(true);
+  });
+
   async function show(index) {
     if (index >= photos.length && !exhausted) {
       await loadPage();
@@ -254,6 +278,7 @@
     current = index;
     const photo = photos[index];
     renderPhoto(stage, photo);
+    viewed(photo);
     caption.textContent = photo.filename;
     position.textContent = (index + 1) + ' of ' + (info ? info.photoCount : photos.length);
     viewerSizes.replaceChildren();

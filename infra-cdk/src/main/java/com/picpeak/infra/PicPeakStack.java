@@ -101,10 +101,11 @@ public final class PicPeakStack extends Stack {
     /**
      * The guest functions' catalog rights: reads, sessions, counters and access tokens; a rendition's claim is
      * released with a delete once its image is stored (TierRenditions); the Download All records of a restored event
-     * are replaced in one batch when a guest first asks for them (DownloadAllService). The deployed-shape tests run
-     * every guest request under these rights (DeployedShapeScenariosTest).
+     * are replaced in one batch when a guest first asks for them (DownloadAllService); the view beacon reads which
+     * of its photo ids are the event's in one batch (ActivityCounts). The deployed-shape tests run every guest request
+     * under these rights (DeployedShapeScenariosTest).
      */
-    static final List<String> CATALOG_GUEST = List.of("dynamodb:GetItem", "dynamodb:Query",
+    static final List<String> CATALOG_GUEST = List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
             "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
     /** As {@link #CATALOG_GUEST}, and the job that builds an archive (created in a transaction with a condition check). */
     static final List<String> CATALOG_GUEST_AND_JOBS = List.of("dynamodb:GetItem", "dynamodb:Query",

@@ -40,7 +40,8 @@ public record AppConfig(
         long imageNetworkRequestsPerMinute,
         long sessionsPerMinute,
         Optional<String> storageEventsToken,
-        int storageEventsConcurrency) {
+        int storageEventsConcurrency,
+        Duration activityRetention) {
 
     /**
      * Where local mode keeps its catalog: DynamoDB Local inside this process ({@code embedded}, one instance), or a
@@ -90,6 +91,9 @@ public record AppConfig(
     /** Guest sessions one client network may be issued per minute, across galleries. */
     public static final String SESSIONS_PER_MINUTE = "PICPEAK_SESSIONS_PER_MINUTE";
     public static final long DEFAULT_SESSIONS_PER_MINUTE = 20;
+    /** How long the activity report's hourly counters are kept (days; the rows' ttl). */
+    public static final String ACTIVITY_RETENTION_DAYS = "PICPEAK_ACTIVITY_RETENTION_DAYS";
+    public static final long DEFAULT_ACTIVITY_RETENTION_DAYS = 90;
     /** Request bodies, checked before anyone is authenticated (see {@link RequestLimits}). */
     public static final String MAX_UPLOAD_REQUEST_BYTES = "PICPEAK_MAX_UPLOAD_REQUEST_BYTES";
     public static final String MAX_GUEST_BODY_BYTES = "PICPEAK_MAX_GUEST_BODY_BYTES";
@@ -191,11 +195,12 @@ public record AppConfig(
         }
         long eventsConcurrency = env.wholeNumber(STORAGE_EVENTS_CONCURRENCY, DEFAULT_STORAGE_EVENTS_CONCURRENCY, 1, 64);
         long tierUrlWindow = env.wholeNumber(TIER_URL_WINDOW_SECONDS, TierUrlTokens.DEFAULT_WINDOW.getSeconds(), 60, 86_400);
+        long activityDays = env.wholeNumber(ACTIVITY_RETENTION_DAYS, DEFAULT_ACTIVITY_RETENTION_DAYS, 1, 3650);
         env.throwIfAny();
         return new AppConfig(adminToken, secretArn, table, (int) port, maxUpload, maxPixels, inline, imageRate,
                 maxUploadRequest, maxGuestBody, maxAdminJson, guesses, proxies, (int) maxMetadata, catalog,
                 Duration.ofMillis(jobPoll), Duration.ofSeconds(tierUrlWindow), networkRate, sessionsPerMinute,
-                eventsToken, (int) eventsConcurrency);
+                eventsToken, (int) eventsConcurrency, Duration.ofDays(activityDays));
     }
 
     /**
@@ -226,6 +231,6 @@ public record AppConfig(
                 + ", maxAdminJsonBytes=" + maxAdminJsonBytes + ", passwordGuesses=" + passwordGuesses
                 + ", trustedProxies=" + trustedProxies + ", maxMetadataBytes=" + maxMetadataBytes
                 + ", jobPollInterval=" + jobPollInterval + ", storageEventsHook=" + (storageEventsToken.isPresent() ? "on" : "off")
-                + ", storageEventsConcurrency=" + storageEventsConcurrency + "]";
+                + ", storageEventsConcurrency=" + storageEventsConcurrency + ", activityRetention=" + activityRetention + "]";
     }
 }

@@ -38,6 +38,7 @@ import com.picpeak.gallery.EventService;
 import com.picpeak.gallery.FavouriteStore;
 import com.picpeak.gallery.Favourites;
 import com.picpeak.gallery.ApiTokens;
+import com.picpeak.gallery.ActivityCounts;
 import com.picpeak.gallery.DownloadLimits;
 import com.picpeak.gallery.GalleryService;
 import com.picpeak.gallery.GuestStore;
@@ -104,6 +105,7 @@ public final class PicPeakRuntime implements AutoCloseable {
     private final Lazy<Guests> guests;
     private final Lazy<Favourites> favourites;
     private final DownloadLimits downloadLimits;
+    private final ActivityCounts activity;
     private final ApiTokens apiTokens;
     /** How many requests one API token may make in a minute, across instances. */
     public static final long API_TOKEN_USES_PER_MINUTE = 600;
@@ -169,6 +171,7 @@ public final class PicPeakRuntime implements AutoCloseable {
                 new SessionIssuance(table, keyMaterial.getValue(), appConfig.sessionsPerMinute(), clock),
                 guests.getValue(), apiTokens, clock));
         this.downloadLimits = new DownloadLimits(table, catalog, clock);
+        this.activity = new ActivityCounts(table, appConfig.activityRetention(), clock);
         ImageProbe probe = new ImageProbe(appConfig.maxImagePixels(), appConfig.maxMetadataBytes());
         ImageScaler renderer = new ImageScaler();
         this.imports = new ImportService(catalog, store, probe, renderer, clock, appConfig.maxUploadBytes(), eventSink);
@@ -358,6 +361,11 @@ public final class PicPeakRuntime implements AutoCloseable {
     }
 
     /** Events' download limits: photos granted per downloader, before the first byte. */
+    /** Views and downloads per photo, downloader and hour (the activity report). */
+    public ActivityCounts activity() {
+        return activity;
+    }
+
     public DownloadLimits downloadLimits() {
         return downloadLimits;
     }

@@ -34,6 +34,8 @@ import java.time.Instant;
  *       <td>FavouriteStore</td></tr>
  *   <tr><td>EVENT#slug</td><td>DOWNLOADS#downloader</td><td></td><td>the distinct photos one downloader (a guest,
  *       or the whole gallery) was granted under the event's download limit</td><td>DownloadLimits</td></tr>
+ *   <tr><td>EVENT#slug</td><td>ACTIVITY#hour#downloader</td><td></td><td>one downloader's views and downloads in one
+ *       clock hour (counters added to, per photo too; ttl)</td><td>ActivityCounts</td></tr>
  *   <tr><td>AUTOIMPORT</td><td>LAST_POLL</td><td></td><td>the last poll's report</td><td>AutoImportState</td></tr>
  *   <tr><td>JOB#id</td><td>JOB</td><td>JOBS / createdAt#id</td><td>a job</td><td>JobStore</td></tr>
  *   <tr><td>JOBLOCK#group#target</td><td>LOCK</td><td></td><td>held by the one unfinished job of a group and
@@ -94,6 +96,8 @@ public final class CatalogKeys {
     public static final String FAVOURITE_PREFIX = "FAV#";
     public static final String EXTERNAL_SK = "EXTERNAL";
     public static final String DOWNLOADS_PREFIX = "DOWNLOADS#";
+    /** Activity counters: {@code ACTIVITY#<hour yyyy-MM-ddTHH>#<downloader>}, so an hour range is one key range. */
+    public static final String ACTIVITY_PREFIX = "ACTIVITY#";
     /** gsi1pk of every event that references an external folder. */
     public static final String EXTERNAL_FOLDERS_GSI_PK = "EXTERNAL_FOLDERS";
     public static final String AUTOIMPORT_PK = "AUTOIMPORT";
@@ -261,6 +265,11 @@ public final class CatalogKeys {
     /** The downloader key a {@code DOWNLOADS#} sort key names. */
     public static String downloaderOf(String downloadsSk) {
         return downloadsSk.substring(DOWNLOADS_PREFIX.length());
+    }
+
+    /** One downloader's activity counters of one clock hour ({@code hour}: {@code yyyy-MM-ddTHH}, UTC). */
+    public static String activitySk(String hour, String activityKey) {
+        return ACTIVITY_PREFIX + hour + "#" + activityKey;
     }
 
     // ---- API tokens ----

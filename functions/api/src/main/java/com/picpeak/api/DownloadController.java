@@ -73,6 +73,7 @@ public class DownloadController {
         if (archive.ready()) {
             if (sendsBody) { // before the link or the first byte: the whole set, or 403 with what remains
                 grantAll(access, event);
+                countArchive(access, event, request);
             }
             // a link the guest can forward, or an archive over the inline cap: a presigned GET that outlives the
             // whole transfer, so that a browser resuming it later is not refused (PresignedLinks)
@@ -122,6 +123,9 @@ public class DownloadController {
             return;
         }
         Map<String, String> granted = grantAll(access, event);
+        if (span[0] == 0) { // a resumed archive is the same Download All: counted once
+            runtime.activity().countArchive(event, Downloader.of(access), event.photoCount());
+        }
         ZipSlice slice = runtime.downloadAll().slice(archive, span[0], span[1] + 1);
         CountingOutputStream out = new CountingOutputStream(response.getOutputStream());
         try (slice) {
@@ -154,6 +158,13 @@ public class DownloadController {
         Set<String> fresh = runtime.downloadLimits().grantAll(event, Downloader.of(access), idsByKey.values());
         idsByKey.values().retainAll(fresh);
         return idsByKey;
+    }
+
+    /** A Download All served whole or from its first byte: one more in the activity report. */
+    private void countArchive(GuestAccess access, Event event, HttpServletRequest request) {
+        if (GuestController.startsAtFirstByte(request)) {
+            runtime.activity().countArchive(event, Downloader.of(access), event.photoCount());
+        }
     }
 
     /**

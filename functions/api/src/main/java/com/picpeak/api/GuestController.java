@@ -264,8 +264,18 @@ public class GuestController {
         FingerprintedDelivery.Served served = runtime.protection().download(access, photo, client(runtime, request),
                 token, chosen);
         // counted before the first byte and before any presigned URL (BlobResponder may answer with one)
-        runtime.downloadLimits().grant(access.event(), Downloader.of(access), photo.id());
+        Downloader downloader = Downloader.of(access);
+        runtime.downloadLimits().grant(access.event(), downloader, photo.id());
+        if (startsAtFirstByte(request)) { // a resumed download is the same download: counted once
+            runtime.activity().countDownload(access.event(), downloader, photo.id());
+        }
         serve(request, response, served, NO_STORE);
+    }
+
+    /** Whether the request asks for the response from its first byte (no range, or a range from 0). */
+    static boolean startsAtFirstByte(HttpServletRequest request) {
+        String range = request.getHeader("Range");
+        return range == null || range.replace(" ", "").startsWith("bytes=0-");
     }
 
     @GetMapping("/api/gallery/{slug}/hero")

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Import;
         AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class, BrandingController.class,
         FingerprintsController.class, StorageController.class, WebhooksController.class, AutoImportController.class,
         AdminPageController.class, JobsController.class, StorageEventsController.class, SelectionsController.class,
-        AdminGuestsController.class, DownloadLimitsController.class, ApiTokensController.class})
+        AdminGuestsController.class, DownloadLimitsController.class, ApiTokensController.class,
+        ActivityBeaconController.class, AdminActivityController.class})
 public class PicPeakApiApp {
 }

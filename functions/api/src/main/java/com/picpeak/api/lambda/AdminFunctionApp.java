@@ -1,5 +1,6 @@
 package com.picpeak.api.lambda;
 
+import com.picpeak.api.AdminActivityController;
 import com.picpeak.api.AdminEventsController;
 import com.picpeak.api.AdminGuestsController;
 import com.picpeak.api.AdminPageController;
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Import;
 @Import({LambdaAutoConfiguration.class, ApiConfiguration.class, AdminEventsController.class, AdminPhotosController.class, EventArchiveController.class,
         BrandingController.class, FingerprintsController.class, StorageController.class, WebhooksController.class,
         AutoImportController.class, AdminPageController.class, JobsController.class,
-        AdminGuestsController.class, DownloadLimitsController.class, ApiTokensController.class})
+        AdminGuestsController.class, DownloadLimitsController.class, ApiTokensController.class,
+        AdminActivityController.class})
 public class AdminFunctionApp {
 }

@@ -1,5 +1,6 @@
 package com.picpeak.api.lambda;
 
+import com.picpeak.api.ActivityBeaconController;
 import com.picpeak.api.ApiConfiguration;
 import com.picpeak.api.GalleryPageController;
 import com.picpeak.api.GuestController;
@@ -13,6 +14,6 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @Import({LambdaAutoConfiguration.class, ApiConfiguration.class, GuestController.class, GalleryPageController.class,
-        SelectionsController.class})
+        SelectionsController.class, ActivityBeaconController.class})
 public class GalleryFunctionApp {
 }
