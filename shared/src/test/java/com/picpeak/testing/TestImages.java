@@ -282,6 +282,28 @@ public final class TestImages {
         throw new AssertionError("not found");
     }
 
+    /**
+     * A JPEG grown to {@code size} bytes by application segments (APP15) after its start marker: decoders skip them,
+     * so a photo of camera size costs no pixels to make or to scale. Keep {@code size} under the probe's metadata
+     * limit (16 MiB by default).
+     */
+    public static byte[] padded(byte[] jpeg, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.write(jpeg, 0, 2); // SOI
+        int room = size - jpeg.length;
+        while (room > 4) {
+            int payload = Math.min(65_533, room - 4);
+            out.write(0xFF);
+            out.write(0xEF);
+            out.write((payload + 2) >> 8);
+            out.write((payload + 2) & 0xFF);
+            out.write(new byte[payload], 0, payload);
+            room -= payload + 4;
+        }
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {

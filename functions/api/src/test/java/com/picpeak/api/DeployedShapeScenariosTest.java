@@ -116,8 +116,8 @@ class DeployedShapeScenariosTest {
         // eight photos of 14 MB, put by direct upload as a photographer's camera files would be: over 100 MB, so with
         // S3's least part size (5 MiB, which the build keeps to) the archive is made of more than 20 parts
         for (int i = 0; i < 8; i++) {
-            directUpload("twenty-parts", "RAW_" + i + ".jpg", padded(TestImages.jpeg(TestImages.noisyHalves(64, 48, 70 + i)),
-                    14 * 1024 * 1024));
+            byte[] small = TestImages.jpeg(TestImages.noisyHalves(64, 48, 70 + i));
+            directUpload("twenty-parts", "RAW_" + i + ".jpg", TestImages.padded(small, 14 * 1024 * 1024));
         }
         DeployedShape.HttpAnswer asked = aws.http("GET", "/gallery/twenty-parts/download-all");
         assertThat(asked.status()).as(asked.text()).isIn(200, 202);
@@ -396,27 +396,6 @@ class DeployedShapeScenariosTest {
                 HttpResponse.BodyHandlers.discarding());
         assertThat(put.statusCode()).isEqualTo(200);
         runJobTo(ticket.get("completeUrl").asText(), "{\"filename\":\"" + name + "\"}");
-    }
-
-    /**
-     * A JPEG grown to {@code size} bytes by application segments (APP15) after its start marker: decoders skip them,
-     * so a photo of camera size costs no pixels to make or to scale.
-     */
-    private static byte[] padded(byte[] jpeg, int size) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size);
-        out.write(jpeg, 0, 2); // SOI
-        int room = size - jpeg.length;
-        while (room > 4) {
-            int payload = Math.min(65_533, room - 4);
-            out.write(0xFF);
-            out.write(0xEF);
-            out.write((payload + 2) >> 8);
-            out.write((payload + 2) & 0xFF);
-            out.write(new byte[payload], 0, payload);
-            room -= payload + 4;
-        }
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 
     /** Submits a job (202 + Location) and delivers the queue until it has ended. */

@@ -156,8 +156,9 @@ class DownloadLimitsHttpTest {
                 + "\"downloadLimit\":4}");
         assertThat(created.statusCode()).isEqualTo(201);
         Multipart form = new Multipart();
-        for (int i = 0; i < 4; i++) { // noise: JPEGs of megabytes, more than the sockets' buffers hold
-            form.file("BIG_" + i + ".jpg", TestImages.jpeg(TestImages.noisyHalves(2400, 1800, 900 + i)));
+        for (int i = 0; i < 4; i++) { // 32 MB in all: far more than loopback sockets' buffers hold, however tuned
+            form.file("BIG_" + i + ".jpg", TestImages.padded(TestImages.jpeg(TestImages.noisyHalves(320, 240, 900 + i)),
+                    8 * 1024 * 1024));
         }
         assertThat(send("POST", "/api/admin/events/cut-off/photos", form.body(), form.contentType(),
                 "Bearer " + TestRuntimes.ADMIN_TOKEN).statusCode()).isEqualTo(201);
