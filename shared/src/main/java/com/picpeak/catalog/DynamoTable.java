@@ -5,12 +5,15 @@ import com.picpeak.error.PicPeakException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +53,59 @@ public final class DynamoTable {
             throw answer;
         } catch (SdkException e) {
             throw unavailable(e);
+        }
+    }
+
+    /** Tries of {@link #transactWrite} while other writers' transactions on the same items keep cancelling it. */
+    private static final int CONFLICT_ATTEMPTS = 12;
+    /**
+     * The back-off's randomness: environments SnapStart restores from one snapshot would share a seeded generator's
+     * sequence (and keep colliding); Lambda's Java runtimes reseed {@link SecureRandom} after a restore.
+     */
+    private static final SecureRandom JITTER = new SecureRandom();
+
+    /**
+     * One transaction, tried again (after {@link #contentionPause}) while DynamoDB cancels it only because another
+     * transaction wrote one of its items at the same moment: nothing of it was written, and writers spread out get
+     * through. A failed condition, or conflicts past the last try, pass through as {@link TransactionCanceledException}.
+     */
+    public void transactWrite(List<TransactWriteItem> writes) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                call(c -> c.transactWriteItems(b -> b.transactItems(writes)));
+                return;
+            } catch (TransactionCanceledException e) {
+                if (!conflictOnly(e) || attempt + 1 >= CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                contentionPause(attempt);
+            }
+        }
+    }
+
+    /** Whether the condition of the transaction's item at {@code index} (in the order written) failed. */
+    public static boolean failedCondition(List<CancellationReason> reasons, int index) {
+        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    /** Whether a cancelled transaction met only other writers (no condition of its own failed). */
+    public static boolean conflictOnly(TransactionCanceledException e) {
+        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        return reasons.stream().anyMatch(r -> "TransactionConflict".equals(r.code()))
+                && reasons.stream().noneMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+    }
+
+    /**
+     * Waits a random 1 ms to 2^attempt x 4 ms (at most 250 ms) before the next optimistic attempt: writers that retry
+     * at once keep colliding, spread out they get through. The thread sleeps: the wait is a few ms.
+     */
+    public static void contentionPause(int attempt) {
+        long bound = Math.min(250, 4L << Math.min(attempt, 16));
+        try {
+            Thread.sleep(JITTER.nextLong(1, bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PicPeakException(ErrorCode.CONFLICT, "interrupted while retrying a catalog write", e);
         }
     }
 

@@ -6,7 +6,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,31 +80,11 @@ final class EventRows {
                 updateAdminFields(updated, version);
                 return find(slug).orElseThrow(() -> notFound(slug));
             } catch (ConditionalCheckFailedException raced) {
-                backOff(attempt); // someone changed the event in between: read again and re-apply
+                DynamoTable.contentionPause(attempt); // someone changed the event in between: read again and re-apply
             }
         }
         throw new PicPeakException(ErrorCode.CONFLICT, "event '" + slug
                 + "' is being changed by others right now: try again");
-    }
-
-    /**
-     * The back-off's randomness: environments SnapStart restores from one snapshot would share a seeded generator's
-     * sequence (and keep colliding); Lambda's Java runtimes reseed {@link SecureRandom} after a restore.
-     */
-    private static final SecureRandom JITTER = new SecureRandom();
-
-    /**
-     * Waits a random 1 ms to 2^attempt x 4 ms (at most 250 ms) before the next optimistic attempt: writers
-     * that retry at once keep colliding, spread out they get through.
-     */
-    private static void backOff(int attempt) {
-        long bound = Math.min(250, 4L << attempt);
-        try {
-            Thread.sleep(JITTER.nextLong(1, bound + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PicPeakException(ErrorCode.CONFLICT, "interrupted while retrying an event update", e);
-        }
     }
 
     /**

@@ -83,55 +83,31 @@ final class PhotoRows {
                         .expressionAttributeNames(claimToken == null ? null : Map.of("#token", "token"))
                         .expressionAttributeValues(claimValues)).build());
         try {
-            transactRetryingConflicts(writes);
+            table.transactWrite(writes); // imports of one upload run in parallel, each adding to the event row
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            if (failedCheck(reasons, 3)) {
+            if (DynamoTable.failedCondition(reasons, 3)) {
                 throw eventBusy(photo.eventSlug());
             }
-            if (failedCheck(reasons, 4)) {
+            if (DynamoTable.failedCondition(reasons, 4)) {
                 throw new PicPeakException(ErrorCode.CONFLICT, "the claim on '" + photo.filename() + "' of event '"
                         + photo.eventSlug() + "' ran out and was taken over by another import: this one added nothing");
             }
-            if (failedCheck(reasons, 2)) {
+            if (DynamoTable.failedCondition(reasons, 2)) {
                 throw EventRows.notFound(photo.eventSlug());
             }
-            if (failedCheck(reasons, 1)) {
+            if (DynamoTable.failedCondition(reasons, 1)) {
                 String existing = table.get(pk, sha256Sk(photo.sha256())).map(i -> i.get("photoId").s()).orElse("?");
                 throw new PicPeakException(ErrorCode.DUPLICATE_PHOTO, "'" + photo.filename()
                         + "' has the same content as photo " + existing + " of event '" + photo.eventSlug()
                         + "': it was not added again");
             }
-            if (failedCheck(reasons, 0)) {
+            if (DynamoTable.failedCondition(reasons, 0)) {
                 throw new PicPeakException(ErrorCode.CONFLICT, "photo id " + photo.id() + " exists already");
             }
             throw new PicPeakException(ErrorCode.CONFLICT, "the catalog refused the photo (" + e.getMessage()
                     + "): try again");
         }
-    }
-
-    /**
-     * The transaction, again when it was cancelled only because another one wrote the same item at the same moment
-     * (imports of one upload run in parallel, and each adds to the event's count): nothing of it was written.
-     */
-    private void transactRetryingConflicts(List<TransactWriteItem> writes) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                table.call(c -> c.transactWriteItems(b -> b.transactItems(writes)));
-                return;
-            } catch (TransactionCanceledException e) {
-                boolean conflictOnly = e.cancellationReasons() != null && e.cancellationReasons().stream()
-                        .anyMatch(r -> "TransactionConflict".equals(r.code()))
-                        && e.cancellationReasons().stream().noneMatch(r -> "ConditionalCheckFailed".equals(r.code()));
-                if (!conflictOnly || attempt >= 4) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean failedCheck(List<CancellationReason> reasons, int index) {
-        return reasons != null && reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
     Optional<Photo> find(String slug, String photoId) {
@@ -186,10 +162,10 @@ final class PhotoRows {
             table.call(c -> c.transactWriteItems(b -> b.transactItems(writes)));
             return true;
         } catch (TransactionCanceledException e) {
-            if (failedCheck(e.cancellationReasons(), 4)) {
+            if (DynamoTable.failedCondition(e.cancellationReasons(), 4)) {
                 throw eventBusy(slug);
             }
-            if (failedCheck(e.cancellationReasons(), 0) || failedCheck(e.cancellationReasons(), 3)) {
+            if (DynamoTable.failedCondition(e.cancellationReasons(), 0) || DynamoTable.failedCondition(e.cancellationReasons(), 3)) {
                 return false; // the photo or its whole event was deleted concurrently
             }
             throw DynamoTable.unavailable(e);
@@ -231,13 +207,13 @@ final class PhotoRows {
                         .expressionAttributeValues(Map.of(":one", n(1), ":now", s(Instant.now().toString())))).build(),
                 eventNotBusy(slug));
         try {
-            transactRetryingConflicts(writes);
+            table.transactWrite(writes); // imports of one upload run in parallel, each adding to the event row
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
-            if (failedCheck(reasons, 5)) {
+            if (DynamoTable.failedCondition(reasons, 5)) {
                 throw eventBusy(slug);
             }
-            if (failedCheck(reasons, 2)) {
+            if (DynamoTable.failedCondition(reasons, 2)) {
                 String existing = table.get(pk, sha256Sk(updated.sha256())).map(i -> i.get("photoId").s()).orElse("?");
                 throw new PicPeakException(ErrorCode.DUPLICATE_PHOTO, "'" + updated.filename() + "' now has the same "
                         + "content as photo " + existing + " of event '" + slug + "': it was not updated");

@@ -10,7 +10,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,9 +32,6 @@ import static com.picpeak.catalog.DynamoTable.str;
  * event's limit and the selection is not sent, so no two tabs (or instances) ever take it past the cap.
  */
 public final class FavouriteStore {
-    /** Transactions that collide with the same selection's others are tried again this often. */
-    private static final int ATTEMPTS = 12;
-    private static final SecureRandom JITTER = new SecureRandom();
 
     private final DynamoTable table;
 
@@ -129,40 +125,26 @@ public final class FavouriteStore {
         return TransactWriteItem.builder().update(update.build()).build();
     }
 
-    /** Runs the favourite's write (first) with its count's (second), telling which condition stopped it. */
+    /**
+     * Runs the favourite's write (first) with its count's (second), telling which condition stopped it; transactions
+     * that only collided with the same selection's others are tried again by {@link DynamoTable#transactWrite}.
+     */
     private Change change(List<TransactWriteItem> writes, String slug, String owner) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            try {
-                table.call(c -> c.transactWriteItems(b -> b.transactItems(writes)));
-                return Change.DONE;
-            } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-                boolean favouriteFailed = failed(reasons, 0);
-                if (failed(reasons, 1)) {
-                    return selection(slug, owner).filter(Selection::submitted).isPresent() ? Change.SUBMITTED
-                            : Change.OVER_LIMIT;
-                }
-                if (favouriteFailed) {
-                    return selection(slug, owner).filter(Selection::submitted).isPresent() ? Change.SUBMITTED
-                            : Change.UNCHANGED;
-                }
-                backOff(attempt); // a concurrent transaction on the same rows: try again
-            }
-        }
-        throw new PicPeakException(ErrorCode.CONFLICT, "this selection is being changed by other requests right now: "
-                + "try again");
-    }
-
-    private static boolean failed(List<CancellationReason> reasons, int index) {
-        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
-    }
-
-    private static void backOff(int attempt) {
         try {
-            Thread.sleep(JITTER.nextLong(1, Math.min(100, 4L << attempt) + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PicPeakException(ErrorCode.CONFLICT, "interrupted while changing a selection", e);
+            table.transactWrite(writes);
+            return Change.DONE;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+            if (DynamoTable.failedCondition(reasons, 1)) {
+                return selection(slug, owner).filter(Selection::submitted).isPresent() ? Change.SUBMITTED
+                        : Change.OVER_LIMIT;
+            }
+            if (DynamoTable.failedCondition(reasons, 0)) {
+                return selection(slug, owner).filter(Selection::submitted).isPresent() ? Change.SUBMITTED
+                        : Change.UNCHANGED;
+            }
+            throw new PicPeakException(ErrorCode.CONFLICT, "this selection is being changed by other requests right "
+                    + "now: try again");
         }
     }
 

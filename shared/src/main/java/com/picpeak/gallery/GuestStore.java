@@ -120,9 +120,10 @@ public final class GuestStore {
         }
     }
 
+    /** False when a condition failed (a name or PIN taken); a mere collision with other writers is tried again. */
     private boolean transact(List<TransactWriteItem> writes) {
         try {
-            table.call(c -> c.transactWriteItems(b -> b.transactItems(writes)));
+            table.transactWrite(writes);
             return true;
         } catch (TransactionCanceledException taken) {
             return false;
