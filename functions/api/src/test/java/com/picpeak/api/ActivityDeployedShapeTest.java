@@ -2,8 +2,6 @@ package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,22 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the view beacon (its batched read of photo keys included), the Admin function reads the report, each under its
  * own role, with no call refused.
  */
-class ActivityDeployedShapeTest {
-    static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
-            "content-type", "application/json");
-    static DeployedShape aws;
-
-    @BeforeAll
-    static void deploy() {
-        aws = DeployedShape.get();
-    }
-
-    @BeforeEach
-    void noDenialsYet() {
-        DeployedRoles.clearDenials();
-        DeployedRoles.propagating(0);
-    }
-
+class ActivityDeployedShapeTest extends DeployedShapeTest {
     @Test
     void aDownloadAndTheBeacon_areCountedByTheGalleryFunction_andReportedByTheAdminFunction() throws Exception {
         DeployedShape.HttpAnswer created = aws.http("POST", "/api/admin/events", ADMIN,

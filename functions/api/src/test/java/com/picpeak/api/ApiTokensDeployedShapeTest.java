@@ -1,8 +1,6 @@
 package com.picpeak.api;
 
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,22 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Scoped API tokens through the stack as deployed ({@link DeployedShape}): the Admin function creates, lists and
  * revokes them; the Gallery and Download functions accept them (and record each use) under their own roles.
  */
-class ApiTokensDeployedShapeTest {
-    static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
-            "content-type", "application/json");
-    static DeployedShape aws;
-
-    @BeforeAll
-    static void deploy() {
-        aws = DeployedShape.get();
-    }
-
-    @BeforeEach
-    void noDenialsYet() {
-        DeployedRoles.clearDenials();
-        DeployedRoles.propagating(0);
-    }
-
+class ApiTokensDeployedShapeTest extends DeployedShapeTest {
     @Test
     void aTokenCreatedByTheAdminFunction_opensTheGuestFunctions_untilItIsRevoked() throws Exception {
         DeployedShape.HttpAnswer created = aws.http("POST", "/api/admin/events", ADMIN,

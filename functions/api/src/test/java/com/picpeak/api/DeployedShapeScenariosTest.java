@@ -10,8 +10,6 @@ import com.picpeak.storage.PutOptions;
 import com.picpeak.storage.StorageConfig;
 import com.picpeak.jobs.JobState;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -38,22 +36,7 @@ import static org.awaitility.Awaitility.await;
  * function the template routes it to, every SDK call is checked against that function's role, and jobs reach the
  * worker through its event source mapping under Lambda's recursion guard. Each scenario ends with no call refused.
  */
-class DeployedShapeScenariosTest {
-    static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
-            "content-type", "application/json");
-    static DeployedShape aws;
-
-    @BeforeAll
-    static void deploy() {
-        aws = DeployedShape.get();
-    }
-
-    @BeforeEach
-    void noDenialsYet() {
-        DeployedRoles.clearDenials();
-        DeployedRoles.propagating(0); // no refusal left over from a scenario that failed half-way
-    }
-
+class DeployedShapeScenariosTest extends DeployedShapeTest {
     @Test
     void aGuestSignsIn_andTheFirstRequestOfEveryTier_andOfEachDownloadSize_isAnsweredAtOnce() throws Exception {
         createEvent("tiers-first", "\"password\":\"bride-and-groom\",\"downloadSizes\":[\"original\",\"large\",\"web\"]");
@@ -357,13 +340,6 @@ class DeployedShapeScenariosTest {
         upload(slug, "b.jpg", TestImages.jpeg(TestImages.noisyHalves(800, 600, seed + 1)));
         assertThat(aws.http("GET", "/gallery/" + slug + "/download-all").status()).isIn(200, 202);
         aws.runJobs(() -> archive(slug).ready(), 60_000);
-    }
-
-    private static void createEvent(String slug, String extra) throws Exception {
-        String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\"" + (extra == null ? "" : "," + extra) + "}";
-        DeployedShape.HttpAnswer created = aws.http("POST", "/api/admin/events", ADMIN,
-                body.getBytes(StandardCharsets.UTF_8));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
     }
 
     private static void upload(String slug, String name, byte[] jpeg) throws Exception {

@@ -3,8 +3,6 @@ package com.picpeak.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.catalog.Event;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,22 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * functions) write their grants, the admin routes (Admin function) read and reset the counts, each under its own
  * role, with no call refused.
  */
-class DownloadLimitsDeployedShapeTest {
-    static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
-            "content-type", "application/json");
-    static DeployedShape aws;
-
-    @BeforeAll
-    static void deploy() {
-        aws = DeployedShape.get();
-    }
-
-    @BeforeEach
-    void noDenialsYet() {
-        DeployedRoles.clearDenials();
-        DeployedRoles.propagating(0);
-    }
-
+class DownloadLimitsDeployedShapeTest extends DeployedShapeTest {
     @Test
     void aLimitedGallery_isCountedByTheGuestFunctions_andReadAndResetByTheAdminFunction() throws Exception {
         DeployedShape.HttpAnswer created = aws.http("POST", "/api/admin/events", ADMIN,

@@ -9,7 +9,6 @@ import com.picpeak.testing.StorageEventBodies;
 import com.picpeak.testing.TestImages;
 import com.picpeak.testing.TestS3Server;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -30,26 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * delivered to the StorageEvents function as the template's event source mapping does (its batch size, the report
  * of failed items, the queue's maxReceiveCount), the function running under its own role from the template.
  */
-class PushImportDeployedShapeTest {
-    static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
-            "content-type", "application/json");
-    static DeployedShape aws;
+class PushImportDeployedShapeTest extends DeployedShapeTest {
     static String queueUrl;
     static S3Client raw;
     static AtomicLong sequencer = new AtomicLong(0x0064D3901D00100000L);
 
     @BeforeAll
-    static void deploy() {
-        aws = DeployedShape.get();
+    static void storageEventQueue() {
         queueUrl = aws.serverless.sqs.createQueue(b -> b.queueName("storage-events")
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"))).queueUrl();
         raw = TestS3Server.shared().client(TestS3Server.SECRET_KEY);
-    }
-
-    @BeforeEach
-    void noDenialsYet() {
-        DeployedRoles.clearDenials();
-        DeployedRoles.propagating(0);
     }
 
     /** What the event source mapping did: invocations, and the bodies it moved to the dead-letter queue. */

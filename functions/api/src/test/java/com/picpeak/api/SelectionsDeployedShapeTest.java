@@ -2,8 +2,6 @@ package com.picpeak.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.picpeak.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,21 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Admin) and every SDK call runs under that function's role, on the S3 backend. One scenario per route family;
  * each ends with no call refused.
  */
-class SelectionsDeployedShapeTest {
-    static final Map<String, String> ADMIN = DeployedShapeScenariosTest.ADMIN;
-    static DeployedShape aws;
-
-    @BeforeAll
-    static void deploy() {
-        aws = DeployedShape.get();
-    }
-
-    @BeforeEach
-    void noDenialsYet() {
-        DeployedRoles.clearDenials();
-        DeployedRoles.propagating(0);
-    }
-
+class SelectionsDeployedShapeTest extends DeployedShapeTest {
     @Test
     void theAdminMakesAGuest_whoSignsInWithTheirPin_andANewPinEndsTheirSession() throws Exception {
         createEvent("deployed-pins", "\"password\":\"family-2026\",\"guestIdentity\":\"pin\",\"favouritesLimit\":2");
@@ -98,11 +82,6 @@ class SelectionsDeployedShapeTest {
 
     private static byte[] body(String json) {
         return json.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void createEvent(String slug, String extra) throws Exception {
-        String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\"" + (extra == null ? "" : "," + extra) + "}";
-        ok(aws.http("POST", "/api/admin/events", ADMIN, body(body)), 201);
     }
 
     private static String upload(String slug, String name, byte[] jpeg) throws Exception {

@@ -1,7 +1,5 @@
 package com.picpeak.api;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,26 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * making (with or without a made-up secret) counts for nothing: the client is API Gateway's source address.
  * Default policy: 5 free wrong passwords, the 6th starts a wait.
  */
-class ViewerAddressDeployedShapeTest {
-    static final Map<String, String> ADMIN = Map.of("authorization", "Bearer " + TestRuntimes.ADMIN_TOKEN,
-            "content-type", "application/json");
+class ViewerAddressDeployedShapeTest extends DeployedShapeTest {
     static final Map<String, String> JSON = Map.of("content-type", "application/json");
-    static DeployedShape aws;
-
-    @BeforeAll
-    static void deploy() {
-        aws = DeployedShape.get();
-    }
-
-    @BeforeEach
-    void noDenialsYet() {
-        DeployedRoles.clearDenials();
-        DeployedRoles.propagating(0);
-    }
 
     @Test
     void throughTheCdn_wrongPasswordsCountPerViewer_soAGuesserHoldsBackNoOtherGuestAtTheSameEdge() throws Exception {
-        createEvent("viewers", "viewers-password");
+        createEvent("viewers", "\"password\":\"viewers-password\"");
         DeployedCdn cdn = aws.cdn();
         String guesser = "198.51.100.31:40001";
 
@@ -66,7 +50,7 @@ class ViewerAddressDeployedShapeTest {
 
     @Test
     void straightToTheApi_aViewerAddressOfTheClientsOwnMaking_countsForNothing() throws Exception {
-        createEvent("no-cdn", "no-cdn-password");
+        createEvent("no-cdn", "\"password\":\"no-cdn-password\"");
         for (int i = 1; i <= 6; i++) {
             // a new "viewer" each time, with and without a made-up secret: every one is API Gateway's source address
             Map<String, String> headers = Map.of("content-type", "application/json",
@@ -88,11 +72,5 @@ class ViewerAddressDeployedShapeTest {
             throws Exception {
         return cdn.request("POST", "/api/gallery/" + slug + "/auth", JSON,
                 ("{\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8), viewer);
-    }
-
-    private static void createEvent(String slug, String password) throws Exception {
-        String body = "{\"slug\":\"" + slug + "\",\"title\":\"" + slug + "\",\"password\":\"" + password + "\"}";
-        DeployedShape.HttpAnswer created = aws.http("POST", "/api/admin/events", ADMIN, body.getBytes(StandardCharsets.UTF_8));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
     }
 }
